@@ -1,0 +1,221 @@
+/**
+ * createApp(config): the whole hub wired in one place (Express 5 + Socket.IO on one HTTP server,
+ * the database, repositories, services, routes, the realtime gateway). Tests and the benchmark
+ * call it with their own config; nothing here is a module-level singleton.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import compression from 'compression';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { Server as IoServer } from 'socket.io';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/connect';
+import { MetaRepository } from './repositories/meta.repository';
+import { WorldRepository } from './repositories/world.repository';
+import { WorldService } from './services/world.service';
+import { LayerService } from './services/layer.service';
+import { ReadinessState } from './readiness';
+import { healthRoutes } from './routes/health';
+import { worldRoutes } from './routes/world';
+import { errorHandler, notFoundApi } from './http-errors';
+import { RealtimeGateway, type HubIo } from './realtime/gateway';
+import { API_PREFIX } from '../shared/api';
+
+export interface Hub {
+  readonly config: Config;
+  readonly app: Express;
+  readonly httpServer: HttpServer;
+  readonly io: HubIo;
+  readonly log: Logger;
+  readonly readiness: ReadinessState;
+  /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
+  readonly ready: Promise<void>;
+  /** Services, once ready (tests and the benchmark use them). */
+  services(): { world: WorldService; layers: LayerService; database: Database };
+  /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
+  listen(): Promise<AddressInfo>;
+  /** Stop accepting, finish in-flight work, close the database. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+}
+
+export function createApp(config: Config, opts: AppOptions = {}): Hub {
+  const log = opts.logger ?? pino({ level: config.logLevel, base: { svc: 'hub' } });
+  const readiness = new ReadinessState();
+  const app = express();
+  const httpServer = createServer(app);
+  const io: HubIo = new IoServer(httpServer, { serveClient: false });
+  new RealtimeGateway(io, readiness);
+
+  let database: Database | undefined;
+  let world: WorldService | undefined;
+  let layers: LayerService | undefined;
+  const seedAbort = new AbortController();
+
+  // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
+  // and reach the services through these accessors only after `ready`.
+  const lazy = {
+    get world(): WorldService {
+      if (!world) throw new Error('world service used before ready');
+      return world;
+    },
+    get layers(): LayerService {
+      if (!layers) throw new Error('layer service used before ready');
+      return layers;
+    },
+  };
+
+  app.disable('x-powered-by');
+  app.set('etag', false); // layers set their own content-hash ETags
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // MapLibre runs its worker from a blob: URL and draws images from blob:/data:.
+          workerSrc: ["'self'", 'blob:'],
+          childSrc: ["'self'", 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          mediaSrc: ["'self'", 'blob:'],
+        },
+      },
+      // Intranet deployments often run plain HTTP: no HSTS upgrade by default.
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(compression());
+  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(express.json({ limit: '1mb' }));
+  app.use(healthRoutes(readiness));
+  app.use(
+    API_PREFIX,
+    worldRoutes({
+      get world() {
+        return lazy.world;
+      },
+      get layers() {
+        return lazy.layers;
+      },
+      readiness,
+    }),
+  );
+  app.use(API_PREFIX, notFoundApi);
+
+  // The built client (npm run build), with history-API fallback for the SPA's routes.
+  const staticDir = resolve(config.staticDir);
+  app.use(express.static(staticDir, { index: false, maxAge: '1h', setHeaders: noCacheForIndex }));
+  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    const index = resolve(staticDir, 'index.html');
+    if (existsSync(index)) res.set('Cache-Control', 'no-cache').sendFile(index);
+    else res.status(503).type('text/plain').send('The client is not built: run `npm run build` (npm start does it for you).\n');
+  });
+  app.use(errorHandler(log));
+
+  let resolveReady!: () => void;
+  let rejectReady!: (e: unknown) => void;
+  const ready = new Promise<void>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
+  // Avoid an unhandled rejection when nobody awaits `ready` (the hub still serves /readyz = 503).
+  ready.catch(() => undefined);
+
+  async function init(): Promise<void> {
+    try {
+      database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    } catch (e) {
+      readiness.set('database', 'failed', (e as Error).message);
+      throw e;
+    }
+    readiness.set('database', 'ok');
+    log.info({ database: database.kind, location: database.location }, 'database open');
+    const meta = new MetaRepository(database.db);
+    const worldRepo = new WorldRepository(database.db);
+    const worldService = new WorldService(worldRepo, meta, log);
+    try {
+      await database.migrateAndRun(async (db) => {
+        readiness.set('migrations', 'ok');
+        readiness.set('demoData', 'seeding');
+        await worldService.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, seedAbort.signal);
+      });
+    } catch (e) {
+      const snap = readiness.snapshot();
+      if (snap.checks.migrations !== 'ok') readiness.set('migrations', 'failed', (e as Error).message);
+      else readiness.set('demoData', 'failed', (e as Error).message);
+      throw e;
+    }
+    world = worldService;
+    layers = new LayerService(worldRepo, log);
+    readiness.set('demoData', 'ok');
+    // Build the compact layers before the first screen asks for them (not part of readiness).
+    void layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request'));
+  }
+
+  let initPromise: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    config,
+    app,
+    httpServer,
+    io,
+    log,
+    readiness,
+    ready,
+    services() {
+      if (!world || !layers || !database) throw new Error('hub not ready');
+      return { world, layers, database };
+    },
+    listen() {
+      return new Promise<AddressInfo>((resolveListen, rejectListen) => {
+        httpServer.once('error', rejectListen);
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', rejectListen);
+          const addr = httpServer.address() as AddressInfo;
+          log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${addr.port}` }, 'hub listening');
+          initPromise = init().then(resolveReady, (e: unknown) => {
+            rejectReady(e);
+          });
+          resolveListen(addr);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        seedAbort.abort();
+        // Stop accepting; Socket.IO closes its clients, and the HTTP server its idle sockets.
+        const httpClosed = new Promise<void>((res) => {
+          if (!httpServer.listening) return res();
+          httpServer.close(() => res());
+          httpServer.closeIdleConnections();
+        });
+        await io.close().catch(() => undefined);
+        await initPromise?.catch(() => undefined);
+        // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
+        await Promise.race([httpClosed, delay(3_000)]);
+        httpServer.closeAllConnections();
+        await database?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the database failed'));
+        log.info('hub closed');
+      })();
+      return closing;
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+function noCacheForIndex(res: express.Response, path: string): void {
+  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,187 @@
+/**
+ * Opening the database: embedded PGlite under DATA_DIR by default, a PostgreSQL server when
+ * DATABASE_URL is set. Both give the same Drizzle database over the same schema and migrations.
+ *
+ * Safety rules (never lose or clobber someone's data):
+ *  - DATA_DIR is ours only if it is new, empty, or carries our marker file; anything else is refused.
+ *  - A database that already holds tables but not our `app_meta` is refused, never migrated into.
+ *  - An unreachable server is a clear error within seconds, never a hang.
+ */
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { schema, type Schema } from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export const APP_ID = 'city-command-dispatch';
+export const MARKER_FILE = 'command-dispatch.json';
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+/** Advisory lock key for migrations and seeding, so hubs that start together take turns. */
+const STARTUP_LOCK_KEY = 7_320_260_101;
+const CONNECT_TIMEOUT_MS = 8_000;
+
+/** A startup problem the operator must fix; its message is shown as it is. */
+export class DatabaseSetupError extends Error {}
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'pglite' | 'postgres';
+  /** Where the data lives, for logs (no password). */
+  readonly location: string;
+  /** Apply pending migrations, then run `fn`, holding a lock that other hubs also take. */
+  migrateAndRun<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  databaseUrl: string | undefined;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+/** Make sure DATA_DIR is ours (or new), and return the PGlite folder inside it. */
+export async function claimDataDir(dataDir: string): Promise<string> {
+  const dir = resolve(dataDir);
+  const markerPath = join(dir, MARKER_FILE);
+  const info = await stat(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw new DatabaseSetupError(`DATA_DIR ${dir} cannot be read: ${e.message}`);
+  });
+  if (info && !info.isDirectory()) throw new DatabaseSetupError(`DATA_DIR ${dir} is not a directory`);
+  const entries = info ? await readdir(dir) : [];
+  if (entries.length === 0) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(markerPath, JSON.stringify({ app: APP_ID, format: 1, createdAt: new Date().toISOString() }, null, 2) + '\n');
+  } else if (!entries.includes(MARKER_FILE)) {
+    throw new DatabaseSetupError(
+      `DATA_DIR ${dir} holds files that are not this hub's database (no ${MARKER_FILE}); refusing to touch it. Set DATA_DIR to a new or empty folder.`,
+    );
+  } else {
+    let marker: unknown;
+    try {
+      marker = JSON.parse(await readFile(markerPath, 'utf8'));
+    } catch {
+      throw new DatabaseSetupError(`DATA_DIR ${dir}: ${MARKER_FILE} is not valid JSON; refusing to touch the folder`);
+    }
+    if (typeof marker !== 'object' || marker === null || (marker as { app?: unknown }).app !== APP_ID) {
+      throw new DatabaseSetupError(`DATA_DIR ${dir}: ${MARKER_FILE} belongs to another application; refusing to touch the folder`);
+    }
+  }
+  const pgDir = join(dir, 'pglite');
+  const pgEntries = await readdir(pgDir).catch(() => [] as string[]);
+  if (pgEntries.length > 0 && !pgEntries.includes('PG_VERSION')) {
+    throw new DatabaseSetupError(`${pgDir} is not a PostgreSQL data directory (no PG_VERSION); refusing to initialise over it`);
+  }
+  return pgDir;
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const pgDir = await claimDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(pgDir);
+  } catch (e) {
+    throw new DatabaseSetupError(`cannot open the embedded database at ${pgDir}: ${(e as Error).message}`);
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    location: pgDir,
+    async migrateAndRun(fn) {
+      // One process owns a PGlite folder, so no lock is needed beyond PGlite's own.
+      await refuseForeignDatabase(db, pgDir);
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await markOwnership(db);
+      return fn(db);
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+/** host:port/database of a URL, without credentials, for messages. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const where = describeUrl(url);
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
+  // An idle client that loses its server must not crash the hub: log-worthy, not fatal.
+  pool.on('error', () => undefined);
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    const err = e as NodeJS.ErrnoException;
+    throw new DatabaseSetupError(`cannot reach the PostgreSQL server in DATABASE_URL (${where}): ${err.code ?? ''} ${err.message}`.trim());
+  }
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    location: where,
+    async migrateAndRun(fn) {
+      const lockClient = await pool.connect();
+      try {
+        await lockClient.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+        const lockedDb = drizzlePg(lockClient, { schema });
+        await refuseForeignDatabase(lockedDb as unknown as Db, where);
+        await migratePg(lockedDb, { migrationsFolder: MIGRATIONS_FOLDER });
+        await markOwnership(db);
+        return await fn(db);
+      } finally {
+        await lockClient.query('select pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(() => undefined);
+        lockClient.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Refuse a database that holds tables of some other application. */
+async function refuseForeignDatabase(db: Db, where: string): Promise<void> {
+  const rows = (await db.execute(
+    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+  )) as unknown as { rows: { table_name: string }[] };
+  const tables = rows.rows.map((r) => r.table_name);
+  if (tables.length === 0) return;
+  if (!tables.includes('app_meta')) {
+    throw new DatabaseSetupError(
+      `the database at ${where} already holds tables that are not this hub's (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}); refusing to migrate into it`,
+    );
+  }
+  const owner = (await db.execute(sql`select value from app_meta where key = 'owner'`)) as unknown as { rows: { value: unknown }[] };
+  const app = (owner.rows[0]?.value as { app?: unknown } | undefined)?.app;
+  if (app !== undefined && app !== APP_ID) {
+    throw new DatabaseSetupError(`the database at ${where} belongs to another application (${String(app)}); refusing to touch it`);
+  }
+}
+
+async function markOwnership(db: Db): Promise<void> {
+  await db.execute(
+    sql`insert into app_meta (key, value) values ('owner', ${JSON.stringify({ app: APP_ID })}::jsonb) on conflict (key) do nothing`,
+  );
+}

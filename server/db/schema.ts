@@ -1,0 +1,161 @@
+/**
+ * The database schema (Drizzle, PostgreSQL dialect: the same on PGlite and a PostgreSQL server).
+ * Migrations in server/db/migrations are generated from this file by `npm run db:generate`
+ * and committed; they are applied at start (server/db/migrate.ts).
+ *
+ * Geometry is kept as JSON coordinates plus plain lon/lat columns: PGlite ships no PostGIS, and
+ * the hub answers spatial questions from in-memory indexes built from these rows.
+ */
+import { type AnyPgColumn, doublePrecision, index, integer, jsonb, pgTable, real, text, timestamp, check } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import type { LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
+
+/** Key/value facts about this database: the ownership marker and the demo world's provenance. */
+export const appMeta = pgTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const regions = pgTable(
+  'regions',
+  {
+    code: text('code').primaryKey(),
+    parentCode: text('parent_code').references((): AnyPgColumn => regions.code),
+    level: text('level', { enum: ['city', 'district', 'street', 'community', 'grid'] }).notNull(),
+    name: text('name').notNull(),
+    boundary: jsonb('boundary').$type<MultiPolygon>().notNull(),
+    centerLon: doublePrecision('center_lon').notNull(),
+    centerLat: doublePrecision('center_lat').notNull(),
+  },
+  (t) => [
+    index('regions_parent_idx').on(t.parentCode),
+    index('regions_level_idx').on(t.level),
+    check('regions_level_check', sql`${t.level} in ('city','district','street','community','grid')`),
+  ],
+);
+
+export const cameras = pgTable(
+  'cameras',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['city_hd', 'ai', 'social', 'community', 'railway'] }).notNull(),
+    status: text('status', { enum: ['online', 'offline', 'alarming'] }).notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    heading: real('heading').notNull(),
+    fov: real('fov').notNull(),
+    rangeM: real('range_m').notNull(),
+    streamUrl: text('stream_url').notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+  },
+  (t) => [index('cameras_grid_idx').on(t.gridCode)],
+);
+
+export const zones = pgTable(
+  'zones',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['key_person', 'landmark', 'hospital', 'school', 'community', 'railway'] }).notNull(),
+    shape: jsonb('shape').$type<ZoneShape>().notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+    railwayId: text('railway_id').references(() => railways.id),
+  },
+  (t) => [index('zones_grid_idx').on(t.gridCode), index('zones_kind_idx').on(t.kind)],
+);
+
+export const railways = pgTable('railways', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  line: jsonb('line').$type<LineString>().notNull(),
+});
+
+export const speakers = pgTable(
+  'speakers',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    railwayId: text('railway_id')
+      .notNull()
+      .references(() => railways.id),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    chainageM: doublePrecision('chainage_m').notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+  },
+  (t) => [index('speakers_railway_idx').on(t.railwayId)],
+);
+
+export const smartCommunities = pgTable(
+  'smart_communities',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    boundary: jsonb('boundary').$type<Polygon>().notNull(),
+    centerLon: doublePrecision('center_lon').notNull(),
+    centerLat: doublePrecision('center_lat').notNull(),
+    households: integer('households').notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+  },
+  (t) => [index('smart_communities_grid_idx').on(t.gridCode)],
+);
+
+export const gates = pgTable(
+  'gates',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id')
+      .notNull()
+      .references(() => smartCommunities.id),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['pedestrian', 'vehicle'] }).notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+  },
+  (t) => [index('gates_community_idx').on(t.communityId)],
+);
+
+export const facilities = pgTable(
+  'facilities',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['hospital', 'school', 'police_kiosk'] }).notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+  },
+  (t) => [index('facilities_grid_idx').on(t.gridCode)],
+);
+
+export const units = pgTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    callsign: text('callsign').notNull(),
+    kind: text('kind', { enum: ['police', 'patrol_car', 'grid_worker', 'fire', 'medical', 'department'] }).notNull(),
+    homeRegionCode: text('home_region_code')
+      .notNull()
+      .references(() => regions.code),
+    status: text('status', { enum: ['available', 'busy', 'offline'] }).notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('units_home_region_idx').on(t.homeRegionCode)],
+);
+
+export const schema = { appMeta, regions, cameras, zones, railways, speakers, smartCommunities, gates, facilities, units };
+export type Schema = typeof schema;

@@ -1,0 +1,177 @@
+/**
+ * The static world's tables: bulk insert of a generated city, counts, and whole-table reads
+ * for the layer encoder. SQL lives here and nowhere else.
+ */
+import { count, eq, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/connect';
+import { cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
+import { REGION_LEVELS, type RegionLevel, type World } from '../../shared/world';
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
+const BATCH = 2_000;
+
+export class WorldRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Insert a whole generated world in one transaction: either all of it is there or none.
+   * `signal` lets a shutdown abandon the seed (the transaction rolls back).
+   */
+  async insertWorld(world: World, tx: Db, signal?: AbortSignal): Promise<void> {
+    const byLevel = [...world.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level));
+    await insertBatched(tx, regions, byLevel.map((r) => ({
+      code: r.code,
+      parentCode: r.parentCode,
+      level: r.level,
+      name: r.name,
+      boundary: r.boundary,
+      centerLon: r.center[0],
+      centerLat: r.center[1],
+    })), signal);
+    await insertBatched(tx, railways, world.railways.map((r) => ({ id: r.id, name: r.name, line: r.line })), signal);
+    await insertBatched(tx, cameras, world.cameras.map((c) => ({
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      status: c.status,
+      lon: c.position[0],
+      lat: c.position[1],
+      heading: c.heading,
+      fov: c.fov,
+      rangeM: c.rangeM,
+      streamUrl: c.streamUrl,
+      gridCode: c.gridCode,
+    })), signal);
+    await insertBatched(tx, zones, world.zones.map((z) => ({
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      shape: z.shape,
+      gridCode: z.gridCode,
+      railwayId: z.railwayId,
+    })), signal);
+    await insertBatched(tx, speakers, world.speakers.map((s) => ({
+      id: s.id,
+      name: s.name,
+      railwayId: s.railwayId,
+      lon: s.position[0],
+      lat: s.position[1],
+      chainageM: s.chainageM,
+      gridCode: s.gridCode,
+    })), signal);
+    await insertBatched(tx, smartCommunities, world.smartCommunities.map((c) => ({
+      id: c.id,
+      name: c.name,
+      boundary: c.boundary,
+      centerLon: c.center[0],
+      centerLat: c.center[1],
+      households: c.households,
+      gridCode: c.gridCode,
+    })), signal);
+    await insertBatched(tx, gates, world.smartCommunities.flatMap((c) => c.gates.map((g) => ({
+      id: g.id,
+      communityId: c.id,
+      name: g.name,
+      kind: g.kind,
+      lon: g.position[0],
+      lat: g.position[1],
+    }))), signal);
+    await insertBatched(tx, facilities, world.facilities.map((f) => ({
+      id: f.id,
+      name: f.name,
+      kind: f.kind,
+      lon: f.position[0],
+      lat: f.position[1],
+      gridCode: f.gridCode,
+    })), signal);
+    await insertBatched(tx, units, world.units.map((u) => ({
+      id: u.id,
+      callsign: u.callsign,
+      kind: u.kind,
+      homeRegionCode: u.homeRegionCode,
+      status: u.status,
+      lon: u.position[0],
+      lat: u.position[1],
+    })), signal);
+  }
+
+  async regionCounts(): Promise<Record<RegionLevel, number>> {
+    const rows = await this.db.select({ level: regions.level, n: count() }).from(regions).groupBy(regions.level);
+    const out = Object.fromEntries(REGION_LEVELS.map((l) => [l, 0])) as Record<RegionLevel, number>;
+    for (const r of rows) out[r.level] = r.n;
+    return out;
+  }
+
+  async tableCounts(): Promise<{ cameras: number; camerasOnline: number; zones: number; railways: number; speakers: number; smartCommunities: number; facilities: number; units: number }> {
+    const one = async (q: Promise<{ n: number }[]>): Promise<number> => (await q)[0]?.n ?? 0;
+    const [cam, camOn, zon, rail, spk, sc, fac, uni] = await Promise.all([
+      one(this.db.select({ n: count() }).from(cameras)),
+      one(this.db.select({ n: count() }).from(cameras).where(eq(cameras.status, 'online'))),
+      one(this.db.select({ n: count() }).from(zones)),
+      one(this.db.select({ n: count() }).from(railways)),
+      one(this.db.select({ n: count() }).from(speakers)),
+      one(this.db.select({ n: count() }).from(smartCommunities)),
+      one(this.db.select({ n: count() }).from(facilities)),
+      one(this.db.select({ n: count() }).from(units)),
+    ]);
+    return { cameras: cam, camerasOnline: camOn, zones: zon, railways: rail, speakers: spk, smartCommunities: sc, facilities: fac, units: uni };
+  }
+
+  /** Per district: grids and cameras (online and all), by the district prefix of the grid code. */
+  async districtSummaries(): Promise<{ code: string; name: string; grids: number; cameras: number; camerasOnline: number }[]> {
+    const result = (await this.db.execute(sql`
+      with d as (select code, name from regions where level = 'district'),
+      g as (select left(code, 6) as d, count(*)::int as n from regions where level = 'grid' group by 1),
+      c as (select left(grid_code, 6) as d, count(*)::int as n,
+                   (count(*) filter (where status = 'online'))::int as online
+              from cameras group by 1)
+      select d.code, d.name, coalesce(g.n, 0) as grids, coalesce(c.n, 0) as cameras, coalesce(c.online, 0) as cameras_online
+        from d left join g on g.d = d.code left join c on c.d = d.code
+       order by d.code`)) as unknown as { rows: { code: string; name: string; grids: number; cameras: number; cameras_online: number }[] };
+    return result.rows.map((r) => ({ code: r.code, name: r.name, grids: Number(r.grids), cameras: Number(r.cameras), camerasOnline: Number(r.cameras_online) }));
+  }
+
+  async city(): Promise<{ code: string; name: string; centerLon: number; centerLat: number } | undefined> {
+    const rows = await this.db
+      .select({ code: regions.code, name: regions.name, centerLon: regions.centerLon, centerLat: regions.centerLat })
+      .from(regions)
+      .where(eq(regions.level, 'city'));
+    return rows[0];
+  }
+
+  regionsAt(level: RegionLevel) {
+    return this.db.select().from(regions).where(eq(regions.level, level)).orderBy(regions.code);
+  }
+  cameras() {
+    return this.db.select().from(cameras).orderBy(cameras.id);
+  }
+  zones() {
+    return this.db.select().from(zones).orderBy(zones.id);
+  }
+  railways() {
+    return this.db.select().from(railways).orderBy(railways.id);
+  }
+  speakers() {
+    return this.db.select().from(speakers).orderBy(speakers.railwayId, speakers.chainageM);
+  }
+  smartCommunities() {
+    return this.db.select().from(smartCommunities).orderBy(smartCommunities.id);
+  }
+  gates() {
+    return this.db.select().from(gates).orderBy(gates.id);
+  }
+  facilities() {
+    return this.db.select().from(facilities).orderBy(facilities.id);
+  }
+  units() {
+    return this.db.select().from(units).orderBy(units.id);
+  }
+}
+
+async function insertBatched<T extends PgTable>(tx: Db, table: T, rows: T['$inferInsert'][], signal?: AbortSignal): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    signal?.throwIfAborted();
+    await tx.insert(table).values(rows.slice(i, i + BATCH));
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The static world: seeding the demo city on first start, and the summary the screens show.
+ * Seeding is one transaction, so a crash or shutdown mid-way leaves no half city behind, and an
+ * existing world is never re-generated or overwritten.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/connect';
+import type { MetaRepository } from '../repositories/meta.repository';
+import { WorldRepository } from '../repositories/world.repository';
+import { generateDemoCity } from '../demo';
+import type { DemoScale } from '../../shared/world';
+import type { WorldSummary } from '../../shared/api';
+
+export interface WorldProvenance {
+  scale: DemoScale;
+  seed: number;
+  seededAt: string;
+  /** Bumped when the generator changes shape, so an old database can be told apart. */
+  generatorVersion: number;
+  /** [minLon, minLat, maxLon, maxLat] of the city. */
+  bbox: [number, number, number, number];
+}
+
+export const GENERATOR_VERSION = 1;
+const WORLD_KEY = 'world';
+
+export class WorldService {
+  constructor(
+    private readonly repo: WorldRepository,
+    private readonly meta: MetaRepository,
+    private readonly log: Logger,
+  ) {}
+
+  /** The provenance of the world in the database, or undefined before the first seed. */
+  provenance(): Promise<WorldProvenance | undefined> {
+    return this.meta.get<WorldProvenance>(WORLD_KEY);
+  }
+
+  /**
+   * Generate and store the demo city unless one is there already. Runs under the startup lock
+   * (see Database.migrateAndRun), so two hubs never seed the same database.
+   */
+  async ensureSeeded(db: Db, opts: { scale: DemoScale; seed: number }, signal?: AbortSignal): Promise<{ seeded: boolean; provenance: WorldProvenance }> {
+    const existing = await this.meta.get<WorldProvenance>(WORLD_KEY);
+    if (existing) {
+      if (existing.scale !== opts.scale || existing.seed !== opts.seed) {
+        this.log.warn(
+          { stored: { scale: existing.scale, seed: existing.seed }, requested: opts },
+          'the database already holds a demo city of another scale or seed; keeping it (use a new DATA_DIR or database for another city)',
+        );
+      }
+      return { seeded: false, provenance: existing };
+    }
+    const t0 = performance.now();
+    const world = generateDemoCity({ scale: opts.scale, seed: opts.seed });
+    const generatedMs = performance.now() - t0;
+    const provenance: WorldProvenance = {
+      scale: opts.scale,
+      seed: opts.seed,
+      seededAt: new Date().toISOString(),
+      generatorVersion: GENERATOR_VERSION,
+      bbox: bboxOf(world.regions.find((r) => r.level === 'city')?.boundary ?? []),
+    };
+    await db.transaction(async (tx) => {
+      const txDb = tx as unknown as Db;
+      await new WorldRepository(txDb).insertWorld(world, txDb, signal);
+      await this.meta.set(WORLD_KEY, provenance, txDb);
+    });
+    this.log.info(
+      { scale: opts.scale, seed: opts.seed, generatedMs: Math.round(generatedMs), totalMs: Math.round(performance.now() - t0), cameras: world.cameras.length, grids: world.regions.filter((r) => r.level === 'grid').length },
+      'demo city seeded',
+    );
+    return { seeded: true, provenance };
+  }
+
+  async summary(): Promise<WorldSummary> {
+    const [provenance, city, regionCounts, counts, districts] = await Promise.all([
+      this.provenance(),
+      this.repo.city(),
+      this.repo.regionCounts(),
+      this.repo.tableCounts(),
+      this.repo.districtSummaries(),
+    ]);
+    return {
+      city: { code: city?.code ?? '', name: city?.name ?? '', center: [city?.centerLon ?? 0, city?.centerLat ?? 0] },
+      bbox: provenance?.bbox ?? [0, 0, 0, 0],
+      scale: provenance?.scale ?? null,
+      seed: provenance?.seed ?? null,
+      seededAt: provenance?.seededAt ?? null,
+      counts: { regions: regionCounts, ...counts },
+      districts,
+    };
+  }
+}
+
+function bboxOf(mp: number[][][][]): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (const poly of mp) for (const ring of poly) for (const p of ring) {
+    const x = p[0] ?? 0, y = p[1] ?? 0;
+    if (x < minX) minX = x;
+    if (y < minY) minY = y;
+    if (x > maxX) maxX = x;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config';
+import { negotiateCoding } from '../../server/services/layer.service';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, dataDir: './data', demoScale: 'full', databaseUrl: undefined, logLevel: 'info' });
+  });
+  it('reads values and treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '9000', DEMO_SCALE: 'small', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '' })).toMatchObject({
+      port: 9000,
+      demoScale: 'small',
+      databaseUrl: 'postgres://u@h/db',
+      dataDir: './data',
+    });
+  });
+  it.each([
+    [{ PORT: 'x' }, /^invalid setting PORT: .*"x"/],
+    [{ PORT: '1.5' }, /PORT/],
+    [{ DEMO_SCALE: 'big' }, /DEMO_SCALE/],
+    [{ DEMO_SEED: '-1' }, /DEMO_SEED/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+  ])('names the bad variable: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+  it('never echoes a DATABASE_URL (it may hold a password)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@h/db' })).toThrow(/^invalid setting DATABASE_URL: [^"]*$/);
+  });
+});
+
+describe('negotiateCoding', () => {
+  it.each([
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['gzip, deflate, br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['*', 'br'],
+    ['identity', 'identity'],
+    ['gzip;q=0', 'identity'],
+  ])('%s → %s', (header, expected) => {
+    expect(negotiateCoding(header)).toBe(expected);
+  });
+});

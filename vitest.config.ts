@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two tiers (see ARCHITECTURE.md): unit = pure logic, no I/O; integration = real database,
+// real HTTP server on an ephemeral port. Browser tests run under Playwright (playwright.config.ts).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // PGlite is single-process WASM; keep files in one fork to stay inside 2 cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
