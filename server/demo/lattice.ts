@@ -119,7 +119,12 @@ export function buildLattice(p: LatticeParams, rng: Rng): Lattice {
   let hi = 5000;
   for (let it = 0; it < 40; it++) {
     const mid = Math.sqrt(lo * hi);
-    if (countInside(makeWarp(mid, p, rot), outline) > p.targetCells) lo = mid;
+    const count = countInside(makeWarp(mid, p, rot), outline);
+    if (Math.abs(count - p.targetCells) <= p.targetCells * 0.002) {
+      lo = hi = mid;
+      break;
+    }
+    if (count > p.targetCells) lo = mid;
     else hi = mid;
   }
   const w = makeWarp(Math.sqrt(lo * hi), p, rot);

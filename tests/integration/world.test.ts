@@ -3,7 +3,8 @@
  * restart, the summary and the static layers over HTTP (compact and GeoJSON, ETag, compression).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { backends, startHub, testConfig } from './helpers';
 import { decodePacked } from '../../shared/packed';
 import { worldSummary, layerIndex } from '../../shared/api';
@@ -86,26 +87,25 @@ describe.each(backends)('hub on $name', (backend) => {
   });
 
   it('revalidates with ETag and compresses by Accept-Encoding', async () => {
-    const first = await fetch(`${url}/api/v1/layers/grids`, { headers: { 'accept-encoding': 'gzip' } });
-    const etag = first.headers.get('etag');
+    // node:http, not fetch: fetch adds Cache-Control: no-cache to conditional requests (as the
+    // Fetch spec says), which rightly defeats revalidation; a browser's own cache does not.
+    const first = await rawGet(`${url}/api/v1/layers/grids`, { 'accept-encoding': 'gzip' });
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    const etag = first.headers.etag;
     expect(etag).toMatch(/^".+"$/);
-    const raw = await fetch(`${url}/api/v1/layers/grids`, { headers: { 'accept-encoding': 'identity' } });
-    expect(raw.headers.get('content-encoding')).toBeNull();
-    const again = await fetch(`${url}/api/v1/layers/grids`, { headers: { 'if-none-match': etag! } });
+    const raw = await rawGet(`${url}/api/v1/layers/grids`, { 'accept-encoding': 'identity' });
+    expect(raw.headers['content-encoding']).toBeUndefined();
+    expect(raw.headers.etag).toBe(etag);
+    expect(gunzipSync(first.body).equals(raw.body)).toBe(true);
+    const br = await rawGet(`${url}/api/v1/layers/grids`, { 'accept-encoding': 'gzip, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(raw.body)).toBe(true);
+    const again = await rawGet(`${url}/api/v1/layers/grids`, { 'if-none-match': etag as string, 'accept-encoding': 'br' });
     expect(again.status).toBe(304);
-    // Node's fetch decodes gzip itself; check the wire bytes with a raw request.
-    const { request } = await import('node:http');
-    const wire = await new Promise<{ enc: string | undefined; body: Buffer }>((resolve, reject) => {
-      request(`${url}/api/v1/layers/grids`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ enc: res.headers['content-encoding'], body: Buffer.concat(parts) }));
-      })
-        .on('error', reject)
-        .end();
-    });
-    expect(wire.enc).toBe('gzip');
-    expect(gunzipSync(wire.body).equals(Buffer.from(await raw.arrayBuffer()))).toBe(true);
+    expect(again.body.byteLength).toBe(0);
+    const stale = await rawGet(`${url}/api/v1/layers/grids`, { 'if-none-match': '"something-else"' });
+    expect(stale.status).toBe(200);
   });
 
   it('answers bad requests with a coded error, never a 500', async () => {
@@ -137,3 +137,15 @@ describe.each(backends)('hub on $name', (backend) => {
     expect(s.counts.cameras).toBe(expected.cameras.length);
   });
 });
+
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
