@@ -50,7 +50,9 @@ const CTORS = {
 /** A column of numbers (`size` components per item), of utf8 strings, or of dictionary codes. */
 export type ColumnSpec =
   | { name: string; kind: 'numeric'; type: NumericType; size: number; byteOffset: number; length: number }
-  | { name: string; kind: 'utf8'; byteOffset: number; byteLength: number; count: number; offsetsByteOffset: number }
+  /** UTF-8 strings back to back; `lengths` holds each string's byte length (small integers
+   *  compress far better than running offsets; the reader sums them). */
+  | { name: string; kind: 'utf8'; byteOffset: number; byteLength: number; count: number; lengthsType: 'u8' | 'u16' | 'u32'; lengthsByteOffset: number }
   | { name: string; kind: 'dict'; type: 'u8' | 'u16'; values: string[]; byteOffset: number; length: number };
 
 export type GeometryKind = 'point' | 'line' | 'polygon';
@@ -95,7 +97,7 @@ export function encodePacked(
   meta?: Record<string, unknown>,
 ): Uint8Array {
   // First pass: turn every input into byte chunks and a spec with a relative offset.
-  const chunks: { spec: ColumnSpec; parts: { rel: 'data' | 'offsets'; bytes: Uint8Array }[] }[] = [];
+  const chunks: { spec: ColumnSpec; parts: { rel: 'data' | 'lengths'; bytes: Uint8Array }[] }[] = [];
   for (const input of inputs) {
     switch (input.kind) {
       case 'numeric': {
@@ -108,21 +110,33 @@ export function encodePacked(
         break;
       }
       case 'utf8': {
-        const encoded = input.data.map((s) => textEncoder.encode(s));
-        const offsets = new Uint32Array(encoded.length + 1);
+        // One pass with encodeInto into a buffer sized for the worst case (3 bytes per UTF-16 unit).
+        let maxBytes = 0;
+        for (const str of input.data) maxBytes += str.length * 3;
+        const scratch = new Uint8Array(maxBytes);
+        const lengths32 = new Uint32Array(input.data.length);
         let total = 0;
-        encoded.forEach((e, i) => {
-          offsets[i] = total;
-          total += e.byteLength;
+        let longest = 0;
+        input.data.forEach((str, i) => {
+          const n = textEncoder.encodeInto(str, scratch.subarray(total)).written;
+          lengths32[i] = n;
+          total += n;
+          if (n > longest) longest = n;
         });
-        offsets[encoded.length] = total;
-        const bytes = new Uint8Array(total);
-        encoded.forEach((e, i) => bytes.set(e, offsets[i]));
+        const lengths = longest < 256 ? Uint8Array.from(lengths32) : longest < 65536 ? Uint16Array.from(lengths32) : lengths32;
         chunks.push({
-          spec: { name: input.name, kind: 'utf8', byteOffset: 0, byteLength: total, count: encoded.length, offsetsByteOffset: 0 },
+          spec: {
+            name: input.name,
+            kind: 'utf8',
+            byteOffset: 0,
+            byteLength: total,
+            count: input.data.length,
+            lengthsType: lengths instanceof Uint8Array ? 'u8' : lengths instanceof Uint16Array ? 'u16' : 'u32',
+            lengthsByteOffset: 0,
+          },
           parts: [
-            { rel: 'offsets', bytes: new Uint8Array(offsets.buffer) },
-            { rel: 'data', bytes },
+            { rel: 'lengths', bytes: new Uint8Array(lengths.buffer, lengths.byteOffset, lengths.byteLength) },
+            { rel: 'data', bytes: scratch.subarray(0, total) },
           ],
         });
         break;
@@ -162,7 +176,7 @@ export function encodePacked(
   let cursor = 0;
   for (const c of chunks) {
     for (const p of c.parts) {
-      if (p.rel === 'offsets' && c.spec.kind === 'utf8') c.spec.offsetsByteOffset = cursor;
+      if (p.rel === 'lengths' && c.spec.kind === 'utf8') c.spec.lengthsByteOffset = cursor;
       else c.spec.byteOffset = cursor;
       cursor = align8(cursor + p.bytes.byteLength);
     }
@@ -177,7 +191,7 @@ export function encodePacked(
   out.set(headerBytes, 8);
   for (const c of chunks) {
     for (const p of c.parts) {
-      const at = p.rel === 'offsets' && c.spec.kind === 'utf8' ? c.spec.offsetsByteOffset : c.spec.byteOffset;
+      const at = p.rel === 'lengths' && c.spec.kind === 'utf8' ? c.spec.lengthsByteOffset : c.spec.byteOffset;
       out.set(p.bytes, dataStart + at);
     }
   }
@@ -236,12 +250,19 @@ export function decodePacked(input: ArrayBuffer | Uint8Array): PackedLayer {
         return Array.from(codes, (c) => spec.values[c] ?? '');
       }
       if (spec.kind !== 'utf8') throw new PackedFormatError(`packed: column ${name} holds no strings`);
-      checkRange(spec.offsetsByteOffset, (spec.count + 1) * 4);
+      const lctor = CTORS[spec.lengthsType];
+      checkRange(spec.lengthsByteOffset, spec.count * lctor.BYTES_PER_ELEMENT);
       checkRange(spec.byteOffset, spec.byteLength);
-      const offsets = new Uint32Array(buffer, base + spec.offsetsByteOffset, spec.count + 1);
+      const lengths = new lctor(buffer, base + spec.lengthsByteOffset, spec.count);
       const data = bytes.subarray(dataStart + spec.byteOffset, dataStart + spec.byteOffset + spec.byteLength);
       const out = new Array<string>(spec.count);
-      for (let i = 0; i < spec.count; i++) out[i] = textDecoder.decode(data.subarray(offsets[i], offsets[i + 1]));
+      let at = 0;
+      for (let i = 0; i < spec.count; i++) {
+        const n = lengths[i] ?? 0;
+        if (at + n > spec.byteLength) throw new PackedFormatError(`packed: column ${name} lengths overrun its data`);
+        out[i] = textDecoder.decode(data.subarray(at, at + n));
+        at += n;
+      }
       return out;
     },
     dict(name) {

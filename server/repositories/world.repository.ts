@@ -173,5 +173,7 @@ async function insertBatched<T extends PgTable>(tx: Db, table: T, rows: T['$infe
   for (let i = 0; i < rows.length; i += BATCH) {
     signal?.throwIfAborted();
     await tx.insert(table).values(rows.slice(i, i + BATCH));
+    // PGlite runs in this thread: let pending I/O (probes, sockets) through between batches.
+    await new Promise((r) => setImmediate(r));
   }
 }

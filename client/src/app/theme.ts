@@ -1,0 +1,28 @@
+/** Naive UI theme for the command centre: dark, high contrast, large figures. */
+import type { GlobalThemeOverrides } from 'naive-ui';
+
+export const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
+export const FONT_FAMILY_MONO = "'Noto Sans Mono CJK SC', 'DejaVu Sans Mono', ui-monospace, monospace";
+
+export const themeOverrides: GlobalThemeOverrides = {
+  common: {
+    fontFamily: FONT_FAMILY,
+    fontFamilyMono: FONT_FAMILY_MONO,
+    fontSize: '15px',
+    bodyColor: '#0a1220',
+    cardColor: '#101c30',
+    tableColor: '#101c30',
+    borderColor: '#22324d',
+    textColor1: '#f2f6fc',
+    textColor2: '#d5deeb',
+    textColor3: '#9aabc4',
+    primaryColor: '#3ea6ff',
+    primaryColorHover: '#67b9ff',
+    primaryColorPressed: '#1f8ae6',
+    successColor: '#2fd27c',
+    warningColor: '#ffb020',
+    errorColor: '#ff5a5a',
+  },
+  Card: { borderRadius: '6px', titleFontSizeSmall: '18px' },
+  DataTable: { thColor: '#152440', tdColor: '#101c30', tdColorHover: '#16264a', fontSizeMedium: '15px' },
+};

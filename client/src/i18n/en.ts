@@ -1,0 +1,56 @@
+import type zhCN from './zh-CN';
+
+export default {
+  app: {
+    title: 'Social Governance Command Centre',
+    cityTitle: '{city} Social Governance Command Centre',
+    switchLocale: '中文',
+  },
+  connection: {
+    connecting: 'Connecting',
+    live: 'Live',
+    reconnecting: 'Reconnecting',
+  },
+  readiness: {
+    starting: 'The command centre service is starting',
+    database: 'Database',
+    migrations: 'Schema',
+    demoData: 'City data',
+    pending: 'waiting',
+    seeding: 'generating',
+    ok: 'ready',
+    failed: 'failed',
+  },
+  error: {
+    unreachable: 'Cannot reach the command centre service: check the network or the service.',
+    badResponse: 'The service answered with data that does not match the API contract.',
+    loadFailed: 'Loading the city data failed',
+    stale: 'Showing the last data loaded successfully.',
+    retry: 'Retry',
+  },
+  world: {
+    loading: 'Loading the city data…',
+    cameras: 'Cameras',
+    camerasOnline: '{online} online ({rate})',
+    grids: 'Grids',
+    communities: 'Communities',
+    streets: 'Streets',
+    districts: 'Districts',
+    zones: 'Alert zones',
+    smartCommunities: 'Smart communities',
+    facilities: 'Key facilities',
+    facilitiesSub: 'hospitals, schools, kiosks',
+    units: 'Field units',
+    speakers: 'Railway speakers',
+    speakersSub: '{railways} railway line | {railways} railway lines',
+  },
+  districts: {
+    title: 'Districts',
+    name: 'District',
+    code: 'Code',
+    grids: 'Grids',
+    cameras: 'Cameras',
+    online: 'Online',
+    empty: 'No districts',
+  },
+} satisfies typeof zhCN;

@@ -1,0 +1,67 @@
+/**
+ * The one module that owns the Socket.IO connection to the hub. It registers every listener once
+ * and turns what arrives into store actions; components never touch the socket.
+ *
+ * Connection state: 'connecting' (never reached the hub yet) → 'live' (the hub greeted us) →
+ * 'reconnecting' (lost it; Socket.IO retries with backoff). A hello carrying a new bootId means
+ * the hub restarted, so the data loaded from the old one is reloaded.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { Pinia } from 'pinia';
+import { watch } from 'vue';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/events';
+import { ErrorCode } from '../../../shared/errors';
+import { useHubStore } from '../stores/hub';
+import { useWorldStore } from '../stores/world';
+
+export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let socket: HubSocket | null = null;
+
+/** Opens the connection (once per page) and wires it to the stores of this Pinia instance. */
+export function startRealtime(pinia: Pinia): void {
+  if (socket) return;
+  const hub = useHubStore(pinia);
+  const world = useWorldStore(pinia);
+
+  socket = io({
+    path: '/socket.io',
+    // WebSocket only: no HTTP long-polling, so several hubs behind a load balancer need no sticky
+    // sessions (the scale-out mode), and a dropped link is noticed at once.
+    transports: ['websocket'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+  });
+
+  socket.on('hub:hello', (hello) => {
+    const restarted = hub.applyHello(hello);
+    // A restarted hub may hold another world (new seed, new scale); a failed or missing load
+    // is retried now that the hub answers.
+    if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
+  });
+
+  socket.on('hub:readiness', (readiness) => {
+    hub.applyReadiness(readiness);
+    if (readiness.ready && world.needsReload) void world.reload();
+  });
+
+  socket.on('disconnect', (reason) => {
+    hub.connectionLost(reason);
+    // The hub closed us on purpose (e.g. shutting down): Socket.IO does not retry that by itself,
+    // but a wall screen must come back on its own.
+    if (reason === 'io server disconnect') socket?.connect();
+  });
+
+  socket.on('connect_error', (err) => {
+    hub.connectionLost(err.message);
+  });
+
+  // A load that was answered "not ready" just before the hub turned ready (the readiness event
+  // crossed it in flight) would otherwise stay failed until the next event: retry it.
+  watch(
+    () => hub.connection === 'live' && hub.ready && world.status === 'error' && world.error?.code === ErrorCode.ServiceNotReady,
+    (retry) => {
+      if (retry) void world.reload();
+    },
+  );
+}

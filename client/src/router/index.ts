@@ -1,0 +1,13 @@
+/**
+ * Routes. Every page is a lazy import so each screen is its own chunk: the wall, the desk, the
+ * field view and the citizen page (to come) will load only what they use.
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
+  // Unknown paths (old bookmarks on a wall PC) land on the overview rather than a blank page.
+  { path: '/:pathMatch(.*)*', redirect: { name: 'overview' } },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });

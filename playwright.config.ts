@@ -1,0 +1,66 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Browser tests run against a real hub started fresh for the run: its own port, its own data folder
+// (deleted first), the small demo city. Playwright cannot download browsers here; Debian's Chromium
+// is used (.ci/run installs it).
+const PORT = Number(process.env.E2E_PORT ?? 8091);
+// 127.0.0.1 rather than localhost on purpose: Socket.IO's client only reacts to the browser's
+// 'offline' event for hosts other than "localhost", and the reconnect test relies on it.
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+// Everything the e2e hubs write lives under .e2e-data/ (git-ignored), wiped at the start of a run.
+const DATA_DIR = '.e2e-data/hub';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL: BASE_URL,
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+        '--ignore-gpu-blocklist',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    // build-if-needed makes a bare `npx playwright test` work too (it is a no-op when dist is fresh).
+    command: `node scripts/build-if-needed.mjs && rm -rf .e2e-data && exec node --import tsx server/main.ts`,
+    url: `${BASE_URL}/readyz`,
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR,
+      DEMO_SCALE: 'small',
+      LOG_LEVEL: 'warn',
+      // Always the embedded database in its fresh folder, whatever the calling shell has set.
+      DATABASE_URL: '',
+    },
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 6_000 },
+  },
+});
