@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 export const lonLat = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 export type LonLat = z.infer<typeof lonLat>;
-/** A linear ring, closed (first point repeated last), counter-clockwise for outer rings. */
+/** A linear ring, closed (first point repeated last): counter-clockwise for outer rings, clockwise for holes. */
 export const ring = z.array(lonLat).min(4);
 /** GeoJSON Polygon coordinates: outer ring, then holes. */
 export const polygon = z.array(ring).min(1);
@@ -79,6 +79,7 @@ export const camera = z.object({
 });
 export type Camera = z.infer<typeof camera>;
 
+/** `community` zones are drawn by administrators around compounds; the demo city has none yet. */
 export const ZONE_KINDS = ['key_person', 'landmark', 'hospital', 'school', 'community', 'railway'] as const;
 export const zoneKind = z.enum(ZONE_KINDS);
 export type ZoneKind = z.infer<typeof zoneKind>;
@@ -96,7 +97,7 @@ export const zone = z.object({
   name: z.string().min(1),
   kind: zoneKind,
   shape: zoneShape,
-  /** The grid that holds the zone's centre. */
+  /** The grid that holds the zone's centre (for a corridor: the point halfway along its line). */
   gridCode: regionCode,
   /** For railway corridors: the railway line the fence guards. */
   railwayId: z.string().nullable(),

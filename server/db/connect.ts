@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -146,7 +146,7 @@ async function openPostgres(url: string): Promise<Database> {
       try {
         await lockClient.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
         const lockedDb = drizzlePg(lockClient, { schema });
-        await refuseForeignDatabase(lockedDb as unknown as Db, where);
+        await refuseForeignDatabase(lockedDb, where);
         await migratePg(lockedDb, { migrationsFolder: MIGRATIONS_FOLDER });
         await markOwnership(db);
         return await fn(db);
@@ -161,22 +161,29 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
+/** Rows of a raw SQL query, on either driver (both answer with `{ rows }`). */
+export async function queryRows<T>(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
+}
+
 /** Refuse a database that holds tables of some other application. */
-async function refuseForeignDatabase(db: Db, where: string): Promise<void> {
-  const rows = (await db.execute(
+async function refuseForeignDatabase(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, where: string): Promise<void> {
+  const rows = await queryRows<{ table_name: string }>(
+    db,
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
-  )) as unknown as { rows: { table_name: string }[] };
-  const tables = rows.rows.map((r) => r.table_name);
+  );
+  const tables = rows.map((r) => r.table_name);
   if (tables.length === 0) return;
   if (!tables.includes('app_meta')) {
     throw new DatabaseSetupError(
       `the database at ${where} already holds tables that are not this hub's (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}); refusing to migrate into it`,
     );
   }
-  const owner = (await db.execute(sql`select value from app_meta where key = 'owner'`)) as unknown as { rows: { value: unknown }[] };
-  const app = (owner.rows[0]?.value as { app?: unknown } | undefined)?.app;
+  const owner = await queryRows<{ value: { app?: unknown } | null }>(db, sql`select value from app_meta where key = 'owner'`);
+  const app = owner[0]?.value?.app;
   if (app !== undefined && app !== APP_ID) {
-    throw new DatabaseSetupError(`the database at ${where} belongs to another application (${String(app)}); refusing to touch it`);
+    throw new DatabaseSetupError(`the database at ${where} belongs to another application (${JSON.stringify(app)}); refusing to touch it`);
   }
 }
 

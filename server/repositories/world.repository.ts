@@ -4,7 +4,7 @@
  */
 import { count, eq, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Db } from '../db/connect';
+import { queryRows, type Db } from '../db/connect';
 import { cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
 import { REGION_LEVELS, type RegionLevel, type World } from '../../shared/world';
 
@@ -120,7 +120,7 @@ export class WorldRepository {
 
   /** Per district: grids and cameras (online and all), by the district prefix of the grid code. */
   async districtSummaries(): Promise<{ code: string; name: string; grids: number; cameras: number; camerasOnline: number }[]> {
-    const result = (await this.db.execute(sql`
+    const rows = await queryRows<{ code: string; name: string; grids: number; cameras: number; cameras_online: number }>(this.db, sql`
       with d as (select code, name from regions where level = 'district'),
       g as (select left(code, 6) as d, count(*)::int as n from regions where level = 'grid' group by 1),
       c as (select left(grid_code, 6) as d, count(*)::int as n,
@@ -128,8 +128,8 @@ export class WorldRepository {
               from cameras group by 1)
       select d.code, d.name, coalesce(g.n, 0) as grids, coalesce(c.n, 0) as cameras, coalesce(c.online, 0) as cameras_online
         from d left join g on g.d = d.code left join c on c.d = d.code
-       order by d.code`)) as unknown as { rows: { code: string; name: string; grids: number; cameras: number; cameras_online: number }[] };
-    return result.rows.map((r) => ({ code: r.code, name: r.name, grids: Number(r.grids), cameras: Number(r.cameras), camerasOnline: Number(r.cameras_online) }));
+       order by d.code`);
+    return rows.map((r) => ({ code: r.code, name: r.name, grids: Number(r.grids), cameras: Number(r.cameras), camerasOnline: Number(r.cameras_online) }));
   }
 
   async city(): Promise<{ code: string; name: string; centerLon: number; centerLat: number } | undefined> {

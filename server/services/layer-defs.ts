@@ -6,7 +6,7 @@
 import type { WorldRepository } from '../repositories/world.repository';
 import type { ColumnInput, GeometryKind } from '../../shared/packed';
 import type { LayerName } from '../../shared/layers';
-import type { LineString, MultiPolygon, Polygon, RegionLevel, ZoneShape } from '../../shared/world';
+import type { LineString, MultiPolygon, RegionLevel, ZoneShape } from '../../shared/world';
 
 type Props = Record<string, string | number | null>;
 type Geometry =
@@ -260,7 +260,7 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
 
   'smart-communities': async (repo) => {
     const rows = await repo.smartCommunities();
-    const boundaries: MultiPolygon[] = rows.map((r) => [r.boundary as Polygon]);
+    const boundaries: MultiPolygon[] = rows.map((r) => [r.boundary]);
     return {
       geometry: 'polygon',
       count: rows.length,

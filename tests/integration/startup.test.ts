@@ -111,11 +111,11 @@ describe('data safety', () => {
     expect(r.stderr).toContain('invoices');
     const c2 = new pg.Client({ connectionString: db.url });
     await c2.connect();
-    const rows = await c2.query('select count(*)::int as n from invoices');
-    const tables = await c2.query(`select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
+    const rows = await c2.query<{ n: number }>('select count(*)::int as n from invoices');
+    const tables = await c2.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
     await c2.end();
-    expect(rows.rows[0].n).toBe(1);
-    expect(tables.rows[0].n).toBe(1);
+    expect(rows.rows[0]?.n).toBe(1);
+    expect(tables.rows[0]?.n).toBe(1);
   });
 });
 
