@@ -15,6 +15,7 @@ import { createApp } from '../server/app';
 import type { Config } from '../server/config';
 import { generateDemoCity } from '../server/demo';
 import { LAYER_NAMES, type LayerName } from '../shared/layers';
+import { decodePacked } from '../shared/packed';
 import { tempDir, tempPostgresDatabase } from '../tests/integration/helpers';
 
 const scale = (process.env.BENCH_SCALE ?? 'full') as 'full' | 'small';
@@ -33,13 +34,16 @@ async function timeToReady(config: Config) {
   return { hub, port: addr.port, ms: performance.now() - t0 };
 }
 
-function get(port: number, path: string, encoding: string): Promise<{ bytes: number; ms: number; status: number }> {
+function get(port: number, path: string, encoding: string): Promise<{ bytes: number; ms: number; status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': encoding } }, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.byteLength));
-      res.on('end', () => resolve({ bytes, ms: performance.now() - t0, status: res.statusCode ?? 0 }));
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(parts);
+        resolve({ bytes: body.byteLength, ms: performance.now() - t0, status: res.statusCode ?? 0, body });
+      });
     })
       .on('error', reject)
       .end();
@@ -51,6 +55,32 @@ const median = (xs: number[]): number => {
   return s[Math.floor(s.length / 2)] ?? NaN;
 };
 const r1 = (x: number): number => Math.round(x * 10) / 10;
+
+/**
+ * What a screen must do with the bytes before deck.gl can draw them (same V8 as Chromium):
+ * compact: view the columns in place; GeoJSON: JSON.parse, then walk the features into a
+ * Float32Array of positions (deck.gl's binary attribute) and the property arrays.
+ */
+function clientDecodeMs(form: 'compact' | 'geojson', body: Buffer): number {
+  const t0 = performance.now();
+  if (form === 'compact') {
+    const layer = decodePacked(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    for (const c of layer.header.columns) {
+      if (c.kind === 'numeric') layer.numeric(c.name);
+      else if (c.kind === 'dict') layer.dict(c.name);
+    }
+  } else {
+    const fc = JSON.parse(body.toString('utf8')) as { features: { geometry: { coordinates: unknown }; properties: Record<string, unknown> }[] };
+    const flat: number[] = [];
+    const walk = (c: unknown): void => {
+      if (Array.isArray(c) && typeof c[0] === 'number') flat.push(c[0], c[1] as number);
+      else if (Array.isArray(c)) for (const x of c) walk(x);
+    };
+    for (const f of fc.features) walk(f.geometry.coordinates);
+    Float32Array.from(flat);
+  }
+  return performance.now() - t0;
+}
 
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { scale, seed, node: process.version, startedAt: new Date().toISOString() };
@@ -102,7 +132,7 @@ async function main(): Promise<void> {
   const rows: Record<string, unknown>[] = [];
   const pad = (s: string | number, n: number): string => String(s).padStart(n);
   console.log(
-    `\n${'layer'.padEnd(18)}${pad('features', 9)}${pad('compact br', 12)}${pad('geojson br', 12)}${pad('bytes ×', 9)}${pad('build c', 10)}${pad('build g', 10)}${pad('build ×', 9)}${pad('get c', 8)}${pad('get g', 8)}${pad('get ×', 7)}`,
+    `\n${'layer'.padEnd(18)}${pad('features', 9)}${pad('compact br', 12)}${pad('geojson br', 12)}${pad('br ×', 6)}${pad('raw ×', 7)}${pad('read', 8)}${pad('enc c', 8)}${pad('enc g', 8)}${pad('enc ×', 7)}${pad('get c', 7)}${pad('get g', 7)}${pad('get ×', 7)}${pad('dec c', 7)}${pad('dec g', 8)}${pad('dec ×', 8)}`,
   );
   for (const name of LAYER_NAMES as readonly LayerName[]) {
     const row: Record<string, number | string> = { layer: name };
@@ -114,9 +144,12 @@ async function main(): Promise<void> {
       // Cold: the server's build from the database (query + encode), then first compressions.
       layers.invalidate();
       const cold = await get(port, path, 'br');
-      row[`${form}BuildMs`] = r1(await layers.buildMs(name, format));
+      const timing = await layers.buildTiming(name, format);
+      row[`${form}ReadMs`] = r1(timing.readMs);
+      row[`${form}EncodeMs`] = r1(timing.encodeMs);
       row[`${form}ColdRequestMs`] = r1(cold.ms);
       const identity = await get(port, path, 'identity');
+      row[`${form}ClientDecodeMs`] = r1(clientDecodeMs(form, identity.body));
       const gz = await get(port, path, 'gzip');
       const warm: number[] = [];
       let br = 0;
@@ -134,12 +167,13 @@ async function main(): Promise<void> {
     const n = (k: string): number => Number(row[k]);
     row.bytesRatioBr = r1(n('geojsonBrBytes') / n('compactBrBytes'));
     row.bytesRatioRaw = r1(n('geojsonRawBytes') / n('compactRawBytes'));
-    row.buildRatio = r1(n('geojsonBuildMs') / Math.max(n('compactBuildMs'), 0.1));
+    row.encodeRatio = r1(n('geojsonEncodeMs') / Math.max(n('compactEncodeMs'), 0.1));
+    row.clientDecodeRatio = r1(n('geojsonClientDecodeMs') / Math.max(n('compactClientDecodeMs'), 0.01));
     row.warmRatio = r1(n('geojsonWarmRequestMs') / Math.max(n('compactWarmRequestMs'), 0.1));
     rows.push(row);
     const kb = (b: number): string => `${r1(b / 1024)}K`;
     console.log(
-      `${name.padEnd(18)}${pad(n('features'), 9)}${pad(kb(n('compactBrBytes')), 12)}${pad(kb(n('geojsonBrBytes')), 12)}${pad(row.bytesRatioBr, 9)}${pad(n('compactBuildMs'), 10)}${pad(n('geojsonBuildMs'), 10)}${pad(row.buildRatio, 9)}${pad(n('compactWarmRequestMs'), 8)}${pad(n('geojsonWarmRequestMs'), 8)}${pad(row.warmRatio, 7)}`,
+      `${name.padEnd(18)}${pad(n('features'), 9)}${pad(kb(n('compactBrBytes')), 12)}${pad(kb(n('geojsonBrBytes')), 12)}${pad(row.bytesRatioBr, 6)}${pad(row.bytesRatioRaw, 7)}${pad(n('compactReadMs'), 8)}${pad(n('compactEncodeMs'), 8)}${pad(n('geojsonEncodeMs'), 8)}${pad(row.encodeRatio, 7)}${pad(n('compactWarmRequestMs'), 7)}${pad(n('geojsonWarmRequestMs'), 7)}${pad(row.warmRatio, 7)}${pad(n('compactClientDecodeMs'), 7)}${pad(n('geojsonClientDecodeMs'), 8)}${pad(row.clientDecodeRatio, 8)}`,
     );
   }
   results.layers = rows;
@@ -149,8 +183,11 @@ async function main(): Promise<void> {
     geojsonBrBytes: total('geojsonBrBytes'),
     compactRawBytes: total('compactRawBytes'),
     geojsonRawBytes: total('geojsonRawBytes'),
-    compactBuildMs: r1(total('compactBuildMs')),
-    geojsonBuildMs: r1(total('geojsonBuildMs')),
+    compactReadMs: r1(total('compactReadMs')),
+    compactEncodeMs: r1(total('compactEncodeMs')),
+    geojsonEncodeMs: r1(total('geojsonEncodeMs')),
+    compactClientDecodeMs: r1(total('compactClientDecodeMs')),
+    geojsonClientDecodeMs: r1(total('geojsonClientDecodeMs')),
   };
   console.log('\ntotals:', results.layerTotals);
   await hub.close();

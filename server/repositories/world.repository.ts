@@ -2,7 +2,7 @@
  * The static world's tables: bulk insert of a generated city, counts, and whole-table reads
  * for the layer encoder. SQL lives here and nowhere else.
  */
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq, gt, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
 import { cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
@@ -10,6 +10,8 @@ import { REGION_LEVELS, type RegionLevel, type World } from '../../shared/world'
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
 const BATCH = 2_000;
+/** Rows per page when reading a big table. */
+const READ_PAGE = 10_000;
 
 export class WorldRepository {
   constructor(private readonly db: Db) {}
@@ -143,8 +145,21 @@ export class WorldRepository {
   regionsAt(level: RegionLevel) {
     return this.db.select().from(regions).where(eq(regions.level, level)).orderBy(regions.code);
   }
-  cameras() {
-    return this.db.select().from(cameras).orderBy(cameras.id);
+  /**
+   * All cameras, read in keyset pages: on PGlite one 130k-row query would hold this thread (and
+   * every socket and probe) for seconds; pages let I/O through between them.
+   */
+  async cameras(): Promise<(typeof cameras.$inferSelect)[]> {
+    const out: (typeof cameras.$inferSelect)[] = [];
+    let after = '';
+    for (;;) {
+      const page = await this.db.select().from(cameras).where(gt(cameras.id, after)).orderBy(cameras.id).limit(READ_PAGE);
+      for (const row of page) out.push(row);
+      const last = page[page.length - 1];
+      if (!last || page.length < READ_PAGE) return out;
+      after = last.id;
+      await yieldToIo();
+    }
   }
   zones() {
     return this.db.select().from(zones).orderBy(zones.id);
@@ -173,7 +188,11 @@ async function insertBatched<T extends PgTable>(tx: Db, table: T, rows: T['$infe
   for (let i = 0; i < rows.length; i += BATCH) {
     signal?.throwIfAborted();
     await tx.insert(table).values(rows.slice(i, i + BATCH));
-    // PGlite runs in this thread: let pending I/O (probes, sockets) through between batches.
-    await new Promise((r) => setImmediate(r));
+    await yieldToIo();
   }
+}
+
+/** PGlite runs in this thread: let pending I/O (probes, sockets) through between big statements. */
+function yieldToIo(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
