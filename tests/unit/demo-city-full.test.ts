@@ -18,81 +18,11 @@ import {
   unit,
   zone,
   type LonLat,
-  type MultiPolygon,
   type Region,
   type World,
 } from '../../shared/world';
+import { mpArea, inMulti, strictlyInsideConvex, edges, unionBoundary, sameSet, lineLength, lcg } from './support/geometry';
 
-function ringArea(ring: readonly LonLat[]): number {
-  let s = 0;
-  const [x0, y0] = ring[0]!;
-  for (let i = 0; i + 1 < ring.length; i++) {
-    s += (ring[i]![0] - x0) * (ring[i + 1]![1] - y0) - (ring[i + 1]![0] - x0) * (ring[i]![1] - y0);
-  }
-  return s / 2;
-}
-function mpArea(mp: MultiPolygon): number {
-  return mp.reduce((a, poly) => a + poly.reduce((b, r) => b + ringArea(r), 0), 0);
-}
-function inRing(x: number, y: number, ring: readonly LonLat[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-function inMulti(p: LonLat, mp: MultiPolygon): boolean {
-  return mp.some((poly) => inRing(p[0], p[1], poly[0]!) && !poly.slice(1).some((h) => inRing(p[0], p[1], h)));
-}
-function strictlyInsideConvex(p: LonLat, ring: readonly LonLat[]): boolean {
-  for (let i = 0; i + 1 < ring.length; i++) {
-    const a = ring[i]!;
-    const b = ring[i + 1]!;
-    if ((b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) <= 0) return false;
-  }
-  return true;
-}
-const key = (p: LonLat) => `${p[0]},${p[1]}`;
-function edges(mp: MultiPolygon): string[] {
-  const out: string[] = [];
-  for (const poly of mp) for (const r of poly) for (let i = 0; i + 1 < r.length; i++) out.push(`${key(r[i]!)}>${key(r[i + 1]!)}`);
-  return out;
-}
-const reverse = (e: string) => e.split('>').reverse().join('>');
-/** Boundary edges of a union; null if some directed edge occurs twice (overlap). */
-function unionBoundary(members: readonly Region[]): Set<string> | null {
-  const all = new Set<string>();
-  for (const m of members) {
-    for (const e of edges(m.boundary)) {
-      if (all.has(e)) return null;
-      all.add(e);
-    }
-  }
-  const out = new Set<string>();
-  for (const e of all) if (!all.has(reverse(e))) out.add(e);
-  return out;
-}
-function sameSet(a: Set<string> | null, b: readonly string[]): boolean {
-  return a !== null && a.size === b.length && b.every((e) => a.has(e));
-}
-function lineLength(line: readonly LonLat[]): number {
-  let s = 0;
-  for (let i = 1; i < line.length; i++) {
-    const a = line[i - 1]!;
-    const b = line[i]!;
-    s += Math.hypot((b[0] - a[0]) * 111_320 * Math.cos((((a[1] + b[1]) / 2) * Math.PI) / 180), (b[1] - a[1]) * 110_574);
-  }
-  return s;
-}
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 const hashWorld = (w: World) => createHash('sha256').update(JSON.stringify(w)).digest('hex');
 
 let world: World;
