@@ -73,8 +73,8 @@ export const camera = z.object({
   fov: z.number().gt(0).max(360),
   /** Useful viewing distance, metres (for the field-of-view cone). */
   rangeM: z.number().positive(),
-  /** HLS (.m3u8) or HTTP-FLV (.flv) URL of the live stream. */
-  streamUrl: z.string().min(1),
+  /** HLS (.m3u8) or HTTP-FLV (.flv) URL of the live stream; null when none is connected. */
+  streamUrl: z.string().min(1).nullable(),
   gridCode: regionCode,
 });
 export type Camera = z.infer<typeof camera>;
@@ -172,6 +172,25 @@ export const unit = z.object({
 });
 export type Unit = z.infer<typeof unit>;
 
+export const BASEMAP_KINDS = ['water', 'road', 'green'] as const;
+export const basemapKind = z.enum(BASEMAP_KINDS);
+export const basemapGeometry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: polygon }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: multiPolygon }),
+  z.object({ type: z.literal('LineString'), coordinates: lineString }),
+]);
+export type BasemapGeometry = z.infer<typeof basemapGeometry>;
+/** A feature of the built-in offline basemap (water, roads, green space). */
+export const basemapFeature = z.object({
+  id: z.string().min(1),
+  kind: basemapKind,
+  /** river | lake (water); motorway | primary | secondary (road); park (green). */
+  class: z.string().min(1),
+  name: z.string().nullable(),
+  geometry: basemapGeometry,
+});
+export type BasemapFeature = z.infer<typeof basemapFeature>;
+
 /** Everything the demo generator produces and the database holds as the static world. */
 export interface World {
   regions: Region[];
@@ -182,6 +201,7 @@ export interface World {
   smartCommunities: SmartCommunity[];
   facilities: Facility[];
   units: Unit[];
+  basemap: BasemapFeature[];
 }
 
 export const DEMO_SCALES = ['full', 'small'] as const;

@@ -8,7 +8,7 @@
  */
 import { type AnyPgColumn, doublePrecision, index, integer, jsonb, pgTable, real, text, timestamp, check } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import type { LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
+import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
 
 /** Key/value facts about this database: the ownership marker and the demo world's provenance. */
 export const appMeta = pgTable('app_meta', {
@@ -47,7 +47,8 @@ export const cameras = pgTable(
     heading: real('heading').notNull(),
     fov: real('fov').notNull(),
     rangeM: real('range_m').notNull(),
-    streamUrl: text('stream_url').notNull(),
+    /** Null for a camera whose stream is not connected to the platform. */
+    streamUrl: text('stream_url'),
     gridCode: text('grid_code')
       .notNull()
       .references(() => regions.code),
@@ -157,5 +158,22 @@ export const units = pgTable(
   (t) => [index('units_home_region_idx').on(t.homeRegionCode)],
 );
 
-export const schema = { appMeta, regions, cameras, zones, railways, speakers, smartCommunities, gates, facilities, units };
+/**
+ * The built-in basemap of the demo city (water, roads, green space): drawn by the offline style
+ * that the hub serves, so no request leaves the machine.
+ */
+export const basemapFeatures = pgTable(
+  'basemap_features',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['water', 'road', 'green'] }).notNull(),
+    /** Finer class within the kind: river / lake; motorway / primary / secondary; park. */
+    class: text('class').notNull(),
+    name: text('name'),
+    geometry: jsonb('geometry').$type<BasemapGeometry>().notNull(),
+  },
+  (t) => [index('basemap_kind_idx').on(t.kind)],
+);
+
+export const schema = { basemapFeatures, appMeta, regions, cameras, zones, railways, speakers, smartCommunities, gates, facilities, units };
 export type Schema = typeof schema;

@@ -52,5 +52,7 @@ export function generateDemoCity(opts: DemoOptions): World {
     smartCommunities: sc.smartCommunities,
     facilities,
     units,
+    // The offline basemap (water, roads, green) comes with the live-map issue.
+    basemap: [],
   };
 }

@@ -5,7 +5,7 @@
 import { count, eq, gt, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
-import { cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
+import { basemapFeatures, cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
 import { REGION_LEVELS, type RegionLevel, type World } from '../../shared/world';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
@@ -96,6 +96,20 @@ export class WorldRepository {
       lon: u.position[0],
       lat: u.position[1],
     })), signal);
+    await this.insertBasemap(world.basemap, tx, signal);
+  }
+
+  /** The basemap alone (a database seeded before the basemap existed gets it on its next start). */
+  async insertBasemap(features: World['basemap'], tx: Db = this.db, signal?: AbortSignal): Promise<void> {
+    await insertBatched(tx, basemapFeatures, features.map((f) => ({ id: f.id, kind: f.kind, class: f.class, name: f.name, geometry: f.geometry })), signal);
+  }
+
+  async basemapCount(): Promise<number> {
+    return (await this.db.select({ n: count() }).from(basemapFeatures))[0]?.n ?? 0;
+  }
+
+  basemap() {
+    return this.db.select().from(basemapFeatures).orderBy(basemapFeatures.kind, basemapFeatures.id);
   }
 
   async regionCounts(): Promise<Record<RegionLevel, number>> {

@@ -155,7 +155,7 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
         { name: 'heading', kind: 'numeric', data: Uint16Array.from(rows, (r) => Math.round(r.heading) % 360) },
         { name: 'fov', kind: 'numeric', data: Uint16Array.from(rows, (r) => Math.round(r.fov)) },
         { name: 'rangeM', kind: 'numeric', data: Uint16Array.from(rows, (r) => Math.round(r.rangeM)) },
-        dict('streamUrl', rows.map((r) => r.streamUrl)),
+        dict('streamUrl', rows.map((r) => r.streamUrl ?? '')),
         dict('gridCode', rows.map((r) => r.gridCode)),
       ],
       features: () =>
