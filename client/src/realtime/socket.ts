@@ -13,6 +13,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared
 import { ErrorCode } from '../../../shared/errors';
 import { useHubStore } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
+import { useLayerDataStore } from '../map/layerData';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -23,6 +24,7 @@ export function startRealtime(pinia: Pinia): void {
   if (socket) return;
   const hub = useHubStore(pinia);
   const world = useWorldStore(pinia);
+  const layerData = useLayerDataStore(pinia);
 
   socket = io({
     path: '/socket.io',
@@ -38,6 +40,8 @@ export function startRealtime(pinia: Pinia): void {
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
     if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
+    // Static layers the screen holds are reloaded too: the new hub may hold another city.
+    if (restarted) void layerData.reloadAll();
   });
 
   socket.on('hub:readiness', (readiness) => {

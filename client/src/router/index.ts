@@ -5,9 +5,11 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
-  // Unknown paths (old bookmarks on a wall PC) land on the overview rather than a blank page.
-  { path: '/:pathMatch(.*)*', redirect: { name: 'overview' } },
+  { path: '/', redirect: { name: 'desk' } },
+  { path: '/desk', name: 'desk', component: () => import('../desk/DeskPage.vue') },
+  { path: '/overview', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
+  // Unknown paths (old bookmarks on a wall PC) land on the desk rather than a blank page.
+  { path: '/:pathMatch(.*)*', redirect: { name: 'desk' } },
 ];
 
 export const router = createRouter({ history: createWebHistory(), routes });

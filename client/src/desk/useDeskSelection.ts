@@ -1,0 +1,56 @@
+/**
+ * The desk's selection, kept in the URL (?camera=<id> or ?grid=<code>) so a card can be linked
+ * and survives a reload, and moved on the map: a selected camera or grid is flown to.
+ */
+import { watch } from 'vue';
+import { useRoute, useRouter } from 'vue-router';
+import { useLayerDataStore } from '../map/layerData';
+import { useMapUiStore, type Selection } from '../map/mapUi';
+import { featureBounds } from '../map/geometry';
+import type { MapContext } from '../map/mapContext';
+
+export function useDeskSelection(map: () => MapContext | null) {
+  const route = useRoute();
+  const router = useRouter();
+  const data = useLayerDataStore();
+  const ui = useMapUiStore();
+
+  /** URL → selection, once the layer the link names is there. */
+  watch(
+    () => [route.query.camera, route.query.grid, data.version] as const,
+    ([camera, grid]) => {
+      if (typeof camera === 'string') {
+        const l = data.layers.get('cameras');
+        const index = l ? l.strings('id').indexOf(camera) : -1;
+        if (index >= 0 && !(ui.selection?.kind === 'camera' && ui.selection.index === index)) ui.select({ kind: 'camera', index });
+      } else if (typeof grid === 'string') {
+        const l = data.layers.get('grids');
+        const index = l ? l.strings('code').indexOf(grid) : -1;
+        if (index >= 0 && !(ui.selection?.kind === 'grid' && ui.selection.index === index)) ui.select({ kind: 'grid', index });
+      }
+    },
+    { immediate: true },
+  );
+
+  /** Selection → URL and map. */
+  watch(
+    () => ui.selection,
+    (sel: Selection) => {
+      const query: Record<string, string> = {};
+      const ctx = map();
+      if (sel?.kind === 'camera') {
+        const l = data.layers.get('cameras');
+        if (!l) return;
+        query.camera = l.strings('id')[sel.index] ?? '';
+        const p = l.numeric('position');
+        ctx?.flyTo([p[2 * sel.index]!, p[2 * sel.index + 1]!], 17);
+      } else if (sel?.kind === 'grid') {
+        const l = data.layers.get('grids');
+        if (!l) return;
+        query.grid = l.strings('code')[sel.index] ?? '';
+        ctx?.fitBounds(featureBounds(l, sel.index));
+      }
+      if (query.camera !== route.query.camera || query.grid !== route.query.grid) void router.replace({ query });
+    },
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * Pure geometry over the compact layers' typed arrays: no Vue, no deck.gl. Unit-tested.
+ */
+import type { PackedLayer } from '../../../shared/packed';
+import type { Bounds } from './mapContext';
+
+const M_PER_DEG_LAT = 110_574;
+const mPerDegLon = (lat: number): number => 111_320 * Math.cos((lat * Math.PI) / 180);
+
+/** For single-ring polygon layers (grids, compounds) and outlines: each feature's first outer ring. */
+export interface Rings {
+  /** Vertex index where each feature's outer ring starts, plus one past the end (features + 1). */
+  starts: Uint32Array;
+  positions: Float32Array;
+}
+
+/** The outer ring of every feature's first polygon (enough for grids and compounds: one ring each). */
+export function outerRings(layer: PackedLayer): Rings {
+  const pos = layer.numeric('position') as Float32Array;
+  const ringStart = layer.numeric('ringStart');
+  const polygonStart = layer.numeric('polygonStart');
+  const featureStart = layer.numeric('featureStart');
+  const n = layer.header.count;
+  const starts = new Uint32Array(n + 1);
+  const out: number[] = [];
+  let v = 0;
+  for (let f = 0; f < n; f++) {
+    starts[f] = v;
+    const ring = polygonStart[featureStart[f]!]!;
+    for (let i = ringStart[ring]!; i < ringStart[ring + 1]!; i++) {
+      out.push(pos[2 * i]!, pos[2 * i + 1]!);
+      v++;
+    }
+  }
+  starts[n] = v;
+  return { starts, positions: Float32Array.from(out) };
+}
+
+/** Every ring of every feature as a path (outlines of multi-part regions and holes included). */
+export function allRings(layer: PackedLayer): { starts: Uint32Array; positions: Float32Array; featureOfPath: Uint32Array } {
+  const ringStart = layer.numeric('ringStart');
+  const polygonStart = layer.numeric('polygonStart');
+  const featureStart = layer.numeric('featureStart');
+  const nRings = ringStart.length - 1;
+  const featureOfPath = new Uint32Array(nRings);
+  for (let f = 0; f < layer.header.count; f++) {
+    for (let p = featureStart[f]!; p < featureStart[f + 1]!; p++) {
+      for (let r = polygonStart[p]!; r < polygonStart[p + 1]!; r++) featureOfPath[r] = f;
+    }
+  }
+  return { starts: Uint32Array.from(ringStart), positions: layer.numeric('position') as Float32Array, featureOfPath };
+}
+
+/** Bounding box of feature f of a polygon layer. */
+export function featureBounds(layer: PackedLayer, f: number): Bounds {
+  const pos = layer.numeric('position');
+  const ringStart = layer.numeric('ringStart');
+  const polygonStart = layer.numeric('polygonStart');
+  const featureStart = layer.numeric('featureStart');
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const v0 = ringStart[polygonStart[featureStart[f]!]!]!;
+  const v1 = ringStart[polygonStart[featureStart[f + 1]!]!]!;
+  for (let i = v0; i < v1; i++) {
+    const x = pos[2 * i]!, y = pos[2 * i + 1]!;
+    if (x < w) w = x;
+    if (x > e) e = x;
+    if (y < s) s = y;
+    if (y > n) n = y;
+  }
+  return [w, s, e, n];
+}
+
+/** Area in km² of a ring given as vertex range of an interleaved array (local equirectangular). */
+export function ringAreaKm2(pos: ArrayLike<number>, from: number, to: number): number {
+  if (to - from < 3) return 0;
+  const lat0 = pos[2 * from + 1]!;
+  const kx = mPerDegLon(lat0);
+  let a = 0;
+  for (let i = from; i < to - 1; i++) {
+    a += pos[2 * i]! * kx * pos[2 * i + 3]! * M_PER_DEG_LAT - pos[2 * i + 2]! * kx * pos[2 * i + 1]! * M_PER_DEG_LAT;
+  }
+  return Math.abs(a) / 2 / 1e6;
+}
+
+/** Count of items per dictionary value (e.g. cameras per grid code), keyed by the value. */
+export function countByDict(codes: ArrayLike<number>, values: readonly string[], mask?: Uint8Array): Map<string, number> {
+  const perCode = new Uint32Array(values.length);
+  for (let i = 0; i < codes.length; i++) if (!mask || mask[i]) perCode[codes[i]!]!++;
+  const out = new Map<string, number>();
+  values.forEach((v, c) => {
+    if (perCode[c]) out.set(v, perCode[c]!);
+  });
+  return out;
+}
+
+/** Sum counts keyed by region code up to a coarser level by code prefix (6 district, 9 street, 12 community). */
+export function rollUp(counts: Map<string, number>, prefixLength: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [code, n] of counts) {
+    const k = code.slice(0, prefixLength);
+    out.set(k, (out.get(k) ?? 0) + n);
+  }
+  return out;
+}
+
+/**
+ * A camera's field-of-view sector as a closed ring: apex at the camera, `steps` points along the
+ * arc of radius rangeM from heading − fov/2 to heading + fov/2 (compass degrees).
+ */
+export function fovSector(lon: number, lat: number, headingDeg: number, fovDeg: number, rangeM: number, steps = 8): number[] {
+  const kx = mPerDegLon(lat);
+  const ring = [lon, lat];
+  for (let s = 0; s <= steps; s++) {
+    const b = ((headingDeg - fovDeg / 2 + (fovDeg * s) / steps) * Math.PI) / 180;
+    ring.push(lon + (Math.sin(b) * rangeM) / kx, lat + (Math.cos(b) * rangeM) / M_PER_DEG_LAT);
+  }
+  ring.push(lon, lat);
+  return ring;
+}
+
+export function inBounds(x: number, y: number, b: Bounds): boolean {
+  return x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+}
+
+/** Quantile class breaks (k classes) of the positive values; zeros form their own class. */
+export function quantileBreaks(values: ArrayLike<number>, k: number): number[] {
+  const sorted = Array.from(values).filter((v) => v > 0).sort((a, b) => a - b);
+  if (sorted.length === 0) return [];
+  const breaks: number[] = [];
+  for (let i = 1; i < k; i++) breaks.push(sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / k))]!);
+  return breaks;
+}
+
+export function classOf(v: number, breaks: readonly number[]): number {
+  if (v <= 0) return -1;
+  let c = 0;
+  while (c < breaks.length && v >= breaks[c]!) c++;
+  return c;
+}

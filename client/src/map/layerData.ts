@@ -1,0 +1,90 @@
+/**
+ * The static layers on the client: one store, fed by the layer worker. Each layer is a
+ * PackedLayer viewing the transferred bytes in place (markRaw: Vue must never walk 130k-element
+ * typed arrays), replaced as a whole on reload. Search runs in the same worker.
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, ref, shallowRef, triggerRef } from 'vue';
+import { decodePacked, type PackedLayer } from '../../../shared/packed';
+import { API_PREFIX } from '../../../shared/api';
+import type { LayerName } from '../../../shared/layers';
+import type { SearchHit } from './search';
+import type { WorkerRequest, WorkerResponse } from './layers.worker';
+import LayerWorker from './layers.worker?worker';
+
+export type LayerStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
+
+export const useLayerDataStore = defineStore('layerData', () => {
+  const layers = shallowRef(new Map<LayerName, PackedLayer>());
+  const status = ref<Partial<Record<LayerName, LayerStatus>>>({});
+  const errors = ref<Partial<Record<LayerName, string>>>({});
+  /** Bumped whenever any layer is (re)placed, so derived indexes know to rebuild. */
+  const version = ref(0);
+
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  function call(req: WorkerRequest): Promise<WorkerResponse> {
+    if (!worker) {
+      worker = new LayerWorker();
+      worker.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+        const p = pending.get(ev.data.id);
+        if (!p) return;
+        pending.delete(ev.data.id);
+        if (ev.data.type === 'error') p.reject(new Error(ev.data.message));
+        else p.resolve(ev.data);
+      };
+    }
+    return new Promise((resolve, reject) => {
+      pending.set(req.id, { resolve, reject });
+      worker!.postMessage(req);
+    });
+  }
+
+  async function load(name: LayerName): Promise<void> {
+    status.value[name] = 'loading';
+    try {
+      const res = await call({ type: 'load', id: nextId++, name, url: `${API_PREFIX}/layers/${name}` });
+      if (res.type !== 'loaded') throw new Error('unexpected worker reply');
+      const next = new Map(layers.value);
+      next.set(name, markRaw(decodePacked(res.bytes)));
+      layers.value = next;
+      triggerRef(layers);
+      version.value++;
+      status.value[name] = 'ready';
+      delete errors.value[name];
+    } catch (e) {
+      status.value[name] = 'error';
+      errors.value[name] = (e as Error).message;
+    }
+  }
+
+  /** Load the named layers once (in parallel); later loads come from reloadAll(). */
+  async function ensure(names: readonly LayerName[]): Promise<void> {
+    await Promise.all(names.filter((n) => !status.value[n] || status.value[n] === 'error').map(load));
+  }
+
+  /** The hub restarted (maybe with another city): fetch every loaded layer again. */
+  async function reloadAll(): Promise<void> {
+    await Promise.all([...layers.value.keys()].map(load));
+  }
+
+  async function search(query: string, limit = 20): Promise<SearchHit[]> {
+    const res = await call({ type: 'search', id: nextId++, query, limit });
+    return res.type === 'searched' ? res.hits : [];
+  }
+
+  return {
+    layers: computed(() => layers.value),
+    status: computed(() => status.value),
+    errors: computed(() => errors.value),
+    version: computed(() => version.value),
+    get: (name: LayerName): PackedLayer | undefined => layers.value.get(name),
+    ensure,
+    reloadAll,
+    search,
+  };
+});

@@ -1,0 +1,151 @@
+/**
+ * Grids (~10k polygons): a thematic fill by the chosen measure (camera density now), outlines
+ * from zoom 12, hover highlight, click for the grid's card. Region outlines (districts, streets,
+ * communities) come with it, each from its zoom.
+ */
+import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
+import { createSharedComposable } from '@vueuse/core';
+import { PathLayer, SolidPolygonLayer } from '@deck.gl/layers';
+import type { Layer } from '@deck.gl/core';
+import { useMapContext } from '../mapContext';
+import { useLayerDataStore } from '../layerData';
+import { useMapUiStore } from '../mapUi';
+import { allRings, classOf, countByDict, outerRings, quantileBreaks, ringAreaKm2 } from '../geometry';
+import { SELECTED_LINE, THEMATIC_RAMP, type RGBA } from '../palette';
+
+export const GRID_OUTLINE_ZOOM = 12;
+
+/** Per-grid value of the chosen measure, its class breaks, and per-vertex fill colours (one copy, shared by the layer and the legend). */
+export const useGridMeasure = createSharedComposable(() => {
+  const data = useLayerDataStore();
+  const ui = useMapUiStore();
+  return computed(() => {
+    const grids = data.layers.get('grids');
+    const cams = data.layers.get('cameras');
+    if (!grids) return null;
+    const rings = outerRings(grids);
+    const codes = grids.strings('code');
+    const n = grids.header.count;
+    const values = new Float64Array(n);
+    if (ui.gridMeasure === 'cameraDensity' && cams) {
+      const g = cams.dict('gridCode');
+      const perGrid = countByDict(g.codes, g.values);
+      for (let i = 0; i < n; i++) {
+        const area = ringAreaKm2(rings.positions, rings.starts[i]!, rings.starts[i + 1]!);
+        values[i] = area > 0 ? (perGrid.get(codes[i]!) ?? 0) / area : 0;
+      }
+    }
+    const breaks = quantileBreaks(values, THEMATIC_RAMP.length);
+    const vertexColors = new Uint8Array((rings.positions.length / 2) * 4);
+    const none: RGBA = [40, 60, 90, ui.gridMeasure === 'none' ? 40 : 70];
+    for (let i = 0; i < n; i++) {
+      const k = classOf(values[i]!, breaks);
+      const color = ui.gridMeasure === 'none' || k < 0 ? none : THEMATIC_RAMP[k]!;
+      for (let v = rings.starts[i]!; v < rings.starts[i + 1]!; v++) vertexColors.set(color, 4 * v);
+    }
+    return markRaw({ rings, codes, values, breaks, vertexColors });
+  });
+});
+
+export function useGridLayer(): void {
+  const ctx = useMapContext();
+  const data = useLayerDataStore();
+  const ui = useMapUiStore();
+  const measure = useGridMeasure();
+
+  const outlines = computed(() => {
+    const out: Partial<Record<'districts' | 'streets' | 'communities', ReturnType<typeof allRings>>> = {};
+    for (const level of ['districts', 'streets', 'communities'] as const) {
+      const l = data.layers.get(level);
+      if (l) out[level] = markRaw(allRings(l));
+    }
+    return out;
+  });
+
+  watchEffect(() => {
+    const m = measure.value;
+    const z = ctx.zoom.value;
+    const layers: Layer[] = [];
+    if (m && ui.visible.grids) {
+      const sel = ui.selection?.kind === 'grid' ? ui.selection.index : -1;
+      layers.push(
+        new SolidPolygonLayer({
+          id: 'grid-fill',
+          data: {
+            length: m.codes.length,
+            startIndices: m.rings.starts,
+            attributes: { getPolygon: { value: m.rings.positions, size: 2 }, getFillColor: { value: m.vertexColors, size: 4, normalized: true } },
+          },
+          _normalize: false,
+          _windingOrder: 'CCW',
+          positionFormat: 'XY',
+          pickable: true,
+          autoHighlight: true,
+          highlightColor: [255, 255, 255, 70],
+          onClick: ({ index }) => {
+            if (index >= 0) ui.select({ kind: 'grid', index });
+          },
+        }),
+      );
+      if (z >= GRID_OUTLINE_ZOOM) {
+        layers.push(
+          new PathLayer({
+            id: 'grid-outline',
+            data: { length: m.codes.length, startIndices: m.rings.starts, attributes: { getPath: { value: m.rings.positions, size: 2 } } },
+            _pathType: 'loop',
+            positionFormat: 'XY',
+            getColor: [120, 170, 230, 110],
+            getWidth: 1,
+            widthUnits: 'pixels',
+          }),
+        );
+      }
+      if (sel >= 0) {
+        const from = m.rings.starts[sel]!, to = m.rings.starts[sel + 1]!;
+        layers.push(
+          new PathLayer({
+            id: 'grid-selected',
+            data: [{ path: Array.from(m.rings.positions.subarray(2 * from, 2 * to)) }],
+            getPath: (d) => d.path,
+            positionFormat: 'XY',
+            getColor: SELECTED_LINE,
+            getWidth: 3,
+            widthUnits: 'pixels',
+          }),
+        );
+      }
+    }
+    ctx.setLayers('grids', layers);
+
+    const regionLayers: Layer[] = [];
+    if (ui.visible.regions) {
+      const o = outlines.value;
+      const tiers = [
+        ['communities', 13, [150, 190, 255, 120], 1],
+        ['streets', 11, [170, 200, 255, 170], 1.5],
+        ['districts', 0, [210, 225, 255, 230], 2.5],
+      ] as const;
+      for (const [level, minZoom, color, width] of tiers) {
+        const r = o[level];
+        if (!r || z < minZoom) continue;
+        regionLayers.push(
+          new PathLayer({
+            id: `outline-${level}`,
+            data: { length: r.starts.length - 1, startIndices: r.starts, attributes: { getPath: { value: r.positions, size: 2 } } },
+            _pathType: 'loop',
+            positionFormat: 'XY',
+            getColor: color as unknown as RGBA,
+            getWidth: width,
+            widthUnits: 'pixels',
+          }),
+        );
+      }
+    }
+    ctx.setLayers('regions', regionLayers);
+  });
+
+  onBeforeUnmount(() => {
+    ctx.setLayers('grids', []);
+    ctx.setLayers('regions', []);
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * The smaller point and line layers: railway lines with their loudspeakers, smart communities
+ * with their gates, hospitals / schools / police kiosks, and field units by kind and status.
+ */
+import { onBeforeUnmount, watchEffect } from 'vue';
+import { PathLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
+import type { Layer } from '@deck.gl/core';
+import { useMapContext } from '../mapContext';
+import { useLayerDataStore } from '../layerData';
+import { useMapUiStore } from '../mapUi';
+import { outerRings } from '../geometry';
+import {
+  colorsFromDict,
+  COMPOUND_COLOR,
+  COMPOUND_LINE,
+  FACILITY_COLOR,
+  GATE_COLOR,
+  RAILWAY_COLOR,
+  SPEAKER_COLOR,
+  UNIT_KIND_COLOR,
+  UNIT_STATUS_COLOR,
+} from '../palette';
+import type { PackedLayer } from '../../../../shared/packed';
+
+export const GATE_ZOOM = 15;
+
+const points = (l: PackedLayer, extra: Record<string, unknown> = {}) => ({
+  length: l.header.count,
+  attributes: { getPosition: { value: l.numeric('position'), size: 2 }, ...extra },
+});
+
+export function usePlaceLayers(): void {
+  const ctx = useMapContext();
+  const data = useLayerDataStore();
+  const ui = useMapUiStore();
+
+  watchEffect(() => {
+    const rail = data.layers.get('railways');
+    const speakers = data.layers.get('speakers');
+    const layers: Layer[] = [];
+    if (ui.visible.railway && rail) {
+      layers.push(
+        new PathLayer({
+          id: 'railways',
+          data: { length: rail.header.count, startIndices: rail.numeric('pathStart'), attributes: { getPath: { value: rail.numeric('position'), size: 2 } } },
+          positionFormat: 'XY',
+          getColor: RAILWAY_COLOR,
+          getWidth: 3,
+          widthUnits: 'pixels',
+        }),
+      );
+      if (speakers) {
+        layers.push(new ScatterplotLayer({ id: 'speakers', data: points(speakers), getFillColor: SPEAKER_COLOR, getRadius: 4, radiusUnits: 'pixels', stroked: true, getLineColor: [40, 30, 0, 255], lineWidthMinPixels: 1 }));
+      }
+    }
+    ctx.setLayers('railway', layers);
+  });
+
+  watchEffect(() => {
+    const sc = data.layers.get('smart-communities');
+    const gates = data.layers.get('gates');
+    const layers: Layer[] = [];
+    if (ui.visible.smartCommunities && sc) {
+      const rings = outerRings(sc);
+      layers.push(
+        new SolidPolygonLayer({
+          id: 'smart-communities',
+          data: { length: sc.header.count, startIndices: rings.starts, attributes: { getPolygon: { value: rings.positions, size: 2 } } },
+          _normalize: false,
+          _windingOrder: 'CCW',
+          positionFormat: 'XY',
+          getFillColor: COMPOUND_COLOR,
+        }),
+        new PathLayer({
+          id: 'smart-community-outlines',
+          data: { length: sc.header.count, startIndices: rings.starts, attributes: { getPath: { value: rings.positions, size: 2 } } },
+          _pathType: 'loop',
+          positionFormat: 'XY',
+          getColor: COMPOUND_LINE,
+          getWidth: 1,
+          widthUnits: 'pixels',
+        }),
+      );
+      if (gates && ctx.zoom.value >= GATE_ZOOM) {
+        layers.push(new ScatterplotLayer({ id: 'gates', data: points(gates), getFillColor: GATE_COLOR, getRadius: 3, radiusUnits: 'pixels' }));
+      }
+    }
+    ctx.setLayers('smart-communities', layers);
+  });
+
+  watchEffect(() => {
+    const f = data.layers.get('facilities');
+    if (!ui.visible.facilities || !f) {
+      ctx.setLayers('facilities', []);
+      return;
+    }
+    const kind = f.dict('kind');
+    ctx.setLayers('facilities', [
+      new ScatterplotLayer({
+        id: 'facilities',
+        data: points(f, { getFillColor: { value: colorsFromDict(kind.codes, kind.values, FACILITY_COLOR), size: 4, normalized: true } }),
+        getRadius: 6,
+        radiusUnits: 'pixels',
+        stroked: true,
+        getLineColor: [255, 255, 255, 230],
+        lineWidthMinPixels: 1.5,
+      }),
+    ]);
+  });
+
+  watchEffect(() => {
+    const u = data.layers.get('units');
+    if (!ui.visible.units || !u) {
+      ctx.setLayers('units', []);
+      return;
+    }
+    const status = u.dict('status');
+    const kind = u.dict('kind');
+    ctx.setLayers('units', [
+      new ScatterplotLayer({
+        id: 'units',
+        data: points(u, {
+          getFillColor: { value: colorsFromDict(status.codes, status.values, UNIT_STATUS_COLOR), size: 4, normalized: true },
+          getLineColor: { value: colorsFromDict(kind.codes, kind.values, UNIT_KIND_COLOR), size: 4, normalized: true },
+        }),
+        getRadius: 6,
+        radiusUnits: 'pixels',
+        stroked: true,
+        lineWidthMinPixels: 2.5,
+      }),
+    ]);
+  });
+
+  onBeforeUnmount(() => {
+    for (const slot of ['railway', 'smart-communities', 'facilities', 'units'] as const) ctx.setLayers(slot, []);
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Alert circles with their true metric radius, and the railway fence corridors. An alarming zone
+ * flashes: `alarming` holds the indexes of alarming circles (fed by the alarms issue); while any
+ * is set the layer animates its alpha.
+ */
+import { computed, markRaw, onBeforeUnmount, ref, watchEffect } from 'vue';
+import { useRafFn } from '@vueuse/core';
+import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { useMapContext } from '../mapContext';
+import { useLayerDataStore } from '../layerData';
+import { useMapUiStore } from '../mapUi';
+import { colorsFromDict, ZONE_KIND_COLOR, ZONE_KIND_COLOR as Z } from '../palette';
+
+/** Fill colour of a zone: translucent; when alarming, pulsing between translucent and strong. */
+export function zoneFill(base: readonly number[], alarming: boolean, phase: number): [number, number, number, number] {
+  const a = alarming ? Math.round(60 + 150 * (0.5 + 0.5 * Math.sin(phase * Math.PI * 2))) : 38;
+  return [base[0]!, base[1]!, base[2]!, a];
+}
+
+export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): void {
+  const ctx = useMapContext();
+  const data = useLayerDataStore();
+  const ui = useMapUiStore();
+  const phase = ref(0);
+  const raf = useRafFn(({ timestamp }) => (phase.value = (timestamp % 1000) / 1000), { immediate: false });
+
+  const circles = computed(() => {
+    const l = data.layers.get('zone-circles');
+    if (!l) return null;
+    const kind = l.dict('kind');
+    return markRaw({
+      count: l.header.count,
+      positions: l.numeric('position'),
+      radius: l.numeric('radiusM'),
+      lineColors: colorsFromDict(kind.codes, kind.values, ZONE_KIND_COLOR),
+      kindOf: (i: number) => kind.values[kind.codes[i]!] as keyof typeof Z,
+    });
+  });
+
+  watchEffect(() => {
+    if (alarming.value.size > 0) raf.resume();
+    else raf.pause();
+  });
+
+  watchEffect(() => {
+    const c = circles.value;
+    const corridors = data.layers.get('zone-corridors');
+    if (!ui.visible.zones) {
+      ctx.setLayers('zones', []);
+      return;
+    }
+    const flashing = alarming.value;
+    const p = flashing.size > 0 ? phase.value : 0;
+    const layers = [];
+    if (c) {
+      layers.push(
+        new ScatterplotLayer({
+          id: 'zone-circles',
+          data: { length: c.count, attributes: { getPosition: { value: c.positions, size: 2 }, getLineColor: { value: c.lineColors, size: 4, normalized: true } } },
+          getRadius: (_: unknown, { index }: { index: number }) => c.radius[index]!,
+          radiusUnits: 'meters',
+          getFillColor: (_: unknown, { index }: { index: number }) => zoneFill(Z[c.kindOf(index)], flashing.has(index), p),
+          stroked: true,
+          lineWidthUnits: 'pixels',
+          getLineWidth: 1.5,
+          updateTriggers: { getFillColor: [flashing, p] },
+        }),
+      );
+    }
+    if (corridors) {
+      layers.push(
+        new PathLayer({
+          id: 'zone-corridors',
+          data: {
+            length: corridors.header.count,
+            startIndices: corridors.numeric('pathStart'),
+            attributes: { getPath: { value: corridors.numeric('position'), size: 2 } },
+          },
+          positionFormat: 'XY',
+          getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.numeric('halfWidthM')[index]!,
+          widthUnits: 'meters',
+          widthMinPixels: 3,
+          getColor: [255, 85, 0, 110],
+        }),
+      );
+    }
+    ctx.setLayers('zones', layers);
+  });
+
+  onBeforeUnmount(() => ctx.setLayers('zones', []));
+}

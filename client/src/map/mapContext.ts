@@ -1,0 +1,41 @@
+/**
+ * What the one map component shares with its layer composables (provide/inject): the MapLibre
+ * map, the current zoom and bounds, and a registry where each layer composable puts its deck.gl
+ * layers under its own key. The map component draws the registry in a fixed order.
+ */
+import { inject, type InjectionKey, type Ref, type ShallowRef } from 'vue';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { Layer } from '@deck.gl/core';
+
+export type Bounds = [west: number, south: number, east: number, north: number];
+
+/** Bottom to top. */
+export const LAYER_ORDER = [
+  'grids',
+  'regions',
+  'smart-communities',
+  'zones',
+  'railway',
+  'facilities',
+  'cameras',
+  'units',
+  'highlight',
+] as const;
+export type LayerSlot = (typeof LAYER_ORDER)[number];
+
+export interface MapContext {
+  map: ShallowRef<MapLibreMap | null>;
+  zoom: Ref<number>;
+  bounds: ShallowRef<Bounds | null>;
+  setLayers(slot: LayerSlot, layers: Layer[]): void;
+  flyTo(lonLat: [number, number], zoom?: number): void;
+  fitBounds(b: Bounds): void;
+}
+
+export const MAP_CONTEXT: InjectionKey<MapContext> = Symbol('map');
+
+export function useMapContext(): MapContext {
+  const ctx = inject(MAP_CONTEXT);
+  if (!ctx) throw new Error('useMapContext() outside <MapView>');
+  return ctx;
+}

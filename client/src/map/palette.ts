@@ -1,0 +1,77 @@
+/** Colours of the map's layers and legends: one table, used by the layers and by the legend. */
+import type { CameraKind, CameraStatus, FacilityKind, UnitKind, UnitStatus, ZoneKind } from '../../../shared/world';
+
+export type RGBA = [number, number, number, number];
+
+export const CAMERA_KIND_COLOR: Record<CameraKind, RGBA> = {
+  city_hd: [64, 158, 255, 230],
+  ai: [178, 102, 255, 230],
+  social: [54, 207, 201, 220],
+  community: [82, 196, 26, 230],
+  railway: [250, 173, 20, 240],
+};
+/** Status overrides kind: offline greys out, alarming turns red. */
+export const CAMERA_STATUS_COLOR: Partial<Record<CameraStatus, RGBA>> = {
+  offline: [110, 118, 130, 160],
+  alarming: [255, 59, 48, 255],
+};
+
+export const ZONE_KIND_COLOR: Record<ZoneKind, RGBA> = {
+  key_person: [255, 77, 79, 255],
+  landmark: [250, 140, 22, 255],
+  hospital: [235, 47, 150, 255],
+  school: [250, 219, 20, 255],
+  community: [82, 196, 26, 255],
+  railway: [255, 85, 0, 255],
+};
+
+export const FACILITY_COLOR: Record<FacilityKind, RGBA> = {
+  hospital: [235, 47, 150, 255],
+  school: [250, 219, 20, 255],
+  police_kiosk: [47, 84, 235, 255],
+};
+
+export const UNIT_STATUS_COLOR: Record<UnitStatus, RGBA> = {
+  available: [82, 196, 26, 255],
+  busy: [250, 140, 22, 255],
+  offline: [110, 118, 130, 255],
+};
+export const UNIT_KIND_COLOR: Record<UnitKind, RGBA> = {
+  police: [47, 84, 235, 255],
+  patrol_car: [24, 144, 255, 255],
+  grid_worker: [19, 194, 194, 255],
+  fire: [245, 34, 45, 255],
+  medical: [255, 255, 255, 255],
+  department: [173, 139, 115, 255],
+};
+
+/** Sequential ramp for thematic grid fills (low → high). */
+export const THEMATIC_RAMP: RGBA[] = [
+  [12, 44, 132, 150],
+  [34, 94, 168, 160],
+  [29, 145, 192, 170],
+  [65, 182, 196, 180],
+  [127, 205, 187, 190],
+  [199, 233, 180, 200],
+];
+
+export const RAILWAY_COLOR: RGBA = [220, 220, 220, 255];
+export const SPEAKER_COLOR: RGBA = [255, 214, 0, 255];
+export const COMPOUND_COLOR: RGBA = [82, 196, 26, 60];
+export const COMPOUND_LINE: RGBA = [82, 196, 26, 200];
+export const GATE_COLOR: RGBA = [149, 222, 100, 255];
+export const HIGHLIGHT: RGBA = [255, 255, 255, 90];
+export const SELECTED_LINE: RGBA = [0, 255, 255, 255];
+
+/** Per-item RGBA for dictionary-coded columns: colour[code] looked up once per item. */
+export function colorsFromDict<K extends string>(
+  codes: ArrayLike<number>,
+  values: readonly string[],
+  table: Record<K, RGBA>,
+  fallback: RGBA = [200, 200, 200, 255],
+): Uint8Array {
+  const lut = values.map((v) => table[v as K] ?? fallback);
+  const out = new Uint8Array(codes.length * 4);
+  for (let i = 0; i < codes.length; i++) out.set(lut[codes[i]!]!, 4 * i);
+  return out;
+}

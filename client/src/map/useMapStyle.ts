@@ -1,0 +1,66 @@
+/**
+ * Which basemap style to draw: the configured MAP_STYLE_URL if it loads, else the hub's built-in
+ * offline style with a visible notice, else a plain dark background (the layers still draw).
+ */
+import { ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import type { StyleSpecification } from 'maplibre-gl';
+import { API_PREFIX } from '../../../shared/api';
+import { mapConfig, type MapConfig } from '../../../shared/map';
+import { getJson } from '../api/http';
+
+const STYLE_TIMEOUT_MS = 8_000;
+
+const FALLBACK_STYLE: StyleSpecification = {
+  version: 8,
+  sources: {},
+  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#0b1220' } }],
+};
+
+async function fetchStyle(url: string): Promise<StyleSpecification> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(STYLE_TIMEOUT_MS) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const style = (await res.json()) as StyleSpecification;
+  if (style?.version !== 8 || !Array.isArray(style.layers)) throw new Error('not a MapLibre style');
+  return style;
+}
+
+let configPromise: Promise<MapConfig> | null = null;
+/** The hub's map settings (style, coordinate system, city bounds), fetched once per page. */
+export function loadMapConfig(): Promise<MapConfig> {
+  configPromise ??= getJson(`${API_PREFIX}/map/config`, mapConfig).catch((e: unknown) => {
+    configPromise = null;
+    throw e;
+  });
+  return configPromise;
+}
+
+export function useMapStyle() {
+  const { t } = useI18n();
+  const notice = ref<string | null>(null);
+
+  async function style(): Promise<StyleSpecification> {
+    let cfg: MapConfig;
+    try {
+      cfg = await loadMapConfig();
+    } catch {
+      notice.value = t('map.styleFailed');
+      return FALLBACK_STYLE;
+    }
+    if (cfg.styleUrl !== cfg.builtInStyleUrl) {
+      try {
+        return await fetchStyle(cfg.styleUrl);
+      } catch (e) {
+        notice.value = t('map.customStyleFailed', { reason: (e as Error).message });
+      }
+    }
+    try {
+      return await fetchStyle(cfg.builtInStyleUrl);
+    } catch {
+      notice.value = t('map.styleFailed');
+      return FALLBACK_STYLE;
+    }
+  }
+
+  return { style, notice };
+}
