@@ -19,9 +19,11 @@ import { MetaRepository } from './repositories/meta.repository';
 import { WorldRepository } from './repositories/world.repository';
 import { WorldService } from './services/world.service';
 import { LayerService } from './services/layer.service';
+import { BasemapService } from './services/basemap.service';
 import { ReadinessState } from './readiness';
 import { healthRoutes } from './routes/health';
 import { worldRoutes } from './routes/world';
+import { mapRoutes } from './routes/map';
 import { errorHandler, notFoundApi } from './http-errors';
 import { RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
@@ -58,6 +60,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let database: Database | undefined;
   let world: WorldService | undefined;
   let layers: LayerService | undefined;
+  let basemap: BasemapService | undefined;
   const seedAbort = new AbortController();
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
@@ -71,6 +74,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       if (!layers) throw new Error('layer service used before ready');
       return layers;
     },
+    get basemap(): BasemapService {
+      if (!basemap) throw new Error('basemap service used before ready');
+      return basemap;
+    },
   };
 
   app.disable('x-powered-by');
@@ -83,9 +90,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
           // MapLibre runs its worker from a blob: URL and draws images from blob:/data:.
           workerSrc: ["'self'", 'blob:'],
           childSrc: ["'self'", 'blob:'],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:', ...mapStyleOrigin(config)],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
+          // A MAP_STYLE_URL on another server: the browser fetches the style and its tiles there.
+          connectSrc: ["'self'", 'ws:', 'wss:', ...mapStyleOrigin(config)],
           mediaSrc: ["'self'", 'blob:'],
         },
       },
@@ -109,15 +117,30 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       readiness,
     }),
   );
+  app.use(
+    API_PREFIX,
+    mapRoutes({
+      get basemap() {
+        return lazy.basemap;
+      },
+      readiness,
+    }),
+  );
   app.use(API_PREFIX, notFoundApi);
 
   // The built client (npm run build), with history-API fallback for the SPA's routes.
   const staticDir = resolve(config.staticDir);
   app.use(express.static(staticDir, { index: false, maxAge: '1h', setHeaders: noCacheForIndex }));
-  app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+  // Only page routes fall back to the app: a missing file (a stream segment, a script) is a 404,
+  // so a video player or a script loader sees the real error rather than index.html.
+  app.get(/^\/(?!api\/|socket\.io\/|streams\/|assets\/)(?!.*\.[a-z0-9]{1,6}$).*$/i, (_req, res) => {
     const index = resolve(staticDir, 'index.html');
     if (existsSync(index)) res.set('Cache-Control', 'no-cache').sendFile(index);
     else res.status(503).type('text/plain').send('The client is not built: run `npm run build` (npm start does it for you).\n');
+  });
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') res.status(404).type('text/plain').send(`not found: ${req.path}\n`);
+    else next();
   });
   app.use(errorHandler(log));
 
@@ -156,6 +179,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     }
     world = worldService;
     layers = new LayerService(worldRepo, log);
+    basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log);
     readiness.set('demoData', 'ok');
     // Build the compact layers before the first screen asks for them (not part of readiness).
     void layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request'));
@@ -214,6 +238,11 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** The origin of an absolute MAP_STYLE_URL, for the CSP (a path on the hub needs nothing). */
+function mapStyleOrigin(config: Config): string[] {
+  return config.mapStyleUrl && /^https?:\/\//.test(config.mapStyleUrl) ? [new URL(config.mapStyleUrl).origin] : [];
 }
 
 function noCacheForIndex(res: express.Response, path: string): void {

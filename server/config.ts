@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { demoScale } from '../shared/world';
+import { MAP_CRS, type MapCrs } from '../shared/map';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -26,6 +27,11 @@ const envSchema = z.object({
   DEMO_SEED: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(2 ** 31 - 1).default(20260101),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   STATIC_DIR: z.string().min(1).default('./dist'),
+  MAP_STYLE_URL: z
+    .string()
+    .refine((v) => (/^https?:\/\/\S+$/.test(v) && URL.canParse(v)) || /^\/(?!\/)\S*$/.test(v), 'must be an http:// or https:// URL, or a path starting with /')
+    .optional(),
+  MAP_CRS: z.enum(MAP_CRS, { error: `must be one of ${MAP_CRS.join(', ')}` }).default('wgs84'),
 });
 
 export interface Config {
@@ -39,7 +45,17 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** The built client (vite build output). */
   staticDir: string;
+  /**
+   * A MapLibre style URL for the basemap; when absent the built-in offline style is used.
+   * (Optional here, and mapCrs too, so Config literals written before they existed still hold.)
+   */
+  mapStyleUrl?: string | undefined;
+  /** Coordinate system of the tiles of mapStyleUrl (the built-in style is always WGS84); default wgs84. */
+  mapCrs?: MapCrs;
 }
+
+/** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL']);
 
 export class ConfigError extends Error {}
 
@@ -52,7 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
     const got = cleaned[name];
-    const shown = name === 'DATABASE_URL' ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+    const shown = SECRET_SETTINGS.has(name) || got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
     throw new ConfigError(`invalid setting ${name}: ${issue?.message ?? 'invalid'}${shown}`);
   }
   const e = parsed.data;
@@ -65,5 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoSeed: e.DEMO_SEED,
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,
+    mapStyleUrl: e.MAP_STYLE_URL,
+    mapCrs: e.MAP_CRS,
   };
 }

@@ -12,8 +12,50 @@ import { centreCode, DEVICE_TYPE, INDUSTRY, NETWORK } from './device-ids';
 import { randomCellPoint } from './lattice';
 import { allocate, type Rng } from './random';
 
-/** The one stream every demo camera plays: a real test stream the hub serves. */
-export const DEMO_STREAM_URL = '/streams/demo/index.m3u8';
+/**
+ * The demo streams the hub really serves (public/streams/demo/, made by
+ * scripts/make-demo-streams.sh): four short HLS clips and one HTTP-FLV file, looped by the card.
+ */
+export const DEMO_STREAM_URLS = [
+  '/streams/demo/cam-1/index.m3u8',
+  '/streams/demo/cam-2/index.m3u8',
+  '/streams/demo/cam-3/index.m3u8',
+  '/streams/demo/cam-4/index.m3u8',
+  '/streams/demo/cam-5.flv',
+] as const;
+/** The first clip; kept as the name other modules import. */
+export const DEMO_STREAM_URL: string = DEMO_STREAM_URLS[0];
+/** A URL with nothing behind it, so the card's error path is exercised by real data. */
+export const DEMO_BROKEN_STREAM_URL = '/streams/demo/missing/index.m3u8';
+/** Share of social cameras not connected to the video platform (streamUrl null). */
+export const DEMO_UNCONNECTED_SOCIAL_SHARE = 0.05;
+/** Share of all cameras whose stream URL is broken. */
+export const DEMO_BROKEN_SHARE = 0.005;
+
+/**
+ * 32-bit FNV-1a of the device id, finished with murmur3's fmix32 so nearby serials spread evenly.
+ * Stream URLs are derived from the id rather than drawn from the camera stream: adding them must
+ * not shift any draw, so a seed keeps its city (positions, ids, statuses) apart from the URLs.
+ */
+function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The demo stream URL of a camera: a pure function of its kind and id. */
+export function demoStreamUrl(kind: CameraKind, id: string): string | null {
+  const h = idHash(id);
+  const u = (h & 0xffff) / 0x10000; // low 16 bits: which case
+  if (u < DEMO_BROKEN_SHARE) return DEMO_BROKEN_STREAM_URL;
+  if (kind === 'social' && u < DEMO_BROKEN_SHARE + DEMO_UNCONNECTED_SOCIAL_SHARE) return null;
+  return DEMO_STREAM_URLS[(h >>> 16) % DEMO_STREAM_URLS.length]!; // high 16 bits: which clip
+}
 
 /** Share of cameras online at seed time; the rest are offline (none alarming yet). */
 const ONLINE_SHARE = 0.95;
@@ -61,8 +103,9 @@ export function makeCamera(
 ): Camera {
   const prof = PROFILES[kind];
   const h = heading ?? rng.next() * 360;
+  const id = cameraId(ctx, kind, gridCode, rng);
   return {
-    id: cameraId(ctx, kind, gridCode, rng),
+    id,
     name: name + prof.suffix,
     kind,
     status: rng.chance(ONLINE_SHARE) ? 'online' : 'offline',
@@ -70,7 +113,7 @@ export function makeCamera(
     heading: (Math.round(h * 10) / 10) % 360,
     fov: rng.int(prof.fov[0], prof.fov[1]),
     rangeM: rng.int(prof.rangeM[0], prof.rangeM[1]),
-    streamUrl: DEMO_STREAM_URL,
+    streamUrl: demoStreamUrl(kind, id),
     gridCode,
   };
 }

@@ -4,10 +4,12 @@
  * field units, as a pure function of (scale, seed).
  *
  * Pipeline: lattice (the tiling) → region tree (grown on the lattice, boundaries traced) →
- * railways → smart communities → facilities → circle zones → street cameras → units.
+ * railways → smart communities → facilities → circle zones → street cameras → units → basemap
+ * (water, roads, green; objects the rivers cover move ashore).
  * Each step draws from its own labelled random stream (random.ts).
  */
 import type { Camera, World } from '../../shared/world';
+import { buildBasemap, moveAshore } from './basemap';
 import { streetCameras } from './cameras';
 import { buildSmartCommunities } from './communities';
 import { SCALES } from './config';
@@ -41,18 +43,20 @@ export function generateDemoCity(opts: DemoOptions): World {
   const circles = buildCircleZones(ctx, facilities, rng.fork('zones'));
   const street = streetCameras(ctx, rng.fork('cameras'));
   const units = buildUnits(ctx, rng.fork('units'));
+  // Last: the water is shaped around what is on the land, then what the rivers cover moves ashore.
+  const basemap = buildBasemap(ctx, opts.scale, { facilities, smartCommunities: sc.smartCommunities, zones: circles, railways: rail.railways }, rng.fork('basemap'));
+  const dry = moveAshore(ctx, basemap.water, { streetCameras: street, communityCameras: sc.cameras, smartCommunities: sc.smartCommunities, facilities, zones: circles, units }, rng.fork('basemap').fork('ashore'));
 
-  const cameras: Camera[] = street.concat(sc.cameras, rail.cameras);
+  const cameras: Camera[] = dry.streetCameras.concat(dry.communityCameras, rail.cameras);
   return {
     regions: tree.regions,
     cameras,
-    zones: circles.concat(rail.zones),
+    zones: dry.zones.concat(rail.zones),
     railways: rail.railways,
     speakers: rail.speakers,
-    smartCommunities: sc.smartCommunities,
-    facilities,
-    units,
-    // The offline basemap (water, roads, green) comes with the live-map issue.
-    basemap: [],
+    smartCommunities: dry.smartCommunities,
+    facilities: dry.facilities,
+    units: dry.units,
+    basemap: basemap.features,
   };
 }

@@ -21,7 +21,8 @@ export interface WorldProvenance {
   bbox: [number, number, number, number];
 }
 
-export const GENERATOR_VERSION = 1;
+/** 2: the basemap (water, roads, green), and objects the water would cover moved ashore. */
+export const GENERATOR_VERSION = 2;
 const WORLD_KEY = 'world';
 
 export class WorldService {
@@ -49,6 +50,7 @@ export class WorldService {
           'the database already holds a demo city of another scale or seed; keeping it (use a new DATA_DIR or database for another city)',
         );
       }
+      await this.ensureBasemap(db, existing, signal);
       return { seeded: false, provenance: existing };
     }
     const t0 = performance.now();
@@ -71,6 +73,26 @@ export class WorldService {
       'demo city seeded',
     );
     return { seeded: true, provenance };
+  }
+
+  /**
+   * A database seeded before the basemap existed has a city but no basemap: generate the city
+   * again from its stored scale and seed and insert its basemap alone, in one transaction. The
+   * rest of the stored city is left as it is (the generator now also moves objects off the water,
+   * so a few of an old city's objects may stand in a river; a new database has none there).
+   */
+  private async ensureBasemap(db: Db, world: WorldProvenance, signal?: AbortSignal): Promise<void> {
+    if ((await new WorldRepository(db).basemapCount()) > 0) return;
+    const t0 = performance.now();
+    const { basemap } = generateDemoCity({ scale: world.scale, seed: world.seed });
+    await db.transaction(async (tx) => {
+      const txDb = tx as unknown as Db;
+      await new WorldRepository(txDb).insertBasemap(basemap, txDb, signal);
+    });
+    this.log.info(
+      { scale: world.scale, seed: world.seed, features: basemap.length, ms: Math.round(performance.now() - t0) },
+      'basemap added to a demo city seeded without one',
+    );
   }
 
   async summary(): Promise<WorldSummary> {

@@ -26,7 +26,7 @@ test('the overview shows the city, goes live, and every figure matches the API',
   const errors = collectPageErrors(page);
   const summary = await fetchSummary(request);
 
-  await page.goto('/');
+  await page.goto('/overview');
 
   const title = page.getByTestId('app-title');
   await expect(title).toHaveText(`${summary.city.name} 社会治理指挥中心`);
@@ -72,7 +72,7 @@ test('the overview shows the city, goes live, and every figure matches the API',
 
 test('when the network drops and comes back the indicator goes reconnecting → live', async ({ page, context }) => {
   const errors = collectPageErrors(page);
-  await page.goto('/');
+  await page.goto('/overview');
   const conn = page.getByTestId('connection-state');
   await expect(conn).toHaveAttribute('data-state', 'live');
   const cameras = page.getByTestId('stat-cameras').getByTestId('stat-value');
@@ -93,10 +93,12 @@ test('when the network drops and comes back the indicator goes reconnecting → 
   expect(errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
 });
 
-test('an unknown path lands on the overview, and the screen switches to English and back', async ({ page, request }, testInfo) => {
+test('an unknown path lands on the desk, and the screen switches to English and back', async ({ page, request }, testInfo) => {
   const summary = await fetchSummary(request);
   await page.goto('/no/such/screen');
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/desk$/);
+  await page.getByTestId('nav-overview').click();
+  await expect(page).toHaveURL(/\/overview$/);
   const title = page.getByTestId('app-title');
   await expect(title).toHaveText(`${summary.city.name} 社会治理指挥中心`);
 

@@ -81,7 +81,7 @@ test('after a hub restart the screen reconnects and reloads the world from the n
   page.on('requestfinished', (r) => {
     if (r.url().endsWith('/api/v1/world/summary')) summaryLoads.push(r.url());
   });
-  await page.goto(base);
+  await page.goto(`${base}/overview`);
   const conn = page.getByTestId('connection-state');
   const cameras = page.getByTestId('stat-cameras').getByTestId('stat-value');
   await expect(conn).toHaveAttribute('data-state', 'live');

@@ -18,6 +18,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     demoSeed: 7,
     logLevel: 'silent',
     staticDir: './dist',
+    mapStyleUrl: undefined,
+    mapCrs: 'wgs84',
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createGridLocator, DEMO_STREAM_URL, generateDemoCity } from '../../server/demo';
+import { DEMO_BROKEN_STREAM_URL, DEMO_STREAM_URLS } from '../../server/demo/cameras';
 import {
   camera,
   facility,
@@ -204,7 +205,7 @@ describe('demo city (small): objects', () => {
     }
   });
 
-  it('cameras have GB/T 28181 ids, sane optics, mostly online, one stream URL', () => {
+  it('cameras have GB/T 28181 ids, sane optics, mostly online', () => {
     for (const c of world.cameras) {
       expect(c.id).toMatch(/^\d{20}$/);
       expect(c.id.slice(0, 6), c.id).toBe(c.gridCode.slice(0, 6));
@@ -215,13 +216,72 @@ describe('demo city (small): objects', () => {
       expect(c.fov).toBeLessThanOrEqual(120);
       expect(c.rangeM).toBeGreaterThanOrEqual(30);
       expect(c.rangeM).toBeLessThanOrEqual(150);
-      expect(c.streamUrl).toBe(DEMO_STREAM_URL);
       expect(c.status).not.toBe('alarming');
     }
-    expect(DEMO_STREAM_URL).toBe('/streams/demo/index.m3u8');
     const online = world.cameras.filter((c) => c.status === 'online').length / world.cameras.length;
     expect(online).toBeGreaterThan(0.92);
     expect(online).toBeLessThan(0.98);
+  });
+
+  it('stream URLs: the served demo clips spread evenly, ~5 % of social cameras unconnected, a few broken', () => {
+    // The files behind these URLs are committed under public/streams/demo/ (the hub serves them).
+    expect(DEMO_STREAM_URLS).toEqual([
+      '/streams/demo/cam-1/index.m3u8',
+      '/streams/demo/cam-2/index.m3u8',
+      '/streams/demo/cam-3/index.m3u8',
+      '/streams/demo/cam-4/index.m3u8',
+      '/streams/demo/cam-5.flv',
+    ]);
+    expect(DEMO_STREAM_URL).toBe(DEMO_STREAM_URLS[0]);
+    expect(DEMO_BROKEN_STREAM_URL).toBe('/streams/demo/missing/index.m3u8');
+    const served = new Set<string>(DEMO_STREAM_URLS);
+    const perUrl = new Map<string, number>();
+    let broken = 0;
+    let unconnectedSocial = 0;
+    const social = world.cameras.filter((c) => c.kind === 'social').length;
+    for (const c of world.cameras) {
+      if (c.streamUrl === null) {
+        expect(c.kind, c.id).toBe('social'); // only shop/company cameras may be off the platform
+        unconnectedSocial++;
+      } else if (c.streamUrl === DEMO_BROKEN_STREAM_URL) {
+        broken++;
+      } else {
+        expect(served.has(c.streamUrl), `${c.id} ${c.streamUrl}`).toBe(true);
+        perUrl.set(c.streamUrl, (perUrl.get(c.streamUrl) ?? 0) + 1);
+      }
+    }
+    const playable = world.cameras.length - broken - unconnectedSocial;
+    for (const url of DEMO_STREAM_URLS) {
+      const share = (perUrl.get(url) ?? 0) / playable;
+      expect(share, url).toBeGreaterThan(0.15);
+      expect(share, url).toBeLessThan(0.25);
+    }
+    expect(unconnectedSocial / social).toBeGreaterThan(0.03);
+    expect(unconnectedSocial / social).toBeLessThan(0.08);
+    expect(broken).toBeGreaterThanOrEqual(3);
+    expect(broken / world.cameras.length).toBeLessThan(0.015);
+    // Every kind gets video; HLS and FLV both appear among online cameras (the card's two players).
+    for (const kind of ['city_hd', 'ai', 'social', 'community', 'railway'] as const) {
+      expect(world.cameras.some((c) => c.kind === kind && c.streamUrl !== null && served.has(c.streamUrl)), kind).toBe(true);
+    }
+    const online = world.cameras.filter((c) => c.status === 'online');
+    expect(online.some((c) => c.streamUrl?.endsWith('.m3u8') && c.streamUrl !== DEMO_BROKEN_STREAM_URL)).toBe(true);
+    expect(online.some((c) => c.streamUrl?.endsWith('.flv'))).toBe(true);
+  });
+
+  it('stream URLs are derived from the camera, not drawn: another seed keeps the rule', () => {
+    const other = generateDemoCity({ scale: 'small', seed: 2 });
+    const byId = new Map(world.cameras.map((c) => [c.id, c]));
+    let same = 0;
+    for (const c of other.cameras) {
+      const mine = byId.get(c.id);
+      // Same id and kind → same URL, whichever city it is in.
+      if (mine && mine.kind === c.kind) {
+        expect(c.streamUrl, c.id).toBe(mine.streamUrl);
+        same++;
+      }
+    }
+    expect(same).toBeGreaterThan(0);
   });
 
   it('ids are unique: devices (cameras, speakers, gates) together, zones, units, compounds, facilities', () => {

@@ -1,6 +1,9 @@
 import type zhCN from './zh-CN';
 
+import desk from './desk.en';
+
 export default {
+  ...desk,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',
@@ -52,5 +55,73 @@ export default {
     cameras: 'Cameras',
     online: 'Online',
     empty: 'No districts',
+  },
+  cameras: {
+    card: 'Camera',
+    close: 'Close',
+    id: 'Device ID',
+    copyId: 'Copy the device ID',
+    copied: 'Copied',
+    copyFailed: 'Copy failed',
+    kindLabel: 'Type',
+    statusLabel: 'Status',
+    region: 'Region',
+    heading: 'Heading',
+    headingValue: '{dir} {deg}°',
+    fov: 'field of view {fov}°',
+    position: 'Position',
+    positionValue: 'lon {lon}, lat {lat}',
+    kind: {
+      city_hd: 'City HD',
+      ai: 'AI',
+      social: 'Social',
+      community: 'Community',
+      railway: 'Railway',
+    },
+    status: {
+      online: 'Online',
+      offline: 'Offline',
+      alarming: 'Alarming',
+    },
+    compass: {
+      n: 'N',
+      ne: 'NE',
+      e: 'E',
+      se: 'SE',
+      s: 'S',
+      sw: 'SW',
+      w: 'W',
+      nw: 'NW',
+    },
+    video: {
+      label: 'Live video of {name}',
+      loading: 'Connecting to the video…',
+      live: 'Live',
+      retry: 'Retry',
+      noStream: 'This camera is not connected to the video platform',
+      offline: 'The camera is offline: no live picture',
+      errorTitle: 'The video cannot play',
+      unsupportedTitle: 'This browser cannot play the video',
+    },
+    error: {
+      notFound: 'The stream address does not exist (HTTP {status}): {url}',
+      http: 'The stream server answered with an error (HTTP {status}): {url}',
+      network: 'Cannot reach the stream server: {url}',
+      badManifest: 'The stream address did not return an HLS playlist; the address may be wrong: {url}',
+      badFormat: 'The stream address did not return video data; the address may be wrong: {url}',
+      codecH265: 'The browser cannot decode H.265 video ({codec}): the stream gateway must transcode it to H.264',
+      codec: 'The browser cannot decode this video codec ({codec}): the stream gateway must transcode it to H.264',
+      media: 'Decoding the video failed; try again',
+      timeout: 'The video did not start within {seconds} s: no data on the stream or the network is too slow ({url})',
+      noPlayer: 'This browser plays neither HLS nor HTTP-FLV video',
+      autoplay: 'The browser blocked autoplay: press "Retry"',
+    },
+    nearby: {
+      title: 'Nearby cameras',
+      empty: 'No other cameras nearby',
+      meters: '{n} m',
+      kilometers: '{n} km',
+      select: 'Show {name}',
+    },
   },
 } satisfies typeof zhCN;

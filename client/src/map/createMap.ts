@@ -22,6 +22,7 @@ export function createMap(
   style: maplibregl.StyleSpecification | string,
   initial: Bounds,
   onView: (zoom: number, bounds: Bounds) => void,
+  onDeckRender: () => void,
 ): MapHandle {
   const map = new maplibregl.Map({
     container,
@@ -36,7 +37,7 @@ export function createMap(
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
-  const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+  const overlay = new MapboxOverlay({ interleaved: false, layers: [], onAfterRender: onDeckRender });
   map.addControl(overlay);
 
   const slots = new Map<LayerSlot, Layer[]>();

@@ -88,7 +88,8 @@ export function countByDict(codes: ArrayLike<number>, values: readonly string[],
   for (let i = 0; i < codes.length; i++) if (!mask || mask[i]) perCode[codes[i]!]!++;
   const out = new Map<string, number>();
   values.forEach((v, c) => {
-    if (perCode[c]) out.set(v, perCode[c]!);
+    const n = perCode[c] ?? 0;
+    if (n > 0) out.set(v, n);
   });
   return out;
 }

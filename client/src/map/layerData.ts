@@ -4,13 +4,22 @@
  * typed arrays), replaced as a whole on reload. Search runs in the same worker.
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef, triggerRef } from 'vue';
+import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue';
 import { decodePacked, type PackedLayer } from '../../../shared/packed';
 import { API_PREFIX } from '../../../shared/api';
 import type { LayerName } from '../../../shared/layers';
 import type { SearchHit } from './search';
 import type { WorkerRequest, WorkerResponse } from './layers.worker';
 import LayerWorker from './layers.worker?worker';
+import { wgs84ToGcj02InPlace } from '../../../shared/crs';
+import { drawnCrs } from './useMapStyle';
+
+/** Shift a layer's coordinates to GCJ-02 in place (once), for a Chinese commercial basemap. */
+function toGcj02(layer: PackedLayer): void {
+  for (const col of ['position', 'center']) {
+    if (layer.has(col)) wgs84ToGcj02InPlace(layer.numeric(col) as Float32Array);
+  }
+}
 
 export type LayerStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -22,6 +31,19 @@ export const useLayerDataStore = defineStore('layerData', () => {
   const errors = ref<Partial<Record<LayerName, string>>>({});
   /** Bumped whenever any layer is (re)placed, so derived indexes know to rebuild. */
   const version = ref(0);
+  const shifted = new WeakSet<PackedLayer>();
+  function matchCrs(layer: PackedLayer): void {
+    if (drawnCrs.value === 'gcj02' && !shifted.has(layer)) {
+      toGcj02(layer);
+      shifted.add(layer);
+    }
+  }
+  // The basemap's CRS is known only once its style loaded: shift what is already here.
+  watch(drawnCrs, () => {
+    layers.value.forEach(matchCrs);
+    layers.value = new Map(layers.value);
+    version.value++;
+  });
 
   let worker: Worker | null = null;
   let nextId = 1;
@@ -50,7 +72,9 @@ export const useLayerDataStore = defineStore('layerData', () => {
       const res = await call({ type: 'load', id: nextId++, name, url: `${API_PREFIX}/layers/${name}` });
       if (res.type !== 'loaded') throw new Error('unexpected worker reply');
       const next = new Map(layers.value);
-      next.set(name, markRaw(decodePacked(res.bytes)));
+      const layer = markRaw(decodePacked(res.bytes));
+      matchCrs(layer);
+      next.set(name, layer);
       layers.value = next;
       triggerRef(layers);
       version.value++;

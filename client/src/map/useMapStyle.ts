@@ -6,7 +6,7 @@ import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { StyleSpecification } from 'maplibre-gl';
 import { API_PREFIX } from '../../../shared/api';
-import { mapConfig, type MapConfig } from '../../../shared/map';
+import { mapConfig, type MapConfig, type MapCrs } from '../../../shared/map';
 import { getJson } from '../api/http';
 
 const STYLE_TIMEOUT_MS = 8_000;
@@ -35,6 +35,13 @@ export function loadMapConfig(): Promise<MapConfig> {
   return configPromise;
 }
 
+/**
+ * The coordinate system of the basemap actually drawn: gcj02 only when the configured style
+ * loaded and is declared GCJ-02; the built-in style is always WGS84. The layer store shifts our
+ * WGS84 data to match.
+ */
+export const drawnCrs = ref<MapCrs>('wgs84');
+
 export function useMapStyle() {
   const { t } = useI18n();
   const notice = ref<string | null>(null);
@@ -49,7 +56,9 @@ export function useMapStyle() {
     }
     if (cfg.styleUrl !== cfg.builtInStyleUrl) {
       try {
-        return await fetchStyle(cfg.styleUrl);
+        const custom = await fetchStyle(cfg.styleUrl);
+        drawnCrs.value = cfg.crs;
+        return custom;
       } catch (e) {
         notice.value = t('map.customStyleFailed', { reason: (e as Error).message });
       }

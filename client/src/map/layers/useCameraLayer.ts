@@ -5,7 +5,7 @@
  */
 import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
 import { ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
-import type { Layer } from '@deck.gl/core';
+import type { Layer, PickingInfo } from '@deck.gl/core';
 import { useMapContext } from '../mapContext';
 import { useLayerDataStore } from '../layerData';
 import { useMapUiStore } from '../mapUi';
@@ -62,13 +62,18 @@ export function useCameraLayer(): void {
     if (!regions) return [];
     const codes = regions.strings('code');
     const center = regions.numeric('center');
-    const items = codes.flatMap((code, i) => {
+    interface Bubble {
+      position: [number, number];
+      n: number;
+      code: string;
+    }
+    const items = codes.flatMap((code, i): Bubble[] => {
       const n = counts.get(code) ?? 0;
       return n > 0 ? [{ position: [center[2 * i]!, center[2 * i + 1]!] as [number, number], n, code }] : [];
     });
     const max = Math.max(1, ...items.map((d) => d.n));
     return [
-      new ScatterplotLayer({
+      new ScatterplotLayer<Bubble>({
         id: `camera-bubbles-${level}`,
         data: items,
         getPosition: (d) => d.position,
@@ -79,12 +84,11 @@ export function useCameraLayer(): void {
         stroked: true,
         lineWidthMinPixels: 1.5,
         pickable: true,
-        onClick: ({ object }) => {
-          const code = (object as { code?: string } | null)?.code;
-          if (code) ui.setRegionFilter(code);
+        onClick: ({ object }: PickingInfo<Bubble>) => {
+          if (object) ui.setRegionFilter(object.code);
         },
       }),
-      new TextLayer({
+      new TextLayer<Bubble>({
         id: `camera-bubble-counts-${level}`,
         data: items,
         getPosition: (d) => d.position,
@@ -115,7 +119,11 @@ export function useCameraLayer(): void {
       const heading = c.layer.numeric('heading');
       const fov = c.layer.numeric('fov');
       const range = c.layer.numeric('rangeM');
-      const cones: { polygon: number[]; color: [number, number, number, number] }[] = [];
+      interface Cone {
+        polygon: number[];
+        color: [number, number, number, number];
+      }
+      const cones: Cone[] = [];
       for (let i = 0; i < c.count && cones.length < MAX_CONES; i++) {
         const x = c.positions[2 * i]!, y = c.positions[2 * i + 1]!;
         if (c.colors[4 * i + 3] === 0 || !inBounds(x, y, b)) continue;
@@ -125,7 +133,7 @@ export function useCameraLayer(): void {
         });
       }
       layers.push(
-        new SolidPolygonLayer({
+        new SolidPolygonLayer<Cone>({
           id: 'camera-cones',
           data: cones,
           getPolygon: (d) => d.polygon,

@@ -103,7 +103,7 @@ export function useGridLayer(): void {
       if (sel >= 0) {
         const from = m.rings.starts[sel]!, to = m.rings.starts[sel + 1]!;
         layers.push(
-          new PathLayer({
+          new PathLayer<{ path: number[] }>({
             id: 'grid-selected',
             data: [{ path: Array.from(m.rings.positions.subarray(2 * from, 2 * to)) }],
             getPath: (d) => d.path,
