@@ -52,5 +52,7 @@ export function useDeskSelection(map: () => MapContext | null) {
       }
       if (query.camera !== route.query.camera || query.grid !== route.query.grid) void router.replace({ query });
     },
+    // After the DOM update: the card beside the map is there, so the map has its final width.
+    { flush: 'post' },
   );
 }

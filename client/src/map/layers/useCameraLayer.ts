@@ -9,7 +9,7 @@ import type { Layer, PickingInfo } from '@deck.gl/core';
 import { useMapContext } from '../mapContext';
 import { useLayerDataStore } from '../layerData';
 import { useMapUiStore } from '../mapUi';
-import { CAMERA_KIND_COLOR, CAMERA_STATUS_COLOR, colorsFromDict } from '../palette';
+import { CAMERA_KIND_COLOR, CAMERA_STATUS_COLOR, colorsFromDict, SELECTED_LINE } from '../palette';
 import { countByDict, fovSector, inBounds, rollUp } from '../geometry';
 
 export const CAMERA_POINT_ZOOM = 13;
@@ -159,6 +159,22 @@ export function useCameraLayer(): void {
         },
       }),
     );
+    const sel = ui.selection?.kind === 'camera' ? ui.selection.index : -1;
+    if (sel >= 0 && sel < c.count) {
+      layers.push(
+        new ScatterplotLayer<[number, number]>({
+          id: 'camera-selected',
+          data: [[c.positions[2 * sel]!, c.positions[2 * sel + 1]!]],
+          getPosition: (d) => d,
+          radiusUnits: 'pixels',
+          getRadius: 11,
+          filled: false,
+          stroked: true,
+          getLineColor: SELECTED_LINE,
+          lineWidthMinPixels: 3,
+        }),
+      );
+    }
     ctx.setLayers('cameras', layers);
   });
 
