@@ -3,6 +3,7 @@
  * (district 6, street 9, community 12, grid 15 digits), so a region path is a few lookups.
  */
 import { computed, markRaw } from 'vue';
+import { createSharedComposable } from '@vueuse/core';
 import type { LayerName } from '../../../shared/layers';
 import { useLayerDataStore } from '../map/layerData';
 
@@ -17,7 +18,8 @@ export interface RegionRef {
   index: number;
 }
 
-export function useRegionIndex() {
+/** Shared by every component that asks: one index per page, rebuilt only when a region layer changes. */
+export const useRegionIndex = createSharedComposable(() => {
   const data = useLayerDataStore();
   const byCode = computed(() => {
     const m = new Map<string, RegionRef>();
@@ -40,4 +42,4 @@ export function useRegionIndex() {
   }
 
   return { byCode, pathOf };
-}
+});

@@ -4,10 +4,10 @@
  * typed arrays), replaced as a whole on reload. Search runs in the same worker.
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref, shallowRef, triggerRef, watch } from 'vue';
+import { computed, markRaw, ref, shallowRef, triggerRef, watch, type ShallowRef } from 'vue';
 import { decodePacked, type PackedLayer } from '../../../shared/packed';
 import { API_PREFIX } from '../../../shared/api';
-import type { LayerName } from '../../../shared/layers';
+import { LAYER_NAMES, type LayerName } from '../../../shared/layers';
 import type { SearchHit } from './search';
 import type { WorkerRequest, WorkerResponse } from './layers.worker';
 import LayerWorker from './layers.worker?worker';
@@ -26,7 +26,16 @@ export type LayerStatus = 'idle' | 'loading' | 'ready' | 'error';
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
 
 export const useLayerDataStore = defineStore('layerData', () => {
-  const layers = shallowRef(new Map<LayerName, PackedLayer>());
+  // One ref per layer: a computed that reads the cameras depends on the cameras alone, and is not
+  // recomputed (nor its deck.gl layer re-uploaded) each time some other layer arrives.
+  const slots = Object.fromEntries(LAYER_NAMES.map((n) => [n, shallowRef<PackedLayer | undefined>(undefined)])) as Record<
+    LayerName,
+    ShallowRef<PackedLayer | undefined>
+  >;
+  /** Read-only map view of the slots, for code that wants `layers.get(name)`. */
+  const layers = markRaw({
+    get: (name: LayerName): PackedLayer | undefined => slots[name].value,
+  });
   const status = ref<Partial<Record<LayerName, LayerStatus>>>({});
   const errors = ref<Partial<Record<LayerName, string>>>({});
   /** Bumped whenever any layer is (re)placed, so derived indexes know to rebuild. */
@@ -40,8 +49,12 @@ export const useLayerDataStore = defineStore('layerData', () => {
   }
   // The basemap's CRS is known only once its style loaded: shift what is already here.
   watch(drawnCrs, () => {
-    layers.value.forEach(matchCrs);
-    layers.value = new Map(layers.value);
+    for (const name of LAYER_NAMES) {
+      const l = slots[name].value;
+      if (!l) continue;
+      matchCrs(l);
+      triggerRef(slots[name]);
+    }
     version.value++;
   });
 
@@ -71,12 +84,9 @@ export const useLayerDataStore = defineStore('layerData', () => {
     try {
       const res = await call({ type: 'load', id: nextId++, name, url: `${API_PREFIX}/layers/${name}` });
       if (res.type !== 'loaded') throw new Error('unexpected worker reply');
-      const next = new Map(layers.value);
       const layer = markRaw(decodePacked(res.bytes));
       matchCrs(layer);
-      next.set(name, layer);
-      layers.value = next;
-      triggerRef(layers);
+      slots[name].value = layer;
       version.value++;
       status.value[name] = 'ready';
       delete errors.value[name];
@@ -93,7 +103,7 @@ export const useLayerDataStore = defineStore('layerData', () => {
 
   /** The hub restarted (maybe with another city): fetch every loaded layer again. */
   async function reloadAll(): Promise<void> {
-    await Promise.all([...layers.value.keys()].map(load));
+    await Promise.all(LAYER_NAMES.filter((n) => slots[n].value).map(load));
   }
 
   async function search(query: string, limit = 20): Promise<SearchHit[]> {
@@ -102,11 +112,10 @@ export const useLayerDataStore = defineStore('layerData', () => {
   }
 
   return {
-    layers: computed(() => layers.value),
+    layers,
     status: computed(() => status.value),
     errors: computed(() => errors.value),
     version: computed(() => version.value),
-    get: (name: LayerName): PackedLayer | undefined => layers.value.get(name),
     ensure,
     reloadAll,
     search,

@@ -46,11 +46,15 @@ export function useCameraLayer(): void {
       }
     }
     const perGrid = countByDict(grid.codes, grid.values, mask);
+    const positions = layer.numeric('position') as Float32Array;
     return markRaw({
       layer,
       count: layer.header.count,
-      positions: layer.numeric('position') as Float32Array,
+      positions,
       colors,
+      // Built once per data change: deck.gl compares `data` by identity, so a new object on every
+      // pan would re-upload 130k points.
+      pointData: { length: layer.header.count, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
       perDistrict: rollUp(perGrid, 6),
       perStreet: rollUp(perGrid, 9),
     });
@@ -145,7 +149,7 @@ export function useCameraLayer(): void {
     layers.push(
       new ScatterplotLayer({
         id: 'camera-points',
-        data: { length: c.count, attributes: { getPosition: { value: c.positions, size: 2 }, getFillColor: { value: c.colors, size: 4, normalized: true } } },
+        data: c.pointData,
         radiusUnits: 'pixels',
         getRadius: z >= 15 ? 5 : 3,
         stroked: z >= 15,

@@ -43,7 +43,15 @@ export const useGridMeasure = createSharedComposable(() => {
       const color = ui.gridMeasure === 'none' || k < 0 ? none : THEMATIC_RAMP[k]!;
       for (let v = rings.starts[i]!; v < rings.starts[i + 1]!; v++) vertexColors.set(color, 4 * v);
     }
-    return markRaw({ rings, codes, values, breaks, vertexColors });
+    // Built once per data or measure change (deck.gl compares `data` by identity: a new object
+    // on every pan would re-tessellate 10k polygons).
+    const fillData = {
+      length: n,
+      startIndices: rings.starts,
+      attributes: { getPolygon: { value: rings.positions, size: 2 }, getFillColor: { value: vertexColors, size: 4, normalized: true } },
+    };
+    const outlineData = { length: n, startIndices: rings.starts, attributes: { getPath: { value: rings.positions, size: 2 } } };
+    return markRaw({ rings, codes, values, breaks, vertexColors, fillData, outlineData });
   });
 });
 
@@ -54,10 +62,15 @@ export function useGridLayer(): void {
   const measure = useGridMeasure();
 
   const outlines = computed(() => {
-    const out: Partial<Record<'districts' | 'streets' | 'communities', ReturnType<typeof allRings>>> = {};
+    type Outline = ReturnType<typeof allRings> & {
+      pathData: { length: number; startIndices: Uint32Array; attributes: { getPath: { value: Float32Array; size: number } } };
+    };
+    const out: Partial<Record<'districts' | 'streets' | 'communities', Outline>> = {};
     for (const level of ['districts', 'streets', 'communities'] as const) {
       const l = data.layers.get(level);
-      if (l) out[level] = markRaw(allRings(l));
+      if (!l) continue;
+      const r = allRings(l);
+      out[level] = markRaw({ ...r, pathData: { length: r.starts.length - 1, startIndices: r.starts, attributes: { getPath: { value: r.positions, size: 2 } } } });
     }
     return out;
   });
@@ -71,11 +84,7 @@ export function useGridLayer(): void {
       layers.push(
         new SolidPolygonLayer({
           id: 'grid-fill',
-          data: {
-            length: m.codes.length,
-            startIndices: m.rings.starts,
-            attributes: { getPolygon: { value: m.rings.positions, size: 2 }, getFillColor: { value: m.vertexColors, size: 4, normalized: true } },
-          },
+          data: m.fillData,
           _normalize: false,
           _windingOrder: 'CCW',
           positionFormat: 'XY',
@@ -91,7 +100,7 @@ export function useGridLayer(): void {
         layers.push(
           new PathLayer({
             id: 'grid-outline',
-            data: { length: m.codes.length, startIndices: m.rings.starts, attributes: { getPath: { value: m.rings.positions, size: 2 } } },
+            data: m.outlineData,
             _pathType: 'loop',
             positionFormat: 'XY',
             getColor: [120, 170, 230, 110],
@@ -131,7 +140,7 @@ export function useGridLayer(): void {
         regionLayers.push(
           new PathLayer({
             id: `outline-${level}`,
-            data: { length: r.starts.length - 1, startIndices: r.starts, attributes: { getPath: { value: r.positions, size: 2 } } },
+            data: r.pathData,
             _pathType: 'loop',
             positionFormat: 'XY',
             getColor: color as unknown as RGBA,

@@ -2,7 +2,7 @@
  * The smaller point and line layers: railway lines with their loudspeakers, smart communities
  * with their gates, hospitals / schools / police kiosks, and field units by kind and status.
  */
-import { onBeforeUnmount, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { useMapContext } from '../mapContext';
@@ -34,15 +34,30 @@ export function usePlaceLayers(): void {
   const data = useLayerDataStore();
   const ui = useMapUiStore();
 
-  watchEffect(() => {
+  // Binary data objects, built once per layer load (deck.gl compares `data` by identity).
+  const railData = computed(() => {
     const rail = data.layers.get('railways');
+    return rail && markRaw({ length: rail.header.count, startIndices: rail.numeric('pathStart'), attributes: { getPath: { value: rail.numeric('position'), size: 2 } } });
+  });
+  const compoundData = computed(() => {
+    const sc = data.layers.get('smart-communities');
+    if (!sc) return undefined;
+    const rings = outerRings(sc);
+    return markRaw({
+      fill: { length: sc.header.count, startIndices: rings.starts, attributes: { getPolygon: { value: rings.positions, size: 2 } } },
+      outline: { length: sc.header.count, startIndices: rings.starts, attributes: { getPath: { value: rings.positions, size: 2 } } },
+    });
+  });
+
+  watchEffect(() => {
+    const rail = railData.value;
     const speakers = data.layers.get('speakers');
     const layers: Layer[] = [];
     if (ui.visible.railway && rail) {
       layers.push(
         new PathLayer({
           id: 'railways',
-          data: { length: rail.header.count, startIndices: rail.numeric('pathStart'), attributes: { getPath: { value: rail.numeric('position'), size: 2 } } },
+          data: rail,
           positionFormat: 'XY',
           getColor: RAILWAY_COLOR,
           getWidth: 3,
@@ -57,15 +72,14 @@ export function usePlaceLayers(): void {
   });
 
   watchEffect(() => {
-    const sc = data.layers.get('smart-communities');
+    const sc = compoundData.value;
     const gates = data.layers.get('gates');
     const layers: Layer[] = [];
     if (ui.visible.smartCommunities && sc) {
-      const rings = outerRings(sc);
       layers.push(
         new SolidPolygonLayer({
           id: 'smart-communities',
-          data: { length: sc.header.count, startIndices: rings.starts, attributes: { getPolygon: { value: rings.positions, size: 2 } } },
+          data: sc.fill,
           _normalize: false,
           _windingOrder: 'CCW',
           positionFormat: 'XY',
@@ -73,7 +87,7 @@ export function usePlaceLayers(): void {
         }),
         new PathLayer({
           id: 'smart-community-outlines',
-          data: { length: sc.header.count, startIndices: rings.starts, attributes: { getPath: { value: rings.positions, size: 2 } } },
+          data: sc.outline,
           _pathType: 'loop',
           positionFormat: 'XY',
           getColor: COMPOUND_LINE,

@@ -28,13 +28,24 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
     const l = data.layers.get('zone-circles');
     if (!l) return null;
     const kind = l.dict('kind');
+    const lineColors = colorsFromDict(kind.codes, kind.values, ZONE_KIND_COLOR);
     return markRaw({
       count: l.header.count,
-      positions: l.numeric('position'),
+      data: { length: l.header.count, attributes: { getPosition: { value: l.numeric('position'), size: 2 }, getLineColor: { value: lineColors, size: 4, normalized: true } } },
       radius: l.numeric('radiusM'),
-      lineColors: colorsFromDict(kind.codes, kind.values, ZONE_KIND_COLOR),
       kindOf: (i: number) => kind.values[kind.codes[i]!] as keyof typeof Z,
     });
+  });
+
+  const corridorData = computed(() => {
+    const l = data.layers.get('zone-corridors');
+    return (
+      l &&
+      markRaw({
+        halfWidth: l.numeric('halfWidthM'),
+        data: { length: l.header.count, startIndices: l.numeric('pathStart'), attributes: { getPath: { value: l.numeric('position'), size: 2 } } },
+      })
+    );
   });
 
   watchEffect(() => {
@@ -44,7 +55,7 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
 
   watchEffect(() => {
     const c = circles.value;
-    const corridors = data.layers.get('zone-corridors');
+    const corridors = corridorData.value;
     if (!ui.visible.zones) {
       ctx.setLayers('zones', []);
       return;
@@ -56,7 +67,7 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
       layers.push(
         new ScatterplotLayer({
           id: 'zone-circles',
-          data: { length: c.count, attributes: { getPosition: { value: c.positions, size: 2 }, getLineColor: { value: c.lineColors, size: 4, normalized: true } } },
+          data: c.data,
           getRadius: (_: unknown, { index }: { index: number }) => c.radius[index]!,
           radiusUnits: 'meters',
           getFillColor: (_: unknown, { index }: { index: number }) => zoneFill(Z[c.kindOf(index)], flashing.has(index), p),
@@ -71,13 +82,9 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
       layers.push(
         new PathLayer({
           id: 'zone-corridors',
-          data: {
-            length: corridors.header.count,
-            startIndices: corridors.numeric('pathStart'),
-            attributes: { getPath: { value: corridors.numeric('position'), size: 2 } },
-          },
+          data: corridors.data,
           positionFormat: 'XY',
-          getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.numeric('halfWidthM')[index]!,
+          getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.halfWidth[index]!,
           widthUnits: 'meters',
           widthMinPixels: 3,
           getColor: [255, 85, 0, 110],
