@@ -47,12 +47,12 @@ export const UNIT_KIND_COLOR: Record<UnitKind, RGBA> = {
 
 /** Sequential ramp for thematic grid fills (low → high). */
 export const THEMATIC_RAMP: RGBA[] = [
-  [12, 44, 132, 150],
-  [34, 94, 168, 160],
-  [29, 145, 192, 170],
-  [65, 182, 196, 180],
-  [127, 205, 187, 190],
-  [199, 233, 180, 200],
+  [12, 44, 132, 110],
+  [34, 94, 168, 120],
+  [29, 145, 192, 130],
+  [65, 182, 196, 140],
+  [127, 205, 187, 150],
+  [199, 233, 180, 160],
 ];
 
 export const RAILWAY_COLOR: RGBA = [220, 220, 220, 255];
