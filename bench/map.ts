@@ -9,16 +9,21 @@
  *    `baseline:layers-drawn` (every source loaded, then the map `idle`). It is served by Playwright
  *    (`context.route`), not by the hub, with MapLibre's ESM build from node_modules.
  *
- * For each page: navigation → every layer drawn (the mark's startTime), main-thread long tasks
- * between navigation and drawn (count, total, max, with Long Animation Frame script attribution
- * for the long ones), JS heap after a forced GC (main thread, and each worker where CDP reaches
- * it), and the gzip (level 9) bytes of every script the page loaded until drawn. `/overview` is
+ * For each page: navigation → every layer drawn (the mark's startTime); "at full size": the same,
+ * or later when a WebGL canvas only got its on-screen size after the mark (the desk's deck.gl
+ * overlay can draw its first frames into the default 300x150 buffer; canvas size assignments are
+ * hooked to see it); main-thread long tasks between navigation and drawn (count, total, max, with
+ * Long Animation Frame script attribution for the long ones) and after it; JS heap after a forced
+ * GC (main thread, and each dedicated worker through the browser's CDP session); the gzip (level
+ * 9) bytes of every script the page loaded until drawn (+0.5 s), workers included. The hub serves
+ * a snapshot of dist/ taken at the start, so a rebuild meanwhile cannot mix builds. `/overview` is
  * loaded once for its initial JS. Each page runs BENCH_MAP_REPEAT times in a fresh browser context,
  * desk and baseline alternating (which one goes first alternates per round); medians and ratios
  * (baseline ÷ desk) are reported, as the machine is shared and noisy.
  *
  * One extra desk load runs under the V8 CPU profiler (left out of the medians) to say where the
- * long frames go (BENCH_MAP_PROFILE=0 skips it).
+ * long frames go (BENCH_MAP_PROFILE=0 skips it). A function named `set` in its output is the
+ * canvas size hook, i.e. the time of the `canvas.width`/`height` assignment itself.
  *
  * Settings: BENCH_SCALE (full|small, default full), BENCH_MAP_REPEAT (default 3),
  * BENCH_MAP_TIMEOUT_MS (per page, default 120000), BENCH_MAP_PROFILE (default 1),
