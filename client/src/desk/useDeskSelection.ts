@@ -32,12 +32,12 @@ export function useDeskSelection(map: () => MapContext | null) {
     { immediate: true },
   );
 
-  /** Selection → URL and map. */
+  /** Selection → URL and map (also when the map arrives after the selection: a deep link). */
   watch(
-    () => ui.selection,
-    (sel: Selection) => {
+    () => [ui.selection, map()] as const,
+    ([sel, ctx]: readonly [Selection, MapContext | null], [prevSel, prevCtx]: readonly [Selection | undefined, MapContext | null | undefined]) => {
+      if (sel === prevSel && (!ctx || prevCtx)) return;
       const query: Record<string, string> = {};
-      const ctx = map();
       if (sel?.kind === 'camera') {
         const l = data.layers.get('cameras');
         if (!l) return;

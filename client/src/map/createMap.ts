@@ -37,7 +37,17 @@ export function createMap(
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
-  const overlay = new MapboxOverlay({ interleaved: false, layers: [], onAfterRender: onDeckRender });
+  // Overlaid, not interleaved: with deck.gl 9.4 and MapLibre 6 the interleaved mode drew none of
+  // our layers here. A frame counts as drawn only once the overlay canvas is no longer the
+  // browser's default 300x150 (its first frames can go there, stretched).
+  const overlay: MapboxOverlay = new MapboxOverlay({
+    interleaved: false,
+    layers: [],
+    onAfterRender: () => {
+      const canvas = overlay.getCanvas();
+      if (canvas && !(canvas.width === 300 && canvas.height === 150)) onDeckRender();
+    },
+  });
   map.addControl(overlay);
 
   const slots = new Map<LayerSlot, Layer[]>();

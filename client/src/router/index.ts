@@ -6,7 +6,15 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: { name: 'desk' } },
-  { path: '/desk', name: 'desk', component: () => import('../desk/DeskPage.vue') },
+  {
+    path: '/desk',
+    name: 'desk',
+    component: () => import('../desk/DeskPage.vue'),
+    // Start fetching the static layers while the desk's code (MapLibre, deck.gl) is still loading.
+    beforeEnter: () => {
+      void import('../map/prefetchLayers').then((m) => m.prefetchLayers());
+    },
+  },
   { path: '/overview', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
   // Unknown paths (old bookmarks on a wall PC) land on the desk rather than a blank page.
   { path: '/:pathMatch(.*)*', redirect: { name: 'desk' } },
