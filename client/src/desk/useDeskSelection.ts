@@ -15,6 +15,9 @@ export function useDeskSelection(map: () => MapContext | null) {
   const data = useLayerDataStore();
   const ui = useMapUiStore();
 
+  /** Set when the URL made the selection (a deep link): the map jumps there instead of flying. */
+  let fromLink = false;
+
   /** URL → selection, once the layer the link names is there. */
   watch(
     () => [route.query.camera, route.query.grid, data.version] as const,
@@ -22,11 +25,17 @@ export function useDeskSelection(map: () => MapContext | null) {
       if (typeof camera === 'string') {
         const l = data.layers.get('cameras');
         const index = l ? l.strings('id').indexOf(camera) : -1;
-        if (index >= 0 && !(ui.selection?.kind === 'camera' && ui.selection.index === index)) ui.select({ kind: 'camera', index });
+        if (index >= 0 && !(ui.selection?.kind === 'camera' && ui.selection.index === index)) {
+          fromLink = true;
+          ui.select({ kind: 'camera', index });
+        }
       } else if (typeof grid === 'string') {
         const l = data.layers.get('grids');
         const index = l ? l.strings('code').indexOf(grid) : -1;
-        if (index >= 0 && !(ui.selection?.kind === 'grid' && ui.selection.index === index)) ui.select({ kind: 'grid', index });
+        if (index >= 0 && !(ui.selection?.kind === 'grid' && ui.selection.index === index)) {
+          fromLink = true;
+          ui.select({ kind: 'grid', index });
+        }
       }
     },
     { immediate: true },
@@ -37,18 +46,22 @@ export function useDeskSelection(map: () => MapContext | null) {
     () => [ui.selection, map()] as const,
     ([sel, ctx]: readonly [Selection, MapContext | null], [prevSel, prevCtx]: readonly [Selection | undefined, MapContext | null | undefined]) => {
       if (sel === prevSel && (!ctx || prevCtx)) return;
+      // A deep link, or the map arriving after the selection: jump, don't fly (on software WebGL
+      // seconds of flight frames would hold up everything else on the page).
+      const animate = !fromLink && !!prevCtx;
+      if (ctx) fromLink = false;
       const query: Record<string, string> = {};
       if (sel?.kind === 'camera') {
         const l = data.layers.get('cameras');
         if (!l) return;
         query.camera = l.strings('id')[sel.index] ?? '';
         const p = l.numeric('position');
-        ctx?.flyTo([p[2 * sel.index]!, p[2 * sel.index + 1]!], 17);
+        ctx?.flyTo([p[2 * sel.index]!, p[2 * sel.index + 1]!], 17, animate);
       } else if (sel?.kind === 'grid') {
         const l = data.layers.get('grids');
         if (!l) return;
         query.grid = l.strings('code')[sel.index] ?? '';
-        ctx?.fitBounds(featureBounds(l, sel.index));
+        ctx?.fitBounds(featureBounds(l, sel.index), animate);
       }
       if (query.camera !== route.query.camera || query.grid !== route.query.grid) void router.replace({ query });
     },

@@ -28,8 +28,9 @@ export interface MapContext {
   zoom: Ref<number>;
   bounds: ShallowRef<Bounds | null>;
   setLayers(slot: LayerSlot, layers: Layer[]): void;
-  flyTo(lonLat: [number, number], zoom?: number): void;
-  fitBounds(b: Bounds): void;
+  /** `animate: false` jumps (a deep link on page load: no seconds of flight frames). */
+  flyTo(lonLat: [number, number], zoom?: number, animate?: boolean): void;
+  fitBounds(b: Bounds, animate?: boolean): void;
 }
 
 export const MAP_CONTEXT: InjectionKey<MapContext> = Symbol('map');
