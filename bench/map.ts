@@ -30,6 +30,7 @@
  * CHROMIUM_PATH (default /usr/bin/chromium).
  * Results: a printed table and bench/results/map-<timestamp>.json.
  */
+import { CHROMIUM_ARGS as BASE_CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium';
 import { execSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -49,18 +50,7 @@ const drawTimeoutMs = Number(process.env.BENCH_MAP_TIMEOUT_MS ?? 120_000);
 const profileDesk = process.env.BENCH_MAP_PROFILE !== '0';
 const seed = 20260101;
 const VIEWPORT = { width: 1280, height: 800 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-  '--enable-precise-memory-info',
-];
+const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--enable-precise-memory-info'];
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const median = (xs: number[]): number => {
@@ -672,7 +662,7 @@ async function main(): Promise<void> {
     results.layers = baselineLayers.map((l) => ({ name: l.name, kinds: l.kinds, ...layerBytes[l.name] }));
     console.log(`layers: ${baselineLayers.map((l) => `${l.name} (${layerBytes[l.name]!.features}, ${l.kinds.join('+')})`).join(', ')}`);
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
     results.browser = browser.version();
 
     const runs: PageResult[] = [];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { pino } from 'pino';
 import { createApp, type Hub } from '../../server/app';
 import type { Config } from '../../server/config';
@@ -85,4 +86,17 @@ export async function startHub(config: Config): Promise<{ hub: Hub; url: string 
   const addr = await hub.listen();
   await hub.ready;
   return { hub, url: `http://127.0.0.1:${addr.port}` };
+}
+
+/** GET with node:http (fetch adds Cache-Control: no-cache to conditional requests, defeating 304s). */
+export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (c: Buffer) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+    })
+      .on('error', reject)
+      .end();
+  });
 }

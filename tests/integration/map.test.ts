@@ -5,12 +5,12 @@
  * basemap existed getting it on its next start.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type IncomingHttpHeaders } from 'node:http';
+
 import { brotliDecompressSync } from 'node:zlib';
 import { validateStyleMin, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { count } from 'drizzle-orm';
 import { pino } from 'pino';
-import { backends, startHub, testConfig } from './helpers';
+import { backends, rawGet, startHub, testConfig } from './helpers';
 import { createApp, type Hub } from '../../server/app';
 import { basemapFeatures } from '../../server/db/schema';
 import { generateDemoCity } from '../../server/demo';
@@ -131,15 +131,3 @@ describe('map before the hub is ready', () => {
     }
   });
 });
-
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}

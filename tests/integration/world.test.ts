@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { request, type IncomingHttpHeaders } from 'node:http';
-import { backends, startHub, testConfig } from './helpers';
+
+import { backends, rawGet, startHub, testConfig } from './helpers';
 import { decodePacked } from '../../shared/packed';
 import { worldSummary, layerIndex } from '../../shared/api';
 import { LAYER_NAMES, PACKED_MEDIA_TYPE } from '../../shared/layers';
@@ -137,15 +137,3 @@ describe.each(backends)('hub on $name', (backend) => {
     expect(s.counts.cameras).toBe(expected.cameras.length);
   });
 });
-
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
