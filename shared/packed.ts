@@ -202,8 +202,8 @@ export function encodePacked(
 export interface PackedLayer {
   header: PackedHeader;
   numeric(name: string): AnyTypedArray;
-  /** Strings of a utf8 or dict column (decoded on demand). */
-  strings(name: string): string[];
+  /** Strings of a utf8 or dict column: decoded on first use, then the same array every time. */
+  strings(name: string): readonly string[];
   /** Dictionary codes and values of a dict column (for colour lookups without string work). */
   dict(name: string): { codes: Uint8Array | Uint16Array; values: string[] };
   has(name: string): boolean;
@@ -233,6 +233,36 @@ export function decodePacked(input: ArrayBuffer | Uint8Array): PackedLayer {
   const checkRange = (offset: number, length: number): void => {
     if (dataStart + offset + length > bytes.byteLength) throw new PackedFormatError('packed: column overruns buffer');
   };
+  const dictOf = (name: string): { codes: Uint8Array | Uint16Array; values: string[] } => {
+    const spec = get(name);
+    if (spec.kind !== 'dict') throw new PackedFormatError(`packed: column ${name} is not a dictionary`);
+    const ctor = spec.type === 'u8' ? Uint8Array : Uint16Array;
+    checkRange(spec.byteOffset, spec.length * ctor.BYTES_PER_ELEMENT);
+    return { codes: new ctor(buffer, base + spec.byteOffset, spec.length), values: spec.values };
+  };
+  const decoded = new Map<string, readonly string[]>();
+  const decodeStrings = (name: string): string[] => {
+    const spec = get(name);
+    if (spec.kind === 'dict') {
+      const { codes, values } = dictOf(name);
+      return Array.from(codes, (c) => values[c] ?? '');
+    }
+    if (spec.kind !== 'utf8') throw new PackedFormatError(`packed: column ${name} holds no strings`);
+    const lctor = CTORS[spec.lengthsType];
+    checkRange(spec.lengthsByteOffset, spec.count * lctor.BYTES_PER_ELEMENT);
+    checkRange(spec.byteOffset, spec.byteLength);
+    const lengths = new lctor(buffer, base + spec.lengthsByteOffset, spec.count);
+    const data = bytes.subarray(dataStart + spec.byteOffset, dataStart + spec.byteOffset + spec.byteLength);
+    const out = new Array<string>(spec.count);
+    let at = 0;
+    for (let i = 0; i < spec.count; i++) {
+      const n = lengths[i] ?? 0;
+      if (at + n > spec.byteLength) throw new PackedFormatError(`packed: column ${name} lengths overrun its data`);
+      out[i] = textDecoder.decode(data.subarray(at, at + n));
+      at += n;
+    }
+    return out;
+  };
   return {
     header,
     has: (name) => byName.has(name),
@@ -244,33 +274,14 @@ export function decodePacked(input: ArrayBuffer | Uint8Array): PackedLayer {
       return new ctor(buffer, base + spec.byteOffset, spec.length);
     },
     strings(name) {
-      const spec = get(name);
-      if (spec.kind === 'dict') {
-        const codes = this.dict(name).codes;
-        return Array.from(codes, (c) => spec.values[c] ?? '');
-      }
-      if (spec.kind !== 'utf8') throw new PackedFormatError(`packed: column ${name} holds no strings`);
-      const lctor = CTORS[spec.lengthsType];
-      checkRange(spec.lengthsByteOffset, spec.count * lctor.BYTES_PER_ELEMENT);
-      checkRange(spec.byteOffset, spec.byteLength);
-      const lengths = new lctor(buffer, base + spec.lengthsByteOffset, spec.count);
-      const data = bytes.subarray(dataStart + spec.byteOffset, dataStart + spec.byteOffset + spec.byteLength);
-      const out = new Array<string>(spec.count);
-      let at = 0;
-      for (let i = 0; i < spec.count; i++) {
-        const n = lengths[i] ?? 0;
-        if (at + n > spec.byteLength) throw new PackedFormatError(`packed: column ${name} lengths overrun its data`);
-        out[i] = textDecoder.decode(data.subarray(at, at + n));
-        at += n;
+      // The bytes never change, so 130k ids or names are decoded once per layer, not per click.
+      let out = decoded.get(name);
+      if (!out) {
+        out = decodeStrings(name);
+        decoded.set(name, out);
       }
       return out;
     },
-    dict(name) {
-      const spec = get(name);
-      if (spec.kind !== 'dict') throw new PackedFormatError(`packed: column ${name} is not a dictionary`);
-      const ctor = spec.type === 'u8' ? Uint8Array : Uint16Array;
-      checkRange(spec.byteOffset, spec.length * ctor.BYTES_PER_ELEMENT);
-      return { codes: new ctor(buffer, base + spec.byteOffset, spec.length), values: spec.values };
-    },
+    dict: dictOf,
   };
 }

@@ -110,7 +110,7 @@ test('a click on a camera opens its card', async ({ page, request }) => {
   await openDesk(page, `/desk?camera=${cam.id}`);
   const card = page.getByTestId('camera-card');
   await expect(card).toBeVisible();
-  await page.waitForTimeout(3_000); // the fly-to animation
+  await page.waitForTimeout(1_000); // let the map settle after the jump
   await page.getByTestId('camera-card-close').click();
   await expect(card).toHaveCount(0);
   await expect(page).not.toHaveURL(/camera=/);

@@ -26,6 +26,12 @@ describe('packed layer format', () => {
     expect(Array.from(layer.numeric('heading'))).toEqual([0, 180, 359]);
   });
 
+  it('decodes a string column once and hands back the same array after that', () => {
+    const layer = decodePacked(encode());
+    expect(layer.strings('id')).toBe(layer.strings('id'));
+    expect(layer.strings('kind')).toBe(layer.strings('kind'));
+  });
+
   it('aligns every column to 8 bytes so views need no copy', () => {
     const bytes = encode();
     const layer = decodePacked(bytes);
