@@ -181,7 +181,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     layers = new LayerService(worldRepo, log);
     basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log);
     readiness.set('demoData', 'ok');
-    // Build the compact layers before the first screen asks for them (not part of readiness).
+    // Build the compact layers and the summary before the first screen asks (not part of readiness).
+    void worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request'));
     void layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request'));
   }
 

@@ -120,6 +120,19 @@ test('a click on a camera opens its card', async ({ page, request }) => {
   await expect(page).toHaveURL(new RegExp(`camera=${cam.id}`));
 });
 
+test('a deep link holds while the map is up before the linked layer has arrived', async ({ page, request }) => {
+  const cams = (await (await request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string } }[] };
+  const id = cams.features[0]!.properties.id;
+  // Hold the cameras back (the layer worker's request included) so the map is drawn first.
+  await page.context().route(/\/api\/v1\/layers\/cameras$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 2_500));
+    await route.continue();
+  });
+  await page.goto(`/desk?camera=${id}`);
+  await expect(page.getByTestId('camera-card')).toBeVisible({ timeout: 45_000 });
+  await expect(page).toHaveURL(new RegExp(`camera=${id}`));
+});
+
 test('the desk speaks English when asked', async ({ page }) => {
   await openDesk(page);
   await expect(page.getByTestId('layer-panel')).toContainText('图层');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classOf, countByDict, featureBounds, fovSector, outerRings, quantileBreaks, ringAreaKm2, rollUp } from '../../client/src/map/geometry';
+import { classOf, countByDict, featureBounds, fovSector, outerRings, quantileBreaks, ringAreaKm2, rollUp, segments } from '../../client/src/map/geometry';
 import { packPolygons } from '../../server/services/layer-defs';
 import { decodePacked, encodePacked } from '../../shared/packed';
 import type { MultiPolygon } from '../../shared/world';
@@ -51,5 +51,25 @@ describe('map geometry', () => {
     expect(classOf(1, breaks)).toBe(0);
     expect(classOf(5, breaks)).toBe(2);
     expect(classOf(100, breaks)).toBe(3);
+  });
+});
+
+describe('segments', () => {
+  it('cuts open paths and rings into segments, closing only rings that do not repeat their first vertex', () => {
+    // path 0: 3 vertices in a line; path 1: a triangle with its first vertex repeated; path 2: a triangle without the repeat.
+    const pos = [0, 0, 1, 0, 2, 0, 10, 10, 11, 10, 11, 11, 10, 10, 20, 20, 21, 20, 21, 21];
+    const starts = [0, 3, 7, 10];
+    const open = segments(starts, pos, false);
+    expect(open.length).toBe(2 + 3 + 2);
+    const closed = segments(starts, pos, true);
+    expect(closed.length).toBe(3 + 3 + 3);
+    expect(Array.from(closed.pathOf)).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    const last = closed.length - 1;
+    expect(Array.from(closed.attributes.getSourcePosition.value.subarray(2 * last, 2 * last + 2))).toEqual([21, 21]);
+    expect(Array.from(closed.attributes.getTargetPosition.value.subarray(2 * last, 2 * last + 2))).toEqual([20, 20]);
+  });
+
+  it('skips paths of fewer than two vertices', () => {
+    expect(segments([0, 1, 1, 3], [5, 5, 0, 0, 1, 1], true).length).toBe(1);
   });
 });

@@ -63,7 +63,9 @@ export function useDeskSelection(map: () => MapContext | null) {
         query.grid = l.strings('code')[sel.index] ?? '';
         ctx?.fitBounds(featureBounds(l, sel.index), animate);
       }
-      if (query.camera !== route.query.camera || query.grid !== route.query.grid) void router.replace({ query });
+      // Only a change of selection rewrites the URL: the map arriving before the deep link's
+      // layer has loaded (nothing selected yet) must not drop the link.
+      if (sel !== prevSel && (query.camera !== route.query.camera || query.grid !== route.query.grid)) void router.replace({ query });
     },
     // After the DOM update: the card beside the map is there, so the map has its final width.
     { flush: 'post' },

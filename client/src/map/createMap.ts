@@ -5,15 +5,24 @@
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { MapboxOverlay } from '@deck.gl/mapbox';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Layer } from '@deck.gl/core';
 import { LAYER_ORDER, type Bounds, type LayerSlot } from './mapContext';
 
 maplibregl.setWorkerUrl(workerUrl);
 
+/** How far from a feature a click still picks it (CSS pixels). */
+const PICK_RADIUS_PX = 3;
+
 export interface MapHandle {
   map: maplibregl.Map;
   setLayers(slot: LayerSlot, layers: Layer[]): void;
+  /**
+   * Wait until the GPU has finished the frames issued so far (a one-pixel read-back). WebGL
+   * calls only queue work: "drawn" means the pixels exist, which on software WebGL can be
+   * seconds after the draw calls. Used once, to mark the desk drawn.
+   */
+  settle(): void;
   destroy(): void;
 }
 
@@ -37,18 +46,25 @@ export function createMap(
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 
-  // Overlaid, not interleaved: with deck.gl 9.4 and MapLibre 6 the interleaved mode drew none of
-  // our layers here. A frame counts as drawn only once the overlay canvas is no longer the
-  // browser's default 300x150 (its first frames can go there, stretched).
-  const overlay: MapboxOverlay = new MapboxOverlay({
-    interleaved: false,
+  // Interleaved: deck.gl draws our layers inside MapLibre's frame, into MapLibre's WebGL2
+  // context. One context and one canvas instead of two: no second context to create (~0.5 s on
+  // software WebGL), no second canvas to size and composite each frame (BENCHMARKS.md).
+  // @deck.gl/maplibre, not @deck.gl/mapbox: the latter reads `map.transform`, which MapLibre 6
+  // no longer has, and throws in interleaved mode.
+  const overlay = new MapLibreOverlay({
+    interleaved: true,
     layers: [],
-    onAfterRender: () => {
-      const canvas = overlay.getCanvas();
-      if (canvas && !(canvas.width === 300 && canvas.height === 150)) onDeckRender();
-    },
+    onAfterRender: onDeckRender,
   });
   map.addControl(overlay);
+  // In interleaved mode deck.gl sees hover on the shared canvas but not clicks (MapLibre's own
+  // handlers take them), and @deck.gl/maplibre 9.4 does not forward them: pick on MapLibre's
+  // click and hand the pick to the layer's onClick, as deck.gl would.
+  map.on('click', (e) => {
+    const info = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: PICK_RADIUS_PX });
+    const onClick = info?.layer?.props.onClick;
+    if (info && onClick) onClick(info, { type: 'click', srcEvent: e.originalEvent } as unknown as Parameters<typeof onClick>[1]);
+  });
 
   const slots = new Map<LayerSlot, Layer[]>();
   let scheduled = false;
@@ -74,6 +90,14 @@ export function createMap(
         scheduled = true;
         requestAnimationFrame(flush);
       }
+    },
+    settle() {
+      const gl = map.getCanvas().getContext('webgl2');
+      if (!gl) return;
+      const bound = gl.getParameter(gl.FRAMEBUFFER_BINDING) as WebGLFramebuffer | null;
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+      gl.bindFramebuffer(gl.FRAMEBUFFER, bound);
     },
     destroy() {
       map.removeControl(overlay);

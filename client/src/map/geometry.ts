@@ -138,3 +138,48 @@ export function classOf(v: number, breaks: readonly number[]): number {
   while (c < breaks.length && v >= breaks[c]!) c++;
   return c;
 }
+
+/** Straight segments of a set of paths, as deck.gl LineLayer binary attributes. */
+export interface Segments {
+  length: number;
+  /** Path (feature or ring) each segment belongs to, for per-path accessors. */
+  pathOf: Uint32Array;
+  attributes: {
+    getSourcePosition: { value: Float32Array; size: 2 };
+    getTargetPosition: { value: Float32Array; size: 2 };
+  };
+}
+
+/**
+ * Cut paths (`starts`: first vertex of each path, plus one past the end) into segments. `close`
+ * adds the segment from a ring's last vertex back to its first when the ring does not repeat it.
+ * Outlines are drawn as segments (deck.gl LineLayer) rather than joined paths (PathLayer): at the
+ * 1-5 px widths of our outlines the joins do not show, and LineLayer's shader costs a third of
+ * PathLayer's to compile on software WebGL (see BENCHMARKS.md).
+ */
+export function segments(starts: ArrayLike<number>, positions: ArrayLike<number>, close: boolean): Segments {
+  const paths = starts.length - 1;
+  const closes = (a: number, b: number): boolean =>
+    close && b - a > 2 && (positions[2 * a] !== positions[2 * (b - 1)] || positions[2 * a + 1] !== positions[2 * (b - 1) + 1]);
+  let n = 0;
+  for (let p = 0; p < paths; p++) {
+    const a = starts[p]!, b = starts[p + 1]!;
+    if (b - a >= 2) n += b - a - 1 + (closes(a, b) ? 1 : 0);
+  }
+  const src = new Float32Array(2 * n), dst = new Float32Array(2 * n), pathOf = new Uint32Array(n);
+  let k = 0;
+  const put = (p: number, i: number, j: number): void => {
+    src[2 * k] = positions[2 * i]!;
+    src[2 * k + 1] = positions[2 * i + 1]!;
+    dst[2 * k] = positions[2 * j]!;
+    dst[2 * k + 1] = positions[2 * j + 1]!;
+    pathOf[k++] = p;
+  };
+  for (let p = 0; p < paths; p++) {
+    const a = starts[p]!, b = starts[p + 1]!;
+    if (b - a < 2) continue;
+    for (let i = a; i + 1 < b; i++) put(p, i, i + 1);
+    if (closes(a, b)) put(p, b - 1, a);
+  }
+  return { length: n, pathOf, attributes: { getSourcePosition: { value: src, size: 2 }, getTargetPosition: { value: dst, size: 2 } } };
+}

@@ -28,6 +28,8 @@ export interface MapContext {
   zoom: Ref<number>;
   bounds: ShallowRef<Bounds | null>;
   setLayers(slot: LayerSlot, layers: Layer[]): void;
+  /** Block until the GPU has finished the frames issued so far (see MapHandle.settle). */
+  settle(): void;
   /** `animate: false` jumps (a deep link on page load: no seconds of flight frames). */
   flyTo(lonLat: [number, number], zoom?: number, animate?: boolean): void;
   fitBounds(b: Bounds, animate?: boolean): void;

@@ -17,7 +17,26 @@ const FALLBACK_STYLE: StyleSpecification = {
   layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#0b1220' } }],
 };
 
-async function fetchStyle(url: string): Promise<StyleSpecification> {
+const styles = new Map<string, Promise<StyleSpecification>>();
+/** A style by URL, fetched once per page (the desk's route prefetches it with the layers); a failure is not kept. */
+function fetchStyle(url: string): Promise<StyleSpecification> {
+  let p = styles.get(url);
+  if (!p) {
+    p = fetchStyleOnce(url);
+    styles.set(url, p);
+    p.catch(() => styles.delete(url));
+  }
+  return p;
+}
+
+/** Start fetching the map settings and the style they name, before the map's code has loaded. */
+export function prefetchMapStyle(): void {
+  loadMapConfig()
+    .then((cfg) => fetchStyle(cfg.styleUrl))
+    .catch(() => undefined); // useMapStyle() reports failures when the map asks
+}
+
+async function fetchStyleOnce(url: string): Promise<StyleSpecification> {
   const res = await fetch(url, { signal: AbortSignal.timeout(STYLE_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const style = (await res.json()) as StyleSpecification;

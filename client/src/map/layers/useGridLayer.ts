@@ -5,12 +5,12 @@
  */
 import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
-import { PathLayer, SolidPolygonLayer } from '@deck.gl/layers';
+import { LineLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { useMapContext } from '../mapContext';
 import { useLayerDataStore } from '../layerData';
 import { useMapUiStore } from '../mapUi';
-import { allRings, classOf, countByDict, outerRings, quantileBreaks, ringAreaKm2 } from '../geometry';
+import { type Segments, allRings, classOf, countByDict, outerRings, quantileBreaks, ringAreaKm2, segments } from '../geometry';
 import { SELECTED_LINE, THEMATIC_RAMP, type RGBA } from '../palette';
 
 export const GRID_OUTLINE_ZOOM = 12;
@@ -50,7 +50,7 @@ export const useGridMeasure = createSharedComposable(() => {
       startIndices: rings.starts,
       attributes: { getPolygon: { value: rings.positions, size: 2 }, getFillColor: { value: vertexColors, size: 4, normalized: true } },
     };
-    const outlineData = { length: n, startIndices: rings.starts, attributes: { getPath: { value: rings.positions, size: 2 } } };
+    const outlineData = segments(rings.starts, rings.positions, true);
     return markRaw({ rings, codes, values, breaks, vertexColors, fillData, outlineData });
   });
 });
@@ -62,15 +62,12 @@ export function useGridLayer(): void {
   const measure = useGridMeasure();
 
   const outlines = computed(() => {
-    type Outline = ReturnType<typeof allRings> & {
-      pathData: { length: number; startIndices: Uint32Array; attributes: { getPath: { value: Float32Array; size: number } } };
-    };
-    const out: Partial<Record<'districts' | 'streets' | 'communities', Outline>> = {};
+    const out: Partial<Record<'districts' | 'streets' | 'communities', Segments>> = {};
     for (const level of ['districts', 'streets', 'communities'] as const) {
       const l = data.layers.get(level);
       if (!l) continue;
       const r = allRings(l);
-      out[level] = markRaw({ ...r, pathData: { length: r.starts.length - 1, startIndices: r.starts, attributes: { getPath: { value: r.positions, size: 2 } } } });
+      out[level] = markRaw(segments(r.starts, r.positions, true));
     }
     return out;
   });
@@ -98,11 +95,9 @@ export function useGridLayer(): void {
       );
       if (z >= GRID_OUTLINE_ZOOM) {
         layers.push(
-          new PathLayer({
+          new LineLayer({
             id: 'grid-outline',
             data: m.outlineData,
-            _pathType: 'loop',
-            positionFormat: 'XY',
             getColor: [120, 170, 230, 110],
             getWidth: 1,
             widthUnits: 'pixels',
@@ -112,11 +107,9 @@ export function useGridLayer(): void {
       if (sel >= 0) {
         const from = m.rings.starts[sel]!, to = m.rings.starts[sel + 1]!;
         layers.push(
-          new PathLayer<{ path: number[] }>({
+          new LineLayer({
             id: 'grid-selected',
-            data: [{ path: Array.from(m.rings.positions.subarray(2 * from, 2 * to)) }],
-            getPath: (d) => d.path,
-            positionFormat: 'XY',
+            data: segments([0, to - from], m.rings.positions.subarray(2 * from, 2 * to), true),
             getColor: SELECTED_LINE,
             getWidth: 3,
             widthUnits: 'pixels',
@@ -138,11 +131,9 @@ export function useGridLayer(): void {
         const r = o[level];
         if (!r || z < minZoom) continue;
         regionLayers.push(
-          new PathLayer({
+          new LineLayer({
             id: `outline-${level}`,
-            data: r.pathData,
-            _pathType: 'loop',
-            positionFormat: 'XY',
+            data: r,
             getColor: color as unknown as RGBA,
             getWidth: width,
             widthUnits: 'pixels',

@@ -3,12 +3,12 @@
  * with their gates, hospitals / schools / police kiosks, and field units by kind and status.
  */
 import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
-import { PathLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
+import { LineLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { useMapContext } from '../mapContext';
 import { useLayerDataStore } from '../layerData';
 import { useMapUiStore } from '../mapUi';
-import { outerRings } from '../geometry';
+import { outerRings, segments } from '../geometry';
 import {
   colorsFromDict,
   COMPOUND_COLOR,
@@ -37,7 +37,7 @@ export function usePlaceLayers(): void {
   // Binary data objects, built once per layer load (deck.gl compares `data` by identity).
   const railData = computed(() => {
     const rail = data.layers.get('railways');
-    return rail && markRaw({ length: rail.header.count, startIndices: rail.numeric('pathStart'), attributes: { getPath: { value: rail.numeric('position'), size: 2 } } });
+    return rail && markRaw(segments(rail.numeric('pathStart'), rail.numeric('position'), false));
   });
   const compoundData = computed(() => {
     const sc = data.layers.get('smart-communities');
@@ -45,7 +45,7 @@ export function usePlaceLayers(): void {
     const rings = outerRings(sc);
     return markRaw({
       fill: { length: sc.header.count, startIndices: rings.starts, attributes: { getPolygon: { value: rings.positions, size: 2 } } },
-      outline: { length: sc.header.count, startIndices: rings.starts, attributes: { getPath: { value: rings.positions, size: 2 } } },
+      outline: segments(rings.starts, rings.positions, true),
     });
   });
 
@@ -55,10 +55,9 @@ export function usePlaceLayers(): void {
     const layers: Layer[] = [];
     if (ui.visible.railway && rail) {
       layers.push(
-        new PathLayer({
+        new LineLayer({
           id: 'railways',
           data: rail,
-          positionFormat: 'XY',
           getColor: RAILWAY_COLOR,
           getWidth: 3,
           widthUnits: 'pixels',
@@ -85,11 +84,9 @@ export function usePlaceLayers(): void {
           positionFormat: 'XY',
           getFillColor: COMPOUND_COLOR,
         }),
-        new PathLayer({
+        new LineLayer({
           id: 'smart-community-outlines',
           data: sc.outline,
-          _pathType: 'loop',
-          positionFormat: 'XY',
           getColor: COMPOUND_LINE,
           getWidth: 1,
           widthUnits: 'pixels',

@@ -5,11 +5,12 @@
  */
 import { computed, markRaw, onBeforeUnmount, ref, watchEffect } from 'vue';
 import { useRafFn } from '@vueuse/core';
-import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { LineLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { useMapContext } from '../mapContext';
 import { useLayerDataStore } from '../layerData';
 import { useMapUiStore } from '../mapUi';
 import { colorsFromDict, ZONE_KIND_COLOR, ZONE_KIND_COLOR as Z } from '../palette';
+import { segments } from '../geometry';
 
 /** Fill colour of a zone: translucent; when alarming, pulsing between translucent and strong. */
 export function zoneFill(base: readonly number[], alarming: boolean, phase: number): [number, number, number, number] {
@@ -43,7 +44,7 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
       l &&
       markRaw({
         halfWidth: l.numeric('halfWidthM'),
-        data: { length: l.header.count, startIndices: l.numeric('pathStart'), attributes: { getPath: { value: l.numeric('position'), size: 2 } } },
+        data: segments(l.numeric('pathStart'), l.numeric('position'), false),
       })
     );
   });
@@ -80,11 +81,10 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
     }
     if (corridors) {
       layers.push(
-        new PathLayer({
+        new LineLayer({
           id: 'zone-corridors',
           data: corridors.data,
-          positionFormat: 'XY',
-          getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.halfWidth[index]!,
+          getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.halfWidth[corridors.data.pathOf[index]!]!,
           widthUnits: 'meters',
           widthMinPixels: 3,
           getColor: [255, 85, 0, 110],
