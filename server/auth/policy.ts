@@ -1,0 +1,54 @@
+/**
+ * The one access policy (issue 4): who may do what to which object in which scope. Services ask
+ * it; routes and socket handlers never decide on their own. A decision is a role check (the table
+ * below) and, for anything located in a region, a scope check (the object's region lies in the
+ * principal's subtree, see shared/auth.ts).
+ */
+import { inScope, type Role } from '../../shared/auth';
+
+export const ACTIONS = [
+  'world:read', // the static city: summary, layers, basemap, camera cards
+  'video:play', // open a camera's stream
+  'alarm:read',
+  'alarm:handle', // acknowledge, mark false
+  'incident:read',
+  'incident:create',
+  'incident:dispatch', // assign units, escalate, merge, cancel
+  'incident:field', // a unit's own assignment: accept, decline, arrive, resolve, report
+  'audit:read',
+  'admin:manage', // users, roles, scopes, device keys, wall tokens
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const READ: readonly Action[] = ['world:read', 'video:play', 'alarm:read', 'incident:read'];
+
+export const ROLE_ACTIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
+  admin: new Set<Action>([...READ, 'audit:read', 'admin:manage']),
+  commander: new Set<Action>([...READ, 'alarm:handle', 'incident:create', 'incident:dispatch', 'audit:read']),
+  dispatcher: new Set<Action>([...READ, 'alarm:handle', 'incident:create', 'incident:dispatch']),
+  field: new Set<Action>(['world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field']),
+  wall: new Set<Action>(READ),
+  viewer: new Set<Action>(['world:read', 'alarm:read', 'incident:read']),
+};
+
+export interface Principal {
+  /** User id, or the wall/device credential's id. */
+  id: string;
+  role: Role;
+  /** Region code of the subtree the principal may see and act in. */
+  scope: string;
+}
+
+export type Decision = { allow: true } | { allow: false; reason: string };
+
+/**
+ * May `who` do `action`, on an object located in region `regionCode` (omit for objects that
+ * belong to no region, e.g. the audit log, which then needs a city-wide scope's role alone)?
+ */
+export function decide(who: Principal, action: Action, regionCode?: string): Decision {
+  if (!ROLE_ACTIONS[who.role].has(action)) return { allow: false, reason: `role ${who.role} may not ${action}` };
+  if (regionCode !== undefined && !inScope(who.scope, regionCode)) {
+    return { allow: false, reason: `region ${regionCode} lies outside scope ${who.scope}` };
+  }
+  return { allow: true };
+}
