@@ -37,18 +37,8 @@ export function outerRings(layer: PackedLayer): Rings {
 }
 
 /** Every ring of every feature as a path (outlines of multi-part regions and holes included). */
-export function allRings(layer: PackedLayer): { starts: Uint32Array; positions: Float32Array; featureOfPath: Uint32Array } {
-  const ringStart = layer.numeric('ringStart');
-  const polygonStart = layer.numeric('polygonStart');
-  const featureStart = layer.numeric('featureStart');
-  const nRings = ringStart.length - 1;
-  const featureOfPath = new Uint32Array(nRings);
-  for (let f = 0; f < layer.header.count; f++) {
-    for (let p = featureStart[f]!; p < featureStart[f + 1]!; p++) {
-      for (let r = polygonStart[p]!; r < polygonStart[p + 1]!; r++) featureOfPath[r] = f;
-    }
-  }
-  return { starts: Uint32Array.from(ringStart), positions: layer.numeric('position') as Float32Array, featureOfPath };
+export function allRings(layer: PackedLayer): { starts: Uint32Array; positions: Float32Array } {
+  return { starts: Uint32Array.from(layer.numeric('ringStart')), positions: layer.numeric('position') as Float32Array };
 }
 
 /** Bounding box of feature f of a polygon layer. */

@@ -19,14 +19,16 @@ const FALLBACK_STYLE: StyleSpecification = {
 
 const styles = new Map<string, Promise<StyleSpecification>>();
 /** A style by URL, fetched once per page (the desk's route prefetches it with the layers); a failure is not kept. */
-function fetchStyle(url: string): Promise<StyleSpecification> {
+async function fetchStyle(url: string): Promise<StyleSpecification> {
   let p = styles.get(url);
   if (!p) {
     p = fetchStyleOnce(url);
     styles.set(url, p);
     p.catch(() => styles.delete(url));
   }
-  return p;
+  // A copy for each map: MapLibre may change the style object it is given, and the desk can be
+  // mounted again later in the same page.
+  return structuredClone(await p);
 }
 
 /** Start fetching the map settings and the style they name, before the map's code has loaded. */
