@@ -10,6 +10,25 @@ export const ErrorCode = {
   LayerNotFound: 'layer/not-found',
   RegionNotFound: 'region/not-found',
   ServiceNotReady: 'service/not-ready',
+  /** No session, or it ended (expired, logged out, revoked): sign in again. */
+  AuthRequired: 'auth/required',
+  /** Wrong username or password (the same answer for an unknown user). */
+  AuthInvalidCredentials: 'auth/invalid-credentials',
+  /** Too many failed sign-ins for this username: wait (Retry-After). */
+  AuthLocked: 'auth/locked',
+  /** The account has a second factor: send `otp`. */
+  AuthOtpRequired: 'auth/otp-required',
+  AuthOtpInvalid: 'auth/otp-invalid',
+  /** An admin without a second factor where one is required: set it up first. */
+  AuthTotpSetupRequired: 'auth/totp-setup-required',
+  /** Signed in, but the role or the region scope does not allow this. */
+  AuthForbidden: 'auth/forbidden',
+  /** A state-changing request without the session's X-CSRF-Token, or from another origin. */
+  AuthCsrf: 'auth/csrf',
+  RateLimited: 'rate/limited',
+  UserNotFound: 'user/not-found',
+  UserExists: 'user/exists',
+  CredentialNotFound: 'credential/not-found',
   Internal: 'internal/error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

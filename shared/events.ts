@@ -12,9 +12,22 @@ export interface HubHello {
   readiness: Readiness;
 }
 
+/**
+ * Why the hub ended a screen's session; it sends this just before it closes the socket.
+ * logout: signed out (here or in another tab); expired: idle or absolute timeout; revoked: an
+ * admin ended it (disabled user, revoked wall token, ended sessions); changed: the user's role,
+ * scope or password changed, so what the screen holds may no longer be theirs.
+ */
+export const SESSION_END_REASONS = ['logout', 'expired', 'revoked', 'changed'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** The message of the connect_error a socket gets when its handshake carries no valid session. */
+export const SOCKET_AUTH_ERROR = 'auth/required';
+
 export interface ServerToClientEvents {
   'hub:hello': (hello: HubHello) => void;
   'hub:readiness': (readiness: Readiness) => void;
+  'auth:ended': (e: { reason: SessionEndReason }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no client → server events yet
