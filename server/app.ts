@@ -7,13 +7,14 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import compression from 'compression';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as IoServer } from 'socket.io';
-import type { Config } from './config';
+import { authSettings, type Config } from './config';
 import { openDatabase, type Database } from './db/connect';
 import { MetaRepository } from './repositories/meta.repository';
 import { WorldRepository } from './repositories/world.repository';
@@ -24,9 +25,21 @@ import { ReadinessState } from './readiness';
 import { healthRoutes } from './routes/health';
 import { worldRoutes } from './routes/world';
 import { mapRoutes } from './routes/map';
-import { errorHandler, notFoundApi } from './http-errors';
-import { RealtimeGateway, type HubIo } from './realtime/gateway';
+import { authRoutes } from './routes/auth';
+import { adminRoutes } from './routes/admin';
+import { errorHandler, HttpError, notFoundApi } from './http-errors';
+import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
+import { ErrorCode } from '../shared/errors';
+import { IdentityRepository } from './repositories/identity.repository';
+import { AuditRepository } from './repositories/audit.repository';
+import { AuditService } from './services/audit.service';
+import { AuthService } from './services/auth.service';
+import { AdminService } from './services/admin.service';
+import { ApiRoutes, authenticate, csrfGuard, rateLimits, type RouteSpec } from './auth/http';
+import { decide } from './auth/policy';
+import { systemClock, type Clock } from './clock';
+import { DatabaseSetupError } from './db/connect';
 
 export interface Hub {
   readonly config: Config;
@@ -35,10 +48,13 @@ export interface Hub {
   readonly io: HubIo;
   readonly log: Logger;
   readonly readiness: ReadinessState;
+  readonly gateway: RealtimeGateway;
+  /** Every API route with the access it needs (the route × role test matrix reads it). */
+  readonly routes: readonly RouteSpec[];
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
-  services(): { world: WorldService; layers: LayerService; database: Database };
+  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService };
   /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
   listen(): Promise<AddressInfo>;
   /** Stop accepting, finish in-flight work, close the database. */
@@ -47,21 +63,34 @@ export interface Hub {
 
 export interface AppOptions {
   logger?: Logger;
+  /** The time the hub's rules go by (tests pass a ManualClock). */
+  clock?: Clock;
+  /** Called once when the demo accounts were created; main.ts prints a generated password. */
+  onDemoAccounts?: (created: string[], generatedPassword: string | null) => void;
 }
+
+/** How often sessions that timed out are ended (and their sockets closed) without a request. */
+const SWEEP_EVERY_MS = 60_000;
 
 export function createApp(config: Config, opts: AppOptions = {}): Hub {
   const log = opts.logger ?? pino({ level: config.logLevel, base: { svc: 'hub' } });
   const readiness = new ReadinessState();
+  const clock = opts.clock ?? systemClock;
+  const settings = authSettings(config);
   const app = express();
   const httpServer = createServer(app);
-  const io: HubIo = new IoServer(httpServer, { serveClient: false });
-  new RealtimeGateway(io, readiness);
+  const io: HubIo = new IoServer(httpServer, ioOptions(settings));
 
   let database: Database | undefined;
   let world: WorldService | undefined;
   let layers: LayerService | undefined;
   let basemap: BasemapService | undefined;
+  let audit: AuditService | undefined;
+  let auth: AuthService | undefined;
+  let admin: AdminService | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
+  const gateway = new RealtimeGateway(io, readiness, () => auth);
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
   // and reach the services through these accessors only after `ready`.
@@ -78,23 +107,46 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       if (!basemap) throw new Error('basemap service used before ready');
       return basemap;
     },
+    get auth(): AuthService {
+      if (!auth) throw new Error('auth service used before ready');
+      return auth;
+    },
+    get admin(): AdminService {
+      if (!admin) throw new Error('admin service used before ready');
+      return admin;
+    },
+    get audit(): AuditService {
+      if (!audit) throw new Error('audit service used before ready');
+      return audit;
+    },
   };
 
   app.disable('x-powered-by');
   app.set('etag', false); // layers set their own content-hash ETags
+  app.set('trust proxy', settings.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
+        useDefaults: true,
         directives: {
           defaultSrc: ["'self'"],
+          // No inline script and no eval: the built app loads only its own files.
+          scriptSrc: ["'self'"],
           // MapLibre runs its worker from a blob: URL and draws images from blob:/data:.
           workerSrc: ["'self'", 'blob:'],
           childSrc: ["'self'", 'blob:'],
           imgSrc: ["'self'", 'data:', 'blob:', ...mapStyleOrigin(config)],
+          // Naive UI writes its component styles into <style> elements at run time.
           styleSrc: ["'self'", "'unsafe-inline'"],
           // A MAP_STYLE_URL on another server: the browser fetches the style and its tiles there.
           connectSrc: ["'self'", 'ws:', 'wss:', ...mapStyleOrigin(config)],
           mediaSrc: ["'self'", 'blob:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          baseUri: ["'self'"],
+          // Intranet deployments often run plain HTTP: no forced upgrade.
+          upgradeInsecureRequests: null,
         },
       },
       // Intranet deployments often run plain HTTP: no HSTS upgrade by default.
@@ -103,30 +155,61 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   );
   app.use(compression());
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
-  app.use(express.json({ limit: '1mb' }));
   app.use(healthRoutes(readiness));
+
+  // The API: ready → per-address limit → body → credential → per-principal limit → CSRF → route.
+  const limits = rateLimits(settings);
+  const requireReady: RequestHandler = (_req, _res, next) => {
+    next(readiness.ready && auth ? undefined : new HttpError(503, ErrorCode.ServiceNotReady, 'the hub is still starting (see /readyz)'));
+  };
+  const api = new ApiRoutes(() => lazy.audit);
+  authRoutes(api, {
+    get auth() {
+      return lazy.auth;
+    },
+    loginLimit: limits.login,
+  });
+  adminRoutes(api, {
+    get admin() {
+      return lazy.admin;
+    },
+    get audit() {
+      return lazy.audit;
+    },
+  });
+  worldRoutes(api, {
+    get world() {
+      return lazy.world;
+    },
+    get layers() {
+      return lazy.layers;
+    },
+  });
+  mapRoutes(api, {
+    get basemap() {
+      return lazy.basemap;
+    },
+  });
+  const authenticateLazy: RequestHandler = (req, res, next) => authenticate(lazy.auth)(req, res, next);
   app.use(
     API_PREFIX,
-    worldRoutes({
-      get world() {
-        return lazy.world;
-      },
-      get layers() {
-        return lazy.layers;
-      },
-      readiness,
-    }),
-  );
-  app.use(
-    API_PREFIX,
-    mapRoutes({
-      get basemap() {
-        return lazy.basemap;
-      },
-      readiness,
-    }),
+    requireReady,
+    limits.perAddress,
+    express.json({ limit: '256kb' }),
+    cookieParser(),
+    authenticateLazy,
+    limits.perPrincipal,
+    csrfGuard(settings),
+    api.router,
   );
   app.use(API_PREFIX, notFoundApi);
+
+  // Demo video streams are the hub's own files: only a signed-in screen that may play video gets them.
+  app.use('/streams', requireReady, cookieParser(), authenticateLazy, (req, _res, next) => {
+    if (!req.auth) return next(new HttpError(401, ErrorCode.AuthRequired, 'sign in first'));
+    const d = decide(req.auth.principal, 'video:play');
+    next(d.allow ? undefined : new HttpError(403, ErrorCode.AuthForbidden, d.reason));
+  });
 
   // The built client (npm run build), with history-API fallback for the SPA's routes.
   const staticDir = resolve(config.staticDir);
@@ -165,11 +248,24 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     const meta = new MetaRepository(database.db);
     const worldRepo = new WorldRepository(database.db);
     const worldService = new WorldService(worldRepo, meta, log);
+    const auditService = new AuditService(new AuditRepository(database.db), clock, log);
+    const authService = new AuthService(new IdentityRepository(database.db), auditService, clock, settings, log);
     try {
       await database.migrateAndRun(async (db) => {
         readiness.set('migrations', 'ok');
         readiness.set('demoData', 'seeding');
         await worldService.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, seedAbort.signal);
+        if (settings.production) {
+          const demo = await authService.demoUserNames();
+          if (demo.length > 0) {
+            throw new DatabaseSetupError(
+              `NODE_ENV=production and the database holds demo accounts (${demo.slice(0, 6).join(', ')}${demo.length > 6 ? ', …' : ''}): remove them first with \`npm run accounts -- remove-demo\``,
+            );
+          }
+        } else {
+          const { created, generatedPassword } = await authService.ensureDemoAccounts();
+          if (created.length) opts.onDemoAccounts?.(created, generatedPassword);
+        }
       });
     } catch (e) {
       const snap = readiness.snapshot();
@@ -177,6 +273,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       else readiness.set('demoData', 'failed', (e as Error).message);
       throw e;
     }
+    authService.onSessionsEnded = (ids, reason) => gateway.endSessions(ids, reason);
+    audit = auditService;
+    auth = authService;
+    admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
+    sweepTimer = setInterval(() => {
+      authService.sweep().catch((e: unknown) => log.warn({ err: e }, 'ending timed-out sessions failed; will retry'));
+    }, SWEEP_EVERY_MS).unref();
     world = worldService;
     layers = new LayerService(worldRepo, log);
     basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log);
@@ -197,9 +300,11 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     log,
     readiness,
     ready,
+    gateway,
+    routes: api.specs,
     services() {
-      if (!world || !layers || !database) throw new Error('hub not ready');
-      return { world, layers, database };
+      if (!world || !layers || !database || !auth || !admin || !audit) throw new Error('hub not ready');
+      return { world, layers, database, auth, admin, audit };
     },
     listen() {
       return new Promise<AddressInfo>((resolveListen, rejectListen) => {
@@ -218,6 +323,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     close() {
       closing ??= (async () => {
         seedAbort.abort();
+        clearInterval(sweepTimer);
         // Stop accepting; Socket.IO closes its clients, and the HTTP server its idle sockets.
         const httpClosed = new Promise<void>((res) => {
           if (!httpServer.listening) return res();

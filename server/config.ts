@@ -15,6 +15,8 @@ const port = z.coerce
   .min(0, 'must be 0-65535')
   .max(65535, 'must be 0-65535');
 
+const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+
 const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
@@ -32,6 +34,20 @@ const envSchema = z.object({
     .refine((v) => (/^https?:\/\/\S+$/.test(v) && URL.canParse(v)) || /^\/(?!\/)\S*$/.test(v), 'must be an http:// or https:// URL, or a path starting with /')
     .optional(),
   MAP_CRS: z.enum(MAP_CRS, { error: `must be one of ${MAP_CRS.join(', ')}` }).default('wgs84'),
+  NODE_ENV: z.string().optional(),
+  DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
+  REQUIRE_ADMIN_TOTP: bool.optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(24 * 7).default(12),
+  TRUST_PROXY: z.string().optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins like https://wall.example.org')
+    .optional(),
+  RATE_LIMIT_USER_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
+  RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
+  RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
 });
 
 export interface Config {
@@ -52,10 +68,43 @@ export interface Config {
   mapStyleUrl?: string | undefined;
   /** Coordinate system of the tiles of mapStyleUrl (the built-in style is always WGS84); default wgs84. */
   mapCrs?: MapCrs;
+  /** Identity and hardening (issue 4); every field has a default (see authSettings). */
+  auth?: Partial<AuthSettings>;
+}
+
+export interface AuthSettings {
+  /** NODE_ENV=production: demo accounts refused, admins need a second factor, cookies Secure behind HTTPS. */
+  production: boolean;
+  /** Password of the demo accounts; when absent one is generated at first start and printed once. */
+  demoPassword: string | undefined;
+  requireAdminTotp: boolean;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  /** Express 'trust proxy' (for the client address behind a reverse proxy), e.g. 'loopback' or 1. */
+  trustProxy: string | number | boolean;
+  /** Origins besides the hub's own that may open sockets and send state-changing requests. */
+  allowedOrigins: string[];
+  rateLimits: { userPerMin: number; addressPerMin: number; loginPer15Min: number };
+}
+
+/** The identity settings with defaults filled in. */
+export function authSettings(config: Config): AuthSettings {
+  const a = config.auth ?? {};
+  const production = a.production ?? false;
+  return {
+    production,
+    demoPassword: a.demoPassword,
+    requireAdminTotp: a.requireAdminTotp ?? production,
+    sessionIdleMs: a.sessionIdleMs ?? 30 * 60_000,
+    sessionMaxMs: a.sessionMaxMs ?? 12 * 3_600_000,
+    trustProxy: a.trustProxy ?? false,
+    allowedOrigins: a.allowedOrigins ?? [],
+    rateLimits: { userPerMin: 600, addressPerMin: 1200, loginPer15Min: 100, ...a.rateLimits },
+  };
 }
 
 /** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD']);
 
 export class ConfigError extends Error {}
 
@@ -83,5 +132,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: e.STATIC_DIR,
     mapStyleUrl: e.MAP_STYLE_URL,
     mapCrs: e.MAP_CRS,
+    auth: {
+      production: e.NODE_ENV === 'production',
+      demoPassword: e.DEMO_PASSWORD,
+      ...(e.REQUIRE_ADMIN_TOTP === undefined ? {} : { requireAdminTotp: e.REQUIRE_ADMIN_TOTP }),
+      sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
+      allowedOrigins: e.ALLOWED_ORIGINS ?? [],
+      rateLimits: { userPerMin: e.RATE_LIMIT_USER_PER_MIN, addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN, loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN },
+    },
   };
+}
+
+/** TRUST_PROXY: true/false, a hop count, or Express's names and addresses ('loopback', '10.0.0.0/8'). */
+function parseTrustProxy(v: string | undefined): string | number | boolean {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
 }

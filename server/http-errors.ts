@@ -1,6 +1,7 @@
 /** HTTP errors with a 'domain/reason' code, and the one middleware that writes every error body. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { ErrorCode, type ErrorBody } from '../shared/errors';
 
 export class HttpError extends Error {
@@ -45,4 +46,21 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     res.status(status).json(body);
   };
+}
+
+/**
+ * Parse a request's body or query with a zod schema; a failure is a 400 whose message names the
+ * first bad field (`body.username: must not be empty`) and whose details list every issue.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => {
+    const keys = i.code === 'unrecognized_keys' ? i.keys : [];
+    const path = [where, ...i.path.map(String)].join('.');
+    const message = i.code === 'unrecognized_keys' ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}` : value === undefined && i.path.length === 0 ? `a JSON object is needed (send Content-Type: application/json)` : i.message;
+    return { path, message, ...(keys.length ? { fields: keys } : {}) };
+  });
+  const first = issues[0]!;
+  throw new HttpError(400, ErrorCode.RequestInvalid, `${first.path}: ${first.message}`, { issues });
 }

@@ -16,7 +16,17 @@ try {
   throw e;
 }
 
-const hub = createApp(config);
+const hub = createApp(config, {
+  onDemoAccounts(created, generatedPassword) {
+    const lines = [
+      `demo accounts created: ${created.join(', ')}`,
+      generatedPassword
+        ? `their password (shown this once; set DEMO_PASSWORD to choose one): ${generatedPassword}`
+        : 'their password is the DEMO_PASSWORD setting',
+    ];
+    process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
+  },
+});
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
 hub.ready.catch((e: unknown) => {

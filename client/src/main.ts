@@ -3,10 +3,11 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router';
 import { i18n } from './i18n';
-import { startRealtime } from './realtime/socket';
+import { installSession } from './auth/install';
 import './app/global.css';
 
 const pinia = createPinia();
-createApp(App).use(pinia).use(router).use(i18n).mount('#app');
-// After Pinia is installed: the socket module feeds the stores from the first second.
-startRealtime(pinia);
+const app = createApp(App).use(pinia);
+// Before the router's first navigation: its guard loads the session, and the socket starts with it.
+installSession(pinia, router);
+app.use(router).use(i18n).mount('#app');

@@ -10,6 +10,8 @@ export interface AuditFields {
   seq: number;
   at: string;
   actor: string | null;
+  /** The actor's name at the time, for reading (hashed too, so it cannot be rewritten either). */
+  actorName: string | null;
   action: string;
   target: string | null;
   address: string | null;
@@ -47,19 +49,35 @@ export function seal(prev: AuditRecord | null, fields: Omit<AuditFields, 'seq'>)
 
 export type ChainCheck = { ok: true; count: number } | { ok: false; seq: number; reason: string };
 
+/** Checks records one at a time in seq order (so the verifier can stream a long log). */
+export class ChainVerifier {
+  private prev: AuditRecord | null = null;
+  private count = 0;
+  private broken: ChainCheck | null = null;
+
+  /** Feed the next record; returns the failure once one is found (and keeps returning it). */
+  push(r: AuditRecord): ChainCheck | null {
+    if (this.broken) return this.broken;
+    const expectedSeq = this.prev ? this.prev.seq + 1 : 1;
+    const expectedPrev = this.prev?.hash ?? GENESIS_HASH;
+    const { prevHash: _p, hash, ...fields } = r;
+    if (r.seq !== expectedSeq) this.broken = { ok: false, seq: r.seq, reason: `expected record ${expectedSeq} here (a record is missing or out of order)` };
+    else if (r.prevHash !== expectedPrev) this.broken = { ok: false, seq: r.seq, reason: 'its previous-hash does not match the record before it' };
+    else if (recordHash(expectedPrev, fields) !== hash) this.broken = { ok: false, seq: r.seq, reason: 'its contents do not match its hash (the record was edited)' };
+    if (this.broken) return this.broken;
+    this.prev = r;
+    this.count++;
+    return null;
+  }
+
+  result(): ChainCheck {
+    return this.broken ?? { ok: true, count: this.count };
+  }
+}
+
 /** Walk records in seq order; name the first one that does not fit the chain. */
 export function verifyChain(records: Iterable<AuditRecord>): ChainCheck {
-  let prev: AuditRecord | null = null;
-  let count = 0;
-  for (const r of records) {
-    const expectedSeq = prev ? prev.seq + 1 : 1;
-    if (r.seq !== expectedSeq) return { ok: false, seq: r.seq, reason: `expected record ${expectedSeq} here (a record is missing or out of order)` };
-    const expectedPrev = prev?.hash ?? GENESIS_HASH;
-    if (r.prevHash !== expectedPrev) return { ok: false, seq: r.seq, reason: 'its previous-hash does not match the record before it' };
-    const { prevHash: _p, hash, ...fields } = r;
-    if (recordHash(expectedPrev, fields) !== hash) return { ok: false, seq: r.seq, reason: 'its contents do not match its hash (the record was edited)' };
-    prev = r;
-    count++;
-  }
-  return { ok: true, count };
+  const v = new ChainVerifier();
+  for (const r of records) if (v.push(r)) break;
+  return v.result();
 }

@@ -5,8 +5,11 @@
  * principal's subtree, see shared/auth.ts).
  */
 import { inScope, type Role } from '../../shared/auth';
+import { ErrorCode } from '../../shared/errors';
+import { HttpError } from '../http-errors';
 
 export const ACTIONS = [
+  'session:self', // one's own session: read it, change one's password, set up a second factor
   'world:read', // the static city: summary, layers, basemap, camera cards
   'video:play', // open a camera's stream
   'alarm:read',
@@ -17,24 +20,29 @@ export const ACTIONS = [
   'incident:field', // a unit's own assignment: accept, decline, arrive, resolve, report
   'audit:read',
   'admin:manage', // users, roles, scopes, device keys, wall tokens
+  'ingest:write', // post events (device keys)
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const READ: readonly Action[] = ['world:read', 'video:play', 'alarm:read', 'incident:read'];
+const READ: readonly Action[] = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read'];
 
-export const ROLE_ACTIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
+/** A device key is a principal too, with one thing it may do. */
+export type PrincipalRole = Role | 'device';
+
+export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> = {
   admin: new Set<Action>([...READ, 'audit:read', 'admin:manage']),
   commander: new Set<Action>([...READ, 'alarm:handle', 'incident:create', 'incident:dispatch', 'audit:read']),
   dispatcher: new Set<Action>([...READ, 'alarm:handle', 'incident:create', 'incident:dispatch']),
-  field: new Set<Action>(['world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field']),
+  field: new Set<Action>(['session:self', 'world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field']),
   wall: new Set<Action>(READ),
-  viewer: new Set<Action>(['world:read', 'alarm:read', 'incident:read']),
+  viewer: new Set<Action>(['session:self', 'world:read', 'alarm:read', 'incident:read']),
+  device: new Set<Action>(['ingest:write']),
 };
 
 export interface Principal {
   /** User id, or the wall/device credential's id. */
   id: string;
-  role: Role;
+  role: PrincipalRole;
   /** Region code of the subtree the principal may see and act in. */
   scope: string;
 }
@@ -51,4 +59,10 @@ export function decide(who: Principal, action: Action, regionCode?: string): Dec
     return { allow: false, reason: `region ${regionCode} lies outside scope ${who.scope}` };
   }
   return { allow: true };
+}
+
+/** decide(), throwing a 403 that says why when the answer is no (services call this). */
+export function authorize(who: Principal, action: Action, regionCode?: string): void {
+  const d = decide(who, action, regionCode);
+  if (!d.allow) throw new HttpError(403, ErrorCode.AuthForbidden, d.reason);
 }

@@ -6,7 +6,7 @@
  * Geometry is kept as JSON coordinates plus plain lon/lat columns: PGlite ships no PostGIS, and
  * the hub answers spatial questions from in-memory indexes built from these rows.
  */
-import { type AnyPgColumn, doublePrecision, index, integer, jsonb, pgTable, real, text, timestamp, check } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
 
@@ -175,5 +175,128 @@ export const basemapFeatures = pgTable(
   (t) => [index('basemap_kind_idx').on(t.kind)],
 );
 
-export const schema = { basemapFeatures, appMeta, regions, cameras, zones, railways, speakers, smartCommunities, gates, facilities, units };
+// ---------------------------------------------------------------- identity and audit (issue 4)
+
+/** People who sign in. Usernames are stored lower-case; scope is the region subtree they may see. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ['admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer'] }).notNull(),
+    scope: text('scope')
+      .notNull()
+      .references(() => regions.code),
+    passwordHash: text('password_hash').notNull(),
+    /** Base32 TOTP secret once set up (pending until confirmed with a code). */
+    totpSecret: text('totp_secret'),
+    totpEnabled: boolean('totp_enabled').notNull().default(false),
+    disabled: boolean('disabled').notNull().default(false),
+    /** Seeded by the demo city: the hub refuses NODE_ENV=production while any exists. */
+    demo: boolean('demo').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('users_username_idx').on(t.username)],
+);
+
+/**
+ * Failed sign-ins per username (known or not, so a locked unknown name looks like a locked real
+ * one): `failures` within the window starting at `windowStart`; `lockedUntil` once five are reached.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+  username: text('username').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});
+
+/** Device API keys (ingestion) and wall display tokens: only a SHA-256 of the secret is kept. */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['device', 'wall'] }).notNull(),
+    name: text('name').notNull(),
+    scope: text('scope')
+      .notNull()
+      .references(() => regions.code),
+    /** The secret's first characters, to tell keys apart in lists. */
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: text('created_by'),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('credentials_secret_idx').on(t.secretHash), index('credentials_kind_idx').on(t.kind)],
+);
+
+/**
+ * Browser sessions: the cookie holds a random token, the table only its SHA-256. A session is a
+ * user's (password sign-in) or a wall display's (its credential); ended ones stay for the record.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    kind: text('kind', { enum: ['password', 'wall'] }).notNull(),
+    userId: text('user_id').references(() => users.id),
+    credentialId: text('credential_id').references(() => credentials.id),
+    csrfToken: text('csrf_token').notNull(),
+    mfaPending: boolean('mfa_pending').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** The absolute end (12 h after sign-in); null for a wall display. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endReason: text('end_reason'),
+    address: text('address'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [uniqueIndex('sessions_token_idx').on(t.tokenHash), index('sessions_user_idx').on(t.userId), index('sessions_credential_idx').on(t.credentialId)],
+);
+
+/**
+ * The audit log: append-only (a trigger refuses UPDATE and DELETE) and hash-chained (see
+ * server/audit/chain.ts): each row's hash covers the previous row's hash and its own fields.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    at: text('at').notNull(),
+    actor: text('actor'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    target: text('target'),
+    address: text('address'),
+    outcome: text('outcome', { enum: ['ok', 'denied', 'failed'] }).notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_action_idx').on(t.action), index('audit_actor_idx').on(t.actor)],
+);
+
+export const schema = {
+  basemapFeatures,
+  appMeta,
+  regions,
+  cameras,
+  zones,
+  railways,
+  speakers,
+  smartCommunities,
+  gates,
+  facilities,
+  units,
+  users,
+  loginThrottle,
+  credentials,
+  sessions,
+  auditLog,
+};
 export type Schema = typeof schema;

@@ -2,8 +2,8 @@
  * The static world's tables: bulk insert of a generated city, counts, and whole-table reads
  * for the layer encoder. SQL lives here and nowhere else.
  */
-import { count, eq, gt, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { and, count, eq, gt, like, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
 import { basemapFeatures, cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
 import { REGION_LEVELS, type RegionLevel, type World } from '../../shared/world';
@@ -112,24 +112,31 @@ export class WorldRepository {
     return this.db.select().from(basemapFeatures).orderBy(basemapFeatures.kind, basemapFeatures.id);
   }
 
-  async regionCounts(): Promise<Record<RegionLevel, number>> {
-    const rows = await this.db.select({ level: regions.level, n: count() }).from(regions).groupBy(regions.level);
+  /** Counts within a region prefix (a scope's subtree; '' for the whole world). */
+  async regionCounts(prefix = ''): Promise<Record<RegionLevel, number>> {
+    const rows = await this.db
+      .select({ level: regions.level, n: count() })
+      .from(regions)
+      .where(prefix ? like(regions.code, `${prefix}%`) : undefined)
+      .groupBy(regions.level);
     const out = Object.fromEntries(REGION_LEVELS.map((l) => [l, 0])) as Record<RegionLevel, number>;
     for (const r of rows) out[r.level] = r.n;
     return out;
   }
 
-  async tableCounts(): Promise<{ cameras: number; camerasOnline: number; zones: number; railways: number; speakers: number; smartCommunities: number; facilities: number; units: number }> {
+  /** Table counts within a region prefix ('' for all); railways cross the city and are all counted. */
+  async tableCounts(prefix = ''): Promise<{ cameras: number; camerasOnline: number; zones: number; railways: number; speakers: number; smartCommunities: number; facilities: number; units: number }> {
     const one = async (q: Promise<{ n: number }[]>): Promise<number> => (await q)[0]?.n ?? 0;
+    const within = (col: AnyPgColumn) => (prefix ? like(col, `${prefix}%`) : undefined);
     const [cam, camOn, zon, rail, spk, sc, fac, uni] = await Promise.all([
-      one(this.db.select({ n: count() }).from(cameras)),
-      one(this.db.select({ n: count() }).from(cameras).where(eq(cameras.status, 'online'))),
-      one(this.db.select({ n: count() }).from(zones)),
+      one(this.db.select({ n: count() }).from(cameras).where(within(cameras.gridCode))),
+      one(this.db.select({ n: count() }).from(cameras).where(and(eq(cameras.status, 'online'), within(cameras.gridCode)))),
+      one(this.db.select({ n: count() }).from(zones).where(within(zones.gridCode))),
       one(this.db.select({ n: count() }).from(railways)),
-      one(this.db.select({ n: count() }).from(speakers)),
-      one(this.db.select({ n: count() }).from(smartCommunities)),
-      one(this.db.select({ n: count() }).from(facilities)),
-      one(this.db.select({ n: count() }).from(units)),
+      one(this.db.select({ n: count() }).from(speakers).where(within(speakers.gridCode))),
+      one(this.db.select({ n: count() }).from(smartCommunities).where(within(smartCommunities.gridCode))),
+      one(this.db.select({ n: count() }).from(facilities).where(within(facilities.gridCode))),
+      one(this.db.select({ n: count() }).from(units).where(within(units.homeRegionCode))),
     ]);
     return { cameras: cam, camerasOnline: camOn, zones: zon, railways: rail, speakers: spk, smartCommunities: sc, facilities: fac, units: uni };
   }

@@ -24,7 +24,11 @@ interface LayerRowSet {
   features(): Iterable<{ type: 'Feature'; geometry: Geometry; properties: Props }>;
 }
 
-export type LayerLoader = (repo: WorldRepository) => Promise<LayerRowSet>;
+/** Whether a region code lies in the requesting principal's scope (always true city-wide). */
+export type RegionFilter = (regionCode: string) => boolean;
+export const KEEP_ALL: RegionFilter = () => true;
+
+export type LayerLoader = (repo: WorldRepository, keep: RegionFilter) => Promise<LayerRowSet>;
 
 // ---- geometry packing (deck.gl binary layout, see shared/packed.ts) ----
 
@@ -107,8 +111,8 @@ function* zip<R>(rows: R[], geometry: (r: R) => Geometry, props: (r: R) => Props
 }
 
 function regionLayer(level: RegionLevel): LayerLoader {
-  return async (repo) => {
-    const rows = await repo.regionsAt(level);
+  return async (repo, keep) => {
+    const rows = (await repo.regionsAt(level)).filter((r) => keep(r.code));
     return {
       geometry: 'polygon',
       count: rows.length,
@@ -141,8 +145,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
   communities: regionLayer('community'),
   grids: regionLayer('grid'),
 
-  cameras: async (repo) => {
-    const rows = await repo.cameras();
+  cameras: async (repo, keep) => {
+    const rows = (await repo.cameras()).filter((r) => keep(r.gridCode));
     return {
       geometry: 'point',
       count: rows.length,
@@ -173,8 +177,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  'zone-circles': async (repo) => {
-    const rows = (await repo.zones()).flatMap((z) => {
+  'zone-circles': async (repo, keep) => {
+    const rows = (await repo.zones()).filter((z) => keep(z.gridCode)).flatMap((z) => {
       const c = circleOf(z.shape);
       return c ? [{ ...z, ...c }] : [];
     });
@@ -200,8 +204,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  'zone-corridors': async (repo) => {
-    const rows = (await repo.zones()).flatMap((z) => (z.shape.type === 'corridor' ? [{ ...z, line: z.shape.line, halfWidthM: z.shape.halfWidthM }] : []));
+  'zone-corridors': async (repo, keep) => {
+    const rows = (await repo.zones()).filter((z) => keep(z.gridCode)).flatMap((z) => (z.shape.type === 'corridor' ? [{ ...z, line: z.shape.line, halfWidthM: z.shape.halfWidthM }] : []));
     return {
       geometry: 'line',
       count: rows.length,
@@ -224,6 +228,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
+  // Railway lines cross the whole city and carry nothing but their course: every scope sees them
+  // (their fence corridors, speakers and cameras are scoped like everything else).
   railways: async (repo) => {
     const rows = await repo.railways();
     return {
@@ -234,8 +240,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  speakers: async (repo) => {
-    const rows = await repo.speakers();
+  speakers: async (repo, keep) => {
+    const rows = (await repo.speakers()).filter((r) => keep(r.gridCode));
     return {
       geometry: 'point',
       count: rows.length,
@@ -258,8 +264,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  'smart-communities': async (repo) => {
-    const rows = await repo.smartCommunities();
+  'smart-communities': async (repo, keep) => {
+    const rows = (await repo.smartCommunities()).filter((r) => keep(r.gridCode));
     const boundaries: MultiPolygon[] = rows.map((r) => [r.boundary]);
     return {
       geometry: 'polygon',
@@ -281,8 +287,10 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  gates: async (repo) => {
-    const rows = await repo.gates();
+  gates: async (repo, keep) => {
+    // A gate belongs to its smart community, which is located in a grid.
+    const inScope = keep === KEEP_ALL ? null : new Set((await repo.smartCommunities()).filter((c) => keep(c.gridCode)).map((c) => c.id));
+    const rows = (await repo.gates()).filter((g) => !inScope || inScope.has(g.communityId));
     return {
       geometry: 'point',
       count: rows.length,
@@ -303,8 +311,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  facilities: async (repo) => {
-    const rows = await repo.facilities();
+  facilities: async (repo, keep) => {
+    const rows = (await repo.facilities()).filter((r) => keep(r.gridCode));
     return {
       geometry: 'point',
       count: rows.length,
@@ -325,8 +333,8 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
     };
   },
 
-  units: async (repo) => {
-    const rows = await repo.units();
+  units: async (repo, keep) => {
+    const rows = (await repo.units()).filter((r) => keep(r.homeRegionCode));
     return {
       geometry: 'point',
       count: rows.length,

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { WorldRepository } from '../repositories/world.repository';
 import { encodePacked } from '../../shared/packed';
 import { LAYER_NAMES, PACKED_MEDIA_TYPE, type LayerName } from '../../shared/layers';
-import { LAYERS } from './layer-defs';
+import { KEEP_ALL, LAYERS } from './layer-defs';
+import { scopePrefix } from '../../shared/auth';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
 
 export { negotiateCoding, type ContentCoding } from './cached-body';
@@ -43,8 +44,12 @@ export class LayerService {
     this.cache.clear();
   }
 
-  async get(name: LayerName, format: LayerFormat, coding: ContentCoding): Promise<LayerBody> {
-    const entry = await this.entry(name, format);
+  /**
+   * A layer as a principal with region scope `scope` may see it: only the features located inside
+   * the scope's subtree (city-wide and wider scopes see all). Each scope's form is built once.
+   */
+  async get(name: LayerName, format: LayerFormat, coding: ContentCoding, scope?: string): Promise<LayerBody> {
+    const entry = await this.entry(name, format, scope);
     const body = await entry.body.body(coding);
     return { etag: entry.body.etag, contentType: entry.body.contentType, count: entry.count, body, coding };
   }
@@ -63,17 +68,20 @@ export class LayerService {
     return { readMs: e.readMs, encodeMs: e.encodeMs };
   }
 
-  async count(name: LayerName): Promise<number> {
-    return (await this.entry(name, 'compact')).count;
+  async count(name: LayerName, scope?: string): Promise<number> {
+    return (await this.entry(name, 'compact', scope)).count;
   }
 
-  private entry(name: LayerName, format: LayerFormat): Promise<Entry> {
-    return this.cache.get(`${name}.${format}`, () => this.build(name, format));
+  private entry(name: LayerName, format: LayerFormat, scope?: string): Promise<Entry> {
+    // Scopes of a city or wider see the whole (single-city) world: one shared build.
+    const prefix = scope === undefined ? '' : scopePrefix(scope);
+    const filtered = prefix.length > 4 ? prefix : '';
+    return this.cache.get(`${name}.${format}${filtered ? `@${filtered}` : ''}`, () => this.build(name, format, filtered));
   }
 
-  private async build(name: LayerName, format: LayerFormat): Promise<Entry> {
+  private async build(name: LayerName, format: LayerFormat, prefix: string): Promise<Entry> {
     const t0 = performance.now();
-    const rows = await LAYERS[name](this.repo);
+    const rows = await LAYERS[name](this.repo, prefix ? (code) => code.startsWith(prefix) : KEEP_ALL);
     const t1 = performance.now();
     let raw: Buffer;
     let contentType: string;

@@ -10,6 +10,7 @@ import { WorldRepository } from '../repositories/world.repository';
 import { generateDemoCity } from '../demo';
 import type { DemoScale } from '../../shared/world';
 import type { WorldSummary } from '../../shared/api';
+import { scopePrefix } from '../../shared/auth';
 
 export interface WorldProvenance {
   scale: DemoScale;
@@ -96,33 +97,44 @@ export class WorldService {
     );
   }
 
-  private summaryCache: Promise<WorldSummary> | null = null;
+  /** Per scope prefix ('' for the whole city). */
+  private readonly summaryCache = new Map<string, Promise<WorldSummary>>();
 
   /**
-   * The summary every screen asks for on load. Computed once and kept: counting 130k cameras
-   * takes ~0.2 s on embedded PGlite, which runs on the hub's event loop and would hold up every
-   * other request of a page load. Whatever changes the counted rows calls invalidateSummary().
+   * The summary every screen asks for on load, as a principal with region scope `scope` may see
+   * it (counts inside the scope's subtree; the districts inside it). Computed once per scope and
+   * kept: counting 130k cameras takes ~0.2 s on embedded PGlite, which runs on the hub's event
+   * loop and would hold up every other request of a page load. Whatever changes the counted rows
+   * calls invalidateSummary().
    */
-  summary(): Promise<WorldSummary> {
-    const p = (this.summaryCache ??= this.computeSummary());
-    p.catch(() => {
-      if (this.summaryCache === p) this.summaryCache = null;
-    });
+  summary(scope?: string): Promise<WorldSummary> {
+    const prefix = scope === undefined ? '' : scopePrefix(scope);
+    const key = prefix.length > 4 ? prefix : '';
+    let p = this.summaryCache.get(key);
+    if (!p) {
+      const made = this.computeSummary(key);
+      this.summaryCache.set(key, made);
+      made.catch(() => {
+        if (this.summaryCache.get(key) === made) this.summaryCache.delete(key);
+      });
+      p = made;
+    }
     return p;
   }
 
   invalidateSummary(): void {
-    this.summaryCache = null;
+    this.summaryCache.clear();
   }
 
-  private async computeSummary(): Promise<WorldSummary> {
-    const [provenance, city, regionCounts, counts, districts] = await Promise.all([
+  private async computeSummary(prefix: string): Promise<WorldSummary> {
+    const [provenance, city, regionCounts, counts, allDistricts] = await Promise.all([
       this.provenance(),
       this.repo.city(),
-      this.repo.regionCounts(),
-      this.repo.tableCounts(),
+      this.repo.regionCounts(prefix),
+      this.repo.tableCounts(prefix),
       this.repo.districtSummaries(),
     ]);
+    const districts = prefix ? allDistricts.filter((d) => d.code.startsWith(prefix)) : allDistricts;
     return {
       city: { code: city?.code ?? '', name: city?.name ?? '', center: [city?.centerLon ?? 0, city?.centerLat ?? 0] },
       bbox: provenance?.bbox ?? [0, 0, 0, 0],

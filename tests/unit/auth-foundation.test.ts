@@ -56,17 +56,17 @@ describe('policy', () => {
   });
 
   it('keeps walls and viewers read-only', () => {
-    const writes = ACTIONS.filter((a) => !['world:read', 'video:play', 'alarm:read', 'incident:read', 'audit:read'].includes(a));
+    const writes = ACTIONS.filter((a) => !['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'audit:read'].includes(a));
     for (const r of ['wall', 'viewer'] as const) for (const a of writes) expect(ROLE_ACTIONS[r].has(a), `${r} ${a}`).toBe(false);
   });
 
   it('covers every role', () => {
-    expect(Object.keys(ROLE_ACTIONS).sort()).toEqual([...ROLES].sort());
+    expect(Object.keys(ROLE_ACTIONS).sort()).toEqual([...ROLES, 'device'].sort());
   });
 });
 
 describe('audit chain', () => {
-  const entry = (action: string) => ({ at: '2026-11-22T10:00:00.000Z', actor: 'u1', action, target: null, address: '127.0.0.1', outcome: 'ok' as const, details: { b: 1, a: [2, { d: 3, c: 4 }] } });
+  const entry = (action: string) => ({ at: '2026-11-22T10:00:00.000Z', actor: 'u1', actorName: 'admin', action, target: null, address: '127.0.0.1', outcome: 'ok' as const, details: { b: 1, a: [2, { d: 3, c: 4 }] } });
   const chain = (): AuditRecord[] => {
     const out: AuditRecord[] = [];
     for (const a of ['login', 'alarm.ack', 'logout']) out.push(seal(out.at(-1) ?? null, entry(a)));

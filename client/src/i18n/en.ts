@@ -1,9 +1,11 @@
 import type zhCN from './zh-CN';
 
 import desk from './desk.en';
+import auth from './auth.en';
 
 export default {
   ...desk,
+  ...auth,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',

@@ -1,8 +1,10 @@
 /** 简体中文 (default). The English file must have the same keys (checked by its type). */
 import desk from './desk.zh-CN';
+import auth from './auth.zh-CN';
 
 export default {
   ...desk,
+  ...auth,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',

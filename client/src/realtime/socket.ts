@@ -2,31 +2,39 @@
  * The one module that owns the Socket.IO connection to the hub. It registers every listener once
  * and turns what arrives into store actions; components never touch the socket.
  *
+ * It runs only while a session is active (auth/install.ts starts and stops it): the handshake is
+ * authenticated by the session cookie. When the hub ends the session ('auth:ended', or a handshake
+ * refused with 'auth/required') the session store is told and the socket is dropped, not retried:
+ * a dead session would be refused forever.
+ *
  * Connection state: 'connecting' (never reached the hub yet) → 'live' (the hub greeted us) →
  * 'reconnecting' (lost it; Socket.IO retries with backoff). A hello carrying a new bootId means
  * the hub restarted, so the data loaded from the old one is reloaded.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Pinia } from 'pinia';
-import { watch } from 'vue';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/events';
+import { effectScope, watch, type EffectScope } from 'vue';
+import { SOCKET_AUTH_ERROR, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/events';
 import { ErrorCode } from '../../../shared/errors';
 import { useHubStore } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
+import { useSessionStore } from '../stores/session';
 import { useLayerDataStore } from '../map/layerData';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: HubSocket | null = null;
+let scope: EffectScope | null = null;
 
-/** Opens the connection (once per page) and wires it to the stores of this Pinia instance. */
+/** Opens the connection (once per session) and wires it to the stores of this Pinia instance. */
 export function startRealtime(pinia: Pinia): void {
   if (socket) return;
   const hub = useHubStore(pinia);
   const world = useWorldStore(pinia);
+  const session = useSessionStore(pinia);
   const layerData = useLayerDataStore(pinia);
 
-  socket = io({
+  const s: HubSocket = io({
     path: '/socket.io',
     // WebSocket only: no HTTP long-polling, so several hubs behind a load balancer need no sticky
     // sessions (the scale-out mode), and a dropped link is noticed at once.
@@ -34,8 +42,9 @@ export function startRealtime(pinia: Pinia): void {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
   });
+  socket = s;
 
-  socket.on('hub:hello', (hello) => {
+  s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
@@ -44,28 +53,56 @@ export function startRealtime(pinia: Pinia): void {
     if (restarted) void layerData.reloadAll();
   });
 
-  socket.on('hub:readiness', (readiness) => {
+  s.on('hub:readiness', (readiness) => {
     hub.applyReadiness(readiness);
     if (readiness.ready && world.needsReload) void world.reload();
   });
 
-  socket.on('disconnect', (reason) => {
+  // The hub says this just before it closes the socket of a session it ended.
+  s.on('auth:ended', ({ reason }) => {
+    stopRealtime();
+    session.ended(reason);
+  });
+
+  s.on('disconnect', (reason) => {
+    if (socket !== s) return;
     hub.connectionLost(reason);
     // The hub closed us on purpose (e.g. shutting down): Socket.IO does not retry that by itself,
     // but a wall screen must come back on its own.
-    if (reason === 'io server disconnect') socket?.connect();
+    if (reason === 'io server disconnect') s.connect();
   });
 
-  socket.on('connect_error', (err) => {
+  s.on('connect_error', (err) => {
+    if (socket !== s) return;
+    if (err.message === SOCKET_AUTH_ERROR) {
+      // The handshake carried no valid session (it expired, or a restarted hub does not know it).
+      stopRealtime();
+      session.ended('expired');
+      return;
+    }
     hub.connectionLost(err.message);
   });
 
-  // A load that was answered "not ready" just before the hub turned ready (the readiness event
-  // crossed it in flight) would otherwise stay failed until the next event: retry it.
-  watch(
-    () => hub.connection === 'live' && hub.ready && world.status === 'error' && world.error?.code === ErrorCode.ServiceNotReady,
-    (retry) => {
-      if (retry) void world.reload();
-    },
-  );
+  scope = effectScope(true);
+  scope.run(() => {
+    // A load that was answered "not ready" just before the hub turned ready (the readiness event
+    // crossed it in flight) would otherwise stay failed until the next event: retry it.
+    watch(
+      () => hub.connection === 'live' && hub.ready && world.status === 'error' && world.error?.code === ErrorCode.ServiceNotReady,
+      (retry) => {
+        if (retry) void world.reload();
+      },
+    );
+  });
+}
+
+/** Closes the connection for good (signed out, session ended); a later sign-in starts a new one. */
+export function stopRealtime(): void {
+  const s = socket;
+  socket = null;
+  scope?.stop();
+  scope = null;
+  if (!s) return;
+  s.removeAllListeners();
+  s.disconnect();
 }

@@ -1,21 +1,39 @@
 /**
  * Routes. Every page is a lazy import so each screen is its own chunk: the wall, the desk, the
  * field view and the citizen page (to come) will load only what they use.
+ *
+ * Every route needs a session except those marked `public`; `roles` narrows a route to some roles
+ * (the guard in auth/install.ts applies both, and sends a user who must set up a second factor to
+ * the TOTP page first).
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import type { Role } from '../../../shared/auth';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (the sign-in page). */
+    public?: boolean;
+    /** Only these roles; others are sent to '/'. */
+    roles?: readonly Role[];
+  }
+}
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: { name: 'desk' } },
+  { path: '/login', name: 'login', component: () => import('../auth/LoginPage.vue'), meta: { public: true } },
   {
     path: '/desk',
     name: 'desk',
     component: () => import('../desk/DeskPage.vue'),
     // Start fetching the static layers while the desk's code (MapLibre, deck.gl) is still loading.
+    // (Route guards run first: only with a session.)
     beforeEnter: () => {
       void import('../map/prefetchLayers').then((m) => m.prefetchLayers());
     },
   },
   { path: '/overview', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
+  { path: '/account/totp', name: 'totp', component: () => import('../account/TotpPage.vue') },
+  { path: '/admin', name: 'admin', component: () => import('../admin/AdminPage.vue'), meta: { roles: ['admin'] } },
   // Unknown paths (old bookmarks on a wall PC) land on the desk rather than a blank page.
   { path: '/:pathMatch(.*)*', redirect: { name: 'desk' } },
 ];

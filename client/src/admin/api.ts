@@ -1,0 +1,59 @@
+/** The admin endpoints (role admin), typed by the shared schemas. */
+import { API_PREFIX } from '../../../shared/api';
+import {
+  auditPage,
+  auditVerify,
+  createdCredential,
+  credentialList,
+  userList,
+  userView,
+  type AuditPage,
+  type AuditQuery,
+  type AuditVerify,
+  type CreateCredentialBody,
+  type CreatedCredential,
+  type CreateUserBody,
+  type CredentialView,
+  type UpdateUserBody,
+  type UserView,
+} from '../../../shared/auth';
+import { getJson, sendJson, sendVoid } from '../api/http';
+
+const ADMIN = `${API_PREFIX}/admin`;
+
+export async function listUsers(): Promise<UserView[]> {
+  return (await getJson(`${ADMIN}/users`, userList)).users;
+}
+export function createUser(body: CreateUserBody): Promise<UserView> {
+  return sendJson('POST', `${ADMIN}/users`, body, userView);
+}
+export function updateUser(id: string, body: UpdateUserBody): Promise<UserView> {
+  return sendJson('PATCH', `${ADMIN}/users/${encodeURIComponent(id)}`, body, userView);
+}
+/** Ends every session of the user ("sign out everywhere"). */
+export function endUserSessions(id: string): Promise<void> {
+  return sendVoid('DELETE', `${ADMIN}/users/${encodeURIComponent(id)}/sessions`);
+}
+
+/** Device keys (devices posting to the hub) and wall tokens (displays signing in) share one shape. */
+export type CredentialKind = 'device-keys' | 'wall-tokens';
+
+export async function listCredentials(kind: CredentialKind): Promise<CredentialView[]> {
+  return (await getJson(`${ADMIN}/${kind}`, credentialList)).items;
+}
+export function createCredential(kind: CredentialKind, body: CreateCredentialBody): Promise<CreatedCredential> {
+  return sendJson('POST', `${ADMIN}/${kind}`, body, createdCredential);
+}
+export function revokeCredential(kind: CredentialKind, id: string): Promise<void> {
+  return sendVoid('DELETE', `${ADMIN}/${kind}/${encodeURIComponent(id)}`);
+}
+
+/** A page of the audit log, newest first; `before` continues from a page's `nextBefore`. */
+export function fetchAudit(query: Partial<AuditQuery>, signal?: AbortSignal): Promise<AuditPage> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  return getJson(`${ADMIN}/audit?${params.toString()}`, auditPage, signal);
+}
+export function verifyAudit(): Promise<AuditVerify> {
+  return getJson(`${ADMIN}/audit/verify`, auditVerify);
+}

@@ -1,0 +1,74 @@
+/**
+ * Wires the session into the rest of the client, once, at start:
+ *  - HTTP: the CSRF token of the current session, and every `auth/required` answer ends it;
+ *  - router: a guard that loads the session once, keeps pages behind it, and sends a user who
+ *    must set up a second factor to the TOTP page; an ended session goes to the sign-in page with
+ *    its reason and the path to come back to;
+ *  - realtime: the socket runs only while a session is active (and has its second factor).
+ */
+import { watch } from 'vue';
+import type { Pinia } from 'pinia';
+import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-router';
+import { configureHttp } from '../api/http';
+import { useSessionStore } from '../stores/session';
+import { startRealtime, stopRealtime } from '../realtime/socket';
+import { safeNext } from './next';
+
+export function installSession(pinia: Pinia, router: Router): void {
+  const session = useSessionStore(pinia);
+
+  configureHttp({
+    csrfToken: () => session.csrfToken,
+    // A request answered "no session" while we thought we had one: it expired or was ended.
+    onAuthRequired: () => {
+      if (session.active) session.ended('expired');
+    },
+  });
+
+  router.beforeEach(async (to) => {
+    try {
+      await session.ensureLoaded();
+    } catch {
+      // The hub cannot be reached: the sign-in page says so (and signs in once it is back).
+      if (!to.meta.public) return toLogin(to, 'unreachable');
+      return true;
+    }
+    if (to.name === 'login') {
+      // Signed in already: on to the page; a wall's sign-in link still signs the display in.
+      return session.active && !to.hash.includes('wall-token=') ? safeNext(to.query.next) : true;
+    }
+    if (to.meta.public) return true;
+    const info = session.info;
+    if (!info) return toLogin(to, session.endReason);
+    if (info.mfaPending && to.name !== 'totp') return { name: 'totp' };
+    if (to.meta.roles && !to.meta.roles.includes(info.user.role)) return '/';
+    return true;
+  });
+
+  // Ended while on a page (signed out, expired, revoked, changed): to the sign-in page, which says why.
+  watch(
+    () => session.status,
+    (status) => {
+      if (status !== 'ended') return;
+      const here = router.currentRoute.value;
+      if (here.name === 'login') return;
+      void router.replace(toLogin(here, session.endReason));
+    },
+  );
+
+  // Not while a second factor must be set up first: the hub answers nothing else until then.
+  watch(
+    () => session.active && session.info?.mfaPending === false,
+    (live) => (live ? startRealtime(pinia) : stopRealtime()),
+    { immediate: true },
+  );
+}
+
+function toLogin(from: RouteLocationNormalized, reason: string | null): RouteLocationRaw {
+  const query: Record<string, string> = {};
+  if (reason) query.reason = reason;
+  // After signing out, the next person starts from the start; otherwise come back here.
+  const next = safeNext(from.fullPath, '');
+  if (reason !== 'logout' && next && next !== '/') query.next = next;
+  return { name: 'login', query };
+}

@@ -1,0 +1,166 @@
+/**
+ * Identity on HTTP: who a request is (session cookie or device key), the CSRF and Origin checks,
+ * rate limits, and the route registry. Every API route is declared through `ApiRoutes.add` with
+ * the action it needs; the guard asks the one policy (server/auth/policy.ts), and the registry
+ * lets the test matrix check that no route exists that it does not list.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { ErrorCode } from '../../shared/errors';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/auth';
+import { HttpError } from '../http-errors';
+import { decide, type Action } from './policy';
+import type { AuthContext, AuthService, RequestMeta } from '../services/auth.service';
+import type { AuditService } from '../services/audit.service';
+import { actorOf } from '../services/auth.service';
+import type { AuthSettings } from '../config';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by `authenticate` when the request carries a valid credential. */
+    auth?: AuthContext;
+  }
+}
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** 'public': no credential needed; 'authenticated': any valid one; otherwise the action the caller's role must have. */
+export type Access = 'public' | 'authenticated' | { action: Action; /** Usable while an admin's second factor is pending. */ duringMfaSetup?: boolean };
+
+export interface RouteSpec {
+  method: Method;
+  /** Path under the API prefix, Express syntax ('/admin/users/:id'). */
+  path: string;
+  access: Access;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function requestMeta(req: Request): RequestMeta {
+  return { address: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
+}
+
+/** Reads the session cookie or a device key's bearer header; sets req.auth when valid. */
+export function authenticate(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization');
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      const ctx = m ? await auth.authenticateDeviceKey(m[1]!) : null;
+      if (!ctx) throw new HttpError(401, ErrorCode.AuthRequired, 'the Authorization header does not carry a valid device key (Bearer cdk_…)');
+      req.auth = ctx;
+      return next();
+    }
+    const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (token) {
+      const ctx = await auth.authenticateSession(token, true);
+      if (ctx) req.auth = ctx;
+    }
+    next();
+  };
+}
+
+/** The origins a browser may send state-changing requests and open sockets from. */
+export function originAllowed(origin: string | undefined, host: string | undefined, settings: AuthSettings, secure: boolean): boolean {
+  if (origin === undefined) return true; // not a browser's cross-site request (curl, devices, same-origin GET)
+  if (settings.allowedOrigins.includes(origin)) return true;
+  if (!host) return false;
+  return origin === `http://${host}` || origin === `https://${host}` || (secure && origin === `https://${host}`);
+}
+
+/**
+ * CSRF defence for cookie sessions: a state-changing request must come from our origin (when the
+ * browser says where from) and carry the session's token in X-CSRF-Token. Device keys are sent
+ * explicitly, never by the browser on its own, so they need neither.
+ */
+export function csrfGuard(settings: AuthSettings): RequestHandler {
+  return (req, _res, next) => {
+    if (!UNSAFE.has(req.method)) return next();
+    if (!originAllowed(req.get('origin'), req.get('host'), settings, req.secure)) {
+      throw new HttpError(403, ErrorCode.AuthCsrf, `requests from origin ${req.get('origin')} are not accepted (see ALLOWED_ORIGINS)`);
+    }
+    const ctx = req.auth;
+    if (ctx && ctx.kind !== 'device') {
+      const sent = req.get(CSRF_HEADER) ?? '';
+      const want = ctx.csrfToken ?? '';
+      const ok = sent.length === want.length && want.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
+      if (!ok) throw new HttpError(403, ErrorCode.AuthCsrf, `a ${req.method} needs the session's ${CSRF_HEADER} header (from GET /api/v1/auth/session)`);
+    }
+    next();
+  };
+}
+
+function limited(message: string): RequestHandler {
+  return (_req, res) => {
+    res.status(429).json({ error: { code: ErrorCode.RateLimited, message } });
+  };
+}
+
+/** Per address on everything, per principal on authenticated calls, and a tighter one on sign-in. */
+export function rateLimits(settings: AuthSettings): { perAddress: RequestHandler; perPrincipal: RequestHandler; login: RequestHandler } {
+  const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false };
+  const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
+  return {
+    perAddress: rateLimit({ ...common, windowMs: 60_000, limit: settings.rateLimits.addressPerMin, keyGenerator: ipKey, handler: limited('too many requests from this address: slow down (Retry-After)') }),
+    perPrincipal: rateLimit({
+      ...common,
+      windowMs: 60_000,
+      limit: settings.rateLimits.userPerMin,
+      skip: (req) => !req.auth,
+      keyGenerator: (req) => `${req.auth?.kind}:${req.auth?.principal.id}`,
+      handler: limited('too many requests for this account: slow down (Retry-After)'),
+    }),
+    login: rateLimit({ ...common, windowMs: 15 * 60_000, limit: settings.rateLimits.loginPer15Min, keyGenerator: ipKey, handler: limited('too many sign-in attempts from this address: wait (Retry-After)') }),
+  };
+}
+
+export function setSessionCookie(req: Request, res: Response, token: string): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+}
+
+export function clearSessionCookie(req: Request, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+}
+
+/** The principal's context, or a 401 (for handlers behind a non-public guard it is always there). */
+export function ctxOf(req: Request): AuthContext {
+  if (!req.auth) throw new HttpError(401, ErrorCode.AuthRequired, 'sign in first');
+  return req.auth;
+}
+
+/**
+ * Routes declared with the access they need. The guard: no credential → 401; an admin whose
+ * second factor is pending → 403 except on the set-up routes; a role without the action → 403
+ * (a refused state change is audited). Scope checks on the objects themselves happen in services.
+ */
+export class ApiRoutes {
+  readonly specs: RouteSpec[] = [];
+  readonly router = Router();
+
+  constructor(private readonly audit: () => AuditService) {}
+
+  add(method: Method, path: string, access: Access, ...handlers: RequestHandler[]): void {
+    this.specs.push({ method, path, access });
+    this.router[method](path, this.guard(access), ...handlers);
+  }
+
+  private guard(access: Access): RequestHandler {
+    return async (req, _res, next) => {
+      if (access === 'public') return next();
+      const ctx = req.auth;
+      if (!ctx) throw new HttpError(401, ErrorCode.AuthRequired, 'sign in first (no session, or it ended)');
+      if (access === 'authenticated') return next();
+      if (ctx.mfaPending && !access.duringMfaSetup) {
+        throw new HttpError(403, ErrorCode.AuthTotpSetupRequired, 'set up a second factor first (POST /api/v1/auth/totp/setup, then /auth/totp/enable)');
+      }
+      const d = decide(ctx.principal, access.action);
+      if (!d.allow) {
+        if (UNSAFE.has(req.method)) {
+          await this.audit().record({ actor: actorOf(ctx), actorName: ctx.name, action: 'access.denied', target: `${req.method} ${req.baseUrl}${req.path}`, address: req.ip ?? null, outcome: 'denied', details: { reason: d.reason } });
+        }
+        throw new HttpError(403, ErrorCode.AuthForbidden, d.reason);
+      }
+      next();
+    };
+  }
+}

@@ -1,0 +1,199 @@
+/** Users, sign-in throttling, device keys and wall tokens, and sessions: SQL only. */
+import { and, asc, count, eq, gt, isNull, lt, ne, or, sql, inArray } from 'drizzle-orm';
+import type { Db } from '../db/connect';
+import { credentials, loginThrottle, regions, sessions, users } from '../db/schema';
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type CredentialRow = typeof credentials.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ThrottleRow = typeof loginThrottle.$inferSelect;
+
+/** A live session with whoever it belongs to. */
+export interface SessionWithOwner {
+  session: SessionRow;
+  user: UserRow | null;
+  credential: CredentialRow | null;
+}
+
+export class IdentityRepository {
+  constructor(private readonly db: Db) {}
+
+  // ---- regions (scopes must name one)
+  async regionName(code: string): Promise<string | undefined> {
+    const rows = await this.db.select({ name: regions.name }).from(regions).where(eq(regions.code, code));
+    return rows[0]?.name;
+  }
+
+  async regionNames(codes: readonly string[]): Promise<Map<string, string>> {
+    if (codes.length === 0) return new Map();
+    const rows = await this.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, [...new Set(codes)]));
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
+  async districtCodes(): Promise<string[]> {
+    const rows = await this.db.select({ code: regions.code }).from(regions).where(eq(regions.level, 'district')).orderBy(asc(regions.code));
+    return rows.map((r) => r.code);
+  }
+
+  async cityCode(): Promise<string | undefined> {
+    const rows = await this.db.select({ code: regions.code }).from(regions).where(eq(regions.level, 'city'));
+    return rows[0]?.code;
+  }
+
+  // ---- users
+  async userByName(username: string): Promise<UserRow | undefined> {
+    return (await this.db.select().from(users).where(eq(users.username, username)))[0];
+  }
+
+  async userById(id: string): Promise<UserRow | undefined> {
+    return (await this.db.select().from(users).where(eq(users.id, id)))[0];
+  }
+
+  async users(): Promise<UserRow[]> {
+    return this.db.select().from(users).orderBy(asc(users.username));
+  }
+
+  async userCount(): Promise<number> {
+    return (await this.db.select({ n: count() }).from(users))[0]?.n ?? 0;
+  }
+
+  async demoUserNames(): Promise<string[]> {
+    return (await this.db.select({ username: users.username }).from(users).where(eq(users.demo, true))).map((r) => r.username);
+  }
+
+  async insertUsers(rows: NewUser[], tx: Db = this.db): Promise<void> {
+    if (rows.length) await tx.insert(users).values(rows);
+  }
+
+  async updateUser(id: string, set: Partial<NewUser>, tx: Db = this.db): Promise<UserRow | undefined> {
+    return (await tx.update(users).set(set).where(eq(users.id, id)).returning())[0];
+  }
+
+  async deleteDemoUsers(tx: Db = this.db): Promise<string[]> {
+    const ids = (await tx.select({ id: users.id }).from(users).where(eq(users.demo, true))).map((r) => r.id);
+    if (ids.length === 0) return [];
+    await tx.delete(sessions).where(inArray(sessions.userId, ids));
+    const gone = await tx.delete(users).where(inArray(users.id, ids)).returning({ username: users.username });
+    return gone.map((r) => r.username);
+  }
+
+  // ---- sign-in throttle
+  async throttle(username: string): Promise<ThrottleRow | undefined> {
+    return (await this.db.select().from(loginThrottle).where(eq(loginThrottle.username, username)))[0];
+  }
+
+  async putThrottle(row: ThrottleRow): Promise<void> {
+    await this.db
+      .insert(loginThrottle)
+      .values(row)
+      .onConflictDoUpdate({ target: loginThrottle.username, set: { failures: row.failures, windowStart: row.windowStart, lockedUntil: row.lockedUntil } });
+  }
+
+  async clearThrottle(username: string): Promise<void> {
+    await this.db.delete(loginThrottle).where(eq(loginThrottle.username, username));
+  }
+
+  // ---- device keys and wall tokens
+  async insertCredential(row: typeof credentials.$inferInsert, tx: Db = this.db): Promise<CredentialRow> {
+    return (await tx.insert(credentials).values(row).returning())[0]!;
+  }
+
+  async credentials(kind: CredentialRow['kind']): Promise<CredentialRow[]> {
+    return this.db.select().from(credentials).where(eq(credentials.kind, kind)).orderBy(asc(credentials.createdAt));
+  }
+
+  async credentialById(id: string): Promise<CredentialRow | undefined> {
+    return (await this.db.select().from(credentials).where(eq(credentials.id, id)))[0];
+  }
+
+  async credentialBySecretHash(hash: string): Promise<CredentialRow | undefined> {
+    return (await this.db.select().from(credentials).where(eq(credentials.secretHash, hash)))[0];
+  }
+
+  async revokeCredential(id: string, at: Date, tx: Db = this.db): Promise<CredentialRow | undefined> {
+    return (await tx.update(credentials).set({ revokedAt: at }).where(and(eq(credentials.id, id), isNull(credentials.revokedAt))).returning())[0];
+  }
+
+  async touchCredential(id: string, at: Date): Promise<void> {
+    await this.db.update(credentials).set({ lastUsedAt: at }).where(eq(credentials.id, id));
+  }
+
+  // ---- sessions
+  async insertSession(row: typeof sessions.$inferInsert): Promise<SessionRow> {
+    return (await this.db.insert(sessions).values(row).returning())[0]!;
+  }
+
+  async sessionByTokenHash(hash: string): Promise<SessionWithOwner | undefined> {
+    const rows = await this.db
+      .select({ session: sessions, user: users, credential: credentials })
+      .from(sessions)
+      .leftJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(credentials, eq(credentials.id, sessions.credentialId))
+      .where(eq(sessions.tokenHash, hash));
+    return rows[0];
+  }
+
+  async sessionById(id: string): Promise<SessionWithOwner | undefined> {
+    const rows = await this.db
+      .select({ session: sessions, user: users, credential: credentials })
+      .from(sessions)
+      .leftJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(credentials, eq(credentials.id, sessions.credentialId))
+      .where(eq(sessions.id, id));
+    return rows[0];
+  }
+
+  async touchSession(id: string, at: Date): Promise<void> {
+    await this.db.update(sessions).set({ lastSeenAt: at }).where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
+  }
+
+  async updateSession(id: string, set: Partial<typeof sessions.$inferInsert>): Promise<SessionRow | undefined> {
+    return (await this.db.update(sessions).set(set).where(eq(sessions.id, id)).returning())[0];
+  }
+
+  /** End one session if it is still open; returns whether it was. */
+  async endSession(id: string, at: Date, reason: string): Promise<boolean> {
+    const rows = await this.db
+      .update(sessions)
+      .set({ endedAt: at, endReason: reason })
+      .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
+      .returning({ id: sessions.id });
+    return rows.length > 0;
+  }
+
+  /** End every open session of a user or a credential; returns their ids. */
+  async endSessionsOf(owner: { userId: string } | { credentialId: string }, at: Date, reason: string, exceptId?: string): Promise<string[]> {
+    const where = 'userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.credentialId, owner.credentialId);
+    const rows = await this.db
+      .update(sessions)
+      .set({ endedAt: at, endReason: reason })
+      .where(and(where, isNull(sessions.endedAt), exceptId ? ne(sessions.id, exceptId) : undefined))
+      .returning({ id: sessions.id });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * End every open session past its absolute end, or idle longer than `idleMs` (a user's session
+   * whose role is not wall); returns their ids.
+   */
+  async endExpiredSessions(now: Date, idleMs: number): Promise<string[]> {
+    const idleBefore = new Date(now.getTime() - idleMs);
+    const idle = sql`${sessions.userId} in (select ${users.id} from ${users} where ${users.role} <> 'wall')`;
+    const rows = await this.db
+      .update(sessions)
+      .set({ endedAt: now, endReason: 'expired' })
+      .where(and(isNull(sessions.endedAt), or(lt(sessions.expiresAt, now), and(lt(sessions.lastSeenAt, idleBefore), idle))))
+      .returning({ id: sessions.id });
+    return rows.map((r) => r.id);
+  }
+
+  async openSessionCounts(now: Date): Promise<Map<string, number>> {
+    const rows = await this.db
+      .select({ userId: sessions.userId, n: count() })
+      .from(sessions)
+      .where(and(isNull(sessions.endedAt), or(isNull(sessions.expiresAt), gt(sessions.expiresAt, now))))
+      .groupBy(sessions.userId);
+    return new Map(rows.flatMap((r) => (r.userId ? [[r.userId, r.n] as const] : [])));
+  }
+}
