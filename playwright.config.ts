@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/chromium';
+import { DEMO_PASSWORD } from './tests/e2e/login';
 
 // Browser tests run against a real hub started fresh for the run: its own port, its own data folder
 // (deleted first), the small demo city. Playwright cannot download browsers here; Debian's Chromium
@@ -47,6 +48,9 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Always the embedded database in its fresh folder, whatever the calling shell has set.
       DATABASE_URL: '',
+      // The demo accounts' password, which tests/e2e/login.ts signs in with; not production (no forced 2FA).
+      DEMO_PASSWORD,
+      NODE_ENV: '',
     },
     timeout: 120_000,
     reuseExistingServer: false,

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { worldSummary, type WorldSummary } from '../../shared/api';
+import { loginAs } from './login';
 
 /** The figure on screen as a plain integer, whatever digit grouping the locale uses. */
 function digits(text: string | null): number {
@@ -12,6 +13,12 @@ async function fetchSummary(request: APIRequestContext): Promise<WorldSummary> {
   return worldSummary.parse(await res.json());
 }
 
+// Every screen needs a session: a city-wide dispatcher's, put in the browser context's cookie jar.
+test.beforeEach(async ({ page }) => {
+  await loginAs(page, 'dispatcher');
+});
+
+
 /** Fails the test on any uncaught page error or console error (CSP violations, failed parses, ...). */
 function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -22,9 +29,9 @@ function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
-test('the overview shows the city, goes live, and every figure matches the API', async ({ page, request }, testInfo) => {
+test('the overview shows the city, goes live, and every figure matches the API', async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
-  const summary = await fetchSummary(request);
+  const summary = await fetchSummary(page.request);
 
   await page.goto('/overview');
 
@@ -93,8 +100,8 @@ test('when the network drops and comes back the indicator goes reconnecting → 
   expect(errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
 });
 
-test('an unknown path lands on the desk, and the screen switches to English and back', async ({ page, request }, testInfo) => {
-  const summary = await fetchSummary(request);
+test('an unknown path lands on the desk, and the screen switches to English and back', async ({ page }, testInfo) => {
+  const summary = await fetchSummary(page.request);
   await page.goto('/no/such/screen');
   await expect(page).toHaveURL(/\/desk$/);
   await page.getByTestId('nav-overview').click();

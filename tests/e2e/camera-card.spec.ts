@@ -5,6 +5,7 @@
  * click on a nearby camera switches the card.
  */
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { loginAs } from './login';
 
 interface CameraProps {
   id: string;
@@ -38,6 +39,12 @@ function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
+// Every screen needs a session: a city-wide dispatcher's, put in the browser context's cookie jar.
+test.beforeEach(async ({ page }) => {
+  await loginAs(page, 'dispatcher');
+});
+
+
 async function openCard(page: Page, id: string): Promise<Locator> {
   await page.goto(`/desk?camera=${id}`);
   const card = page.getByTestId('camera-card');
@@ -49,9 +56,9 @@ async function openCard(page: Page, id: string): Promise<Locator> {
 
 const videoTime = (card: Locator) => card.getByTestId('camera-video').evaluate((v: HTMLVideoElement) => v.currentTime);
 
-test('an online HLS camera: the card shows its facts and the live video plays', async ({ page, request }, testInfo) => {
+test('an online HLS camera: the card shows its facts and the live video plays', async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(request), 'online HLS camera', (c) => c.status === 'online' && PLAYABLE_HLS.test(c.streamUrl ?? ''));
+  const cam = pick(await fetchCameras(page.request), 'online HLS camera', (c) => c.status === 'online' && PLAYABLE_HLS.test(c.streamUrl ?? ''));
   const card = await openCard(page, cam.id);
 
   await expect(card.getByTestId('camera-id')).toHaveText(cam.id);
@@ -72,18 +79,18 @@ test('an online HLS camera: the card shows its facts and the live video plays', 
   expect(errors).toEqual([]);
 });
 
-test('an HTTP-FLV camera plays through mpegts.js', async ({ page, request }) => {
+test('an HTTP-FLV camera plays through mpegts.js', async ({ page }) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(request), 'online FLV camera', (c) => c.status === 'online' && PLAYABLE_FLV.test(c.streamUrl ?? ''));
+  const cam = pick(await fetchCameras(page.request), 'online FLV camera', (c) => c.status === 'online' && PLAYABLE_FLV.test(c.streamUrl ?? ''));
   const card = await openCard(page, cam.id);
   await expect.poll(() => videoTime(card), { timeout: 20_000 }).toBeGreaterThan(1);
   await expect(card.getByTestId('camera-video-box')).toHaveAttribute('data-state', 'playing');
   expect(errors).toEqual([]);
 });
 
-test('a broken stream URL is named within 15 s and the page stays responsive', async ({ page, request }, testInfo) => {
+test('a broken stream URL is named within 15 s and the page stays responsive', async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(request), 'camera with the broken URL', (c) => c.status === 'online' && c.streamUrl === BROKEN_URL);
+  const cam = pick(await fetchCameras(page.request), 'camera with the broken URL', (c) => c.status === 'online' && c.streamUrl === BROKEN_URL);
   const card = await openCard(page, cam.id);
 
   const message = card.getByTestId('camera-video-message');
@@ -105,9 +112,9 @@ test('a broken stream URL is named within 15 s and the page stays responsive', a
   expect(errors).toEqual([]);
 });
 
-test('a camera not connected to the video platform says so and loads nothing', async ({ page, request }) => {
+test('a camera not connected to the video platform says so and loads nothing', async ({ page }) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(request), 'camera without a stream', (c) => c.streamUrl === null);
+  const cam = pick(await fetchCameras(page.request), 'camera without a stream', (c) => c.streamUrl === null);
   const streamRequests: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/streams/')) streamRequests.push(r.url());
@@ -120,17 +127,17 @@ test('a camera not connected to the video platform says so and loads nothing', a
   expect(errors).toEqual([]);
 });
 
-test('an offline camera says so instead of waiting for a stream', async ({ page, request }) => {
-  const cam = pick(await fetchCameras(request), 'offline camera with a stream', (c) => c.status === 'offline' && c.streamUrl !== null);
+test('an offline camera says so instead of waiting for a stream', async ({ page }) => {
+  const cam = pick(await fetchCameras(page.request), 'offline camera with a stream', (c) => c.status === 'offline' && c.streamUrl !== null);
   const card = await openCard(page, cam.id);
   await expect(card.getByTestId('camera-status')).toHaveAttribute('data-status', 'offline');
   await expect(card.getByTestId('camera-video-message')).toHaveText('摄像机离线，暂无实时画面');
   await expect(card.getByTestId('camera-video-box')).toHaveAttribute('data-state', 'offline');
 });
 
-test('clicking a nearby camera switches the card to it, and its video plays', async ({ page, request }) => {
+test('clicking a nearby camera switches the card to it, and its video plays', async ({ page }) => {
   const errors = collectPageErrors(page);
-  const cameras = await fetchCameras(request);
+  const cameras = await fetchCameras(page.request);
   const byId = new Map(cameras.map((c) => [c.id, c]));
   const cam = pick(cameras, 'online HLS camera', (c) => c.status === 'online' && PLAYABLE_HLS.test(c.streamUrl ?? ''));
   const card = await openCard(page, cam.id);

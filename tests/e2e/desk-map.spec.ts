@@ -4,6 +4,7 @@
  * the language switch, the basemap fallback, and no request leaving the machine.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { loginAs } from './login';
 
 const HUB = new URL(process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8091');
 
@@ -17,6 +18,12 @@ function watchForeignRequests(page: Page): string[] {
   });
   return foreign;
 }
+
+// Every screen needs a session: a city-wide dispatcher's, put in the browser context's cookie jar.
+test.beforeEach(async ({ page }) => {
+  await loginAs(page, 'dispatcher');
+});
+
 
 async function openDesk(page: Page, path = '/desk'): Promise<void> {
   await page.goto(path);
@@ -79,9 +86,9 @@ test('every layer draws, and a toggled-off layer\'s pixels go', async ({ page },
   expect(foreign).toEqual([]);
 });
 
-test('search flies to a grid and opens its card; an unknown term finds nothing', async ({ page, request }, testInfo) => {
+test('search flies to a grid and opens its card; an unknown term finds nothing', async ({ page }, testInfo) => {
   const foreign = watchForeignRequests(page);
-  const grids = (await (await request.get('/api/v1/layers/grids.geojson')).json()) as { features: { properties: { code: string; name: string } }[] };
+  const grids = (await (await page.request.get('/api/v1/layers/grids.geojson')).json()) as { features: { properties: { code: string; name: string } }[] };
   const target = grids.features[Math.floor(grids.features.length / 2)]!.properties;
   await openDesk(page);
 
@@ -102,8 +109,8 @@ test('search flies to a grid and opens its card; an unknown term finds nothing',
   expect(foreign).toEqual([]);
 });
 
-test('a click on a camera opens its card', async ({ page, request }) => {
-  const cams = (await (await request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string; status: string } }[] };
+test('a click on a camera opens its card', async ({ page }) => {
+  const cams = (await (await page.request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string; status: string } }[] };
   const cam = cams.features.find((f) => f.properties.status === 'online')!.properties;
   // The deep link centres the map on the camera at street zoom; close its card, then click the
   // camera where it is drawn: the map's centre.
@@ -120,8 +127,8 @@ test('a click on a camera opens its card', async ({ page, request }) => {
   await expect(page).toHaveURL(new RegExp(`camera=${cam.id}`));
 });
 
-test('a deep link holds while the map is up before the linked layer has arrived', async ({ page, request }) => {
-  const cams = (await (await request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string } }[] };
+test('a deep link holds while the map is up before the linked layer has arrived', async ({ page }) => {
+  const cams = (await (await page.request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string } }[] };
   const id = cams.features[0]!.properties.id;
   // Hold the cameras back (the layer worker's request included) so the map is drawn first.
   await page.context().route(/\/api\/v1\/layers\/cameras$/, async (route) => {

@@ -8,6 +8,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { pino } from 'pino';
 import { createApp, type Hub } from '../../server/app';
 import type { Config } from '../../server/config';
+import { sessionInfo, type SessionInfo } from '../../shared/auth';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -21,8 +22,48 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     staticDir: './dist',
     mapStyleUrl: undefined,
     mapCrs: 'wgs84',
+    auth: { demoPassword: TEST_PASSWORD, rateLimits: { userPerMin: 100_000, addressPerMin: 100_000, loginPer15Min: 100_000 } },
     ...overrides,
   };
+}
+
+/** The demo accounts' password in tests. */
+export const TEST_PASSWORD = 'test-pass-2026';
+
+export interface Signed {
+  cookie: string;
+  csrf: string;
+  info: SessionInfo;
+  /** fetch with this session's cookie (and its CSRF token on writes). */
+  fetch(url: string, init?: RequestInit): Promise<Response>;
+}
+
+/** Sign in through the API and keep the session cookie. */
+export async function signIn(origin: string, username = 'dispatcher', password = TEST_PASSWORD): Promise<Signed> {
+  const res = await fetch(`${origin}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const info = sessionInfo.parse(await res.json());
+  return {
+    cookie,
+    csrf: info.csrfToken,
+    info,
+    fetch: (url, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('cookie', cookie);
+      if (init.method && init.method !== 'GET') headers.set('x-csrf-token', info.csrfToken);
+      return fetch(url, { ...init, headers });
+    },
+  };
+}
+
+/** Signed-in city-wide sessions of the hubs tests started, by origin (apiFetch and rawGet use them). */
+const hubSessions = new Map<string, Signed>();
+
+/** fetch as the city-wide dispatcher of the hub at that URL's origin. */
+export function apiFetch(url: string, init?: RequestInit): Promise<Response> {
+  const s = hubSessions.get(new URL(url).origin);
+  return s ? s.fetch(url, init) : fetch(url, init);
 }
 
 export async function tempDir(prefix = 'cd-test-'): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -85,13 +126,16 @@ export async function startHub(config: Config): Promise<{ hub: Hub; url: string 
   const hub = createApp(config, { logger: pino({ level: 'silent' }) });
   const addr = await hub.listen();
   await hub.ready;
-  return { hub, url: `http://127.0.0.1:${addr.port}` };
+  const url = `http://127.0.0.1:${addr.port}`;
+  hubSessions.set(url, await signIn(url));
+  return { hub, url };
 }
 
 /** GET with node:http (fetch adds Cache-Control: no-cache to conditional requests, defeating 304s). */
 export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
+    const cookie = hubSessions.get(new URL(url).origin)?.cookie;
+    request(url, { headers: cookie && !('cookie' in headers) ? { ...headers, cookie } : headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));

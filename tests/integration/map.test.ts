@@ -10,7 +10,7 @@ import { brotliDecompressSync } from 'node:zlib';
 import { validateStyleMin, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { count } from 'drizzle-orm';
 import { pino } from 'pino';
-import { backends, rawGet, startHub, testConfig } from './helpers';
+import { apiFetch, backends, rawGet, startHub, testConfig } from './helpers';
 import { createApp, type Hub } from '../../server/app';
 import { basemapFeatures } from '../../server/db/schema';
 import { generateDemoCity } from '../../server/demo';
@@ -36,15 +36,15 @@ describe.each(backends)('map on $name', (backend) => {
   });
 
   it('map config: the built-in style in WGS84, the city bounds and centre', async () => {
-    const res = await fetch(`${url}/api/v1/map/config`);
+    const res = await apiFetch(`${url}/api/v1/map/config`);
     expect(res.status).toBe(200);
     const cfg = mapConfig.parse(await res.json());
-    const summary = worldSummary.parse(await (await fetch(`${url}/api/v1/world/summary`)).json());
+    const summary = worldSummary.parse(await (await apiFetch(`${url}/api/v1/world/summary`)).json());
     expect(cfg).toEqual({ styleUrl: BUILT_IN_STYLE_URL, builtInStyleUrl: '/api/v1/basemap/style.json', crs: 'wgs84', bounds: summary.bbox, center: summary.city.center });
   });
 
   it('serves a valid dark style whose every source is on the hub and answers with GeoJSON', async () => {
-    const res = await fetch(`${url}${BUILT_IN_STYLE_URL}`);
+    const res = await apiFetch(`${url}${BUILT_IN_STYLE_URL}`);
     expect(res.status).toBe(200);
     const style = (await res.json()) as StyleSpecification;
     expect(validateStyleMin(style)).toEqual([]);
@@ -56,7 +56,7 @@ describe.each(backends)('map on $name', (backend) => {
       const data = (src as { data?: unknown }).data;
       expect(typeof data, id).toBe('string');
       expect(new URL(data as string).origin, id).toBe(url);
-      const r = await fetch(data as string);
+      const r = await apiFetch(data as string);
       expect(r.status, id).toBe(200);
       expect(r.headers.get('content-type'), id).toMatch(/^application\/geo\+json/);
       const fc = (await r.json()) as { type: string; features: { geometry: { type: string } }[] };
@@ -67,7 +67,7 @@ describe.each(backends)('map on $name', (backend) => {
 
   it('the water, road and green sources hold the generated basemap', async () => {
     for (const [source, kind] of [['water', 'water'], ['roads', 'road'], ['green', 'green']] as const) {
-      const fc = (await (await fetch(`${url}/api/v1/basemap/${source}.geojson`)).json()) as { features: { properties: { id: string } }[] };
+      const fc = (await (await apiFetch(`${url}/api/v1/basemap/${source}.geojson`)).json()) as { features: { properties: { id: string } }[] };
       expect(fc.features.map((f) => f.properties.id).sort(), source).toEqual(expected.basemap.filter((f) => f.kind === kind).map((f) => f.id).sort());
     }
   });
@@ -88,7 +88,7 @@ describe.each(backends)('map on $name', (backend) => {
   });
 
   it('answers 404 with an error body for an unknown source', async () => {
-    const res = await fetch(`${url}/api/v1/basemap/rivers.geojson`);
+    const res = await apiFetch(`${url}/api/v1/basemap/rivers.geojson`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('route/not-found');
   });
@@ -100,17 +100,17 @@ describe.each(backends)('map on $name', (backend) => {
     hub = undefined;
 
     ({ hub, url } = await startHub(testConfig({ ...storage, mapStyleUrl: 'https://tiles.example.cn/styles/dark.json', mapCrs: 'gcj02' })));
-    const fc = (await (await fetch(`${url}/api/v1/basemap/water.geojson`)).json()) as { features: unknown[] };
+    const fc = (await (await apiFetch(`${url}/api/v1/basemap/water.geojson`)).json()) as { features: unknown[] };
     expect(fc.features).toHaveLength(expected.basemap.filter((f) => f.kind === 'water').length);
-    const cfg = mapConfig.parse(await (await fetch(`${url}/api/v1/map/config`)).json());
+    const cfg = mapConfig.parse(await (await apiFetch(`${url}/api/v1/map/config`)).json());
     expect(cfg.styleUrl).toBe('https://tiles.example.cn/styles/dark.json');
     expect(cfg.builtInStyleUrl).toBe(BUILT_IN_STYLE_URL);
     expect(cfg.crs).toBe('gcj02');
     // The browser may fetch the style and its tiles from that server.
-    const csp = (await fetch(`${url}/api/v1/map/config`)).headers.get('content-security-policy') ?? '';
+    const csp = (await apiFetch(`${url}/api/v1/map/config`)).headers.get('content-security-policy') ?? '';
     expect(csp).toMatch(/connect-src [^;]*https:\/\/tiles\.example\.cn/);
     // The city itself was kept, not seeded again.
-    const summary = worldSummary.parse(await (await fetch(`${url}/api/v1/world/summary`)).json());
+    const summary = worldSummary.parse(await (await apiFetch(`${url}/api/v1/world/summary`)).json());
     expect(summary.counts.cameras).toBe(expected.cameras.length);
   });
 });

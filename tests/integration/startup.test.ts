@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import pg from 'pg';
-import { tempDir, tempPostgresDatabase, TEST_DATABASE_URL } from './helpers';
+import { signIn, tempDir, tempPostgresDatabase, TEST_DATABASE_URL, TEST_PASSWORD } from './helpers';
 
 interface Run {
   code: number | null;
@@ -124,7 +124,7 @@ describe('shutdown', () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);
     const port = await freePort();
-    const env = { DATA_DIR: dir.path, PORT: String(port) };
+    const env = { DATA_DIR: dir.path, PORT: String(port), DEMO_PASSWORD: TEST_PASSWORD };
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SCALE: 'small', ...env },
@@ -146,14 +146,16 @@ describe('shutdown', () => {
     // Second start: ready fast, same world.
     const port2 = await freePort();
     const child2 = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SCALE: 'small', DATA_DIR: dir.path, PORT: String(port2) },
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SCALE: 'small', DATA_DIR: dir.path, PORT: String(port2), DEMO_PASSWORD: TEST_PASSWORD },
       stdio: 'ignore',
     });
     const exited2 = new Promise<number | null>((r) => child2.on('exit', (c) => r(c)));
     let summary: { counts: { cameras: number } } | undefined;
     const t1 = Date.now();
     while (!summary && Date.now() - t1 < 30_000) {
-      const res = await fetch(`http://127.0.0.1:${port2}/api/v1/world/summary`).catch(() => undefined);
+      const origin = `http://127.0.0.1:${port2}`;
+      const session = await signIn(origin).catch(() => undefined);
+      const res = session ? await session.fetch(`${origin}/api/v1/world/summary`).catch(() => undefined) : undefined;
       if (res?.status === 200) summary = (await res.json()) as { counts: { cameras: number } };
       else await new Promise((r) => setTimeout(r, 200));
     }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
-import { backends, rawGet, startHub, testConfig } from './helpers';
+import { apiFetch, backends, rawGet, startHub, testConfig } from './helpers';
 import { decodePacked } from '../../shared/packed';
 import { worldSummary, layerIndex } from '../../shared/api';
 import { LAYER_NAMES, PACKED_MEDIA_TYPE } from '../../shared/layers';
@@ -38,7 +38,7 @@ describe.each(backends)('hub on $name', (backend) => {
   });
 
   it('serves a summary whose counts match the generated city', async () => {
-    const res = await fetch(`${url}/api/v1/world/summary`);
+    const res = await apiFetch(`${url}/api/v1/world/summary`);
     expect(res.status).toBe(200);
     const s = worldSummary.parse(await res.json());
     expect(s.city.code).toBe('360100');
@@ -54,15 +54,15 @@ describe.each(backends)('hub on $name', (backend) => {
   });
 
   it('serves every layer in the compact form, matching the GeoJSON form', async () => {
-    const index = layerIndex.parse(await (await fetch(`${url}/api/v1/layers`)).json());
+    const index = layerIndex.parse(await (await apiFetch(`${url}/api/v1/layers`)).json());
     expect(index.layers.map((l) => l.name)).toEqual([...LAYER_NAMES]);
     for (const info of index.layers) {
-      const res = await fetch(`${url}${info.compactUrl}`);
+      const res = await apiFetch(`${url}${info.compactUrl}`);
       expect(res.status, info.name).toBe(200);
       expect(res.headers.get('content-type')).toContain(PACKED_MEDIA_TYPE);
       const layer = decodePacked(new Uint8Array(await res.arrayBuffer()));
       expect(layer.header.count, info.name).toBe(info.count);
-      const gj = (await (await fetch(`${url}${info.geojsonUrl}`)).json()) as { type: string; features: { properties: Record<string, unknown> }[] };
+      const gj = (await (await apiFetch(`${url}${info.geojsonUrl}`)).json()) as { type: string; features: { properties: Record<string, unknown> }[] };
       expect(gj.type).toBe('FeatureCollection');
       expect(gj.features.length, info.name).toBe(info.count);
       if (layer.has('id')) expect(layer.strings('id')).toEqual(gj.features.map((f) => f.properties.id));
@@ -71,7 +71,7 @@ describe.each(backends)('hub on $name', (backend) => {
   });
 
   it('decodes camera positions and attributes exactly as stored', async () => {
-    const layer = decodePacked(new Uint8Array(await (await fetch(`${url}/api/v1/layers/cameras`)).arrayBuffer()));
+    const layer = decodePacked(new Uint8Array(await (await apiFetch(`${url}/api/v1/layers/cameras`)).arrayBuffer()));
     const ids = layer.strings('id');
     const pos = layer.numeric('position');
     const kinds = layer.strings('kind');
@@ -109,13 +109,13 @@ describe.each(backends)('hub on $name', (backend) => {
   });
 
   it('answers bad requests with a coded error, never a 500', async () => {
-    const missing = await fetch(`${url}/api/v1/layers/nope`);
+    const missing = await apiFetch(`${url}/api/v1/layers/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'layer/not-found' } });
-    const route = await fetch(`${url}/api/v1/no-such-thing`);
+    const route = await apiFetch(`${url}/api/v1/no-such-thing`);
     expect(route.status).toBe(404);
     expect(await route.json()).toMatchObject({ error: { code: 'route/not-found' } });
-    const bad = await fetch(`${url}/api/v1/world/summary`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"oops":' });
+    const bad = await apiFetch(`${url}/api/v1/world/summary`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"oops":' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'request/malformed-json' } });
   });
@@ -130,10 +130,10 @@ describe.each(backends)('hub on $name', (backend) => {
     ({ hub, url } = await startHub(config));
     const after = (await hub.services().world.provenance())!;
     expect(after.seededAt).toBe(before.seededAt);
-    const layer = decodePacked(new Uint8Array(await (await fetch(`${url}/api/v1/layers/cameras`)).arrayBuffer()));
+    const layer = decodePacked(new Uint8Array(await (await apiFetch(`${url}/api/v1/layers/cameras`)).arrayBuffer()));
     const i = layer.strings('id').indexOf(expected.cameras[0]!.id);
     expect(layer.strings('name')[i]).toBe(cameraName);
-    const s = worldSummary.parse(await (await fetch(`${url}/api/v1/world/summary`)).json());
+    const s = worldSummary.parse(await (await apiFetch(`${url}/api/v1/world/summary`)).json());
     expect(s.counts.cameras).toBe(expected.cameras.length);
   });
 });

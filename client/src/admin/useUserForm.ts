@@ -20,7 +20,7 @@ export function useUserForm(editing: Ref<UserView | null>, defaultScope: Ref<str
     const u = editing.value;
     Object.assign(form, u
       ? { username: u.username, displayName: u.displayName, role: u.role, scope: u.scope, password: '' }
-      : { username: '', displayName: '', role: 'dispatcher' as Role, scope: defaultScope.value, password: '' });
+      : { username: '', displayName: '', role: 'dispatcher', scope: defaultScope.value, password: '' });
   }
   watch(editing, fill, { immediate: true });
 

@@ -74,12 +74,19 @@ async function toError(url: string, res: Response): Promise<ApiError> {
   if (parsed.success) {
     const { code, message, details } = parsed.data.error;
     if (code === ErrorCode.AuthRequired) hooks.onAuthRequired(url);
-    const retry = Number(res.headers.get('Retry-After'));
-    return new ApiError(code, message, res.status, Number.isFinite(retry) && retry > 0 ? retry : null, details);
+    return new ApiError(code, message, res.status, retryAfter(res, details), details);
   }
   // A proxy in front of a stopped hub answers 502/504 without our error body.
   const code = res.status >= 502 && res.status <= 504 ? ClientErrorCode.Unreachable : ClientErrorCode.BadResponse;
   return new ApiError(code, `HTTP ${res.status} ${res.statusText}`, res.status);
+}
+
+/** Seconds to wait: the Retry-After header (delta-seconds), else the body's details.retryAfterSec. */
+function retryAfter(res: Response, details: unknown): number | null {
+  const header = Number(res.headers.get('Retry-After') ?? NaN);
+  if (Number.isFinite(header) && header > 0) return header;
+  const inBody = (details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
+  return typeof inBody === 'number' && inBody > 0 ? inBody : null;
 }
 
 async function parseBody<S extends z.ZodType>(url: string, res: Response, schema: S): Promise<z.infer<S>> {
