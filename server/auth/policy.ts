@@ -9,7 +9,8 @@ import { ErrorCode } from '../../shared/errors';
 import { HttpError } from '../http-errors';
 
 export const ACTIONS = [
-  'session:self', // one's own session: read it, change one's password, set up a second factor
+  'session:self', // one's own session: read it
+  'account:self', // one's own account: change the password, set up a second factor (not a wall display)
   'world:read', // the static city: summary, layers, basemap, camera cards
   'video:play', // open a camera's stream
   'alarm:read',
@@ -30,12 +31,13 @@ const READ: readonly Action[] = ['session:self', 'world:read', 'video:play', 'al
 export type PrincipalRole = Role | 'device';
 
 export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> = {
-  admin: new Set<Action>([...READ, 'audit:read', 'admin:manage']),
-  commander: new Set<Action>([...READ, 'alarm:handle', 'incident:create', 'incident:dispatch', 'audit:read']),
-  dispatcher: new Set<Action>([...READ, 'alarm:handle', 'incident:create', 'incident:dispatch']),
-  field: new Set<Action>(['session:self', 'world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field']),
+  admin: new Set<Action>([...READ, 'account:self', 'audit:read', 'admin:manage']),
+  commander: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch', 'audit:read']),
+  dispatcher: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch']),
+  field: new Set<Action>(['session:self', 'account:self', 'world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field']),
+  // A display: read-only, its password or token managed by an admin.
   wall: new Set<Action>(READ),
-  viewer: new Set<Action>(['session:self', 'world:read', 'alarm:read', 'incident:read']),
+  viewer: new Set<Action>(['session:self', 'account:self', 'world:read', 'alarm:read', 'incident:read']),
   device: new Set<Action>(['ingest:write']),
 };
 

@@ -8,6 +8,7 @@ import { HttpError } from '../http-errors';
 
 export function authRoutes(api: ApiRoutes, deps: { auth: AuthService; loginLimit: RequestHandler }): void {
   const self = { action: 'session:self', duringMfaSetup: true } as const;
+  const account = { action: 'account:self', duringMfaSetup: true } as const;
 
   api.add('post', '/auth/login', 'public', deps.loginLimit, async (req, res) => {
     const body = parseInput(loginBody, req.body, 'body');
@@ -44,17 +45,17 @@ export function authRoutes(api: ApiRoutes, deps: { auth: AuthService; loginLimit
     res.set('Cache-Control', 'no-store').json(deps.auth.whoami(ctxOf(req)));
   });
 
-  api.add('post', '/auth/password', { action: 'session:self' }, async (req, res) => {
+  api.add('post', '/auth/password', { action: 'account:self' }, async (req, res) => {
     const body = parseInput(passwordChangeBody, req.body, 'body');
     await deps.auth.changePassword(ctxOf(req), body, requestMeta(req));
     res.status(204).end();
   });
 
-  api.add('post', '/auth/totp/setup', self, async (req, res) => {
+  api.add('post', '/auth/totp/setup', account, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await deps.auth.totpSetup(ctxOf(req)));
   });
 
-  api.add('post', '/auth/totp/enable', self, async (req, res) => {
+  api.add('post', '/auth/totp/enable', account, async (req, res) => {
     const body = parseInput(totpCodeBody, req.body, 'body');
     res.set('Cache-Control', 'no-store').json(await deps.auth.totpEnable(ctxOf(req), body.code, requestMeta(req)));
   });

@@ -55,9 +55,11 @@ describe('policy', () => {
     expect(decide(dispatcherA, 'admin:manage').allow).toBe(false);
   });
 
-  it('keeps walls and viewers read-only', () => {
-    const writes = ACTIONS.filter((a) => !['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'audit:read'].includes(a));
-    for (const r of ['wall', 'viewer'] as const) for (const a of writes) expect(ROLE_ACTIONS[r].has(a), `${r} ${a}`).toBe(false);
+  it('keeps walls and viewers read-only (a viewer may still change their own password)', () => {
+    const reads = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'audit:read'];
+    const writes = ACTIONS.filter((a) => !reads.includes(a));
+    for (const a of writes) expect(ROLE_ACTIONS.wall.has(a), `wall ${a}`).toBe(false);
+    for (const a of writes.filter((w) => w !== 'account:self')) expect(ROLE_ACTIONS.viewer.has(a), `viewer ${a}`).toBe(false);
   });
 
   it('covers every role', () => {

@@ -1,0 +1,183 @@
+/**
+ * The route × role matrix: every route the hub has, asked by every kind of principal (anonymous,
+ * each role, a wall display, a device key), must answer as the table below says: allowed (the
+ * guard lets it through: anything but 401/403) or refused (401 without a credential, 403 with
+ * one). The routes are read from Express itself, so a route added without a line here fails.
+ * Scope: a district's admin and dispatcher, inside and outside their district.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
+import type { Hub } from '../../server/app';
+
+type Who = 'anonymous' | 'admin' | 'commander' | 'dispatcher' | 'field' | 'wall' | 'viewer' | 'device';
+const EVERYONE: Who[] = ['anonymous', 'admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer', 'device'];
+const PEOPLE: Who[] = ['admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer'];
+const WORLD: Who[] = PEOPLE; // world:read: every role, no device
+const ACCOUNT: Who[] = ['admin', 'commander', 'dispatcher', 'field', 'viewer']; // not a wall display
+const ADMIN: Who[] = ['admin'];
+const AUDIT: Who[] = ['admin', 'commander'];
+
+interface Row {
+  /** Express route: method and path (API routes without the /api/v1 prefix, as Express holds them). */
+  route: string;
+  /** A concrete request for it. */
+  url: (ids: Ids) => string;
+  body?: unknown;
+  allowed: Who[];
+}
+interface Ids {
+  userB: string;
+  deviceKey: string;
+  wallToken: string;
+}
+
+const API = '/api/v1';
+// Bodies are deliberately invalid where a valid one would change state: the guard runs first,
+// so an allowed caller gets 400 and a refused one 401/403.
+const MATRIX: Row[] = [
+  { route: 'GET /healthz', url: () => '/healthz', allowed: EVERYONE },
+  { route: 'GET /readyz', url: () => '/readyz', allowed: EVERYONE },
+  { route: 'GET <spa>', url: () => '/desk', allowed: EVERYONE },
+  { route: 'POST /auth/login', url: () => `${API}/auth/login`, body: {}, allowed: EVERYONE },
+  { route: 'POST /auth/wall', url: () => `${API}/auth/wall`, body: {}, allowed: EVERYONE },
+  { route: 'POST /auth/logout', url: () => `${API}/auth/logout`, allowed: EVERYONE },
+  { route: 'GET /auth/session', url: () => `${API}/auth/session`, allowed: PEOPLE },
+  { route: 'GET /auth/whoami', url: () => `${API}/auth/whoami`, allowed: [...PEOPLE, 'device'] },
+  { route: 'POST /auth/password', url: () => `${API}/auth/password`, body: {}, allowed: ACCOUNT },
+  { route: 'POST /auth/totp/setup', url: () => `${API}/auth/totp/setup`, allowed: ACCOUNT },
+  { route: 'POST /auth/totp/enable', url: () => `${API}/auth/totp/enable`, body: {}, allowed: ACCOUNT },
+  { route: 'GET /admin/users', url: () => `${API}/admin/users`, allowed: ADMIN },
+  { route: 'POST /admin/users', url: () => `${API}/admin/users`, body: {}, allowed: ADMIN },
+  { route: 'PATCH /admin/users/:id', url: (i) => `${API}/admin/users/${i.userB}`, body: {}, allowed: ADMIN },
+  { route: 'DELETE /admin/users/:id/sessions', url: (i) => `${API}/admin/users/${i.userB}/sessions`, allowed: ADMIN },
+  { route: 'GET /admin/device-keys', url: () => `${API}/admin/device-keys`, allowed: ADMIN },
+  { route: 'POST /admin/device-keys', url: () => `${API}/admin/device-keys`, body: {}, allowed: ADMIN },
+  { route: 'DELETE /admin/device-keys/:id', url: () => `${API}/admin/device-keys/00000000-0000-0000-0000-000000000000`, allowed: ADMIN },
+  { route: 'GET /admin/wall-tokens', url: () => `${API}/admin/wall-tokens`, allowed: ADMIN },
+  { route: 'POST /admin/wall-tokens', url: () => `${API}/admin/wall-tokens`, body: {}, allowed: ADMIN },
+  { route: 'DELETE /admin/wall-tokens/:id', url: () => `${API}/admin/wall-tokens/00000000-0000-0000-0000-000000000000`, allowed: ADMIN },
+  { route: 'GET /admin/audit', url: () => `${API}/admin/audit`, allowed: AUDIT },
+  { route: 'GET /admin/audit/verify', url: () => `${API}/admin/audit/verify`, allowed: AUDIT },
+  { route: 'GET /world/summary', url: () => `${API}/world/summary`, allowed: WORLD },
+  { route: 'GET /layers', url: () => `${API}/layers`, allowed: WORLD },
+  { route: 'GET /layers/:file', url: () => `${API}/layers/cameras`, allowed: WORLD },
+  { route: 'GET /map/config', url: () => `${API}/map/config`, allowed: WORLD },
+  { route: 'GET /basemap/style.json', url: () => `${API}/basemap/style.json`, allowed: WORLD },
+  { route: 'GET /basemap/:file', url: () => `${API}/basemap/water.geojson`, allowed: WORLD },
+  { route: 'USE /streams', url: () => '/streams/demo/cam-1/index.m3u8', allowed: ['admin', 'commander', 'dispatcher', 'field', 'wall'] },
+];
+
+/** Every route Express holds, as 'METHOD path' (a RegExp path, the SPA fallback, as '<spa>'). */
+function expressRoutes(app: Express): string[] {
+  const out: string[] = [];
+  type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; name?: string };
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const path = typeof layer.route.path === 'string' ? layer.route.path : '<spa>';
+        for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${path}`);
+      } else if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return out;
+}
+
+describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) => {
+  let cleanup: () => Promise<void>;
+  let hub: Hub;
+  let url: string;
+  const as: Partial<Record<Who, (path: string, init?: RequestInit) => Promise<Response>>> = {};
+  let ids: Ids;
+  let admin: Signed;
+
+  beforeAll(async () => {
+    const p = await backend.provision();
+    cleanup = p.cleanup;
+    ({ hub, url } = await startHub(testConfig(p.config)));
+    admin = await signIn(url, 'admin');
+    const create = async (path: string, body: unknown) => {
+      const res = await admin.fetch(`${url}${API}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, path).toBe(201);
+      return res.json() as Promise<Record<string, unknown>>;
+    };
+    await create('/admin/users', { username: 'field-1', displayName: 'Field one', role: 'field', scope: '360100', password: 'field-pass-2026' });
+    const userB = (await create('/admin/users', { username: 'viewer-b', displayName: 'Viewer B', role: 'viewer', scope: '360103', password: 'viewer-pass-2026' })) as { id: string };
+    const device = (await create('/admin/device-keys', { name: 'gate sensor', scope: '360102' })) as { secret: string };
+    const wall = (await create('/admin/wall-tokens', { name: 'main wall', scope: '360100' })) as { secret: string };
+    ids = { userB: userB.id, deviceKey: device.secret, wallToken: wall.secret };
+
+    as.anonymous = (path, init = {}) => fetch(`${url}${path}`, init);
+    for (const who of ['admin', 'commander', 'dispatcher', 'viewer'] as const) {
+      const s = who === 'admin' ? admin : await signIn(url, who);
+      as[who] = (path, init) => s.fetch(`${url}${path}`, init);
+    }
+    const field = await signIn(url, 'field-1', 'field-pass-2026');
+    as.field = (path, init) => field.fetch(`${url}${path}`, init);
+    // The wall display signs in with its token (the demo `wall` user is a person-kind wall).
+    const wallRes = await fetch(`${url}${API}/auth/wall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: wall.secret }) });
+    expect(wallRes.status).toBe(200);
+    const wallCookie = (wallRes.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const wallCsrf = ((await wallRes.json()) as { csrfToken: string }).csrfToken;
+    as.wall = (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: wallCookie, 'x-csrf-token': wallCsrf } });
+    as.device = (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${device.secret}` } });
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await cleanup?.();
+  });
+
+  it('lists every route the hub has, and nothing it does not have', () => {
+    const actual = expressRoutes(hub.app).sort();
+    const listed = MATRIX.map((r) => r.route)
+      .filter((r) => !r.startsWith('USE '))
+      .sort();
+    expect(actual).toEqual(listed);
+    // And every API route went through the registry (so it has a guard).
+    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(listed.filter((r) => !['GET /healthz', 'GET /readyz', 'GET <spa>'].includes(r)));
+  });
+
+  it.each(MATRIX)('$route answers each principal as the matrix says', async (row) => {
+    const [method] = row.route.split(' ') as [string];
+    for (const who of EVERYONE) {
+      // Logout would end the session the other rows use: it runs anonymously only.
+      if (row.route === 'POST /auth/logout' && who !== 'anonymous') continue;
+      const init: RequestInit = { method: method === 'USE' ? 'GET' : method };
+      if (row.body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(row.body) });
+      const res = await as[who]!(row.url(ids), init);
+      const allowed = row.allowed.includes(who);
+      if (allowed) expect([401, 403], `${who} ${row.route} → ${res.status} ${await res.clone().text()}`).not.toContain(res.status);
+      else expect(res.status, `${who} ${row.route}`).toBe(who === 'anonymous' ? 401 : 403);
+      if (!allowed && res.status !== 404) {
+        const body = (await res.json()) as { error: { code: string } };
+        expect(body.error.code).toMatch(/^auth\//);
+      }
+    }
+  });
+
+  it('keeps a district admin and a district dispatcher inside their district', async () => {
+    const create = await admin.fetch(`${url}${API}/admin/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin-a', displayName: 'Admin A', role: 'admin', scope: '360102', password: 'admin-a-pass-2026' }),
+    });
+    expect(create.status).toBe(201);
+    const adminA = await signIn(url, 'admin-a', 'admin-a-pass-2026');
+    const patch = (id: string, body: unknown) => adminA.fetch(`${url}${API}/admin/users/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // Out of scope: the viewer of district 360103, and handing out a scope outside 360102.
+    const out = await patch(ids.userB, { displayName: 'x' });
+    expect(out.status).toBe(403);
+    expect(((await out.json()) as { error: { message: string } }).error.message).toMatch(/outside scope 360102/);
+    const users = (await (await adminA.fetch(`${url}${API}/admin/users`)).json()) as { users: { username: string; scope: string }[] };
+    expect(users.users.every((u) => u.scope.startsWith('360102'))).toBe(true);
+    expect(users.users.map((u) => u.username)).toContain('dispatcher-360102');
+    const dA = users.users.find((u) => u.username === 'dispatcher-360102') as unknown as { id: string };
+    expect((await patch(dA.id, { displayName: 'Dispatcher A' })).status).toBe(200);
+    expect((await patch(dA.id, { scope: '360103' })).status).toBe(403);
+    const key = await adminA.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'k', scope: '360103' }) });
+    expect(key.status).toBe(403);
+    // The audit log covers the whole city: a district admin may not read it.
+    expect((await adminA.fetch(`${url}${API}/admin/audit`)).status).toBe(403);
+  });
+});
