@@ -1,12 +1,15 @@
 /**
  * A screen left open must survive a hub restart on its own: the indicator goes reconnecting → live,
- * and the world is reloaded from the new hub (a new bootId), not kept from the old one.
+ * the session (kept in the hub's database) still holds, and the world is reloaded from the new hub
+ * (a new bootId), not kept from the old one. A hub on another database does not know the session:
+ * the screen goes to the sign-in page by itself, and after signing in shows that hub's city.
  * This test runs its own hub process so it can stop and start it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { worldSummary, type WorldSummary } from '../../shared/api';
+import { DEMO_PASSWORD, loginAs } from './login';
 
 const HUB_START_MS = 90_000;
 
@@ -35,6 +38,7 @@ function startHub(port: number, dataDir: string, seed: number): HubProcess {
       DATA_DIR: dataDir,
       DEMO_SCALE: 'small',
       DEMO_SEED: String(seed),
+      DEMO_PASSWORD,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,10 +54,22 @@ async function waitReady(base: string, hub: HubProcess): Promise<WorldSummary> {
   while (Date.now() < deadline) {
     if (hub.child.exitCode !== null) throw new Error(`hub exited ${hub.child.exitCode}:\n${hub.output()}`);
     const res = await fetch(`${base}/readyz`).catch(() => null);
-    if (res?.status === 200) return worldSummary.parse(await (await fetch(`${base}/api/v1/world/summary`)).json());
+    if (res?.status === 200) return summaryOf(base);
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`hub not ready within ${HUB_START_MS} ms:\n${hub.output()}`);
+}
+
+/** The city as a city-wide account sees it (the summary needs a session). */
+async function summaryOf(base: string): Promise<WorldSummary> {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'viewer', password: DEMO_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in at ${base}: HTTP ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return worldSummary.parse(await (await fetch(`${base}/api/v1/world/summary`, { headers: { cookie } })).json());
 }
 
 function stopHub(hub: HubProcess): Promise<void> {
@@ -69,8 +85,8 @@ test.afterEach(async () => {
   if (hub) await stopHub(hub);
 });
 
-test('after a hub restart the screen reconnects and reloads the world from the new hub', async ({ page }) => {
-  test.setTimeout(HUB_START_MS * 2 + 30_000);
+test('after a hub restart the screen reconnects and reloads the world; a hub that lost the session sends it to sign in', async ({ page }) => {
+  test.setTimeout(HUB_START_MS * 3 + 60_000);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
 
@@ -81,23 +97,42 @@ test('after a hub restart the screen reconnects and reloads the world from the n
   page.on('requestfinished', (r) => {
     if (r.url().endsWith('/api/v1/world/summary')) summaryLoads.push(r.url());
   });
+  await loginAs(page, 'dispatcher', base);
   await page.goto(`${base}/overview`);
   const conn = page.getByTestId('connection-state');
   const cameras = page.getByTestId('stat-cameras').getByTestId('stat-value');
   await expect(conn).toHaveAttribute('data-state', 'live');
   await expect(cameras).toHaveText(first.counts.cameras.toLocaleString('en-US'));
-  const loadsBefore = summaryLoads.length;
+  let loadsBefore = summaryLoads.length;
 
   // Stop the hub: the screen keeps its figures and says it is reconnecting.
   await stopHub(hub);
   await expect(conn).toHaveAttribute('data-state', 'reconnecting');
   await expect(cameras).toHaveText(first.counts.cameras.toLocaleString('en-US'));
 
-  // A new hub on the same address, with another demo city (another seed, another data folder).
-  hub = startHub(port, '.e2e-data/restart-2', 2);
-  const second = await waitReady(base, hub);
+  // The same hub comes back (same database): the session holds, the screen goes live by itself
+  // and reloads the world from the new boot.
+  hub = startHub(port, '.e2e-data/restart-1', 1);
+  await waitReady(base, hub);
   await expect(conn).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   await expect.poll(() => summaryLoads.length, { timeout: 20_000 }).toBeGreaterThan(loadsBefore);
+  await expect(page).toHaveURL(`${base}/overview`);
+  await expect(cameras).toHaveText(first.counts.cameras.toLocaleString('en-US'));
+
+  // A new hub on the same address with another database and another demo city: it does not know
+  // the session, so the screen goes to the sign-in page by itself, and signing in shows the new city.
+  await stopHub(hub);
+  await expect(conn).toHaveAttribute('data-state', 'reconnecting');
+  hub = startHub(port, '.e2e-data/restart-2', 2);
+  const second = await waitReady(base, hub);
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 20_000 }).toBe('/login');
+  expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ reason: 'expired', next: '/overview' });
+  loadsBefore = summaryLoads.length;
+  await page.getByTestId('login-username').locator('input').fill('dispatcher');
+  await page.getByTestId('login-password').locator('input').fill(DEMO_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(`${base}/overview`);
+  await expect(conn).toHaveAttribute('data-state', 'live');
   await expect(cameras).toHaveText(second.counts.cameras.toLocaleString('en-US'));
   await expect(page.getByTestId('district-row')).toHaveCount(second.districts.length);
 });

@@ -7,6 +7,13 @@ import { ErrorCode } from '../../../shared/errors';
 import { ApiError, sendVoid } from '../api/http';
 import { useErrorText } from '../app/useErrorText';
 
+/** The hub's answer to a wrong current password: request/invalid naming body.current. */
+function wrongCurrent(e: unknown): boolean {
+  if (!(e instanceof ApiError) || e.code !== ErrorCode.RequestInvalid) return false;
+  const issues = (e.details as { issues?: { path?: unknown }[] } | undefined)?.issues ?? [];
+  return issues.some((i) => i.path === 'body.current');
+}
+
 export function usePasswordChange(onDone: () => void) {
   const { t } = useI18n();
   const errorText = useErrorText();
@@ -36,7 +43,7 @@ export function usePasswordChange(onDone: () => void) {
       reset();
       onDone();
     } catch (e) {
-      error.value = e instanceof ApiError && e.code === ErrorCode.AuthInvalidCredentials ? t('account.password.wrongCurrent') : errorText(e);
+      error.value = wrongCurrent(e) ? t('account.password.wrongCurrent') : errorText(e);
     } finally {
       busy.value = false;
     }

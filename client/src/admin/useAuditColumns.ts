@@ -14,7 +14,7 @@ export function useAuditColumns() {
     { key: 'seq', title: t('admin.audit.seq'), className: 'num', width: 70 },
     { key: 'at', title: t('admin.audit.at'), className: 'num', width: 170, render: (r) => formatTime(r.at) },
     { key: 'actor', title: t('admin.audit.actor'), render: (r) => h('span', { title: r.actor ?? '' }, r.actorName ?? r.actor ?? t('admin.audit.anyone')) },
-    { key: 'action', title: t('admin.audit.action'), className: 'mono' },
+    { key: 'action', title: t('admin.audit.action'), className: 'mono nowrap' },
     { key: 'target', title: t('admin.audit.target'), render: (r) => r.target ?? NO_VALUE },
     { key: 'address', title: t('admin.audit.address'), className: 'num', render: (r) => r.address ?? NO_VALUE },
     {
