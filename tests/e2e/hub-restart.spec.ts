@@ -103,7 +103,7 @@ test('after a hub restart the screen reconnects and reloads the world; a hub tha
   const cameras = page.getByTestId('stat-cameras').getByTestId('stat-value');
   await expect(conn).toHaveAttribute('data-state', 'live');
   await expect(cameras).toHaveText(first.counts.cameras.toLocaleString('en-US'));
-  let loadsBefore = summaryLoads.length;
+  const loadsBefore = summaryLoads.length;
 
   // Stop the hub: the screen keeps its figures and says it is reconnecting.
   await stopHub(hub);
@@ -127,7 +127,6 @@ test('after a hub restart the screen reconnects and reloads the world; a hub tha
   const second = await waitReady(base, hub);
   await expect.poll(() => new URL(page.url()).pathname, { timeout: 20_000 }).toBe('/login');
   expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ reason: 'expired', next: '/overview' });
-  loadsBefore = summaryLoads.length;
   await page.getByTestId('login-username').locator('input').fill('dispatcher');
   await page.getByTestId('login-password').locator('input').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
 import * as OTPAuth from 'otpauth';
 import { pino } from 'pino';
-import { backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
+import { apiFetch, backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
 import { createApp, type Hub } from '../../server/app';
 import { ManualClock } from '../../server/clock';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
@@ -346,6 +346,31 @@ describe('production', () => {
       expect((await errorOf(noOtp)).code).toBe('auth/otp-required');
       const withOtp = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: totp.generate() });
       expect(withOtp.status).toBe(200);
+    } finally {
+      await hub.close();
+      await p.cleanup();
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('limits sign-in attempts per address and requests per account, with a coded 429', async () => {
+    const p = await backends[0]!.provision();
+    const { hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, rateLimits: { loginPer15Min: 4, userPerMin: 10, addressPerMin: 100_000 } } }));
+    try {
+      // startHub signed in once already: three more sign-ins pass, the fifth is limited.
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await post(url, `${API}/auth/login`, { username: 'viewer', password: TEST_PASSWORD })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const s = await fetch(`${url}${API}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(s.status).toBe(429);
+      expect((await errorOf(s)).code).toBe('rate/limited');
+      expect(s.headers.get('retry-after')).toBeTruthy();
+      // The session startHub opened: ten requests a minute, the eleventh is limited.
+      const perUser: number[] = [];
+      for (let i = 0; i < 11; i++) perUser.push((await apiFetch(`${url}${API}/auth/session`)).status);
+      expect(perUser.slice(0, 10).every((st) => st === 200)).toBe(true);
+      expect(perUser[10]).toBe(429);
     } finally {
       await hub.close();
       await p.cleanup();
