@@ -22,8 +22,34 @@ const scale = (process.env.BENCH_SCALE ?? 'full') as 'full' | 'small';
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
 const seed = 20260101;
 
+const BENCH_PASSWORD = 'bench-pass-2026';
+const NO_LIMITS = { userPerMin: 1e9, addressPerMin: 1e9, loginPer15Min: 1e9 };
+
 function cfg(over: Partial<Config>): Config {
-  return { port: 0, host: '127.0.0.1', dataDir: '', databaseUrl: undefined, demoScale: scale, demoSeed: seed, logLevel: 'silent', staticDir: './dist', ...over };
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '',
+    databaseUrl: undefined,
+    demoScale: scale,
+    demoSeed: seed,
+    logLevel: 'silent',
+    staticDir: './dist',
+    auth: { demoPassword: BENCH_PASSWORD, rateLimits: NO_LIMITS },
+    ...over,
+  };
+}
+
+/** The session cookie every request of the bench sends (the API needs one since issue 4). */
+let cookie = '';
+
+async function signIn(port: number): Promise<{ cookie: string; token: string; ms: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: BENCH_PASSWORD }) });
+  const ms = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`bench sign-in failed: ${res.status}`);
+  const c = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return { cookie: c, token: c.split('=')[1]!, ms };
 }
 
 async function timeToReady(config: Config) {
@@ -37,7 +63,7 @@ async function timeToReady(config: Config) {
 function get(port: number, path: string, encoding: string): Promise<{ bytes: number; ms: number; status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': encoding } }, (res) => {
+    request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': encoding, cookie } }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {
@@ -128,7 +154,30 @@ async function main(): Promise<void> {
 
   // --- 2. each layer: compact vs GeoJSON ---
   const { hub, port } = second;
-  const { layers } = hub.services();
+  const { layers, auth } = hub.services();
+  const session = await signIn(port);
+  cookie = session.cookie;
+
+  // --- identity: what a credential costs (no baseline is named; raw figures) ---
+  const signIns: number[] = [];
+  for (let i = 0; i < repeat; i++) signIns.push((await signIn(port)).ms);
+  const N = 2000;
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) await auth.authenticateSession(session.token, false);
+  const checkUs = ((performance.now() - t0) / N) * 1000;
+  const open: number[] = [];
+  const guarded: number[] = [];
+  for (let i = 0; i < Math.max(repeat, 20); i++) {
+    open.push((await get(port, '/healthz', 'identity')).ms);
+    guarded.push((await get(port, '/api/v1/auth/session', 'identity')).ms);
+  }
+  results.identity = {
+    signInMs: r1(median(signIns)),
+    sessionCheckUs: r1(checkUs),
+    healthzRequestMs: r1(median(open)),
+    sessionRequestMs: r1(median(guarded)),
+  };
+  console.log('identity:', results.identity);
   const rows: Record<string, unknown>[] = [];
   const pad = (s: string | number, n: number): string => String(s).padStart(n);
   console.log(
