@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../db/connect';
 export async function openFromEnv(): Promise<Database> {
   const config = loadConfig();
   const database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  await database.migrateAndRun(async () => undefined);
+  await database.migrateAndRun(() => Promise.resolve());
   return database;
 }
 

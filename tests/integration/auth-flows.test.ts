@@ -75,7 +75,7 @@ describe.each(backends)('identity on $name', (backend) => {
         const res = await post(url, `${API}/auth/login`, { username: name, password: 'wrong password' });
         answers.push(`${res.status} ${(await errorOf(res)).code}`);
       }
-      expect(answers, name).toEqual([...Array(4).fill('401 auth/invalid-credentials'), '429 auth/locked']);
+      expect(answers, name).toEqual([...Array<string>(4).fill('401 auth/invalid-credentials'), '429 auth/locked']);
       // Locked: even the right password is refused, with Retry-After.
       const locked = await post(url, `${API}/auth/login`, { username: name, password: TEST_PASSWORD });
       expect(locked.status).toBe(429);
