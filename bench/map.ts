@@ -25,6 +25,10 @@
  * long frames go (BENCH_MAP_PROFILE=0 skips it). A function named `set` in its output is the
  * canvas size hook, i.e. the time of the `canvas.width`/`height` assignment itself.
  *
+ * The hub needs a session for everything: the bench signs its demo `viewer` in once (DEMO_PASSWORD
+ * below is the in-process hub's demo password) and gives each browser context that session's cookie,
+ * so sign-in is not part of any page's timing.
+ *
  * Settings: BENCH_SCALE (full|small, default full), BENCH_MAP_REPEAT (default 3),
  * BENCH_MAP_TIMEOUT_MS (per page, default 120000), BENCH_MAP_PROFILE (default 1),
  * CHROMIUM_PATH (default /usr/bin/chromium).
@@ -42,6 +46,7 @@ import { pino } from 'pino';
 import { createApp } from '../server/app';
 import type { Config } from '../server/config';
 import { API_PREFIX, type LayerIndex, type WorldSummary } from '../shared/api';
+import { SESSION_COOKIE } from '../shared/auth';
 import { tempDir } from '../tests/integration/helpers';
 
 const scale = (process.env.BENCH_SCALE ?? 'full') as 'full' | 'small';
@@ -51,6 +56,9 @@ const profileDesk = process.env.BENCH_MAP_PROFILE !== '0';
 const seed = 20260101;
 const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_ARGS = [...BASE_CHROMIUM_ARGS, '--enable-precise-memory-info'];
+/** The in-process hub's demo accounts' password (the bench's own hub, its own temporary database). */
+const DEMO_PASSWORD = 'bench-demo-pass-2026';
+const BENCH_USER = 'viewer';
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const median = (xs: number[]): number => {
@@ -394,12 +402,14 @@ function summariseProfile(profile: CpuProfile, rootFn: string | null): ProfileSu
   return { sampledMs: r1(total), topSelf: top(self, 15), frameRoot: rootFn, underRootSelf: top(underSelf, 15), underRootInclusive: top(underIncl, 15) };
 }
 
-async function measure(browser: Browser, base: string, kind: PageKind, round: number, baseline: string | null, profile = false): Promise<PageResult> {
+async function measure(browser: Browser, base: string, session: string, kind: PageKind, round: number, baseline: string | null, profile = false): Promise<PageResult> {
   const t0 = performance.now();
   const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
   const errors: string[] = [];
   const result: PageResult = { page: kind, round, ok: false, errors, wallMs: 0 };
   try {
+    // Signed in already (the one bench session): the page goes straight to its screen.
+    await context.addCookies([{ name: SESSION_COOKIE, value: session, url: base }]);
     if (baseline) await routeBaseline(context, baseline);
     await context.addInitScript(INIT_SCRIPT);
     const page = await context.newPage();
@@ -590,7 +600,18 @@ async function measure(browser: Browser, base: string, kind: PageKind, round: nu
 // ---------------------------------------------------------------------------------------------
 
 function cfg(dataDir: string, staticDir: string): Config {
-  return { port: 0, host: '127.0.0.1', dataDir, databaseUrl: undefined, demoScale: scale, demoSeed: seed, logLevel: 'silent', staticDir };
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl: undefined,
+    demoScale: scale,
+    demoSeed: seed,
+    logLevel: 'silent',
+    staticDir,
+    // Generous request limits: one bench session loads every layer many times in a few minutes.
+    auth: { demoPassword: DEMO_PASSWORD, rateLimits: { userPerMin: 100_000, addressPerMin: 100_000, loginPer15Min: 1_000 } },
+  };
 }
 
 /** The commit and whether the working tree differs from it (read-only git), for the record. */
@@ -643,17 +664,19 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${addr.port}`;
     console.log(`hub (${scale}) ready in ${r1((performance.now() - tReady) / 1000)} s at ${base}`);
 
-    const summary = (await (await fetch(`${base}${API_PREFIX}/world/summary`)).json()) as WorldSummary;
-    const index = (await (await fetch(`${base}${API_PREFIX}/layers`)).json()) as LayerIndex;
+    const session = await signIn(base);
+    const cookie = `${SESSION_COOKIE}=${session}`;
+    const summary = (await (await fetch(`${base}${API_PREFIX}/world/summary`, { headers: { cookie } })).json()) as WorldSummary;
+    const index = (await (await fetch(`${base}${API_PREFIX}/layers`, { headers: { cookie } })).json()) as LayerIndex;
 
     // Warm the hub's layer caches in both forms (both pages then get cached responses), and learn
     // each layer's geometry types for the baseline's style layers.
     const baselineLayers: BaselineLayer[] = [];
     const layerBytes: Record<string, { features: number; compactBr: number; geojsonBr: number }> = {};
     for (const l of index.layers) {
-      const compact = await fetch(base + l.compactUrl, { headers: { 'accept-encoding': 'br' } });
+      const compact = await fetch(base + l.compactUrl, { headers: { 'accept-encoding': 'br', cookie } });
       await compact.arrayBuffer();
-      const geo = await fetch(base + l.geojsonUrl, { headers: { 'accept-encoding': 'br' } });
+      const geo = await fetch(base + l.geojsonUrl, { headers: { 'accept-encoding': 'br', cookie } });
       const fc = (await geo.json()) as { features: { geometry: { type: string } | null }[] };
       const kinds = new Set<GeomKind>();
       for (const f of fc.features) {
@@ -662,7 +685,7 @@ async function main(): Promise<void> {
       }
       baselineLayers.push({ name: l.name, url: base + l.geojsonUrl, kinds: [...kinds] });
       // Wire sizes (brotli), from a HEAD-free second request of each form with raw bytes counted.
-      layerBytes[l.name] = { features: l.count, compactBr: await wireBytes(base + l.compactUrl), geojsonBr: await wireBytes(base + l.geojsonUrl) };
+      layerBytes[l.name] = { features: l.count, compactBr: await wireBytes(base + l.compactUrl, cookie), geojsonBr: await wireBytes(base + l.geojsonUrl, cookie) };
     }
     results.layers = baselineLayers.map((l) => ({ name: l.name, kinds: l.kinds, ...layerBytes[l.name] }));
     console.log(`layers: ${baselineLayers.map((l) => `${l.name} (${layerBytes[l.name]!.features}, ${l.kinds.join('+')})`).join(', ')}`);
@@ -681,13 +704,13 @@ async function main(): Promise<void> {
     };
 
     // The overview first: its initial JS, and it takes the browser's own cold start off the others.
-    log(await measure(browser, base, 'overview', 0, null));
+    log(await measure(browser, base, session, 'overview', 0, null));
 
     let box: MapBox = { x: 0, y: 0, width: VIEWPORT.width, height: VIEWPORT.height };
     for (let round = 1; round <= repeat; round++) {
       const order: ('desk' | 'baseline')[] = round % 2 ? ['desk', 'baseline'] : ['baseline', 'desk'];
       for (const kind of order) {
-        const r = await measure(browser, base, kind, round, kind === 'baseline' ? baselineHtml(baselineLayers, summary.bbox, box) : null);
+        const r = await measure(browser, base, session, kind, round, kind === 'baseline' ? baselineHtml(baselineLayers, summary.bbox, box) : null);
         // The baseline's map gets the same size and place on screen as the desk's map.
         if (kind === 'desk' && r.mapBox && r.mapBox.width > 0) box = r.mapBox;
         log(r);
@@ -696,7 +719,7 @@ async function main(): Promise<void> {
     // One more desk load under the CPU profiler, to say where the long frames go.
     let profiled: PageResult | null = null;
     if (profileDesk) {
-      profiled = await measure(browser, base, 'desk', -1, null, true);
+      profiled = await measure(browser, base, session, 'desk', -1, null, true);
       console.log(`  desk, profiled (not in the medians): ${profiled.ok ? `drawn ${profiled.drawnMs} ms` : `FAILED: ${profiled.failure}`}`);
       runs.push(profiled);
     }
@@ -802,11 +825,28 @@ function printProfile(p: ProfileSummary): void {
   }
 }
 
+/** Signs the bench's demo account in; returns the session cookie's value. */
+async function signIn(base: string): Promise<string> {
+  const res = await fetch(`${base}${API_PREFIX}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: BENCH_USER, password: DEMO_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`bench sign-in: HTTP ${res.status} ${await res.text()}`);
+  const value = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+    ?.slice(SESSION_COOKIE.length + 1);
+  if (!value) throw new Error('bench sign-in: no session cookie in the answer');
+  return value;
+}
+
 /** Bytes on the wire of a brotli response (undici's fetch would decode it). */
-async function wireBytes(url: string): Promise<number> {
+async function wireBytes(url: string, cookie: string): Promise<number> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
-    request(url, { headers: { 'accept-encoding': 'br' } }, (res) => {
+    request(url, { headers: { 'accept-encoding': 'br', cookie } }, (res) => {
       let n = 0;
       res.on('data', (c: Buffer) => (n += c.byteLength));
       res.on('end', () => resolve(n));

@@ -1,9 +1,10 @@
 /**
  * The admin view in a real browser: a device key's secret is shown once and never again, a wall
  * token's sign-in link signs a second browser in (it reaches the desk), and the audit log shows the
- * sign-ins, searches by action and verifies its hash chain.
+ * sign-ins, searches by action and verifies its hash chain; a user created, edited and disabled
+ * through the dialogs.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, request, test, type Page } from '@playwright/test';
 import { credentialList } from '../../shared/auth';
 import { loginAs } from './login';
 
@@ -118,4 +119,37 @@ test('the audit log shows the sign-ins, finds by action, and its chain verifies'
   await page.getByText('用户', { exact: true }).click();
   await expect(page.locator('[data-testid="user-row"][data-username="dispatcher"]')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('admin-users.png') });
+});
+
+test('a user created through the dialog can sign in; edited, then disabled, it cannot', async ({ page, baseURL }) => {
+  const password = 'e2e-new-pass-2026';
+  const signIn = async (): Promise<number> => {
+    const api = await request.newContext({ baseURL: baseURL! });
+    try {
+      return (await api.post('/api/v1/auth/login', { data: { username: 'e2e-new', password } })).status();
+    } finally {
+      await api.dispose();
+    }
+  };
+  await openTab(page, 'users', '用户');
+  await page.getByTestId('user-create').click();
+  await page.getByTestId('user-username').locator('input').fill('e2e-new');
+  await page.getByTestId('user-display-name').locator('input').fill('E2E 新用户');
+  await expect(page.getByTestId('scope-select')).toContainText('南昌市');
+  await page.getByTestId('user-password').locator('input').fill(password);
+  await page.getByTestId('user-save').click();
+  const row = page.locator('[data-testid="user-row"][data-username="e2e-new"]');
+  await expect(row).toContainText('E2E 新用户');
+  await expect(row).toContainText('调度员');
+  expect(await signIn()).toBe(200);
+
+  await row.getByTestId('user-edit').click();
+  await page.getByTestId('user-display-name').locator('input').fill('E2E 改名');
+  await page.getByTestId('user-save').click();
+  await expect(row).toContainText('E2E 改名');
+
+  await row.getByTestId('user-disable').click();
+  await page.locator('.n-popconfirm').getByRole('button', { name: '确认' }).click();
+  await expect(row).toContainText('已停用');
+  expect(await signIn()).toBe(401);
 });

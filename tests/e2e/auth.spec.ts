@@ -2,9 +2,11 @@
  * Sign-in in a real browser: pages need a session, the sign-in form (errors, the way to the page
  * asked for), signing out, a session ended by an admin while the desk is open (the page goes to the
  * sign-in page by itself, saying why), a district dispatcher's narrower world, and no Content
- * Security Policy violation on the way.
+ * Security Policy violation on the way; a second factor set up from the user menu, and the one-time
+ * code the sign-in form then asks for.
  */
 import { expect, test, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
 import { worldSummary } from '../../shared/api';
 import { sessionInfo, userList } from '../../shared/auth';
 import { apiLogin, DEMO_PASSWORD, loginAs } from './login';
@@ -54,6 +56,7 @@ test('a page without a session lands on the sign-in page, and no socket is opene
   // The wall tab, for a display's token.
   await page.getByText('大屏登录', { exact: true }).click();
   await expect(page.getByTestId('wall-token')).toBeVisible();
+  await page.waitForTimeout(400); // the tab's slide
   await page.screenshot({ path: testInfo.outputPath('login-wall.png') });
   expect(csp).toEqual([]);
 });
@@ -157,5 +160,52 @@ test('a district dispatcher sees only their district', async ({ page, baseURL })
   await page.getByTestId('nav-overview').click();
   await expect(page.getByTestId('district-row')).toHaveCount(1);
   await expect(page.getByTestId('district-row')).toHaveAttribute('data-code', mine.code);
+  expect(csp).toEqual([]);
+});
+
+test('a second factor: set up from the user menu, then the sign-in form asks for the code', async ({ page, baseURL }, testInfo) => {
+  const csp = await watchCsp(page);
+  const password = 'e2e-otp-pass-2026';
+  const admin = await apiLogin(baseURL!, 'admin');
+  try {
+    const city = worldSummary.parse(await (await admin.api.get('/api/v1/world/summary')).json()).city;
+    const res = await admin.api.post('/api/v1/admin/users', {
+      headers: admin.csrf,
+      data: { username: 'e2e-otp', displayName: 'E2E 双因素', role: 'viewer', scope: city.code, password },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+  } finally {
+    await admin.api.dispose();
+  }
+
+  await page.goto('/login');
+  await signInWithForm(page, 'e2e-otp', password);
+  await expect(page).toHaveURL(/\/desk$/);
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('user-menu-totp').click();
+  await expect(page).toHaveURL(/\/account\/totp$/);
+  await expect(page.getByTestId('totp-qr')).toBeVisible();
+  const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+  await expect(page.getByTestId('totp-uri')).toContainText('otpauth://totp/');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: testInfo.outputPath('totp.png') });
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  await page.getByTestId('totp-code').locator('input').fill(totp.generate());
+  await page.getByTestId('totp-enable').click();
+  await expect(page.getByTestId('totp-enabled')).toBeVisible();
+
+  // Signed out and in again: the password first, then the code (a wrong one is said so).
+  await page.request.post('/api/v1/auth/logout', { headers: { 'X-CSRF-Token': sessionInfo.parse(await (await page.request.get('/api/v1/auth/session')).json()).csrfToken } });
+  await page.goto('/login');
+  await signInWithForm(page, 'e2e-otp', password);
+  await expect(page.getByTestId('login-otp')).toBeVisible();
+  const wrong = totp.generate() === '000000' ? '111111' : '000000';
+  await page.getByTestId('login-otp').locator('input').fill(wrong);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-error')).toHaveText('验证码错误或已过期，请重新输入。');
+  await page.getByTestId('login-otp').locator('input').fill(totp.generate());
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/desk$/);
+  await expect(page.getByTestId('user-name')).toHaveText('E2E 双因素');
   expect(csp).toEqual([]);
 });

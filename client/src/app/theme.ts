@@ -40,6 +40,8 @@ export const themeOverrides: GlobalThemeOverrides = {
     fontSize: '15px',
     bodyColor: '#0a1220',
     cardColor: '#101c30',
+    // Dialogs a step lighter than the cards beneath them, in the same blue.
+    modalColor: '#13223b',
     tableColor: '#101c30',
     borderColor: '#22324d',
     textColor1: '#f2f6fc',

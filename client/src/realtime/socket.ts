@@ -72,6 +72,10 @@ export function startRealtime(pinia: Pinia): void {
     if (reason === 'io server disconnect') s.connect();
   });
 
+  // A refusal by the hub itself (its handshake check: still starting, database away) is not retried
+  // by Socket.IO, unlike a transport failure: retry it here, backing off, until the hub says yes.
+  let retries = 0;
+  s.on('connect', () => (retries = 0));
   s.on('connect_error', (err) => {
     if (socket !== s) return;
     if (err.message === SOCKET_AUTH_ERROR) {
@@ -81,6 +85,12 @@ export function startRealtime(pinia: Pinia): void {
       return;
     }
     hub.connectionLost(err.message);
+    if (!s.active) {
+      const delay = Math.min(5_000, 500 * 2 ** retries++);
+      setTimeout(() => {
+        if (socket === s && !s.connected) s.connect();
+      }, delay);
+    }
   });
 
   scope = effectScope(true);
