@@ -6,7 +6,7 @@ import { and, count, eq, gt, like, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
 import { basemapFeatures, cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
-import { REGION_LEVELS, type RegionLevel, type World } from '../../shared/world';
+import { REGION_LEVELS, type MultiPolygon, type RegionLevel, type World } from '../../shared/world';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
 const BATCH = 2_000;
@@ -153,6 +153,11 @@ export class WorldRepository {
         from d left join g on g.d = d.code left join c on c.d = d.code
        order by d.code`);
     return rows.map((r) => ({ code: r.code, name: r.name, grids: Number(r.grids), cameras: Number(r.cameras), camerasOnline: Number(r.cameras_online) }));
+  }
+
+  async regionBoundary(code: string): Promise<MultiPolygon | undefined> {
+    const rows = await this.db.select({ boundary: regions.boundary }).from(regions).where(eq(regions.code, code));
+    return rows[0]?.boundary;
   }
 
   async city(): Promise<{ code: string; name: string; centerLon: number; centerLat: number } | undefined> {

@@ -127,17 +127,20 @@ export class WorldService {
   }
 
   private async computeSummary(prefix: string): Promise<WorldSummary> {
-    const [provenance, city, regionCounts, counts, allDistricts] = await Promise.all([
+    const [provenance, city, regionCounts, counts, allDistricts, scopeBoundary] = await Promise.all([
       this.provenance(),
       this.repo.city(),
       this.repo.regionCounts(prefix),
       this.repo.tableCounts(prefix),
       this.repo.districtSummaries(),
+      prefix ? this.repo.regionBoundary(prefix) : Promise.resolve(undefined),
     ]);
     const districts = prefix ? allDistricts.filter((d) => d.code.startsWith(prefix)) : allDistricts;
+    // A scoped screen frames its own region, not the whole city.
+    const bbox = scopeBoundary ? bboxOf(scopeBoundary) : (provenance?.bbox ?? [0, 0, 0, 0]);
     return {
       city: { code: city?.code ?? '', name: city?.name ?? '', center: [city?.centerLon ?? 0, city?.centerLat ?? 0] },
-      bbox: provenance?.bbox ?? [0, 0, 0, 0],
+      bbox,
       scale: provenance?.scale ?? null,
       seed: provenance?.seed ?? null,
       seededAt: provenance?.seededAt ?? null,

@@ -88,6 +88,8 @@ test('sign in through the form → the desk with the map and the name in the hea
   const me = sessionInfo.parse(await (await page.request.get('/api/v1/auth/session')).json());
   expect(me.user.username).toBe('dispatcher');
   await expect(page.getByTestId('user-name')).toHaveText(me.user.displayName);
+  // On screen, not pushed off the header by the desk's search box (1280 px wide here).
+  await expect(page.getByTestId('user-menu')).toBeInViewport({ ratio: 1 });
   await expect(page.getByTestId('user-role-scope')).toHaveText(`调度员 · ${me.user.scopeName}`);
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   // Not an admin: no admin link, and the admin page sends back to the desk.

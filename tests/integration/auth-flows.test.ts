@@ -191,6 +191,11 @@ describe.each(backends)('identity on $name', (backend) => {
       const summary = worldSummary.parse(await (await s.fetch(`${url}${API}/world/summary`)).json());
       expect(summary.districts.map((d) => d.code)).toEqual([code]);
       expect(summary.counts.cameras).toBe(grids.length);
+      // The district's screen frames the district: its box lies inside the city's and is smaller.
+      const cityBox = worldSummary.parse(await (await city.fetch(`${url}${API}/world/summary`)).json()).bbox;
+      const [x0, y0, x1, y1] = summary.bbox;
+      expect(x0 >= cityBox[0] && y0 >= cityBox[1] && x1 <= cityBox[2] && y1 <= cityBox[3]).toBe(true);
+      expect((x1 - x0) * (y1 - y0)).toBeLessThan((cityBox[2] - cityBox[0]) * (cityBox[3] - cityBox[1]));
     }
     const all = decodePacked(new Uint8Array(await (await city.fetch(`${url}${API}/layers/cameras`)).arrayBuffer())).strings('id').length;
     const aCount = decodePacked(new Uint8Array(await (await a.fetch(`${url}${API}/layers/cameras`)).arrayBuffer())).strings('id').length;
