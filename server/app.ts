@@ -190,7 +190,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       return lazy.basemap;
     },
   });
-  const authenticateLazy: RequestHandler = (req, res, next) => authenticate(lazy.auth)(req, res, next);
+  const authenticateLazy = authenticate(() => lazy.auth);
   app.use(
     API_PREFIX,
     requireReady,

@@ -41,8 +41,9 @@ export function requestMeta(req: Request): RequestMeta {
 }
 
 /** Reads the session cookie or a device key's bearer header; sets req.auth when valid. */
-export function authenticate(auth: AuthService): RequestHandler {
+export function authenticate(service: () => AuthService): RequestHandler {
   return async (req, _res, next) => {
+    const auth = service();
     const header = req.get('authorization');
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
