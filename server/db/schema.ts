@@ -192,6 +192,8 @@ export const users = pgTable(
     /** Base32 TOTP secret once set up (pending until confirmed with a code). */
     totpSecret: text('totp_secret'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
+    /** The last TOTP time step accepted: a code is good once (no replay within its window). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     disabled: boolean('disabled').notNull().default(false),
     /** Seeded by the demo city: the hub refuses NODE_ENV=production while any exists. */
     demo: boolean('demo').notNull().default(false),

@@ -70,7 +70,7 @@ export class AdminService {
     if (body.scope !== undefined) set.scope = body.scope;
     if (body.disabled !== undefined) set.disabled = body.disabled;
     if (body.password !== undefined) set.passwordHash = await hashPassword(body.password);
-    if (body.resetTotp) Object.assign(set, { totpEnabled: false, totpSecret: null });
+    if (body.resetTotp) Object.assign(set, { totpEnabled: false, totpSecret: null, totpLastStep: null });
     const updated = (await this.repo.updateUser(user.id, set))!;
 
     const changed = Object.keys(body).filter((k) => k !== 'password');

@@ -95,7 +95,7 @@ export class AuthService {
     const u = user!;
     if (u.totpEnabled && u.totpSecret) {
       if (!body.otp) throw new HttpError(401, ErrorCode.AuthOtpRequired, 'this account has a second factor: send the 6-digit code from the authenticator app as `otp`');
-      if (!this.totpValid(u, u.totpSecret, body.otp)) await this.failed(key, u, meta, 'bad-otp');
+      if (!(await this.totpAccept(u, u.totpSecret, body.otp))) await this.failed(key, u, meta, 'bad-otp');
     }
     await this.repo.clearThrottle(key);
     const mfaPending = this.settings.requireAdminTotp && u.role === 'admin' && !u.totpEnabled;
@@ -352,7 +352,7 @@ export class AuthService {
     if (!user || ctx.kind !== 'password') throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person can set up a second factor');
     if (user.totpEnabled) throw new HttpError(409, ErrorCode.RequestInvalid, 'a second factor is already set up');
     if (!user.totpSecret) throw new HttpError(409, ErrorCode.RequestInvalid, 'start with POST /api/v1/auth/totp/setup');
-    if (!this.totpValid(user, user.totpSecret, code)) {
+    if (!(await this.totpAccept(user, user.totpSecret, code))) {
       await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.totp-enable', address: meta.address, outcome: 'failed' });
       throw new HttpError(400, ErrorCode.AuthOtpInvalid, 'body.code: the code does not match; check the phone clock and try the current code', { issues: [{ path: 'body.code', message: 'does not match' }] });
     }
@@ -366,8 +366,20 @@ export class AuthService {
     return new OTPAuth.TOTP({ issuer: TOTP_ISSUER, label: username, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
   }
 
-  private totpValid(user: UserRow, secret: string, code: string): boolean {
-    return this.totp(user.username, secret).validate({ token: code, timestamp: this.clock.now(), window: 1 }) !== null;
+  /**
+   * Whether `code` is the user's current code (one 30 s step of clock drift either way), and not
+   * one already used: each accepted step is remembered, so a code seen over a shoulder or in a
+   * log cannot be replayed within its window.
+   */
+  private async totpAccept(user: UserRow, secret: string, code: string): Promise<boolean> {
+    const totp = this.totp(user.username, secret);
+    const now = this.clock.now();
+    const delta = totp.validate({ token: code, timestamp: now, window: 1 });
+    if (delta === null) return false;
+    const step = totp.counter({ timestamp: now }) + delta;
+    if (user.totpLastStep !== null && step <= user.totpLastStep) return false;
+    await this.repo.updateUser(user.id, { totpLastStep: step });
+    return true;
   }
 
   // ---------------------------------------------------------------- demo accounts

@@ -205,7 +205,8 @@ test('a second factor: set up from the user menu, then the sign-in form asks for
   await page.getByTestId('login-otp').locator('input').fill(wrong);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('login-error')).toHaveText('验证码错误或已过期，请重新输入。');
-  await page.getByTestId('login-otp').locator('input').fill(totp.generate());
+  // The code just used to enable it is spent (no replay): the next 30-second step's code is good.
+  await page.getByTestId('login-otp').locator('input').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
   await page.getByTestId('login-submit').click();
   await expect(page).toHaveURL(/\/desk$/);
   await expect(page.getByTestId('user-name')).toHaveText('E2E 双因素');

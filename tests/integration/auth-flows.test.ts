@@ -342,15 +342,22 @@ describe('production', () => {
       const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.secret) });
       const wrong = await a.fetch(`${url}${API}/auth/totp/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: totp.generate() === '000000' ? '111111' : '000000' }) });
       expect(wrong.status).toBe(400);
-      const enabled = await a.fetch(`${url}${API}/auth/totp/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: totp.generate() }) });
+      const enableCode = totp.generate();
+      const enabled = await a.fetch(`${url}${API}/auth/totp/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: enableCode }) });
       expect(enabled.status).toBe(200);
       expect((await a.fetch(`${url}${API}/world/summary`)).status).toBe(200);
       // Next sign-in: the password alone is not enough.
       const noOtp = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD });
       expect(noOtp.status).toBe(401);
       expect((await errorOf(noOtp)).code).toBe('auth/otp-required');
-      const withOtp = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: totp.generate() });
+      // A code is good once: the one that enabled the factor cannot be replayed.
+      const replay = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: enableCode });
+      expect(replay.status).toBe(401);
+      expect((await errorOf(replay)).code).toBe('auth/otp-invalid');
+      const withOtp = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: totp.generate({ timestamp: Date.now() + 30_000 }) });
       expect(withOtp.status).toBe(200);
+      const again = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: totp.generate({ timestamp: Date.now() + 30_000 }) });
+      expect(again.status).toBe(401);
     } finally {
       await hub.close();
       await p.cleanup();
