@@ -27,6 +27,9 @@ import { worldRoutes } from './routes/world';
 import { mapRoutes } from './routes/map';
 import { authRoutes } from './routes/auth';
 import { adminRoutes } from './routes/admin';
+import { eventRoutes } from './routes/events';
+import { EventRepository } from './repositories/event.repository';
+import { IngestService } from './services/ingest.service';
 import { errorHandler, HttpError, notFoundApi } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
@@ -54,7 +57,7 @@ export interface Hub {
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
-  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService };
+  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService };
   /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
   listen(): Promise<AddressInfo>;
   /** Stop accepting, finish in-flight work, close the database. */
@@ -88,6 +91,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let audit: AuditService | undefined;
   let auth: AuthService | undefined;
   let admin: AdminService | undefined;
+  let ingest: IngestService | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
   const gateway = new RealtimeGateway(io, readiness, () => auth);
@@ -118,6 +122,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get audit(): AuditService {
       if (!audit) throw new Error('audit service used before ready');
       return audit;
+    },
+    get ingest(): IngestService {
+      if (!ingest) throw new Error('ingest service used before ready');
+      return ingest;
     },
   };
 
@@ -177,6 +185,11 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       return lazy.audit;
     },
   });
+  eventRoutes(api, {
+    get ingest() {
+      return lazy.ingest;
+    },
+  });
   worldRoutes(api, {
     get world() {
       return lazy.world;
@@ -191,11 +204,14 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     },
   });
   const authenticateLazy = authenticate(() => lazy.auth);
+  // Event batches (up to 1,000 events) get a larger body than everything else.
+  const smallJson = express.json({ limit: '256kb' });
+  const eventJson = express.json({ limit: '4mb' });
   app.use(
     API_PREFIX,
     requireReady,
     limits.perAddress,
-    express.json({ limit: '256kb' }),
+    (req, res, next) => (req.path === '/events' ? eventJson : smallJson)(req, res, next),
     cookieParser(),
     authenticateLazy,
     limits.perPrincipal,
@@ -277,6 +293,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     audit = auditService;
     auth = authService;
     admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
+    ingest = new IngestService(worldRepo, new EventRepository(database.db), clock, log);
     sweepTimer = setInterval(() => {
       authService.sweep().catch((e: unknown) => log.warn({ err: e }, 'ending timed-out sessions failed; will retry'));
     }, SWEEP_EVERY_MS).unref();
@@ -303,8 +320,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     gateway,
     routes: api.specs,
     services() {
-      if (!world || !layers || !database || !auth || !admin || !audit) throw new Error('hub not ready');
-      return { world, layers, database, auth, admin, audit };
+      if (!world || !layers || !database || !auth || !admin || !audit || !ingest) throw new Error('hub not ready');
+      return { world, layers, database, auth, admin, audit, ingest };
     },
     listen() {
       return new Promise<AddressInfo>((resolveListen, rejectListen) => {

@@ -45,6 +45,7 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins like https://wall.example.org')
     .optional(),
+  INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').max(100).regex(/^\S+$/, 'must not contain spaces').optional(),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
   RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
@@ -85,6 +86,8 @@ export interface AuthSettings {
   /** Origins besides the hub's own that may open sockets and send state-changing requests. */
   allowedOrigins: string[];
   rateLimits: { userPerMin: number; addressPerMin: number; loginPer15Min: number };
+  /** A fixed device key for the demo city's simulator and scripts (ignored in production). */
+  ingestApiKey: string | undefined;
 }
 
 /** The identity settings with defaults filled in. */
@@ -100,11 +103,12 @@ export function authSettings(config: Config): AuthSettings {
     trustProxy: a.trustProxy ?? false,
     allowedOrigins: a.allowedOrigins ?? [],
     rateLimits: { userPerMin: 600, addressPerMin: 1200, loginPer15Min: 100, ...a.rateLimits },
+    ingestApiKey: production ? undefined : a.ingestApiKey,
   };
 }
 
 /** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY']);
 
 export class ConfigError extends Error {}
 
@@ -140,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       allowedOrigins: e.ALLOWED_ORIGINS ?? [],
+      ingestApiKey: e.INGEST_API_KEY,
       rateLimits: { userPerMin: e.RATE_LIMIT_USER_PER_MIN, addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN, loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN },
     },
   };

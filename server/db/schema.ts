@@ -6,7 +6,7 @@
  * Geometry is kept as JSON coordinates plus plain lon/lat columns: PGlite ships no PostGIS, and
  * the hub answers spatial questions from in-memory indexes built from these rows.
  */
-import { type AnyPgColumn, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
 
@@ -283,6 +283,36 @@ export const auditLog = pgTable(
   (t) => [index('audit_action_idx').on(t.action), index('audit_actor_idx').on(t.actor)],
 );
 
+// ---------------------------------------------------------------- events (issue 5)
+
+/**
+ * Every event a device or a person reported, located to its grid. `(source, id)` is the
+ * idempotency key: a second copy is not stored (the primary key refuses it, also when both
+ * copies arrive at the same moment).
+ */
+export const events = pgTable(
+  'events',
+  {
+    source: text('source').notNull(),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    deviceId: text('device_id'),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+    severity: integer('severity'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>(),
+    media: jsonb('media').$type<{ kind: string; url: string }[]>(),
+    /** The device key (or 'env' for INGEST_API_KEY) that posted it. */
+    credentialId: text('credential_id'),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.id] }), index('events_grid_at_idx').on(t.gridCode, t.at), index('events_at_idx').on(t.at)],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -300,5 +330,6 @@ export const schema = {
   credentials,
   sessions,
   auditLog,
+  events,
 };
 export type Schema = typeof schema;

@@ -8,7 +8,7 @@
  * Lockout: five failed sign-ins for a username within ten minutes lock it for ten minutes, for
  * known and unknown names alike, so the answer never tells whether an account exists.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import type { Logger } from 'pino';
 import type { IdentityRepository, SessionWithOwner, UserRow, CredentialRow } from '../repositories/identity.repository';
@@ -61,6 +61,7 @@ export function actorOf(ctx: AuthContext): string {
 }
 
 export class AuthService {
+  private cityCode: string | undefined;
   /** Set by the app: closes the sockets of sessions that just ended. */
   onSessionsEnded: (ids: string[], reason: SessionEndReason) => void = () => undefined;
 
@@ -243,6 +244,12 @@ export class AuthService {
 
   /** A device key from `Authorization: Bearer <key>`, or null. */
   async authenticateDeviceKey(secret: string): Promise<AuthContext | null> {
+    const envKey = this.settings.ingestApiKey;
+    if (envKey && secret.length === envKey.length && timingSafeEqual(Buffer.from(secret), Buffer.from(envKey))) {
+      const city = (this.cityCode ??= await this.repo.cityCode());
+      if (!city) return null;
+      return { principal: { id: 'ingest-api-key', role: 'device', scope: city }, kind: 'device', name: 'INGEST_API_KEY', displayName: 'INGEST_API_KEY', sessionId: null, csrfToken: null, mfaPending: false, user: null, credential: null, expiresAt: null };
+    }
     if (!secret.startsWith('cdk_') || secret.length > 100) return null;
     const cred = await this.repo.credentialBySecretHash(sha256(secret));
     if (!cred || cred.kind !== 'device' || cred.revokedAt) return null;

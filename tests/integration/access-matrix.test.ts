@@ -59,6 +59,7 @@ const MATRIX: Row[] = [
   { route: 'DELETE /admin/wall-tokens/:id', url: () => `${API}/admin/wall-tokens/00000000-0000-0000-0000-000000000000`, allowed: ADMIN },
   { route: 'GET /admin/audit', url: () => `${API}/admin/audit`, allowed: AUDIT },
   { route: 'GET /admin/audit/verify', url: () => `${API}/admin/audit/verify`, allowed: AUDIT },
+  { route: 'POST /events', url: () => `${API}/events`, body: {}, allowed: ['device'] },
   { route: 'GET /world/summary', url: () => `${API}/world/summary`, allowed: WORLD },
   { route: 'GET /layers', url: () => `${API}/layers`, allowed: WORLD },
   { route: 'GET /layers/:file', url: () => `${API}/layers/cameras`, allowed: WORLD },

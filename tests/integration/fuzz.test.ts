@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '../../server/app';
 
-const FIELDS = ['username', 'password', 'otp', 'token', 'current', 'next', 'code', 'displayName', 'role', 'scope', 'disabled', 'resetTotp', 'name', 'events'];
+const FIELDS = ['id', 'source', 'type', 'at', 'location', 'deviceId', 'severity', 'attributes', 'media', 'username', 'password', 'otp', 'token', 'current', 'next', 'code', 'displayName', 'role', 'scope', 'disabled', 'resetTotp', 'name', 'events'];
 
 /** Bodies: any JSON, objects with our field names and wild values, and text that is not JSON at all. */
 const jsonBody = fc.oneof(
@@ -28,6 +28,7 @@ describe.each(backends.slice(0, 1))('fuzzing JSON endpoints on $name', (backend)
   let url: string;
   let admin: Signed;
   let targetId: string;
+  let deviceKey: string;
 
   beforeAll(async () => {
     const p = await backend.provision();
@@ -40,6 +41,8 @@ describe.each(backends.slice(0, 1))('fuzzing JSON endpoints on $name', (backend)
       body: JSON.stringify({ username: 'fuzz-target', displayName: 'Fuzz target', role: 'viewer', scope: '360102', password: 'fuzz-target-pass' }),
     });
     targetId = ((await res.json()) as { id: string }).id;
+    const key = await admin.fetch(`${url}/api/v1/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'fuzz', scope: '360100' }) });
+    deviceKey = ((await key.json()) as { secret: string }).secret;
   });
   afterAll(async () => {
     await hub?.close();
@@ -66,7 +69,12 @@ describe.each(backends.slice(0, 1))('fuzzing JSON endpoints on $name', (backend)
       const path = `/api/v1${ep.path.replace(':id', targetId)}`;
       await fc.assert(
         fc.asyncProperty(jsonBody, fc.boolean(), async (body, asJson) => {
-          const res = await admin.fetch(`${url}${path}`, { method: ep.method.toUpperCase(), headers: { 'content-type': asJson ? 'application/json' : 'text/plain' }, body });
+          const headers = { 'content-type': asJson ? 'application/json' : 'text/plain' };
+          // Ingestion takes device keys; everything else the admin's session.
+          const res =
+            typeof ep.access === 'object' && ep.access.action === 'ingest:write'
+              ? await fetch(`${url}${path}`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${deviceKey}` }, body })
+              : await admin.fetch(`${url}${path}`, { method: ep.method.toUpperCase(), headers, body });
           await expectCleanAnswer(res, `${ep.method.toUpperCase()} ${ep.path} ${body.slice(0, 80)}`);
         }),
         { numRuns: ep.path === '/auth/login' || ep.path === '/auth/wall' ? 40 : 60 },

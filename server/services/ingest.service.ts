@@ -1,0 +1,183 @@
+/**
+ * Ingestion (issue 5): a batch of events is parsed item by item (a bad item is refused with its
+ * index and the fields at fault; the good ones are kept), each event is located to its grid with
+ * the spatial index, checked against the poster's region scope, and stored once per (source, id).
+ *
+ * Decided here: an event needs a location or a deviceId the hub knows (a camera, a community gate,
+ * a facility's alarm button, a loudspeaker); given both, the location wins (a fence radar reports
+ * where the intruder is, not where the radar stands). A point in no grid lies outside the city
+ * and is refused; so is a point outside the key's region.
+ */
+import type { Logger } from 'pino';
+import type { WorldRepository } from '../repositories/world.repository';
+import type { EventRepository, NewEvent } from '../repositories/event.repository';
+import type { Clock } from '../clock';
+import type { AuthContext } from './auth.service';
+import { authorize } from '../auth/policy';
+import { createGridLocator, type GridLocator } from '../demo/locate';
+import { HttpError } from '../http-errors';
+import { ErrorCode } from '../../shared/errors';
+import { inScope } from '../../shared/auth';
+import { eventInput, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '../../shared/ingest';
+import type { LonLat } from '../../shared/world';
+
+interface Device {
+  position: LonLat;
+  gridCode: string;
+}
+
+/** Where events can be placed: the grid index and the devices the hub knows. Built once, lazily. */
+interface Places {
+  grids: GridLocator;
+  devices: Map<string, Device>;
+}
+
+export interface StoredEvent extends EventInput {
+  gridCode: string;
+  lon: number;
+  lat: number;
+}
+
+export class IngestService {
+  private places: Promise<Places> | null = null;
+  /** Called with the events just stored (after commit): the rules and the realtime hub take them. */
+  onStored: (events: StoredEvent[]) => void = () => undefined;
+
+  constructor(
+    private readonly world: WorldRepository,
+    private readonly events: EventRepository,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * A POST body: one event, or `{events: [...]}`. A single event that is not valid is a 400 naming
+   * the field (nothing good to keep); a batch keeps its good items and lists the bad ones.
+   */
+  async ingestBody(ctx: AuthContext, body: unknown): Promise<IngestReply> {
+    authorize(ctx.principal, 'ingest:write');
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new HttpError(400, ErrorCode.RequestInvalid, 'body: must be one event (an object) or a batch {"events": [...]}');
+    }
+    const b = body as Record<string, unknown>;
+    if ('events' in b) {
+      const extra = Object.keys(b).filter((k) => k !== 'events');
+      if (extra.length) throw new HttpError(400, ErrorCode.RequestInvalid, `body: unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')} beside "events"`);
+      if (!Array.isArray(b.events)) throw new HttpError(400, ErrorCode.RequestInvalid, 'body.events: must be an array of events');
+      if (b.events.length === 0) throw new HttpError(400, ErrorCode.RequestInvalid, 'body.events: must hold at least one event');
+      if (b.events.length > MAX_BATCH) throw new HttpError(413, ErrorCode.RequestTooLarge, `body.events: at most ${MAX_BATCH} events per batch (got ${b.events.length})`);
+      return this.ingest(ctx, b.events);
+    }
+    const reply = await this.ingest(ctx, [b]);
+    const bad = reply.rejected[0];
+    if (bad) {
+      const first = bad.errors[0]!;
+      throw new HttpError(400, ErrorCode.RequestInvalid, `body.${first.path}: ${first.message}`, { issues: bad.errors.map((e) => ({ ...e, path: `body.${e.path}` })) });
+    }
+    return reply;
+  }
+
+  /** Parse, locate, scope-check and store a list of raw items (HTTP batch, or MQTT messages). */
+  async ingest(ctx: AuthContext, items: readonly unknown[]): Promise<IngestReply> {
+    authorize(ctx.principal, 'ingest:write');
+    const places = await this.placesIndex();
+    const receivedAt = new Date(this.clock.now());
+    const rejected: IngestReply['rejected'] = [];
+    const rows: NewEvent[] = [];
+    const stored: StoredEvent[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    items.forEach((raw, index) => {
+      const parsed = eventInput.safeParse(raw);
+      if (!parsed.success) {
+        rejected.push({ index, errors: parsed.error.issues.map(issueToError) });
+        return;
+      }
+      const e = parsed.data;
+      const placed = this.place(places, e);
+      if ('error' in placed) {
+        rejected.push({ index, errors: [placed.error] });
+        return;
+      }
+      if (!inScope(ctx.principal.scope, placed.gridCode)) {
+        rejected.push({ index, errors: [{ path: e.location ? 'location' : 'deviceId', message: `lies in grid ${placed.gridCode}, outside this key's region ${ctx.principal.scope}` }] });
+        return;
+      }
+      const key = `${e.source}\u0000${e.id}`;
+      if (seen.has(key)) {
+        duplicates++;
+        return;
+      }
+      seen.add(key);
+      rows.push({
+        source: e.source,
+        id: e.id,
+        type: e.type,
+        at: new Date(e.at),
+        receivedAt,
+        deviceId: e.deviceId ?? null,
+        lon: placed.position[0],
+        lat: placed.position[1],
+        gridCode: placed.gridCode,
+        severity: e.severity ?? null,
+        attributes: e.attributes ?? null,
+        media: e.media ?? null,
+        credentialId: ctx.principal.id,
+      });
+      stored.push({ ...e, gridCode: placed.gridCode, lon: placed.position[0], lat: placed.position[1] });
+    });
+    const inserted = await this.events.insertNew(rows);
+    duplicates += rows.length - inserted.length;
+    if (inserted.length) {
+      const fresh = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
+      const news = inserted.length === rows.length ? stored : stored.filter((s) => fresh.has(`${s.source}\u0000${s.id}`));
+      this.onStored(news);
+    }
+    return { accepted: inserted.length, duplicates, rejected };
+  }
+
+  private place(places: Places, e: EventInput): { gridCode: string; position: LonLat } | { error: ItemError } {
+    if (e.location) {
+      const position: LonLat = [e.location.lon, e.location.lat];
+      const gridCode = places.grids.locate(position);
+      if (!gridCode) return { error: { path: 'location', message: `(${e.location.lon}, ${e.location.lat}) lies outside the city (no grid contains it)` } };
+      return { gridCode, position };
+    }
+    const device = places.devices.get(e.deviceId!);
+    if (!device) return { error: { path: 'deviceId', message: `unknown device ${JSON.stringify(e.deviceId)} and no location: give a location` } };
+    return device;
+  }
+
+  private placesIndex(): Promise<Places> {
+    const p = (this.places ??= this.buildPlaces());
+    p.catch(() => {
+      if (this.places === p) this.places = null;
+    });
+    return p;
+  }
+
+  private async buildPlaces(): Promise<Places> {
+    const t0 = performance.now();
+    const gridRows = await this.world.regionsAt('grid');
+    const grids = createGridLocator(
+      gridRows.map((r) => ({ code: r.code, parentCode: r.parentCode, level: r.level, name: r.name, boundary: r.boundary, center: [r.centerLon, r.centerLat] as LonLat })),
+    );
+    const devices = new Map<string, Device>();
+    for (const c of await this.world.cameras()) devices.set(c.id, { position: [c.lon, c.lat], gridCode: c.gridCode });
+    for (const f of await this.world.facilities()) devices.set(f.id, { position: [f.lon, f.lat], gridCode: f.gridCode });
+    for (const s of await this.world.speakers()) devices.set(s.id, { position: [s.lon, s.lat], gridCode: s.gridCode });
+    const communityGrid = new Map((await this.world.smartCommunities()).map((c) => [c.id, c.gridCode]));
+    for (const g of await this.world.gates()) {
+      const gridCode = communityGrid.get(g.communityId) ?? grids.locate([g.lon, g.lat]);
+      if (gridCode) devices.set(g.id, { position: [g.lon, g.lat], gridCode });
+    }
+    this.log.info({ grids: grids.size, devices: devices.size, ms: Math.round(performance.now() - t0) }, 'ingest: grid index and device table built');
+    return { grids, devices };
+  }
+}
+
+function issueToError(i: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): ItemError {
+  const path = i.path.map(String).join('.') || '(event)';
+  if (i.code === 'unrecognized_keys') return { path, message: `unknown field${(i.keys?.length ?? 0) > 1 ? 's' : ''} ${(i.keys ?? []).map((k) => JSON.stringify(k)).join(', ')}` };
+  return { path, message: i.message };
+}

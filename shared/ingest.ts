@@ -1,0 +1,110 @@
+/**
+ * Events in (issue 5): the ingestion contract for `POST /api/v1/events` and the MQTT topics
+ * `events/<source>`. An event is one thing a device or a person reported; the hub stores it,
+ * locates it to its grid and runs it through the rules. `(source, id)` is the idempotency key:
+ * the same event sent twice is stored once.
+ */
+import { z } from 'zod';
+
+export const EVENT_SOURCES = ['camera', 'fence', 'access', 'alarm_button', 'sensor', 'citizen', 'grid_worker', 'hotline'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** The 29 risk-event categories of MISSION.md (the monthly per-grid analysis counts these). */
+export const RISK_CATEGORIES = [
+  'public_order',
+  'criminal_case',
+  'theft',
+  'fraud',
+  'dispute_neighbour',
+  'dispute_family',
+  'dispute_property',
+  'dispute_labour',
+  'dispute_land',
+  'dispute_traffic',
+  'dispute_consumer',
+  'petition',
+  'fire_hazard',
+  'ebike_violation',
+  'high_throw',
+  'gas_hazard',
+  'building_hazard',
+  'road_facility',
+  'illegal_parking',
+  'street_vending',
+  'noise',
+  'sanitation',
+  'illegal_building',
+  'railway_safety',
+  'school_safety',
+  'hospital_safety',
+  'key_person',
+  'vulnerable_care',
+  'crowd_gathering',
+] as const;
+
+/** What devices detect (camera AI, fence radar, access control, buttons, sensors). */
+export const DEVICE_EVENT_TYPES = [
+  'fence_intrusion',
+  'stranger',
+  'ebike_in_lift',
+  'crowd',
+  'smoke',
+  'one_key_alarm',
+  'face_access',
+  'plate_access',
+] as const;
+
+export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Most events per batch, and the most bytes of one event's `attributes` (as JSON). */
+export const MAX_BATCH = 1000;
+export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
+
+const byteLength = (v: unknown): number => new TextEncoder().encode(JSON.stringify(v)).length;
+
+export const eventInput = z
+  .strictObject({
+    /** Unique per source: the idempotency key. */
+    id: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+    source: z.enum(EVENT_SOURCES, { error: `must be one of ${EVENT_SOURCES.join(', ')}` }),
+    type: z.enum(EVENT_TYPES, { error: 'must be a known event type (see shared/ingest.ts: EVENT_TYPES)' }),
+    at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone offset' }),
+    deviceId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+    /** WGS84. */
+    location: z
+      .strictObject({
+        lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
+        lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
+      })
+      .optional(),
+    severity: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-4').max(4, 'must be 1-4').optional(),
+    attributes: z
+      .record(z.string(), z.unknown(), { error: 'must be an object' })
+      .refine((a) => byteLength(a) <= MAX_ATTRIBUTES_BYTES, `must be at most ${MAX_ATTRIBUTES_BYTES / 1024} KB as JSON`)
+      .optional(),
+    media: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['image', 'video', 'audio'], { error: 'must be image, video or audio' }),
+          url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000),
+        }),
+        { error: 'must be an array' },
+      )
+      .max(10, 'must hold at most 10 items')
+      .optional(),
+  })
+  .refine((e) => e.deviceId !== undefined || e.location !== undefined, { message: 'needs a deviceId or a location', path: ['location'] });
+export type EventInput = z.infer<typeof eventInput>;
+
+/** One problem with one event of a batch. */
+export const itemError = z.object({ path: z.string(), message: z.string() });
+export type ItemError = z.infer<typeof itemError>;
+
+/** The answer to a POST (202): what was kept, what was already there, what was refused and why. */
+export const ingestReply = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.array(z.object({ index: z.number().int(), errors: z.array(itemError) })),
+});
+export type IngestReply = z.infer<typeof ingestReply>;
