@@ -8,6 +8,7 @@ import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '../../server/app';
 import { generateDemoCity } from '../../server/demo';
 import { ingestReply, type EventInput } from '../../shared/ingest';
+import { EventRepository } from '../../server/repositories/event.repository';
 
 const API = '/api/v1';
 const ENV_KEY = 'test-ingest-key-0123456789';
@@ -57,10 +58,10 @@ describe.each(backends)('ingestion on $name', (backend) => {
     const res = await post(cityKey, e);
     expect(res.status).toBe(202);
     expect(ingestReply.parse(await res.json())).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
-    const { database } = hub.services();
-    const rows = (await database.db.execute(`select grid_code, type, credential_id from events where source = 'camera' and id = '${e.id}'`)) as unknown as { rows?: { grid_code: string }[] } | { grid_code: string }[];
-    const row = Array.isArray(rows) ? rows[0] : rows.rows?.[0];
-    expect(row?.grid_code).toBe(gridsA[0]!.code);
+    const row = await new EventRepository(hub.services().database.db).byKey('camera', e.id);
+    expect(row?.gridCode).toBe(gridsA[0]!.code);
+    expect(row?.type).toBe('stranger');
+    expect(row?.at.toISOString()).toBe('2026-11-22T12:00:00.000Z');
   });
 
   it('keeps the good items of a batch and names what is wrong with each bad one', async () => {
@@ -95,8 +96,7 @@ describe.each(backends)('ingestion on $name', (backend) => {
     expect(byIndex.get(9)).toMatch(/unknown field "colour"/);
     expect(byIndex.get(10)).toMatch(/expected object|must be/i);
     // The device's own position placed the event without a location.
-    const stored = await hub.services().database.db.execute(`select grid_code from events where id = '${good[1]!.id}'`);
-    expect(JSON.stringify(stored)).toContain(camera.gridCode);
+    expect((await new EventRepository(hub.services().database.db).byKey('camera', good[1]!.id))?.gridCode).toBe(camera.gridCode);
   });
 
   it('counts an id sent again as a duplicate: in one batch, across batches, and at the same moment', async () => {
