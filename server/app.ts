@@ -30,6 +30,7 @@ import { adminRoutes } from './routes/admin';
 import { eventRoutes } from './routes/events';
 import { EventRepository } from './repositories/event.repository';
 import { IngestService } from './services/ingest.service';
+import { MqttIngest } from './realtime/mqtt-ingest';
 import { errorHandler, HttpError, notFoundApi } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
@@ -54,6 +55,8 @@ export interface Hub {
   readonly gateway: RealtimeGateway;
   /** Every API route with the access it needs (the route × role test matrix reads it). */
   readonly routes: readonly RouteSpec[];
+  /** The MQTT subscriber, when MQTT_URL is set (once ready). */
+  mqtt(): MqttIngest | undefined;
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
@@ -92,6 +95,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let auth: AuthService | undefined;
   let admin: AdminService | undefined;
   let ingest: IngestService | undefined;
+  let mqttIngest: MqttIngest | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
   const gateway = new RealtimeGateway(io, readiness, () => auth);
@@ -294,6 +298,14 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     auth = authService;
     admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
     ingest = new IngestService(worldRepo, new EventRepository(database.db), clock, log);
+    if (config.mqttUrl) {
+      mqttIngest = new MqttIngest(config.mqttUrl, ingest, async () => {
+        const ctx = await authService.cityDevice('mqtt', 'MQTT');
+        if (!ctx) throw new Error('no city in the database');
+        return ctx;
+      }, log, config.mqttClientId);
+      mqttIngest.start();
+    }
     sweepTimer = setInterval(() => {
       authService.sweep().catch((e: unknown) => log.warn({ err: e }, 'ending timed-out sessions failed; will retry'));
     }, SWEEP_EVERY_MS).unref();
@@ -319,6 +331,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     ready,
     gateway,
     routes: api.specs,
+    mqtt: () => mqttIngest,
     services() {
       if (!world || !layers || !database || !auth || !admin || !audit || !ingest) throw new Error('hub not ready');
       return { world, layers, database, auth, admin, audit, ingest };
@@ -340,7 +353,6 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     close() {
       closing ??= (async () => {
         seedAbort.abort();
-        clearInterval(sweepTimer);
         // Stop accepting; Socket.IO closes its clients, and the HTTP server its idle sockets.
         const httpClosed = new Promise<void>((res) => {
           if (!httpServer.listening) return res();
@@ -349,6 +361,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         });
         await io.close().catch(() => undefined);
         await initPromise?.catch(() => undefined);
+        // Set up by init: stopped once init is over, so a hub closed while starting leaves nothing running.
+        clearInterval(sweepTimer);
+        await mqttIngest?.close().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
         await Promise.race([httpClosed, delay(3_000)]);
         httpServer.closeAllConnections();

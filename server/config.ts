@@ -35,6 +35,11 @@ const envSchema = z.object({
     .optional(),
   MAP_CRS: z.enum(MAP_CRS, { error: `must be one of ${MAP_CRS.join(', ')}` }).default('wgs84'),
   NODE_ENV: z.string().optional(),
+  MQTT_URL: z
+    .string()
+    .refine((v) => /^(mqtts?|wss?|tcp|tls):\/\/\S+$/.test(v) && URL.canParse(v), 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .optional(),
+  MQTT_CLIENT_ID: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore').optional(),
   DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
   REQUIRE_ADMIN_TOTP: bool.optional(),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(24 * 60).default(30),
@@ -69,6 +74,10 @@ export interface Config {
   mapStyleUrl?: string | undefined;
   /** Coordinate system of the tiles of mapStyleUrl (the built-in style is always WGS84); default wgs84. */
   mapCrs?: MapCrs;
+  /** An MQTT broker to take events from (topics events/<source>); unset: no MQTT. */
+  mqttUrl?: string | undefined;
+  /** The hub's MQTT client id (its persistent session on the broker); default city-command-hub-<host>. */
+  mqttClientId?: string | undefined;
   /** Identity and hardening (issue 4); every field has a default (see authSettings). */
   auth?: Partial<AuthSettings>;
 }
@@ -108,7 +117,7 @@ export function authSettings(config: Config): AuthSettings {
 }
 
 /** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY', 'MQTT_URL']);
 
 export class ConfigError extends Error {}
 
@@ -136,6 +145,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staticDir: e.STATIC_DIR,
     mapStyleUrl: e.MAP_STYLE_URL,
     mapCrs: e.MAP_CRS,
+    mqttUrl: e.MQTT_URL,
+    mqttClientId: e.MQTT_CLIENT_ID,
     auth: {
       production: e.NODE_ENV === 'production',
       demoPassword: e.DEMO_PASSWORD,

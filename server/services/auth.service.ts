@@ -245,11 +245,7 @@ export class AuthService {
   /** A device key from `Authorization: Bearer <key>`, or null. */
   async authenticateDeviceKey(secret: string): Promise<AuthContext | null> {
     const envKey = this.settings.ingestApiKey;
-    if (envKey && secret.length === envKey.length && timingSafeEqual(Buffer.from(secret), Buffer.from(envKey))) {
-      const city = (this.cityCode ??= await this.repo.cityCode());
-      if (!city) return null;
-      return { principal: { id: 'ingest-api-key', role: 'device', scope: city }, kind: 'device', name: 'INGEST_API_KEY', displayName: 'INGEST_API_KEY', sessionId: null, csrfToken: null, mfaPending: false, user: null, credential: null, expiresAt: null };
-    }
+    if (envKey && secret.length === envKey.length && timingSafeEqual(Buffer.from(secret), Buffer.from(envKey))) return this.cityDevice('ingest-api-key', 'INGEST_API_KEY');
     if (!secret.startsWith('cdk_') || secret.length > 100) return null;
     const cred = await this.repo.credentialBySecretHash(sha256(secret));
     if (!cred || cred.kind !== 'device' || cred.revokedAt) return null;
@@ -267,6 +263,16 @@ export class AuthService {
       credential: cred,
       expiresAt: null,
     };
+  }
+
+  /**
+   * A city-wide device principal for a channel the hub trusts by other means: INGEST_API_KEY, or
+   * MQTT (where the broker authenticates the publisher). Null before the city exists.
+   */
+  async cityDevice(id: string, name: string): Promise<AuthContext | null> {
+    const city = (this.cityCode ??= await this.repo.cityCode());
+    if (!city) return null;
+    return { principal: { id, role: 'device', scope: city }, kind: 'device', name, displayName: name, sessionId: null, csrfToken: null, mfaPending: false, user: null, credential: null, expiresAt: null };
   }
 
   async sessionInfo(ctx: AuthContext): Promise<SessionInfo> {
