@@ -1,0 +1,137 @@
+/**
+ * Event → alarm rules (issue 5), as pure data and one pure function. The hub keeps its rules in
+ * the database (editable through the API) and runs every stored event through `evaluate`; this
+ * module holds the rule shapes, the demo city's default set, and the matching. No I/O.
+ *
+ * Kinds:
+ * - zone: an event of one of `eventTypes` inside a watch zone of one of `zoneKinds` (or given
+ *   `zoneIds`), optionally only within a daily time window (Beijing time, which has no DST; a
+ *   window may wrap midnight, 22:00-06:00) → an alarm of `priority` with `actions`.
+ * - facility: an event from a facility's device (a hospital's or school's one-key alarm button)
+ *   of `eventTypes` → an alarm; the facility's kind must be one of `facilityKinds`.
+ * The absence rule (a resident living alone with no access event for N hours) is time-driven, not
+ * event-driven, and is evaluated by a scheduler, not here.
+ */
+import type { LonLat, Zone, ZoneKind } from '../../shared/world';
+import type { EventType } from '../../shared/ingest';
+import type { ZoneIndex } from './zone-index';
+
+export type Priority = 1 | 2 | 3 | 4;
+/** broadcast: the nearest loudspeaker says the rule's text; cameras: attach the nearest cameras; units: propose the nearest units. */
+export type RuleAction = 'broadcast' | 'cameras' | 'units';
+
+interface RuleBase {
+  id: string;
+  name: string;
+  eventTypes: readonly EventType[];
+  priority: Priority;
+  actions: readonly RuleAction[];
+  /** What a broadcast says (for 'broadcast'). */
+  say?: string;
+  enabled: boolean;
+}
+
+export interface ZoneRule extends RuleBase {
+  kind: 'zone';
+  zoneKinds?: readonly ZoneKind[];
+  zoneIds?: readonly string[];
+  /** 'HH:MM'-'HH:MM' Beijing time; absent: always. */
+  window?: { from: string; to: string };
+}
+
+export interface FacilityRule extends RuleBase {
+  kind: 'facility';
+  facilityKinds: readonly ('hospital' | 'school' | 'police_kiosk')[];
+}
+
+export type Rule = ZoneRule | FacilityRule;
+
+/** What evaluate needs to know about one stored event. */
+export interface RuleEvent {
+  type: EventType;
+  at: string;
+  position: LonLat;
+  gridCode: string;
+  deviceId?: string | undefined;
+  severity?: number | undefined;
+}
+
+/** What the hub needs to know about the world around an event. */
+export interface RuleWorld {
+  zones: ZoneIndex;
+  /** The kind of the facility a device belongs to (its one-key button), if any. */
+  facilityKind(deviceId: string): 'hospital' | 'school' | 'police_kiosk' | undefined;
+}
+
+export interface AlarmDraft {
+  ruleId: string;
+  ruleName: string;
+  priority: Priority;
+  actions: readonly RuleAction[];
+  say?: string;
+  /** The zone that matched (zone rules). */
+  zone?: Pick<Zone, 'id' | 'name' | 'kind' | 'railwayId'>;
+}
+
+const BEIJING_OFFSET_MIN = 8 * 60;
+
+function minutes(hhmm: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
+  if (!m) throw new Error(`not a time of day: ${hhmm}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** Whether the instant `at` falls in the daily window (Beijing time); from > to wraps midnight. */
+export function inWindow(at: string, window: { from: string; to: string }): boolean {
+  const t = new Date(at).getTime();
+  const local = (((Math.floor(t / 60_000) + BEIJING_OFFSET_MIN) % 1440) + 1440) % 1440;
+  const from = minutes(window.from);
+  const to = minutes(window.to);
+  return from <= to ? local >= from && local < to : local >= from || local < to;
+}
+
+/**
+ * The alarms an event raises: at most one per rule (a zone rule matching several zones at once
+ * takes the first, by index order), ordered by priority then rule id.
+ */
+export function evaluate(event: RuleEvent, rules: readonly Rule[], world: RuleWorld): AlarmDraft[] {
+  const out: AlarmDraft[] = [];
+  let zones: Zone[] | null = null;
+  for (const rule of rules) {
+    if (!rule.enabled || !rule.eventTypes.includes(event.type)) continue;
+    const base = { ruleId: rule.id, ruleName: rule.name, priority: rule.priority, actions: rule.actions, ...(rule.say ? { say: rule.say } : {}) };
+    if (rule.kind === 'zone') {
+      if (rule.window && !inWindow(event.at, rule.window)) continue;
+      zones ??= world.zones.containing(event.position);
+      const zone = zones.find((z) => (!rule.zoneKinds || rule.zoneKinds.includes(z.kind)) && (!rule.zoneIds || rule.zoneIds.includes(z.id)));
+      if (zone) out.push({ ...base, zone: { id: zone.id, name: zone.name, kind: zone.kind, railwayId: zone.railwayId } });
+    } else {
+      const kind = event.deviceId ? world.facilityKind(event.deviceId) : undefined;
+      if (kind && rule.facilityKinds.includes(kind)) out.push(base);
+    }
+  }
+  return out.sort((a, b) => a.priority - b.priority || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+}
+
+/** The demo city's rules (seeded into the database with the city; admins edit them there). */
+export const DEFAULT_RULES: readonly Rule[] = [
+  {
+    id: 'fence-intrusion',
+    kind: 'zone',
+    name: '铁路围栏入侵',
+    eventTypes: ['fence_intrusion', 'railway_safety'],
+    zoneKinds: ['railway'],
+    priority: 1,
+    actions: ['broadcast', 'cameras', 'units'],
+    say: '您已进入铁路防护区域，请立即离开，请勿滞留！',
+    enabled: true,
+  },
+  { id: 'one-key-alarm', kind: 'facility', name: '医院/学校一键报警', eventTypes: ['one_key_alarm'], facilityKinds: ['hospital', 'school'], priority: 1, actions: ['cameras', 'units'], enabled: true },
+  { id: 'key-person-stranger', kind: 'zone', name: '重点人员安全圈陌生人', eventTypes: ['stranger'], zoneKinds: ['key_person'], priority: 2, actions: ['cameras'], enabled: true },
+  { id: 'crowd-landmark', kind: 'zone', name: '地标人员聚集', eventTypes: ['crowd', 'crowd_gathering'], zoneKinds: ['landmark'], priority: 2, actions: ['cameras', 'units'], enabled: true },
+  { id: 'smoke-anywhere-zone', kind: 'zone', name: '警戒区烟火', eventTypes: ['smoke', 'fire_hazard'], priority: 1, actions: ['cameras', 'units'], enabled: true },
+  { id: 'school-night-stranger', kind: 'zone', name: '夜间校园陌生人', eventTypes: ['stranger'], zoneKinds: ['school'], window: { from: '22:00', to: '06:00' }, priority: 2, actions: ['cameras'], enabled: true },
+  { id: 'community-high-throw', kind: 'zone', name: '小区高空抛物', eventTypes: ['high_throw'], zoneKinds: ['community'], priority: 3, actions: ['cameras'], enabled: true },
+  { id: 'community-ebike', kind: 'zone', name: '电动车进电梯', eventTypes: ['ebike_in_lift', 'ebike_violation'], zoneKinds: ['community'], priority: 3, actions: [], enabled: true },
+  { id: 'hospital-disturbance', kind: 'zone', name: '涉医警情', eventTypes: ['public_order', 'hospital_safety'], zoneKinds: ['hospital'], priority: 2, actions: ['units'], enabled: true },
+];
