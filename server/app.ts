@@ -31,6 +31,9 @@ import { eventRoutes } from './routes/events';
 import { EventRepository } from './repositories/event.repository';
 import { IngestService } from './services/ingest.service';
 import { MqttIngest } from './realtime/mqtt-ingest';
+import { AlarmRepository } from './repositories/alarm.repository';
+import { AlarmService } from './services/alarm.service';
+import { alarmRoutes } from './routes/alarms';
 import { errorHandler, HttpError, notFoundApi } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
@@ -60,7 +63,7 @@ export interface Hub {
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
-  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService };
+  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService };
   /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
   listen(): Promise<AddressInfo>;
   /** Stop accepting, finish in-flight work, close the database. */
@@ -96,9 +99,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let admin: AdminService | undefined;
   let ingest: IngestService | undefined;
   let mqttIngest: MqttIngest | undefined;
+  let alarmService: AlarmService | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
-  const gateway = new RealtimeGateway(io, readiness, () => auth);
+  const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService);
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
   // and reach the services through these accessors only after `ready`.
@@ -130,6 +134,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get ingest(): IngestService {
       if (!ingest) throw new Error('ingest service used before ready');
       return ingest;
+    },
+    get alarms(): AlarmService {
+      if (!alarmService) throw new Error('alarm service used before ready');
+      return alarmService;
     },
   };
 
@@ -192,6 +200,11 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   eventRoutes(api, {
     get ingest() {
       return lazy.ingest;
+    },
+  });
+  alarmRoutes(api, {
+    get alarms() {
+      return lazy.alarms;
     },
   });
   worldRoutes(api, {
@@ -270,11 +283,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     const worldService = new WorldService(worldRepo, meta, log);
     const auditService = new AuditService(new AuditRepository(database.db), clock, log);
     const authService = new AuthService(new IdentityRepository(database.db), auditService, clock, settings, log);
+    const alarms = new AlarmService(new AlarmRepository(database.db), worldRepo, auditService, clock, log);
     try {
       await database.migrateAndRun(async (db) => {
         readiness.set('migrations', 'ok');
         readiness.set('demoData', 'seeding');
         await worldService.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, seedAbort.signal);
+        await alarms.ensureRules();
         if (settings.production) {
           const demo = await authService.demoUserNames();
           if (demo.length > 0) {
@@ -297,7 +312,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     audit = auditService;
     auth = authService;
     admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
-    ingest = new IngestService(worldRepo, new EventRepository(database.db), clock, log);
+    const db = database.db;
+    ingest = new IngestService(worldRepo, new EventRepository(db), alarms, (fn) => db.transaction((tx) => fn(tx as unknown as typeof db)), clock, log);
+    alarms.sinks = {
+      publish: (views) => gateway.publishAlarms(views),
+      say: (speakerId, text, alarm) => mqttIngest?.publish(`devices/speaker/${speakerId}/say`, { text, alarmId: alarm.id, at: alarm.createdAt }) ?? false,
+    };
+    alarmService = alarms;
     if (config.mqttUrl) {
       mqttIngest = new MqttIngest(config.mqttUrl, ingest, async () => {
         const ctx = await authService.cityDevice('mqtt', 'MQTT');
@@ -333,8 +354,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     routes: api.specs,
     mqtt: () => mqttIngest,
     services() {
-      if (!world || !layers || !database || !auth || !admin || !audit || !ingest) throw new Error('hub not ready');
-      return { world, layers, database, auth, admin, audit, ingest };
+      if (!world || !layers || !database || !auth || !admin || !audit || !ingest || !alarmService) throw new Error('hub not ready');
+      return { world, layers, database, auth, admin, audit, ingest, alarms: alarmService };
     },
     listen() {
       return new Promise<AddressInfo>((resolveListen, rejectListen) => {
@@ -363,6 +384,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await initPromise?.catch(() => undefined);
         // Set up by init: stopped once init is over, so a hub closed while starting leaves nothing running.
         clearInterval(sweepTimer);
+        gateway.flush();
         await mqttIngest?.close().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
         await Promise.race([httpClosed, delay(3_000)]);

@@ -4,6 +4,7 @@
  * readiness so screens can show live / reconnecting and reload their data after a restart.
  */
 import type { Readiness } from './api';
+import type { AlarmBatch, AlarmSyncReply } from './alarms';
 
 export interface HubHello {
   /** Changes on every hub start: a client that sees a new one reloads its static data. */
@@ -28,7 +29,14 @@ export interface ServerToClientEvents {
   'hub:hello': (hello: HubHello) => void;
   'hub:readiness': (readiness: Readiness) => void;
   'auth:ended': (e: { reason: SessionEndReason }) => void;
+  /** Alarms that were raised or changed in the screen's region (batched per tick). */
+  'alarm:batch': (batch: AlarmBatch) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no client → server events yet
-export interface ClientToServerEvents {}
+export interface ClientToServerEvents {
+  /**
+   * Catch up: `since` is the highest rev the screen holds (null: it holds nothing). The answer is
+   * what changed since in the screen's scope, or a snapshot.
+   */
+  'alarm:sync': (req: { since: number | null }, ack: (reply: AlarmSyncReply | { error: string }) => void) => void;
+}

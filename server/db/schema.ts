@@ -6,7 +6,7 @@
  * Geometry is kept as JSON coordinates plus plain lon/lat columns: PGlite ships no PostGIS, and
  * the hub answers spatial questions from in-memory indexes built from these rows.
  */
-import { type AnyPgColumn, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
 
@@ -313,6 +313,60 @@ export const events = pgTable(
   (t) => [primaryKey({ columns: [t.source, t.id] }), index('events_grid_at_idx').on(t.gridCode, t.at), index('events_at_idx').on(t.at)],
 );
 
+/**
+ * Every change of an alarm takes the next value of this sequence as the alarm's `rev`: a client
+ * that has seen up to rev N asks for `rev > N` in its scope and gets exactly what changed since.
+ */
+export const alarmRev = pgSequence('alarm_rev');
+
+/** Alarms raised by the rules from events. Written in the same transaction as their event. */
+export const alarms = pgTable(
+  'alarms',
+  {
+    id: text('id').primaryKey(),
+    rev: bigint('rev', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    eventSource: text('event_source').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** When the event happened (its `at`). */
+    eventAt: timestamp('event_at', { withTimezone: true }).notNull(),
+    ruleId: text('rule_id').notNull(),
+    ruleName: text('rule_name').notNull(),
+    priority: integer('priority').notNull(),
+    status: text('status', { enum: ['new', 'acknowledged', 'false_alarm', 'incident'] }).notNull(),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    zoneId: text('zone_id'),
+    zoneName: text('zone_name'),
+    actions: jsonb('actions').$type<string[]>().notNull(),
+    /** The nearest cameras, attached when the rule asks for them. */
+    cameraIds: jsonb('camera_ids').$type<string[]>().notNull(),
+    /** The loudspeaker told to speak, and what it said (fence rules). */
+    speakerId: text('speaker_id'),
+    say: text('say'),
+    handledBy: text('handled_by'),
+    handledAt: timestamp('handled_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('alarms_rev_idx').on(t.rev),
+    uniqueIndex('alarms_event_rule_idx').on(t.eventSource, t.eventId, t.ruleId),
+    index('alarms_grid_idx').on(t.gridCode),
+    index('alarms_status_idx').on(t.status),
+  ],
+);
+
+/** The rules events run through (server/rules/rules.ts shapes), editable by admins. */
+export const rules = pgTable('rules', {
+  id: text('id').primaryKey(),
+  definition: jsonb('definition').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -331,5 +385,7 @@ export const schema = {
   sessions,
   auditLog,
   events,
+  alarms,
+  rules,
 };
 export type Schema = typeof schema;

@@ -18,6 +18,8 @@ import { SOCKET_AUTH_ERROR } from '../../shared/events';
 import { SESSION_COOKIE, scopePrefix } from '../../shared/auth';
 import type { ReadinessState } from '../readiness';
 import type { AuthService } from '../services/auth.service';
+import type { AlarmService } from '../services/alarm.service';
+import type { AlarmView } from '../../shared/alarms';
 import type { AuthSettings } from '../config';
 import { originAllowed } from '../auth/http';
 import type { Principal } from '../auth/policy';
@@ -52,14 +54,21 @@ export function regionRooms(regionCode: string): string[] {
   return [...rooms];
 }
 
+/** Alarm changes are gathered per room and sent at most this often (the issue allows 100 ms). */
+export const TICK_MS = 50;
+
 export class RealtimeGateway {
   readonly bootId = randomUUID();
   private readonly startedAt = new Date().toISOString();
+  /** room → alarm id → its latest view, waiting for the next tick. */
+  private pending = new Map<string, Map<string, AlarmView>>();
+  private tick: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly io: HubIo,
     readiness: ReadinessState,
     auth: () => AuthService | undefined,
+    alarms: () => AlarmService | undefined = () => undefined,
   ) {
     io.use((socket, next) => {
       const service = auth();
@@ -78,6 +87,20 @@ export class RealtimeGateway {
     io.on('connection', (socket) => {
       void socket.join([`session:${socket.data.sessionId}`, `region:${scopePrefix(socket.data.principal.scope)}`]);
       socket.emit('hub:hello', { bootId: this.bootId, startedAt: this.startedAt, readiness: readiness.snapshot() });
+      socket.on('alarm:sync', (req, ack) => {
+        if (typeof ack !== 'function') return;
+        const since = (req as { since?: unknown } | null)?.since;
+        if (since !== null && !(typeof since === 'number' && Number.isSafeInteger(since) && since >= 0)) {
+          ack({ error: 'since: must be null or a whole number ≥ 0' });
+          return;
+        }
+        const service = alarms();
+        if (!service) {
+          ack({ error: 'service/not-ready' });
+          return;
+        }
+        service.sync(socket.data.principal, since).then(ack, (e: unknown) => ack({ error: (e as Error).message }));
+      });
     });
     readiness.on('change', (snap) => {
       io.emit('hub:readiness', snap);
@@ -90,6 +113,34 @@ export class RealtimeGateway {
     const rooms = ids.map((id) => `session:${id}`);
     this.io.to(rooms).emit('auth:ended', { reason });
     this.io.in(rooms).disconnectSockets();
+  }
+
+  /**
+   * Alarms that changed (after commit): gathered per region room and sent once per tick, so a
+   * burst of a thousand alarms is a handful of emits per room, not a thousand per screen.
+   */
+  publishAlarms(alarms: readonly AlarmView[]): void {
+    for (const a of alarms) {
+      for (const room of regionRooms(a.gridCode)) {
+        let m = this.pending.get(room);
+        if (!m) this.pending.set(room, (m = new Map()));
+        const prev = m.get(a.id);
+        if (!prev || prev.rev < a.rev) m.set(a.id, a);
+      }
+    }
+    this.tick ??= setTimeout(() => this.flush(), TICK_MS);
+  }
+
+  /** Send what is pending (the tick; also called on shutdown). */
+  flush(): void {
+    if (this.tick) clearTimeout(this.tick);
+    this.tick = null;
+    const pending = this.pending;
+    this.pending = new Map();
+    for (const [room, byId] of pending) {
+      const alarms = [...byId.values()].sort((a, b) => a.rev - b.rev);
+      this.io.to(room).emit('alarm:batch', { rev: alarms[alarms.length - 1]!.rev, alarms });
+    }
   }
 
   /** The emitter for something located in `regionCode`: its region's room and every ancestor's. */

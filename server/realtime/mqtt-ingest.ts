@@ -97,6 +97,16 @@ export class MqttIngest {
     }
   }
 
+  /** Publish a device command (QoS 1); false when not connected (the caller records it anyway). */
+  publish(topic: string, payload: unknown): boolean {
+    const c = this.client;
+    if (!c?.connected) return false;
+    c.publish(topic, JSON.stringify(payload), { qos: 1 }, (err) => {
+      if (err) this.log.warn({ err: err.message, topic }, 'mqtt: publishing a device command failed');
+    });
+    return true;
+  }
+
   close(): Promise<void> {
     const c = this.client;
     this.client = null;

@@ -13,9 +13,9 @@ export class EventRepository {
    * Insert what is new; a (source, id) already stored, or stored by a concurrent insert, is
    * skipped by the primary key. Returns the keys actually inserted.
    */
-  async insertNew(rows: NewEvent[]): Promise<{ source: string; id: string }[]> {
+  async insertNew(rows: NewEvent[], tx: Db = this.db): Promise<{ source: string; id: string }[]> {
     if (rows.length === 0) return [];
-    return this.db.insert(events).values(rows).onConflictDoNothing().returning({ source: events.source, id: events.id });
+    return tx.insert(events).values(rows).onConflictDoNothing().returning({ source: events.source, id: events.id });
   }
 
   async byKey(source: string, id: string): Promise<EventRow | undefined> {

@@ -12,8 +12,9 @@
  * The absence rule (a resident living alone with no access event for N hours) is time-driven, not
  * event-driven, and is evaluated by a scheduler, not here.
  */
-import type { LonLat, Zone, ZoneKind } from '../../shared/world';
-import type { EventType } from '../../shared/ingest';
+import { z } from 'zod';
+import { ZONE_KINDS, type LonLat, type Zone, type ZoneKind } from '../../shared/world';
+import { EVENT_TYPES, type EventType } from '../../shared/ingest';
 import type { ZoneIndex } from './zone-index';
 
 export type Priority = 1 | 2 | 3 | 4;
@@ -135,3 +136,25 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { id: 'community-ebike', kind: 'zone', name: '电动车进电梯', eventTypes: ['ebike_in_lift', 'ebike_violation'], zoneKinds: ['community'], priority: 3, actions: [], enabled: true },
   { id: 'hospital-disturbance', kind: 'zone', name: '涉医警情', eventTypes: ['public_order', 'hospital_safety'], zoneKinds: ['hospital'], priority: 2, actions: ['units'], enabled: true },
 ];
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+const ruleBase = {
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(100),
+  eventTypes: z.array(z.enum(EVENT_TYPES)).min(1),
+  priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  actions: z.array(z.enum(['broadcast', 'cameras', 'units'])),
+  say: z.string().max(200).optional(),
+  enabled: z.boolean(),
+};
+/** A rule as stored (and, later, edited through the API). */
+export const ruleSchema: z.ZodType<Rule> = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...ruleBase,
+    kind: z.literal('zone'),
+    zoneKinds: z.array(z.enum(ZONE_KINDS)).optional(),
+    zoneIds: z.array(z.string()).optional(),
+    window: z.strictObject({ from: hhmm, to: hhmm }).optional(),
+  }),
+  z.strictObject({ ...ruleBase, kind: z.literal('facility'), facilityKinds: z.array(z.enum(['hospital', 'school', 'police_kiosk'])).min(1) }),
+]);

@@ -12,6 +12,8 @@ import type { Logger } from 'pino';
 import type { WorldRepository } from '../repositories/world.repository';
 import type { EventRepository, NewEvent } from '../repositories/event.repository';
 import type { Clock } from '../clock';
+import type { Db } from '../db/connect';
+import type { AlarmService } from './alarm.service';
 import type { AuthContext } from './auth.service';
 import { authorize } from '../auth/policy';
 import { createGridLocator, type GridLocator } from '../demo/locate';
@@ -40,12 +42,14 @@ export interface StoredEvent extends EventInput {
 
 export class IngestService {
   private places: Promise<Places> | null = null;
-  /** Called with the events just stored (after commit): the rules and the realtime hub take them. */
-  onStored: (events: StoredEvent[]) => void = () => undefined;
+  /** Stores run one after another in this hub, so alarm revs commit in the order they were taken. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly world: WorldRepository,
     private readonly events: EventRepository,
+    private readonly alarms: AlarmService,
+    private readonly transact: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
@@ -126,14 +130,27 @@ export class IngestService {
       });
       stored.push({ ...e, gridCode: placed.gridCode, lon: placed.position[0], lat: placed.position[1] });
     });
-    const inserted = await this.events.insertNew(rows);
+    // Persist, then publish: the events and the alarms they raise commit together, and only then
+    // do the alarms go out. A duplicate raises nothing (it is not inserted).
+    if (rows.length === 0) return { accepted: 0, duplicates, rejected };
+    const prepared = await this.alarms.prepare();
+    const { inserted, raised } = await this.serially(() =>
+      this.transact(async (tx) => {
+        const ins = await this.events.insertNew(rows, tx);
+        const fresh = new Set(ins.map((k) => `${k.source}\u0000${k.id}`));
+        const news = ins.length === rows.length ? stored : stored.filter((s) => fresh.has(`${s.source}\u0000${s.id}`));
+        return { inserted: ins, raised: await this.alarms.raise(news, tx, prepared) };
+      }),
+    );
     duplicates += rows.length - inserted.length;
-    if (inserted.length) {
-      const fresh = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
-      const news = inserted.length === rows.length ? stored : stored.filter((s) => fresh.has(`${s.source}\u0000${s.id}`));
-      this.onStored(news);
-    }
+    this.alarms.published(raised);
     return { accepted: inserted.length, duplicates, rejected };
+  }
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn);
+    this.tail = next.catch(() => undefined);
+    return next;
   }
 
   private place(places: Places, e: EventInput): { gridCode: string; position: LonLat } | { error: ItemError } {

@@ -1,0 +1,250 @@
+/**
+ * Alarms (issue 5): stored events run through the rules (server/rules) inside the same
+ * transaction that stores them, so an event the hub accepted never lacks its alarm; after the
+ * commit the alarms are published (the realtime gateway batches them per room) and a fence
+ * alarm's loudspeaker is told what to say (MQTT `devices/speaker/<id>/say`, recorded on the alarm).
+ * Screens catch up with `sync` (what changed since a rev, or a snapshot); dispatchers acknowledge
+ * alarms or mark them false, inside their scope.
+ */
+import { randomUUID } from 'node:crypto';
+import KDBush from 'kdbush';
+import { around } from 'geokdbush';
+import type { Logger } from 'pino';
+import type { AlarmRepository, AlarmRow, NewAlarm } from '../repositories/alarm.repository';
+import type { WorldRepository } from '../repositories/world.repository';
+import type { Db } from '../db/connect';
+import type { Clock } from '../clock';
+import type { AuditService } from './audit.service';
+import { actorOf, type AuthContext, type RequestMeta } from './auth.service';
+import type { StoredEvent } from './ingest.service';
+import type { Principal } from '../auth/policy';
+import { authorize } from '../auth/policy';
+import { createZoneIndex } from '../rules/zone-index';
+import { DEFAULT_RULES, evaluate, ruleSchema, type Rule, type RuleWorld } from '../rules/rules';
+import { HttpError } from '../http-errors';
+import { ErrorCode } from '../../shared/errors';
+import { scopePrefix } from '../../shared/auth';
+import { DELTA_LIMIT, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
+import type { EventSource, EventType } from '../../shared/ingest';
+import type { LonLat } from '../../shared/world';
+
+/** How many of the nearest cameras an alarm brings up. */
+const CAMERAS_PER_ALARM = 3;
+const CAMERA_RADIUS_KM = 2;
+
+interface Surroundings {
+  world: RuleWorld;
+  cameras: { tree: KDBush; ids: string[] };
+  speakers: { id: string; position: LonLat; railwayId: string }[];
+}
+
+export interface PreparedRules {
+  surroundings: Surroundings;
+  rules: Rule[];
+}
+
+export interface AlarmSinks {
+  /** The realtime gateway: alarms that changed, after commit. */
+  publish(alarms: AlarmView[]): void;
+  /** Tell a loudspeaker to speak (MQTT); false when no broker is connected. */
+  say(speakerId: string, text: string, alarm: AlarmView): boolean;
+}
+
+export class AlarmService {
+  private surroundings: Promise<Surroundings> | null = null;
+  private rules: Promise<Rule[]> | null = null;
+  sinks: AlarmSinks = { publish: () => undefined, say: () => false };
+
+  constructor(
+    private readonly repo: AlarmRepository,
+    private readonly world: WorldRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** The demo city's default rules, once, on a database that has none. */
+  async ensureRules(): Promise<void> {
+    if ((await this.repo.rules()).length === 0) await this.repo.seedRules(DEFAULT_RULES);
+  }
+
+  /**
+   * What raising alarms needs (the rules, the zone and device indexes), loaded before the caller
+   * opens its transaction: on PGlite's single connection a read outside the transaction would
+   * wait for the transaction, which waits for it.
+   */
+  async prepare(): Promise<PreparedRules> {
+    const [surroundings, rules] = await Promise.all([this.surroundingsIndex(), this.ruleSet()]);
+    return { surroundings, rules };
+  }
+
+  /** Raise the alarms of freshly stored events, inside the caller's transaction. */
+  async raise(events: readonly StoredEvent[], tx: Db, prepared: PreparedRules): Promise<AlarmRow[]> {
+    if (events.length === 0) return [];
+    const { surroundings: s, rules } = prepared;
+    const now = new Date(this.clock.now());
+    const rows: NewAlarm[] = [];
+    for (const e of events) {
+      const position: LonLat = [e.lon, e.lat];
+      for (const d of evaluate({ type: e.type, at: e.at, position, gridCode: e.gridCode, deviceId: e.deviceId, severity: e.severity }, rules, s.world)) {
+        const speaker = d.actions.includes('broadcast') ? nearestSpeaker(s.speakers, position, d.zone?.railwayId ?? null) : null;
+        rows.push({
+          id: randomUUID(),
+          createdAt: now,
+          updatedAt: now,
+          eventSource: e.source,
+          eventId: e.id,
+          eventType: e.type,
+          eventAt: new Date(e.at),
+          ruleId: d.ruleId,
+          ruleName: d.ruleName,
+          priority: d.priority,
+          status: 'new',
+          gridCode: e.gridCode,
+          lon: e.lon,
+          lat: e.lat,
+          zoneId: d.zone?.id ?? null,
+          zoneName: d.zone?.name ?? null,
+          actions: [...d.actions],
+          cameraIds: d.actions.includes('cameras') ? nearestCameras(s.cameras, position) : [],
+          speakerId: speaker?.id ?? null,
+          say: speaker ? (d.say ?? null) : null,
+        });
+      }
+    }
+    return this.repo.insert(rows, tx);
+  }
+
+  /** After commit: push the alarms to the screens and run their device actions. */
+  published(rows: readonly AlarmRow[]): void {
+    if (rows.length === 0) return;
+    const views = rows.map(toView);
+    this.sinks.publish(views);
+    for (const v of views) {
+      if (!v.broadcast) continue;
+      const sent = this.sinks.say(v.broadcast.speakerId, v.broadcast.say, v);
+      this.log.info({ alarm: v.id, speaker: v.broadcast.speakerId, sent }, sent ? 'broadcast sent to the loudspeaker' : 'broadcast recorded (no MQTT broker connected)');
+    }
+  }
+
+  /** What changed in the principal's scope since `since`, or a snapshot of the open alarms. */
+  async sync(principal: Principal, since: number | null): Promise<AlarmSyncReply> {
+    authorize(principal, 'alarm:read');
+    const prefix = scopeFilter(principal.scope);
+    const rev = await this.repo.maxRev();
+    if (since !== null && since <= rev) {
+      const rows = await this.repo.changedSince(prefix, since, DELTA_LIMIT + 1);
+      if (rows.length <= DELTA_LIMIT) return { mode: 'delta', rev: Math.max(rev, rows[rows.length - 1]?.rev ?? 0), alarms: rows.map(toView) };
+    }
+    const rows = await this.repo.open(prefix, SNAPSHOT_LIMIT);
+    return { mode: 'snapshot', rev: Math.max(rev, rows[0]?.rev ?? 0), alarms: rows.map(toView) };
+  }
+
+  /** Acknowledge an alarm, or mark it false; in the handler's scope; audited; pushed to every screen. */
+  async handle(ctx: AuthContext, id: string, action: 'acknowledge' | 'false_alarm', meta: RequestMeta): Promise<AlarmView> {
+    authorize(ctx.principal, 'alarm:handle');
+    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.byId(id) : undefined;
+    if (!row) throw new HttpError(404, ErrorCode.RouteNotFound, `no alarm with id ${JSON.stringify(id)}`);
+    authorize(ctx.principal, 'alarm:handle', row.gridCode);
+    const from: AlarmRow['status'][] = action === 'acknowledge' ? ['new'] : ['new', 'acknowledged'];
+    const to: AlarmRow['status'] = action === 'acknowledge' ? 'acknowledged' : 'false_alarm';
+    const updated = await this.repo.setStatus(row.id, from, to, ctx.name, new Date(this.clock.now()));
+    if (!updated) throw new HttpError(409, ErrorCode.RequestInvalid, `the alarm is ${row.status} already; it cannot be set to ${to}`);
+    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `alarm.${action}`, target: `alarm:${row.id}`, address: meta.address, outcome: 'ok', details: { from: row.status, to, rule: row.ruleId, grid: row.gridCode } });
+    this.published([updated]);
+    return toView(updated);
+  }
+
+  private ruleSet(): Promise<Rule[]> {
+    const p = (this.rules ??= this.loadRules());
+    p.catch(() => {
+      if (this.rules === p) this.rules = null;
+    });
+    return p;
+  }
+
+  private async loadRules(): Promise<Rule[]> {
+    const out: Rule[] = [];
+    for (const r of await this.repo.rules()) {
+      const parsed = ruleSchema.safeParse(r.definition);
+      if (parsed.success) out.push(parsed.data);
+      else this.log.error({ rule: r.id, error: parsed.error.issues[0]?.message }, 'a stored rule is not valid; it is skipped');
+    }
+    return out;
+  }
+
+  private surroundingsIndex(): Promise<Surroundings> {
+    const p = (this.surroundings ??= this.buildSurroundings());
+    p.catch(() => {
+      if (this.surroundings === p) this.surroundings = null;
+    });
+    return p;
+  }
+
+  private async buildSurroundings(): Promise<Surroundings> {
+    const t0 = performance.now();
+    const zones = (await this.world.zones()).map((z) => ({ id: z.id, name: z.name, kind: z.kind, shape: z.shape, gridCode: z.gridCode, railwayId: z.railwayId }));
+    const facilityKinds = new Map((await this.world.facilities()).map((f) => [f.id, f.kind]));
+    const cams = await this.world.cameras();
+    const tree = new KDBush(Math.max(1, cams.length));
+    for (const c of cams) tree.add(c.lon, c.lat);
+    if (cams.length === 0) tree.add(0, 0);
+    tree.finish();
+    const speakers = (await this.world.speakers()).map((s) => ({ id: s.id, position: [s.lon, s.lat] as LonLat, railwayId: s.railwayId }));
+    this.log.info({ zones: zones.length, cameras: cams.length, speakers: speakers.length, ms: Math.round(performance.now() - t0) }, 'alarms: zone index and nearest-device indexes built');
+    return {
+      world: { zones: createZoneIndex(zones), facilityKind: (id) => facilityKinds.get(id) },
+      cameras: { tree, ids: cams.map((c) => c.id) },
+      speakers,
+    };
+  }
+}
+
+/** Region prefix for a scope (empty for a city-wide one: everything in the database is one city). */
+function scopeFilter(scope: string): string {
+  const p = scopePrefix(scope);
+  return p.length > 4 ? p : '';
+}
+
+function nearestCameras(index: Surroundings['cameras'], p: LonLat): string[] {
+  if (index.ids.length === 0) return [];
+  return around(index.tree, p[0], p[1], CAMERAS_PER_ALARM, CAMERA_RADIUS_KM).map((i) => index.ids[i as number]!);
+}
+
+/** The nearest loudspeaker of the fence's railway (any railway's when it has none). */
+function nearestSpeaker(speakers: Surroundings['speakers'], p: LonLat, railwayId: string | null): { id: string } | null {
+  const candidates = railwayId ? speakers.filter((s) => s.railwayId === railwayId) : speakers;
+  let best: { id: string } | null = null;
+  let bestD = Infinity;
+  for (const s of candidates.length ? candidates : speakers) {
+    const dx = (s.position[0] - p[0]) * Math.cos((p[1] * Math.PI) / 180);
+    const dy = s.position[1] - p[1];
+    const d = dx * dx + dy * dy;
+    if (d < bestD) {
+      bestD = d;
+      best = { id: s.id };
+    }
+  }
+  return best;
+}
+
+export function toView(r: AlarmRow): AlarmView {
+  return {
+    id: r.id,
+    rev: r.rev,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    event: { source: r.eventSource as EventSource, id: r.eventId, type: r.eventType as EventType, at: r.eventAt.toISOString() },
+    rule: { id: r.ruleId, name: r.ruleName },
+    priority: r.priority,
+    status: r.status,
+    gridCode: r.gridCode,
+    position: [r.lon, r.lat],
+    zone: r.zoneId ? { id: r.zoneId, name: r.zoneName ?? '' } : null,
+    actions: r.actions,
+    cameraIds: r.cameraIds,
+    broadcast: r.speakerId && r.say ? { speakerId: r.speakerId, say: r.say } : null,
+    handledBy: r.handledBy,
+    handledAt: r.handledAt?.toISOString() ?? null,
+  };
+}

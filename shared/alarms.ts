@@ -1,0 +1,56 @@
+/**
+ * Alarms on the wire (issue 5): what a screen holds, what the hub pushes, and how a screen that
+ * reconnects catches up. Every change of an alarm gives it a new `rev` (one monotonic sequence
+ * for the hub); a screen keeps the highest rev it has seen and, on reconnect, asks for what
+ * changed since (`alarm:sync`), or takes a fresh snapshot when it is too far behind.
+ */
+import { z } from 'zod';
+import { EVENT_SOURCES, EVENT_TYPES } from './ingest';
+
+export const ALARM_STATUSES = ['new', 'acknowledged', 'false_alarm', 'incident'] as const;
+export type AlarmStatus = (typeof ALARM_STATUSES)[number];
+
+export const alarmView = z.object({
+  id: z.string(),
+  rev: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  event: z.object({ source: z.enum(EVENT_SOURCES), id: z.string(), type: z.enum(EVENT_TYPES), at: z.string() }),
+  rule: z.object({ id: z.string(), name: z.string() }),
+  priority: z.number().int().min(1).max(4),
+  status: z.enum(ALARM_STATUSES),
+  gridCode: z.string(),
+  position: z.tuple([z.number(), z.number()]),
+  zone: z.object({ id: z.string(), name: z.string() }).nullable(),
+  actions: z.array(z.string()),
+  cameraIds: z.array(z.string()),
+  broadcast: z.object({ speakerId: z.string(), say: z.string() }).nullable(),
+  handledBy: z.string().nullable(),
+  handledAt: z.string().nullable(),
+});
+export type AlarmView = z.infer<typeof alarmView>;
+
+/** Pushed per region room, at most every 100 ms: the alarms that changed, each with its rev. */
+export interface AlarmBatch {
+  /** The highest rev in this batch. */
+  rev: number;
+  alarms: AlarmView[];
+}
+
+/** The answer to alarm:sync: what changed since `since`, or (too far behind, or first load) a snapshot. */
+export const alarmSyncReply = z.object({
+  mode: z.enum(['delta', 'snapshot']),
+  /** The hub's current rev: the screen is up to date to here. */
+  rev: z.number().int(),
+  alarms: z.array(alarmView),
+});
+export type AlarmSyncReply = z.infer<typeof alarmSyncReply>;
+
+/** A snapshot holds the open alarms (new, acknowledged) of the scope, newest first, at most this many. */
+export const SNAPSHOT_LIMIT = 2000;
+/** A delta larger than this is answered with a snapshot instead. */
+export const DELTA_LIMIT = 5000;
+
+export const alarmActionBody = z.strictObject({
+  action: z.enum(['acknowledge', 'false_alarm'], { error: 'must be acknowledge or false_alarm' }),
+});
