@@ -48,6 +48,8 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Always the embedded database in its fresh folder, whatever the calling shell has set.
       DATABASE_URL: '',
+      // No simulated events: the screens under test show only what the tests send.
+      SIMULATOR: 'off',
       // The demo accounts' password, which tests/e2e/login.ts signs in with; not production (no forced 2FA).
       DEMO_PASSWORD,
       NODE_ENV: '',

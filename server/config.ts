@@ -51,6 +51,8 @@ const envSchema = z.object({
     .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins like https://wall.example.org')
     .optional(),
   INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').max(100).regex(/^\S+$/, 'must not contain spaces').optional(),
+  SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  SIMULATOR_RATE: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0-10000').max(10_000, 'must be 0-10000').default(5),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
   RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
@@ -78,6 +80,8 @@ export interface Config {
   mqttUrl?: string | undefined;
   /** The hub's MQTT client id (its persistent session on the broker); default city-command-hub-<host>. */
   mqttClientId?: string | undefined;
+  /** The demo city's live event simulator: on by default except in production (server/simulator). */
+  simulator?: { enabled: boolean; ratePerSec: number };
   /** Identity and hardening (issue 4); every field has a default (see authSettings). */
   auth?: Partial<AuthSettings>;
 }
@@ -147,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mapCrs: e.MAP_CRS,
     mqttUrl: e.MQTT_URL,
     mqttClientId: e.MQTT_CLIENT_ID,
+    simulator: { enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', ratePerSec: e.SIMULATOR_RATE },
     auth: {
       production: e.NODE_ENV === 'production',
       demoPassword: e.DEMO_PASSWORD,

@@ -2,8 +2,12 @@
  * The hub's entry point: settings from the environment, createApp, signals.
  * Exit codes: 2 for a bad setting, 1 for a startup failure (database unreachable or not ours).
  */
-import { ConfigError, loadConfig, type Config } from './config';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { authSettings, ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './app';
+import { simWorldFromRepository, startSimulator, type Simulator } from './simulator';
+import { WorldRepository } from './repositories/world.repository';
 
 let config: Config;
 try {
@@ -14,6 +18,12 @@ try {
     process.exit(2);
   }
   throw e;
+}
+
+// The simulator posts through the public API like any device: in the demo city without an
+// INGEST_API_KEY it gets a key of its own for this run.
+if (config.simulator?.enabled && !config.auth?.production && !config.auth?.ingestApiKey) {
+  config = { ...config, auth: { ...config.auth, ingestApiKey: `sim-${randomBytes(24).toString('base64url')}` } };
 }
 
 const hub = createApp(config, {
@@ -35,6 +45,21 @@ hub.ready.catch((e: unknown) => {
   void hub.close().finally(() => process.exit(1));
 });
 
+let simulator: Simulator | undefined;
+void hub.ready
+  .then(async () => {
+    if (!config.simulator?.enabled) return;
+    const key = authSettings(config).ingestApiKey;
+    if (!key) return hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
+    const addr = hub.httpServer.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    const world = await simWorldFromRepository(new WorldRepository(hub.services().database.db));
+    if (stopping) return;
+    simulator = startSimulator({ baseUrl: `http://${host}:${addr.port}`, apiKey: key, world, ratePerSec: config.simulator.ratePerSec, seed: config.demoSeed, log: hub.log });
+    hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
+  })
+  .catch((e: unknown) => hub.log.error({ err: e }, 'simulator: not started'));
+
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {
   if (stopping) return;
@@ -45,10 +70,13 @@ function stop(signal: NodeJS.Signals): void {
     hub.log.error('shutdown deadline passed; exiting');
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  hub.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  (simulator?.stop() ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => hub.close())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 }
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

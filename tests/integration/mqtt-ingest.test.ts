@@ -26,7 +26,9 @@ describe.skipIf(!TEST_MQTT_URL)('MQTT ingestion', () => {
   let hub: Hub;
   let publisher: mqtt.MqttClient;
   const run = randomBytes(4).toString('hex');
-  const grid = generateDemoCity({ scale: 'small', seed: 7 }).regions.find((r) => r.level === 'grid')!;
+  const world = generateDemoCity({ scale: 'small', seed: 7 });
+  const grid = world.regions.find((r) => r.level === 'grid')!;
+  const fence = world.zones.find((z) => z.kind === 'railway' && z.shape.type === 'corridor')!;
   const event = (id: string, source = 'fence') => ({ id: `${run}-${id}`, source, type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: grid.center[0], lat: grid.center[1] } });
 
   beforeAll(async () => {
@@ -63,5 +65,21 @@ describe.skipIf(!TEST_MQTT_URL)('MQTT ingestion', () => {
     await publisher.publishAsync('events/fence', JSON.stringify(event('g')), { qos: 1 });
     await until(async () => (await repo.byKey('fence', `${run}-g`)) !== undefined);
     expect((await fetch(`http://127.0.0.1:${(hub.httpServer.address() as { port: number }).port}/readyz`)).status).toBe(200);
+  });
+
+  it('tells the nearest loudspeaker to speak when an intrusion on the fence raises an alarm', async () => {
+    const said: { topic: string; body: { text: string; alarmId: string } }[] = [];
+    publisher.on('message', (topic, payload) => {
+      if (topic.startsWith('devices/speaker/')) said.push({ topic, body: JSON.parse(payload.toString()) as { text: string; alarmId: string } });
+    });
+    await publisher.subscribeAsync('devices/speaker/+/say', { qos: 1 });
+    const [lon, lat] = (fence.shape as { line: [number, number][] }).line[0]!;
+    await publisher.publishAsync('events/fence', JSON.stringify({ ...event('intrusion'), location: { lon, lat } }), { qos: 1 });
+    await until(() => said.length > 0);
+    const speaker = said[0]!.topic.split('/')[2];
+    expect(world.speakers.find((s) => s.id === speaker)?.railwayId).toBe(fence.railwayId);
+    expect(said[0]!.body.text).toMatch(/铁路/);
+    const alarm = await hub.services().alarms.sync({ id: 't', role: 'dispatcher', scope: '360100' }, null);
+    expect(alarm.alarms.find((a) => a.id === said[0]!.body.alarmId)?.broadcast?.speakerId).toBe(speaker);
   });
 });

@@ -1,0 +1,174 @@
+/**
+ * Events → alarms → screens (issue 5), on both backends: a fence intrusion raises a priority-1
+ * alarm with its loudspeaker and nearest cameras, pushed to the screens of its region only (city
+ * and district, not the other district); acknowledging it in scope reaches every screen with a
+ * higher rev; a screen cut off while events flow catches up with exactly the server's set.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
+import type { Hub } from '../../server/app';
+import { generateDemoCity } from '../../server/demo';
+import { offsetM } from '../../server/demo/geo';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
+import { alarmSyncReply, alarmView, type AlarmView } from '../../shared/alarms';
+import { ingestReply, type EventInput } from '../../shared/ingest';
+import type { LonLat } from '../../shared/world';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+const API = '/api/v1';
+const KEY = 'alarm-test-key-0123456789';
+
+/** A screen: its socket and the alarms it holds, merged by id and rev as the client does. */
+class Screen {
+  readonly held = new Map<string, AlarmView>();
+  lastRev = 0;
+  batches = 0;
+  readonly socket: ClientSocket;
+  constructor(url: string, cookie: string) {
+    this.socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+    this.socket.on('alarm:batch', (b) => {
+      this.batches++;
+      this.merge(b.alarms);
+    });
+  }
+  merge(alarms: AlarmView[]): void {
+    for (const a of alarms) {
+      const prev = this.held.get(a.id);
+      if (!prev || prev.rev < a.rev) this.held.set(a.id, alarmView.parse(a));
+      this.lastRev = Math.max(this.lastRev, a.rev);
+    }
+  }
+  async ready(): Promise<void> {
+    if (!this.socket.connected) await new Promise<void>((r, j) => (this.socket.once('connect', () => r()), this.socket.once('connect_error', j)));
+    await this.sync();
+  }
+  async sync(): Promise<'delta' | 'snapshot'> {
+    const reply = alarmSyncReply.parse(await this.socket.emitWithAck('alarm:sync', { since: this.lastRev || null }));
+    if (reply.mode === 'snapshot') this.held.clear();
+    this.merge(reply.alarms);
+    this.lastRev = Math.max(this.lastRev, reply.rev);
+    return reply.mode;
+  }
+}
+
+async function until(check: () => boolean, ms = 5_000): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.each(backends)('alarms on $name', (backend) => {
+  let cleanup: () => Promise<void>;
+  let hub: Hub;
+  let url: string;
+  const screens: Screen[] = [];
+  const city = generateDemoCity({ scale: 'small', seed: 7 });
+  const fence = city.zones.find((z) => z.kind === 'railway' && z.shape.type === 'corridor')!;
+  const fenceLine = (fence.shape as { line: LonLat[] }).line;
+  const onFence = offsetM(fenceLine[0]!, 0, 0);
+  const keyPerson = city.zones.find((z) => z.kind === 'key_person' && z.shape.type === 'circle')!;
+  let n = 0;
+  const event = (over: Partial<EventInput>): EventInput => ({ id: `a-${++n}`, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: onFence[0], lat: onFence[1] }, ...over });
+  const post = async (body: unknown) => ingestReply.parse(await (await fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) })).json());
+  const screen = async (s: Signed) => {
+    const sc = new Screen(url, s.cookie);
+    screens.push(sc);
+    await sc.ready();
+    return sc;
+  };
+
+  beforeAll(async () => {
+    const p = await backend.provision();
+    cleanup = p.cleanup;
+    ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: 'test-pass-2026', ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } })));
+  });
+  afterAll(async () => {
+    for (const s of screens) s.socket.disconnect();
+    await hub?.close();
+    await cleanup?.();
+  });
+
+  it('raises a fence alarm with its loudspeaker and cameras, on the screens of its region only', async () => {
+    const fenceDistrict = fence.gridCode.slice(0, 6);
+    const other = ['360102', '360103', '360113'].find((d) => d !== fenceDistrict)!;
+    const cityScreen = await screen(await signIn(url, 'dispatcher'));
+    const mine = await screen(await signIn(url, `dispatcher-${fenceDistrict}`));
+    const theirs = await screen(await signIn(url, `dispatcher-${other}`));
+
+    const t0 = Date.now();
+    expect(await post(event({}))).toMatchObject({ accepted: 1 });
+    await until(() => cityScreen.held.size === 1 && mine.held.size === 1, 1_000);
+    const ms = Date.now() - t0;
+    const [alarm] = [...mine.held.values()];
+    expect(alarm).toMatchObject({ priority: 1, status: 'new', rule: { id: 'fence-intrusion' }, zone: { id: fence.id } });
+    expect(alarm!.cameraIds.length).toBe(3);
+    expect(alarm!.broadcast?.say).toMatch(/铁路/);
+    expect(city.speakers.find((s) => s.id === alarm!.broadcast?.speakerId)?.railwayId).toBe(fence.railwayId);
+    expect(ms).toBeLessThan(1_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(theirs.held.size).toBe(0);
+    expect(theirs.batches).toBe(0);
+
+    // The same event again raises nothing.
+    expect(await post(event({ id: `a-${n}` }))).toMatchObject({ accepted: 0, duplicates: 1 });
+    // A stranger by a key person's home is priority 2; a noise report raises nothing.
+    const kp = (keyPerson.shape as { center: LonLat }).center;
+    await post({ events: [event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }), event({ source: 'citizen', type: 'noise', location: { lon: kp[0], lat: kp[1] } })] });
+    await until(() => cityScreen.held.size === 2);
+    expect([...cityScreen.held.values()].map((a) => a.priority).sort()).toEqual([1, 2]);
+  });
+
+  it('acknowledging in scope reaches every screen with a higher rev; outside scope is refused', async () => {
+    const fenceDistrict = fence.gridCode.slice(0, 6);
+    const other = ['360102', '360103', '360113'].find((d) => d !== fenceDistrict)!;
+    const watcher = await screen(await signIn(url, 'commander'));
+    const target = [...watcher.held.values()].find((a) => a.rule.id === 'fence-intrusion')!;
+    const outsider = await signIn(url, `dispatcher-${other}`);
+    const act = (s: Signed, action: string) => s.fetch(`${url}${API}/alarms/${target.id}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+    expect((await act(outsider, 'acknowledge')).status).toBe(403);
+    const insider = await signIn(url, `dispatcher-${fenceDistrict}`);
+    const res = await act(insider, 'acknowledge');
+    expect(res.status).toBe(200);
+    const updated = alarmView.parse(await res.json());
+    expect(updated.rev).toBeGreaterThan(target.rev);
+    await until(() => watcher.held.get(target.id)?.status === 'acknowledged');
+    expect(watcher.held.get(target.id)?.handledBy).toBe(`dispatcher-${fenceDistrict}`);
+    expect((await act(insider, 'acknowledge')).status).toBe(409);
+    expect((await act(insider, 'shrug')).status).toBe(400);
+    // Viewers read alarms but do not handle them.
+    expect((await act(await signIn(url, 'viewer'), 'false_alarm')).status).toBe(403);
+  });
+
+  it('a screen cut off for a while catches up with exactly the server’s set: no gap, no duplicate', async () => {
+    const s = await screen(await signIn(url, 'dispatcher'));
+    const posting = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await post({ events: [event({}), event({})] });
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 150));
+    s.socket.disconnect(); // cut off while events flow
+    const heldWhenCut = s.held.size;
+    await new Promise((r) => setTimeout(r, 500));
+    s.socket.connect();
+    await new Promise<void>((r) => s.socket.once('connect', () => r()));
+    expect(await s.sync()).toBe('delta'); // what it missed, not everything again
+    expect(s.held.size).toBeGreaterThan(heldWhenCut);
+    await posting;
+    await new Promise((r) => setTimeout(r, 200));
+    const server = alarmSyncReply.parse(await (await (await signIn(url, 'dispatcher')).fetch(`${url}${API}/alarms`)).json());
+    const open = [...s.held.values()].filter((a) => a.status === 'new' || a.status === 'acknowledged');
+    expect(open.map((a) => `${a.id}@${a.rev}`).sort()).toEqual(server.alarms.map((a) => `${a.id}@${a.rev}`).sort());
+    expect(server.alarms.length).toBeGreaterThanOrEqual(40);
+    // A new screen (nothing held) gets a snapshot of the open alarms.
+    const fresh = new Screen(url, (await signIn(url, 'viewer')).cookie);
+    screens.push(fresh);
+    await new Promise<void>((r) => fresh.socket.once('connect', () => r()));
+    expect(await fresh.sync()).toBe('snapshot');
+    expect(fresh.held.size).toBe(server.alarms.length);
+  });
+});
