@@ -123,7 +123,7 @@ export class RealtimeGateway {
     for (const a of alarms) {
       for (const room of regionRooms(a.gridCode)) {
         let m = this.pending.get(room);
-        if (!m) this.pending.set(room, (m = new Map()));
+        if (!m) this.pending.set(room, (m = new Map<string, AlarmView>()));
         const prev = m.get(a.id);
         if (!prev || prev.rev < a.rev) m.set(a.id, a);
       }

@@ -208,7 +208,7 @@ function scopeFilter(scope: string): string {
 
 function nearestCameras(index: Surroundings['cameras'], p: LonLat): string[] {
   if (index.ids.length === 0) return [];
-  return around(index.tree, p[0], p[1], CAMERAS_PER_ALARM, CAMERA_RADIUS_KM).map((i) => index.ids[i as number]!);
+  return around(index.tree, p[0], p[1], CAMERAS_PER_ALARM, CAMERA_RADIUS_KM).map((i) => index.ids[i]!);
 }
 
 /** The nearest loudspeaker of the fence's railway (any railway's when it has none). */
