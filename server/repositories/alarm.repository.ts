@@ -65,6 +65,13 @@ export class AlarmRepository {
     return this.db.select({ id: rules.id, definition: rules.definition }).from(rules).orderBy(asc(rules.id));
   }
 
+  async putRule(id: string, definition: unknown): Promise<void> {
+    await this.db
+      .insert(rules)
+      .values({ id, definition })
+      .onConflictDoUpdate({ target: rules.id, set: { definition, updatedAt: sql`now()` } });
+  }
+
   async seedRules(defs: readonly { id: string }[]): Promise<void> {
     if (defs.length === 0) return;
     await this.db

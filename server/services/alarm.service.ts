@@ -155,6 +155,24 @@ export class AlarmService {
     return toView(updated);
   }
 
+  /** The rules as stored (admins read and edit them). */
+  async listRules(ctx: AuthContext): Promise<Rule[]> {
+    authorize(ctx.principal, 'admin:manage');
+    return this.loadRules();
+  }
+
+  /** Create or replace a rule; the next event is judged by it. City-wide admins only (rules apply city-wide). */
+  async putRule(ctx: AuthContext, id: string, rule: Rule, meta: RequestMeta): Promise<Rule> {
+    authorize(ctx.principal, 'admin:manage');
+    if (scopePrefix(ctx.principal.scope).length > 4) throw new HttpError(403, ErrorCode.AuthForbidden, `rules apply to the whole city; scope ${ctx.principal.scope} is narrower`);
+    if (rule.id !== id) throw new HttpError(400, ErrorCode.RequestInvalid, `body.id: must be the id in the path (${id})`);
+    const before = (await this.repo.rules()).find((r) => r.id === id)?.definition ?? null;
+    await this.repo.putRule(id, rule);
+    this.rules = null;
+    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: before ? 'rule.update' : 'rule.create', target: `rule:${id}`, address: meta.address, outcome: 'ok', details: { before, after: rule } });
+    return rule;
+  }
+
   private ruleSet(): Promise<Rule[]> {
     const p = (this.rules ??= this.loadRules());
     p.catch(() => {

@@ -142,6 +142,27 @@ describe.each(backends)('alarms on $name', (backend) => {
     expect((await act(await signIn(url, 'viewer'), 'false_alarm')).status).toBe(403);
   });
 
+  it('admins edit the rules: a disabled rule raises nothing, a bad rule is refused by field', async () => {
+    const admin = await signIn(url, 'admin');
+    const rules = (await (await admin.fetch(`${url}${API}/rules`)).json()) as { rules: { id: string; enabled: boolean }[] };
+    const rule = rules.rules.find((r) => r.id === 'key-person-stranger')!;
+    const put = (body: unknown, id = rule.id) => admin.fetch(`${url}${API}/rules/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put({ ...rule, enabled: false })).status).toBe(200);
+    const watcher = await screen(await signIn(url, 'dispatcher'));
+    const before = watcher.held.size;
+    const kp = (keyPerson.shape as { center: LonLat }).center;
+    expect(await post(event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }))).toMatchObject({ accepted: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(watcher.held.size).toBe(before);
+    const bad = await put({ ...rule, priority: 7 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^body\.priority/);
+    expect((await put({ ...rule, enabled: true }, 'other-id')).status).toBe(400);
+    expect((await put({ ...rule, enabled: true })).status).toBe(200);
+    const audit = (await (await admin.fetch(`${url}${API}/admin/audit?action=rule.`)).json()) as { records: unknown[] };
+    expect(audit.records.length).toBe(2);
+  });
+
   it('a screen cut off for a while catches up with exactly the server’s set: no gap, no duplicate', async () => {
     const s = await screen(await signIn(url, 'dispatcher'));
     const posting = (async () => {

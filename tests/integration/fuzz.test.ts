@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '../../server/app';
 
-const FIELDS = ['id', 'source', 'type', 'at', 'location', 'deviceId', 'severity', 'attributes', 'media', 'username', 'password', 'otp', 'token', 'current', 'next', 'code', 'displayName', 'role', 'scope', 'disabled', 'resetTotp', 'name', 'events'];
+const FIELDS = ['kind', 'eventTypes', 'zoneKinds', 'priority', 'actions', 'enabled', 'window', 'action', 'id', 'source', 'type', 'at', 'location', 'deviceId', 'severity', 'attributes', 'media', 'username', 'password', 'otp', 'token', 'current', 'next', 'code', 'displayName', 'role', 'scope', 'disabled', 'resetTotp', 'name', 'events'];
 
 /** Bodies: any JSON, objects with our field names and wild values, and text that is not JSON at all. */
 const jsonBody = fc.oneof(
@@ -62,11 +62,11 @@ describe.each(backends.slice(0, 1))('fuzzing JSON endpoints on $name', (backend)
     }
   }
 
-  it('answers every body sent to every POST/PATCH endpoint below 500, naming the bad field', async () => {
-    const endpoints = hub.routes.filter((r) => (r.method === 'post' || r.method === 'patch') && r.path !== '/auth/logout');
+  it('answers every body sent to every POST/PATCH/PUT endpoint below 500, naming the bad field', async () => {
+    const endpoints = hub.routes.filter((r) => (r.method === 'post' || r.method === 'patch' || r.method === 'put') && r.path !== '/auth/logout');
     expect(endpoints.length).toBeGreaterThanOrEqual(8);
     for (const ep of endpoints) {
-      const path = `/api/v1${ep.path.replace(':id', targetId)}`;
+      const path = `/api/v1${ep.path.replace(':id', ep.path.startsWith('/rules') ? 'fuzz-rule' : targetId)}`;
       await fc.assert(
         fc.asyncProperty(jsonBody, fc.boolean(), async (body, asJson) => {
           const headers = { 'content-type': asJson ? 'application/json' : 'text/plain' };
