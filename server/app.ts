@@ -34,6 +34,7 @@ import { MqttIngest } from './realtime/mqtt-ingest';
 import { AlarmRepository } from './repositories/alarm.repository';
 import { AlarmService } from './services/alarm.service';
 import { alarmRoutes } from './routes/alarms';
+import { docsRoutes } from './routes/docs';
 import { errorHandler, HttpError, notFoundApi } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
@@ -176,6 +177,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   app.use(compression());
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
   app.use(healthRoutes(readiness));
+  app.use(docsRoutes());
 
   // The API: ready → per-address limit → body → credential → per-principal limit → CSRF → route.
   const limits = rateLimits(settings);

@@ -39,6 +39,8 @@ const MATRIX: Row[] = [
   { route: 'GET /healthz', url: () => '/healthz', allowed: EVERYONE },
   { route: 'GET /readyz', url: () => '/readyz', allowed: EVERYONE },
   { route: 'GET <spa>', url: () => '/desk', allowed: EVERYONE },
+  { route: 'GET /api/docs', url: () => '/api/docs', allowed: EVERYONE },
+  { route: 'GET /api/docs/openapi.json', url: () => '/api/docs/openapi.json', allowed: EVERYONE },
   { route: 'POST /auth/login', url: () => `${API}/auth/login`, body: {}, allowed: EVERYONE },
   { route: 'POST /auth/wall', url: () => `${API}/auth/wall`, body: {}, allowed: EVERYONE },
   { route: 'POST /auth/logout', url: () => `${API}/auth/logout`, allowed: EVERYONE },
@@ -140,7 +142,7 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       .sort();
     expect(actual).toEqual(listed);
     // And every API route went through the registry (so it has a guard).
-    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(listed.filter((r) => !['GET /healthz', 'GET /readyz', 'GET <spa>'].includes(r)));
+    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(listed.filter((r) => !['GET /healthz', 'GET /readyz', 'GET <spa>', 'GET /api/docs', 'GET /api/docs/openapi.json'].includes(r)));
   });
 
   it.each(MATRIX)('$route answers each principal as the matrix says', async (row) => {

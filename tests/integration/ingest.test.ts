@@ -148,4 +148,16 @@ describe.each(backends)('ingestion on $name', (backend) => {
     const asPerson = await person.fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event()) });
     expect(asPerson.status).toBe(403);
   });
+
+  it('documents the contract at /api/docs from the same schemas', async () => {
+    const doc = (await (await fetch(`${url}/api/docs/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const post = doc.paths['/api/v1/events']!.post!;
+    const text = JSON.stringify(post);
+    for (const word of ['fence_intrusion', 'alarm_button', 'deviceId', 'attributes', 'rejected']) expect(text).toContain(word);
+    expect(Object.keys(post.responses)).toContain('202');
+    const html = await (await fetch(`${url}/api/docs`)).text();
+    expect(html).toContain('POST /api/v1/events');
+    expect(html).not.toMatch(/<script/i);
+  });
 });
