@@ -103,7 +103,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let alarmService: AlarmService | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
-  const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService);
+  const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs);
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
   // and reach the services through these accessors only after `ready`.

@@ -80,6 +80,8 @@ export interface Config {
   mqttUrl?: string | undefined;
   /** The hub's MQTT client id (its persistent session on the broker); default city-command-hub-<host>. */
   mqttClientId?: string | undefined;
+  /** Alarm batching tick of the realtime gateway, ms (default 50); 0: one emit per alarm (benchmark baseline only). */
+  realtimeTickMs?: number;
   /** The demo city's live event simulator: on by default except in production (server/simulator). */
   simulator?: { enabled: boolean; ratePerSec: number };
   /** Identity and hardening (issue 4); every field has a default (see authSettings). */
