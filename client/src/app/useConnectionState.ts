@@ -6,6 +6,7 @@ import { useHubStore, type ConnectionState } from '../stores/hub';
 const COLOURS: Record<ConnectionState, string> = {
   live: '#2fd27c',
   reconnecting: '#ffb020',
+  resyncing: '#4aa8ff',
   connecting: '#9aabc4',
 };
 
@@ -17,6 +18,6 @@ export function useConnectionState() {
     label: computed(() => t(`connection.${hub.connection}`)),
     colour: computed(() => COLOURS[hub.connection]),
     /** Why the link is down, as a tooltip. */
-    detail: computed(() => (hub.connection === 'live' ? null : hub.lastError)),
+    detail: computed(() => (hub.connection === 'live' || hub.connection === 'resyncing' ? null : hub.lastError)),
   };
 }

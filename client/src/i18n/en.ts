@@ -1,11 +1,13 @@
 import type zhCN from './zh-CN';
 
 import desk from './desk.en';
+import alarms from './alarms.en';
 import auth from './auth.en';
 
 export default {
   ...desk,
   ...auth,
+  ...alarms,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',
@@ -15,6 +17,7 @@ export default {
     connecting: 'Connecting',
     live: 'Live',
     reconnecting: 'Reconnecting',
+    resyncing: 'Resyncing',
   },
   readiness: {
     starting: 'The command centre service is starting',

@@ -1,10 +1,12 @@
 /** 简体中文 (default). The English file must have the same keys (checked by its type). */
 import desk from './desk.zh-CN';
+import alarms from './alarms.zh-CN';
 import auth from './auth.zh-CN';
 
 export default {
   ...desk,
   ...auth,
+  ...alarms,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',
@@ -14,6 +16,7 @@ export default {
     connecting: '正在连接',
     live: '实时',
     reconnecting: '重新连接中',
+    resyncing: '正在同步',
   },
   readiness: {
     starting: '指挥中心服务正在启动',

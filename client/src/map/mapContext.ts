@@ -19,6 +19,7 @@ export const LAYER_ORDER = [
   'facilities',
   'cameras',
   'units',
+  'alarms',
   'highlight',
 ] as const;
 export type LayerSlot = (typeof LAYER_ORDER)[number];

@@ -75,3 +75,15 @@ export function colorsFromDict<K extends string>(
   for (let i = 0; i < codes.length; i++) out.set(lut[codes[i]!]!, 4 * i);
   return out;
 }
+
+/** Alarm priority colours: 1 red, 2 orange, 3 yellow, 4 blue (map, queue rows, popups). */
+export const ALARM_PRIORITY_COLOR: Record<1 | 2 | 3 | 4, RGBA> = {
+  1: [255, 59, 48, 255],
+  2: [255, 140, 0, 255],
+  3: [250, 219, 20, 255],
+  4: [64, 158, 255, 255],
+};
+export const alarmCss = (priority: number): string => {
+  const c = ALARM_PRIORITY_COLOR[priority as 1 | 2 | 3 | 4] ?? ALARM_PRIORITY_COLOR[4];
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+};

@@ -7,9 +7,14 @@
  * refused with 'auth/required') the session store is told and the socket is dropped, not retried:
  * a dead session would be refused forever.
  *
- * Connection state: 'connecting' (never reached the hub yet) → 'live' (the hub greeted us) →
- * 'reconnecting' (lost it; Socket.IO retries with backoff). A hello carrying a new bootId means
- * the hub restarted, so the data loaded from the old one is reloaded.
+ * Connection state: 'connecting' (never reached the hub yet) → 'live' (the hub greeted us and
+ * the alarm catch-up answered) → 'reconnecting' (lost it; Socket.IO retries with backoff) →
+ * 'resyncing' (greeted again; asking what was missed) → 'live'. A hello carrying a new bootId
+ * means the hub restarted, so the data loaded from the old one is reloaded.
+ *
+ * Alarms: after every hello the screen asks `alarm:sync` with the highest rev it holds (null when
+ * it holds nothing) and applies the answer (a delta, or a snapshot that replaces what it holds);
+ * live `alarm:batch` pushes are merged by rev in between, so the order they cross in is harmless.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Pinia } from 'pinia';
@@ -20,19 +25,27 @@ import { useHubStore } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
 import { useSessionStore } from '../stores/session';
 import { useLayerDataStore } from '../map/layerData';
+import { useAlarmStore } from '../stores/alarms';
+import { alarmSyncReply } from '../../../shared/alarms';
+
+/** How long a catch-up may take before the screen goes live without it (and tries again later). */
+const SYNC_TIMEOUT_MS = 8_000;
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: HubSocket | null = null;
 let scope: EffectScope | null = null;
+let pinia: Pinia | null = null;
 
 /** Opens the connection (once per session) and wires it to the stores of this Pinia instance. */
-export function startRealtime(pinia: Pinia): void {
+export function startRealtime(p: Pinia): void {
   if (socket) return;
+  pinia = p;
   const hub = useHubStore(pinia);
   const world = useWorldStore(pinia);
   const session = useSessionStore(pinia);
   const layerData = useLayerDataStore(pinia);
+  const alarms = useAlarmStore(pinia);
 
   const s: HubSocket = io({
     path: '/socket.io',
@@ -44,8 +57,44 @@ export function startRealtime(pinia: Pinia): void {
   });
   socket = s;
 
+  /** Catch up on alarms; whatever happens, the screen goes live after (pushes flow regardless). */
+  let syncing = false;
+  let syncAgain = false;
+  /** The last catch-up failed: try again when the hub says it is ready. */
+  let needsSync = false;
+  async function syncAlarms(): Promise<void> {
+    if (syncing) {
+      syncAgain = true;
+      return;
+    }
+    syncing = true;
+    try {
+      const raw: unknown = await s.timeout(SYNC_TIMEOUT_MS).emitWithAck('alarm:sync', { since: alarms.lastRev });
+      if (socket !== s) return;
+      const reply = alarmSyncReply.safeParse(raw);
+      if (reply.success) alarms.applySync(reply.data);
+      // {error}: e.g. 'service/not-ready'; the readiness event retries once the hub is ready.
+      else needsSync = true;
+    } catch {
+      needsSync = true; // timed out or the link dropped: the next hello asks again
+    } finally {
+      syncing = false;
+      if (socket === s) {
+        hub.caughtUp();
+        if (syncAgain) {
+          syncAgain = false;
+          void syncAlarms();
+        }
+      }
+    }
+  }
+
+  s.on('alarm:batch', (batch) => alarms.applyBatch(batch));
+
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
+    needsSync = false;
+    void syncAlarms();
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
     if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
@@ -56,6 +105,10 @@ export function startRealtime(pinia: Pinia): void {
   s.on('hub:readiness', (readiness) => {
     hub.applyReadiness(readiness);
     if (readiness.ready && world.needsReload) void world.reload();
+    if (readiness.ready && needsSync) {
+      needsSync = false;
+      void syncAlarms();
+    }
   });
 
   // The hub says this just before it closes the socket of a session it ended.
@@ -113,6 +166,8 @@ export function stopRealtime(): void {
   scope?.stop();
   scope = null;
   if (!s) return;
+  // Nothing the session saw stays on screen for whoever signs in next.
+  if (pinia) useAlarmStore(pinia).reset();
   s.removeAllListeners();
   s.disconnect();
 }

@@ -4,8 +4,11 @@ import { computed, ref, shallowRef } from 'vue';
 import type { Readiness } from '../../../shared/api';
 import type { HubHello } from '../../../shared/events';
 
-/** 'connecting' until the first hello; 'reconnecting' whenever a live connection was lost. */
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+/**
+ * 'connecting' until the first hello and its catch-up; 'reconnecting' whenever a live connection
+ * was lost; 'resyncing' from the hello after a reconnect until the catch-up (alarm:sync) answered.
+ */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'resyncing';
 
 export const useHubStore = defineStore('hub', () => {
   const connection = ref<ConnectionState>('connecting');
@@ -22,10 +25,17 @@ export const useHubStore = defineStore('hub', () => {
     bootId.value = hello.bootId;
     startedAt.value = hello.startedAt;
     readiness.value = hello.readiness;
-    connection.value = 'live';
-    everLive.value = true;
+    // Not live yet: what was missed while away is still on its way (caughtUp says so).
+    connection.value = everLive.value ? 'resyncing' : 'connecting';
     lastError.value = null;
     return restarted;
+  }
+
+  /** The catch-up after a hello answered (or failed: the live pushes flow all the same). */
+  function caughtUp(): void {
+    if (connection.value === 'reconnecting') return; // lost again meanwhile
+    connection.value = 'live';
+    everLive.value = true;
   }
 
   function applyReadiness(r: Readiness): void {
@@ -49,5 +59,6 @@ export const useHubStore = defineStore('hub', () => {
     applyHello,
     applyReadiness,
     connectionLost,
+    caughtUp,
   };
 });

@@ -1,9 +1,10 @@
 /**
  * Alert circles with their true metric radius, and the railway fence corridors. An alarming zone
- * flashes: `alarming` holds the indexes of alarming circles (fed by the alarms issue); while any
- * is set the layer animates its alpha.
+ * flashes: `alarming` holds the ids of zones with a new alarm (the desk feeds it from the alarm
+ * store); an alarming circle animates its alpha, an alarming corridor turns red. Only the colour
+ * attribute is recomputed per frame, and only while something is alarming.
  */
-import { computed, markRaw, onBeforeUnmount, ref, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, ref, watchEffect, type Ref } from 'vue';
 import { useRafFn } from '@vueuse/core';
 import { LineLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { useMapContext } from '../mapContext';
@@ -18,7 +19,20 @@ export function zoneFill(base: readonly number[], alarming: boolean, phase: numb
   return [base[0]!, base[1]!, base[2]!, a];
 }
 
-export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): void {
+const CORRIDOR_COLOR: [number, number, number, number] = [255, 85, 0, 110];
+const CORRIDOR_ALARM_COLOR: [number, number, number, number] = [255, 30, 30, 170];
+
+/** Indexes of the features whose id is in `ids` (a handful: a linear scan of ~2,400 ids is nothing). */
+function indexesOf(allIds: readonly string[] | undefined, ids: ReadonlySet<string>): Set<number> {
+  const out = new Set<number>();
+  if (!allIds || ids.size === 0) return out;
+  allIds.forEach((id, i) => {
+    if (ids.has(id)) out.add(i);
+  });
+  return out;
+}
+
+export function useZoneLayer(alarmingIds: Ref<ReadonlySet<string>> = ref(new Set())): void {
   const ctx = useMapContext();
   const data = useLayerDataStore();
   const ui = useMapUiStore();
@@ -35,6 +49,7 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
       data: { length: l.header.count, attributes: { getPosition: { value: l.numeric('position'), size: 2 }, getLineColor: { value: lineColors, size: 4, normalized: true } } },
       radius: l.numeric('radiusM'),
       kindOf: (i: number) => kind.values[kind.codes[i]!] as keyof typeof Z,
+      ids: l.has('id') ? l.strings('id') : undefined,
     });
   });
 
@@ -45,9 +60,13 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
       markRaw({
         halfWidth: l.numeric('halfWidthM'),
         data: segments(l.numeric('pathStart'), l.numeric('position'), false),
+        ids: l.has('id') ? l.strings('id') : undefined,
       })
     );
   });
+
+  const alarming = computed(() => indexesOf(circles.value?.ids, alarmingIds.value));
+  const alarmingCorridors = computed(() => indexesOf(corridorData.value?.ids, alarmingIds.value));
 
   watchEffect(() => {
     if (alarming.value.size > 0) raf.resume();
@@ -80,6 +99,7 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
       );
     }
     if (corridors) {
+      const red = alarmingCorridors.value;
       layers.push(
         new LineLayer({
           id: 'zone-corridors',
@@ -87,7 +107,8 @@ export function useZoneLayer(alarming = ref<ReadonlySet<number>>(new Set())): vo
           getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.halfWidth[corridors.data.pathOf[index]!]!,
           widthUnits: 'meters',
           widthMinPixels: 3,
-          getColor: [255, 85, 0, 110],
+          getColor: (_: unknown, { index }: { index: number }) => (red.has(corridors.data.pathOf[index]!) ? CORRIDOR_ALARM_COLOR : CORRIDOR_COLOR),
+          updateTriggers: { getColor: [red] },
         }),
       );
     }

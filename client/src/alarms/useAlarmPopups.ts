@@ -1,0 +1,63 @@
+/**
+ * A popup (Naive UI notification) for every new alarm that arrives live — not for what the
+ * catch-up after (re)connect brings, which the queue shows — with its priority's tone unless the
+ * queue's mute switch is on. A burst shows the most urgent few and one tone for the batch.
+ */
+import { h, onBeforeUnmount } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { useNotification } from 'naive-ui';
+import type { AlarmView } from '../../../shared/alarms';
+import { compareAlarms, useAlarmStore } from '../stores/alarms';
+import { alarmCss } from '../map/palette';
+import { playAlarmTone } from './alarmSound';
+import { alarmMuted, formatAlarmTime } from './useAlarmQueue';
+import { useFocusAlarm } from './useFocusAlarm';
+
+/** At most this many popups per batch: a storm of alarms belongs in the queue, not on top of the map. */
+const MAX_PER_BATCH = 3;
+/** Priority 1 stays until closed; the others go after a while. */
+const DURATION_MS: Record<number, number> = { 1: 0, 2: 20_000, 3: 10_000, 4: 6_000 };
+
+export function useAlarmPopups(): void {
+  const store = useAlarmStore();
+  const notification = useNotification();
+  const { t, locale } = useI18n();
+  const muted = alarmMuted();
+  const focus = useFocusAlarm();
+
+  function show(a: AlarmView): void {
+    const place = a.zone?.name ?? t('alarms.noZone', { grid: a.gridCode });
+    const n = notification.create({
+      type: a.priority <= 2 ? 'error' : a.priority === 3 ? 'warning' : 'info',
+      title: t('alarms.popupTitle', { priority: a.priority, rule: a.rule.name }),
+      content: () =>
+        h(
+          'div',
+          {
+            'data-testid': 'alarm-popup',
+            'data-id': a.id,
+            'data-priority': a.priority,
+            style: { borderLeft: `4px solid ${alarmCss(a.priority)}`, paddingLeft: '8px', cursor: 'pointer' },
+            onClick: () => {
+              void focus(a);
+              n.destroy();
+            },
+          },
+          [
+            h('div', t('alarms.popupBody', { place, time: formatAlarmTime(a.event.at, locale.value) })),
+            a.cameraIds.length ? h('div', { style: { opacity: 0.7, fontSize: '12px' } }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
+            a.broadcast ? h('div', { style: { opacity: 0.7, fontSize: '12px' } }, t('alarms.broadcast', { say: a.broadcast.say })) : null,
+          ],
+        ),
+      duration: DURATION_MS[a.priority] ?? 10_000,
+      keepAliveOnHover: true,
+    });
+  }
+
+  const off = store.onArrived((alarms) => {
+    const urgent = [...alarms].sort(compareAlarms);
+    urgent.slice(0, MAX_PER_BATCH).forEach(show);
+    if (!muted.value) playAlarmTone(urgent[0]!.priority);
+  });
+  onBeforeUnmount(off);
+}

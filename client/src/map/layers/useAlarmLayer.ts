@@ -1,0 +1,142 @@
+/**
+ * Open alarms on the map: one ScatterplotLayer over typed arrays built from the alarm store
+ * (recreated with the same id on every change; deck.gl diffs the attributes), coloured by
+ * priority, acknowledged ones dimmer. An alarm that arrived live pulses for PULSE_MS: a second,
+ * tiny layer of just those rings, redrawn each animation frame while any pulses, so the big
+ * layer is not touched per frame. A click on an alarm does what a click on its queue row does.
+ */
+import { computed, markRaw, onBeforeUnmount, ref, shallowRef, watchEffect } from 'vue';
+import { useRafFn } from '@vueuse/core';
+import { ScatterplotLayer } from '@deck.gl/layers';
+import type { Layer } from '@deck.gl/core';
+import type { AlarmView } from '../../../../shared/alarms';
+import { useMapContext } from '../mapContext';
+import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../palette';
+import { useAlarmStore } from '../../stores/alarms';
+import { useFocusAlarm } from '../../alarms/useFocusAlarm';
+
+export const PULSE_MS = 10_000;
+
+/** Positions and colours of the alarms, in the order given (the pick index is the array index). */
+export function alarmAttributes(alarms: readonly AlarmView[]): { positions: Float32Array; colors: Uint8Array } {
+  const positions = new Float32Array(2 * alarms.length);
+  const colors = new Uint8Array(4 * alarms.length);
+  alarms.forEach((a, i) => {
+    positions[2 * i] = a.position[0];
+    positions[2 * i + 1] = a.position[1];
+    const c = ALARM_PRIORITY_COLOR[a.priority as 1 | 2 | 3 | 4] ?? ALARM_PRIORITY_COLOR[4];
+    colors.set([c[0], c[1], c[2], a.status === 'new' ? 255 : 150], 4 * i);
+  });
+  return { positions, colors };
+}
+
+export function useAlarmLayer() {
+  const ctx = useMapContext();
+  const store = useAlarmStore();
+  const focus = useFocusAlarm();
+  /** Live arrivals still pulsing: id → when it arrived (performance.now()). */
+  const pulsing = shallowRef<ReadonlyMap<string, number>>(new Map());
+  const now = ref(0);
+  /** How many alarms the layer handed to deck.gl holds (tests read it from the page). */
+  const drawnCount = ref(0);
+
+  const off = store.onArrived((alarms) => {
+    const t = performance.now();
+    const next = new Map(pulsing.value);
+    for (const a of alarms) next.set(a.id, t);
+    pulsing.value = next;
+    now.value = t;
+  });
+
+  const raf = useRafFn(
+    ({ timestamp }) => {
+      now.value = timestamp;
+      const alive = [...pulsing.value].filter(([, t]) => timestamp - t < PULSE_MS);
+      if (alive.length !== pulsing.value.size) pulsing.value = new Map(alive);
+    },
+    { immediate: false },
+  );
+  watchEffect(() => (pulsing.value.size > 0 ? raf.resume() : raf.pause()));
+
+  const points = computed(() => {
+    const alarms = store.queue;
+    const { positions, colors } = alarmAttributes(alarms);
+    return markRaw({
+      alarms,
+      data: { length: alarms.length, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
+    });
+  });
+
+  watchEffect(() => {
+    const p = points.value;
+    const layers: Layer[] = [
+      new ScatterplotLayer({
+        id: 'alarm-points',
+        data: p.data,
+        radiusUnits: 'pixels',
+        getRadius: 7,
+        stroked: true,
+        getLineColor: [255, 255, 255, 230],
+        lineWidthMinPixels: 1.5,
+        pickable: true,
+        autoHighlight: true,
+        highlightColor: [255, 255, 255, 120],
+        onClick: ({ index }) => {
+          const a = p.alarms[index];
+          if (a) void focus(a);
+        },
+      }),
+    ];
+    const pulse = pulsing.value;
+    if (pulse.size > 0) {
+      const t = now.value;
+      const rings = p.alarms.filter((a) => pulse.has(a.id));
+      layers.push(
+        new ScatterplotLayer<AlarmView>({
+          id: 'alarm-pulse',
+          data: rings,
+          getPosition: (a) => a.position,
+          radiusUnits: 'pixels',
+          // One ring a second growing from the dot outwards, fading as it grows.
+          getRadius: (a) => 8 + 26 * (((t - pulse.get(a.id)!) % 1000) / 1000),
+          getLineColor: (a) => {
+            const c = ALARM_PRIORITY_COLOR[a.priority as 1 | 2 | 3 | 4] ?? ALARM_PRIORITY_COLOR[4];
+            return [c[0], c[1], c[2], Math.round(255 * (1 - ((t - pulse.get(a.id)!) % 1000) / 1000))];
+          },
+          filled: false,
+          stroked: true,
+          lineWidthMinPixels: 3,
+          updateTriggers: { getRadius: t, getLineColor: t },
+        }),
+      );
+    }
+    const sel = store.selectedId ? p.alarms.find((a) => a.id === store.selectedId) : undefined;
+    if (sel) {
+      layers.push(
+        new ScatterplotLayer<AlarmView>({
+          id: 'alarm-selected',
+          data: [sel],
+          getPosition: (a) => a.position,
+          radiusUnits: 'pixels',
+          getRadius: 13,
+          filled: false,
+          stroked: true,
+          getLineColor: SELECTED_LINE,
+          lineWidthMinPixels: 3,
+        }),
+      );
+    }
+    ctx.setLayers('alarms', layers);
+    drawnCount.value = p.alarms.length;
+  });
+
+  /** Zones with a new alarm: the zone layer flashes them (and turns a fence corridor red). */
+  const alarmingZones = computed<ReadonlySet<string>>(() => new Set(store.queue.flatMap((a) => (a.status === 'new' && a.zone ? [a.zone.id] : []))));
+
+  onBeforeUnmount(() => {
+    off();
+    ctx.setLayers('alarms', []);
+  });
+
+  return { drawnCount, alarmingZones };
+}

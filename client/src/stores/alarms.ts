@@ -1,0 +1,154 @@
+/**
+ * The alarms this screen holds (issue 5), normalised by id. The socket module feeds it: live
+ * batches (`applyBatch`) and the catch-up answer after every (re)connect (`applySync`). Every
+ * change of an alarm carries a higher `rev`; an incoming copy replaces the held one only when its
+ * rev is higher, so a batch and a sync reply that cross in flight never step an alarm back.
+ *
+ * The map is a shallowRef replaced on every change (never mutated in place): watchers and the map
+ * layer see one new object per batch, not one reactive write per alarm.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { API_PREFIX } from '../../../shared/api';
+import { alarmView, type AlarmBatch, type AlarmStatus, type AlarmSyncReply, type AlarmView } from '../../../shared/alarms';
+import type { EventType } from '../../../shared/ingest';
+import { sendJson } from '../api/http';
+
+export type AlarmAction = 'acknowledge' | 'false_alarm';
+export const OPEN_STATUSES: readonly AlarmStatus[] = ['new', 'acknowledged'];
+export const isOpen = (a: AlarmView): boolean => OPEN_STATUSES.includes(a.status);
+
+export interface AlarmFilters {
+  type: EventType | null;
+  /** A region code prefix ('' = everywhere the screen sees). */
+  region: string;
+  /** 'open' (new + acknowledged) or one status. */
+  status: AlarmStatus | 'open';
+}
+
+/** Priority ascending (1 first), then newest first. Pure: the queue and its tests share it. */
+export function compareAlarms(a: AlarmView, b: AlarmView): number {
+  return a.priority - b.priority || (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0);
+}
+
+/** Merges incoming alarms into `held`; returns the new map (or the same one when nothing changed) and the ids first seen. */
+export function mergeAlarms(held: ReadonlyMap<string, AlarmView>, incoming: readonly AlarmView[]): { next: Map<string, AlarmView>; added: AlarmView[]; changed: boolean } {
+  const next = new Map(held);
+  const added: AlarmView[] = [];
+  let changed = false;
+  for (const a of incoming) {
+    const prev = next.get(a.id);
+    if (prev && prev.rev >= a.rev) continue;
+    if (!prev) added.push(a);
+    next.set(a.id, a);
+    changed = true;
+  }
+  return { next, added, changed };
+}
+
+export const useAlarmStore = defineStore('alarms', () => {
+  const byId = shallowRef<ReadonlyMap<string, AlarmView>>(new Map());
+  const lastRev = ref<number | null>(null);
+  /** Set once the first sync reply is in: popups are for what arrives after it. */
+  const synced = ref(false);
+  const filters = ref<AlarmFilters>({ type: null, region: '', status: 'open' });
+  /** The alarm picked in the queue or on the map (its marker is ringed). */
+  const selectedId = ref<string | null>(null);
+  /** Listeners of alarms that arrived live (not in a sync reply): the popups. */
+  const arrivedListeners = new Set<(alarms: AlarmView[]) => void>();
+
+  function bumpRev(rev: number): void {
+    lastRev.value = Math.max(lastRev.value ?? 0, rev);
+  }
+
+  /** A live batch from the hub. */
+  function applyBatch(batch: AlarmBatch): void {
+    const { next, added, changed } = mergeAlarms(byId.value, batch.alarms);
+    if (changed) byId.value = next;
+    bumpRev(batch.rev);
+    // Before the first sync the screen holds nothing: everything would look new.
+    const fresh = added.filter((a) => a.status === 'new');
+    if (synced.value && fresh.length > 0) for (const l of arrivedListeners) l(fresh);
+  }
+
+  /** The answer to alarm:sync: a delta merges, a snapshot replaces what the screen holds. */
+  function applySync(reply: AlarmSyncReply): void {
+    if (reply.mode === 'snapshot') {
+      byId.value = new Map(reply.alarms.map((a) => [a.id, a]));
+      lastRev.value = reply.rev;
+    } else {
+      const { next, changed } = mergeAlarms(byId.value, reply.alarms);
+      if (changed) byId.value = next;
+      bumpRev(reply.rev);
+    }
+    synced.value = true;
+  }
+
+  /** Signed out / session ended: nothing of it stays on screen. */
+  function reset(): void {
+    byId.value = new Map();
+    lastRev.value = null;
+    synced.value = false;
+    selectedId.value = null;
+    filters.value = { type: null, region: '', status: 'open' };
+  }
+
+  /** Acknowledge or mark false on the hub; the answer (a higher rev) is applied at once. */
+  async function act(id: string, action: AlarmAction): Promise<AlarmView> {
+    const updated = await sendJson('POST', `${API_PREFIX}/alarms/${encodeURIComponent(id)}/actions`, { action }, alarmView);
+    const { next, changed } = mergeAlarms(byId.value, [updated]);
+    if (changed) byId.value = next;
+    return updated;
+  }
+
+  function select(id: string | null): void {
+    selectedId.value = id;
+  }
+
+  function setFilters(f: Partial<AlarmFilters>): void {
+    filters.value = { ...filters.value, ...f };
+  }
+
+  /** Registers a listener of live arrivals; returns its removal. */
+  function onArrived(fn: (alarms: AlarmView[]) => void): () => void {
+    arrivedListeners.add(fn);
+    return () => arrivedListeners.delete(fn);
+  }
+
+  const all = computed(() => [...byId.value.values()]);
+  /** Open alarms (new, acknowledged), priority first, newest first. */
+  const queue = computed(() => all.value.filter(isOpen).sort(compareAlarms));
+  /** Open alarms per priority (1-4). */
+  const counts = computed(() => {
+    const c: Record<1 | 2 | 3 | 4, number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
+    for (const a of queue.value) c[a.priority as 1 | 2 | 3 | 4]++;
+    return c;
+  });
+  /** What the queue panel lists: the filters applied, sorted like the queue. */
+  const filtered = computed(() => {
+    const f = filters.value;
+    return all.value
+      .filter((a) => (f.status === 'open' ? isOpen(a) : a.status === f.status))
+      .filter((a) => f.type === null || a.event.type === f.type)
+      .filter((a) => a.gridCode.startsWith(f.region))
+      .sort(compareAlarms);
+  });
+
+  return {
+    byId: computed(() => byId.value),
+    lastRev: computed(() => lastRev.value),
+    synced: computed(() => synced.value),
+    filters: computed(() => filters.value),
+    selectedId: computed(() => selectedId.value),
+    queue,
+    counts,
+    filtered,
+    applyBatch,
+    applySync,
+    reset,
+    act,
+    setFilters,
+    select,
+    onArrived,
+  };
+});

@@ -1,0 +1,139 @@
+/**
+ * Alarms on the desk in a real browser: a fence intrusion posted through the events API shows in
+ * the queue (priority 1) and as a popup within a second, and is drawn on the map; a second screen
+ * (the commander) sees the dispatcher's acknowledgement without reloading; a viewer sees the queue
+ * but no buttons to handle alarms.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { alarmSyncReply, type AlarmView } from '../../shared/alarms';
+import { loginAs } from './login';
+
+/** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */
+const INGEST_KEY = 'e2e-ingest-key-0123456789';
+const run = Date.now().toString(36);
+let seq = 0;
+
+/** A point on a railway fence corridor (its line's first vertex). */
+async function fencePoint(page: Page): Promise<[number, number]> {
+  const fc = (await (await page.request.get('/api/v1/layers/zone-corridors.geojson')).json()) as { features: { geometry: { coordinates: [number, number][] } }[] };
+  return fc.features[0]!.geometry.coordinates[0]!;
+}
+
+/** Posts a fence intrusion; returns its event id. */
+async function postFenceIntrusion(page: Page, at: [number, number]): Promise<string> {
+  const id = `e2e-fence-${run}-${++seq}`;
+  const res = await page.request.post('/api/v1/events', {
+    headers: { authorization: `Bearer ${INGEST_KEY}` },
+    data: { id, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: at[0], lat: at[1] } },
+  });
+  expect(res.status(), await res.text()).toBe(202);
+  return id;
+}
+
+/** The alarm an event raised, as the hub lists it to this page's user. */
+async function alarmOf(page: Page, eventId: string): Promise<AlarmView> {
+  let found: AlarmView | undefined;
+  await expect
+    .poll(async () => {
+      const reply = alarmSyncReply.parse(await (await page.request.get('/api/v1/alarms')).json());
+      found = reply.alarms.find((a) => a.event.id === eventId);
+      return !!found;
+    })
+    .toBe(true);
+  return found!;
+}
+
+async function openDesk(page: Page): Promise<void> {
+  await page.goto('/desk');
+  await expect(page.locator('.desk')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('alarm-queue')).toBeVisible();
+}
+
+async function deskAs(browser: Browser, user: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await loginAs(page, user);
+  await openDesk(page);
+  return page;
+}
+
+test('a fence intrusion reaches the queue, a popup and the map within a second', async ({ page }, testInfo) => {
+  await loginAs(page, 'dispatcher');
+  await openDesk(page);
+  const at = await fencePoint(page);
+  const layer = page.getByTestId('alarm-layer');
+  const before = Number(await layer.getAttribute('data-count'));
+
+  // Timed in the page: when the first new row appears (no polling delay of the test runner).
+  await page.evaluate(() => {
+    const w = window as unknown as { alarmRowAt?: number };
+    const seen = new Set([...document.querySelectorAll('[data-testid="alarm-row"]')].map((e) => e.getAttribute('data-id')));
+    new MutationObserver((_, obs) => {
+      const fresh = [...document.querySelectorAll('[data-testid="alarm-row"]')].some((e) => !seen.has(e.getAttribute('data-id')));
+      if (fresh) {
+        w.alarmRowAt = Date.now();
+        obs.disconnect();
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const t0 = Date.now();
+  const eventId = await postFenceIntrusion(page, at);
+  const alarm = await alarmOf(page, eventId);
+
+  const row = page.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toHaveAttribute('data-priority', '1');
+  await expect(row).toHaveAttribute('data-status', 'new');
+  const ms = (await page.evaluate(() => (window as unknown as { alarmRowAt?: number }).alarmRowAt ?? NaN)) - t0;
+  expect(ms, 'POST → row on screen (ms)').toBeLessThan(1_000);
+  testInfo.annotations.push({ type: 'latency', description: `POST → queue row: ${ms} ms` });
+
+  const popup = page.locator(`[data-testid="alarm-popup"][data-id="${alarm.id}"]`);
+  await expect(popup).toBeVisible();
+  await expect(layer).toHaveAttribute('data-count', String(before + 1));
+  await expect(page.getByTestId('alarm-count-1')).not.toHaveText('0');
+
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: testInfo.outputPath('desk-alarm.png') });
+
+  // A click on the row selects it and opens its first camera's card.
+  await row.click();
+  await expect(row).toHaveClass(/row--selected/);
+  await expect(page.getByTestId('camera-card')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`camera=${alarm.cameraIds[0]}`));
+  await page.waitForTimeout(2_500);
+  await page.screenshot({ path: testInfo.outputPath('desk-alarm-selected.png') });
+});
+
+test('an acknowledgement on one desk shows on another without a reload', async ({ browser }) => {
+  const dispatcher = await deskAs(browser, 'dispatcher');
+  const commander = await deskAs(browser, 'commander');
+  const eventId = await postFenceIntrusion(dispatcher, await fencePoint(dispatcher));
+  const alarm = await alarmOf(dispatcher, eventId);
+  const rowOf = (p: Page) => p.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`);
+  await expect(rowOf(dispatcher)).toHaveAttribute('data-status', 'new');
+  await expect(rowOf(commander)).toHaveAttribute('data-status', 'new');
+  await expect(commander.locator(`[data-testid="alarm-popup"][data-id="${alarm.id}"]`)).toBeVisible();
+
+  await rowOf(dispatcher).getByTestId('alarm-ack').click();
+  await expect(rowOf(dispatcher)).toHaveAttribute('data-status', 'acknowledged');
+  await expect(rowOf(commander)).toHaveAttribute('data-status', 'acknowledged');
+  // Acknowledged: it can still be marked false, no longer acknowledged again.
+  await expect(rowOf(commander).getByTestId('alarm-ack')).toHaveCount(0);
+  await expect(rowOf(commander).getByTestId('alarm-false')).toBeVisible();
+  await dispatcher.context().close();
+  await commander.context().close();
+});
+
+test('a viewer sees the queue but cannot handle alarms', async ({ browser }) => {
+  const viewer = await deskAs(browser, 'viewer');
+  const eventId = await postFenceIntrusion(viewer, await fencePoint(viewer));
+  const alarm = await alarmOf(viewer, eventId);
+  const row = viewer.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`);
+  await expect(row).toBeVisible();
+  await expect(viewer.getByTestId('alarm-row').first()).toBeVisible();
+  await expect(viewer.getByTestId('alarm-ack')).toHaveCount(0);
+  await expect(viewer.getByTestId('alarm-false')).toHaveCount(0);
+  await viewer.context().close();
+});
