@@ -118,14 +118,21 @@ async function runHub(design: 'hub' | 'naive', rate: number): Promise<Result> {
   const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }) });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   let warned = false;
+  let failedPosts = 0;
   const post = async (ids: string[]): Promise<number> => {
     if (ids.length === 0) return 0;
     const at = new Date().toISOString();
-    const res = await fetch(`${url}/api/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: JSON.stringify({ events: ids.map((id) => ({ id, source: 'camera', type: 'stranger', at, location: { lon, lat } })) }),
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${url}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ events: ids.map((id) => ({ id, source: 'camera', type: 'stranger', at, location: { lon, lat } })) }),
+      });
+    } catch {
+      failedPosts++; // the hub dropped the connection: those events were never accepted
+      return 0;
+    }
     const reply = (await res.json()) as { accepted: number; duplicates: number; rejected: { errors: { message: string }[] }[] };
     if (reply.accepted !== ids.length && !warned) {
       warned = true;
@@ -143,6 +150,7 @@ async function runHub(design: 'hub' | 'naive', rate: number): Promise<Result> {
   });
   await sleep(3_000);
   const r = await report(clients);
+  if (failedPosts) console.warn(`${design} ${rate}/s: ${failedPosts} posts failed (connection reset)`);
   await hub.close();
   await rm(dir, { recursive: true, force: true });
   return result(design, rate, sent, accepted, r);
