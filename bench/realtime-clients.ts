@@ -31,7 +31,7 @@ for (let i = 0; i < n; i++) {
     ws.on('message', (data: Buffer) => seen([data.toString()], sample));
     closers.push(() => ws.close());
   } else {
-    const s = io(url!, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
+    const s = io(url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
     s.on('connect', () => ++connected === n && process.stdout.write('ready\n'));
     s.on('alarm:batch', (b: { alarms: { event: { id: string } }[] }) => seen(b.alarms.map((a) => a.event.id), sample));
     closers.push(() => s.disconnect());

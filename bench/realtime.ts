@@ -112,7 +112,7 @@ async function runHub(design: 'hub' | 'naive', rate: number): Promise<Result> {
     realtimeTickMs: design === 'naive' ? 0 : 50,
   };
   const hub = createApp(config, { logger: pino({ level: 'silent' }) });
-  const { port } = (await hub.listen()) as AddressInfo;
+  const { port } = (await hub.listen());
   await hub.ready;
   const url = `http://127.0.0.1:${port}`;
   const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }) });
