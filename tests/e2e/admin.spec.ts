@@ -123,10 +123,10 @@ test('the audit log shows the sign-ins, finds by action, and its chain verifies'
 
 test('a user created through the dialog can sign in; edited, then disabled, it cannot', async ({ page, baseURL }) => {
   const password = 'e2e-new-pass-2026';
-  const signIn = async (): Promise<number> => {
+  const signIn = async (pw = password): Promise<number> => {
     const api = await request.newContext({ baseURL: baseURL! });
     try {
-      return (await api.post('/api/v1/auth/login', { data: { username: 'e2e-new', password } })).status();
+      return (await api.post('/api/v1/auth/login', { data: { username: 'e2e-new', password: pw } })).status();
     } finally {
       await api.dispose();
     }
@@ -148,8 +148,17 @@ test('a user created through the dialog can sign in; edited, then disabled, it c
   await page.getByTestId('user-save').click();
   await expect(row).toContainText('E2E 改名');
 
+  // A new password set by the admin (through its dialog) replaces the old one.
+  const newPassword = 'e2e-reset-pass-2026';
+  await row.getByTestId('user-reset-password').click();
+  await page.getByTestId('user-new-password').locator('input').fill(newPassword);
+  await page.getByTestId('user-password-save').click();
+  await expect(page.getByTestId('user-password-dialog')).toHaveCount(0);
+  expect(await signIn()).toBe(401);
+  expect(await signIn(newPassword)).toBe(200);
+
   await row.getByTestId('user-disable').click();
   await page.locator('.n-popconfirm').getByRole('button', { name: '确认' }).click();
   await expect(row).toContainText('已停用');
-  expect(await signIn()).toBe(401);
+  expect(await signIn(newPassword)).toBe(401);
 });
