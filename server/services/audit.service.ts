@@ -4,7 +4,7 @@
  * append-only in the database too (a trigger refuses UPDATE and DELETE).
  */
 import type { Logger } from 'pino';
-import type { AuditRepository, AuditRow } from '../repositories/audit.repository';
+import { toRecord, type AuditRepository, type AuditRow } from '../repositories/audit.repository';
 import { ChainVerifier, seal, type AuditFields, type ChainCheck } from '../audit/chain';
 import type { AuditPage, AuditQuery, AuditRecordView } from '../../shared/auth';
 import type { Clock } from '../clock';
@@ -73,16 +73,8 @@ export class AuditService {
   }
 }
 
+/** A stored record as admins read it: the chain's fields without its hashes. */
 function view(r: AuditRow): AuditRecordView {
-  return {
-    seq: r.seq,
-    at: r.at,
-    actor: r.actor,
-    actorName: r.actorName,
-    action: r.action,
-    target: r.target,
-    address: r.address,
-    outcome: r.outcome,
-    details: r.details ?? null,
-  };
+  const { prevHash: _prev, hash: _hash, ...fields } = toRecord(r);
+  return fields;
 }
