@@ -24,6 +24,8 @@ export const alarmView = z.object({
   zone: z.object({ id: z.string(), name: z.string() }).nullable(),
   actions: z.array(z.string()),
   cameraIds: z.array(z.string()),
+  /** Field units proposed for this alarm: the nearest available responders, or the grid's grid workers. */
+  unitIds: z.array(z.string()),
   broadcast: z.object({ speakerId: z.string(), say: z.string() }).nullable(),
   handledBy: z.string().nullable(),
   handledAt: z.string().nullable(),

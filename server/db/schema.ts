@@ -346,6 +346,8 @@ export const alarms = pgTable(
     actions: jsonb('actions').$type<string[]>().notNull(),
     /** The nearest cameras, attached when the rule asks for them. */
     cameraIds: jsonb('camera_ids').$type<string[]>().notNull(),
+    /** The nearest available field units, proposed for dispatch when the rule asks for them. */
+    unitIds: jsonb('unit_ids').$type<string[]>().notNull().default([]),
     /** The loudspeaker told to speak, and what it said (fence rules). */
     speakerId: text('speaker_id'),
     say: text('say'),

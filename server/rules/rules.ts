@@ -18,8 +18,12 @@ import { EVENT_TYPES, type EventType } from '../../shared/ingest';
 import type { ZoneIndex } from './zone-index';
 
 export type Priority = 1 | 2 | 3 | 4;
-/** broadcast: the nearest loudspeaker says the rule's text; cameras: attach the nearest cameras; units: propose the nearest units. */
-export type RuleAction = 'broadcast' | 'cameras' | 'units';
+/**
+ * broadcast: the nearest loudspeaker says the rule's text; cameras: attach the nearest cameras;
+ * units: propose the nearest available responders; grid_worker: the grid workers of the alarm's grid.
+ */
+export const RULE_ACTIONS = ['broadcast', 'cameras', 'units', 'grid_worker'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
 
 interface RuleBase {
   id: string;
@@ -143,7 +147,7 @@ const ruleBase = {
   name: z.string().min(1).max(100),
   eventTypes: z.array(z.enum(EVENT_TYPES)).min(1),
   priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
-  actions: z.array(z.enum(['broadcast', 'cameras', 'units'])),
+  actions: z.array(z.enum(RULE_ACTIONS)),
   say: z.string().max(200).optional(),
   enabled: z.boolean(),
 };

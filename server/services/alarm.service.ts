@@ -26,16 +26,25 @@ import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
 import { DELTA_LIMIT, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
 import type { EventSource, EventType } from '../../shared/ingest';
-import type { LonLat } from '../../shared/world';
+import type { LonLat, UnitKind } from '../../shared/world';
 
 /** How many of the nearest cameras an alarm brings up. */
 const CAMERAS_PER_ALARM = 3;
 const CAMERA_RADIUS_KM = 2;
+/** How many of the nearest available responders an alarm proposes ('units'), and how far to look. */
+const UNITS_PER_ALARM = 3;
+const UNIT_RADIUS_KM = 10;
+/** Units that answer an alarm on the spot (a department crew is sent by dispatch, not proposed). */
+const RESPONDER_KINDS: ReadonlySet<UnitKind> = new Set(['police', 'patrol_car', 'fire', 'medical']);
 
 interface Surroundings {
   world: RuleWorld;
   cameras: { tree: KDBush; ids: string[] };
   speakers: { id: string; position: LonLat; railwayId: string }[];
+  /** Available responders (RESPONDER_KINDS), for 'units'. */
+  responders: { tree: KDBush; ids: string[] };
+  /** Grid code → its grid workers' unit ids, for 'grid_worker'. */
+  gridWorkers: Map<string, string[]>;
 }
 
 export interface PreparedRules {
@@ -106,7 +115,11 @@ export class AlarmService {
           zoneId: d.zone?.id ?? null,
           zoneName: d.zone?.name ?? null,
           actions: [...d.actions],
-          cameraIds: d.actions.includes('cameras') ? nearestCameras(s.cameras, position) : [],
+          cameraIds: d.actions.includes('cameras') ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM) : [],
+          unitIds: [
+            ...(d.actions.includes('grid_worker') ? (s.gridWorkers.get(e.gridCode) ?? []) : []),
+            ...(d.actions.includes('units') ? nearest(s.responders, position, UNITS_PER_ALARM, UNIT_RADIUS_KM) : []),
+          ],
           speakerId: speaker?.id ?? null,
           say: speaker ? (d.say ?? null) : null,
         });
@@ -204,16 +217,23 @@ export class AlarmService {
     const zones = (await this.world.zones()).map((z) => ({ id: z.id, name: z.name, kind: z.kind, shape: z.shape, gridCode: z.gridCode, railwayId: z.railwayId }));
     const facilityKinds = new Map((await this.world.facilities()).map((f) => [f.id, f.kind]));
     const cams = await this.world.cameras();
-    const tree = new KDBush(Math.max(1, cams.length));
-    for (const c of cams) tree.add(c.lon, c.lat);
-    if (cams.length === 0) tree.add(0, 0);
-    tree.finish();
+    const units = await this.world.units();
+    const responders = units.filter((u) => u.status === 'available' && RESPONDER_KINDS.has(u.kind));
+    const gridWorkers = new Map<string, string[]>();
+    for (const u of units) {
+      if (u.kind !== 'grid_worker' || u.status === 'offline') continue;
+      const list = gridWorkers.get(u.homeRegionCode);
+      if (list) list.push(u.id);
+      else gridWorkers.set(u.homeRegionCode, [u.id]);
+    }
     const speakers = (await this.world.speakers()).map((s) => ({ id: s.id, position: [s.lon, s.lat] as LonLat, railwayId: s.railwayId }));
-    this.log.info({ zones: zones.length, cameras: cams.length, speakers: speakers.length, ms: Math.round(performance.now() - t0) }, 'alarms: zone index and nearest-device indexes built');
+    this.log.info({ zones: zones.length, cameras: cams.length, speakers: speakers.length, responders: responders.length, ms: Math.round(performance.now() - t0) }, 'alarms: zone index and nearest-device indexes built');
     return {
       world: { zones: createZoneIndex(zones), facilityKind: (id) => facilityKinds.get(id) },
-      cameras: { tree, ids: cams.map((c) => c.id) },
+      cameras: pointIndex(cams.map((c) => ({ id: c.id, lon: c.lon, lat: c.lat }))),
       speakers,
+      responders: pointIndex(responders.map((u) => ({ id: u.id, lon: u.lon, lat: u.lat }))),
+      gridWorkers,
     };
   }
 }
@@ -224,9 +244,18 @@ function scopeFilter(scope: string): string {
   return p.length > 4 ? p : '';
 }
 
-function nearestCameras(index: Surroundings['cameras'], p: LonLat): string[] {
+function pointIndex(points: readonly { id: string; lon: number; lat: number }[]): { tree: KDBush; ids: string[] } {
+  const tree = new KDBush(Math.max(1, points.length));
+  for (const p of points) tree.add(p.lon, p.lat);
+  if (points.length === 0) tree.add(0, 0);
+  tree.finish();
+  return { tree, ids: points.map((p) => p.id) };
+}
+
+/** Ids of the `count` nearest points within `km` (great-circle distance). */
+function nearest(index: { tree: KDBush; ids: string[] }, p: LonLat, count: number, km: number): string[] {
   if (index.ids.length === 0) return [];
-  return around(index.tree, p[0], p[1], CAMERAS_PER_ALARM, CAMERA_RADIUS_KM).map((i) => index.ids[i]!);
+  return around(index.tree, p[0], p[1], count, km).map((i) => index.ids[i]!);
 }
 
 /** The nearest loudspeaker of the fence's railway (any railway's when it has none). */
@@ -261,6 +290,7 @@ export function toView(r: AlarmRow): AlarmView {
     zone: r.zoneId ? { id: r.zoneId, name: r.zoneName ?? '' } : null,
     actions: r.actions,
     cameraIds: r.cameraIds,
+    unitIds: r.unitIds,
     broadcast: r.speakerId && r.say ? { speakerId: r.speakerId, say: r.say } : null,
     handledBy: r.handledBy,
     handledAt: r.handledAt?.toISOString() ?? null,

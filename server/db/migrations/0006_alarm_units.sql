@@ -1,0 +1,1 @@
+ALTER TABLE "alarms" ADD COLUMN "unit_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
