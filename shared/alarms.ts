@@ -32,7 +32,10 @@ export const alarmView = z.object({
 });
 export type AlarmView = z.infer<typeof alarmView>;
 
-/** Pushed per region room, at most every 100 ms: the alarms that changed, each with its rev. */
+/**
+ * Pushed per region room, at most every 100 ms: the alarms that changed, each with its rev. On the
+ * wire it travels as columns (shared/alarm-wire.ts); this is what a screen holds once decoded.
+ */
 export interface AlarmBatch {
   /** The highest rev in this batch. */
   rev: number;

@@ -4,7 +4,8 @@
  * readiness so screens can show live / reconnecting and reload their data after a restart.
  */
 import type { Readiness } from './api';
-import type { AlarmBatch, AlarmSyncReply } from './alarms';
+import type { AlarmSyncReply } from './alarms';
+import type { AlarmBatchWire } from './alarm-wire';
 
 export interface HubHello {
   /** Changes on every hub start: a client that sees a new one reloads its static data. */
@@ -30,7 +31,7 @@ export interface ServerToClientEvents {
   'hub:readiness': (readiness: Readiness) => void;
   'auth:ended': (e: { reason: SessionEndReason }) => void;
   /** Alarms that were raised or changed in the screen's region (batched per tick). */
-  'alarm:batch': (batch: AlarmBatch) => void;
+  'alarm:batch': (batch: AlarmBatchWire) => void;
 }
 
 export interface ClientToServerEvents {

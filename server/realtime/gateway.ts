@@ -20,6 +20,7 @@ import type { ReadinessState } from '../readiness';
 import type { AuthService } from '../services/auth.service';
 import type { AlarmService } from '../services/alarm.service';
 import type { AlarmView } from '../../shared/alarms';
+import { encodeAlarmColumns } from '../../shared/alarm-wire';
 import type { AuthSettings } from '../config';
 import { originAllowed } from '../auth/http';
 import type { Principal } from '../auth/policy';
@@ -123,11 +124,14 @@ export class RealtimeGateway {
    */
   publishAlarms(alarms: readonly AlarmView[]): void {
     if (this.tickMs === 0) {
-      for (const a of alarms) this.io.to(regionRooms(a.gridCode)).emit('alarm:batch', { rev: a.rev, alarms: [a] });
+      for (const a of alarms) this.io.to(regionRooms(a.gridCode)).emit('alarm:batch', { rev: a.rev, alarms: encodeAlarmColumns([a]) });
       return;
     }
+    const rooms = this.io.of('/').adapter.rooms;
     for (const a of alarms) {
       for (const room of regionRooms(a.gridCode)) {
+        // Only rooms that have screens (of this hub: a cross-hub adapter will need this revisited).
+        if (!rooms.get(room)?.size) continue;
         let m = this.pending.get(room);
         if (!m) this.pending.set(room, (m = new Map<string, AlarmView>()));
         const prev = m.get(a.id);
@@ -145,7 +149,7 @@ export class RealtimeGateway {
     this.pending = new Map();
     for (const [room, byId] of pending) {
       const alarms = [...byId.values()].sort((a, b) => a.rev - b.rev);
-      this.io.to(room).emit('alarm:batch', { rev: alarms[alarms.length - 1]!.rev, alarms });
+      this.io.to(room).emit('alarm:batch', { rev: alarms[alarms.length - 1]!.rev, alarms: encodeAlarmColumns(alarms) });
     }
   }
 

@@ -7,6 +7,13 @@ export type AlarmRow = typeof alarms.$inferSelect;
 export type NewAlarm = Omit<typeof alarms.$inferInsert, 'rev'>;
 
 const NEXT_REV = sql<number>`nextval('alarm_rev')`;
+/**
+ * Every transaction that takes revs holds this lock until it commits, so revs become visible in
+ * the order they were taken, on every hub sharing the database: a screen that has seen rev N and
+ * asks for `rev > N` can never miss a lower rev that was still uncommitted when it asked.
+ */
+const ALARM_REV_LOCK = 0x414c_524d; // 'ALRM'
+const lockRevs = (tx: Db) => tx.execute(sql`select pg_advisory_xact_lock(${ALARM_REV_LOCK})`);
 
 export class AlarmRepository {
   constructor(private readonly db: Db) {}
@@ -43,6 +50,7 @@ export class AlarmRepository {
         say: r.say ?? null,
       })),
     );
+    await lockRevs(tx);
     const ids = await queryRows<{ id: string; rev: string | number }>(
       tx,
       sql`insert into alarms (id, rev, created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
@@ -77,12 +85,15 @@ export class AlarmRepository {
 
   /** Change an alarm's status (only from one of `from`); returns the row with its new rev, or undefined. */
   async setStatus(id: string, from: readonly AlarmRow['status'][], to: AlarmRow['status'], by: string, at: Date): Promise<AlarmRow | undefined> {
-    const rows = await this.db
-      .update(alarms)
-      .set({ status: to, handledBy: by, handledAt: at, updatedAt: at, rev: NEXT_REV })
-      .where(and(eq(alarms.id, id), inArray(alarms.status, [...from])))
-      .returning();
-    return rows[0];
+    return this.db.transaction(async (tx) => {
+      await lockRevs(tx);
+      const rows = await tx
+        .update(alarms)
+        .set({ status: to, handledBy: by, handledAt: at, updatedAt: at, rev: NEXT_REV })
+        .where(and(eq(alarms.id, id), inArray(alarms.status, [...from])))
+        .returning();
+      return rows[0];
+    });
   }
 
   /** Alarms in a region prefix changed after `since`, in rev order (limit + 1 tells "more"). */

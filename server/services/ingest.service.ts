@@ -34,6 +34,16 @@ interface Places {
   devices: Map<string, Device>;
 }
 
+/** At most this many events go into one group commit (a bigger group only waits longer). */
+const GROUP_MAX = 5_000;
+
+interface Waiting {
+  rows: NewEvent[];
+  stored: StoredEvent[];
+  resolve(accepted: number): void;
+  reject(error: unknown): void;
+}
+
 export interface StoredEvent extends EventInput {
   gridCode: string;
   lon: number;
@@ -42,8 +52,12 @@ export interface StoredEvent extends EventInput {
 
 export class IngestService {
   private places: Promise<Places> | null = null;
-  /** Stores run one after another in this hub, so alarm revs commit in the order they were taken. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Requests waiting for the next group commit. Commits run one after another in this hub, so
+   * alarm revs commit in the order they were taken.
+   */
+  private queue: Waiting[] = [];
+  private draining = false;
 
   constructor(
     private readonly world: WorldRepository,
@@ -130,27 +144,64 @@ export class IngestService {
       });
       stored.push({ ...e, gridCode: placed.gridCode, lon: placed.position[0], lat: placed.position[1] });
     });
-    // Persist, then publish: the events and the alarms they raise commit together, and only then
-    // do the alarms go out. A duplicate raises nothing (it is not inserted).
     if (rows.length === 0) return { accepted: 0, duplicates, rejected };
-    const prepared = await this.alarms.prepare();
-    const { inserted, raised } = await this.serially(() =>
-      this.transact(async (tx) => {
-        const ins = await this.events.insertNew(rows, tx);
-        const fresh = new Set(ins.map((k) => `${k.source}\u0000${k.id}`));
-        const news = ins.length === rows.length ? stored : stored.filter((s) => fresh.has(`${s.source}\u0000${s.id}`));
-        return { inserted: ins, raised: await this.alarms.raise(news, tx, prepared) };
-      }),
-    );
-    duplicates += rows.length - inserted.length;
-    this.alarms.published(raised);
-    return { accepted: inserted.length, duplicates, rejected };
+    const accepted = await this.store(rows, stored);
+    return { accepted, duplicates: duplicates + rows.length - accepted, rejected };
   }
 
-  private serially<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn);
-    this.tail = next.catch(() => undefined);
-    return next;
+  /**
+   * Persist, then publish, in group commits: the events of every request waiting when a commit
+   * starts go into one transaction with the alarms they raise (up to GROUP_MAX events), and only
+   * after it commits do the alarms go out. Under load this turns many small posts into a few big
+   * inserts (per-statement cost dominates on PGlite); when idle a request commits alone at once.
+   * Resolves with how many of this request's events were new (a duplicate is not inserted and
+   * raises nothing; within a group the first request to carry an id gets it).
+   */
+  private store(rows: NewEvent[], stored: StoredEvent[]): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ rows, stored, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: Waiting[] = [];
+        let size = 0;
+        while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0]!.rows.length <= GROUP_MAX)) {
+          const w = this.queue.shift()!;
+          group.push(w);
+          size += w.rows.length;
+        }
+        try {
+          const prepared = await this.alarms.prepare();
+          const { counts, raised } = await this.transact(async (tx) => {
+            const inserted = await this.events.insertNew(group.flatMap((w) => w.rows), tx);
+            const unclaimed = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
+            const news: StoredEvent[] = [];
+            const counts = group.map((w) => {
+              let n = 0;
+              for (const e of w.stored) {
+                if (unclaimed.delete(`${e.source}\u0000${e.id}`)) {
+                  news.push(e);
+                  n++;
+                }
+              }
+              return n;
+            });
+            return { counts, raised: await this.alarms.raise(news, tx, prepared) };
+          });
+          this.alarms.published(raised);
+          group.forEach((w, i) => w.resolve(counts[i]!));
+        } catch (e) {
+          for (const w of group) w.reject(e);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   private place(places: Places, e: EventInput): { gridCode: string; position: LonLat } | { error: ItemError } {

@@ -12,6 +12,7 @@ import { generateDemoCity } from '../../server/demo';
 import { offsetM } from '../../server/demo/geo';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
 import { alarmSyncReply, alarmView, type AlarmView } from '../../shared/alarms';
+import { alarmColumns, decodeAlarmColumns } from '../../shared/alarm-wire';
 import { ingestReply, type EventInput } from '../../shared/ingest';
 import type { LonLat } from '../../shared/world';
 
@@ -29,7 +30,8 @@ class Screen {
     this.socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
     this.socket.on('alarm:batch', (b) => {
       this.batches++;
-      this.merge(b.alarms);
+      // Validate the columns as they arrive, then decode them as the client does.
+      this.merge(decodeAlarmColumns(alarmColumns.parse(b.alarms)));
     });
   }
   merge(alarms: AlarmView[]): void {

@@ -27,6 +27,7 @@ import { useSessionStore } from '../stores/session';
 import { useLayerDataStore } from '../map/layerData';
 import { useAlarmStore } from '../stores/alarms';
 import { alarmSyncReply } from '../../../shared/alarms';
+import { decodeAlarmColumns } from '../../../shared/alarm-wire';
 
 /** How long a catch-up may take before the screen goes live without it (and tries again later). */
 const SYNC_TIMEOUT_MS = 8_000;
@@ -89,7 +90,7 @@ export function startRealtime(p: Pinia): void {
     }
   }
 
-  s.on('alarm:batch', (batch) => alarms.applyBatch(batch));
+  s.on('alarm:batch', (batch) => alarms.applyBatch({ rev: batch.rev, alarms: decodeAlarmColumns(batch.alarms) }));
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
