@@ -2,7 +2,7 @@
  * Alarms on the desk in a real browser: a fence intrusion posted through the events API shows in
  * the queue (priority 1) and as a popup within a second, and is drawn on the map; a second screen
  * (the commander) sees the dispatcher's acknowledgement without reloading; a viewer sees the queue
- * but no buttons to handle alarms.
+ * but no buttons to handle alarms; a one-key alarm names the units it proposes by callsign.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { alarmSyncReply, type AlarmView } from '../../shared/alarms';
@@ -25,6 +25,20 @@ async function postFenceIntrusion(page: Page, at: [number, number]): Promise<str
   const res = await page.request.post('/api/v1/events', {
     headers: { authorization: `Bearer ${INGEST_KEY}` },
     data: { id, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: at[0], lat: at[1] } },
+  });
+  expect(res.status(), await res.text()).toBe(202);
+  return id;
+}
+
+/** Presses a hospital's or school's one-key alarm button (the event names the device, not a place); returns its event id. */
+async function pressOneKeyButton(page: Page): Promise<string> {
+  const fc = (await (await page.request.get('/api/v1/layers/facilities.geojson')).json()) as { features: { properties: { id: string; kind: string } }[] };
+  const button = fc.features.find((f) => f.properties.kind === 'hospital' || f.properties.kind === 'school');
+  expect(button, 'a hospital or school in the demo city').toBeDefined();
+  const id = `e2e-button-${run}-${++seq}`;
+  const res = await page.request.post('/api/v1/events', {
+    headers: { authorization: `Bearer ${INGEST_KEY}` },
+    data: { id, source: 'alarm_button', type: 'one_key_alarm', at: new Date().toISOString(), deviceId: button!.properties.id },
   });
   expect(res.status(), await res.text()).toBe(202);
   return id;
@@ -136,4 +150,25 @@ test('a viewer sees the queue but cannot handle alarms', async ({ browser }) => 
   await expect(viewer.getByTestId('alarm-ack')).toHaveCount(0);
   await expect(viewer.getByTestId('alarm-false')).toHaveCount(0);
   await viewer.context().close();
+});
+
+test('a one-key alarm from a hospital or school names its proposed units in the popup and the queue', async ({ page }, testInfo) => {
+  await loginAs(page, 'dispatcher');
+  await openDesk(page);
+  const alarm = await alarmOf(page, await pressOneKeyButton(page));
+  expect(alarm.rule.id).toBe('one-key-alarm');
+  expect(alarm.unitIds.length).toBeGreaterThan(0);
+  const units = (await (await page.request.get('/api/v1/layers/units.geojson')).json()) as { features: { properties: { id: string; callsign: string } }[] };
+  const callsigns = alarm.unitIds.map((id) => units.features.find((f) => f.properties.id === id)?.properties.callsign);
+  expect(callsigns.every(Boolean), 'the desk knows every proposed unit').toBe(true);
+
+  const popupUnits = page.locator(`[data-testid="alarm-popup"][data-id="${alarm.id}"]`).getByTestId('alarm-popup-units');
+  const rowUnits = page.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`).getByTestId('alarm-units');
+  for (const shown of [popupUnits, rowUnits]) {
+    await expect(shown).toHaveAttribute('data-count', String(alarm.unitIds.length));
+    for (const c of callsigns) await expect(shown).toContainText(c!);
+  }
+  // The popup slides in from the right edge: on screen, not just in the DOM.
+  await expect(popupUnits).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: testInfo.outputPath('desk-one-key-units.png') });
 });

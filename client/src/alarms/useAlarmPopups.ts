@@ -12,6 +12,7 @@ import { alarmCss } from '../map/palette';
 import { playAlarmTone } from './alarmSound';
 import { alarmMuted, formatAlarmTime } from './useAlarmQueue';
 import { useFocusAlarm } from './useFocusAlarm';
+import { useAlarmUnits } from './useAlarmUnits';
 
 /** At most this many popups per batch: a storm of alarms belongs in the queue, not on top of the map. */
 const MAX_PER_BATCH = 3;
@@ -24,9 +25,12 @@ export function useAlarmPopups(): void {
   const { t, locale } = useI18n();
   const muted = alarmMuted();
   const focus = useFocusAlarm();
+  const unitsOf = useAlarmUnits();
 
   function show(a: AlarmView): void {
     const place = a.zone?.name ?? t('alarms.noZone', { grid: a.gridCode });
+    const units = unitsOf(a);
+    const detail = { opacity: 0.7, fontSize: '12px' };
     const n = notification.create({
       type: a.priority <= 2 ? 'error' : a.priority === 3 ? 'warning' : 'info',
       title: t('alarms.popupTitle', { priority: a.priority, rule: a.rule.name }),
@@ -45,8 +49,9 @@ export function useAlarmPopups(): void {
           },
           [
             h('div', t('alarms.popupBody', { place, time: formatAlarmTime(a.event.at, locale.value) })),
-            a.cameraIds.length ? h('div', { style: { opacity: 0.7, fontSize: '12px' } }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
-            a.broadcast ? h('div', { style: { opacity: 0.7, fontSize: '12px' } }, t('alarms.broadcast', { say: a.broadcast.say })) : null,
+            a.cameraIds.length ? h('div', { style: detail }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
+            units ? h('div', { style: detail, 'data-testid': 'alarm-popup-units', 'data-count': a.unitIds.length }, units) : null,
+            a.broadcast ? h('div', { style: detail }, t('alarms.broadcast', { say: a.broadcast.say })) : null,
           ],
         ),
       duration: DURATION_MS[a.priority] ?? 10_000,

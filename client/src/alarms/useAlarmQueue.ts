@@ -1,7 +1,8 @@
 /**
  * The alarm queue panel's model: the filtered rows, the filter options, whether this user may
- * handle alarms (commander, dispatcher: 'alarm:handle'), the actions, the mute switch, and what a
- * click on a row does (select it, fly the map there, open its first camera's card).
+ * handle alarms (commander, dispatcher: 'alarm:handle'), the actions, the mute switch, the units
+ * each alarm proposes, and what a click on a row does (select it, fly the map there, open its
+ * first camera's card).
  */
 import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
@@ -17,6 +18,7 @@ import { useErrorText } from '../app/useErrorText';
 import { useRegionIndex } from '../desk/useRegionIndex';
 import { unlockAudio } from './alarmSound';
 import { useFocusAlarm } from './useFocusAlarm';
+import { useAlarmUnits } from './useAlarmUnits';
 
 /** The roles the hub lets acknowledge / mark false (server/auth/policy.ts: 'alarm:handle'). */
 export const ALARM_HANDLERS: readonly Role[] = ['commander', 'dispatcher'];
@@ -39,6 +41,7 @@ export function useAlarmQueue() {
   const errorText = useErrorText();
   const { byCode } = useRegionIndex();
   const focus = useFocusAlarm();
+  const units = useAlarmUnits();
   const muted = alarmMuted();
   /** Ids with an action in flight: their buttons wait. */
   const busy = ref<ReadonlySet<string>>(new Set());
@@ -118,5 +121,6 @@ export function useAlarmQueue() {
     open: focus,
     place,
     time,
+    units,
   };
 }

@@ -19,6 +19,9 @@ export default {
     popupBody: '{place} · {time}',
     noZone: 'Grid {grid}',
     cameras: '{n} linked cameras',
+    units: 'Proposed units: {list}',
+    unitCount: '{n} units proposed',
+    unitSeparator: ', ',
     priority: { 1: 'P1', 2: 'P2', 3: 'P3', 4: 'P4' },
     broadcast: 'Loudspeaker: {say}',
     status: { new: 'New', acknowledged: 'Acknowledged', false_alarm: 'False alarm', incident: 'Incident' },
@@ -68,6 +71,7 @@ export default {
       key_person: 'Key person',
       vulnerable_care: 'Vulnerable care',
       crowd_gathering: 'Crowd gathering',
+      resident_absence: 'Living alone, no access',
     },
   },
 } satisfies Shape<typeof alarmsZh>;

@@ -15,6 +15,9 @@ export default {
     popupBody: '{place} · {time}',
     noZone: '网格 {grid}',
     cameras: '{n} 路关联视频',
+    units: '建议出动：{list}',
+    unitCount: '建议出动 {n} 个力量',
+    unitSeparator: '、',
     priority: { 1: '一级', 2: '二级', 3: '三级', 4: '四级' },
     broadcast: '广播：{say}',
     status: { new: '待处理', acknowledged: '已确认', false_alarm: '误报', incident: '已转事件' },
@@ -64,6 +67,7 @@ export default {
       key_person: '重点人员',
       vulnerable_care: '困难群体关爱',
       crowd_gathering: '人群聚集',
+      resident_absence: '独居老人无出入',
     },
   },
 };

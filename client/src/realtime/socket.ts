@@ -70,6 +70,7 @@ export function startRealtime(p: Pinia): void {
     }
     syncing = true;
     try {
+      alarms.syncStarted();
       const raw: unknown = await s.timeout(SYNC_TIMEOUT_MS).emitWithAck('alarm:sync', { since: alarms.lastRev });
       if (socket !== s) return;
       const reply = alarmSyncReply.safeParse(raw);

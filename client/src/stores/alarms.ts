@@ -26,23 +26,35 @@ export interface AlarmFilters {
   status: AlarmStatus | 'open';
 }
 
-/** Priority ascending (1 first), then newest first. Pure: the queue and its tests share it. */
+const desc = (x: string, y: string): number => (x < y ? 1 : x > y ? -1 : 0);
+
+/**
+ * Priority ascending (1 first), then newest first. Pure: the queue and its tests share it.
+ * A total order: the alarms one ingest batch raises share `createdAt`, so ties fall back to the
+ * event's time, then the id; otherwise their order would follow arrival (live pushes come in rev
+ * order, a snapshot in reverse) and differ between screens and after a reconnect.
+ */
 export function compareAlarms(a: AlarmView, b: AlarmView): number {
-  return a.priority - b.priority || (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0);
+  return a.priority - b.priority || desc(a.createdAt, b.createdAt) || desc(a.event.at, b.event.at) || desc(a.id, b.id);
 }
 
-/** Merges incoming alarms into `held`; returns the new map (or the same one when nothing changed) and the ids first seen. */
+/**
+ * Merges incoming alarms into `held`; returns the new map (`changed` false: nothing in it is newer)
+ * and the alarms first seen, each as its newest view in `incoming`.
+ */
 export function mergeAlarms(held: ReadonlyMap<string, AlarmView>, incoming: readonly AlarmView[]): { next: Map<string, AlarmView>; added: AlarmView[]; changed: boolean } {
   const next = new Map(held);
-  const added: AlarmView[] = [];
+  const addedIds: string[] = [];
   let changed = false;
   for (const a of incoming) {
     const prev = next.get(a.id);
     if (prev && prev.rev >= a.rev) continue;
-    if (!prev) added.push(a);
+    if (!prev) addedIds.push(a.id);
     next.set(a.id, a);
     changed = true;
   }
+  // Read back from `next`: an id twice in one batch pops up with its latest status, not its first.
+  const added = addedIds.map((id) => next.get(id)).filter((a): a is AlarmView => a !== undefined);
   return { next, added, changed };
 }
 
@@ -61,8 +73,20 @@ export const useAlarmStore = defineStore('alarms', () => {
     lastRev.value = Math.max(lastRev.value ?? 0, rev);
   }
 
+  /**
+   * Live alarms that arrived while a catch-up was asked (null when none is): a snapshot read
+   * before they were committed must not wipe them.
+   */
+  let liveDuringSync: AlarmView[] | null = null;
+
+  /** A catch-up (alarm:sync) is being asked from the hub that just greeted us. */
+  function syncStarted(): void {
+    liveDuringSync = [];
+  }
+
   /** A live batch from the hub. */
   function applyBatch(batch: AlarmBatch): void {
+    liveDuringSync?.push(...batch.alarms);
     const { next, added, changed } = mergeAlarms(byId.value, batch.alarms);
     if (changed) byId.value = next;
     bumpRev(batch.rev);
@@ -74,13 +98,17 @@ export const useAlarmStore = defineStore('alarms', () => {
   /** The answer to alarm:sync: a delta merges, a snapshot replaces what the screen holds. */
   function applySync(reply: AlarmSyncReply): void {
     if (reply.mode === 'snapshot') {
-      byId.value = new Map(reply.alarms.map((a) => [a.id, a]));
-      lastRev.value = reply.rev;
+      // What the snapshot replaces is what this hub sent before the catch-up started; what it sent
+      // since, with a higher rev than the snapshot's, is newer than the snapshot and stays.
+      const newer = (liveDuringSync ?? []).filter((a) => a.rev > reply.rev);
+      byId.value = mergeAlarms(new Map(reply.alarms.map((a) => [a.id, a])), newer).next;
+      lastRev.value = Math.max(reply.rev, ...newer.map((a) => a.rev));
     } else {
       const { next, changed } = mergeAlarms(byId.value, reply.alarms);
       if (changed) byId.value = next;
       bumpRev(reply.rev);
     }
+    liveDuringSync = null;
     synced.value = true;
   }
 
@@ -88,6 +116,7 @@ export const useAlarmStore = defineStore('alarms', () => {
   function reset(): void {
     byId.value = new Map();
     lastRev.value = null;
+    liveDuringSync = null;
     synced.value = false;
     selectedId.value = null;
     filters.value = { type: null, region: '', status: 'open' };
@@ -143,6 +172,7 @@ export const useAlarmStore = defineStore('alarms', () => {
     queue,
     counts,
     filtered,
+    syncStarted,
     applyBatch,
     applySync,
     reset,
