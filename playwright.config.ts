@@ -50,6 +50,7 @@ export default defineConfig({
       DATABASE_URL: '',
       // No simulated events: the screens under test show only what the tests send.
       SIMULATOR: 'off',
+      ABSENCE_SWEEP_MS: '0',
       INGEST_API_KEY: 'e2e-ingest-key-0123456789',
       // The demo accounts' password, which tests/e2e/login.ts signs in with; not production (no forced 2FA).
       DEMO_PASSWORD,

@@ -33,6 +33,8 @@ import { IngestService } from './services/ingest.service';
 import { MqttIngest } from './realtime/mqtt-ingest';
 import { AlarmRepository } from './repositories/alarm.repository';
 import { AlarmService } from './services/alarm.service';
+import { AbsenceService } from './services/absence.service';
+import { ResidentRepository } from './repositories/resident.repository';
 import { alarmRoutes } from './routes/alarms';
 import { docsRoutes } from './routes/docs';
 import { errorHandler, HttpError, notFoundApi } from './http-errors';
@@ -47,7 +49,7 @@ import { AdminService } from './services/admin.service';
 import { ApiRoutes, authenticate, csrfGuard, rateLimits, type RouteSpec } from './auth/http';
 import { decide } from './auth/policy';
 import { systemClock, type Clock } from './clock';
-import { DatabaseSetupError } from './db/connect';
+import { DatabaseSetupError, type Db } from './db/connect';
 
 export interface Hub {
   readonly config: Config;
@@ -64,7 +66,7 @@ export interface Hub {
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
-  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService };
+  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService; absence: AbsenceService };
   /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
   listen(): Promise<AddressInfo>;
   /** Stop accepting, finish in-flight work, close the database. */
@@ -101,6 +103,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let ingest: IngestService | undefined;
   let mqttIngest: MqttIngest | undefined;
   let alarmService: AlarmService | undefined;
+  let absence: AbsenceService | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
   const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs);
@@ -282,16 +285,20 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     log.info({ database: database.kind, location: database.location }, 'database open');
     const meta = new MetaRepository(database.db);
     const worldRepo = new WorldRepository(database.db);
-    const worldService = new WorldService(worldRepo, meta, log);
+    const worldService = new WorldService(worldRepo, meta, log, clock);
     const auditService = new AuditService(new AuditRepository(database.db), clock, log);
     const authService = new AuthService(new IdentityRepository(database.db), auditService, clock, settings, log);
     const alarms = new AlarmService(new AlarmRepository(database.db), worldRepo, auditService, clock, log);
+    const db = database.db;
+    const transact = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction((tx) => fn(tx as unknown as Db));
+    const absenceService = new AbsenceService(new ResidentRepository(db), new EventRepository(db), new AlarmRepository(db), alarms, transact, clock, log);
     try {
       await database.migrateAndRun(async (db) => {
         readiness.set('migrations', 'ok');
         readiness.set('demoData', 'seeding');
         await worldService.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, seedAbort.signal);
         await alarms.ensureRules();
+        await absenceService.ensureRule();
         if (settings.production) {
           const demo = await authService.demoUserNames();
           if (demo.length > 0) {
@@ -314,13 +321,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     audit = auditService;
     auth = authService;
     admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
-    const db = database.db;
-    ingest = new IngestService(worldRepo, new EventRepository(db), alarms, (fn) => db.transaction((tx) => fn(tx as unknown as typeof db)), clock, log);
+    ingest = new IngestService(worldRepo, new EventRepository(db), alarms, transact, clock, log);
     alarms.sinks = {
       publish: (views) => gateway.publishAlarms(views),
       say: (speakerId, text, alarm) => mqttIngest?.publish(`devices/speaker/${speakerId}/say`, { text, alarmId: alarm.id, at: alarm.createdAt }) ?? false,
     };
     alarmService = alarms;
+    absence = absenceService;
     if (config.mqttUrl) {
       mqttIngest = new MqttIngest(config.mqttUrl, ingest, async () => {
         const ctx = await authService.cityDevice('mqtt', 'MQTT');
@@ -336,6 +343,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     layers = new LayerService(worldRepo, log);
     basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log);
     readiness.set('demoData', 'ok');
+    absenceService.start(config.absenceSweepMs ?? 0);
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
     void worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request'));
     void layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request'));
@@ -356,8 +364,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     routes: api.specs,
     mqtt: () => mqttIngest,
     services() {
-      if (!world || !layers || !database || !auth || !admin || !audit || !ingest || !alarmService) throw new Error('hub not ready');
-      return { world, layers, database, auth, admin, audit, ingest, alarms: alarmService };
+      if (!world || !layers || !database || !auth || !admin || !audit || !ingest || !alarmService || !absence) throw new Error('hub not ready');
+      return { world, layers, database, auth, admin, audit, ingest, alarms: alarmService, absence };
     },
     listen() {
       return new Promise<AddressInfo>((resolveListen, rejectListen) => {
@@ -386,6 +394,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await initPromise?.catch(() => undefined);
         // Set up by init: stopped once init is over, so a hub closed while starting leaves nothing running.
         clearInterval(sweepTimer);
+        await absence?.stop();
         gateway.flush();
         await mqttIngest?.close().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.

@@ -52,6 +52,7 @@ const envSchema = z.object({
     .optional(),
   INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').max(100).regex(/^\S+$/, 'must not contain spaces').optional(),
   SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  ABSENCE_SWEEP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(86_400_000, 'must be at most 86400000 (a day)').default(60_000),
   SIMULATOR_RATE: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0-10000').max(10_000, 'must be 0-10000').default(5),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
   RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
@@ -82,6 +83,11 @@ export interface Config {
   mqttClientId?: string | undefined;
   /** Alarm batching tick of the realtime gateway, ms (default 50); 0: one emit per alarm (benchmark baseline only). */
   realtimeTickMs?: number;
+  /**
+   * How often the absence rules are checked, ms: ABSENCE_SWEEP_MS, default 60,000; 0: never.
+   * Absent from a Config literal (tests, the bench): never; tests call AbsenceService.sweep().
+   */
+  absenceSweepMs?: number;
   /** The demo city's live event simulator: on by default except in production (server/simulator). */
   simulator?: { enabled: boolean; ratePerSec: number };
   /** Identity and hardening (issue 4); every field has a default (see authSettings). */
@@ -153,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mapCrs: e.MAP_CRS,
     mqttUrl: e.MQTT_URL,
     mqttClientId: e.MQTT_CLIENT_ID,
+    absenceSweepMs: e.ABSENCE_SWEEP_MS,
     simulator: { enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', ratePerSec: e.SIMULATOR_RATE },
     auth: {
       production: e.NODE_ENV === 'production',

@@ -54,7 +54,14 @@ export const DEVICE_EVENT_TYPES = [
   'plate_access',
 ] as const;
 
-export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES] as const;
+/**
+ * What the hub itself raises: `resident_absence`, stored by the hub's absence sweep
+ * (server/services/absence.service.ts) when a resident living alone has had no access event for
+ * an absence rule's hours. Devices have no reason to send it (a posted one raises nothing).
+ */
+export const HUB_EVENT_TYPES = ['resident_absence'] as const;
+
+export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES, ...HUB_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Most events per batch, and the most bytes of one event's `attributes` (as JSON). */

@@ -143,6 +143,24 @@ export const smartCommunity = z.object({
 });
 export type SmartCommunity = z.infer<typeof smartCommunity>;
 
+/**
+ * A registered resident of a smart community (实有人口), as the hub keeps them for care rules:
+ * `livingAlone` (独居老人) residents with no access event for a while raise an absence alarm
+ * (server/services/absence.service.ts). The name is masked the way registers show it to
+ * dispatchers (张*华, 李*); the full name stays with the community.
+ */
+export const resident = z.object({
+  id: z.string().min(1),
+  communityId: z.string().min(1),
+  /** The grid of the resident's smart community. */
+  gridCode: regionCode,
+  name: z.string().min(1),
+  livingAlone: z.boolean(),
+  /** Home, inside the smart community's boundary. */
+  position: lonLat,
+});
+export type Resident = z.infer<typeof resident>;
+
 export const FACILITY_KINDS = ['hospital', 'school', 'police_kiosk'] as const;
 export const facilityKind = z.enum(FACILITY_KINDS);
 export type FacilityKind = z.infer<typeof facilityKind>;
@@ -201,6 +219,8 @@ export interface World {
   smartCommunities: SmartCommunity[];
   facilities: Facility[];
   units: Unit[];
+  /** Registered residents of the smart communities (a sample of the register: see server/demo/residents.ts). */
+  residents: Resident[];
   basemap: BasemapFeature[];
 }
 

@@ -126,6 +126,31 @@ export const gates = pgTable(
   (t) => [index('gates_community_idx').on(t.communityId)],
 );
 
+/**
+ * Registered residents of the smart communities (shared/world.ts Resident). `registeredAt` is when
+ * the hub learned of them (the seed time for the demo city): a living-alone resident with no
+ * access event at all is counted absent from then (server/rules/rules.ts: overdueResidents).
+ */
+export const residents = pgTable(
+  'residents',
+  {
+    id: text('id').primaryKey(),
+    communityId: text('community_id')
+      .notNull()
+      .references(() => smartCommunities.id),
+    gridCode: text('grid_code')
+      .notNull()
+      .references(() => regions.code),
+    /** Masked (张*华). */
+    name: text('name').notNull(),
+    livingAlone: boolean('living_alone').notNull().default(false),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('residents_community_idx').on(t.communityId), index('residents_living_alone_idx').on(t.id).where(sql`${t.livingAlone}`)],
+);
+
 export const facilities = pgTable(
   'facilities',
   {
@@ -310,7 +335,17 @@ export const events = pgTable(
     /** The device key (or 'env' for INGEST_API_KEY) that posted it. */
     credentialId: text('credential_id'),
   },
-  (t) => [primaryKey({ columns: [t.source, t.id] }), index('events_grid_at_idx').on(t.gridCode, t.at), index('events_at_idx').on(t.at)],
+  (t) => [
+    primaryKey({ columns: [t.source, t.id] }),
+    index('events_grid_at_idx').on(t.gridCode, t.at),
+    index('events_at_idx').on(t.at),
+    // The absence sweep's question, "the last access of this resident": one short backward index
+    // scan per resident. The predicate is the query's own (the hub's resident_absence events,
+    // also source 'access', do not count as an access).
+    index('events_access_resident_idx')
+      .on(sql`(${t.attributes}->>'residentId')`, t.at)
+      .where(sql`${t.source} = 'access' and ${t.type} <> 'resident_absence'`),
+  ],
 );
 
 /**
@@ -381,6 +416,7 @@ export const schema = {
   gates,
   facilities,
   units,
+  residents,
   users,
   loginThrottle,
   credentials,

@@ -30,6 +30,16 @@ export interface RailwaySpec {
   curveWavelengthM: number;
 }
 
+/** Registered residents per smart community (see residents.ts). */
+export interface ResidentSpec {
+  /** Residents per household, then clamped to [min, max] per community. */
+  perHousehold: number;
+  min: number;
+  max: number;
+  /** Share of all residents who live alone (独居老人), drawn city-wide. */
+  livingAloneShare: number;
+}
+
 export interface ScaleConfig {
   lattice: LatticeParams;
   districts: DistrictSpec[];
@@ -44,6 +54,7 @@ export interface ScaleConfig {
   cameras: { cityHd: number; ai: number; social: number; perCompound: readonly [number, number]; railwaySpacingM: number };
   zones: { keyPerson: number; landmark: number };
   smartCommunities: number;
+  residents: ResidentSpec;
   facilities: { hospital: number; school: number; police_kiosk: number };
   units: Record<UnitKind, number>;
   railways: RailwaySpec[];
@@ -95,6 +106,8 @@ const FULL: ScaleConfig = {
   cameras: { cityHd: 51_500, ai: 8_500, social: 68_000, perCompound: [1, 4], railwaySpacingM: 400 },
   zones: { keyPerson: 1_383, landmark: 458 },
   smartCommunities: 2_059,
+  // About 46k residents, 3k of them living alone.
+  residents: { perHousehold: 0.05, min: 10, max: 60, livingAloneShare: 0.065 },
   facilities: { hospital: 60, school: 400, police_kiosk: 300 },
   units: { grid_worker: 240, police: 150, patrol_car: 110, fire: 28, medical: 35, department: 42 },
   railways: [
@@ -140,6 +153,8 @@ const SMALL: ScaleConfig = {
   cameras: { cityHd: 780, ai: 120, social: 1_020, perCompound: [1, 4], railwaySpacingM: 400 },
   zones: { keyPerson: 30, landmark: 10 },
   smartCommunities: 40,
+  // About 440 residents, 29 of them living alone.
+  residents: { perHousehold: 0.05, min: 10, max: 60, livingAloneShare: 0.065 },
   facilities: { hospital: 3, school: 8, police_kiosk: 6 },
   units: { grid_worker: 12, police: 6, patrol_car: 5, fire: 2, medical: 2, department: 3 },
   railways: [

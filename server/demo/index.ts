@@ -5,10 +5,11 @@
  *
  * Pipeline: lattice (the tiling) → region tree (grown on the lattice, boundaries traced) →
  * railways → smart communities → facilities → circle zones → street cameras → units → basemap
- * (water, roads, green; objects the rivers cover move ashore).
+ * (water, roads, green; objects the rivers cover move ashore) → residents (in the compounds where
+ * they ended up).
  * Each step draws from its own labelled random stream (random.ts).
  */
-import type { Camera, World } from '../../shared/world';
+import type { Camera, Resident, SmartCommunity, World } from '../../shared/world';
 import { buildBasemap, moveAshore } from './basemap';
 import { streetCameras } from './cameras';
 import { buildSmartCommunities } from './communities';
@@ -19,11 +20,13 @@ import { buildLattice } from './lattice';
 import { buildRailways } from './railway';
 import { Rng } from './random';
 import { buildRegionTree } from './regions';
+import { buildResidents, seedAccessEvents, type SeedAccess } from './residents';
 import { buildUnits } from './units';
 import { buildCircleZones } from './zones';
 
 export { createGridLocator, type GridLocator } from './locate';
 export { DEMO_STREAM_URL } from './cameras';
+export { maskName, SEED_ACCESS_MAX_AGE_MS, type SeedAccess } from './residents';
 
 export interface DemoOptions {
   scale: 'full' | 'small';
@@ -47,6 +50,8 @@ export function generateDemoCity(opts: DemoOptions): World {
   const basemap = buildBasemap(ctx, opts.scale, { facilities, smartCommunities: sc.smartCommunities, zones: circles, railways: rail.railways }, rng.fork('basemap'));
   const dry = moveAshore(ctx, basemap.water, { streetCameras: street, communityCameras: sc.cameras, smartCommunities: sc.smartCommunities, facilities, zones: circles, units }, rng.fork('basemap').fork('ashore'));
 
+  const residents = generateResidents(opts, dry.smartCommunities);
+
   const cameras: Camera[] = dry.streetCameras.concat(dry.communityCameras, rail.cameras);
   return {
     regions: tree.regions,
@@ -57,6 +62,21 @@ export function generateDemoCity(opts: DemoOptions): World {
     smartCommunities: dry.smartCommunities,
     facilities: dry.facilities,
     units: dry.units,
+    residents,
     basemap: basemap.features,
   };
+}
+
+/**
+ * The residents of a city's smart communities, from the same random stream generateDemoCity uses:
+ * given the city's own communities, the same residents. A database seeded before residents existed
+ * gets them from its stored communities this way.
+ */
+export function generateResidents(opts: DemoOptions, communities: readonly SmartCommunity[]): Resident[] {
+  return buildResidents(communities, SCALES[opts.scale].residents, Rng.fromSeed(opts.seed).fork(opts.scale).fork('residents'));
+}
+
+/** The living-alone residents' last access before `seedMs` (residents.ts), from the city's seed. */
+export function generateSeedAccess(opts: DemoOptions, residents: readonly Resident[], communities: readonly SmartCommunity[], seedMs: number): SeedAccess[] {
+  return seedAccessEvents(residents, communities, seedMs, Rng.fromSeed(opts.seed).fork(opts.scale).fork('seed-access'));
 }

@@ -5,8 +5,8 @@
 import { and, count, eq, gt, like, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
-import { basemapFeatures, cameras, facilities, gates, railways, regions, smartCommunities, speakers, units, zones } from '../db/schema';
-import { REGION_LEVELS, type MultiPolygon, type RegionLevel, type World } from '../../shared/world';
+import { basemapFeatures, cameras, facilities, gates, railways, regions, residents, smartCommunities, speakers, units, zones } from '../db/schema';
+import { REGION_LEVELS, type MultiPolygon, type RegionLevel, type Resident, type World } from '../../shared/world';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
 const BATCH = 2_000;
@@ -20,7 +20,7 @@ export class WorldRepository {
    * Insert a whole generated world in one transaction: either all of it is there or none.
    * `signal` lets a shutdown abandon the seed (the transaction rolls back).
    */
-  async insertWorld(world: World, tx: Db, signal?: AbortSignal): Promise<void> {
+  async insertWorld(world: World, tx: Db, signal?: AbortSignal, registeredAt: Date = new Date()): Promise<void> {
     const byLevel = [...world.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level));
     await insertBatched(tx, regions, byLevel.map((r) => ({
       code: r.code,
@@ -96,7 +96,26 @@ export class WorldRepository {
       lon: u.position[0],
       lat: u.position[1],
     })), signal);
+    await this.insertResidents(world.residents, registeredAt, tx, signal);
     await this.insertBasemap(world.basemap, tx, signal);
+  }
+
+  /** Residents, registered at `registeredAt` (a database seeded before residents existed gets them on its next start). */
+  async insertResidents(list: readonly Resident[], registeredAt: Date, tx: Db = this.db, signal?: AbortSignal): Promise<void> {
+    await insertBatched(tx, residents, list.map((r) => ({
+      id: r.id,
+      communityId: r.communityId,
+      gridCode: r.gridCode,
+      name: r.name,
+      livingAlone: r.livingAlone,
+      lon: r.position[0],
+      lat: r.position[1],
+      registeredAt,
+    })), signal);
+  }
+
+  async residentCount(): Promise<number> {
+    return (await this.db.select({ n: count() }).from(residents))[0]?.n ?? 0;
   }
 
   /** The basemap alone (a database seeded before the basemap existed gets it on its next start). */
@@ -207,6 +226,13 @@ export class WorldRepository {
   }
   units() {
     return this.db.select().from(units).orderBy(units.id);
+  }
+  /** Residents without their names (the simulator names them by id). */
+  residents() {
+    return this.db
+      .select({ id: residents.id, communityId: residents.communityId, livingAlone: residents.livingAlone })
+      .from(residents)
+      .orderBy(residents.id);
   }
 }
 

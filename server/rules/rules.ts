@@ -9,8 +9,10 @@
  *   window may wrap midnight, 22:00-06:00) → an alarm of `priority` with `actions`.
  * - facility: an event from a facility's device (a hospital's or school's one-key alarm button)
  *   of `eventTypes` → an alarm; the facility's kind must be one of `facilityKinds`.
- * The absence rule (a resident living alone with no access event for N hours) is time-driven, not
- * event-driven, and is evaluated by a scheduler, not here.
+ * - absence: a resident living alone (独居老人) with no access event for `hours` → an alarm for the
+ *   grid workers of the resident's grid. Time-driven, not event-driven: `evaluate` skips it; the
+ *   hub's absence sweep (server/services/absence.service.ts) asks `overdueResidents` every
+ *   ABSENCE_SWEEP_MS (a minute by default).
  */
 import { z } from 'zod';
 import { ZONE_KINDS, type LonLat, type Zone, type ZoneKind } from '../../shared/world';
@@ -49,7 +51,13 @@ export interface FacilityRule extends RuleBase {
   facilityKinds: readonly ('hospital' | 'school' | 'police_kiosk')[];
 }
 
-export type Rule = ZoneRule | FacilityRule;
+export interface AbsenceRule extends RuleBase {
+  kind: 'absence';
+  /** Hours without an access event after which a resident living alone is reported (1–720). */
+  hours: number;
+}
+
+export type Rule = ZoneRule | FacilityRule | AbsenceRule;
 
 /** What evaluate needs to know about one stored event. */
 export interface RuleEvent {
@@ -103,14 +111,15 @@ export function evaluate(event: RuleEvent, rules: readonly Rule[], world: RuleWo
   const out: AlarmDraft[] = [];
   let zones: Zone[] | null = null;
   for (const rule of rules) {
-    if (!rule.enabled || !rule.eventTypes.includes(event.type)) continue;
+    // Absence rules are time-driven (the absence sweep), whatever event comes in.
+    if (!rule.enabled || rule.kind === 'absence' || !rule.eventTypes.includes(event.type)) continue;
     const base = { ruleId: rule.id, ruleName: rule.name, priority: rule.priority, actions: rule.actions, ...(rule.say ? { say: rule.say } : {}) };
     if (rule.kind === 'zone') {
       if (rule.window && !inWindow(event.at, rule.window)) continue;
       zones ??= world.zones.containing(event.position);
       const zone = zones.find((z) => (!rule.zoneKinds || rule.zoneKinds.includes(z.kind)) && (!rule.zoneIds || rule.zoneIds.includes(z.id)));
       if (zone) out.push({ ...base, zone: { id: zone.id, name: zone.name, kind: zone.kind, railwayId: zone.railwayId } });
-    } else {
+    } else if (rule.kind === 'facility') {
       const kind = event.deviceId ? world.facilityKind(event.deviceId) : undefined;
       if (kind && rule.facilityKinds.includes(kind)) out.push(base);
     }
@@ -139,7 +148,59 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { id: 'community-high-throw', kind: 'zone', name: '小区高空抛物', eventTypes: ['high_throw'], zoneKinds: ['community'], priority: 3, actions: ['cameras'], enabled: true },
   { id: 'community-ebike', kind: 'zone', name: '电动车进电梯', eventTypes: ['ebike_in_lift', 'ebike_violation'], zoneKinds: ['community'], priority: 3, actions: [], enabled: true },
   { id: 'hospital-disturbance', kind: 'zone', name: '涉医警情', eventTypes: ['public_order', 'hospital_safety'], zoneKinds: ['hospital'], priority: 2, actions: ['units'], enabled: true },
+  { id: 'resident-absence', kind: 'absence', name: '独居老人长时间无出入', eventTypes: ['resident_absence'], hours: 48, priority: 2, actions: ['grid_worker'], enabled: true },
 ];
+
+/** The default rule a database seeded before absence rules existed gets (AbsenceService.ensureRule). */
+export const DEFAULT_ABSENCE_RULE = DEFAULT_RULES.find((r): r is AbsenceRule => r.kind === 'absence')!;
+
+// ---- absence ---------------------------------------------------------------------------------
+
+const HOUR_MS = 3_600_000;
+
+/** What the absence decision needs to know about one resident living alone. */
+export interface AbsenceCandidate {
+  residentId: string;
+  /** Epoch ms of the resident's last access event; null when there is none. */
+  lastAccessMs: number | null;
+  /** Epoch ms the hub registered the resident (the seed time for the demo city). */
+  registeredMs: number;
+}
+
+export interface OverdueResident {
+  residentId: string;
+  /** `absence:<resident id>:<last access, ISO 8601 UTC | 'never'>`: one per absence spell. */
+  eventId: string;
+  /** Where the count started: the last access, or the registration when there was none. */
+  sinceMs: number;
+  /** When the spell crossed `hours`: sinceMs + hours. */
+  dueMs: number;
+}
+
+/**
+ * The synthetic event of one absence spell. It depends on the spell only (not on the rule, the
+ * sweep or the hub), so however many sweeps or hubs see the spell, it is stored once.
+ */
+export function absenceEventId(residentId: string, lastAccessMs: number | null): string {
+  return `absence:${residentId}:${lastAccessMs === null ? 'never' : new Date(lastAccessMs).toISOString()}`;
+}
+
+/**
+ * Which residents living alone are overdue at `nowMs` under a rule of `hours`: those whose last
+ * access (or, with none, their registration: a resident the hub never saw pass a gate is counted
+ * from when it learned of them, not reported at once) lies `hours` or more before now. A last
+ * access in the future (a device's clock ahead) is not overdue. In the order given.
+ */
+export function overdueResidents(candidates: readonly AbsenceCandidate[], hours: number, nowMs: number): OverdueResident[] {
+  const out: OverdueResident[] = [];
+  const span = hours * HOUR_MS;
+  for (const c of candidates) {
+    const sinceMs = c.lastAccessMs ?? c.registeredMs;
+    const dueMs = sinceMs + span;
+    if (nowMs >= dueMs) out.push({ residentId: c.residentId, eventId: absenceEventId(c.residentId, c.lastAccessMs), sinceMs, dueMs });
+  }
+  return out;
+}
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 const ruleBase = {
@@ -161,4 +222,9 @@ export const ruleSchema: z.ZodType<Rule> = z.discriminatedUnion('kind', [
     window: z.strictObject({ from: hhmm, to: hhmm }).optional(),
   }),
   z.strictObject({ ...ruleBase, kind: z.literal('facility'), facilityKinds: z.array(z.enum(['hospital', 'school', 'police_kiosk'])).min(1) }),
+  z.strictObject({
+    ...ruleBase,
+    kind: z.literal('absence'),
+    hours: z.number({ error: 'must be a number' }).int('must be a whole number of hours').min(1, 'must be 1-720').max(720, 'must be 1-720').default(48),
+  }),
 ]);

@@ -20,7 +20,7 @@ import type { StoredEvent } from './ingest.service';
 import type { Principal } from '../auth/policy';
 import { authorize } from '../auth/policy';
 import { createZoneIndex } from '../rules/zone-index';
-import { DEFAULT_RULES, evaluate, ruleSchema, type Rule, type RuleWorld } from '../rules/rules';
+import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
 import { HttpError } from '../http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
@@ -34,6 +34,8 @@ const CAMERA_RADIUS_KM = 2;
 /** How many of the nearest available responders an alarm proposes ('units'), and how far to look. */
 const UNITS_PER_ALARM = 3;
 const UNIT_RADIUS_KM = 10;
+/** Grid, community, street: where grid workers are looked for, nearest region first (region code lengths). */
+const GRID_WORKER_REACH = [15, 12, 9] as const;
 /** Units that answer an alarm on the spot (a department crew is sent by dispatch, not proposed). */
 const RESPONDER_KINDS: ReadonlySet<UnitKind> = new Set(['police', 'patrol_car', 'fire', 'medical']);
 
@@ -43,7 +45,7 @@ interface Surroundings {
   speakers: { id: string; position: LonLat; railwayId: string }[];
   /** Available responders (RESPONDER_KINDS), for 'units'. */
   responders: { tree: KDBush; ids: string[] };
-  /** Grid code → its grid workers' unit ids, for 'grid_worker'. */
+  /** Region code (a grid, its community, its street) → the grid workers' unit ids there, for 'grid_worker'. */
   gridWorkers: Map<string, string[]>;
 }
 
@@ -91,39 +93,57 @@ export class AlarmService {
   async raise(events: readonly StoredEvent[], tx: Db, prepared: PreparedRules): Promise<AlarmRow[]> {
     if (events.length === 0) return [];
     const { surroundings: s, rules } = prepared;
+    const items: { event: StoredEvent; draft: AlarmDraft }[] = [];
+    for (const e of events) {
+      for (const d of evaluate({ type: e.type, at: e.at, position: [e.lon, e.lat], gridCode: e.gridCode, deviceId: e.deviceId, severity: e.severity }, rules, s.world)) {
+        items.push({ event: e, draft: d });
+      }
+    }
+    return this.insertAlarms(items, tx, s);
+  }
+
+  /**
+   * Raise alarms the caller decided on itself (time-driven rules: the absence sweep), for events it
+   * stored, inside its transaction; the actions (grid workers, cameras, units) as for `raise`.
+   * An (event, rule) that has its alarm already is skipped.
+   */
+  async raiseDrafts(items: readonly { event: StoredEvent; draft: AlarmDraft }[], tx: Db, prepared: PreparedRules): Promise<AlarmRow[]> {
+    if (items.length === 0) return [];
+    return this.insertAlarms(items, tx, prepared.surroundings);
+  }
+
+  private insertAlarms(items: readonly { event: StoredEvent; draft: AlarmDraft }[], tx: Db, s: Surroundings): Promise<AlarmRow[]> {
     const now = new Date(this.clock.now());
     const rows: NewAlarm[] = [];
-    for (const e of events) {
+    for (const { event: e, draft: d } of items) {
       const position: LonLat = [e.lon, e.lat];
-      for (const d of evaluate({ type: e.type, at: e.at, position, gridCode: e.gridCode, deviceId: e.deviceId, severity: e.severity }, rules, s.world)) {
-        const speaker = d.actions.includes('broadcast') ? nearestSpeaker(s.speakers, position, d.zone?.railwayId ?? null) : null;
-        rows.push({
-          id: randomUUID(),
-          createdAt: now,
-          updatedAt: now,
-          eventSource: e.source,
-          eventId: e.id,
-          eventType: e.type,
-          eventAt: new Date(e.at),
-          ruleId: d.ruleId,
-          ruleName: d.ruleName,
-          priority: d.priority,
-          status: 'new',
-          gridCode: e.gridCode,
-          lon: e.lon,
-          lat: e.lat,
-          zoneId: d.zone?.id ?? null,
-          zoneName: d.zone?.name ?? null,
-          actions: [...d.actions],
-          cameraIds: d.actions.includes('cameras') ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM) : [],
-          unitIds: [
-            ...(d.actions.includes('grid_worker') ? (s.gridWorkers.get(e.gridCode) ?? []) : []),
-            ...(d.actions.includes('units') ? nearest(s.responders, position, UNITS_PER_ALARM, UNIT_RADIUS_KM) : []),
-          ],
-          speakerId: speaker?.id ?? null,
-          say: speaker ? (d.say ?? null) : null,
-        });
-      }
+      const speaker = d.actions.includes('broadcast') ? nearestSpeaker(s.speakers, position, d.zone?.railwayId ?? null) : null;
+      rows.push({
+        id: randomUUID(),
+        createdAt: now,
+        updatedAt: now,
+        eventSource: e.source,
+        eventId: e.id,
+        eventType: e.type,
+        eventAt: new Date(e.at),
+        ruleId: d.ruleId,
+        ruleName: d.ruleName,
+        priority: d.priority,
+        status: 'new',
+        gridCode: e.gridCode,
+        lon: e.lon,
+        lat: e.lat,
+        zoneId: d.zone?.id ?? null,
+        zoneName: d.zone?.name ?? null,
+        actions: [...d.actions],
+        cameraIds: d.actions.includes('cameras') ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM) : [],
+        unitIds: [
+          ...(d.actions.includes('grid_worker') ? gridWorkersFor(s.gridWorkers, e.gridCode) : []),
+          ...(d.actions.includes('units') ? nearest(s.responders, position, UNITS_PER_ALARM, UNIT_RADIUS_KM) : []),
+        ],
+        speakerId: speaker?.id ?? null,
+        say: speaker ? (d.say ?? null) : null,
+      });
     }
     return this.repo.insert(rows, tx);
   }
@@ -222,9 +242,11 @@ export class AlarmService {
     const gridWorkers = new Map<string, string[]>();
     for (const u of units) {
       if (u.kind !== 'grid_worker' || u.status === 'offline') continue;
-      const list = gridWorkers.get(u.homeRegionCode);
-      if (list) list.push(u.id);
-      else gridWorkers.set(u.homeRegionCode, [u.id]);
+      for (const code of GRID_WORKER_REACH.map((len) => u.homeRegionCode.slice(0, len))) {
+        const list = gridWorkers.get(code);
+        if (list) list.push(u.id);
+        else gridWorkers.set(code, [u.id]);
+      }
     }
     const speakers = (await this.world.speakers()).map((s) => ({ id: s.id, position: [s.lon, s.lat] as LonLat, railwayId: s.railwayId }));
     this.log.info({ zones: zones.length, cameras: cams.length, speakers: speakers.length, responders: responders.length, ms: Math.round(performance.now() - t0) }, 'alarms: zone index and nearest-device indexes built');
@@ -242,6 +264,18 @@ export class AlarmService {
 function scopeFilter(scope: string): string {
   const p = scopePrefix(scope);
   return p.length > 4 ? p : '';
+}
+
+/**
+ * The grid workers for an alarm: those of its grid; a grid without one is covered by the workers
+ * of its community, else of its street (most grids of the demo city have no worker of their own).
+ */
+function gridWorkersFor(byRegion: Map<string, string[]>, gridCode: string): string[] {
+  for (const len of GRID_WORKER_REACH) {
+    const ids = byRegion.get(gridCode.slice(0, len));
+    if (ids) return ids.slice(0, UNITS_PER_ALARM);
+  }
+  return [];
 }
 
 function pointIndex(points: readonly { id: string; lon: number; lat: number }[]): { tree: KDBush; ids: string[] } {

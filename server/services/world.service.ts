@@ -7,8 +7,10 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { MetaRepository } from '../repositories/meta.repository';
 import { WorldRepository } from '../repositories/world.repository';
-import { generateDemoCity } from '../demo';
-import type { DemoScale } from '../../shared/world';
+import { EventRepository, type NewEvent } from '../repositories/event.repository';
+import { generateDemoCity, generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
+import { systemClock, type Clock } from '../clock';
+import type { DemoScale, LonLat, SmartCommunity } from '../../shared/world';
 import type { WorldSummary } from '../../shared/api';
 import { scopePrefix } from '../../shared/auth';
 
@@ -22,8 +24,11 @@ export interface WorldProvenance {
   bbox: [number, number, number, number];
 }
 
-/** 2: the basemap (water, roads, green), and objects the water would cover moved ashore. */
-export const GENERATOR_VERSION = 2;
+/**
+ * 2: the basemap (water, roads, green), and objects the water would cover moved ashore.
+ * 3: residents of the smart communities, and the living-alone ones' last access before the seed.
+ */
+export const GENERATOR_VERSION = 3;
 const WORLD_KEY = 'world';
 
 export class WorldService {
@@ -31,6 +36,8 @@ export class WorldService {
     private readonly repo: WorldRepository,
     private readonly meta: MetaRepository,
     private readonly log: Logger,
+    /** The seed time (seededAt, residents' registration, their last access before it) is read from it. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The provenance of the world in the database, or undefined before the first seed. */
@@ -52,21 +59,25 @@ export class WorldService {
         );
       }
       await this.ensureBasemap(db, existing, signal);
+      await this.ensureResidents(db, existing, signal);
       return { seeded: false, provenance: existing };
     }
     const t0 = performance.now();
     const world = generateDemoCity({ scale: opts.scale, seed: opts.seed });
     const generatedMs = performance.now() - t0;
+    const seedMs = this.clock.now();
     const provenance: WorldProvenance = {
       scale: opts.scale,
       seed: opts.seed,
-      seededAt: new Date().toISOString(),
+      seededAt: new Date(seedMs).toISOString(),
       generatorVersion: GENERATOR_VERSION,
       bbox: bboxOf(world.regions.find((r) => r.level === 'city')?.boundary ?? []),
     };
+    const access = generateSeedAccess(opts, world.residents, world.smartCommunities, seedMs);
     await db.transaction(async (tx) => {
       const txDb = tx as unknown as Db;
-      await new WorldRepository(txDb).insertWorld(world, txDb, signal);
+      await new WorldRepository(txDb).insertWorld(world, txDb, signal, new Date(seedMs));
+      await new EventRepository(txDb).insertNew(seedAccessRows(access, seedMs), txDb);
       await this.meta.set(WORLD_KEY, provenance, txDb);
     });
     this.invalidateSummary();
@@ -94,6 +105,47 @@ export class WorldService {
     this.log.info(
       { scale: world.scale, seed: world.seed, features: basemap.length, ms: Math.round(performance.now() - t0) },
       'basemap added to a demo city seeded without one',
+    );
+  }
+
+  /**
+   * A database seeded before residents existed has communities but no residents: they are made
+   * from its own stored communities (so they stand in the compounds as stored, whatever generator
+   * version drew them; for a current city they are the very residents a fresh seed gives), and
+   * registered now, with the living-alone ones' last access 0–60 h before now. One transaction,
+   * under the startup lock; a database with residents is left alone.
+   */
+  private async ensureResidents(db: Db, world: WorldProvenance, signal?: AbortSignal): Promise<void> {
+    const repo = new WorldRepository(db);
+    if ((await repo.residentCount()) > 0) return;
+    const t0 = performance.now();
+    const gatesOf = new Map<string, SmartCommunity['gates']>();
+    for (const g of await repo.gates()) {
+      const list = gatesOf.get(g.communityId) ?? [];
+      list.push({ id: g.id, name: g.name, kind: g.kind, position: [g.lon, g.lat] });
+      gatesOf.set(g.communityId, list);
+    }
+    const communities: SmartCommunity[] = (await repo.smartCommunities()).map((c) => ({
+      id: c.id,
+      name: c.name,
+      boundary: c.boundary,
+      center: [c.centerLon, c.centerLat] as LonLat,
+      households: c.households,
+      gridCode: c.gridCode,
+      gates: gatesOf.get(c.id) ?? [],
+    }));
+    const opts = { scale: world.scale, seed: world.seed };
+    const residents = generateResidents(opts, communities);
+    const nowMs = this.clock.now();
+    const access = generateSeedAccess(opts, residents, communities.filter((c) => c.gates.length > 0), nowMs);
+    await db.transaction(async (tx) => {
+      const txDb = tx as unknown as Db;
+      await new WorldRepository(txDb).insertResidents(residents, new Date(nowMs), txDb, signal);
+      await new EventRepository(txDb).insertNew(seedAccessRows(access, nowMs), txDb);
+    });
+    this.log.info(
+      { scale: world.scale, seed: world.seed, residents: residents.length, livingAlone: access.length, ms: Math.round(performance.now() - t0) },
+      'residents added to a demo city seeded without them',
     );
   }
 
@@ -148,6 +200,22 @@ export class WorldService {
       districts,
     };
   }
+}
+
+/** The living-alone residents' last access before the seed, as stored events (face_access at a gate of their compound). */
+function seedAccessRows(access: readonly SeedAccess[], seedMs: number): NewEvent[] {
+  return access.map((a) => ({
+    source: 'access',
+    id: a.id,
+    type: 'face_access',
+    at: new Date(a.at),
+    receivedAt: new Date(seedMs),
+    deviceId: a.gateId,
+    lon: a.position[0],
+    lat: a.position[1],
+    gridCode: a.gridCode,
+    attributes: { residentId: a.residentId, direction: 'in', match: 'resident', seed: true },
+  }));
 }
 
 function bboxOf(mp: number[][][][]): [number, number, number, number] {

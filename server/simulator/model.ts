@@ -7,7 +7,8 @@
  * stream, so changing one mix does not reshuffle the others):
  *
  * - **bulk** at `ratePerSec × dayCurve(t)`: access control (55 %: faces at pedestrian gates 65 %,
- *   plates at vehicle gates 35 %), camera AI by the camera's device id (30 %: stranger, illegal
+ *   plates at vehicle gates 35 %; a gate is drawn in proportion to its compound's residents per
+ *   gate of that kind, and a 'resident' match names one of them, `attributes.residentId`), camera AI by the camera's device id (30 %: stranger, illegal
  *   parking, crowd, e-bike in lift, high throw, smoke) and reports of the 29 risk categories by grid
  *   workers, citizens and the 12345 hotline at a point inside a grid (15 %). Time-varying rate by
  *   thinning (Lewis–Shedler): arrivals at the curve's peak rate, each kept with probability
@@ -15,6 +16,11 @@
  * - **fence**: railway fence intrusions, `fencePerHour` (default 4) whatever the base rate, at a
  *   point within a few metres of a fence corridor's centre line (so inside the corridor).
  * - **one-key**: a hospital's or school's one-key alarm button, `oneKeyPerDay` (default 1.5).
+ *
+ * Residents living alone are watched by the absence rule (no access for 48 h → an alarm). Every
+ * 7th of them in id order (`hiddenResidents`) is never named, so the demo city keeps raising
+ * absence alarms as their last access (stored with the city) ages; the rest pass a gate every few
+ * hours. Resident picks draw from their own random stream: the events' other draws are as before.
  *
  * The day/night curve (Beijing time, UTC+8, no DST) is piecewise linear between hourly values
  * (DAY_CURVE_RAW), scaled so that its mean over a day is exactly 1: `ratePerSec` is the average
@@ -40,8 +46,19 @@ export interface SimWorld {
   fences: readonly { id: string; railwayId?: string | null; line: readonly LonLat[]; halfWidthM: number }[];
   /** Facilities with a one-key alarm button (hospitals and schools), by device id; `position` places their safety reports. */
   facilities: readonly { id: string; kind: 'hospital' | 'school'; position?: LonLat }[];
-  /** Community gates by device id. */
-  gates: readonly { id: string; kind?: 'pedestrian' | 'vehicle' }[];
+  /** Community gates by device id, with their compound (for the residents who pass them). */
+  gates: readonly { id: string; kind?: 'pedestrian' | 'vehicle'; communityId?: string }[];
+  /** Registered residents by compound; absent: access events name nobody. */
+  residents?: readonly { id: string; communityId: string; livingAlone: boolean }[];
+}
+
+/** Every this-many-th resident living alone (in id order, from the first) is never named by the simulator. */
+export const HIDDEN_EVERY = 7;
+
+/** The residents living alone the simulator never names (see the file comment). */
+export function hiddenResidents(residents: readonly { id: string; livingAlone: boolean }[]): Set<string> {
+  const alone = residents.filter((r) => r.livingAlone).map((r) => r.id).sort();
+  return new Set(alone.filter((_, i) => i % HIDDEN_EVERY === 0));
 }
 
 export interface SimOptions {
@@ -185,6 +202,12 @@ export function createEventModel(world: SimWorld, opts: SimOptions): EventModel 
   const nextId = () => `sim-${runId}-${++n}`;
 
   const pick = buildPickers(world);
+  const residentRng = root.fork('residents');
+  /** A resident of the gate's compound for a 'resident' match, when the world has them. */
+  const residentAt = (gateId: string): { residentId: string } | Record<string, never> => {
+    const list = pick.residentsAt(gateId);
+    return list && list.length ? { residentId: residentRng.pick(list) } : {};
+  };
 
   const base = (ms: number, source: EventSource, type: EventType, rest: Omit<EventInput, 'id' | 'source' | 'type' | 'at'>): EventInput => ({
     id: nextId(),
@@ -200,11 +223,15 @@ export function createEventModel(world: SimWorld, opts: SimOptions): EventModel 
     const kind = BULK_KINDS[rng.weightedIndex(weights)]!;
     if (kind === 'access') {
       const vehicle = rng.chance(PLATE_SHARE);
-      const gate = rng.pick(vehicle ? pick.vehicleGates : pick.pedestrianGates);
+      const gate = vehicle ? pick.vehicleGate(rng) : pick.pedestrianGate(rng);
       const direction = rng.chance(0.5) ? 'in' : 'out';
-      return vehicle
-        ? base(ms, 'access', 'plate_access', { deviceId: gate.id, attributes: { sim: true, direction, plate: plate(rng), match: rng.chance(0.85) ? 'resident' : 'visitor' } })
-        : base(ms, 'access', 'face_access', { deviceId: gate.id, attributes: { sim: true, direction, match: rng.chance(0.9) ? 'resident' : rng.chance(0.7) ? 'visitor' : 'unknown' } });
+      if (vehicle) {
+        const p = plate(rng);
+        const match = rng.chance(0.85) ? 'resident' : 'visitor';
+        return base(ms, 'access', 'plate_access', { deviceId: gate.id, attributes: { sim: true, direction, plate: p, match, ...(match === 'resident' ? residentAt(gate.id) : {}) } });
+      }
+      const match = rng.chance(0.9) ? 'resident' : rng.chance(0.7) ? 'visitor' : 'unknown';
+      return base(ms, 'access', 'face_access', { deviceId: gate.id, attributes: { sim: true, direction, match, ...(match === 'resident' ? residentAt(gate.id) : {}) } });
     }
     if (kind === 'camera') {
       const t = CAMERA_TYPES[rng.weightedIndex(CAMERA_TYPES.map((c) => c.weight))]!;
@@ -336,18 +363,63 @@ function buildPickers(world: SimWorld) {
     return gridPoint(rng);
   };
 
+  // Residents the simulator names, by compound; gates weighted by their compound's residents per
+  // gate of the kind, so every resident passes a gate about as often wherever they live.
+  const hidden = hiddenResidents(world.residents ?? []);
+  const shown = new Map<string, string[]>();
+  const population = new Map<string, number>();
+  for (const r of world.residents ?? []) {
+    population.set(r.communityId, (population.get(r.communityId) ?? 0) + 1);
+    if (hidden.has(r.id)) continue;
+    const list = shown.get(r.communityId);
+    if (list) list.push(r.id);
+    else shown.set(r.communityId, [r.id]);
+  }
+  const communityOfGate = new Map(world.gates.map((g) => [g.id, g.communityId]));
   const gatesOf = (kind: 'pedestrian' | 'vehicle') => {
     const fit = world.gates.filter((g) => g.kind === kind || g.kind === undefined);
-    return fit.length ? fit : world.gates;
+    const list = fit.length ? fit : world.gates;
+    const perCommunity = new Map<string | undefined, number>();
+    for (const g of list) perCommunity.set(g.communityId, (perCommunity.get(g.communityId) ?? 0) + 1);
+    // Without residents every gate weighs 1 (the same draw as rng.pick).
+    const weights = list.map((g) => (population.size && g.communityId !== undefined ? Math.max(1, population.get(g.communityId) ?? 0) / perCommunity.get(g.communityId)! : 1));
+    return { list, draw: weightedDraw(weights) };
   };
+  const pedestrian = gatesOf('pedestrian');
+  const vehicle = gatesOf('vehicle');
 
   return {
-    pedestrianGates: gatesOf('pedestrian'),
-    vehicleGates: gatesOf('vehicle'),
+    pedestrianGate: (rng: Rng) => pedestrian.list[pedestrian.draw(rng)]!,
+    vehicleGate: (rng: Rng) => vehicle.list[vehicle.draw(rng)]!,
+    residentsAt: (gateId: string): readonly string[] | undefined => {
+      const c = communityOfGate.get(gateId);
+      return c === undefined ? undefined : shown.get(c);
+    },
     has: { access: world.gates.length > 0, camera: allCameras.length > 0, report: world.grids.length > 0, fence: fences.length > 0 },
     camerasFor: (t: CameraType) => byType.get(t)!,
     fencePoint,
     reportPoint,
+  };
+}
+
+/**
+ * An index drawn with probability proportional to its weight, by binary search over the running
+ * sums: one random number per draw, like rng.pick (so equal weights give rng.pick's draw).
+ */
+function weightedDraw(weights: readonly number[]): (rng: Rng) => number {
+  const cum = new Float64Array(weights.length);
+  let total = 0;
+  weights.forEach((w, i) => (cum[i] = total += w));
+  return (rng) => {
+    const r = rng.next() * total;
+    let lo = 0;
+    let hi = weights.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   };
 }
 

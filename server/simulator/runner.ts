@@ -184,7 +184,7 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
   };
 
   log.info(
-    { ratePerSec: opts.ratePerSec, batchMs, runId, url, grids: opts.world.grids.length, cameras: opts.world.cameras.length, fences: opts.world.fences.length, facilities: opts.world.facilities.length, gates: opts.world.gates.length },
+    { ratePerSec: opts.ratePerSec, batchMs, runId, url, grids: opts.world.grids.length, cameras: opts.world.cameras.length, fences: opts.world.fences.length, facilities: opts.world.facilities.length, gates: opts.world.gates.length, residents: opts.world.residents?.length ?? 0 },
     'simulator: started',
   );
   schedule(batchMs);

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { backends, startHub, testConfig } from './helpers';
 import type { Hub } from '../../server/app';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../server/db/connect';
 import { EventRepository } from '../../server/repositories/event.repository';
 import { WorldRepository } from '../../server/repositories/world.repository';
 import { simWorldFromRepository, startSimulator, type SimWorld } from '../../server/simulator';
@@ -38,6 +40,9 @@ describe.each(backends)('simulator on $name', (backend) => {
     expect(world.fences.length).toBeGreaterThan(0);
     expect(world.facilities.length).toBeGreaterThan(0);
     expect(world.gates.length).toBeGreaterThan(0);
+    expect(world.gates.every((g) => g.communityId)).toBe(true);
+    expect(world.residents?.length).toBeGreaterThan(300);
+    expect(world.residents?.some((r) => r.livingAlone)).toBe(true);
   });
 
   it('sends events through the public API, all accepted and stored', async () => {
@@ -58,6 +63,16 @@ describe.each(backends)('simulator on $name', (backend) => {
     // stop() may cut off a post the hub had already received; never fewer than accepted.
     expect(stored).toBeGreaterThanOrEqual(s.accepted);
     expect(stored).toBeLessThanOrEqual(s.generated);
+    // Access events name residents of the gate's compound (what the absence rule counts).
+    const [named] = await queryRows<{ n: number; wrong: number }>(
+      hub.services().database.db,
+      sql`select count(*)::int as n,
+                 (count(*) filter (where r.community_id is distinct from g.community_id))::int as wrong
+            from events e left join residents r on r.id = e.attributes->>'residentId' left join gates g on g.id = e.device_id
+           where e.source = 'access' and e.id like 'sim-%' and e.attributes ? 'residentId'`,
+    );
+    expect(named!.n).toBeGreaterThan(0);
+    expect(named!.wrong).toBe(0);
   });
 
   it('counts a hub that is not there as failures, and does not throw', async () => {

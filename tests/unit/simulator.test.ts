@@ -15,6 +15,8 @@ import {
   DAY_CURVE,
   dayCurve,
   generateEvents,
+  hiddenResidents,
+  HIDDEN_EVERY,
   simWorldFromCity,
   startSimulator,
   type SimWorld,
@@ -237,6 +239,53 @@ describe('event model', () => {
   it('refuses a negative or non-finite rate', () => {
     expect(() => createEventModel(world, { seed: 1, ratePerSec: -1, startMs: T0 })).toThrow(/ratePerSec/);
     expect(() => createEventModel(world, { seed: 1, ratePerSec: Number.NaN, startMs: T0 })).toThrow(/ratePerSec/);
+  });
+});
+
+describe('residents at the gates (absence rule)', () => {
+  const events = generateEvents(world, { seed: 21, ratePerSec: 0.5, startMs: T0, runId: 'res' }, T0 + 2 * DAY);
+  const access = events.filter((e) => e.source === 'access');
+  const residents = new Map(city.residents.map((r) => [r.id, r]));
+  const communityOfGate = new Map(city.smartCommunities.flatMap((c) => c.gates.map((g) => [g.id, c.id] as const)));
+  const hidden = hiddenResidents(city.residents);
+
+  it('hides every 7th resident living alone, in id order', () => {
+    const alone = city.residents.filter((r) => r.livingAlone).map((r) => r.id).sort();
+    expect(alone.length).toBeGreaterThan(HIDDEN_EVERY);
+    expect([...hidden]).toEqual(alone.filter((_, i) => i % HIDDEN_EVERY === 0));
+  });
+
+  it("names a resident of the gate's compound on every 'resident' match, and nobody otherwise", () => {
+    expect(access.length).toBeGreaterThan(1_000);
+    for (const e of access) {
+      const a = e.attributes!;
+      if (a.match === 'resident') {
+        const r = residents.get(a.residentId as string);
+        expect(r, e.id).toBeDefined();
+        expect(r!.communityId).toBe(communityOfGate.get(e.deviceId!));
+      } else {
+        expect(a.residentId).toBeUndefined();
+      }
+    }
+  });
+
+  it('never names a hidden resident; every other one living alone passes a gate within two days', () => {
+    const named = new Set(access.map((e) => e.attributes!.residentId).filter((x): x is string => typeof x === 'string'));
+    expect([...hidden].filter((id) => named.has(id))).toEqual([]);
+    const alone = city.residents.filter((r) => r.livingAlone && !hidden.has(r.id));
+    expect(alone.filter((r) => !named.has(r.id)).map((r) => r.id)).toEqual([]);
+    // And residents of compounds with no pedestrian gate too (plates name them).
+    const noPedestrian = city.smartCommunities.filter((c) => !c.gates.some((g) => g.kind === 'pedestrian')).map((c) => c.id);
+    expect(noPedestrian.length).toBeGreaterThan(0);
+    expect(city.residents.filter((r) => noPedestrian.includes(r.communityId) && !hidden.has(r.id) && !named.has(r.id))).toEqual([]);
+  });
+
+  it('leaves the other draws as they were: the same events without residents, less the resident ids', () => {
+    const bare = generateEvents({ ...world, residents: undefined }, { seed: 21, ratePerSec: 0.5, startMs: T0, runId: 'res' }, T0 + 6 * HOUR);
+    const withResidents = events.filter((e) => ms(e) <= T0 + 6 * HOUR);
+    expect(withResidents.length).toBe(bare.length);
+    expect(withResidents.map((e) => `${e.id} ${e.at} ${e.type} ${String(e.attributes?.match)}`)).toEqual(bare.map((e) => `${e.id} ${e.at} ${e.type} ${String(e.attributes?.match)}`));
+    expect(withResidents.filter((e) => e.source !== 'access')).toEqual(bare.filter((e) => e.source !== 'access'));
   });
 });
 
