@@ -1,23 +1,26 @@
 /**
- * The screens of the realtime bench, in their own process (as on a real wall, the hub does not
- * share a CPU budget with its clients' parsing): N Socket.IO clients (or raw ws clients) that count
- * the alarms they receive and record the latency of each from the event's send time, which the
- * publisher writes into the event id (`b-<n>-<sentMs>`). Reports JSON on stdout when told "report".
+ * Screens of the realtime bench, in a process of their own (on a real wall every screen has its
+ * own CPU; here the bench splits its screens over a few processes): N Socket.IO clients (or raw
+ * ws clients) that count the alarms they receive and record the latency of each from the send
+ * time the publisher wrote into the event id (`b-<n>-<sentMs>`). "Received" means what a screen's
+ * socket delivered (socket.io-client has parsed the batch); decoding into views and drawing are
+ * the page's work, measured by the map benchmark. Reports JSON on stdout when told "report".
  */
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
+import type { AlarmBatchWire } from '../shared/alarm-wire';
 
 const [mode, url, countText, cookie = ''] = process.argv.slice(2);
 const n = Number(countText);
 let received = 0;
 const latencies: number[] = [];
-/** Latencies of every client would be 200× the same figures: sample a tenth of the clients. */
+/** Latencies of every client would be the same figures many times over: sample a tenth of them. */
 const SAMPLE_EVERY = 10;
 
-function seen(ids: string[], sample: boolean): void {
-  const now = Date.now();
+function seen(ids: readonly string[], sample: boolean): void {
   received += ids.length;
   if (!sample) return;
+  const now = Date.now();
   for (const id of ids) latencies.push(now - Number(id.slice(id.lastIndexOf('-') + 1)));
 }
 
@@ -33,16 +36,15 @@ for (let i = 0; i < n; i++) {
   } else {
     const s = io(url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
     s.on('connect', () => ++connected === n && process.stdout.write('ready\n'));
-    s.on('alarm:batch', (b: { alarms: { event: { id: string } }[] }) => seen(b.alarms.map((a) => a.event.id), sample));
+    s.on('alarm:batch', (b: AlarmBatchWire) => seen(b.alarms.eventId, sample));
     closers.push(() => s.disconnect());
   }
 }
 
 process.stdin.on('data', (d) => {
   if (!d.toString().includes('report')) return;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  process.stdout.write(`${JSON.stringify({ received, samples: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] ?? NaN })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ received, latencies, cpuMs: Math.round((cpu.user + cpu.system) / 1000), wallMs: Math.round(performance.now()) })}\n`);
   for (const c of closers) c();
   setTimeout(() => process.exit(0), 200);
 });

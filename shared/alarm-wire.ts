@@ -1,61 +1,86 @@
 /**
  * The alarm push on the wire (`alarm:batch`): columns, not objects. Every screen of a room parses
  * every batch, so the bytes and the parse time per alarm bound how many alarms a second a hub can
- * put in front of a wall of screens. As columns an alarm is about a third of the bytes of its
- * AlarmView JSON (no repeated keys; times as epoch milliseconds; rule and zone names once per batch)
- * and parses about 3.5× faster (BENCHMARKS.md). The catch-up (`alarm:sync`) and the REST API keep
- * plain AlarmView objects: they are asked for once, not pushed 20 times a second.
+ * put in front of a wall of screens. The batch holds one array per field; strings that repeat
+ * (grid codes, types, rules, zones, camera and unit lists, statuses) are written once per batch in
+ * `strings` (and lists of them once in `lists`) and referred to by index; times are epoch
+ * milliseconds, `createdAt` as an offset from the batch's first, `updatedAt` and the event's time
+ * as offsets from `createdAt`. An alarm is about a
+ * third of the bytes of its AlarmView JSON and parses several times faster (BENCHMARKS.md). The
+ * catch-up (`alarm:sync`) and the REST API keep plain AlarmView objects: they are asked for once,
+ * not pushed 20 times a second.
  *
  * `decodeAlarmColumns(encodeAlarmColumns(views))` gives the views back exactly (tests/unit/alarm-wire.test.ts).
  */
 import { z } from 'zod';
-import { ALARM_STATUSES, type AlarmView } from './alarms';
-import { EVENT_SOURCES, EVENT_TYPES } from './ingest';
+import { ALARM_STATUSES, type AlarmStatus, type AlarmView } from './alarms';
+import { EVENT_SOURCES, EVENT_TYPES, type EventSource, type EventType } from './ingest';
+
+const index = z.number().int().min(-1);
 
 export const alarmColumns = z
   .object({
-    /** Dictionaries, once per batch: [id, name] of the rules and zones the batch refers to, and broadcast texts. */
-    rules: z.array(z.tuple([z.string(), z.string()])),
-    zones: z.array(z.tuple([z.string(), z.string()])),
-    says: z.array(z.string()),
+    /** Every repeated string of the batch, once. */
+    strings: z.array(z.string()),
+    /** Every list of strings (actions, cameras, units) of the batch, once: indexes into `strings`. */
+    lists: z.array(z.array(z.number().int().min(0))),
+    /** Epoch milliseconds that `createdAt` counts from (the first alarm's). */
+    base: z.number(),
     id: z.array(z.string()),
     rev: z.array(z.number().int()),
-    /** Epoch milliseconds. */
+    /** Milliseconds after `base`. */
     createdAt: z.array(z.number()),
+    /** Milliseconds after createdAt. */
     updatedAt: z.array(z.number()),
-    source: z.array(z.enum(EVENT_SOURCES)),
     eventId: z.array(z.string()),
-    type: z.array(z.enum(EVENT_TYPES)),
+    /** Milliseconds after createdAt (negative: the event happened before the alarm was raised). */
     eventAt: z.array(z.number()),
-    /** Index into `rules`. */
-    rule: z.array(z.number().int().min(0)),
     priority: z.array(z.number().int().min(1).max(4)),
-    status: z.array(z.enum(ALARM_STATUSES)),
-    gridCode: z.array(z.string()),
     lon: z.array(z.number()),
     lat: z.array(z.number()),
-    /** Index into `zones`, -1 for none. */
-    zone: z.array(z.number().int().min(-1)),
-    actions: z.array(z.array(z.string())),
-    cameraIds: z.array(z.array(z.string())),
-    unitIds: z.array(z.array(z.string())),
-    speakerId: z.array(z.string().nullable()),
-    /** Index into `says`, -1 for none. */
-    say: z.array(z.number().int().min(-1)),
-    handledBy: z.array(z.string().nullable()),
+    // Indexes into `strings` (-1: null):
+    source: z.array(index),
+    type: z.array(index),
+    ruleId: z.array(index),
+    ruleName: z.array(index),
+    status: z.array(index),
+    gridCode: z.array(index),
+    zoneId: z.array(index),
+    zoneName: z.array(index),
+    speakerId: z.array(index),
+    say: z.array(index),
+    handledBy: z.array(index),
+    // Indexes into `lists`:
+    actions: z.array(z.number().int().min(0)),
+    cameraIds: z.array(z.number().int().min(0)),
+    unitIds: z.array(z.number().int().min(0)),
+    /** Epoch milliseconds, or null. */
     handledAt: z.array(z.number().nullable()),
   })
   .superRefine((c, ctx) => {
     const n = c.id.length;
     for (const [key, value] of Object.entries(c)) {
-      if (key === 'rules' || key === 'zones' || key === 'says') continue;
+      if (key === 'strings' || key === 'lists' || key === 'base') continue;
       if ((value as unknown[]).length !== n) ctx.addIssue({ code: 'custom', path: [key], message: `has ${(value as unknown[]).length} entries, id has ${n}` });
     }
-    c.rule.forEach((r, i) => r >= c.rules.length && ctx.addIssue({ code: 'custom', path: ['rule', i], message: `no rule ${r} in the dictionary` }));
-    c.zone.forEach((r, i) => r >= c.zones.length && ctx.addIssue({ code: 'custom', path: ['zone', i], message: `no zone ${r} in the dictionary` }));
-    c.say.forEach((r, i) => r >= c.says.length && ctx.addIssue({ code: 'custom', path: ['say', i], message: `no text ${r} in the dictionary` }));
+    const strings = c.strings.length;
+    for (const key of STRING_COLUMNS) {
+      c[key].forEach((s, i) => s >= strings && ctx.addIssue({ code: 'custom', path: [key, i], message: `no string ${s} in the batch` }));
+    }
+    for (const key of LIST_COLUMNS) {
+      c[key].forEach((l, i) => l >= c.lists.length && ctx.addIssue({ code: 'custom', path: [key, i], message: `no list ${l} in the batch` }));
+    }
+    c.lists.forEach((l, i) => l.forEach((s, j) => s >= strings && ctx.addIssue({ code: 'custom', path: ['lists', i, j], message: `no string ${s} in the batch` })));
+    const check = (key: 'source' | 'type' | 'status', allowed: readonly string[]) =>
+      c[key].forEach((s, i) => s >= 0 && s < strings && !allowed.includes(c.strings[s]!) && ctx.addIssue({ code: 'custom', path: [key, i], message: `${JSON.stringify(c.strings[s])} is not a ${key}` }));
+    check('source', EVENT_SOURCES);
+    check('type', EVENT_TYPES);
+    check('status', ALARM_STATUSES);
   });
 export type AlarmColumns = z.infer<typeof alarmColumns>;
+
+const STRING_COLUMNS = ['source', 'type', 'ruleId', 'ruleName', 'status', 'gridCode', 'zoneId', 'zoneName', 'speakerId', 'say', 'handledBy'] as const;
+const LIST_COLUMNS = ['actions', 'cameraIds', 'unitIds'] as const;
 
 /** What `alarm:batch` carries: the alarms that changed in this room since the last tick, in rev order. */
 export interface AlarmBatchWire {
@@ -64,7 +89,8 @@ export interface AlarmBatchWire {
   alarms: AlarmColumns;
 }
 
-function indexer<K>(): { of(key: K): number; keys: K[] } {
+/** A table of distinct keys, each given the index of its first appearance. */
+function table<K>(): { of(key: K): number; keys: K[] } {
   const at = new Map<K, number>();
   const keys: K[] = [];
   return {
@@ -82,77 +108,83 @@ function indexer<K>(): { of(key: K): number; keys: K[] } {
 }
 
 export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
-  const rules = indexer<string>();
-  const ruleNames: string[] = [];
-  const zones = indexer<string>();
-  const zoneNames: string[] = [];
-  const says = indexer<string>();
+  const strings = table<string>();
+  const lists = table<string>(); // keyed by the list's string indexes joined
+  const listValues: number[][] = [];
+  const str = (s: string | null) => (s === null ? -1 : strings.of(s));
+  const list = (items: readonly string[]) => {
+    const idx = items.map((s) => strings.of(s));
+    const i = lists.of(idx.join(','));
+    listValues[i] = idx;
+    return i;
+  };
   const c: AlarmColumns = {
-    rules: [], zones: [], says: [], id: [], rev: [], createdAt: [], updatedAt: [], source: [], eventId: [], type: [], eventAt: [], rule: [],
-    priority: [], status: [], gridCode: [], lon: [], lat: [], zone: [], actions: [], cameraIds: [], unitIds: [], speakerId: [], say: [], handledBy: [], handledAt: [],
+    strings: [], lists: [], base: views.length ? Date.parse(views[0]!.createdAt) : 0, id: [], rev: [], createdAt: [], updatedAt: [], eventId: [], eventAt: [], priority: [], lon: [], lat: [], source: [], type: [],
+    ruleId: [], ruleName: [], status: [], gridCode: [], zoneId: [], zoneName: [], speakerId: [], say: [], handledBy: [], actions: [], cameraIds: [], unitIds: [], handledAt: [],
   };
   for (const v of views) {
+    const created = Date.parse(v.createdAt);
     c.id.push(v.id);
     c.rev.push(v.rev);
-    c.createdAt.push(Date.parse(v.createdAt));
-    c.updatedAt.push(Date.parse(v.updatedAt));
-    c.source.push(v.event.source);
+    c.createdAt.push(created - c.base);
+    c.updatedAt.push(Date.parse(v.updatedAt) - created);
     c.eventId.push(v.event.id);
-    c.type.push(v.event.type);
-    c.eventAt.push(Date.parse(v.event.at));
-    const r = rules.of(v.rule.id);
-    ruleNames[r] = v.rule.name;
-    c.rule.push(r);
+    c.eventAt.push(Date.parse(v.event.at) - created);
     c.priority.push(v.priority);
-    c.status.push(v.status);
-    c.gridCode.push(v.gridCode);
     c.lon.push(v.position[0]);
     c.lat.push(v.position[1]);
-    if (v.zone) {
-      const z = zones.of(v.zone.id);
-      zoneNames[z] = v.zone.name;
-      c.zone.push(z);
-    } else c.zone.push(-1);
-    c.actions.push(v.actions);
-    c.cameraIds.push(v.cameraIds);
-    c.unitIds.push(v.unitIds);
-    c.speakerId.push(v.broadcast?.speakerId ?? null);
-    c.say.push(v.broadcast ? says.of(v.broadcast.say) : -1);
-    c.handledBy.push(v.handledBy);
+    c.source.push(str(v.event.source));
+    c.type.push(str(v.event.type));
+    c.ruleId.push(str(v.rule.id));
+    c.ruleName.push(str(v.rule.name));
+    c.status.push(str(v.status));
+    c.gridCode.push(str(v.gridCode));
+    c.zoneId.push(str(v.zone?.id ?? null));
+    c.zoneName.push(str(v.zone?.name ?? null));
+    c.speakerId.push(str(v.broadcast?.speakerId ?? null));
+    c.say.push(str(v.broadcast?.say ?? null));
+    c.handledBy.push(str(v.handledBy));
+    c.actions.push(list(v.actions));
+    c.cameraIds.push(list(v.cameraIds));
+    c.unitIds.push(list(v.unitIds));
     c.handledAt.push(v.handledAt === null ? null : Date.parse(v.handledAt));
   }
-  c.rules = rules.keys.map((id, i) => [id, ruleNames[i]!]);
-  c.zones = zones.keys.map((id, i) => [id, zoneNames[i]!]);
-  c.says = says.keys;
+  c.strings = strings.keys;
+  c.lists = listValues;
   return c;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
+  const s = c.strings;
+  const lists = c.lists.map((l) => l.map((i) => s[i]!));
+  const opt = (i: number) => (i < 0 ? null : s[i]!);
   const out: AlarmView[] = new Array<AlarmView>(c.id.length);
   for (let i = 0; i < c.id.length; i++) {
-    const rule = c.rules[c.rule[i]!]!;
-    const zone = c.zone[i]! >= 0 ? c.zones[c.zone[i]!]! : null;
-    const speakerId = c.speakerId[i]!;
+    const created = c.base + c.createdAt[i]!;
+    const zoneId = opt(c.zoneId[i]!);
+    const speakerId = opt(c.speakerId[i]!);
+    const say = opt(c.say[i]!);
     const handledAt = c.handledAt[i]!;
     out[i] = {
       id: c.id[i]!,
       rev: c.rev[i]!,
-      createdAt: iso(c.createdAt[i]!),
-      updatedAt: iso(c.updatedAt[i]!),
-      event: { source: c.source[i]!, id: c.eventId[i]!, type: c.type[i]!, at: iso(c.eventAt[i]!) },
-      rule: { id: rule[0], name: rule[1] },
+      createdAt: iso(created),
+      updatedAt: iso(created + c.updatedAt[i]!),
+      event: { source: s[c.source[i]!] as EventSource, id: c.eventId[i]!, type: s[c.type[i]!] as EventType, at: iso(created + c.eventAt[i]!) },
+      rule: { id: s[c.ruleId[i]!]!, name: s[c.ruleName[i]!]! },
       priority: c.priority[i]!,
-      status: c.status[i]!,
-      gridCode: c.gridCode[i]!,
+      status: s[c.status[i]!] as AlarmStatus,
+      gridCode: s[c.gridCode[i]!]!,
       position: [c.lon[i]!, c.lat[i]!],
-      zone: zone ? { id: zone[0], name: zone[1] } : null,
-      actions: c.actions[i]!,
-      cameraIds: c.cameraIds[i]!,
-      unitIds: c.unitIds[i]!,
-      broadcast: speakerId !== null && c.say[i]! >= 0 ? { speakerId, say: c.says[c.say[i]!]! } : null,
-      handledBy: c.handledBy[i]!,
+      zone: zoneId !== null ? { id: zoneId, name: opt(c.zoneName[i]!) ?? '' } : null,
+      // Copies: views of one batch must not share a list (a store may hand them to reactive state).
+      actions: [...lists[c.actions[i]!]!],
+      cameraIds: [...lists[c.cameraIds[i]!]!],
+      unitIds: [...lists[c.unitIds[i]!]!],
+      broadcast: speakerId !== null && say !== null ? { speakerId, say } : null,
+      handledBy: opt(c.handledBy[i]!),
       handledAt: handledAt === null ? null : iso(handledAt),
     };
   }

@@ -35,7 +35,7 @@ interface Places {
 }
 
 /** At most this many events go into one group commit (a bigger group only waits longer). */
-const GROUP_MAX = 5_000;
+const GROUP_MAX = 1_000;
 
 interface Waiting {
   rows: NewEvent[];
@@ -168,6 +168,9 @@ export class IngestService {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
+        // Let the requests whose bytes have already arrived reach the queue first: PGlite answers
+        // in microtasks, so without this turn of the event loop every commit would hold one request.
+        await new Promise((r) => setImmediate(r));
         const group: Waiting[] = [];
         let size = 0;
         while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0]!.rows.length <= GROUP_MAX)) {
@@ -206,7 +209,9 @@ export class IngestService {
 
   private place(places: Places, e: EventInput): { gridCode: string; position: LonLat } | { error: ItemError } {
     if (e.location) {
-      const position: LonLat = [e.location.lon, e.location.lat];
+      // Kept to 1e-6° (about 0.1 m: finer than any device locates itself), so the figures a screen
+      // is sent are short.
+      const position: LonLat = [round6(e.location.lon), round6(e.location.lat)];
       const gridCode = places.grids.locate(position);
       if (!gridCode) return { error: { path: 'location', message: `(${e.location.lon}, ${e.location.lat}) lies outside the city (no grid contains it)` } };
       return { gridCode, position };
@@ -243,6 +248,8 @@ export class IngestService {
     return { grids, devices };
   }
 }
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function issueToError(i: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): ItemError {
   const path = i.path.map(String).join('.') || '(event)';

@@ -43,15 +43,23 @@ describe('alarm columns', () => {
     );
   });
 
-  it('names each rule, zone and broadcast text once per batch', () => {
+  it('writes each repeated string and list once per batch', () => {
     const base = fc.sample(view, { numRuns: 1, seed: 7 })[0]!;
-    const views = [1, 2, 3].map((rev) => ({ ...base, id: `00000000-0000-4000-8000-00000000000${rev}`, rev, rule: { id: 'r', name: 'R' }, zone: { id: 'z', name: 'Z' }, broadcast: { speakerId: `s${rev}`, say: '请离开' } }));
+    const views = [1, 2, 3].map((rev) => ({
+      ...base,
+      id: `00000000-0000-4000-8000-00000000000${rev}`,
+      rev,
+      gridCode: '360102001001001',
+      rule: { id: 'r', name: 'R' },
+      zone: { id: 'z', name: 'Z' },
+      cameraIds: ['cam-1', 'cam-2'],
+      broadcast: { speakerId: `s${rev}`, say: '请离开' },
+    }));
     const c = encodeAlarmColumns(views);
-    expect(c.rules).toEqual([['r', 'R']]);
-    expect(c.zones).toEqual([['z', 'Z']]);
-    expect(c.says).toEqual(['请离开']);
-    expect(c.rule).toEqual([0, 0, 0]);
-    expect(c.speakerId).toEqual(['s1', 's2', 's3']);
+    for (const s of ['360102001001001', 'r', 'R', 'z', 'Z', '请离开', 'cam-1']) expect(c.strings.filter((x) => x === s)).toHaveLength(1);
+    expect(new Set(c.cameraIds).size).toBe(1);
+    expect(new Set(c.gridCode).size).toBe(1);
+    expect(c.speakerId.map((i) => c.strings[i])).toEqual(['s1', 's2', 's3']);
   });
 
   it('refuses columns of unequal length or an index outside its dictionary, naming the column', () => {
@@ -59,7 +67,9 @@ describe('alarm columns', () => {
     const short = alarmColumns.safeParse({ ...c, rev: c.rev.slice(1) });
     expect(short.success).toBe(false);
     expect(short.error?.issues[0]?.path).toEqual(['rev']);
-    const badRule = alarmColumns.safeParse({ ...c, rule: [5, 0] });
-    expect(badRule.error?.issues[0]?.path).toEqual(['rule', 0]);
+    const badRule = alarmColumns.safeParse({ ...c, ruleId: [c.strings.length, 0] });
+    expect(badRule.error?.issues[0]?.path).toEqual(['ruleId', 0]);
+    const badStatus = alarmColumns.safeParse({ ...c, status: [c.ruleId[0], c.status[1]] });
+    expect(badStatus.error?.issues[0]?.path).toEqual(['status', 0]);
   });
 });
