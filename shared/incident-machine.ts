@@ -136,8 +136,11 @@ export function transition(state: IncidentState, input: ActionInput): Transition
     case 'cancel':
       if (!input.note?.trim()) return refuse(`${input.action}: say why in a note`);
       break;
-    default:
-      break;
+    case 'accept':
+    case 'resolve':
+    case 'verify':
+    case 'close':
+      break; // nothing beyond the status and the actor
   }
   const to = typeof rule.to === 'function' ? rule.to(state, input) : rule.to;
   return {
