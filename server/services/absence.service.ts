@@ -16,10 +16,10 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { Clock } from '../clock';
 import type { AbsenceCandidateRow, ResidentRepository } from '../repositories/resident.repository';
-import type { EventRepository, NewEvent } from '../repositories/event.repository';
+import type { EventRepository } from '../repositories/event.repository';
 import type { AlarmRepository } from '../repositories/alarm.repository';
-import { toView, type AlarmService } from './alarm.service';
-import type { StoredEvent } from './ingest.service';
+import type { AlarmService } from './alarm.service';
+import { eventRow, type StoredEvent } from './ingest.service';
 import { DEFAULT_ABSENCE_RULE, overdueResidents, type AbsenceRule, type AlarmDraft, type OverdueResident } from '../rules/rules';
 import type { AlarmView } from '../../shared/alarms';
 
@@ -108,12 +108,12 @@ export class AbsenceService {
       }
       if (items.length === 0) return [];
       // Stored once per spell (a second absence rule's alarm finds the event there already).
-      await this.events.insertNew(fresh.map((e) => eventRow(e, nowMs)), tx);
+      await this.events.insertNew(fresh.map((e) => eventRow(e, new Date(nowMs), null)), tx);
       return this.alarms.raiseDrafts(items, tx, prepared);
     });
-    this.alarms.published(raised);
-    if (raised.length) this.log.info({ alarms: raised.length }, 'absence sweep: residents living alone with no access raised alarms');
-    return raised.map(toView);
+    const views = this.alarms.published(raised);
+    if (views.length) this.log.info({ alarms: views.length }, 'absence sweep: residents living alone with no access raised alarms');
+    return views;
   }
 }
 
@@ -135,19 +135,5 @@ function absenceEvent(r: AbsenceCandidateRow, o: OverdueResident, hours: number)
     gridCode: r.gridCode,
     lon: r.lon,
     lat: r.lat,
-  };
-}
-
-function eventRow(e: StoredEvent, nowMs: number): NewEvent {
-  return {
-    source: e.source,
-    id: e.id,
-    type: e.type,
-    at: new Date(e.at),
-    receivedAt: new Date(nowMs),
-    lon: e.lon,
-    lat: e.lat,
-    gridCode: e.gridCode,
-    attributes: e.attributes ?? null,
   };
 }

@@ -148,9 +148,9 @@ export class AlarmService {
     return this.repo.insert(rows, tx);
   }
 
-  /** After commit: push the alarms to the screens and run their device actions. */
-  published(rows: readonly AlarmRow[]): void {
-    if (rows.length === 0) return;
+  /** After commit: push the alarms to the screens and run their device actions; returns their views. */
+  published(rows: readonly AlarmRow[]): AlarmView[] {
+    if (rows.length === 0) return [];
     const views = rows.map(toView);
     this.sinks.publish(views);
     for (const v of views) {
@@ -158,6 +158,7 @@ export class AlarmService {
       const sent = this.sinks.say(v.broadcast.speakerId, v.broadcast.say, v);
       this.log.info({ alarm: v.id, speaker: v.broadcast.speakerId, sent }, sent ? 'broadcast sent to the loudspeaker' : 'broadcast recorded (no MQTT broker connected)');
     }
+    return views;
   }
 
   /** What changed in the principal's scope since `since`, or a snapshot of the open alarms. */
@@ -184,8 +185,7 @@ export class AlarmService {
     const updated = await this.repo.setStatus(row.id, from, to, ctx.name, new Date(this.clock.now()));
     if (!updated) throw new HttpError(409, ErrorCode.RequestInvalid, `the alarm is ${row.status} already; it cannot be set to ${to}`);
     await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `alarm.${action}`, target: `alarm:${row.id}`, address: meta.address, outcome: 'ok', details: { from: row.status, to, rule: row.ruleId, grid: row.gridCode } });
-    this.published([updated]);
-    return toView(updated);
+    return this.published([updated])[0]!;
   }
 
   /** The rules as stored (admins read and edit them). */

@@ -101,7 +101,6 @@ export class IngestService {
     const places = await this.placesIndex();
     const receivedAt = new Date(this.clock.now());
     const rejected: IngestReply['rejected'] = [];
-    const rows: NewEvent[] = [];
     const stored: StoredEvent[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
@@ -127,26 +126,11 @@ export class IngestService {
         return;
       }
       seen.add(key);
-      rows.push({
-        source: e.source,
-        id: e.id,
-        type: e.type,
-        at: new Date(e.at),
-        receivedAt,
-        deviceId: e.deviceId ?? null,
-        lon: placed.position[0],
-        lat: placed.position[1],
-        gridCode: placed.gridCode,
-        severity: e.severity ?? null,
-        attributes: e.attributes ?? null,
-        media: e.media ?? null,
-        credentialId: ctx.principal.id,
-      });
       stored.push({ ...e, gridCode: placed.gridCode, lon: placed.position[0], lat: placed.position[1] });
     });
-    if (rows.length === 0) return { accepted: 0, duplicates, rejected };
-    const accepted = await this.store(rows, stored);
-    return { accepted, duplicates: duplicates + rows.length - accepted, rejected };
+    if (stored.length === 0) return { accepted: 0, duplicates, rejected };
+    const accepted = await this.store(stored.map((e) => eventRow(e, receivedAt, ctx.principal.id)), stored);
+    return { accepted, duplicates: duplicates + stored.length - accepted, rejected };
   }
 
   /**
@@ -247,6 +231,25 @@ export class IngestService {
     this.log.info({ grids: grids.size, devices: devices.size, ms: Math.round(performance.now() - t0) }, 'ingest: grid index and device table built');
     return { grids, devices };
   }
+}
+
+/** The row of a located event: when the hub received it and which credential posted it (null: the hub itself). */
+export function eventRow(e: StoredEvent, receivedAt: Date, credentialId: string | null): NewEvent {
+  return {
+    source: e.source,
+    id: e.id,
+    type: e.type,
+    at: new Date(e.at),
+    receivedAt,
+    deviceId: e.deviceId ?? null,
+    lon: e.lon,
+    lat: e.lat,
+    gridCode: e.gridCode,
+    severity: e.severity ?? null,
+    attributes: e.attributes ?? null,
+    media: e.media ?? null,
+    credentialId,
+  };
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
