@@ -36,6 +36,10 @@ import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
 import { ResidentRepository } from './repositories/resident.repository';
 import { alarmRoutes } from './routes/alarms';
+import { incidentRoutes } from './routes/incidents';
+import { IncidentRepository } from './repositories/incident.repository';
+import { IncidentService } from './services/incident.service';
+import { PhotoService } from './services/photo.service';
 import { docsRoutes } from './routes/docs';
 import { errorHandler, HttpError, notFoundApi } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
@@ -66,7 +70,7 @@ export interface Hub {
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
-  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService; absence: AbsenceService };
+  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService; absence: AbsenceService; incidents: IncidentService };
   /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
   listen(): Promise<AddressInfo>;
   /** Stop accepting, finish in-flight work, close the database. */
@@ -104,6 +108,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let mqttIngest: MqttIngest | undefined;
   let alarmService: AlarmService | undefined;
   let absence: AbsenceService | undefined;
+  let incidents: IncidentService | undefined;
+  let photos: PhotoService | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
   const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs);
@@ -142,6 +148,14 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get alarms(): AlarmService {
       if (!alarmService) throw new Error('alarm service used before ready');
       return alarmService;
+    },
+    get incidents(): IncidentService {
+      if (!incidents) throw new Error('incident service used before ready');
+      return incidents;
+    },
+    get photos(): PhotoService {
+      if (!photos) throw new Error('photo service used before ready');
+      return photos;
     },
   };
 
@@ -211,6 +225,18 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get alarms() {
       return lazy.alarms;
     },
+  });
+  incidentRoutes(api, {
+    get incidents() {
+      return lazy.incidents;
+    },
+    get photos() {
+      return lazy.photos;
+    },
+    get world() {
+      return lazy.world;
+    },
+    citizenLimit: limits.citizen,
   });
   worldRoutes(api, {
     get world() {
@@ -326,6 +352,38 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       publish: (views) => gateway.publishAlarms(views),
       say: (speakerId, text, alarm) => mqttIngest?.publish(`devices/speaker/${speakerId}/say`, { text, alarmId: alarm.id, at: alarm.createdAt }) ?? false,
     };
+    const incidentRepo = new IncidentRepository(db);
+    const ingestService = ingest;
+    const incidentService = new IncidentService(
+      incidentRepo,
+      new AlarmRepository(db),
+      new EventRepository(db),
+      alarms,
+      meta,
+      auditService,
+      {
+        locate: (p) => ingestService.locate(p),
+        cameras: (p, n) => alarms.nearestCameras(p, n),
+        regionCenter: async (code) => (await worldRepo.regionPlace(code))?.center ?? null,
+      },
+      transact,
+      clock,
+      log,
+    );
+    incidentService.sinks = {
+      publish: (views) => gateway.publishIncidents(views),
+      publishUnits: (units) => gateway.publishUnits(units),
+    };
+    const autoPriority = config.autoIncidentPriority ?? 1;
+    if (autoPriority > 0) {
+      ingest.autoIncidents = incidentService.autoFromAlarms(autoPriority);
+      ingest.onIncidents = (rows) => incidentService.published(rows);
+    }
+    // Loaded before any transaction needs it (the ingest commit makes priority-1 incidents inside one).
+    await incidentService.slaPolicy();
+    gateway.incidents = () => incidents;
+    photos = new PhotoService(incidentRepo, clock);
+    incidents = incidentService;
     alarmService = alarms;
     absence = absenceService;
     if (config.mqttUrl) {
@@ -344,6 +402,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log);
     readiness.set('demoData', 'ok');
     absenceService.start(config.absenceSweepMs ?? 0);
+    incidentService.start(config.slaSweepMs ?? 0);
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
     void worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request'));
     void layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request'));
@@ -364,8 +423,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     routes: api.specs,
     mqtt: () => mqttIngest,
     services() {
-      if (!world || !layers || !database || !auth || !admin || !audit || !ingest || !alarmService || !absence) throw new Error('hub not ready');
-      return { world, layers, database, auth, admin, audit, ingest, alarms: alarmService, absence };
+      if (!world || !layers || !database || !auth || !admin || !audit || !ingest || !alarmService || !absence || !incidents) throw new Error('hub not ready');
+      return { world, layers, database, auth, admin, audit, ingest, alarms: alarmService, absence, incidents };
     },
     listen() {
       return new Promise<AddressInfo>((resolveListen, rejectListen) => {
@@ -395,6 +454,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         // Set up by init: stopped once init is over, so a hub closed while starting leaves nothing running.
         clearInterval(sweepTimer);
         await absence?.stop();
+        await incidents?.stop();
         gateway.flush();
         await mqttIngest?.close().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.

@@ -53,10 +53,13 @@ const envSchema = z.object({
   INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').max(100).regex(/^\S+$/, 'must not contain spaces').optional(),
   SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   ABSENCE_SWEEP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(86_400_000, 'must be at most 86400000 (a day)').default(60_000),
+  SLA_SWEEP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(3_600_000, 'must be at most 3600000 (an hour)').default(5_000),
+  AUTO_INCIDENT_PRIORITY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) to 4').max(4, 'must be 0 (off) to 4').default(1),
   SIMULATOR_RATE: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0-10000').max(10_000, 'must be 0-10000').default(5),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
   RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
+  RATE_LIMIT_CITIZEN_PER_HOUR: z.coerce.number({ error: 'must be a number' }).int().min(1).default(30),
 });
 
 export interface Config {
@@ -88,6 +91,10 @@ export interface Config {
    * Absent from a Config literal (tests, the bench): never; tests call AbsenceService.sweep().
    */
   absenceSweepMs?: number;
+  /** How often SLA deadlines are checked, ms: SLA_SWEEP_MS, default 5,000; 0 (and absent from a Config literal): never. */
+  slaSweepMs?: number;
+  /** Alarms of this priority or more urgent become incidents at once: AUTO_INCIDENT_PRIORITY, default 1; 0: none. Absent: 1. */
+  autoIncidentPriority?: number;
   /** The demo city's live event simulator: on by default except in production (server/simulator). */
   simulator?: { enabled: boolean; ratePerSec: number };
   /** Identity and hardening (issue 4); every field has a default (see authSettings). */
@@ -106,7 +113,7 @@ export interface AuthSettings {
   trustProxy: string | number | boolean;
   /** Origins besides the hub's own that may open sockets and send state-changing requests. */
   allowedOrigins: string[];
-  rateLimits: { userPerMin: number; addressPerMin: number; loginPer15Min: number };
+  rateLimits: { userPerMin: number; addressPerMin: number; loginPer15Min: number; citizenPerHour?: number };
   /** A fixed device key for the demo city's simulator and scripts (ignored in production). */
   ingestApiKey: string | undefined;
 }
@@ -123,7 +130,7 @@ export function authSettings(config: Config): AuthSettings {
     sessionMaxMs: a.sessionMaxMs ?? 12 * 3_600_000,
     trustProxy: a.trustProxy ?? false,
     allowedOrigins: a.allowedOrigins ?? [],
-    rateLimits: { userPerMin: 600, addressPerMin: 1200, loginPer15Min: 100, ...a.rateLimits },
+    rateLimits: { userPerMin: 600, addressPerMin: 1200, loginPer15Min: 100, citizenPerHour: 30, ...a.rateLimits },
     ingestApiKey: production ? undefined : a.ingestApiKey,
   };
 }
@@ -160,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mqttUrl: e.MQTT_URL,
     mqttClientId: e.MQTT_CLIENT_ID,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
+    slaSweepMs: e.SLA_SWEEP_MS,
+    autoIncidentPriority: e.AUTO_INCIDENT_PRIORITY,
     simulator: { enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', ratePerSec: e.SIMULATOR_RATE },
     auth: {
       production: e.NODE_ENV === 'production',
@@ -170,7 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       allowedOrigins: e.ALLOWED_ORIGINS ?? [],
       ingestApiKey: e.INGEST_API_KEY,
-      rateLimits: { userPerMin: e.RATE_LIMIT_USER_PER_MIN, addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN, loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN },
+      rateLimits: { userPerMin: e.RATE_LIMIT_USER_PER_MIN, addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN, loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN, citizenPerHour: e.RATE_LIMIT_CITIZEN_PER_HOUR },
     },
   };
 }

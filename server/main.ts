@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { authSettings, ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './app';
 import { simWorldFromRepository, startSimulator, type Simulator } from './simulator';
+import { startUnitMotion } from './simulator/unit-runner';
 import { WorldRepository } from './repositories/world.repository';
 
 let config: Config;
@@ -57,8 +58,40 @@ void hub.ready
     if (stopping) return;
     simulator = startSimulator({ baseUrl: `http://${host}:${addr.port}`, apiKey: key, world, ratePerSec: config.simulator.ratePerSec, seed: config.demoSeed, log: hub.log });
     hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
+    motion = await startDemoUnitMotion();
   })
   .catch((e: unknown) => hub.log.error({ err: e }, 'simulator: not started'));
+
+/**
+ * The demo units drive and walk along the demo city's roads (server/simulator/unit-motion.ts); a
+ * unit sent to an incident heads there. Units whose member's phone reports positions are left alone.
+ */
+let motion: { stop(): Promise<void> } | undefined;
+async function startDemoUnitMotion(): Promise<{ stop(): Promise<void> } | undefined> {
+  const incidents = hub.services().incidents;
+  const roads = (await new WorldRepository(hub.services().database.db).basemap())
+    .filter((f) => f.kind === 'road' && f.geometry.type === 'LineString')
+    .map((f) => ({ coordinates: f.geometry.coordinates as [number, number][], class: f.class }));
+  const live = [...(await incidents.units.fresh()).all()];
+  if (stopping) return undefined;
+  const runner = startUnitMotion({
+    roads,
+    units: live.map((u) => ({ id: u.id, kind: u.kind, status: u.status, position: [u.lon, u.lat] as [number, number], homeRegionCode: u.homeRegionCode })),
+    seed: config.demoSeed,
+    log: hub.log,
+    move: (moves) => incidents.moveUnits(moves),
+    statusOf: async () => new Map([...(await incidents.units.fresh()).all()].map((u) => [u.id, u.status])),
+  });
+  incidents.onUnitsSent = (ids, target) => {
+    for (const id of ids) runner.goTo(id, target);
+  };
+  for (const u of live) if (u.status === 'busy' && u.incidentId) {
+    const row = await incidents.incidentPosition(u.incidentId);
+    if (row) runner.goTo(u.id, row);
+  }
+  hub.log.info({ units: live.length, roads: roads.length }, 'demo units move along the roads');
+  return runner;
+}
 
 let stopping = false;
 function stop(signal: NodeJS.Signals): void {
@@ -70,7 +103,7 @@ function stop(signal: NodeJS.Signals): void {
     hub.log.error('shutdown deadline passed; exiting');
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  (simulator?.stop() ?? Promise.resolve())
+  Promise.all([simulator?.stop(), motion?.stop()])
     .catch(() => undefined)
     .then(() => hub.close())
     .then(

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { ALARM_STATUSES, type AlarmStatus, type AlarmView } from './alarms';
-import { EVENT_SOURCES, EVENT_TYPES, type EventSource, type EventType } from './ingest';
+import { ALARM_EVENT_SOURCES, EVENT_TYPES, type AlarmEventSource, type EventType } from './ingest';
 
 const index = z.number().int().min(-1);
 
@@ -50,6 +50,7 @@ export const alarmColumns = z
     speakerId: z.array(index),
     say: z.array(index),
     handledBy: z.array(index),
+    incidentId: z.array(index),
     // Indexes into `lists`:
     actions: z.array(z.number().int().min(0)),
     cameraIds: z.array(z.number().int().min(0)),
@@ -73,13 +74,13 @@ export const alarmColumns = z
     c.lists.forEach((l, i) => l.forEach((s, j) => s >= strings && ctx.addIssue({ code: 'custom', path: ['lists', i, j], message: `no string ${s} in the batch` })));
     const check = (key: 'source' | 'type' | 'status', allowed: readonly string[]) =>
       c[key].forEach((s, i) => s >= 0 && s < strings && !allowed.includes(c.strings[s]!) && ctx.addIssue({ code: 'custom', path: [key, i], message: `${JSON.stringify(c.strings[s])} is not a ${key}` }));
-    check('source', EVENT_SOURCES);
+    check('source', ALARM_EVENT_SOURCES);
     check('type', EVENT_TYPES);
     check('status', ALARM_STATUSES);
   });
 export type AlarmColumns = z.infer<typeof alarmColumns>;
 
-const STRING_COLUMNS = ['source', 'type', 'ruleId', 'ruleName', 'status', 'gridCode', 'zoneId', 'zoneName', 'speakerId', 'say', 'handledBy'] as const;
+const STRING_COLUMNS = ['source', 'type', 'ruleId', 'ruleName', 'status', 'gridCode', 'zoneId', 'zoneName', 'speakerId', 'say', 'handledBy', 'incidentId'] as const;
 const LIST_COLUMNS = ['actions', 'cameraIds', 'unitIds'] as const;
 
 /** What `alarm:batch` carries: the alarms that changed in this room since the last tick, in rev order. */
@@ -120,7 +121,7 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
   };
   const c: AlarmColumns = {
     strings: [], lists: [], base: views.length ? Date.parse(views[0]!.createdAt) : 0, id: [], rev: [], createdAt: [], updatedAt: [], eventId: [], eventAt: [], priority: [], lon: [], lat: [], source: [], type: [],
-    ruleId: [], ruleName: [], status: [], gridCode: [], zoneId: [], zoneName: [], speakerId: [], say: [], handledBy: [], actions: [], cameraIds: [], unitIds: [], handledAt: [],
+    ruleId: [], ruleName: [], status: [], gridCode: [], zoneId: [], zoneName: [], speakerId: [], say: [], handledBy: [], incidentId: [], actions: [], cameraIds: [], unitIds: [], handledAt: [],
   };
   for (const v of views) {
     const created = Date.parse(v.createdAt);
@@ -144,6 +145,7 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     c.speakerId.push(str(v.broadcast?.speakerId ?? null));
     c.say.push(str(v.broadcast?.say ?? null));
     c.handledBy.push(str(v.handledBy));
+    c.incidentId.push(str(v.incidentId));
     c.actions.push(list(v.actions));
     c.cameraIds.push(list(v.cameraIds));
     c.unitIds.push(list(v.unitIds));
@@ -172,7 +174,7 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
       rev: c.rev[i]!,
       createdAt: iso(created),
       updatedAt: iso(created + c.updatedAt[i]!),
-      event: { source: s[c.source[i]!] as EventSource, id: c.eventId[i]!, type: s[c.type[i]!] as EventType, at: iso(created + c.eventAt[i]!) },
+      event: { source: s[c.source[i]!] as AlarmEventSource, id: c.eventId[i]!, type: s[c.type[i]!] as EventType, at: iso(created + c.eventAt[i]!) },
       rule: { id: s[c.ruleId[i]!]!, name: s[c.ruleName[i]!]! },
       priority: c.priority[i]!,
       status: s[c.status[i]!] as AlarmStatus,
@@ -186,6 +188,7 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
       broadcast: speakerId !== null && say !== null ? { speakerId, say } : null,
       handledBy: opt(c.handledBy[i]!),
       handledAt: handledAt === null ? null : iso(handledAt),
+      incidentId: opt(c.incidentId[i]!),
     };
   }
   return out;

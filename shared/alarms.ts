@@ -5,7 +5,7 @@
  * changed since (`alarm:sync`), or takes a fresh snapshot when it is too far behind.
  */
 import { z } from 'zod';
-import { EVENT_SOURCES, EVENT_TYPES } from './ingest';
+import { ALARM_EVENT_SOURCES, EVENT_TYPES } from './ingest';
 
 export const ALARM_STATUSES = ['new', 'acknowledged', 'false_alarm', 'incident'] as const;
 export type AlarmStatus = (typeof ALARM_STATUSES)[number];
@@ -15,7 +15,7 @@ export const alarmView = z.object({
   rev: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  event: z.object({ source: z.enum(EVENT_SOURCES), id: z.string(), type: z.enum(EVENT_TYPES), at: z.string() }),
+  event: z.object({ source: z.enum(ALARM_EVENT_SOURCES), id: z.string(), type: z.enum(EVENT_TYPES), at: z.string() }),
   rule: z.object({ id: z.string(), name: z.string() }),
   priority: z.number().int().min(1).max(4),
   status: z.enum(ALARM_STATUSES),
@@ -29,6 +29,8 @@ export const alarmView = z.object({
   broadcast: z.object({ speakerId: z.string(), say: z.string() }).nullable(),
   handledBy: z.string().nullable(),
   handledAt: z.string().nullable(),
+  /** The incident it is part of: made from it (by hand, or at once for priority 1), attached to it, or whose SLA breach it reports. */
+  incidentId: z.string().nullable(),
 });
 export type AlarmView = z.infer<typeof alarmView>;
 

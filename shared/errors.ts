@@ -29,6 +29,20 @@ export const ErrorCode = {
   UserNotFound: 'user/not-found',
   UserExists: 'user/exists',
   CredentialNotFound: 'credential/not-found',
+  AlarmNotFound: 'alarm/not-found',
+  IncidentNotFound: 'incident/not-found',
+  /** Someone else changed the incident first: `details.incident` is its current state. */
+  IncidentStale: 'incident/stale',
+  /** The state machine refuses the action now (the message says why). */
+  IncidentIllegal: 'incident/illegal',
+  UnitNotFound: 'unit/not-found',
+  /** The unit is offline or busy with another incident. */
+  UnitUnavailable: 'unit/unavailable',
+  PhotoType: 'photo/type',
+  PhotoTooLarge: 'photo/too-large',
+  PhotoNotFound: 'photo/not-found',
+  /** No citizen report with this tracking code. */
+  ReportNotFound: 'report/not-found',
   Internal: 'internal/error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -6,6 +6,7 @@
 import type { Readiness } from './api';
 import type { AlarmSyncReply } from './alarms';
 import type { AlarmBatchWire } from './alarm-wire';
+import type { IncidentSyncReply, IncidentView, UnitLive } from './incidents';
 
 export interface HubHello {
   /** Changes on every hub start: a client that sees a new one reloads its static data. */
@@ -32,6 +33,10 @@ export interface ServerToClientEvents {
   'auth:ended': (e: { reason: SessionEndReason }) => void;
   /** Alarms that were raised or changed in the screen's region (batched per tick). */
   'alarm:batch': (batch: AlarmBatchWire) => void;
+  /** Incidents that were created or changed in the screen's region (batched per tick; `rev` is the highest). */
+  'incident:batch': (batch: { rev: number; incidents: IncidentView[] }) => void;
+  /** Field units that moved or changed status in the screen's region (batched per tick, latest per unit). */
+  'unit:batch': (batch: { units: UnitLive[] }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -40,4 +45,6 @@ export interface ClientToServerEvents {
    * what changed since in the screen's scope, or a snapshot.
    */
   'alarm:sync': (req: { since: number | null }, ack: (reply: AlarmSyncReply | { error: string }) => void) => void;
+  /** The same for incidents: a delta since `since`, or a snapshot of the scope's open incidents. */
+  'incident:sync': (req: { since: number | null }, ack: (reply: IncidentSyncReply | { error: string }) => void) => void;
 }

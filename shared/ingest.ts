@@ -59,7 +59,12 @@ export const DEVICE_EVENT_TYPES = [
  * (server/services/absence.service.ts) when a resident living alone has had no access event for
  * an absence rule's hours. Devices have no reason to send it (a posted one raises nothing).
  */
-export const HUB_EVENT_TYPES = ['resident_absence'] as const;
+export const HUB_EVENT_TYPES = ['resident_absence', 'sla_breach'] as const;
+
+/** The source of what the hub itself raises (never accepted from outside: an alarm's event may carry it). */
+export const HUB_SOURCE = 'hub';
+export const ALARM_EVENT_SOURCES = [...EVENT_SOURCES, HUB_SOURCE] as const;
+export type AlarmEventSource = (typeof ALARM_EVENT_SOURCES)[number];
 
 export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES, ...HUB_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

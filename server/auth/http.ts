@@ -98,7 +98,7 @@ function limited(message: string): RequestHandler {
 }
 
 /** Per address on everything, per principal on authenticated calls, and a tighter one on sign-in. */
-export function rateLimits(settings: AuthSettings): { perAddress: RequestHandler; perPrincipal: RequestHandler; login: RequestHandler } {
+export function rateLimits(settings: AuthSettings): { perAddress: RequestHandler; perPrincipal: RequestHandler; login: RequestHandler; citizen: RequestHandler } {
   const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false };
   const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
   return {
@@ -112,6 +112,8 @@ export function rateLimits(settings: AuthSettings): { perAddress: RequestHandler
       handler: limited('too many requests for this account: slow down (Retry-After)'),
     }),
     login: rateLimit({ ...common, windowMs: 15 * 60_000, limit: settings.rateLimits.loginPer15Min, keyGenerator: ipKey, handler: limited('too many sign-in attempts from this address: wait (Retry-After)') }),
+    // Citizens' reports and photos (no account): a person reports a few things an hour, a script many.
+    citizen: rateLimit({ ...common, windowMs: 3_600_000, limit: settings.rateLimits.citizenPerHour ?? 30, keyGenerator: ipKey, handler: limited('too many reports from this address: try again later (Retry-After)') }),
   };
 }
 

@@ -19,6 +19,7 @@ export const ACTIONS = [
   'incident:create',
   'incident:dispatch', // assign units, escalate, merge, cancel
   'incident:field', // a unit's own assignment: accept, decline, arrive, resolve, report
+  'incident:act', // take a step of an incident's loop (the service decides as whom: centre, unit, grid worker)
   'audit:read',
   'admin:manage', // users, roles, scopes, device keys, wall tokens
   'ingest:write', // post events (device keys)
@@ -32,13 +33,14 @@ export type PrincipalRole = Role | 'device';
 
 export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> = {
   admin: new Set<Action>([...READ, 'account:self', 'audit:read', 'admin:manage']),
-  commander: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch', 'audit:read']),
-  dispatcher: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch']),
-  field: new Set<Action>(['session:self', 'account:self', 'world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field']),
+  commander: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch', 'incident:act', 'audit:read']),
+  dispatcher: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch', 'incident:act']),
+  field: new Set<Action>(['session:self', 'account:self', 'world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field', 'incident:act']),
   // A display: read-only, its password or token managed by an admin.
   wall: new Set<Action>(READ),
   viewer: new Set<Action>(['session:self', 'account:self', 'world:read', 'alarm:read', 'incident:read']),
-  device: new Set<Action>(['ingest:write']),
+  // Devices post events; a hotline system (12345) with a device key also posts its tickets as incidents.
+  device: new Set<Action>(['ingest:write', 'incident:create']),
 };
 
 export interface Principal {

@@ -6,9 +6,15 @@
  * Geometry is kept as JSON coordinates plus plain lon/lat columns: PGlite ships no PostGIS, and
  * the hub answers spatial questions from in-memory indexes built from these rows.
  */
-import { type AnyPgColumn, bigint, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, customType, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
+
+/** Bytes (bytea) as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
 
 /** Key/value facts about this database: the ownership marker and the demo world's provenance. */
 export const appMeta = pgTable('app_meta', {
@@ -179,8 +185,12 @@ export const units = pgTable(
     lon: doublePrecision('lon').notNull(),
     lat: doublePrecision('lat').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A department crew's department (城管, 住建, …): the dispatch proposal matches it to the category's. */
+    department: text('department'),
+    /** The incident the unit is assigned to (busy) — null when free. */
+    incidentId: text('incident_id'),
   },
-  (t) => [index('units_home_region_idx').on(t.homeRegionCode)],
+  (t) => [index('units_home_region_idx').on(t.homeRegionCode), index('units_updated_idx').on(t.updatedAt)],
 );
 
 /**
@@ -224,6 +234,8 @@ export const users = pgTable(
     demo: boolean('demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** A field user's unit (role field): the assignments they see and act on. */
+    unitId: text('unit_id').references(() => units.id),
   },
   (t) => [uniqueIndex('users_username_idx').on(t.username)],
 );
@@ -389,6 +401,8 @@ export const alarms = pgTable(
     say: text('say'),
     handledBy: text('handled_by'),
     handledAt: timestamp('handled_at', { withTimezone: true }),
+    /** The incident this alarm is part of (made from it, attached to it, or the one whose SLA it reports). */
+    incidentId: text('incident_id'),
   },
   (t) => [
     uniqueIndex('alarms_rev_idx').on(t.rev),
@@ -403,6 +417,150 @@ export const rules = pgTable('rules', {
   id: text('id').primaryKey(),
   definition: jsonb('definition').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// ---------------------------------------------------------------- incidents (issue 6)
+
+/** Every change of an incident takes the next value as its `rev` (as alarms: screens sync by it). */
+export const incidentRev = pgSequence('incident_rev');
+/** The number in an incident's human code (E20261122-000042). */
+export const incidentNo = pgSequence('incident_no');
+
+/** One row per assignment of a unit to an incident, kept on the incident (the machine reads them together). */
+export interface AssignmentJson {
+  unitId: string;
+  callsign: string;
+  kind: string;
+  status: 'assigned' | 'accepted' | 'declined' | 'arrived' | 'released';
+  assignedAt: string;
+  respondedAt: string | null;
+}
+
+export interface DisputeJson {
+  parties: { name: string; idKey: string | null }[];
+  channel: 'people' | 'administrative' | 'judicial' | 'industry' | null;
+  mediations: { at: string; channel: 'people' | 'administrative' | 'judicial' | 'industry'; mediator: string; note: string; outcome: 'ongoing' | 'agreed' | 'failed'; by: string }[];
+  outcome: 'ongoing' | 'agreed' | 'failed';
+  risk: { score: number; level: 'low' | 'medium' | 'high'; factors: { code: string; detail: string; points: number }[] };
+  supervised: boolean;
+}
+
+/**
+ * Incidents: the closed loop (shared/incident-machine.ts). `version` counts this incident's changes
+ * (optimistic concurrency: a write names the version it saw); `rev` orders every change of every
+ * incident for screens. Stage times feed the SLA clocks; `due_at` is the next deadline, so the
+ * breach sweep is one index range scan, also after a restart.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    code: text('code').notNull(),
+    rev: bigint('rev', { mode: 'number' }).notNull(),
+    version: integer('version').notNull(),
+    kind: text('kind', { enum: ['general', 'dispute'] }).notNull(),
+    category: text('category').notNull(),
+    priority: integer('priority').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    status: text('status', { enum: ['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene', 'resolved', 'verified', 'rated', 'closed', 'merged', 'cancelled'] }).notNull(),
+    source: text('source', { enum: ['alarm', 'dispatcher', 'field', 'citizen', 'hotline'] }).notNull(),
+    /** The hotline's ticket number (a repeat post is the same incident). */
+    externalId: text('external_id'),
+    /** The citizen's tracking code. */
+    trackingCode: text('tracking_code'),
+    reporter: jsonb('reporter').$type<{ name?: string; phone?: string }>(),
+    gridCode: text('grid_code').notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    address: text('address').notNull(),
+    department: text('department').notNull(),
+    assignments: jsonb('assignments').$type<AssignmentJson[]>().notNull(),
+    escalations: integer('escalations').notNull(),
+    maxEscalations: integer('max_escalations').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    firstDispatchedAt: timestamp('first_dispatched_at', { withTimezone: true }),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    unitAcceptedAt: timestamp('unit_accepted_at', { withTimezone: true }),
+    arrivedAt: timestamp('arrived_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** The next SLA deadline not yet handled (null: no clock running). */
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    breaches: jsonb('breaches').$type<string[]>().notNull(),
+    flagged: boolean('flagged').notNull(),
+    mergedInto: text('merged_into'),
+    mergedFrom: jsonb('merged_from').$type<string[]>().notNull(),
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
+    photoIds: jsonb('photo_ids').$type<string[]>().notNull(),
+    dispute: jsonb('dispute').$type<DisputeJson>(),
+  },
+  (t) => [
+    uniqueIndex('incidents_code_idx').on(t.code),
+    uniqueIndex('incidents_rev_idx').on(t.rev),
+    uniqueIndex('incidents_tracking_idx').on(t.trackingCode).where(sql`${t.trackingCode} is not null`),
+    uniqueIndex('incidents_external_idx').on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
+    // The desk's open list: by priority then the next deadline (and a screen's snapshot by rev).
+    index('incidents_open_priority_idx').on(t.priority, t.dueAt, t.id).where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
+    index('incidents_open_rev_idx').on(t.rev).where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
+    // The breach sweep: open incidents whose next deadline has passed.
+    index('incidents_due_idx').on(t.dueAt).where(sql`${t.dueAt} is not null`),
+    // History: newest first, in a region, of a category.
+    index('incidents_created_idx').on(t.createdAt, t.id),
+    index('incidents_grid_created_idx').on(t.gridCode, t.createdAt),
+    index('incidents_category_created_idx').on(t.category, t.createdAt),
+    // A unit's assignments (the field page): assignments @> '[{"unitId": …}]'.
+    index('incidents_assignments_idx').using('gin', sql`${t.assignments} jsonb_path_ops`),
+  ],
+);
+
+/** The incident's timeline: every transition, who, when and a note (never updated). */
+export const incidentTimeline = pgTable(
+  'incident_timeline',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    actor: text('actor').notNull(),
+    actorId: text('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    note: text('note'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('incident_timeline_incident_idx').on(t.incidentId, t.id)],
+);
+
+/** Where an incident came from: alarms, events, reports, incidents merged into it (every source kept). */
+export const incidentSources = pgTable(
+  'incident_sources',
+  {
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    kind: text('kind', { enum: ['alarm', 'event', 'report', 'incident'] }).notNull(),
+    ref: text('ref').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    summary: text('summary').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.kind, t.ref] }), index('incident_sources_ref_idx').on(t.kind, t.ref)],
+);
+
+/** Photos of reports (JPEG, PNG, WebP, checked by their bytes; at most 5 MB). */
+export const photos = pgTable('photos', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  bytes: integer('bytes').notNull(),
+  data: bytea('data').notNull(),
+  /** Who sent it: a principal id, or 'citizen'. */
+  uploadedBy: text('uploaded_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
 export const schema = {
@@ -426,5 +584,9 @@ export const schema = {
   events,
   alarms,
   rules,
+  incidents,
+  incidentTimeline,
+  incidentSources,
+  photos,
 };
 export type Schema = typeof schema;

@@ -20,6 +20,8 @@ import type { ReadinessState } from '../readiness';
 import type { AuthService } from '../services/auth.service';
 import type { AlarmService } from '../services/alarm.service';
 import type { AlarmView } from '../../shared/alarms';
+import type { IncidentView, UnitLive } from '../../shared/incidents';
+import type { IncidentService } from '../services/incident.service';
 import { encodeAlarmColumns } from '../../shared/alarm-wire';
 import type { AuthSettings } from '../config';
 import { originAllowed } from '../auth/http';
@@ -63,7 +65,11 @@ export class RealtimeGateway {
   private readonly startedAt = new Date().toISOString();
   /** room → alarm id → its latest view, waiting for the next tick. */
   private pending = new Map<string, Map<string, AlarmView>>();
+  private pendingIncidents = new Map<string, Map<string, IncidentView>>();
+  private pendingUnits = new Map<string, Map<string, UnitLive>>();
   private tick: NodeJS.Timeout | null = null;
+  /** Set by the app once incidents are ready. */
+  incidents: () => IncidentService | undefined = () => undefined;
 
   constructor(
     private readonly io: HubIo,
@@ -98,6 +104,20 @@ export class RealtimeGateway {
           return;
         }
         const service = alarms();
+        if (!service) {
+          ack({ error: 'service/not-ready' });
+          return;
+        }
+        service.sync(socket.data.principal, since).then(ack, (e: unknown) => ack({ error: (e as Error).message }));
+      });
+      socket.on('incident:sync', (req, ack) => {
+        if (typeof ack !== 'function') return;
+        const since = (req as { since?: unknown } | null)?.since;
+        if (since !== null && !(typeof since === 'number' && Number.isSafeInteger(since) && since >= 0)) {
+          ack({ error: 'since: must be null or a whole number ≥ 0' });
+          return;
+        }
+        const service = this.incidents();
         if (!service) {
           ack({ error: 'service/not-ready' });
           return;
@@ -141,6 +161,29 @@ export class RealtimeGateway {
     this.tick ??= setTimeout(() => this.flush(), this.tickMs);
   }
 
+  /** Incidents that changed (after commit): per region room, once per tick, latest version of each. */
+  publishIncidents(incidents: readonly IncidentView[]): void {
+    for (const i of incidents) this.gather(this.pendingIncidents, i.gridCode, i.id, i, (prev) => prev.rev < i.rev);
+    this.tick ??= setTimeout(() => this.flush(), this.tickMs || TICK_MS);
+  }
+
+  /** Units that moved or changed status: per room of their home region, latest of each per tick. */
+  publishUnits(units: readonly { regionCode: string; live: UnitLive }[]): void {
+    for (const u of units) this.gather(this.pendingUnits, u.regionCode, u.live.id, u.live, (prev) => prev.updatedAt <= u.live.updatedAt);
+    this.tick ??= setTimeout(() => this.flush(), this.tickMs || TICK_MS);
+  }
+
+  private gather<T>(pending: Map<string, Map<string, T>>, regionCode: string, id: string, value: T, newer: (prev: T) => boolean): void {
+    const rooms = this.io.of('/').adapter.rooms;
+    for (const room of regionRooms(regionCode)) {
+      if (!rooms.get(room)?.size) continue;
+      let m = pending.get(room);
+      if (!m) pending.set(room, (m = new Map<string, T>()));
+      const prev = m.get(id);
+      if (prev === undefined || newer(prev)) m.set(id, value);
+    }
+  }
+
   /** Send what is pending (the tick; also called on shutdown). */
   flush(): void {
     if (this.tick) clearTimeout(this.tick);
@@ -151,6 +194,15 @@ export class RealtimeGateway {
       const alarms = [...byId.values()].sort((a, b) => a.rev - b.rev);
       this.io.to(room).emit('alarm:batch', { rev: alarms[alarms.length - 1]!.rev, alarms: encodeAlarmColumns(alarms) });
     }
+    const incidents = this.pendingIncidents;
+    this.pendingIncidents = new Map();
+    for (const [room, byId] of incidents) {
+      const list = [...byId.values()].sort((a, b) => a.rev - b.rev);
+      this.io.to(room).emit('incident:batch', { rev: list[list.length - 1]!.rev, incidents: list });
+    }
+    const units = this.pendingUnits;
+    this.pendingUnits = new Map();
+    for (const [room, byId] of units) this.io.to(room).emit('unit:batch', { units: [...byId.values()] });
   }
 
   /** The emitter for something located in `regionCode`: its region's room and every ancestor's. */

@@ -1,5 +1,5 @@
 /** Alarms and the rules that raise them: SQL only. Every write gives the alarm the next rev. */
-import { and, asc, desc, eq, gt, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, like, lte, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { alarms, rules } from '../db/schema';
 
@@ -75,6 +75,7 @@ export class AlarmRepository {
         say: r.say ?? null,
         handledBy: r.handledBy ?? null,
         handledAt: r.handledAt ?? null,
+        incidentId: r.incidentId ?? null,
       };
     });
   }
@@ -94,6 +95,42 @@ export class AlarmRepository {
         .returning();
       return rows[0];
     });
+  }
+
+  /**
+   * Tie alarms to an incident inside the caller's transaction (each gets the next rev); with `status`
+   * they also become `incident` (from `new` or `acknowledged` only: others keep their status).
+   */
+  async linkIncident(tx: Db, ids: readonly string[], incidentId: string, status: { by: string; at: Date } | null, at: Date): Promise<AlarmRow[]> {
+    if (ids.length === 0) return [];
+    await lockRevs(tx);
+    const handled = status
+      ? { status: sql<AlarmRow['status']>`case when ${alarms.status} in ('new', 'acknowledged') then 'incident' else ${alarms.status} end`, handledBy: status.by, handledAt: status.at }
+      : {};
+    return tx
+      .update(alarms)
+      .set({ incidentId, updatedAt: at, rev: NEXT_REV, ...handled })
+      .where(inArray(alarms.id, [...ids]))
+      .returning();
+  }
+
+  /** Open alarms (new, acknowledged) in a box around a point raised within a window (merge candidates). */
+  nearbyOpen(lon: number, lat: number, dLon: number, dLat: number, from: Date, to: Date): Promise<AlarmRow[]> {
+    return this.db
+      .select()
+      .from(alarms)
+      .where(
+        and(
+          inArray(alarms.status, ['new', 'acknowledged']),
+          gte(alarms.lon, lon - dLon),
+          lte(alarms.lon, lon + dLon),
+          gte(alarms.lat, lat - dLat),
+          lte(alarms.lat, lat + dLat),
+          gte(alarms.createdAt, from),
+          lte(alarms.createdAt, to),
+        ),
+      )
+      .limit(200);
   }
 
   /** Alarms in a region prefix changed after `since`, in rev order (limit + 1 tells "more"). */

@@ -1,7 +1,7 @@
 /** Users, sign-in throttling, device keys and wall tokens, and sessions: SQL only. */
 import { and, asc, count, eq, gt, isNull, lt, ne, or, sql, inArray } from 'drizzle-orm';
 import type { Db } from '../db/connect';
-import { credentials, loginThrottle, regions, sessions, users } from '../db/schema';
+import { credentials, loginThrottle, regions, sessions, units, users } from '../db/schema';
 
 export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -52,6 +52,25 @@ export class IdentityRepository {
 
   async users(): Promise<UserRow[]> {
     return this.db.select().from(users).orderBy(asc(users.username));
+  }
+
+  /** The first `perKind` units of each kind (by id): the demo city's field accounts belong to them. */
+  async firstUnits(perKind: number): Promise<{ id: string; kind: string; callsign: string; homeRegionCode: string }[]> {
+    const rows = await this.db.select({ id: units.id, kind: units.kind, callsign: units.callsign, homeRegionCode: units.homeRegionCode }).from(units).orderBy(asc(units.id));
+    const seen = new Map<string, number>();
+    return rows.filter((u) => {
+      const n = (seen.get(u.kind) ?? 0) + 1;
+      seen.set(u.kind, n);
+      return n <= perKind;
+    });
+  }
+
+  async putUnitsOnDuty(ids: readonly string[]): Promise<void> {
+    if (ids.length) await this.db.update(units).set({ status: 'available', updatedAt: sql`now()` }).where(and(inArray(units.id, [...ids]), ne(units.status, 'available')));
+  }
+
+  async hasRole(role: UserRow['role']): Promise<boolean> {
+    return (await this.db.select({ id: users.id }).from(users).where(eq(users.role, role)).limit(1)).length > 0;
   }
 
   async userCount(): Promise<number> {

@@ -5,6 +5,7 @@
 import { and, count, eq, gt, like, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
+import { departmentOf } from '../demo/units';
 import { basemapFeatures, cameras, facilities, gates, railways, regions, residents, smartCommunities, speakers, units, zones } from '../db/schema';
 import { REGION_LEVELS, type MultiPolygon, type RegionLevel, type Resident, type World } from '../../shared/world';
 
@@ -95,6 +96,7 @@ export class WorldRepository {
       status: u.status,
       lon: u.position[0],
       lat: u.position[1],
+      department: u.kind === 'department' ? departmentOf(u.callsign) : null,
     })), signal);
     await this.insertResidents(world.residents, registeredAt, tx, signal);
     await this.insertBasemap(world.basemap, tx, signal);
@@ -172,6 +174,15 @@ export class WorldRepository {
         from d left join g on g.d = d.code left join c on c.d = d.code
        order by d.code`);
     return rows.map((r) => ({ code: r.code, name: r.name, grids: Number(r.grids), cameras: Number(r.cameras), camerasOnline: Number(r.cameras_online) }));
+  }
+
+  async regionName(code: string): Promise<string | undefined> {
+    return (await this.db.select({ name: regions.name }).from(regions).where(eq(regions.code, code)))[0]?.name;
+  }
+
+  async regionPlace(code: string): Promise<{ name: string; center: [number, number] } | undefined> {
+    const r = (await this.db.select({ name: regions.name, lon: regions.centerLon, lat: regions.centerLat }).from(regions).where(eq(regions.code, code)))[0];
+    return r ? { name: r.name, center: [r.lon, r.lat] } : undefined;
   }
 
   async regionBoundary(code: string): Promise<MultiPolygon | undefined> {

@@ -25,7 +25,7 @@ import { HttpError } from '../http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
 import { DELTA_LIMIT, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
-import type { EventSource, EventType } from '../../shared/ingest';
+import type { AlarmEventSource, EventType } from '../../shared/ingest';
 import type { LonLat, UnitKind } from '../../shared/world';
 
 /** How many of the nearest cameras an alarm brings up. */
@@ -146,6 +146,11 @@ export class AlarmService {
       });
     }
     return this.repo.insert(rows, tx);
+  }
+
+  /** The `count` nearest cameras of a point (within 2 km). */
+  async nearestCameras(p: LonLat, count: number): Promise<string[]> {
+    return nearest((await this.surroundingsIndex()).cameras, p, count, CAMERA_RADIUS_KM);
   }
 
   /** After commit: push the alarms to the screens and run their device actions; returns their views. */
@@ -315,7 +320,7 @@ export function toView(r: AlarmRow): AlarmView {
     rev: r.rev,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    event: { source: r.eventSource as EventSource, id: r.eventId, type: r.eventType as EventType, at: r.eventAt.toISOString() },
+    event: { source: r.eventSource as AlarmEventSource, id: r.eventId, type: r.eventType as EventType, at: r.eventAt.toISOString() },
     rule: { id: r.ruleId, name: r.ruleName },
     priority: r.priority,
     status: r.status,
@@ -328,5 +333,6 @@ export function toView(r: AlarmRow): AlarmView {
     broadcast: r.speakerId && r.say ? { speakerId: r.speakerId, say: r.say } : null,
     handledBy: r.handledBy,
     handledAt: r.handledAt?.toISOString() ?? null,
+    incidentId: r.incidentId ?? null,
   };
 }

@@ -403,7 +403,7 @@ export class AuthService {
    * DEMO_PASSWORD, or generated and returned so the caller prints it once).
    */
   async ensureDemoAccounts(): Promise<{ created: string[]; generatedPassword: string | null }> {
-    if ((await this.repo.userCount()) > 0) return { created: [], generatedPassword: null };
+    if ((await this.repo.userCount()) > 0) return this.ensureDemoFieldAccounts();
     const city = await this.repo.cityCode();
     if (!city) return { created: [], generatedPassword: null };
     const generated = this.settings.demoPassword ? null : randomBytes(9).toString('base64url');
@@ -423,7 +423,37 @@ export class AuthService {
     await this.repo.insertUsers(rows);
     await this.audit.record({ actor: null, actorName: 'system', action: 'user.demo-seed', outcome: 'ok', details: { users: specs.map((s) => s.username) } });
     this.log.info({ users: specs.map((s) => s.username) }, 'demo accounts created');
-    return { created: specs.map((s) => s.username), generatedPassword: generated };
+    const field = await this.ensureDemoFieldAccounts(password);
+    return { created: [...specs.map((s) => s.username), ...field.created], generatedPassword: generated };
+  }
+
+  /**
+   * Field accounts for the first two units of each kind (police-0001, grid_worker-0001, …), scoped
+   * to the unit's district, once, on a database with no field account. One hash serves them all
+   * (same password, demo only). A database from before they existed gets them too (with a newly
+   * generated password unless DEMO_PASSWORD is set).
+   */
+  private async ensureDemoFieldAccounts(password?: string): Promise<{ created: string[]; generatedPassword: string | null }> {
+    if (await this.repo.hasRole('field')) return { created: [], generatedPassword: null };
+    const unitRows = await this.repo.firstUnits(2);
+    if (unitRows.length === 0) return { created: [], generatedPassword: null };
+    const generated = (password ?? this.settings.demoPassword) ? null : randomBytes(9).toString('base64url');
+    const hash = await hashPassword(password ?? this.settings.demoPassword ?? generated!);
+    const rows = unitRows.map((u) => ({
+      id: randomUUID(),
+      username: u.id.replace(/^unit-/, ''),
+      displayName: u.callsign,
+      role: 'field' as const,
+      scope: u.homeRegionCode.slice(0, 6),
+      passwordHash: hash,
+      demo: true,
+      unitId: u.id,
+    }));
+    await this.repo.insertUsers(rows);
+    // The units with a demo account are on duty, so the demo loop can always dispatch them.
+    await this.repo.putUnitsOnDuty(unitRows.map((u) => u.id));
+    await this.audit.record({ actor: null, actorName: 'system', action: 'user.demo-seed', outcome: 'ok', details: { users: rows.map((r) => r.username) } });
+    return { created: rows.map((r) => r.username), generatedPassword: generated };
   }
 
   demoUserNames(): Promise<string[]> {

@@ -13,7 +13,9 @@ import type { WorldRepository } from '../repositories/world.repository';
 import type { EventRepository, NewEvent } from '../repositories/event.repository';
 import type { Clock } from '../clock';
 import type { Db } from '../db/connect';
-import type { AlarmService } from './alarm.service';
+import type { AlarmService, PreparedRules } from './alarm.service';
+import type { AlarmRow } from '../repositories/alarm.repository';
+import type { IncidentRow } from '../repositories/incident.repository';
 import type { AuthContext } from './auth.service';
 import { authorize } from '../auth/policy';
 import { createGridLocator, type GridLocator } from '../demo/locate';
@@ -58,6 +60,12 @@ export class IngestService {
    */
   private queue: Waiting[] = [];
   private draining = false;
+  /**
+   * Set by the app (incidents): called inside each commit with the alarms it raised; returns the
+   * incidents it made and the alarms it changed. `onIncidents` publishes them after the commit.
+   */
+  autoIncidents: ((raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules) => Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>) | null = null;
+  onIncidents: ((rows: IncidentRow[]) => Promise<unknown>) | null = null;
 
   constructor(
     private readonly world: WorldRepository,
@@ -164,7 +172,7 @@ export class IngestService {
         }
         try {
           const prepared = await this.alarms.prepare();
-          const { counts, raised } = await this.transact(async (tx) => {
+          const { counts, raised, incidents } = await this.transact(async (tx) => {
             const inserted = await this.events.insertNew(group.flatMap((w) => w.rows), tx);
             const unclaimed = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
             const news: StoredEvent[] = [];
@@ -178,9 +186,13 @@ export class IngestService {
               }
               return n;
             });
-            return { counts, raised: await this.alarms.raise(news, tx, prepared) };
+            const raised = await this.alarms.raise(news, tx, prepared);
+            // Priority-1 alarms become incidents at once, in the same transaction (never one without the other).
+            const auto = this.autoIncidents ? await this.autoIncidents(raised, news, tx, prepared) : { incidents: [], alarms: [] };
+            return { counts, raised: [...raised, ...auto.alarms], incidents: auto.incidents };
           });
           this.alarms.published(raised);
+          if (incidents.length) void this.onIncidents?.(incidents);
           group.forEach((w, i) => w.resolve(counts[i]!));
         } catch (e) {
           for (const w of group) w.reject(e);
@@ -189,6 +201,11 @@ export class IngestService {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** The grid of a point (null outside the city). */
+  async locate(p: LonLat): Promise<string | null> {
+    return (await this.placesIndex()).grids.locate(p) ?? null;
   }
 
   private place(places: Places, e: EventInput): { gridCode: string; position: LonLat } | { error: ItemError } {

@@ -13,6 +13,8 @@ import { systemClock, type Clock } from '../clock';
 import type { DemoScale, LonLat, SmartCommunity } from '../../shared/world';
 import type { WorldSummary } from '../../shared/api';
 import { scopePrefix } from '../../shared/auth';
+import { HttpError } from '../http-errors';
+import { ErrorCode } from '../../shared/errors';
 
 export interface WorldProvenance {
   scale: DemoScale;
@@ -49,6 +51,18 @@ export class WorldService {
    * Generate and store the demo city unless one is there already. Runs under the startup lock
    * (see Database.migrateAndRun), so two hubs never seed the same database.
    */
+  /** A region's name; 404 naming the code when there is none. */
+  async regionName(code: string): Promise<string> {
+    return (await this.regionPlace(code)).name;
+  }
+
+  /** A region's name and centre; 404 naming the code when there is none. */
+  async regionPlace(code: string): Promise<{ name: string; center: [number, number] }> {
+    const place = await this.repo.regionPlace(code);
+    if (!place) throw new HttpError(404, ErrorCode.RegionNotFound, `no region with code ${JSON.stringify(code)}`);
+    return place;
+  }
+
   async ensureSeeded(db: Db, opts: { scale: DemoScale; seed: number }, signal?: AbortSignal): Promise<{ seeded: boolean; provenance: WorldProvenance }> {
     const existing = await this.meta.get<WorldProvenance>(WORLD_KEY);
     if (existing) {

@@ -72,6 +72,28 @@ const MATRIX: Row[] = [
   { route: 'GET /map/config', url: () => `${API}/map/config`, allowed: WORLD },
   { route: 'GET /basemap/style.json', url: () => `${API}/basemap/style.json`, allowed: WORLD },
   { route: 'GET /basemap/:file', url: () => `${API}/basemap/water.geojson`, allowed: WORLD },
+  { route: 'GET /incidents', url: () => `${API}/incidents`, allowed: PEOPLE },
+  { route: 'POST /incidents', url: () => `${API}/incidents`, body: {}, allowed: ['commander', 'dispatcher', 'field', 'device'] },
+  { route: 'POST /incidents/from-alarm/:alarmId', url: () => `${API}/incidents/from-alarm/x`, allowed: ['commander', 'dispatcher'] },
+  { route: 'GET /incidents/:id', url: () => `${API}/incidents/x`, allowed: PEOPLE },
+  { route: 'POST /incidents/:id/actions', url: () => `${API}/incidents/x/actions`, body: {}, allowed: ['commander', 'dispatcher', 'field'] },
+  { route: 'POST /incidents/:id/alarms', url: () => `${API}/incidents/x/alarms`, body: {}, allowed: ['commander', 'dispatcher'] },
+  { route: 'POST /incidents/:id/mediations', url: () => `${API}/incidents/x/mediations`, body: {}, allowed: ['commander', 'dispatcher'] },
+  { route: 'GET /incidents/:id/proposal', url: () => `${API}/incidents/x/proposal`, allowed: PEOPLE },
+  { route: 'GET /incidents/:id/merge-candidates', url: () => `${API}/incidents/x/merge-candidates`, allowed: PEOPLE },
+  { route: 'GET /sla', url: () => `${API}/sla`, allowed: PEOPLE },
+  { route: 'PUT /sla', url: () => `${API}/sla`, body: {}, allowed: ADMIN },
+  { route: 'GET /units', url: () => `${API}/units`, allowed: WORLD },
+  { route: 'GET /field/home', url: () => `${API}/field/home`, allowed: ['field'] },
+  { route: 'POST /field/position', url: () => `${API}/field/position`, body: {}, allowed: ['field'] },
+  { route: 'POST /photos', url: () => `${API}/photos`, body: {}, allowed: ['commander', 'dispatcher', 'field', 'device'] },
+  { route: 'GET /photos/:id', url: () => `${API}/photos/x`, allowed: PEOPLE },
+  { route: 'GET /regions/:code/qr.svg', url: () => `${API}/regions/360102001001/qr.svg`, allowed: WORLD },
+  { route: 'POST /public/photos', url: () => `${API}/public/photos`, body: {}, allowed: EVERYONE },
+  { route: 'POST /public/reports', url: () => `${API}/public/reports`, body: {}, allowed: EVERYONE },
+  { route: 'GET /public/reports/:code', url: () => `${API}/public/reports/NONE`, allowed: EVERYONE },
+  { route: 'POST /public/reports/:code/rating', url: () => `${API}/public/reports/NONE/rating`, body: {}, allowed: EVERYONE },
+  { route: 'GET /public/regions/:code', url: () => `${API}/public/regions/360102`, allowed: EVERYONE },
   { route: 'USE /streams', url: () => '/streams/demo/cam-1/index.m3u8', allowed: ['admin', 'commander', 'dispatcher', 'field', 'wall'] },
 ];
 
@@ -120,7 +142,8 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       const s = who === 'admin' ? admin : await signIn(url, who);
       as[who] = (path, init) => s.fetch(`${url}${path}`, init);
     }
-    const field = await signIn(url, 'field-1', 'field-pass-2026');
+    // A demo field account: it belongs to a unit (an account without one is refused its field page).
+    const field = await signIn(url, 'police-0001');
     as.field = (path, init) => field.fetch(`${url}${path}`, init);
     // The wall display signs in with its token (the demo `wall` user is a person-kind wall).
     const wallRes = await fetch(`${url}${API}/auth/wall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: wall.secret }) });

@@ -33,6 +33,7 @@ function alarm(id: string, over: Partial<AlarmView> & { sec?: number } = {}): Al
     broadcast: null,
     handledBy: null,
     handledAt: null,
+    incidentId: null,
     ...rest,
   };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ALARM_STATUSES, alarmView, type AlarmView } from '../../shared/alarms';
 import { alarmColumns, decodeAlarmColumns, encodeAlarmColumns } from '../../shared/alarm-wire';
-import { EVENT_SOURCES, EVENT_TYPES } from '../../shared/ingest';
+import { ALARM_EVENT_SOURCES, EVENT_TYPES } from '../../shared/ingest';
 
 const iso = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
 const smallId = fc.constantFrom('a', 'b', 'c', 'd');
@@ -13,7 +13,7 @@ const view: fc.Arbitrary<AlarmView> = fc.record({
   rev: fc.integer({ min: 1, max: 2 ** 40 }),
   createdAt: iso,
   updatedAt: iso,
-  event: fc.record({ source: fc.constantFrom(...EVENT_SOURCES), id: fc.string({ minLength: 1 }), type: fc.constantFrom(...EVENT_TYPES), at: iso }),
+  event: fc.record({ source: fc.constantFrom(...ALARM_EVENT_SOURCES), id: fc.string({ minLength: 1 }), type: fc.constantFrom(...EVENT_TYPES), at: iso }),
   // Few distinct rules and zones, so the dictionaries are shared between alarms of a batch.
   rule: smallId.map((id) => ({ id: `rule-${id}`, name: `规则 ${id}` })),
   priority: fc.integer({ min: 1, max: 4 }),
@@ -27,6 +27,7 @@ const view: fc.Arbitrary<AlarmView> = fc.record({
   broadcast: fc.option(fc.record({ speakerId: fc.string({ minLength: 1 }), say: fc.constantFrom('请离开铁路', '危险') }), { nil: null }),
   handledBy: fc.option(fc.string({ minLength: 1 }), { nil: null }),
   handledAt: fc.option(iso, { nil: null }),
+  incidentId: fc.option(fc.uuid(), { nil: null }),
 });
 
 describe('alarm columns', () => {

@@ -5,7 +5,7 @@
  */
 import { h, onBeforeUnmount } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { useNotification } from 'naive-ui';
+import { NButton, useNotification } from 'naive-ui';
 import type { AlarmView } from '../../../shared/alarms';
 import { compareAlarms, useAlarmStore } from '../stores/alarms';
 import { alarmCss } from '../map/palette';
@@ -13,6 +13,9 @@ import { playAlarmTone } from './alarmSound';
 import { alarmMuted, formatAlarmTime } from './useAlarmQueue';
 import { useFocusAlarm } from './useFocusAlarm';
 import { useAlarmUnits } from './useAlarmUnits';
+import { useSessionStore } from '../stores/session';
+import { ALARM_HANDLERS } from './useAlarmQueue';
+import { canMakeIncident, incidentButtonKey, useMakeIncident } from '../incidents/useMakeIncident';
 
 /** At most this many popups per batch: a storm of alarms belongs in the queue, not on top of the map. */
 const MAX_PER_BATCH = 3;
@@ -26,6 +29,8 @@ export function useAlarmPopups(): void {
   const muted = alarmMuted();
   const focus = useFocusAlarm();
   const unitsOf = useAlarmUnits();
+  const session = useSessionStore();
+  const incident = useMakeIncident();
 
   function show(a: AlarmView): void {
     const place = a.zone?.name ?? t('alarms.noZone', { grid: a.gridCode });
@@ -52,6 +57,24 @@ export function useAlarmPopups(): void {
             a.cameraIds.length ? h('div', { style: detail }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
             units ? h('div', { style: detail, 'data-testid': 'alarm-popup-units', 'data-count': a.unitIds.length }, units) : null,
             a.broadcast ? h('div', { style: detail }, t('alarms.broadcast', { say: a.broadcast.say })) : null,
+            session.user && ALARM_HANDLERS.includes(session.user.role) && canMakeIncident(a)
+              ? h(
+                  NButton,
+                  {
+                    size: 'tiny',
+                    type: 'primary',
+                    secondary: true,
+                    style: { marginTop: '4px' },
+                    'data-testid': 'alarm-popup-make-incident',
+                    onClick: (e: MouseEvent) => {
+                      e.stopPropagation();
+                      void incident.make(a);
+                      n.destroy();
+                    },
+                  },
+                  () => t(incidentButtonKey(a)),
+                )
+              : null,
           ],
         ),
       duration: DURATION_MS[a.priority] ?? 10_000,

@@ -13,6 +13,7 @@ import { configureHttp } from '../api/http';
 import { useSessionStore } from '../stores/session';
 import { startRealtime, stopRealtime } from '../realtime/socket';
 import { safeNext } from './next';
+import { homePath } from './landing';
 
 export function installSession(pinia: Pinia, router: Router): void {
   const session = useSessionStore(pinia);
@@ -41,7 +42,10 @@ export function installSession(pinia: Pinia, router: Router): void {
     const info = session.info;
     if (!info) return toLogin(to, session.endReason);
     if (info.mfaPending && to.name !== 'totp') return { name: 'totp' };
-    if (to.meta.roles && !to.meta.roles.includes(info.user.role)) return '/';
+    // '/' (and an unknown path) redirect to the desk; a field unit's member starts on the field page.
+    const home = homePath(info.user.role);
+    if (home !== '/' && to.name === 'desk' && to.redirectedFrom) return home;
+    if (to.meta.roles && !to.meta.roles.includes(info.user.role)) return home;
     return true;
   });
 
@@ -67,8 +71,10 @@ export function installSession(pinia: Pinia, router: Router): void {
 function toLogin(from: RouteLocationNormalized, reason: string | null): RouteLocationRaw {
   const query: Record<string, string> = {};
   if (reason) query.reason = reason;
-  // After signing out, the next person starts from the start; otherwise come back here.
-  const next = safeNext(from.fullPath, '');
+  // After signing out, the next person starts from the start; otherwise come back here. A page
+  // reached by a redirect ('/' → the desk) comes back to what was asked, so that each role's
+  // own start page applies after signing in (a field unit's member: the field page).
+  const next = safeNext((from.redirectedFrom ?? from).fullPath, '');
   if (reason !== 'logout' && next && next !== '/') query.next = next;
   return { name: 'login', query };
 }

@@ -8,6 +8,7 @@ import { useI18n } from 'vue-i18n';
 import { SESSION_END_REASONS } from '../../../shared/events';
 import { useSessionStore } from '../stores/session';
 import { safeNext } from './next';
+import { homePath } from './landing';
 
 const REASONS: readonly string[] = [...SESSION_END_REASONS, 'unreachable'];
 
@@ -29,7 +30,8 @@ export function useLoginRedirect() {
   async function signInAndGo(signIn: () => Promise<unknown>): Promise<void> {
     const heldBefore = session.heldData;
     await signIn();
-    const next = safeNext(route.query.next);
+    // No `next`: each role's own start page (a field unit's member: the field page).
+    const next = safeNext(route.query.next, homePath(session.user?.role));
     if (heldBefore) window.location.assign(next);
     else await router.replace(next);
   }

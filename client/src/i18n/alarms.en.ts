@@ -72,6 +72,7 @@ export default {
       vulnerable_care: 'Vulnerable care',
       crowd_gathering: 'Crowd gathering',
       resident_absence: 'Living alone, no access',
+      sla_breach: 'SLA breach (supervision)',
     },
   },
 } satisfies Shape<typeof alarmsZh>;

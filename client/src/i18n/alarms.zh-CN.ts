@@ -68,6 +68,7 @@ export default {
       vulnerable_care: '困难群体关爱',
       crowd_gathering: '人群聚集',
       resident_absence: '独居老人无出入',
+      sla_breach: '超时督办',
     },
   },
 };

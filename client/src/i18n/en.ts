@@ -3,11 +3,15 @@ import type zhCN from './zh-CN';
 import desk from './desk.en';
 import alarms from './alarms.en';
 import auth from './auth.en';
+import incidents from './incidents.en';
+import field from './field.en';
 
 export default {
   ...desk,
   ...auth,
   ...alarms,
+  ...incidents,
+  ...field,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',

@@ -2,11 +2,15 @@
 import desk from './desk.zh-CN';
 import alarms from './alarms.zh-CN';
 import auth from './auth.zh-CN';
+import incidents from './incidents.zh-CN';
+import field from './field.zh-CN';
 
 export default {
   ...desk,
   ...auth,
   ...alarms,
+  ...incidents,
+  ...field,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',

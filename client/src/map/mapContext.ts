@@ -19,6 +19,7 @@ export const LAYER_ORDER = [
   'facilities',
   'cameras',
   'units',
+  'incidents',
   'alarms',
   'highlight',
 ] as const;

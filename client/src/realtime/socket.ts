@@ -15,6 +15,11 @@
  * Alarms: after every hello the screen asks `alarm:sync` with the highest rev it holds (null when
  * it holds nothing) and applies the answer (a delta, or a snapshot that replaces what it holds);
  * live `alarm:batch` pushes are merged by rev in between, so the order they cross in is harmless.
+ *
+ * Incidents (issue 6) the same way: `incident:sync` after every hello, `incident:batch` merged by rev.
+ * Their catch-up does not hold up 'live' (that stays the alarms' catch-up): the screen shows what
+ * it holds and the answer merges in when it comes. Field units' live state comes as `unit:batch`;
+ * after a reconnect the units a screen asked for are reloaded (pushes may have been missed).
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Pinia } from 'pinia';
@@ -28,6 +33,9 @@ import { useLayerDataStore } from '../map/layerData';
 import { useAlarmStore } from '../stores/alarms';
 import { alarmSyncReply } from '../../../shared/alarms';
 import { decodeAlarmColumns } from '../../../shared/alarm-wire';
+import { incidentSyncReply } from '../../../shared/incidents';
+import { useIncidentStore } from '../stores/incidents';
+import { useUnitStore } from '../stores/units';
 
 /** How long a catch-up may take before the screen goes live without it (and tries again later). */
 const SYNC_TIMEOUT_MS = 8_000;
@@ -47,6 +55,8 @@ export function startRealtime(p: Pinia): void {
   const session = useSessionStore(pinia);
   const layerData = useLayerDataStore(pinia);
   const alarms = useAlarmStore(pinia);
+  const incidents = useIncidentStore(pinia);
+  const units = useUnitStore(pinia);
 
   const s: HubSocket = io({
     path: '/socket.io',
@@ -91,12 +101,49 @@ export function startRealtime(p: Pinia): void {
     }
   }
 
+  /** Catch up on incidents, as on alarms (one at a time; a failure is retried on readiness or the next hello). */
+  let incidentSyncing = false;
+  let incidentSyncAgain = false;
+  let incidentNeedsSync = false;
+  async function syncIncidents(): Promise<void> {
+    if (incidentSyncing) {
+      incidentSyncAgain = true;
+      return;
+    }
+    incidentSyncing = true;
+    try {
+      incidents.syncStarted();
+      const raw: unknown = await s.timeout(SYNC_TIMEOUT_MS).emitWithAck('incident:sync', { since: incidents.lastRev });
+      if (socket !== s) return;
+      const reply = incidentSyncReply.safeParse(raw);
+      if (reply.success) incidents.applySync(reply.data);
+      else {
+        incidents.syncFailed();
+        incidentNeedsSync = true;
+      }
+    } catch {
+      incidents.syncFailed();
+      incidentNeedsSync = true;
+    } finally {
+      incidentSyncing = false;
+      if (socket === s && incidentSyncAgain) {
+        incidentSyncAgain = false;
+        void syncIncidents();
+      }
+    }
+  }
+
   s.on('alarm:batch', (batch) => alarms.applyBatch({ rev: batch.rev, alarms: decodeAlarmColumns(batch.alarms) }));
+  s.on('incident:batch', (batch) => incidents.applyBatch(batch));
+  s.on('unit:batch', (batch) => units.applyBatch(batch));
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
     needsSync = false;
+    incidentNeedsSync = false;
     void syncAlarms();
+    void syncIncidents();
+    void units.reloadIfWanted();
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
     if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
@@ -110,6 +157,10 @@ export function startRealtime(p: Pinia): void {
     if (readiness.ready && needsSync) {
       needsSync = false;
       void syncAlarms();
+    }
+    if (readiness.ready && incidentNeedsSync) {
+      incidentNeedsSync = false;
+      void syncIncidents();
     }
   });
 
@@ -169,7 +220,11 @@ export function stopRealtime(): void {
   scope = null;
   if (!s) return;
   // Nothing the session saw stays on screen for whoever signs in next.
-  if (pinia) useAlarmStore(pinia).reset();
+  if (pinia) {
+    useAlarmStore(pinia).reset();
+    useIncidentStore(pinia).reset();
+    useUnitStore(pinia).reset();
+  }
   s.removeAllListeners();
   s.disconnect();
 }

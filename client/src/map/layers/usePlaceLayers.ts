@@ -1,6 +1,7 @@
 /**
  * The smaller point and line layers: railway lines with their loudspeakers, smart communities
- * with their gates, hospitals / schools / police kiosks, and field units by kind and status.
+ * with their gates, hospitals / schools / police kiosks. Field units are drawn by useUnitLiveLayer
+ * (the static layer with their live positions and status over it).
  */
 import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
 import { LineLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
@@ -17,8 +18,6 @@ import {
   GATE_COLOR,
   RAILWAY_COLOR,
   SPEAKER_COLOR,
-  UNIT_KIND_COLOR,
-  UNIT_STATUS_COLOR,
 } from '../palette';
 import type { PackedLayer } from '../../../../shared/packed';
 
@@ -119,30 +118,7 @@ export function usePlaceLayers(): void {
     ]);
   });
 
-  watchEffect(() => {
-    const u = data.layers.get('units');
-    if (!ui.visible.units || !u) {
-      ctx.setLayers('units', []);
-      return;
-    }
-    const status = u.dict('status');
-    const kind = u.dict('kind');
-    ctx.setLayers('units', [
-      new ScatterplotLayer({
-        id: 'units',
-        data: points(u, {
-          getFillColor: { value: colorsFromDict(status.codes, status.values, UNIT_STATUS_COLOR), size: 4, normalized: true },
-          getLineColor: { value: colorsFromDict(kind.codes, kind.values, UNIT_KIND_COLOR), size: 4, normalized: true },
-        }),
-        getRadius: 6,
-        radiusUnits: 'pixels',
-        stroked: true,
-        lineWidthMinPixels: 2.5,
-      }),
-    ]);
-  });
-
   onBeforeUnmount(() => {
-    for (const slot of ['railway', 'smart-communities', 'facilities', 'units'] as const) ctx.setLayers(slot, []);
+    for (const slot of ['railway', 'smart-communities', 'facilities'] as const) ctx.setLayers(slot, []);
   });
 }

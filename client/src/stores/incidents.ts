@@ -1,0 +1,128 @@
+/**
+ * The open incidents in this screen's scope (issue 6), normalised by id, and the desk's choices
+ * about them (filters, sort, the selected one, the one whose detail is open). The socket module
+ * feeds it as it feeds the alarm store: live batches (`applyBatch`) and the catch-up answer after
+ * every (re)connect (`applySync`); answers to the desk's own writes come in through `upsert`.
+ * The merge rules (by rev; closed, merged and cancelled incidents leave) are in incidents/merge.ts.
+ *
+ * The held state is a shallowRef replaced on every change, never mutated: watchers and the map
+ * layer see one new object per batch, not one reactive write per incident.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { IncidentSyncReply, IncidentView } from '../../../shared/incidents';
+import { applySyncReply, EMPTY_HELD, mergeIncidents, type HeldIncidents } from '../incidents/merge';
+import { DEFAULT_FILTERS, listIncidents, type IncidentFilters, type IncidentSort } from '../incidents/list';
+
+export const useIncidentStore = defineStore('incidents', () => {
+  const held = shallowRef<HeldIncidents>(EMPTY_HELD);
+  const lastRev = ref<number | null>(null);
+  /** Set once the first catch-up answer is in. */
+  const synced = ref(false);
+  const filters = ref<IncidentFilters>({ ...DEFAULT_FILTERS });
+  const sort = ref<IncidentSort>('priority');
+  /** The incident picked in the list or on the map. */
+  const selectedId = ref<string | null>(null);
+  /** The incident whose detail panel is open (also a closed one, from the history). */
+  const openId = ref<string | null>(null);
+
+  /** Live copies that arrived while a catch-up was asked (null when none is). */
+  let liveDuringSync: IncidentView[] | null = null;
+
+  function bumpRev(rev: number): void {
+    lastRev.value = Math.max(lastRev.value ?? 0, rev);
+  }
+
+  function merge(incoming: readonly IncidentView[]): void {
+    const { next, changed } = mergeIncidents(held.value, incoming);
+    if (changed) held.value = next;
+  }
+
+  /** A catch-up (incident:sync) is being asked from the hub that just greeted us. */
+  function syncStarted(): void {
+    liveDuringSync = [];
+  }
+
+  /** A live batch from the hub. */
+  function applyBatch(batch: { rev: number; incidents: IncidentView[] }): void {
+    liveDuringSync?.push(...batch.incidents);
+    merge(batch.incidents);
+    bumpRev(batch.rev);
+  }
+
+  /** The answer to incident:sync: a delta merges, a snapshot replaces (keeping newer live copies). */
+  function applySync(reply: IncidentSyncReply): void {
+    const live = liveDuringSync ?? [];
+    held.value = applySyncReply(held.value, reply, live);
+    lastRev.value = Math.max(reply.mode === 'snapshot' ? 0 : (lastRev.value ?? 0), reply.rev, ...live.filter((i) => i.rev > reply.rev).map((i) => i.rev));
+    liveDuringSync = null;
+    synced.value = true;
+  }
+
+  /** A catch-up failed (timed out, refused): the live copies it kept aside are merged already. */
+  function syncFailed(): void {
+    liveDuringSync = null;
+  }
+
+  /** What the hub answered to one of our writes (or a 409's current copy): merged by rev like a push. */
+  function upsert(incident: IncidentView): void {
+    merge([incident]);
+  }
+
+  /** Signed out / session ended: nothing of it stays on screen. */
+  function reset(): void {
+    held.value = EMPTY_HELD;
+    lastRev.value = null;
+    liveDuringSync = null;
+    synced.value = false;
+    selectedId.value = null;
+    openId.value = null;
+    filters.value = { ...DEFAULT_FILTERS };
+  }
+
+  const byId = computed(() => held.value.open);
+  /** The list's rows (the held open incidents; the history is asked from the hub). */
+  const filtered = computed(() => listIncidents(byId.value.values(), filters.value, sort.value));
+  /** Open incidents per priority (1-4), and how many are flagged. */
+  const counts = computed(() => {
+    const c = { 1: 0, 2: 0, 3: 0, 4: 0, flagged: 0, total: 0 };
+    for (const i of byId.value.values()) {
+      c[i.priority as 1 | 2 | 3 | 4]++;
+      if (i.flagged) c.flagged++;
+      c.total++;
+    }
+    return c;
+  });
+
+  return {
+    byId,
+    lastRev: computed(() => lastRev.value),
+    synced: computed(() => synced.value),
+    filters: computed(() => filters.value),
+    sort: computed(() => sort.value),
+    selectedId: computed(() => selectedId.value),
+    openId: computed(() => openId.value),
+    filtered,
+    counts,
+    syncStarted,
+    applyBatch,
+    applySync,
+    syncFailed,
+    upsert,
+    reset,
+    select(id: string | null): void {
+      selectedId.value = id;
+    },
+    /** Opens the detail panel of an incident (and selects it); null closes it. */
+    open(id: string | null): void {
+      if (id !== null) selectedId.value = id;
+      openId.value = id;
+    },
+    setFilters(f: Partial<IncidentFilters>): void {
+      filters.value = { ...filters.value, ...f };
+    },
+    setSort(s: IncidentSort): void {
+      sort.value = s;
+    },
+  };
+});

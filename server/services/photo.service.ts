@@ -1,0 +1,43 @@
+/**
+ * Photos of reports: JPEG, PNG or WebP, judged by their bytes (file-type reads the magic numbers),
+ * not by the name or the declared type alone; at most MAX_PHOTO_BYTES. Stored in the database.
+ */
+import { randomUUID } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import type { IncidentRepository } from '../repositories/incident.repository';
+import type { Clock } from '../clock';
+import { HttpError } from '../http-errors';
+import { ErrorCode } from '../../shared/errors';
+import { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotoReply } from '../../shared/incidents';
+
+type PhotoType = (typeof PHOTO_TYPES)[number];
+
+export class PhotoService {
+  constructor(
+    private readonly repo: IncidentRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async upload(declared: string | undefined, body: unknown, by: string): Promise<PhotoReply> {
+    const want = PHOTO_TYPES.join(', ');
+    const type = (declared ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!(PHOTO_TYPES as readonly string[]).includes(type)) {
+      throw new HttpError(415, ErrorCode.PhotoType, `Content-Type ${type ? JSON.stringify(type) : '(none)'} is not a photo type: send the image's bytes as ${want}`);
+    }
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError(400, ErrorCode.RequestInvalid, 'body: empty; send the image bytes');
+    if (body.length > MAX_PHOTO_BYTES) throw new HttpError(413, ErrorCode.PhotoTooLarge, `the photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+    const sniffed = await fileTypeFromBuffer(body);
+    if (!sniffed || !(PHOTO_TYPES as readonly string[]).includes(sniffed.mime)) {
+      throw new HttpError(415, ErrorCode.PhotoType, `the bytes are not a JPEG, PNG or WebP image${sniffed ? ` (they look like ${sniffed.mime})` : ''}`);
+    }
+    const id = randomUUID();
+    await this.repo.insertPhoto({ id, type: sniffed.mime, bytes: body.length, data: body, uploadedBy: by, createdAt: new Date(this.clock.now()) });
+    return { id, type: sniffed.mime as PhotoType, bytes: body.length };
+  }
+
+  async get(id: string): Promise<{ type: string; data: Buffer }> {
+    const p = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.photo(id) : undefined;
+    if (!p) throw new HttpError(404, ErrorCode.PhotoNotFound, `no photo with id ${JSON.stringify(id)}`);
+    return p;
+  }
+}

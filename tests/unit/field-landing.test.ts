@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../shared/auth';
+import { FIELD_HOME, homePath } from '../../client/src/auth/landing';
+
+describe('homePath', () => {
+  it('starts a field unit member on the field page and everyone else on the desk', () => {
+    expect(Object.fromEntries(ROLES.map((r) => [r, homePath(r)]))).toEqual({
+      admin: '/',
+      commander: '/',
+      dispatcher: '/',
+      field: FIELD_HOME,
+      wall: '/',
+      viewer: '/',
+    });
+    expect(FIELD_HOME).toBe('/field');
+  });
+
+  it('sends a page with no session yet to the desk, as before', () => {
+    expect(homePath(null)).toBe('/');
+    expect(homePath(undefined)).toBe('/');
+  });
+});
