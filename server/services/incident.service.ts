@@ -714,9 +714,9 @@ export class IncidentService {
       const unitId = ctx.user?.unitId;
       if (!unitId) throw new HttpError(403, ErrorCode.AuthForbidden, 'this field account has no unit');
       const unit = this.units.get(unitId);
-      // A grid worker not (or no longer) working on it verifies it when it lies in their street.
-      const onIt = activeUnits(row.assignments).includes(unitId);
-      if (unit?.kind === 'grid_worker' && !onIt && inReach(unit, row.gridCode)) return 'grid_worker';
+      // A grid worker verifies what lies in their street, but never work their own unit did.
+      const workedOnIt = row.assignments.some((a) => a.unitId === unitId && a.status !== 'declined');
+      if (unit?.kind === 'grid_worker' && !workedOnIt && inReach(unit, row.gridCode)) return 'grid_worker';
       return 'unit';
     }
     throw new HttpError(403, ErrorCode.AuthForbidden, `role ${role} may not act on incidents`);
@@ -781,10 +781,12 @@ export class IncidentService {
     const unit = await this.unitOf(ctx);
     const rows = await this.repo.list({ prefix: '', statuses: 'open', unitId: unit.id, sort: 'priority', limit: 50 });
     const mine = rows.filter((r) => activeUnits(r.assignments).includes(unit.id));
-    // A grid worker also verifies what was resolved in their reach (网格验收).
+    // A grid worker also verifies what was resolved in their reach (网格验收), not their own work.
     if (unit.kind === 'grid_worker') {
       const have = new Set(mine.map((r) => r.id));
-      for (const r of await this.repo.list({ prefix: reachOf(unit), statuses: ['resolved'], sort: 'priority', limit: 50 })) if (!have.has(r.id)) mine.push(r);
+      for (const r of await this.repo.list({ prefix: reachOf(unit), statuses: ['resolved'], sort: 'priority', limit: 50 })) {
+        if (!have.has(r.id) && this.actorFor(ctx, r) === 'grid_worker') mine.push(r);
+      }
     }
     const views = await this.views(mine);
     return {
