@@ -217,7 +217,7 @@ export class IncidentService {
         details: t.details ?? null,
       })),
       sources: sources.map((s) => ({ kind: s.kind, ref: s.ref, at: s.at.toISOString(), summary: s.summary })),
-      actions: actor ? allowedActions(stateOf(row), actor) : [],
+      actions: actor ? actionsFor(row, actor, ctx.user?.unitId) : [],
     };
   }
 
@@ -791,7 +791,7 @@ export class IncidentService {
     const views = await this.views(mine);
     return {
       unit: { id: unit.id, callsign: unit.callsign, kind: unit.kind, status: unit.status, position: [unit.lon, unit.lat] },
-      assignments: views.map((v, i) => ({ incident: v, actions: allowedActions(stateOf(mine[i]!), this.actorFor(ctx, mine[i]!)) })),
+      assignments: views.map((v, i) => ({ incident: v, actions: actionsFor(mine[i]!, this.actorFor(ctx, mine[i]!), unit.id) })),
     };
   }
 
@@ -1005,6 +1005,22 @@ export class IncidentService {
 // ------------------------------------------------------------------ helpers
 
 const OPEN: ReadonlySet<IncidentStatus> = new Set(['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene', 'resolved', 'verified', 'rated']);
+
+/**
+ * What the principal may do now: the machine's allowed actions for its actor, and for a unit only
+ * those its own assignment still needs (accepted already: no accept or decline; on scene: no arrive).
+ */
+function actionsFor(row: IncidentRow, actor: IncidentActor, unitId: string | null | undefined) {
+  const all = allowedActions(stateOf(row), actor);
+  if (actor !== 'unit' || !unitId) return all;
+  const mine = row.assignments.find((a) => a.unitId === unitId && a.status !== 'declined' && a.status !== 'released');
+  if (!mine) return all.filter((a) => a !== 'unit_accept' && a !== 'unit_decline' && a !== 'arrive');
+  return all.filter((a) => {
+    if (a === 'unit_accept' || a === 'unit_decline') return mine.status === 'assigned';
+    if (a === 'arrive') return mine.status === 'accepted';
+    return true;
+  });
+}
 
 function stateOf(row: IncidentRow): IncidentState {
   return { status: row.status, units: activeUnits(row.assignments), escalations: row.escalations, maxEscalations: row.maxEscalations };

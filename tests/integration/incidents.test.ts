@@ -155,6 +155,13 @@ describe.each(backends)('incidents on $name', (backend) => {
       expect(next.incident.status).toBe(to);
       version = next.incident.version;
       await until(() => watcher.get(listed.id)?.status === to);
+      if (action === 'unit_accept') {
+        // The phone offers only what the unit's own assignment still needs.
+        const now = fieldHome.parse(await (await officer.fetch(`${url}${API}/field/home`)).json());
+        expect(now.assignments[0]!.actions).toContain('arrive');
+        expect(now.assignments[0]!.actions).not.toContain('unit_accept');
+        expect(now.assignments[0]!.actions).not.toContain('unit_decline');
+      }
     }
     home = fieldHome.parse(await (await officer.fetch(`${url}${API}/field/home`)).json());
     expect(home.unit.status).toBe('available');
@@ -386,5 +393,45 @@ describe.each(backends)('incidents on $name', (backend) => {
     expect(d.timeline.map((t) => t.action)).toContain('risk_high');
     const notDispute = await dispatcher.fetch(`${url}${API}/incidents/${firstId}/mediations`, json({ version: 99, channel: 'people', mediator: 'x', outcome: 'ongoing' }));
     expect(notDispute.status).toBe(409);
+  });
+});
+
+describe.each(backends)('SLA clocks across a restart on $name', (backend) => {
+  it('finds a breach that fell due while the hub was down, once', async () => {
+    const p = await backend.provision();
+    const clock = new ManualClock(T0);
+    const config = testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } });
+    const start = async () => {
+      const hub = createApp(config, { logger: pino({ level: 'silent' }), clock });
+      const addr = await hub.listen();
+      await hub.ready;
+      return { hub, url: `http://127.0.0.1:${addr.port}` };
+    };
+    try {
+      let { hub, url } = await start();
+      const city = generateDemoCity({ scale: 'small', seed: 7 });
+      const at = city.units.find((u) => u.kind === 'grid_worker')!.position;
+      const d = await signIn(url, 'dispatcher', TEST_PASSWORD);
+      const res = await d.fetch(`${url}${API}/incidents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ category: 'public_order', priority: 1, title: '打架斗殴', location: { lon: at[0], lat: at[1] } }),
+      });
+      expect(res.status).toBe(201);
+      const id = incidentDetail.parse(await res.json()).incident.id;
+      await hub.close();
+
+      // Down for ten minutes: the dispatch deadline (3 min) passed meanwhile.
+      clock.advance(10 * MIN);
+      ({ hub, url } = await start());
+      expect(await hub.services().incidents.sweep()).toBe(1);
+      expect(await hub.services().incidents.sweep()).toBe(0);
+      const after = await signIn(url, 'dispatcher', TEST_PASSWORD);
+      const view = incidentDetail.parse(await (await after.fetch(`${url}${API}/incidents/${id}`)).json()).incident;
+      expect(view).toMatchObject({ flagged: true, breaches: ['dispatch'], escalations: 1 });
+      await hub.close();
+    } finally {
+      await p.cleanup();
+    }
   });
 });
