@@ -4,7 +4,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** English strings of the desk view; same keys as desk.zh-CN.ts. */
 export default {
-  nav: { desk: 'Dispatch desk', overview: 'City overview', admin: 'Administration' },
+  nav: { desk: 'Dispatch desk', overview: 'City overview', admin: 'Administration', qr: 'QR codes' },
   map: {
     styleFailed: 'The basemap failed to load; showing the operational layers only',
     customStyleFailed: 'The configured map style could not be loaded ({reason}); using the built-in offline basemap',
