@@ -502,13 +502,19 @@ export const incidents = pgTable(
     uniqueIndex('incidents_rev_idx').on(t.rev),
     uniqueIndex('incidents_tracking_idx').on(t.trackingCode).where(sql`${t.trackingCode} is not null`),
     uniqueIndex('incidents_external_idx').on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
-    // The desk's open list: by priority then the next deadline (and a screen's snapshot by rev).
-    index('incidents_open_priority_idx').on(t.priority, t.dueAt, t.id).where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
+    // The desk's open list: by priority then the next deadline, the list's own sort expression (and a
+    // screen's snapshot by rev).
+    index('incidents_open_priority_idx')
+      .on(t.priority, sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
     index('incidents_open_rev_idx').on(t.rev).where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
     // The breach sweep: open incidents whose next deadline has passed.
     index('incidents_due_idx').on(t.dueAt).where(sql`${t.dueAt} is not null`),
     // History: newest first, in a region, of a category.
     index('incidents_created_idx').on(t.createdAt, t.id),
+    // A district's and a street's history, newest first (the list filters them by left(grid_code, n)).
+    index('incidents_district_created_idx').on(sql`left(${t.gridCode}, 6)`, t.createdAt, t.id),
+    index('incidents_street_created_idx').on(sql`left(${t.gridCode}, 9)`, t.createdAt, t.id),
     index('incidents_grid_created_idx').on(t.gridCode, t.createdAt),
     index('incidents_category_created_idx').on(t.category, t.createdAt),
     // A unit's assignments (the field page): assignments @> '[{"unitId": …}]'.

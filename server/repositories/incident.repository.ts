@@ -3,7 +3,7 @@
  * of an incident takes the next rev under the rev lock (as alarms: revs commit in the order taken,
  * on every hub) and bumps its version only when the version it read is still there.
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { incidentSources, incidentTimeline, incidents, photos, units } from '../db/schema';
 
@@ -19,9 +19,13 @@ const lockRevs = (tx: Db) => tx.execute(sql`select pg_advisory_xact_lock(${INCID
 const NEXT_REV = sql<number>`nextval('incident_rev')`;
 export const CLOSED_STATUSES = ['closed', 'merged', 'cancelled'] as const;
 
-/** Rows whose grid code starts with `prefix`, as a range an index can use under any collation. */
+/**
+ * Rows whose grid code starts with `prefix`: a district's or a street's by `left(grid_code, n)` (the
+ * history indexes' key), others as a range an index can use under any collation.
+ */
 export function regionRange(column: typeof incidents.gridCode, prefix: string): SQL | undefined {
   if (!prefix) return undefined;
+  if (prefix.length === 6 || prefix.length === 9) return sql`left(${column}, ${sql.raw(String(prefix.length))}) = ${prefix}`;
   const next = (BigInt(prefix) + 1n).toString().padStart(prefix.length, '0');
   return and(gte(column, prefix), lt(column, next));
 }
@@ -127,7 +131,8 @@ export class IncidentRepository {
     const a = f.after;
     let order: SQL[];
     if (f.sort === 'newest') {
-      if (a) where.push(or(lt(incidents.createdAt, new Date(a.createdAt)), and(eq(incidents.createdAt, new Date(a.createdAt)), lt(incidents.id, a.id))));
+      // A row comparison, so the index starts at the cursor (an OR of the two would read every newer row).
+      if (a) where.push(sql`(${incidents.createdAt}, ${incidents.id}) < (${a.createdAt}::timestamptz, ${a.id})`);
       order = [desc(incidents.createdAt), desc(incidents.id)];
     } else {
       // priority: most urgent first, then the nearest deadline; due: the nearest deadline first.

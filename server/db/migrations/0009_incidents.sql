@@ -86,10 +86,12 @@ CREATE UNIQUE INDEX "incidents_code_idx" ON "incidents" USING btree ("code");-->
 CREATE UNIQUE INDEX "incidents_rev_idx" ON "incidents" USING btree ("rev");--> statement-breakpoint
 CREATE UNIQUE INDEX "incidents_tracking_idx" ON "incidents" USING btree ("tracking_code") WHERE "incidents"."tracking_code" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "incidents_external_idx" ON "incidents" USING btree ("source","external_id") WHERE "incidents"."external_id" is not null;--> statement-breakpoint
-CREATE INDEX "incidents_open_priority_idx" ON "incidents" USING btree ("priority","due_at","id") WHERE "incidents"."status" not in ('closed', 'merged', 'cancelled');--> statement-breakpoint
+CREATE INDEX "incidents_open_priority_idx" ON "incidents" USING btree ("priority",coalesce("due_at", 'infinity'::timestamptz),"id") WHERE "incidents"."status" not in ('closed', 'merged', 'cancelled');--> statement-breakpoint
 CREATE INDEX "incidents_open_rev_idx" ON "incidents" USING btree ("rev") WHERE "incidents"."status" not in ('closed', 'merged', 'cancelled');--> statement-breakpoint
 CREATE INDEX "incidents_due_idx" ON "incidents" USING btree ("due_at") WHERE "incidents"."due_at" is not null;--> statement-breakpoint
 CREATE INDEX "incidents_created_idx" ON "incidents" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "incidents_district_created_idx" ON "incidents" USING btree (left("grid_code", 6),"created_at","id");--> statement-breakpoint
+CREATE INDEX "incidents_street_created_idx" ON "incidents" USING btree (left("grid_code", 9),"created_at","id");--> statement-breakpoint
 CREATE INDEX "incidents_grid_created_idx" ON "incidents" USING btree ("grid_code","created_at");--> statement-breakpoint
 CREATE INDEX "incidents_category_created_idx" ON "incidents" USING btree ("category","created_at");--> statement-breakpoint
 CREATE INDEX "incidents_assignments_idx" ON "incidents" USING gin ("assignments" jsonb_path_ops);--> statement-breakpoint
