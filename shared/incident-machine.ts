@@ -9,7 +9,8 @@
  *   assigned the incident goes back to `accepted` (waiting for dispatch), otherwise it stays
  *   dispatched to the others.
  * - dispatch again from `dispatched` / `unit_accepted` / `on_scene` adds units (reinforcements).
- * - reject (网格验收不通过): the grid worker finds it not resolved → back to `dispatched`.
+ * - reject (网格验收不通过): the grid worker finds it not resolved → back to `accepted`: the centre
+ *   dispatches again (the units were released on resolving and may be elsewhere by now).
  * - close from `verified` without a rating: the citizen gave none (rating is optional).
  * - escalate: any open incident goes one region level up; the status does not change.
  * - merge (into another incident) and cancel (a false alarm) end an incident that is not resolved yet.
@@ -48,7 +49,7 @@ const RULES: Record<IncidentAction, Rule> = {
   arrive: { from: ['unit_accepted', 'on_scene'], to: 'on_scene', by: ['unit'] },
   resolve: { from: ['on_scene'], to: 'resolved', by: ['unit', 'centre'] },
   verify: { from: ['resolved'], to: 'verified', by: ['grid_worker', 'centre'] },
-  reject: { from: ['resolved'], to: 'dispatched', by: ['grid_worker', 'centre'] },
+  reject: { from: ['resolved'], to: 'accepted', by: ['grid_worker', 'centre'] },
   rate: { from: ['verified'], to: 'rated', by: ['citizen'] },
   close: { from: ['verified', 'rated'], to: 'closed', by: ['centre', 'system'] },
   escalate: { from: [...OPEN_STATUSES], to: (i) => i.status, by: ['centre', 'system'] },

@@ -277,7 +277,7 @@ export class IncidentService {
           photoIds,
           createdAt: now,
         },
-        { actor: ctx.principal.role === 'field' ? 'unit' : 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name, note: null },
+        { actor: ctx.kind === 'device' ? 'system' : ctx.principal.role === 'field' ? 'unit' : 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name, note: null },
         [{ kind: 'report', ref: body.externalId ?? `${source}:${ctx.principal.id}`, at: now, summary: `${source}: ${body.title}` }],
         tx,
       );
@@ -589,13 +589,11 @@ export class IncidentService {
         assignments = assignments.map((a) => (activeUnits([a]).length ? { ...a, status: 'released', respondedAt: a.respondedAt ?? iso } : a));
         break;
       case 'reject':
-        // Not done: back to the units that were there (dispatched again), clocks from now.
+        // Not done: back to the centre, which dispatches again; the stage clocks after dispatch restart then.
         set.resolvedAt = null;
         set.unitAcceptedAt = null;
         set.arrivedAt = null;
-        set.dispatchedAt = at;
-        assignments = assignments.map((a) => (a.status === 'released' ? { ...a, status: 'assigned', assignedAt: iso, respondedAt: null } : a));
-        change.busy = assignments.filter((a) => a.status === 'assigned').map((a) => a.unitId);
+        set.dispatchedAt = null;
         break;
       case 'verify':
         // No citizen to rate it (not a citizen's report): the loop closes now.

@@ -190,6 +190,32 @@ describe.each(backends)('incidents on $name', (backend) => {
     expect((await fetch(`${url}${API}/public/reports/${trackingCode}/rating`, json({ score: 1 }))).status).toBe(409);
   });
 
+  it('never lets a grid worker verify their own work; a refused verification goes back to dispatch', async () => {
+    const { trackingCode } = await report({ category: 'sanitation', description: '楼道堆物', location: spot });
+    const id = (await queryRows<{ id: string }>(db, sql`select id from incidents where tracking_code = ${trackingCode}`))[0]!.id;
+    await db.execute(sql`update units set status = 'available', incident_id = null where id = ${worker.id}`);
+    expect((await act(dispatcher, id, { action: 'accept', version: 1 })).status).toBe(200);
+    expect((await act(dispatcher, id, { action: 'dispatch', version: 2, unitIds: [worker.id] })).status).toBe(200);
+    const gw = await signIn(url, 'grid_worker-0001', TEST_PASSWORD);
+    let v = 3;
+    for (const action of ['unit_accept', 'arrive', 'resolve']) {
+      const res = await act(gw, id, { action, version: v });
+      expect(res.status, await res.clone().text()).toBe(200);
+      v = incidentDetail.parse(await res.json()).incident.version;
+    }
+    const self = await act(gw, id, { action: 'verify', version: v });
+    expect(self.status).toBe(409);
+    expect((await refusal(self)).message).toContain('verify: not for the unit');
+    const home = fieldHome.parse(await (await gw.fetch(`${url}${API}/field/home`)).json());
+    expect(home.assignments.map((a) => a.incident.id)).not.toContain(id);
+    const rejected = await act(dispatcher, id, { action: 'reject', version: v, note: '现场仍有堆物' });
+    expect(rejected.status).toBe(200);
+    const d = incidentDetail.parse(await rejected.json());
+    expect(d.incident.status).toBe('accepted');
+    expect(d.actions).toContain('dispatch');
+    expect(d.incident.sla.find((c) => c.stage === 'accept')!.state).toBe('pending');
+  });
+
   it('lets exactly one of 100 concurrent assignments win; the rest get 409 with the current state', async () => {
     const { trackingCode } = await report({ category: 'sanitation', description: '垃圾堆积', location: spot });
     const row = (await queryRows<{ id: string }>(db, sql`select id from incidents where tracking_code = ${trackingCode}`))[0]!;

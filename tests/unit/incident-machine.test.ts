@@ -39,7 +39,7 @@ describe('the closed loop', () => {
     ['one of two declines: still dispatched', state('dispatched', { units: ['u1', 'u2'] }), act('unit_decline', 'unit', { unitId: 'u1' }), 'dispatched'],
     ['reinforcements keep the status', state('on_scene', { units: ['u1'] }), act('dispatch', 'centre', { unitIds: ['u2'] }), 'on_scene'],
     ['a second unit accepting keeps the status', state('on_scene', { units: ['u1', 'u2'] }), act('unit_accept', 'unit', { unitId: 'u2' }), 'on_scene'],
-    ['verification refused: back to dispatched', state('resolved', { units: ['u1'] }), act('reject', 'grid_worker', { note: 'still blocked' }), 'dispatched'],
+    ['verification refused: back to the centre to dispatch again', state('resolved'), act('reject', 'grid_worker', { note: 'still blocked' }), 'accepted'],
     ['closed without a rating', state('verified'), act('close', 'centre'), 'closed'],
     ['escalation keeps the status', state('on_scene', { units: ['u1'] }), act('escalate', 'system'), 'on_scene'],
     ['merged into another', state('accepted'), act('merge', 'centre', { intoId: 'inc-2' }), 'merged'],
