@@ -1,6 +1,6 @@
 /**
  * Routes. Every page is a lazy import so each screen is its own chunk: the wall, the desk, the
- * field view and the citizen page (to come) will load only what they use.
+ * field view and the citizen page load only what they use.
  *
  * Every route needs a session except those marked `public`; `roles` narrows a route to some roles
  * (the guard in auth/install.ts applies both, and sends a user who must set up a second factor to
