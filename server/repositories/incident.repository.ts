@@ -75,11 +75,6 @@ export class IncidentRepository {
     return (await (forUpdate ? q.for('update') : q))[0];
   }
 
-  async byIds(ids: readonly string[], tx: Db = this.db): Promise<IncidentRow[]> {
-    if (ids.length === 0) return [];
-    return tx.select().from(incidents).where(inArray(incidents.id, [...ids]));
-  }
-
   async byTrackingCode(code: string): Promise<IncidentRow | undefined> {
     return (await this.db.select().from(incidents).where(eq(incidents.trackingCode, code)))[0];
   }
@@ -183,12 +178,11 @@ export class IncidentRepository {
   /** Open incidents whose next deadline is at or before `now` (the breach sweep), oldest deadline first. */
   due(now: Date, limit: number): Promise<IncidentRow[]> {
     return this.db
-      .select({ id: incidents.id, dueAt: incidents.dueAt })
+      .select()
       .from(incidents)
       .where(and(isNotNull(incidents.dueAt), lte(incidents.dueAt, now)))
       .orderBy(asc(incidents.dueAt))
-      .limit(limit)
-      .then((rows) => this.byIds(rows.map((r) => r.id)));
+      .limit(limit);
   }
 
   /** Open, unresolved incidents around a point created within a window (merge candidates). */

@@ -50,6 +50,7 @@ import type {
 import { INCIDENT_DELTA_LIMIT, INCIDENT_SNAPSHOT_LIMIT } from '../../shared/incidents';
 import type { AssignmentJson, DisputeJson } from '../db/schema';
 import type { LonLat } from '../../shared/world';
+import { HUB_SOURCE, type EventSource } from '../../shared/ingest';
 
 /** Region code lengths, from where an incident happens up to the city: escalation goes one step up. */
 const LEVELS = [15, 12, 9, 6, 4] as const;
@@ -954,7 +955,7 @@ export class IncidentService {
     const prepared = await this.alarms.prepare();
     let count = 0;
     for (const due of await this.repo.due(new Date(now), 500)) {
-      const stages = dueBreaches(timesOf(due), stageMinutes(policy, due.category, due.priority), due.breaches as SlaStage[], now, !OPEN.has(due.status));
+      // Judged again under the row lock: another hub's sweep may have handled it meanwhile.
       const res = await this.write(due.id, undefined, async (row, tx) => {
         const at = new Date(now);
         const fresh = dueBreaches(timesOf(row), stageMinutes(policy, row.category, row.priority), row.breaches as SlaStage[], now, !OPEN.has(row.status));
@@ -966,7 +967,8 @@ export class IncidentService {
         if (fresh.length) {
           const events: StoredEvent[] = fresh.map((stage) => ({
             id: `sla:${row.id}:${stage}`,
-            source: 'hub' as never,
+            // The hub's own source: never accepted from outside (ingest only takes EVENT_SOURCES).
+            source: HUB_SOURCE as EventSource,
             type: 'sla_breach',
             at: at.toISOString(),
             location: { lon: row.lon, lat: row.lat },
@@ -986,7 +988,7 @@ export class IncidentService {
         }
         return change;
       });
-      if (stages.length) count += stages.length;
+      count += res.row.breaches.length - res.before.breaches.length;
       await this.afterWrite(res);
     }
     // Verified citizen reports the citizen did not rate within the window close without a rating.
