@@ -569,6 +569,49 @@ export const photos = pgTable('photos', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
+/**
+ * Messages that can never be stored (issue 13): an MQTT message whose bytes fail in the database,
+ * or that is not an event at all, is acknowledged and set aside here, so the broker never delivers
+ * it again and the good messages behind it flow. Admins see them (GET /admin/dead-letters).
+ */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** Where it came in: 'mqtt' (HTTP answers its poster with a 4xx instead). */
+    channel: text('channel').notNull(),
+    topic: text('topic').notNull(),
+    /** The message's bytes as received (not text: they may not be valid UTF-8). */
+    payload: bytea('payload').notNull(),
+    error: text('error').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('dead_letters_received_idx').on(t.receivedAt)],
+);
+
+/**
+ * Side effects that must follow a commit (issue 13): recorded in the same transaction as the change
+ * that causes them, delivered after it by the outbox relay of any hub, marked delivered. A hub
+ * killed between commit and delivery loses none; a later change of the same object adds none.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** What kind of delivery: 'mqtt' (publish payload to topic at QoS 1). */
+    kind: text('kind').notNull(),
+    topic: text('topic').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Not before (a failed delivery backs off). */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.dueAt, t.id).where(sql`${t.deliveredAt} is null`)],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -594,5 +637,7 @@ export const schema = {
   incidentTimeline,
   incidentSources,
   photos,
+  deadLetters,
+  outbox,
 };
 export type Schema = typeof schema;
