@@ -4,6 +4,7 @@
  * street 9, community 12, grid 15); a principal reads and acts only inside its scope's subtree.
  */
 import { z } from 'zod';
+import { text } from './text';
 
 /**
  * admin: users, keys, audit. commander: a leader; watches and commands. dispatcher: runs
@@ -15,7 +16,7 @@ export const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` 
 export type Role = z.infer<typeof role>;
 
 /** A region code: 6 (city, district), 9 (street), 12 (community) or 15 (grid) digits. */
-export const regionCode = z.string().regex(/^(\d{6}|\d{9}|\d{12}|\d{15})$/, 'must be a region code of 6, 9, 12 or 15 digits');
+export const regionCode = text(32).regex(/^(\d{6}|\d{9}|\d{12}|\d{15})$/, 'must be a region code of 6, 9, 12 or 15 digits');
 
 /**
  * The part of a region code that its whole subtree shares: a 6-digit code ending in 0000 is a
@@ -34,18 +35,14 @@ export function inScope(scope: string, regionCode: string): boolean {
 
 // ---------------------------------------------------------------- login and session
 
-export const username = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters');
+export const username = text(64, { trim: true, min: 1 });
 
 /** A one-time code from an authenticator app (RFC 6238, 6 digits). */
-export const otpCode = z.string({ error: 'must be a string' }).regex(/^\d{6}$/, 'must be 6 digits');
+export const otpCode = text(32).regex(/^\d{6}$/, 'must be 6 digits');
 
 export const loginBody = z.strictObject({
   username,
-  password: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+  password: text(256, { min: 1 }),
   /** Needed when the account has a second factor; the hub answers auth/otp-required without it. */
   otp: otpCode.optional(),
 });
@@ -53,17 +50,14 @@ export type LoginBody = z.infer<typeof loginBody>;
 
 /** A wall display signs in with its token (from the admin view, shown once). */
 export const wallLoginBody = z.strictObject({
-  token: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  token: text(200, { min: 1 }),
 });
 export type WallLoginBody = z.infer<typeof wallLoginBody>;
 
 /** New passwords: at least 10 characters (GB/T 22239 asks for complexity; length is what counts). */
-export const newPassword = z
-  .string({ error: 'must be a string' })
-  .min(10, 'must be at least 10 characters')
-  .max(256, 'must be at most 256 characters');
+export const newPassword = text(256, { min: 10 });
 
-export const passwordChangeBody = z.strictObject({ current: z.string({ error: 'must be a string' }).min(1).max(256), next: newPassword });
+export const passwordChangeBody = z.strictObject({ current: text(256, { min: 1 }), next: newPassword });
 export type PasswordChangeBody = z.infer<typeof passwordChangeBody>;
 
 export const totpCodeBody = z.strictObject({ code: otpCode });
@@ -117,11 +111,9 @@ export const SESSION_COOKIE = 'cd_session';
 
 // ---------------------------------------------------------------- admin: users, keys, wall tokens
 
-const displayName = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const displayName = text(64, { trim: true, min: 1 });
 /** Lower-case letters, digits, dot, dash, underscore; 2-64 characters. */
-const newUsername = z
-  .string({ error: 'must be a string' })
-  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'must be 2-64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit');
+const newUsername = text(64).regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'must be 2-64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit');
 
 export const userView = z.object({
   id: z.string(),
@@ -209,14 +201,14 @@ export type AuditRecordView = z.infer<typeof auditRecordView>;
 /** Query string of GET /admin/audit: every field optional; `before` pages back by seq. */
 export const auditQuery = z.strictObject({
   /** Matches the actor's name or id. */
-  actor: z.string().max(100).optional(),
+  actor: text(100).optional(),
   /** An action name, or its prefix ending in ':' or '.' (e.g. 'auth.'). */
-  action: z.string().max(100).optional(),
+  action: text(100).optional(),
   outcome: z.enum(AUDIT_OUTCOMES, { error: `must be one of ${AUDIT_OUTCOMES.join(', ')}` }).optional(),
   from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }).optional(),
   to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' }).optional(),
   /** Free text over target, address and details. */
-  q: z.string().max(200).optional(),
+  q: text(200).optional(),
   before: z.coerce.number({ error: 'must be a number' }).int().positive().optional(),
   limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1-200').max(200, 'must be 1-200').default(50),
 });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { INCIDENT_ACTIONS, INCIDENT_ACTORS, INCIDENT_STATUSES } from './incident-machine';
 import { RISK_CATEGORIES } from './ingest';
 import { SLA_STAGES } from './sla';
+import { text as textRule } from './text';
 
 export const INCIDENT_SOURCES = ['alarm', 'dispatcher', 'field', 'citizen', 'hotline'] as const;
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
@@ -61,9 +62,9 @@ export const mediationView = z.object({
 export type MediationView = z.infer<typeof mediationView>;
 
 export const party = z.strictObject({
-  name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+  name: textRule(64, { trim: true, min: 1 }),
   /** An ID number or phone that tells repeat parties apart (kept; shown masked). */
-  idKey: z.string({ error: 'must be a string' }).trim().max(64, 'must be at most 64 characters').optional(),
+  idKey: textRule(64, { trim: true }).optional(),
 });
 export type Party = z.infer<typeof party>;
 
@@ -193,14 +194,15 @@ export type IncidentDetail = z.infer<typeof incidentDetail>;
 
 // ---------------------------------------------------------------- requests
 
-const text = (max: number) => z.string({ error: 'must be a string' }).trim().max(max, `must be at most ${max} characters`);
+/** Free text of a form: trimmed, storable (shared/text.ts), at most `max` characters. */
+const text = (max: number) => textRule(max, { trim: true });
 const version = z.number({ error: 'must be the version you saw (a number)' }).int('must be a whole number').min(1, 'must be 1 or more');
 export const location = z.strictObject({
   lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
   lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
 });
 const category = z.enum(RISK_CATEGORIES, { error: 'must be one of the 29 categories (shared/ingest.ts: RISK_CATEGORIES)' });
-const photoIds = z.array(z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a photo id from POST /photos'), { error: 'must be an array' }).max(6, 'at most 6 photos');
+const photoIds = z.array(textRule(64).regex(/^[0-9a-f-]{36}$/i, 'must be a photo id from POST /photos'), { error: 'must be an array' }).max(6, 'at most 6 photos');
 
 /** The dispatcher's form, a hotline ticket (a device key posts those), or a field unit's report. */
 export const createIncidentBody = z.strictObject({
@@ -224,8 +226,8 @@ export const incidentActionBody = z.strictObject({
   action: z.enum(INCIDENT_ACTIONS, { error: `must be one of ${INCIDENT_ACTIONS.join(', ')}` }),
   version,
   note: text(1000).optional(),
-  unitIds: z.array(z.string().min(1).max(64), { error: 'must be an array of unit ids' }).min(1, 'name at least one unit').max(20, 'at most 20 units').optional(),
-  intoId: z.string().min(1).max(64).optional(),
+  unitIds: z.array(textRule(64, { min: 1 }), { error: 'must be an array of unit ids' }).min(1, 'name at least one unit').max(20, 'at most 20 units').optional(),
+  intoId: textRule(64, { min: 1 }).optional(),
 });
 export type IncidentActionBody = z.infer<typeof incidentActionBody>;
 
@@ -245,14 +247,14 @@ export const incidentListQuery = z.strictObject({
   status: z.enum(['open', 'closed', 'all', ...INCIDENT_STATUSES], { error: 'must be open, closed, all or a status' }).default('open'),
   category: category.optional(),
   priority: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1-4').max(4, 'must be 1-4').optional(),
-  region: z.string().regex(/^\d{6,15}$/, 'must be a region code').optional(),
+  region: textRule(32).regex(/^\d{6,15}$/, 'must be a region code').optional(),
   source: z.enum(INCIDENT_SOURCES).optional(),
   kind: z.enum(INCIDENT_KINDS).optional(),
   flagged: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
-  unit: z.string().max(64).optional(),
+  unit: textRule(64).optional(),
   sort: z.enum(INCIDENT_SORTS).default('priority'),
   limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: textRule(200).optional(),
 });
 export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 export const incidentPage = z.object({ incidents: z.array(incidentView), nextCursor: z.string().nullable() });
@@ -310,7 +312,7 @@ export const citizenReportBody = z
     location: location.optional(),
     address: text(200).default(''),
     /** The grid or community of the QR code the citizen scanned (码上解纷), if any. */
-    regionCode: z.string().regex(/^(\d{12}|\d{15})$/, 'must be a community (12) or grid (15) code').optional(),
+    regionCode: textRule(32).regex(/^(\d{12}|\d{15})$/, 'must be a community (12) or grid (15) code').optional(),
     contact: z.strictObject({ name: text(64).optional(), phone: text(32).optional() }).optional(),
     parties: z.array(party, { error: 'must be an array' }).max(10, 'at most 10 parties').optional(),
     photoIds: photoIds.optional(),

@@ -5,6 +5,7 @@
  * the same event sent twice is stored once.
  */
 import { z } from 'zod';
+import { jsonObject, storableText, text } from './text';
 
 export const EVENT_SOURCES = ['camera', 'fence', 'access', 'alarm_button', 'sensor', 'citizen', 'grid_worker', 'hotline'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
@@ -69,20 +70,25 @@ export type AlarmEventSource = (typeof ALARM_EVENT_SOURCES)[number];
 export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES, ...HUB_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Most events per batch, and the most bytes of one event's `attributes` (as JSON). */
+/** Most events per batch, and the most bytes of one event's `attributes` (as JSON) and its deepest nesting. */
 export const MAX_BATCH = 1000;
 export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
+export const MAX_ATTRIBUTES_DEPTH = 8;
 
-const byteLength = (v: unknown): number => new TextEncoder().encode(JSON.stringify(v)).length;
+/** PostgreSQL's timestamptz has no year 0, and a UTC year past 9999 is not written as 4 digits. */
+const storableInstant = (s: string): boolean => {
+  const year = new Date(s).getUTCFullYear();
+  return Number.isNaN(year) || (year >= 1 && year <= 9999); // NaN: the format check speaks
+};
 
 export const eventInput = z
   .strictObject({
     /** Unique per source: the idempotency key. */
-    id: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+    id: text(128, { min: 1 }),
     source: z.enum(EVENT_SOURCES, { error: `must be one of ${EVENT_SOURCES.join(', ')}` }),
     type: z.enum(EVENT_TYPES, { error: 'must be a known event type (see shared/ingest.ts: EVENT_TYPES)' }),
-    at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone offset' }),
-    deviceId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(64, 'must be at most 64 characters').optional(),
+    at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone offset' }).refine(storableInstant, 'must be a time in the years 0001 to 9999 (UTC)'),
+    deviceId: text(64, { min: 1 }).optional(),
     /** WGS84. */
     location: z
       .strictObject({
@@ -91,15 +97,13 @@ export const eventInput = z
       })
       .optional(),
     severity: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-4').max(4, 'must be 1-4').optional(),
-    attributes: z
-      .record(z.string(), z.unknown(), { error: 'must be an object' })
-      .refine((a) => byteLength(a) <= MAX_ATTRIBUTES_BYTES, `must be at most ${MAX_ATTRIBUTES_BYTES / 1024} KB as JSON`)
-      .optional(),
+    /** Free JSON: storable keys and strings, at most MAX_ATTRIBUTES_DEPTH levels and MAX_ATTRIBUTES_BYTES. */
+    attributes: jsonObject({ maxDepth: MAX_ATTRIBUTES_DEPTH, maxBytes: MAX_ATTRIBUTES_BYTES }).optional(),
     media: z
       .array(
         z.strictObject({
           kind: z.enum(['image', 'video', 'audio'], { error: 'must be image, video or audio' }),
-          url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000),
+          url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000, 'must be at most 2000 characters').superRefine(storableText),
         }),
         { error: 'must be an array' },
       )
