@@ -12,12 +12,22 @@ const COLOURS: Record<ConnectionState, string> = {
 
 export function useConnectionState() {
   const hub = useHubStore();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   return {
     state: computed(() => hub.connection),
     label: computed(() => t(`connection.${hub.connection}`)),
     colour: computed(() => COLOURS[hub.connection]),
-    /** Why the link is down, as a tooltip. */
-    detail: computed(() => (hub.connection === 'live' || hub.connection === 'resyncing' ? null : hub.lastError)),
+    /** As a tooltip: why the link is down, or which streams are still catching up. */
+    detail: computed(() => {
+      if (hub.connection === 'live') return null;
+      if (hub.connection === 'resyncing') {
+        if (hub.behind.length === 0) return null;
+        const names = hub.behind.map((s) => t(`connection.stream.${s}`));
+        return t('connection.behind', { streams: new Intl.ListFormat(locale.value, { type: 'conjunction' }).format(names) });
+      }
+      return hub.lastError;
+    }),
+    /** The streams still catching up (data-behind on the indicator: diagnostics and tests). */
+    behind: computed(() => hub.behind.join(' ')),
   };
 }

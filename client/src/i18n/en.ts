@@ -22,6 +22,8 @@ export default {
     live: 'Live',
     reconnecting: 'Reconnecting',
     resyncing: 'Resyncing',
+    behind: 'Catching up on {streams}',
+    stream: { alarms: 'alarms', incidents: 'incidents' },
   },
   readiness: {
     starting: 'The command centre service is starting',

@@ -21,6 +21,8 @@ export default {
     live: '实时',
     reconnecting: '重新连接中',
     resyncing: '正在同步',
+    behind: '正在补齐：{streams}',
+    stream: { alarms: '告警', incidents: '事件' },
   },
   readiness: {
     starting: '指挥中心服务正在启动',

@@ -7,22 +7,23 @@
  * refused with 'auth/required') the session store is told and the socket is dropped, not retried:
  * a dead session would be refused forever.
  *
- * Connection state: 'connecting' (never reached the hub yet) → 'live' (the hub greeted us and
- * the alarm catch-up answered) → 'reconnecting' (lost it; Socket.IO retries with backoff) →
- * 'resyncing' (greeted again; asking what was missed) → 'live'. A hello carrying a new bootId
- * means the hub restarted, so the data loaded from the old one is reloaded.
+ * Connection state: 'connecting' (never reached the hub yet) → 'resyncing' (greeted; catching up)
+ * → 'live' (holds the hub's set of alarms and incidents) → 'reconnecting' (lost it; Socket.IO
+ * retries with backoff) → 'resyncing' → 'live'. A hello carrying a new bootId means the hub
+ * restarted, so the data loaded from the old one is reloaded.
  *
- * Alarms: after every hello the screen asks `alarm:sync` with the highest rev it holds (null when
- * it holds nothing) and applies the answer (a delta, or a snapshot that replaces what it holds);
- * live `alarm:batch` pushes are merged by rev in between, so the order they cross in is harmless.
+ * Alarms and incidents each have a catch-up (catchup.ts: cursor, gap detection, retries with
+ * backoff, late answers kept): after every hello it asks `alarm:sync` / `incident:sync` since its
+ * cursor, and each live `alarm:batch` / `incident:batch` is merged into its store (by rev) and
+ * handed to it, which asks again when a batch's `from` shows something was missed. Field units'
+ * live state comes as `unit:batch`; after a reconnect the units a screen asked for are reloaded.
  *
- * Incidents (issue 6) the same way: `incident:sync` after every hello, `incident:batch` merged by rev.
- * Their catch-up does not hold up 'live' (that stays the alarms' catch-up): the screen shows what
- * it holds and the answer merges in when it comes. Field units' live state comes as `unit:batch`;
- * after a reconnect the units a screen asked for are reloaded (pushes may have been missed).
+ * Diagnostics: localStorage `cd.diag.syncTimeoutMs` (500 to 60000) replaces the 8 s a sync answer
+ * is waited for before it is asked again; the browser tests shorten it.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Pinia } from 'pinia';
+import type { z } from 'zod';
 import { effectScope, watch, type EffectScope } from 'vue';
 import { SOCKET_AUTH_ERROR, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/events';
 import { ErrorCode } from '../../../shared/errors';
@@ -31,20 +32,44 @@ import { useWorldStore } from '../stores/world';
 import { useSessionStore } from '../stores/session';
 import { useLayerDataStore } from '../map/layerData';
 import { useAlarmStore } from '../stores/alarms';
-import { alarmSyncReply } from '../../../shared/alarms';
+import { alarmSyncReply, type AlarmSyncReply, type AlarmView } from '../../../shared/alarms';
 import { decodeAlarmColumns } from '../../../shared/alarm-wire';
-import { incidentSyncReply } from '../../../shared/incidents';
+import { incidentSyncReply, type IncidentSyncReply, type IncidentView } from '../../../shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { useUnitStore } from '../stores/units';
+import { StreamCatchup, type SyncOutcome } from './catchup';
 
-/** How long a catch-up may take before the screen goes live without it (and tries again later). */
+/** How long a sync answer is waited for before it is asked again (the late answer still counts). */
 const SYNC_TIMEOUT_MS = 8_000;
+/** The diagnostics setting that overrides it (localStorage). */
+export const SYNC_TIMEOUT_KEY = 'cd.diag.syncTimeoutMs';
+
+function syncTimeoutMs(): number {
+  let raw: string | null = null;
+  try {
+    raw = globalThis.localStorage?.getItem(SYNC_TIMEOUT_KEY) ?? null;
+  } catch {
+    // Storage refused (privacy settings): the default.
+  }
+  const ms = Number(raw);
+  return raw !== null && Number.isInteger(ms) && ms >= 500 && ms <= 60_000 ? ms : SYNC_TIMEOUT_MS;
+}
+
+/** A sync answer checked against its schema: the reply, or why it is none ({error}, or malformed). */
+function outcomeOf<R>(schema: z.ZodType<R>, raw: unknown): SyncOutcome<R> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, reply: parsed.data };
+  const error = (raw as { error?: unknown } | null)?.error;
+  return { ok: false, error: typeof error === 'string' ? error : 'malformed sync reply' };
+}
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: HubSocket | null = null;
 let scope: EffectScope | null = null;
 let pinia: Pinia | null = null;
+/** This connection's catch-ups (alarms, incidents). */
+let catchups: { nudge(): void; linkDown(): void }[] = [];
 
 /** Opens the connection (once per session) and wires it to the stores of this Pinia instance. */
 export function startRealtime(p: Pinia): void {
@@ -68,81 +93,42 @@ export function startRealtime(p: Pinia): void {
   });
   socket = s;
 
-  /** Catch up on alarms; whatever happens, the screen goes live after (pushes flow regardless). */
-  let syncing = false;
-  let syncAgain = false;
-  /** The last catch-up failed: try again when the hub says it is ready. */
-  let needsSync = false;
-  async function syncAlarms(): Promise<void> {
-    if (syncing) {
-      syncAgain = true;
-      return;
-    }
-    syncing = true;
-    try {
-      alarms.syncStarted();
-      const raw: unknown = await s.timeout(SYNC_TIMEOUT_MS).emitWithAck('alarm:sync', { since: alarms.lastRev });
-      if (socket !== s) return;
-      const reply = alarmSyncReply.safeParse(raw);
-      if (reply.success) alarms.applySync(reply.data);
-      // {error}: e.g. 'service/not-ready'; the readiness event retries once the hub is ready.
-      else needsSync = true;
-    } catch {
-      needsSync = true; // timed out or the link dropped: the next hello asks again
-    } finally {
-      syncing = false;
-      if (socket === s) {
-        hub.caughtUp();
-        if (syncAgain) {
-          syncAgain = false;
-          void syncAlarms();
-        }
-      }
-    }
+  // One catch-up per stream; the connection state is 'live' only when both are in step.
+  const timeoutMs = syncTimeoutMs();
+  function reportSync(): void {
+    if (socket !== s) return;
+    hub.syncState([...(alarmCatchup.synced ? [] : ['alarms' as const]), ...(incidentCatchup.synced ? [] : ['incidents' as const])]);
   }
+  const alarmCatchup = new StreamCatchup<AlarmSyncReply, AlarmView>({
+    send: (since, done) => s.emit('alarm:sync', { since }, (raw: unknown) => done(outcomeOf(alarmSyncReply, raw))),
+    apply: (reply, live) => alarms.applySync(reply, live),
+    onSyncedChange: reportSync,
+    timeoutMs,
+  });
+  const incidentCatchup = new StreamCatchup<IncidentSyncReply, IncidentView>({
+    send: (since, done) => s.emit('incident:sync', { since }, (raw: unknown) => done(outcomeOf(incidentSyncReply, raw))),
+    apply: (reply, live) => incidents.applySync(reply, live),
+    onSyncedChange: reportSync,
+    timeoutMs,
+  });
+  catchups = [alarmCatchup, incidentCatchup];
 
-  /** Catch up on incidents, as on alarms (one at a time; a failure is retried on readiness or the next hello). */
-  let incidentSyncing = false;
-  let incidentSyncAgain = false;
-  let incidentNeedsSync = false;
-  async function syncIncidents(): Promise<void> {
-    if (incidentSyncing) {
-      incidentSyncAgain = true;
-      return;
-    }
-    incidentSyncing = true;
-    try {
-      incidents.syncStarted();
-      const raw: unknown = await s.timeout(SYNC_TIMEOUT_MS).emitWithAck('incident:sync', { since: incidents.lastRev });
-      if (socket !== s) return;
-      const reply = incidentSyncReply.safeParse(raw);
-      if (reply.success) incidents.applySync(reply.data);
-      else {
-        incidents.syncFailed();
-        incidentNeedsSync = true;
-      }
-    } catch {
-      incidents.syncFailed();
-      incidentNeedsSync = true;
-    } finally {
-      incidentSyncing = false;
-      if (socket === s && incidentSyncAgain) {
-        incidentSyncAgain = false;
-        void syncIncidents();
-      }
-    }
-  }
-
-  s.on('alarm:batch', (batch) => alarms.applyBatch({ rev: batch.rev, alarms: decodeAlarmColumns(batch.alarms) }));
-  s.on('incident:batch', (batch) => incidents.applyBatch(batch));
+  s.on('alarm:batch', (batch) => {
+    const list = decodeAlarmColumns(batch.alarms);
+    alarms.applyBatch({ alarms: list });
+    alarmCatchup.batch(batch.from, batch.rev, list);
+  });
+  s.on('incident:batch', (batch) => {
+    incidents.applyBatch(batch);
+    incidentCatchup.batch(batch.from, batch.rev, batch.incidents);
+  });
   s.on('unit:batch', (batch) => units.applyBatch(batch));
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
-    needsSync = false;
-    incidentNeedsSync = false;
-    void syncAlarms();
-    void syncIncidents();
+    alarmCatchup.linkUp();
+    incidentCatchup.linkUp();
+    reportSync();
     void units.reloadIfWanted();
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
@@ -154,14 +140,8 @@ export function startRealtime(p: Pinia): void {
   s.on('hub:readiness', (readiness) => {
     hub.applyReadiness(readiness);
     if (readiness.ready && world.needsReload) void world.reload();
-    if (readiness.ready && needsSync) {
-      needsSync = false;
-      void syncAlarms();
-    }
-    if (readiness.ready && incidentNeedsSync) {
-      incidentNeedsSync = false;
-      void syncIncidents();
-    }
+    // A sync refused with 'service/not-ready' need not wait out its backoff.
+    if (readiness.ready) for (const c of catchups) c.nudge();
   });
 
   // The hub says this just before it closes the socket of a session it ended.
@@ -173,6 +153,8 @@ export function startRealtime(p: Pinia): void {
   s.on('disconnect', (reason) => {
     if (socket !== s) return;
     hub.connectionLost(reason);
+    // Requests out on this link are never answered; the next hello asks again since the cursors.
+    for (const c of catchups) c.linkDown();
     // The hub closed us on purpose (e.g. shutting down): Socket.IO does not retry that by itself,
     // but a wall screen must come back on its own.
     if (reason === 'io server disconnect') s.connect();
@@ -218,6 +200,8 @@ export function stopRealtime(): void {
   socket = null;
   scope?.stop();
   scope = null;
+  for (const c of catchups) c.linkDown();
+  catchups = [];
   if (!s) return;
   // Nothing the session saw stays on screen for whoever signs in next.
   if (pinia) {

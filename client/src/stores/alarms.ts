@@ -1,8 +1,9 @@
 /**
  * The alarms this screen holds (issue 5), normalised by id. The socket module feeds it: live
- * batches (`applyBatch`) and the catch-up answer after every (re)connect (`applySync`). Every
- * change of an alarm carries a higher `rev`; an incoming copy replaces the held one only when its
- * rev is higher, so a batch and a sync reply that cross in flight never step an alarm back.
+ * batches (`applyBatch`) and the catch-up answers (`applySync`; when to ask, and the cursor, are
+ * realtime/catchup.ts's). Every change of an alarm carries a higher `rev`; an incoming copy replaces
+ * the held one only when its rev is higher, so a batch and a sync reply that cross in flight never
+ * step an alarm back, and merging one twice is harmless.
  *
  * The map is a shallowRef replaced on every change (never mutated in place): watchers and the map
  * layer see one new object per batch, not one reactive write per alarm.
@@ -60,7 +61,6 @@ export function mergeAlarms(held: ReadonlyMap<string, AlarmView>, incoming: read
 
 export const useAlarmStore = defineStore('alarms', () => {
   const byId = shallowRef<ReadonlyMap<string, AlarmView>>(new Map());
-  const lastRev = ref<number | null>(null);
   /** Set once the first sync reply is in: popups are for what arrives after it. */
   const synced = ref(false);
   const filters = ref<AlarmFilters>({ type: null, region: '', status: 'open' });
@@ -69,54 +69,34 @@ export const useAlarmStore = defineStore('alarms', () => {
   /** Listeners of alarms that arrived live (not in a sync reply): the popups. */
   const arrivedListeners = new Set<(alarms: AlarmView[]) => void>();
 
-  function bumpRev(rev: number): void {
-    lastRev.value = Math.max(lastRev.value ?? 0, rev);
-  }
-
-  /**
-   * Live alarms that arrived while a catch-up was asked (null when none is): a snapshot read
-   * before they were committed must not wipe them.
-   */
-  let liveDuringSync: AlarmView[] | null = null;
-
-  /** A catch-up (alarm:sync) is being asked from the hub that just greeted us. */
-  function syncStarted(): void {
-    liveDuringSync = [];
-  }
-
-  /** A live batch from the hub. */
-  function applyBatch(batch: AlarmBatch): void {
-    liveDuringSync?.push(...batch.alarms);
+  /** A live batch from the hub (its range is the catch-up's business). */
+  function applyBatch(batch: Pick<AlarmBatch, 'alarms'>): void {
     const { next, added, changed } = mergeAlarms(byId.value, batch.alarms);
     if (changed) byId.value = next;
-    bumpRev(batch.rev);
     // Before the first sync the screen holds nothing: everything would look new.
     const fresh = added.filter((a) => a.status === 'new');
     if (synced.value && fresh.length > 0) for (const l of arrivedListeners) l(fresh);
   }
 
-  /** The answer to alarm:sync: a delta merges, a snapshot replaces what the screen holds. */
-  function applySync(reply: AlarmSyncReply): void {
+  /**
+   * An answer to alarm:sync: a delta merges; a snapshot replaces what the screen holds, except the
+   * copies in `live` (pushed while it may have been read) that are newer than it: a snapshot read
+   * before they were committed must not wipe them.
+   */
+  function applySync(reply: AlarmSyncReply, live: readonly AlarmView[] = []): void {
     if (reply.mode === 'snapshot') {
-      // What the snapshot replaces is what this hub sent before the catch-up started; what it sent
-      // since, with a higher rev than the snapshot's, is newer than the snapshot and stays.
-      const newer = (liveDuringSync ?? []).filter((a) => a.rev > reply.rev);
+      const newer = live.filter((a) => a.rev > reply.rev);
       byId.value = mergeAlarms(new Map(reply.alarms.map((a) => [a.id, a])), newer).next;
-      lastRev.value = Math.max(reply.rev, ...newer.map((a) => a.rev));
     } else {
       const { next, changed } = mergeAlarms(byId.value, reply.alarms);
       if (changed) byId.value = next;
-      bumpRev(reply.rev);
     }
-    liveDuringSync = null;
     synced.value = true;
   }
 
   /** Signed out / session ended: nothing of it stays on screen. */
   function reset(): void {
     byId.value = new Map();
-    lastRev.value = null;
-    liveDuringSync = null;
     synced.value = false;
     selectedId.value = null;
     filters.value = { type: null, region: '', status: 'open' };
@@ -165,14 +145,12 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   return {
     byId: computed(() => byId.value),
-    lastRev: computed(() => lastRev.value),
     synced: computed(() => synced.value),
     filters: computed(() => filters.value),
     selectedId: computed(() => selectedId.value),
     queue,
     counts,
     filtered,
-    syncStarted,
     applyBatch,
     applySync,
     reset,

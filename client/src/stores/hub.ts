@@ -5,10 +5,14 @@ import type { Readiness } from '../../../shared/api';
 import type { HubHello } from '../../../shared/events';
 
 /**
- * 'connecting' until the first hello and its catch-up; 'reconnecting' whenever a live connection
- * was lost; 'resyncing' from the hello after a reconnect until the catch-up (alarm:sync) answered.
+ * 'connecting' until the hub first greets us; 'reconnecting' whenever a connection was lost;
+ * 'resyncing' from every greeting (the first included) until the screen holds the hub's set of both
+ * streams, alarms and incidents, and again whenever a batch shows one missed something; 'live' then.
  */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'resyncing';
+
+/** The streams a screen follows by rev (realtime/catchup.ts keeps each one's cursor). */
+export type SyncStream = 'alarms' | 'incidents';
 
 export const useHubStore = defineStore('hub', () => {
   const connection = ref<ConnectionState>('connecting');
@@ -18,6 +22,8 @@ export const useHubStore = defineStore('hub', () => {
   /** Why the last connection attempt failed (shown next to the indicator). */
   const lastError = ref<string | null>(null);
   const everLive = ref(false);
+  /** The streams still catching up since the last greeting (the indicator's tooltip names them). */
+  const behind = shallowRef<readonly SyncStream[]>([]);
 
   /** Applies a greeting; returns true when it comes from a different hub boot than the last one (a restart). */
   function applyHello(hello: HubHello): boolean {
@@ -25,17 +31,21 @@ export const useHubStore = defineStore('hub', () => {
     bootId.value = hello.bootId;
     startedAt.value = hello.startedAt;
     readiness.value = hello.readiness;
-    // Not live yet: what was missed while away is still on its way (caughtUp says so).
-    connection.value = everLive.value ? 'resyncing' : 'connecting';
+    // Not live yet: what was missed while away is still on its way (syncState says when it is in).
+    connection.value = 'resyncing';
     lastError.value = null;
     return restarted;
   }
 
-  /** The catch-up after a hello answered (or failed: the live pushes flow all the same). */
-  function caughtUp(): void {
-    if (connection.value === 'reconnecting') return; // lost again meanwhile
-    connection.value = 'live';
-    everLive.value = true;
+  /**
+   * Which streams are behind, after any change: none → 'live'; some → 'resyncing'. Only while
+   * connected: a link that dropped stays 'reconnecting' until the next greeting.
+   */
+  function syncState(streams: readonly SyncStream[]): void {
+    behind.value = streams;
+    if (connection.value !== 'resyncing' && connection.value !== 'live') return;
+    connection.value = streams.length === 0 ? 'live' : 'resyncing';
+    if (streams.length === 0) everLive.value = true;
   }
 
   function applyReadiness(r: Readiness): void {
@@ -56,9 +66,10 @@ export const useHubStore = defineStore('hub', () => {
     bootId: computed(() => bootId.value),
     startedAt: computed(() => startedAt.value),
     lastError: computed(() => lastError.value),
+    behind: computed(() => behind.value),
     applyHello,
     applyReadiness,
     connectionLost,
-    caughtUp,
+    syncState,
   };
 });

@@ -1,8 +1,9 @@
 /**
  * The open incidents in this screen's scope (issue 6), normalised by id, and the desk's choices
  * about them (filters, sort, the selected one, the one whose detail is open). The socket module
- * feeds it as it feeds the alarm store: live batches (`applyBatch`) and the catch-up answer after
- * every (re)connect (`applySync`); answers to the desk's own writes come in through `upsert`.
+ * feeds it as it feeds the alarm store: live batches (`applyBatch`) and the catch-up answers
+ * (`applySync`; when to ask, and the cursor, are realtime/catchup.ts's); answers to the desk's own
+ * writes come in through `upsert`.
  * The merge rules (by rev; closed, merged and cancelled incidents leave) are in incidents/merge.ts.
  *
  * The held state is a shallowRef replaced on every change, never mutated: watchers and the map
@@ -16,7 +17,6 @@ import { DEFAULT_FILTERS, listIncidents, type IncidentFilters, type IncidentSort
 
 export const useIncidentStore = defineStore('incidents', () => {
   const held = shallowRef<HeldIncidents>(EMPTY_HELD);
-  const lastRev = ref<number | null>(null);
   /** Set once the first catch-up answer is in. */
   const synced = ref(false);
   const filters = ref<IncidentFilters>({ ...DEFAULT_FILTERS });
@@ -26,42 +26,23 @@ export const useIncidentStore = defineStore('incidents', () => {
   /** The incident whose detail panel is open (also a closed one, from the history). */
   const openId = ref<string | null>(null);
 
-  /** Live copies that arrived while a catch-up was asked (null when none is). */
-  let liveDuringSync: IncidentView[] | null = null;
-
-  function bumpRev(rev: number): void {
-    lastRev.value = Math.max(lastRev.value ?? 0, rev);
-  }
-
   function merge(incoming: readonly IncidentView[]): void {
     const { next, changed } = mergeIncidents(held.value, incoming);
     if (changed) held.value = next;
   }
 
-  /** A catch-up (incident:sync) is being asked from the hub that just greeted us. */
-  function syncStarted(): void {
-    liveDuringSync = [];
-  }
-
-  /** A live batch from the hub. */
-  function applyBatch(batch: { rev: number; incidents: IncidentView[] }): void {
-    liveDuringSync?.push(...batch.incidents);
+  /** A live batch from the hub (its range is the catch-up's business). */
+  function applyBatch(batch: { incidents: readonly IncidentView[] }): void {
     merge(batch.incidents);
-    bumpRev(batch.rev);
   }
 
-  /** The answer to incident:sync: a delta merges, a snapshot replaces (keeping newer live copies). */
-  function applySync(reply: IncidentSyncReply): void {
-    const live = liveDuringSync ?? [];
+  /**
+   * An answer to incident:sync: a delta merges, a snapshot replaces, keeping the copies in `live`
+   * (pushed while it may have been read) that are newer than it.
+   */
+  function applySync(reply: IncidentSyncReply, live: readonly IncidentView[] = []): void {
     held.value = applySyncReply(held.value, reply, live);
-    lastRev.value = Math.max(reply.mode === 'snapshot' ? 0 : (lastRev.value ?? 0), reply.rev, ...live.filter((i) => i.rev > reply.rev).map((i) => i.rev));
-    liveDuringSync = null;
     synced.value = true;
-  }
-
-  /** A catch-up failed (timed out, refused): the live copies it kept aside are merged already. */
-  function syncFailed(): void {
-    liveDuringSync = null;
   }
 
   /** What the hub answered to one of our writes (or a 409's current copy): merged by rev like a push. */
@@ -72,8 +53,6 @@ export const useIncidentStore = defineStore('incidents', () => {
   /** Signed out / session ended: nothing of it stays on screen. */
   function reset(): void {
     held.value = EMPTY_HELD;
-    lastRev.value = null;
-    liveDuringSync = null;
     synced.value = false;
     selectedId.value = null;
     openId.value = null;
@@ -96,7 +75,6 @@ export const useIncidentStore = defineStore('incidents', () => {
 
   return {
     byId,
-    lastRev: computed(() => lastRev.value),
     synced: computed(() => synced.value),
     filters: computed(() => filters.value),
     sort: computed(() => sort.value),
@@ -104,10 +82,8 @@ export const useIncidentStore = defineStore('incidents', () => {
     openId: computed(() => openId.value),
     filtered,
     counts,
-    syncStarted,
     applyBatch,
     applySync,
-    syncFailed,
     upsert,
     reset,
     select(id: string | null): void {
