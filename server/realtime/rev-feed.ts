@@ -141,6 +141,8 @@ export class RevFeed<V> {
       }
       if (run.length) {
         this.advance(from, to, run);
+        // Other hubs' commits are found by the poll; only a hole above the run needs a read now.
+        if (this.offered.size === 0) return;
         continue;
       }
       // A hole (another hub's commit, or a rev a rolled-back transaction took) or the poll: read.
