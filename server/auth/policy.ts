@@ -70,3 +70,45 @@ export function authorize(who: Principal, action: Action, regionCode?: string): 
   const d = decide(who, action, regionCode);
   if (!d.allow) throw new HttpError(403, ErrorCode.AuthForbidden, d.reason);
 }
+
+/*
+ * Region scope of every object an action touches (issue 13). What we decided:
+ *
+ * - Security is checked per object, not per route: a service checks EVERY object a request reads
+ *   or touches (the incident, each unit dispatched, the incident merged into, the alarm attached or
+ *   turned into an incident, the photo, the user or key) against the principal's scope before it
+ *   does anything else with it: before the version check (a stale 409 carries the current incident,
+ *   so it is reached only in scope), before the state machine, before the other objects' checks.
+ * - Out of scope is 403 `auth/forbidden`, on every path: the answer GET /incidents/:id has always
+ *   given. 404 stays for an object that does not exist. Ids are random UUIDs (units' ids are listed to
+ *   whoever may dispatch them), so a 404 would hide little, while a 403 tells a dispatcher that the
+ *   object is another district's rather than gone.
+ * - A refusal names only what the caller sent (the object's id) and the caller's own scope: never the
+ *   object's region, code, title or anything else of it (`authorizeObject`).
+ * - A unit lies in its home region (`units.home_region_code`: a grid worker's grid, a police officer's
+ *   street, a car's or a crew's district), wherever it stands now. A district dispatcher dispatches,
+ *   and is proposed, only units homed in the district; a unit homed at the city level or in another
+ *   district only by a city-wide scope: help across a district boundary goes through the city's
+ *   dispatcher (or an escalation), never from one district straight into another.
+ * - A field member reads and acts on the incidents their own unit is assigned to wherever they lie
+ *   (the city may send a unit across a boundary); anything else only inside their scope, and acts
+ *   only on their own assignments (or, a grid worker, verifies in their reach).
+ * - An object with no region of its own takes its owners': a photo lies where the incidents that
+ *   show it lie (one no incident holds yet belongs to its uploader alone); an alarm's incident where
+ *   the incident lies. Lists (proposals, merge candidates, nearby alarms, cameras) leave out objects
+ *   outside the scope.
+ */
+
+/** Whether an object located in `regionCode` lies in the principal's scope (for filtering lists). */
+export function sees(who: Principal, regionCode: string): boolean {
+  return inScope(who.scope, regionCode);
+}
+
+/**
+ * authorize() for one object (`what`: how the caller named it, e.g. `incident <id>`): the 403 names
+ * the object as the caller did and the caller's scope, never the object's region or other fields.
+ */
+export function authorizeObject(who: Principal, action: Action, what: string, regionCode: string): void {
+  if (!ROLE_ACTIONS[who.role].has(action)) throw new HttpError(403, ErrorCode.AuthForbidden, `role ${who.role} may not ${action}`);
+  if (!inScope(who.scope, regionCode)) throw new HttpError(403, ErrorCode.AuthForbidden, `${what} lies outside scope ${who.scope}`);
+}

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
-import { incidentSources, incidentTimeline, incidents, photos, units } from '../db/schema';
+import { cameras, incidentSources, incidentTimeline, incidents, photos, units } from '../db/schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncident = Omit<typeof incidents.$inferInsert, 'rev' | 'code' | 'version'>;
@@ -185,13 +185,14 @@ export class IncidentRepository {
       .limit(limit);
   }
 
-  /** Open, unresolved incidents around a point created within a window (merge candidates). */
-  nearbyOpen(lon: number, lat: number, dLon: number, dLat: number, from: Date, to: Date): Promise<IncidentRow[]> {
+  /** Open, unresolved incidents around a point created within a window (merge candidates), in a region prefix ('' all). */
+  nearbyOpen(lon: number, lat: number, dLon: number, dLat: number, from: Date, to: Date, prefix = ''): Promise<IncidentRow[]> {
     return this.db
       .select()
       .from(incidents)
       .where(
         and(
+          regionRange(incidents.gridCode, prefix),
           inArray(incidents.status, ['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene']),
           gte(incidents.lon, lon - dLon),
           lte(incidents.lon, lon + dLon),
@@ -244,6 +245,28 @@ export class IncidentRepository {
     return (await this.db.select({ type: photos.type, data: photos.data }).from(photos).where(eq(photos.id, id)))[0];
   }
 
+  /**
+   * The incidents that show a photo (where the photo lies, for its access check). No index on the
+   * jsonb column: a scan, fine at the demo's sizes; a GIN index on photo_ids is the way at scale.
+   */
+  incidentsWithPhoto(id: string): Promise<IncidentRow[]> {
+    return this.db
+      .select()
+      .from(incidents)
+      .where(sql`${incidents.photoIds} @> ${JSON.stringify([id])}::jsonb`)
+      .limit(50);
+  }
+
+  async photoUploader(id: string): Promise<string | undefined> {
+    return (await this.db.select({ by: photos.uploadedBy }).from(photos).where(eq(photos.id, id)))[0]?.by;
+  }
+
+  /** Cameras' grids by id (scoping a list of camera ids). */
+  cameraGrids(ids: readonly string[]): Promise<{ id: string; gridCode: string }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.select({ id: cameras.id, gridCode: cameras.gridCode }).from(cameras).where(inArray(cameras.id, [...ids]));
+  }
+
   async existingPhotos(ids: readonly string[], tx: Db = this.db): Promise<string[]> {
     if (ids.length === 0) return [];
     return (await tx.select({ id: photos.id }).from(photos).where(inArray(photos.id, [...ids]))).map((r) => r.id);
@@ -282,10 +305,11 @@ export class IncidentRepository {
       sql`update units set lon = x.lon, lat = x.lat, updated_at = now()
           from jsonb_to_recordset(${json}::jsonb) as x(id text, lon float8, lat float8) where units.id = x.id returning units.id`,
     );
-    return this.unitsByIdsPlain(rows.map((r) => r.id));
+    return this.unitsOf(rows.map((r) => r.id));
   }
 
-  private async unitsByIdsPlain(ids: readonly string[]): Promise<UnitRow[]> {
+  /** Units by id, read without a lock (their home regions, checked before a transaction opens). */
+  async unitsOf(ids: readonly string[]): Promise<UnitRow[]> {
     if (ids.length === 0) return [];
     return this.db.select().from(units).where(inArray(units.id, [...ids]));
   }

@@ -102,6 +102,8 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
     res.status(201).json(await deps.photos.upload(req.get('content-type'), req.body as unknown, ctxOf(req).principal.id));
   });
   api.add('get', '/photos/:id', { action: 'incident:read' }, async (req, res) => {
+    // Where the photo lies (its incidents' regions) before its bytes are read.
+    await deps.incidents.checkPhoto(ctxOf(req), id(req.params.id));
     const p = await deps.photos.get(id(req.params.id));
     res.set('Cache-Control', 'private, max-age=86400').type(p.type).send(p.data);
   });

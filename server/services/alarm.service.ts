@@ -18,7 +18,7 @@ import type { AuditService } from './audit.service';
 import { actorOf, type AuthContext, type RequestMeta } from './auth.service';
 import type { StoredEvent } from './ingest.service';
 import type { Principal } from '../auth/policy';
-import { authorize } from '../auth/policy';
+import { authorize, authorizeObject } from '../auth/policy';
 import { createZoneIndex } from '../rules/zone-index';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
 import { HttpError } from '../http-errors';
@@ -183,8 +183,9 @@ export class AlarmService {
   async handle(ctx: AuthContext, id: string, action: 'acknowledge' | 'false_alarm', meta: RequestMeta): Promise<AlarmView> {
     authorize(ctx.principal, 'alarm:handle');
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.byId(id) : undefined;
-    if (!row) throw new HttpError(404, ErrorCode.RouteNotFound, `no alarm with id ${JSON.stringify(id)}`);
-    authorize(ctx.principal, 'alarm:handle', row.gridCode);
+    if (!row) throw new HttpError(404, ErrorCode.AlarmNotFound, `no alarm with id ${JSON.stringify(id)}`);
+    // In scope before anything else of the alarm is looked at or told (its status in the 409 below).
+    authorizeObject(ctx.principal, 'alarm:handle', `alarm ${id}`, row.gridCode);
     const from: AlarmRow['status'][] = action === 'acknowledge' ? ['new'] : ['new', 'acknowledged'];
     const to: AlarmRow['status'] = action === 'acknowledge' ? 'acknowledged' : 'false_alarm';
     const updated = await this.repo.setStatus(row.id, from, to, ctx.name, new Date(this.clock.now()));

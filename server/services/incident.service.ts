@@ -21,7 +21,7 @@ import { actorOf, type AuthContext, type RequestMeta } from './auth.service';
 import type { AlarmService, PreparedRules } from './alarm.service';
 import { eventRow, type StoredEvent } from './ingest.service';
 import { UnitIndex, distanceM } from './unit-index';
-import { authorize, type Principal } from '../auth/policy';
+import { authorize, authorizeObject, decide, sees, type Action, type Principal } from '../auth/policy';
 import { HttpError } from '../http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
@@ -139,6 +139,8 @@ export class IncidentService {
 
   async putSlaPolicy(ctx: AuthContext, policy: SlaPolicy, meta: RequestMeta): Promise<SlaPolicy> {
     authorize(ctx.principal, 'admin:manage');
+    // One policy for the whole city: a district's admin may not change the clocks of other districts.
+    if (scopeFilter(ctx.principal.scope)) throw new HttpError(403, ErrorCode.AuthForbidden, `the SLA policy applies to the whole city; scope ${ctx.principal.scope} is narrower`);
     const before = await this.slaPolicy();
     await this.meta.set(SLA_META_KEY, policy);
     this.policy = policy;
@@ -236,12 +238,51 @@ export class IncidentService {
 
   private async readable(ctx: AuthContext, id: string): Promise<IncidentRow> {
     authorize(ctx.principal, 'incident:read');
+    return this.found(id, (row) => this.checkIncident(ctx, row, 'incident:read', `incident ${id}`));
+  }
+
+  /** The incident by id (404 when there is none), checked by `guard` before anything else reads it. */
+  private async found(id: string, guard: (row: IncidentRow) => void): Promise<IncidentRow> {
     const row = isId(id) ? await this.repo.byId(id) : undefined;
     if (!row) throw new HttpError(404, ErrorCode.IncidentNotFound, `no incident with id ${JSON.stringify(id)}`);
-    // A field member reads what is assigned to their unit wherever it is; others within their scope.
-    const unitId = ctx.user?.unitId;
-    if (!(ctx.principal.role === 'field' && unitId && row.assignments.some((a) => a.unitId === unitId))) authorize(ctx.principal, 'incident:read', row.gridCode);
+    guard(row);
     return row;
+  }
+
+  /**
+   * One incident against the principal (policy.ts, issue 13): a field member's own unit's incidents
+   * wherever they lie; anything else inside the scope. The refusal names the incident as the caller
+   * did (`what`), nothing of it.
+   */
+  private checkIncident(ctx: AuthContext, row: IncidentRow, action: Action, what: string): void {
+    if (this.ownUnitsIncident(ctx, row)) authorize(ctx.principal, action);
+    else authorizeObject(ctx.principal, action, what, row.gridCode);
+  }
+
+  /** checkIncident as a yes or no (what an answer may mention, what a list may hold). */
+  private canSee(ctx: AuthContext, row: IncidentRow, action: Action = 'incident:read'): boolean {
+    return this.ownUnitsIncident(ctx, row) ? decide(ctx.principal, action).allow : decide(ctx.principal, action, row.gridCode).allow;
+  }
+
+  private ownUnitsIncident(ctx: AuthContext, row: IncidentRow): boolean {
+    const unitId = ctx.user?.unitId;
+    return ctx.principal.role === 'field' && !!unitId && row.assignments.some((a) => a.unitId === unitId);
+  }
+
+  /**
+   * A photo lies where the incidents that show it lie: readable when one of them is; a photo no
+   * incident holds yet, by its uploader alone. Checked before the photo's bytes are read (an id
+   * with no photo is left to the photo service's 404).
+   */
+  async checkPhoto(ctx: AuthContext, id: string): Promise<void> {
+    authorize(ctx.principal, 'incident:read');
+    if (!isId(id)) return;
+    const photo = id.toLowerCase();
+    const holders = await this.repo.incidentsWithPhoto(photo);
+    if (holders.some((r) => this.canSee(ctx, r))) return;
+    const uploader = await this.repo.photoUploader(photo);
+    if (uploader === undefined || (holders.length === 0 && uploader === ctx.principal.id)) return;
+    throw new HttpError(403, ErrorCode.AuthForbidden, `photo ${id} lies outside scope ${ctx.principal.scope}`);
   }
 
   // ------------------------------------------------------------------ creating
@@ -252,12 +293,17 @@ export class IncidentService {
     const source = ctx.kind === 'device' ? 'hotline' : ctx.principal.role === 'field' ? 'field' : (body.source ?? 'dispatcher');
     if (body.externalId) {
       const existing = await this.repo.byExternalId(source, body.externalId);
-      if (existing) return { detail: await this.detailOf(ctx, existing), created: false };
+      // The same ticket again answers its incident, to whoever may see it: an external id is no key
+      // to another district's incident.
+      if (existing) {
+        this.checkIncident(ctx, existing, 'incident:create', `the incident of body.externalId ${JSON.stringify(body.externalId)}`);
+        return { detail: await this.detailOf(ctx, existing), created: false };
+      }
     }
     const position: LonLat = [round6(body.location.lon), round6(body.location.lat)];
     const gridCode = await this.locator.locate(position);
     if (!gridCode) throw new HttpError(400, ErrorCode.RequestInvalid, `body.location: (${body.location.lon}, ${body.location.lat}) lies outside the city (no grid contains it)`);
-    if (ctx.principal.role !== 'field') authorize(ctx.principal, 'incident:create', gridCode);
+    if (ctx.principal.role !== 'field') authorizeObject(ctx.principal, 'incident:create', 'body.location', gridCode);
     const photoIds = await this.checkPhotos(body.photoIds ?? []);
     await this.slaPolicy();
     const now = new Date(this.clock.now());
@@ -294,16 +340,27 @@ export class IncidentService {
     authorize(ctx.principal, 'incident:dispatch');
     const alarm = isId(alarmId) ? await this.alarmsRepo.byId(alarmId) : undefined;
     if (!alarm) throw new HttpError(404, ErrorCode.AlarmNotFound, `no alarm with id ${JSON.stringify(alarmId)}`);
-    authorize(ctx.principal, 'incident:dispatch', alarm.gridCode);
+    authorizeObject(ctx.principal, 'incident:dispatch', `alarm ${alarmId}`, alarm.gridCode);
+    // The alarm's incident already (one the city-wide desk attached it to may lie in another district).
+    const theirs = `the incident of alarm ${alarmId}`;
     const linked = alarm.incidentId ? await this.repo.byId(alarm.incidentId) : undefined;
-    if (linked) return { detail: await this.detailOf(ctx, linked), created: false };
+    if (linked) {
+      this.checkIncident(ctx, linked, 'incident:dispatch', theirs);
+      return { detail: await this.detailOf(ctx, linked), created: false };
+    }
     const existing = await this.repo.byAlarm(alarm.id);
-    if (existing) return { detail: await this.detailOf(ctx, existing), created: false };
+    if (existing) {
+      this.checkIncident(ctx, existing, 'incident:dispatch', theirs);
+      return { detail: await this.detailOf(ctx, existing), created: false };
+    }
     const prepared = await this.alarms.prepare();
     await this.slaPolicy();
     const result = await this.transact(async (tx) => {
       const again = await this.repo.byAlarm(alarm.id, tx);
-      if (again) return { row: again, alarms: [] as AlarmRow[], created: false };
+      if (again) {
+        this.checkIncident(ctx, again, 'incident:dispatch', theirs);
+        return { row: again, alarms: [] as AlarmRow[], created: false };
+      }
       const made = await this.fromAlarmsIn([alarm], tx, (f) => prepared.surroundings.world.facilityKind(f), { actor: 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name });
       return { row: made.incidents[0]!, alarms: made.alarms, created: true };
     });
@@ -450,15 +507,27 @@ export class IncidentService {
 
   /** One action of the machine by a dispatcher or a field unit; a stale version is a 409 with the current state. */
   async act(ctx: AuthContext, id: string, body: IncidentActionBody, meta: RequestMeta): Promise<IncidentDetail> {
-    if (!isId(id)) throw new HttpError(404, ErrorCode.IncidentNotFound, `no incident with id ${JSON.stringify(id)}`);
+    authorize(ctx.principal, 'incident:act');
+    await this.units.fresh();
+    // Every object the action names is checked against the scope first, the incident first: before
+    // the version (a stale 409 shows the current incident), the machine, or any other answer.
+    const guard = (row: IncidentRow) => {
+      this.checkIncident(ctx, row, 'incident:act', `incident ${id}`);
+      this.actorFor(ctx, row);
+    };
+    await this.found(id, guard);
+    if (body.action === 'merge' && body.intoId !== undefined) {
+      const into = isId(body.intoId) ? await this.repo.byId(body.intoId) : undefined;
+      if (into) authorizeObject(ctx.principal, 'incident:dispatch', `incident ${body.intoId}`, into.gridCode);
+    }
+    if (body.action === 'dispatch' && body.unitIds) this.checkUnits(ctx.principal, await this.repo.unitsOf(body.unitIds));
     if (body.action === 'rate') throw new HttpError(409, ErrorCode.IncidentIllegal, 'rate: only the citizen rates, on the report page (POST /api/v1/public/reports/:code/rating)');
     const at = new Date(this.clock.now());
     const who = { actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name };
-    await this.units.fresh();
-    const res = await this.write(id, body.version, async (row, tx) => {
+    const res = await this.write(id, body.version, guard, async (row, tx) => {
       const actor = this.actorFor(ctx, row);
       const unitId = actor === 'unit' || actor === 'grid_worker' ? (ctx.user?.unitId ?? undefined) : undefined;
-      if (body.action === 'dispatch' && body.unitIds) await this.checkDispatchable(body.unitIds, row.id, tx);
+      if (body.action === 'dispatch' && body.unitIds) await this.checkDispatchable(ctx.principal, body.unitIds, row.id, tx);
       return this.applyAction(row, { action: body.action, actor, actorId: who.actorId, at: at.toISOString(), note: body.note, unitIds: body.unitIds, unitId, intoId: body.intoId }, who.actorName, tx);
     });
     await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `incident.${body.action}`, target: `incident:${id}`, address: meta.address, outcome: 'ok', details: { from: res.before.status, to: res.row.status, version: res.row.version, units: body.unitIds, into: body.intoId } });
@@ -469,15 +538,17 @@ export class IncidentService {
   /** Attach an alarm (a merge candidate) to an incident: one more source on its timeline. */
   async attachAlarm(ctx: AuthContext, id: string, alarmId: string, version: number, meta: RequestMeta): Promise<IncidentDetail> {
     authorize(ctx.principal, 'incident:dispatch');
+    // The incident, then the alarm, in scope before anything else (the version included).
+    const guard = (row: IncidentRow) => authorizeObject(ctx.principal, 'incident:dispatch', `incident ${id}`, row.gridCode);
+    await this.found(id, guard);
     const alarm = isId(alarmId) ? await this.alarmsRepo.byId(alarmId) : undefined;
     if (!alarm) throw new HttpError(404, ErrorCode.AlarmNotFound, `no alarm with id ${JSON.stringify(alarmId)}`);
-    authorize(ctx.principal, 'incident:dispatch', alarm.gridCode);
+    authorizeObject(ctx.principal, 'incident:dispatch', `alarm ${alarmId}`, alarm.gridCode);
     const at = new Date(this.clock.now());
-    const res = await this.write(id, version, async (row, tx) => {
-      authorize(ctx.principal, 'incident:dispatch', row.gridCode);
+    const res = await this.write(id, version, guard, async (row, tx) => {
       if (!OPEN.has(row.status)) throw new HttpError(409, ErrorCode.IncidentIllegal, `attach: the incident is ${row.status}`);
       const other = await this.repo.byAlarm(alarm.id, tx);
-      if (other) throw new HttpError(409, ErrorCode.IncidentIllegal, `attach: the alarm belongs to incident ${other.code} already`);
+      if (other) throw new HttpError(409, ErrorCode.IncidentIllegal, `attach: the alarm belongs to ${this.canSee(ctx, other) ? `incident ${other.code}` : 'another incident'} already`);
       const changed = await this.alarmsRepo.linkIncident(tx, [alarm.id], row.id, { by: ctx.name, at }, at);
       return {
         set: { updatedAt: at },
@@ -494,9 +565,10 @@ export class IncidentService {
   /** A mediation record of a dispute; the risk is scored again (high: escalated and supervised). */
   async mediate(ctx: AuthContext, id: string, body: MediationBody, meta: RequestMeta): Promise<IncidentDetail> {
     authorize(ctx.principal, 'incident:dispatch');
+    const guard = (row: IncidentRow) => authorizeObject(ctx.principal, 'incident:dispatch', `incident ${id}`, row.gridCode);
+    await this.found(id, guard);
     const at = new Date(this.clock.now());
-    const res = await this.write(id, body.version, async (row, tx) => {
-      authorize(ctx.principal, 'incident:dispatch', row.gridCode);
+    const res = await this.write(id, body.version, guard, async (row, tx) => {
       if (!row.dispute) throw new HttpError(409, ErrorCode.IncidentIllegal, `mediation: incident ${row.code} is not a dispute`);
       if (!OPEN.has(row.status)) throw new HttpError(409, ErrorCode.IncidentIllegal, `mediation: the incident is ${row.status}`);
       const d: DisputeJson = {
@@ -640,8 +712,17 @@ export class IncidentService {
     return change;
   }
 
-  private async checkDispatchable(unitIds: readonly string[], incidentId: string, tx: Db): Promise<void> {
+  /**
+   * A unit lies in its home region (policy.ts): a district dispatches only the units homed in it; a
+   * unit homed at the city level, or in another district, only a city-wide scope.
+   */
+  private checkUnits(who: Principal, rows: readonly UnitRow[]): void {
+    for (const u of rows) authorizeObject(who, 'incident:dispatch', `unit ${u.id}`, u.homeRegionCode);
+  }
+
+  private async checkDispatchable(who: Principal, unitIds: readonly string[], incidentId: string, tx: Db): Promise<void> {
     const rows = await this.repo.unitsByIds(unitIds, tx);
+    this.checkUnits(who, rows);
     const found = new Map(rows.map((u) => [u.id, u]));
     const missing = unitIds.filter((u) => !found.has(u));
     if (missing.length) throw new HttpError(400, ErrorCode.UnitNotFound, `body.unitIds: no unit ${missing.map((m) => JSON.stringify(m)).join(', ')}`);
@@ -653,14 +734,22 @@ export class IncidentService {
   }
 
   /**
-   * Read FOR UPDATE, check the version, compute the change, write it (with the next rev), the
-   * timeline, sources and units; the SLA deadline follows the new stage times.
+   * Read FOR UPDATE, check it against the caller (`guard`, before anything else: the stale 409 below
+   * carries the incident, so it is reached only by whoever may see it), check the version, compute
+   * the change, write it (with the next rev), the timeline, sources and units; the SLA deadline
+   * follows the new stage times.
    */
-  private async write(id: string, version: number | undefined, compute: (row: IncidentRow, tx: Db) => Promise<Change & { merged?: IncidentRow; alarms?: AlarmRow[] }>) {
+  private async write(
+    id: string,
+    version: number | undefined,
+    guard: ((row: IncidentRow) => void) | null,
+    compute: (row: IncidentRow, tx: Db) => Promise<Change & { merged?: IncidentRow; alarms?: AlarmRow[] }>,
+  ) {
     const policy = await this.slaPolicy();
     return this.transact(async (tx) => {
       const before = await this.repo.byId(id, tx, true);
       if (!before) throw new HttpError(404, ErrorCode.IncidentNotFound, `no incident with id ${JSON.stringify(id)}`);
+      guard?.(before);
       if (version !== undefined && before.version !== version) {
         throw new HttpError(409, ErrorCode.IncidentStale, `incident ${before.code} was changed by someone else (version ${before.version}, you sent ${version}): here is its current state`, {
           incident: toView(before, policy, this.clock.now()),
@@ -705,7 +794,7 @@ export class IncidentService {
   private actorFor(ctx: AuthContext, row: IncidentRow): IncidentActor {
     const role = ctx.principal.role;
     if (role === 'dispatcher' || role === 'commander') {
-      authorize(ctx.principal, 'incident:dispatch', row.gridCode);
+      authorizeObject(ctx.principal, 'incident:dispatch', `incident ${row.id}`, row.gridCode);
       return 'centre';
     }
     if (role === 'field') {
@@ -716,6 +805,9 @@ export class IncidentService {
       // A grid worker verifies what lies in their street, but never work their own unit did.
       const workedOnIt = row.assignments.some((a) => a.unitId === unitId && a.status !== 'declined');
       if (unit?.kind === 'grid_worker' && !workedOnIt && inReach(unit, row.gridCode)) return 'grid_worker';
+      // A unit acts on its own assignments only (the machine checks accept, decline and arrive by
+      // unit; resolving someone else's work must not pass as the unit's).
+      if (!workedOnIt) throw new HttpError(403, ErrorCode.AuthForbidden, `incident ${row.id} is not assigned to unit ${unitId}`);
       return 'unit';
     }
     throw new HttpError(403, ErrorCode.AuthForbidden, `role ${role} may not act on incidents`);
@@ -732,20 +824,32 @@ export class IncidentService {
   /** The nearest available units (distance, ETA), the department responsible and its crews, nearby cameras. */
   async proposal(ctx: AuthContext, id: string): Promise<DispatchProposal> {
     const row = await this.readable(ctx, id);
-    return this.proposeFor(row.category as RiskCategory, row.lon, row.lat, row.assignments.map((a) => a.unitId));
+    return this.proposeFor(row.category as RiskCategory, row.lon, row.lat, row.assignments.map((a) => a.unitId), ctx.principal);
   }
 
-  async proposeFor(category: RiskCategory, lon: number, lat: number, exclude: readonly string[] = []): Promise<DispatchProposal> {
+  /** For `principal` (omitted: the whole city), only the units and cameras of its scope (policy.ts). */
+  async proposeFor(category: RiskCategory, lon: number, lat: number, exclude: readonly string[] = [], principal?: Principal): Promise<DispatchProposal> {
     const info = CATEGORIES[category];
     const units = await this.units.fresh();
     const skip = new Set(exclude);
-    const pick = (list: ReturnType<UnitIndex['nearest']>) => list.filter((u) => !skip.has(u.unitId));
+    const prefix = principal ? scopeFilter(principal.scope) : '';
+    // A scoped caller's nearest units are found among every unit and filtered: a few hundred rows.
+    const more = (n: number) => (prefix ? Number.MAX_SAFE_INTEGER : n + skip.size);
+    const pick = (list: ReturnType<UnitIndex['nearest']>) => list.filter((u) => !skip.has(u.unitId) && (units.get(u.unitId)?.homeRegionCode.startsWith(prefix) ?? false));
     return {
       department: info.department,
-      units: pick(units.nearest(lon, lat, { kinds: info.unitKinds, count: PROPOSAL_UNITS + skip.size, maxM: PROPOSAL_RADIUS_M })).slice(0, PROPOSAL_UNITS),
-      departmentUnits: pick(units.nearest(lon, lat, { kinds: ['department'], department: info.department, count: 3 + skip.size, maxM: PROPOSAL_RADIUS_M * 2 })).slice(0, 3),
-      cameraIds: await this.locator.cameras([lon, lat], PROPOSAL_CAMERAS),
+      units: pick(units.nearest(lon, lat, { kinds: info.unitKinds, count: more(PROPOSAL_UNITS), maxM: PROPOSAL_RADIUS_M })).slice(0, PROPOSAL_UNITS),
+      departmentUnits: pick(units.nearest(lon, lat, { kinds: ['department'], department: info.department, count: more(3), maxM: PROPOSAL_RADIUS_M * 2 })).slice(0, 3),
+      cameraIds: await this.camerasNear([lon, lat], prefix),
     };
+  }
+
+  /** The nearest cameras of a point inside a region prefix ('' the whole city). */
+  private async camerasNear(p: LonLat, prefix: string): Promise<string[]> {
+    if (!prefix) return this.locator.cameras(p, PROPOSAL_CAMERAS);
+    const near = await this.locator.cameras(p, PROPOSAL_CAMERAS * 4);
+    const grids = new Map((await this.repo.cameraGrids(near)).map((c) => [c.id, c.gridCode]));
+    return near.filter((c) => grids.get(c)?.startsWith(prefix)).slice(0, PROPOSAL_CAMERAS);
   }
 
   /** Open, unresolved incidents and open alarms near this one in place and time, of a compatible category. */
@@ -757,13 +861,15 @@ export class IncidentService {
     const from = new Date(t - MERGE_WINDOW_MIN * 60_000);
     const to = new Date(t + MERGE_WINDOW_MIN * 60_000);
     const out: MergeCandidate[] = [];
-    for (const o of await this.repo.nearbyOpen(row.lon, row.lat, dLon, dLat, from, to)) {
+    // Only what the caller may see: another district's incidents and alarms are never proposed.
+    for (const o of await this.repo.nearbyOpen(row.lon, row.lat, dLon, dLat, from, to, scopeFilter(ctx.principal.scope))) {
       if (o.id === row.id || !compatibleCategories(row.category as RiskCategory, o.category as RiskCategory)) continue;
       const d = distanceM(row.lon, row.lat, o.lon, o.lat);
       if (d > MERGE_RADIUS_M) continue;
       out.push({ kind: 'incident', id: o.id, version: o.version, code: o.code, category: o.category, title: o.title, distanceM: Math.round(d), minutesApart: Math.round(Math.abs(o.createdAt.getTime() - t) / 60_000), at: o.createdAt.toISOString() });
     }
     for (const a of await this.alarmsRepo.nearbyOpen(row.lon, row.lat, dLon, dLat, from, to)) {
+      if (!sees(ctx.principal, a.gridCode)) continue;
       const category = categoryOfEvent(a.eventType as never);
       if (!compatibleCategories(row.category as RiskCategory, category)) continue;
       const d = distanceM(row.lon, row.lat, a.lon, a.lat);
@@ -892,7 +998,7 @@ export class IncidentService {
   async rate(trackingCode: string, body: RatingBody, meta: RequestMeta): Promise<CitizenStatus> {
     const found = await this.byTracking(trackingCode);
     const at = new Date(this.clock.now());
-    const res = await this.write(found.id, undefined, async (row, tx) => {
+    const res = await this.write(found.id, undefined, null, async (row, tx) => {
       const change = await this.applyAction(row, { action: 'rate', actor: 'citizen', actorId: trackingCode, at: at.toISOString(), rating: body.score, note: body.comment || undefined }, 'citizen', tx);
       change.set.rating = body.score;
       change.set.ratingComment = body.comment;
@@ -956,7 +1062,7 @@ export class IncidentService {
     let count = 0;
     for (const due of await this.repo.due(new Date(now), 500)) {
       // Judged again under the row lock: another hub's sweep may have handled it meanwhile.
-      const res = await this.write(due.id, undefined, async (row, tx) => {
+      const res = await this.write(due.id, undefined, null, async (row, tx) => {
         const at = new Date(now);
         const fresh = dueBreaches(timesOf(row), stageMinutes(policy, row.category, row.priority), row.breaches as SlaStage[], now, !OPEN.has(row.status));
         const escalations = Math.min(row.maxEscalations, row.escalations + (fresh.length ? 1 : 0));
@@ -994,7 +1100,7 @@ export class IncidentService {
     // Verified citizen reports the citizen did not rate within the window close without a rating.
     for (const row of await this.repo.list({ prefix: '', statuses: ['verified'], sort: 'newest', limit: 200 })) {
       if (now - row.updatedAt.getTime() < RATING_WINDOW_MS) continue;
-      const res = await this.write(row.id, undefined, (r, tx) => this.applyAction(r, { action: 'close', actor: 'system', actorId: 'hub', at: new Date(now).toISOString(), note: 'no rating within 72 h' }, 'system', tx));
+      const res = await this.write(row.id, undefined, null, (r, tx) => this.applyAction(r, { action: 'close', actor: 'system', actorId: 'hub', at: new Date(now).toISOString(), note: 'no rating within 72 h' }, 'system', tx));
       await this.afterWrite(res);
     }
     if (count) this.log.info({ breaches: count }, 'SLA sweep: deadlines passed, incidents flagged and escalated');
