@@ -11,10 +11,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import compression from 'compression';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as IoServer } from 'socket.io';
 import { authSettings, type Config } from './config';
+import { createLogger, httpLogOptions } from './logging';
+import { HubMetrics } from './metrics';
+import { metricsRoutes } from './routes/metrics';
 import { openDatabase, type Database } from './db/connect';
 import { MetaRepository } from './repositories/meta.repository';
 import { WorldRepository } from './repositories/world.repository';
@@ -63,6 +66,8 @@ export interface Hub {
   readonly log: Logger;
   readonly readiness: ReadinessState;
   readonly gateway: RealtimeGateway;
+  /** This hub's Prometheus metrics (GET /metrics). */
+  readonly metrics: HubMetrics;
   /** Every API route with the access it needs (the route × role test matrix reads it). */
   readonly routes: readonly RouteSpec[];
   /** The MQTT subscriber, when MQTT_URL is set (once ready). */
@@ -78,7 +83,10 @@ export interface Hub {
 }
 
 export interface AppOptions {
+  /** Default: createLogger(config) (server/logging.ts: secrets redacted, pretty on a terminal). */
   logger?: Logger;
+  /** Default: a HubMetrics of this hub's own (its own registry). */
+  metrics?: HubMetrics;
   /** The time the hub's rules go by (tests pass a ManualClock). */
   clock?: Clock;
   /** Called once when the demo accounts were created; main.ts prints a generated password. */
@@ -89,13 +97,18 @@ export interface AppOptions {
 const SWEEP_EVERY_MS = 60_000;
 
 export function createApp(config: Config, opts: AppOptions = {}): Hub {
-  const log = opts.logger ?? pino({ level: config.logLevel, base: { svc: 'hub' } });
+  const log = opts.logger ?? createLogger(config);
+  const metrics = opts.metrics ?? new HubMetrics();
   const readiness = new ReadinessState();
   const clock = opts.clock ?? systemClock;
   const settings = authSettings(config);
   const app = express();
   const httpServer = createServer(app);
   const io: HubIo = new IoServer(httpServer, ioOptions(settings));
+  // Sockets on this hub (read at scrape time) and screens' catch-up requests (every `…:sync`),
+  // counted at Socket.IO's edge so the gateway need not know about metrics.
+  metrics.countSockets(() => io.of('/').sockets.size);
+  io.on('connection', (socket) => socket.use(([event], next) => (typeof event === 'string' && event.endsWith(':sync') && metrics.catchup(event), next())));
 
   let database: Database | undefined;
   let world: WorldService | undefined;
@@ -106,6 +119,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let admin: AdminService | undefined;
   let ingest: IngestService | undefined;
   let mqttIngest: MqttIngest | undefined;
+  metrics.followMqtt(() => mqttIngest?.stats);
   let alarmService: AlarmService | undefined;
   let absence: AbsenceService | undefined;
   let incidents: IncidentService | undefined;
@@ -192,7 +206,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     }),
   );
   app.use(compression());
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  // One line per request ("GET /api/v1/x 200 12ms"), warn on 4xx, error on 5xx; never headers (server/logging.ts).
+  app.use(pinoHttp({ logger: log, ...httpLogOptions(), autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
   app.use(healthRoutes(readiness));
   app.use(docsRoutes());
 
@@ -220,6 +235,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get ingest() {
       return lazy.ingest;
     },
+    metrics,
   });
   alarmRoutes(api, {
     get alarms() {
@@ -275,6 +291,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     next(d.allow ? undefined : new HttpError(403, ErrorCode.AuthForbidden, d.reason));
   });
 
+  // Prometheus, outside the API like /healthz: a scraper's METRICS_TOKEN, or a city-wide admin's session.
+  app.use(metricsRoutes({ metrics, token: config.metricsToken, session: [requireReady, cookieParser(), authenticateLazy] }));
+
   // The built client (npm run build), with history-API fallback for the SPA's routes.
   const staticDir = resolve(config.staticDir);
   app.use(express.static(staticDir, { index: false, maxAge: '1h', setHeaders: noCacheForIndex }));
@@ -308,6 +327,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       throw e;
     }
     readiness.set('database', 'ok');
+    metrics.instrumentDatabase((database.db as unknown as { $client?: unknown }).$client);
     log.info({ database: database.kind, location: database.location }, 'database open');
     const meta = new MetaRepository(database.db);
     const worldRepo = new WorldRepository(database.db);
@@ -349,7 +369,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
     ingest = new IngestService(worldRepo, new EventRepository(db), alarms, transact, clock, log);
     alarms.sinks = {
-      publish: (views) => gateway.publishAlarms(views),
+      publish: (views) => (metrics.alarmsPushed(views.length), gateway.publishAlarms(views)),
       say: (speakerId, text, alarm) => mqttIngest?.publish(`devices/speaker/${speakerId}/say`, { text, alarmId: alarm.id, at: alarm.createdAt }) ?? false,
     };
     const incidentRepo = new IncidentRepository(db);
@@ -420,6 +440,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     readiness,
     ready,
     gateway,
+    metrics,
     routes: api.specs,
     mqtt: () => mqttIngest,
     services() {
@@ -461,6 +482,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await Promise.race([httpClosed, delay(3_000)]);
         httpServer.closeAllConnections();
         await database?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the database failed'));
+        metrics.close();
         log.info('hub closed');
       })();
       return closing;

@@ -28,6 +28,8 @@ const envSchema = z.object({
   DEMO_SCALE: demoScale.default('full'),
   DEMO_SEED: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(2 ** 31 - 1).default(20260101),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   STATIC_DIR: z.string().min(1).default('./dist'),
   MAP_STYLE_URL: z
     .string()
@@ -71,6 +73,10 @@ export interface Config {
   demoScale: z.infer<typeof demoScale>;
   demoSeed: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** LOG_FORMAT: 'pretty' (readable lines) or 'json' (one object a line); absent: pretty on a terminal, else json. */
+  logFormat?: 'json' | 'pretty' | undefined;
+  /** METRICS_TOKEN: `Authorization: Bearer <it>` reads GET /metrics (a scraper); absent: admins' sessions only. */
+  metricsToken?: string | undefined;
   /** The built client (vite build output). */
   staticDir: string;
   /**
@@ -136,7 +142,7 @@ export function authSettings(config: Config): AuthSettings {
 }
 
 /** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY', 'MQTT_URL']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY', 'MQTT_URL', 'METRICS_TOKEN']);
 
 export class ConfigError extends Error {}
 
@@ -161,6 +167,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoScale: e.DEMO_SCALE,
     demoSeed: e.DEMO_SEED,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metricsToken: e.METRICS_TOKEN,
     staticDir: e.STATIC_DIR,
     mapStyleUrl: e.MAP_STYLE_URL,
     mapCrs: e.MAP_CRS,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { authSettings, ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './app';
+import { createLogger } from './logging';
 import { simWorldFromRepository, startSimulator, type Simulator } from './simulator';
 import { startUnitMotion } from './simulator/unit-runner';
 import { WorldRepository } from './repositories/world.repository';
@@ -27,7 +28,13 @@ if (config.simulator?.enabled && !config.auth?.production && !config.auth?.inges
   config = { ...config, auth: { ...config.auth, ingestApiKey: `sim-${randomBytes(24).toString('base64url')}` } };
 }
 
+// JSON lines on stdout, or readable ones on a terminal (LOG_FORMAT); no secret in either (server/logging.ts).
+const log = createLogger(config);
+
 const hub = createApp(config, {
+  logger: log,
+  // Deliberately not a log line: the one time a generated password is shown, to the person at the
+  // console (stderr, plain text), never into the JSON stream a log collector keeps.
   onDemoAccounts(created, generatedPassword) {
     const lines = [
       `demo accounts created: ${created.join(', ')}`,
@@ -35,7 +42,7 @@ const hub = createApp(config, {
         ? `their password (shown this once; set DEMO_PASSWORD to choose one): ${generatedPassword}`
         : 'their password is the DEMO_PASSWORD setting',
     ];
-    process.stdout.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
+    process.stderr.write(`\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
   },
 });
 const SHUTDOWN_DEADLINE_MS = 5_000;

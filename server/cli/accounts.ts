@@ -7,7 +7,7 @@
  * Every change is written to the audit log. With the embedded database, stop the hub first.
  */
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
+import { createLogger } from '../logging';
 import { IdentityRepository } from '../repositories/identity.repository';
 import { AuditRepository } from '../repositories/audit.repository';
 import { AuditService } from '../services/audit.service';
@@ -27,7 +27,7 @@ main(async () => {
   const database = await openFromEnv();
   try {
     const repo = new IdentityRepository(database.db);
-    const audit = new AuditService(new AuditRepository(database.db), systemClock, pino({ level: 'silent' }));
+    const audit = new AuditService(new AuditRepository(database.db), systemClock, createLogger({ logLevel: 'silent', logFormat: 'json' }));
     if (command === 'remove-demo') {
       const gone = await repo.deleteDemoUsers();
       await audit.record({ actor: null, actorName: 'cli', action: 'user.demo-remove', outcome: 'ok', details: { users: gone } });

@@ -3,7 +3,7 @@
  * Exit 0 when the chain holds, 1 when it is broken (or the database cannot be opened).
  * With the embedded database, stop the hub first (PGlite has one user at a time).
  */
-import { pino } from 'pino';
+import { createLogger } from '../logging';
 import { AuditRepository } from '../repositories/audit.repository';
 import { AuditService } from '../services/audit.service';
 import { systemClock } from '../clock';
@@ -12,7 +12,7 @@ import { main, openFromEnv } from './db';
 main(async () => {
   const database = await openFromEnv();
   try {
-    const check = await new AuditService(new AuditRepository(database.db), systemClock, pino({ level: 'silent' })).verify();
+    const check = await new AuditService(new AuditRepository(database.db), systemClock, createLogger({ logLevel: 'silent', logFormat: 'json' })).verify();
     if (check.ok) {
       process.stdout.write(`audit log intact: ${check.count} records, every hash chained\n`);
       return 0;
