@@ -34,6 +34,8 @@ import { eventRoutes } from './routes/events';
 import { EventRepository } from './repositories/event.repository';
 import { IngestService } from './services/ingest.service';
 import { MqttIngest } from './realtime/mqtt-ingest';
+import { DeadLetterRepository } from './repositories/dead-letter.repository';
+import { DeadLetterService } from './services/dead-letter.service';
 import { AlarmRepository } from './repositories/alarm.repository';
 import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
@@ -44,7 +46,7 @@ import { IncidentRepository } from './repositories/incident.repository';
 import { IncidentService } from './services/incident.service';
 import { PhotoService } from './services/photo.service';
 import { docsRoutes } from './routes/docs';
-import { errorHandler, HttpError, notFoundApi } from './http-errors';
+import { errorHandler, HttpError, notFoundApi, storableInput } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
 import { ErrorCode } from '../shared/errors';
@@ -124,6 +126,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let absence: AbsenceService | undefined;
   let incidents: IncidentService | undefined;
   let photos: PhotoService | undefined;
+  let deadLetters: DeadLetterService | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
   const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs);
@@ -170,6 +173,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get photos(): PhotoService {
       if (!photos) throw new Error('photo service used before ready');
       return photos;
+    },
+    get deadLetters(): DeadLetterService {
+      if (!deadLetters) throw new Error('dead-letter service used before ready');
+      return deadLetters;
     },
   };
 
@@ -230,6 +237,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get audit() {
       return lazy.audit;
     },
+    get deadLetters() {
+      return lazy.deadLetters;
+    },
   });
   eventRoutes(api, {
     get ingest() {
@@ -276,6 +286,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     requireReady,
     limits.perAddress,
     (req, res, next) => (req.path === '/events' ? eventJson : smallJson)(req, res, next),
+    // Text PostgreSQL can store, at most 32 levels deep (an event batch's strings: per item, by ingest).
+    storableInput({ maxDepth: 32, itemised: (req) => req.path === '/events' }),
     cookieParser(),
     authenticateLazy,
     limits.perPrincipal,
@@ -403,6 +415,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     await incidentService.slaPolicy();
     gateway.incidents = () => incidents;
     photos = new PhotoService(incidentRepo, clock);
+    deadLetters = new DeadLetterService(new DeadLetterRepository(db), clock, log);
     incidents = incidentService;
     alarmService = alarms;
     absence = absenceService;
@@ -412,6 +425,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         if (!ctx) throw new Error('no city in the database');
         return ctx;
       }, log, config.mqttClientId);
+      mqttIngest.deadLetters = deadLetters;
       mqttIngest.start();
     }
     sweepTimer = setInterval(() => {

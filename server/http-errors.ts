@@ -1,8 +1,10 @@
 /** HTTP errors with a 'domain/reason' code, and the one middleware that writes every error body. */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, type ErrorBody } from '../shared/errors';
+import { formatPath, printable, unstorable, type Unstorable } from '../shared/text';
+import { dbMessage, sqlState } from './db/errors';
 
 export class HttpError extends Error {
   constructor(
@@ -37,6 +39,17 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else if (err instanceof Error && (err as BodyParserError).type === 'entity.too.large') {
       status = 413;
       body = { error: { code: ErrorCode.RequestTooLarge, message: 'request body is too large' } };
+    } else if (err instanceof URIError) {
+      // The router could not decode a path parameter (%ED%A0%80 is no UTF-8).
+      status = 400;
+      body = { error: { code: ErrorCode.RequestInvalid, message: `params: ${printable(err.message)}` } };
+    } else if (isDataException(err)) {
+      // The safety net behind the boundary guard: a value the database refused is the request's
+      // fault, not the hub's. Logged without the SQL and its parameters (Drizzle's message has both).
+      status = 400;
+      const where = partOf(req);
+      body = { error: { code: ErrorCode.RequestInvalid, message: `${where}: holds a value the database cannot store (${printable(dbMessage(err))})` } };
+      log.warn({ sqlState: sqlState(err), reason: printable(dbMessage(err)), method: req.method, path: `${req.baseUrl}${req.path}` }, 'a data error reached the error handler: answered 400');
     } else if (err instanceof Error && typeof (err as BodyParserError).status === 'number' && (err as BodyParserError).status! < 500) {
       status = (err as BodyParserError).status!;
       body = { error: { code: ErrorCode.RequestInvalid, message: err.message } };
@@ -57,10 +70,59 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => {
     const keys = i.code === 'unrecognized_keys' ? i.keys : [];
-    const path = [where, ...i.path.map(String)].join('.');
+    const path = formatPath(where, i.path);
     const message = i.code === 'unrecognized_keys' ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}` : value === undefined && i.path.length === 0 ? `a JSON object is needed (send Content-Type: application/json)` : i.message;
     return { path, message, ...(keys.length ? { fields: keys } : {}) };
   });
   const first = issues[0]!;
   throw new HttpError(400, ErrorCode.RequestInvalid, `${first.path}: ${first.message}`, { issues });
+}
+
+/** SQLSTATE class 22 (data exception: U+0000, an unsupported escape, a value out of range) or 54 (a program limit: stack depth). */
+function isDataException(err: unknown): boolean {
+  const code = sqlState(err);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/** Which part of a request a refused value most likely came from, for the message. */
+function partOf(req: Request): 'body' | 'query' | 'params' {
+  const body: unknown = req.body;
+  if (body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0)) return 'body';
+  return Object.keys(req.query).length > 0 ? 'query' : 'params';
+}
+
+/**
+ * The boundary (issue 13): every string and key of a request's JSON body and query must be text
+ * PostgreSQL can store, and a body may nest at most `maxDepth` levels (JSON.stringify, zod and
+ * PostgreSQL recurse; a body 7,000 deep overflows them). A 400 names the first bad field. Runs
+ * after the body parser, before anything reads the body.
+ */
+export function storableInput(opts: {
+  maxDepth: number;
+  /**
+   * Requests whose body items are checked one by one by their service (an event batch keeps its
+   * good items and refuses the bad ones by index): here only their shape (depth) is checked.
+   */
+  itemised?: (req: Request) => boolean;
+}): RequestHandler {
+  return (req, _res, next) => {
+    const body: unknown = req.body;
+    if (body !== undefined) {
+      const bad = unstorable(body, { maxDepth: opts.maxDepth, text: !opts.itemised?.(req) });
+      if (bad) return next(refused('body', bad));
+    }
+    const bad = unstorable(req.query, { maxDepth: opts.maxDepth });
+    next(bad ? refused('query', bad) : undefined);
+  };
+}
+
+/** The same rule for a route's path parameters (/incidents/%00): run by every route of the registry. */
+export const storableParams: RequestHandler = (req, _res, next) => {
+  const bad = unstorable(req.params, { maxDepth: 2 });
+  next(bad ? refused('params', bad) : undefined);
+};
+
+function refused(where: 'body' | 'query' | 'params', bad: Unstorable): HttpError {
+  const path = formatPath(where, bad.path);
+  return new HttpError(400, ErrorCode.RequestInvalid, `${path}: ${bad.message}`, { issues: [{ path, message: bad.message }] });
 }

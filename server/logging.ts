@@ -15,8 +15,9 @@
  * collector) gets one JSON object a line. LOG_FORMAT=json|pretty overrides the guess.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { Config } from './config';
 
 export const REDACTED = '[redacted]';
@@ -263,6 +264,8 @@ export function createLogger(config: Pick<Config, 'logLevel'> & { logFormat?: Lo
   const format: LogFormat = config.logFormat ?? (tty ? 'pretty' : 'json');
   const options = loggerOptions(config.logLevel);
   if (format === 'pretty') {
+    // Loaded only here: a hub logging JSON (every deployment) does not pay for it at start-up.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     const stream = pretty({
       destination: opts.stream ?? 1,
       colorize: tty && !opts.stream,

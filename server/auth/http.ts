@@ -9,7 +9,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { ErrorCode } from '../../shared/errors';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/auth';
-import { HttpError } from '../http-errors';
+import { HttpError, storableParams } from '../http-errors';
 import { decide, type Action } from './policy';
 import type { AuthContext, AuthService, RequestMeta } from '../services/auth.service';
 import type { AuditService } from '../services/audit.service';
@@ -144,7 +144,8 @@ export class ApiRoutes {
 
   add(method: Method, path: string, access: Access, ...handlers: RequestHandler[]): void {
     this.specs.push({ method, path, access });
-    this.router[method](path, this.guard(access), ...handlers);
+    // Path parameters go through the one string rule first (/incidents/%00 is a 400, not a 500).
+    this.router[method](path, storableParams, this.guard(access), ...handlers);
   }
 
   private guard(access: Access): RequestHandler {

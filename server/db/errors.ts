@@ -22,14 +22,19 @@ export function sqlState(e: unknown): string | undefined {
   return undefined;
 }
 
-/** The database's own message (not Drizzle's, which quotes the SQL and its parameters). */
+/**
+ * The database's own message, for a log line or a refusal: the error that carries the SQLSTATE,
+ * else the innermost cause (a socket error). Never Drizzle's, which quotes the SQL and its parameters.
+ */
 export function dbMessage(e: unknown): string {
+  let innermost: string | undefined;
   for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 6; at = (at as { cause?: unknown }).cause, depth++) {
     const code = (at as { code?: unknown }).code;
     const message = (at as { message?: unknown }).message;
     if (typeof code === 'string' && SQLSTATE.test(code)) return typeof message === 'string' ? message : 'the database refused it';
+    if (typeof message === 'string' && !message.startsWith('Failed query:')) innermost = message;
   }
-  return 'the database refused it';
+  return innermost ?? 'the database refused it';
 }
 
 /**

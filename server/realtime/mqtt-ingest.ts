@@ -3,9 +3,14 @@
  * hands each message (one event or {"events": [...]}, the same JSON as the HTTP API) to the
  * ingest service. The broker is acknowledged only after the events are stored, so a message the
  * hub did not keep is delivered again; a persistent session (clean: false) keeps what arrives
- * while the hub is down. A message that is not JSON, not an event, or whose source differs from
- * its topic is counted and logged, and acknowledged (sending it again would not make it better):
- * the hub never falls over on one.
+ * while the hub is down.
+ *
+ * A message that can never be stored (not UTF-8 JSON, not events, a source that differs from its
+ * topic, text PostgreSQL cannot store, a permanent data error when storing) is acknowledged and
+ * set aside as a dead letter (issue 13): sending it again would not make it better, and the
+ * broker would hand it to us first for ever, holding back every good message behind it. Only a
+ * transient database failure leaves a message unacknowledged; the hub then reconnects after a
+ * backoff (1 s doubling to 30 s), so a database that is down does not meet a storm of reconnects.
  *
  * The broker's own authentication and topic ACLs decide who may publish; the hub takes events
  * from `events/+` as a city-wide device.
@@ -15,9 +20,20 @@ import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { IngestService } from '../services/ingest.service';
 import type { AuthContext } from '../services/auth.service';
+import type { DeadLetterService } from '../services/dead-letter.service';
 import { EVENT_SOURCES, MAX_BATCH } from '../../shared/ingest';
+import { formatPath, printable, unstorable } from '../../shared/text';
+import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
+
 
 export const EVENT_TOPIC = 'events/+';
+
+/** A message nested deeper than this is refused before anything reads it (as an HTTP body). */
+const MAX_MESSAGE_DEPTH = 32;
+/** Reconnect backoff after a transient failure to store: doubling from the first to the most. */
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+
 
 export interface MqttIngestStats {
   messages: number;
@@ -25,11 +41,20 @@ export interface MqttIngestStats {
   duplicates: number;
   rejected: number;
   malformed: number;
+  /** Messages set aside (acknowledged, never stored in full): malformed, holding refused events, or refused by the database. */
+  deadLettered: number;
+  /** Transient failures to store (the message was not acknowledged; the broker sends it again). */
+  storeFailures: number;
 }
 
 export class MqttIngest {
-  readonly stats: MqttIngestStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, malformed: 0 };
+  readonly stats: MqttIngestStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, malformed: 0, deadLettered: 0, storeFailures: 0 };
+  /** Where messages that can never be stored go (set by the app); without it they are only logged. */
+  deadLetters: DeadLetterService | null = null;
   private client: MqttClient | null = null;
+  /** Transient failures in a row (the backoff grows with them); 0 after a message is handled. */
+  private failures = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly clientId: string;
 
   constructor(
@@ -48,11 +73,26 @@ export class MqttIngest {
     // Store first, then let MQTT.js send the PUBACK (QoS 1): nothing acknowledged is lost.
     client.handleMessage = (packet: IPublishPacket, done) => {
       this.handle(packet).then(
-        () => done(),
+        () => {
+          this.failures = 0;
+          done();
+        },
         (e: unknown) => {
-          // The database failed: do not acknowledge, the broker sends it again after a reconnect.
-          this.log.error({ err: e, topic: packet.topic }, 'mqtt: storing events failed; not acknowledged');
-          client.end(true, undefined, () => client.reconnect());
+          // The database failed for now: do not acknowledge; the broker sends it again after a
+          // reconnect, which waits longer after each failure in a row.
+          this.stats.storeFailures++;
+          const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(this.failures, 10));
+          this.failures++;
+          this.log.error({ sqlState: sqlState(e), reason: printable(dbMessage(e)), topic: printable(packet.topic), retryInMs: wait }, 'mqtt: storing events failed; not acknowledged');
+          client.end(true, undefined, () => {
+            if (this.client !== client) return;
+            clearTimeout(this.reconnectTimer ?? undefined);
+            this.reconnectTimer = setTimeout(() => {
+              this.reconnectTimer = null;
+              if (this.client === client) client.reconnect();
+            }, wait);
+            this.reconnectTimer.unref();
+          });
         },
       );
     };
@@ -66,35 +106,63 @@ export class MqttIngest {
     client.on('offline', () => this.log.warn('mqtt: broker unreachable (retrying)'));
   }
 
-  /** One message: parse, check its topic, ingest. Only a storage failure throws. */
+  /**
+   * One message: parse, check its topic, ingest. One that can never be stored (in full) is set
+   * aside as a dead letter and counts as handled; only a transient failure of the database throws.
+   */
   async handle(packet: Pick<IPublishPacket, 'topic' | 'payload'>): Promise<void> {
     this.stats.messages++;
+    const reason = await this.store(packet);
+    if (reason === null) return;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    // Throws only when the database is away: then the message is not acknowledged either.
+    if (this.deadLetters) await this.deadLetters.record({ channel: 'mqtt', topic: packet.topic, payload, error: reason });
+    else this.log.warn({ topic: printable(packet.topic), bytes: payload.length, error: printable(reason) }, 'mqtt: message set aside');
+    this.stats.deadLettered++;
+  }
+
+  /** Store a message's events: null when every one was kept (or already there), else why not. */
+  private async store(packet: Pick<IPublishPacket, 'topic' | 'payload'>): Promise<string | null> {
     const source = packet.topic.split('/')[1] ?? '';
-    const bad = (reason: string) => {
+    const malformed = (reason: string) => {
       this.stats.malformed++;
-      this.log.warn({ topic: packet.topic, reason, bytes: packet.payload.length }, 'mqtt: malformed message dropped');
+      return reason;
     };
-    if (!(EVENT_SOURCES as readonly string[]).includes(source)) return bad(`unknown source ${JSON.stringify(source)} in the topic`);
+    if (!(EVENT_SOURCES as readonly string[]).includes(source)) return malformed(`unknown source ${JSON.stringify(source)} in the topic`);
     let body: unknown;
     try {
-      body = JSON.parse(packet.payload.toString('utf8'));
+      // JSON is UTF-8 (RFC 8259): bytes that are not are refused, not silently replaced.
+      const bytes = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (e) {
-      return bad(`not JSON: ${(e as Error).message}`);
+      return malformed(e instanceof SyntaxError ? `not JSON: ${e.message}` : 'not UTF-8 text');
     }
-    const items: unknown[] =
-      body !== null && typeof body === 'object' && !Array.isArray(body) && Array.isArray((body as { events?: unknown }).events) ? ((body as { events: unknown[] }).events) : [body];
-    if (items.length === 0 || items.length > MAX_BATCH) return bad(`a batch holds 1-${MAX_BATCH} events (got ${items.length})`);
+    // The shape before anything walks it (strings are checked per event, so good events still flow).
+    const shape = unstorable(body, { maxDepth: MAX_MESSAGE_DEPTH, text: false });
+    if (shape) return malformed(`${formatPath('', shape.path) || '(message)'}: ${shape.message}`);
+    const batch = body !== null && typeof body === 'object' && !Array.isArray(body) && Array.isArray((body as { events?: unknown }).events);
+    const items: unknown[] = batch ? (body as { events: unknown[] }).events : [body];
+    if (items.length === 0 || items.length > MAX_BATCH) return malformed(`a batch holds 1-${MAX_BATCH} events (got ${items.length})`);
     // An event on events/<source> must say that source: a device cannot post as another kind.
     const mismatched = items.filter((i) => i !== null && typeof i === 'object' && (i as { source?: unknown }).source !== source).length;
-    if (mismatched) return bad(`${mismatched} event(s) whose source is not ${source}`);
-    const reply = await this.ingest.ingest(await this.principal(), items);
+    if (mismatched) return malformed(`${mismatched} event(s) whose source is not ${source}`);
+    let reply;
+    try {
+      reply = await this.ingest.ingest(await this.principal(), items);
+    } catch (e) {
+      if (dbErrorKind(e) === 'transient') throw e;
+      // The database refused it, or the hub fails on it every time: waiting will not help.
+      return `cannot be stored: ${dbMessage(e)}`;
+    }
     this.stats.accepted += reply.accepted;
     this.stats.duplicates += reply.duplicates;
     this.stats.rejected += reply.rejected.length;
-    if (reply.rejected.length) {
-      const first = reply.rejected[0]!;
-      this.log.warn({ topic: packet.topic, rejected: reply.rejected.length, first: `${first.index} ${first.errors[0]?.path}: ${first.errors[0]?.message}` }, 'mqtt: events refused');
-    }
+    const first = reply.rejected[0];
+    if (!first) return null;
+    const err = first.errors[0] ?? { path: '(event)', message: 'refused' };
+    const where = batch ? `events.${first.index}${err.path === '(event)' ? '' : `.${err.path}`}` : err.path;
+    const more = reply.rejected.length > 1 ? ` (${reply.rejected.length} of ${items.length} events refused)` : batch ? ` (1 of ${items.length} events refused)` : '';
+    return `${where}: ${err.message}${more}`;
   }
 
   /** Publish a device command (QoS 1); false when not connected (the caller records it anyway). */
@@ -110,6 +178,8 @@ export class MqttIngest {
   close(): Promise<void> {
     const c = this.client;
     this.client = null;
+    clearTimeout(this.reconnectTimer ?? undefined);
+    this.reconnectTimer = null;
     return new Promise((resolve) => (c ? c.end(false, undefined, () => resolve()) : resolve()));
   }
 }

@@ -1,14 +1,16 @@
-/** Administration: users, device keys, wall tokens, the audit log (rules in admin.service.ts). */
+/** Administration: users, device keys, wall tokens, the audit log, dead letters (rules in admin.service.ts, dead-letter.service.ts). */
 import { auditQuery, createCredentialBody, createUserBody, updateUserBody } from '../../shared/auth';
 import { ErrorCode } from '../../shared/errors';
 import { HttpError, parseInput } from '../http-errors';
 import { ctxOf, requestMeta, type ApiRoutes } from '../auth/http';
 import type { AdminService, CredentialKind } from '../services/admin.service';
 import type { AuditService } from '../services/audit.service';
+import type { DeadLetterService } from '../services/dead-letter.service';
+import { deadLetterQuery } from '../../shared/dead-letters';
 import type { AuthContext } from '../services/auth.service';
 import { scopePrefix } from '../../shared/auth';
 
-export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: AuditService }): void {
+export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: AuditService; deadLetters: DeadLetterService }): void {
   const manage = { action: 'admin:manage' } as const;
 
   api.add('get', '/admin/users', manage, async (req, res) => {
@@ -52,6 +54,12 @@ export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: 
   api.add('get', '/admin/audit/verify', audit, async (req, res) => {
     cityWide(ctxOf(req));
     res.set('Cache-Control', 'no-store').json(await deps.audit.verify());
+  });
+
+  // Messages acknowledged but never stored (issue 13): newest first, `before` pages back.
+  api.add('get', '/admin/dead-letters', manage, async (req, res) => {
+    const q = parseInput(deadLetterQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(await deps.deadLetters.list(ctxOf(req), q));
   });
 }
 

@@ -7,6 +7,12 @@
  * a facility's alarm button, a loudspeaker); given both, the location wins (a fence radar reports
  * where the intruder is, not where the radar stands). A point in no grid lies outside the city
  * and is refused; so is a point outside the key's region.
+ *
+ * One bad item never fails another device's post (issue 13): the group commit holds the events of
+ * several requests, so when it fails on its data (a value PostgreSQL refuses that the schemas did
+ * not foresee) each request is stored again on its own, and a failing one by halves, until the bad
+ * item stands alone and is refused by name; every good event is stored. A transient failure (the
+ * connection, a deadlock) fails the requests as before, so their senders try again.
  */
 import type { Logger } from 'pino';
 import type { WorldRepository } from '../repositories/world.repository';
@@ -22,7 +28,9 @@ import { createGridLocator, type GridLocator } from '../demo/locate';
 import { HttpError } from '../http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { inScope } from '../../shared/auth';
-import { eventInput, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '../../shared/ingest';
+import { eventInput, MAX_ATTRIBUTES_DEPTH, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '../../shared/ingest';
+import { formatPath, printable, unstorable } from '../../shared/text';
+import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 import type { LonLat } from '../../shared/world';
 
 interface Device {
@@ -39,10 +47,27 @@ interface Places {
 /** At most this many events go into one group commit (a bigger group only waits longer). */
 const GROUP_MAX = 1_000;
 
-interface Waiting {
+/** The events of one request, row and located event side by side. */
+interface Part {
   rows: NewEvent[];
   stored: StoredEvent[];
-  resolve(accepted: number): void;
+}
+
+/** An event the database refused: its position in its request's `stored`, and why. */
+interface Refusal {
+  at: number;
+  error: ItemError;
+}
+
+interface Stored {
+  /** How many of the request's events were new. */
+  accepted: number;
+  /** Events the database refused on their data (found by storing the request again, by halves). */
+  refused: Refusal[];
+}
+
+interface Waiting extends Part {
+  resolve(result: Stored): void;
   reject(error: unknown): void;
 }
 
@@ -66,6 +91,8 @@ export class IngestService {
    */
   autoIncidents: ((raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules) => Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>) | null = null;
   onIncidents: ((rows: IncidentRow[]) => Promise<unknown>) | null = null;
+  /** Set by the app: each group commit's size and time (server/metrics.ts). */
+  metrics: { groupCommit(events: number, seconds: number): void } | null = null;
 
   constructor(
     private readonly world: WorldRepository,
@@ -97,8 +124,9 @@ export class IngestService {
     const reply = await this.ingest(ctx, [b]);
     const bad = reply.rejected[0];
     if (bad) {
+      const inBody = (path: string) => (path === '(event)' ? 'body' : `body.${path}`);
       const first = bad.errors[0]!;
-      throw new HttpError(400, ErrorCode.RequestInvalid, `body.${first.path}: ${first.message}`, { issues: bad.errors.map((e) => ({ ...e, path: `body.${e.path}` })) });
+      throw new HttpError(400, ErrorCode.RequestInvalid, `${inBody(first.path)}: ${first.message}`, { issues: bad.errors.map((e) => ({ ...e, path: inBody(e.path) })) });
     }
     return reply;
   }
@@ -110,6 +138,8 @@ export class IngestService {
     const receivedAt = new Date(this.clock.now());
     const rejected: IngestReply['rejected'] = [];
     const stored: StoredEvent[] = [];
+    /** The item index of each stored event (a refusal by the database names it). */
+    const indexOf: number[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
     items.forEach((raw, index) => {
@@ -135,10 +165,15 @@ export class IngestService {
       }
       seen.add(key);
       stored.push({ ...e, gridCode: placed.gridCode, lon: placed.position[0], lat: placed.position[1] });
+      indexOf.push(index);
     });
     if (stored.length === 0) return { accepted: 0, duplicates, rejected };
-    const accepted = await this.store(stored.map((e) => eventRow(e, receivedAt, ctx.principal.id)), stored);
-    return { accepted, duplicates: duplicates + stored.length - accepted, rejected };
+    const { accepted, refused } = await this.store(stored.map((e) => eventRow(e, receivedAt, ctx.principal.id)), stored);
+    if (refused.length > 0) {
+      for (const r of refused) rejected.push({ index: indexOf[r.at]!, errors: [r.error] });
+      rejected.sort((a, b) => a.index - b.index);
+    }
+    return { accepted, duplicates: duplicates + stored.length - accepted - refused.length, rejected };
   }
 
   /**
@@ -147,10 +182,11 @@ export class IngestService {
    * after it commits do the alarms go out. Under load this turns many small posts into a few big
    * inserts (per-statement cost dominates on PGlite); when idle a request commits alone at once.
    * Resolves with how many of this request's events were new (a duplicate is not inserted and
-   * raises nothing; within a group the first request to carry an id gets it).
+   * raises nothing; within a group the first request to carry an id gets it) and which the
+   * database refused.
    */
-  private store(rows: NewEvent[], stored: StoredEvent[]): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  private store(rows: NewEvent[], stored: StoredEvent[]): Promise<Stored> {
+    return new Promise<Stored>((resolve, reject) => {
       this.queue.push({ rows, stored, resolve, reject });
       if (!this.draining) void this.drain();
     });
@@ -170,37 +206,93 @@ export class IngestService {
           group.push(w);
           size += w.rows.length;
         }
+        let failed: unknown;
         try {
-          const prepared = await this.alarms.prepare();
-          const { counts, raised, incidents } = await this.transact(async (tx) => {
-            const inserted = await this.events.insertNew(group.flatMap((w) => w.rows), tx);
-            const unclaimed = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
-            const news: StoredEvent[] = [];
-            const counts = group.map((w) => {
-              let n = 0;
-              for (const e of w.stored) {
-                if (unclaimed.delete(`${e.source}\u0000${e.id}`)) {
-                  news.push(e);
-                  n++;
-                }
-              }
-              return n;
-            });
-            const raised = await this.alarms.raise(news, tx, prepared);
-            // Priority-1 alarms become incidents at once, in the same transaction (never one without the other).
-            const auto = this.autoIncidents ? await this.autoIncidents(raised, news, tx, prepared) : { incidents: [], alarms: [] };
-            return { counts, raised: [...raised, ...auto.alarms], incidents: auto.incidents };
-          });
-          this.alarms.published(raised);
-          if (incidents.length) void this.onIncidents?.(incidents);
-          group.forEach((w, i) => w.resolve(counts[i]!));
+          const counts = await this.commit(group);
+          group.forEach((w, i) => w.resolve({ accepted: counts[i]!, refused: [] }));
+          continue;
         } catch (e) {
-          for (const w of group) w.reject(e);
+          failed = e;
+        }
+        if (dbErrorKind(failed) === 'transient') {
+          // The database is away or busy: nothing is wrong with the events, their senders try again.
+          for (const w of group) w.reject(failed);
+          continue;
+        }
+        this.log.warn(
+          { sqlState: sqlState(failed), reason: printable(dbMessage(failed)), requests: group.length, events: size },
+          'ingest: a group commit failed on its data; storing its requests one by one',
+        );
+        for (const w of group) {
+          const refused: Refusal[] = [];
+          try {
+            // A group of one already failed alone: go straight to its halves.
+            const accepted = await this.storeRange(w, 0, w.rows.length, refused, group.length === 1 ? failed : undefined);
+            w.resolve({ accepted, refused });
+          } catch (e) {
+            w.reject(e);
+          }
         }
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * One transaction for these parts: insert the new events, raise their alarms (and priority-1
+   * incidents), commit, then publish. Returns how many events of each part were new.
+   */
+  private async commit(parts: readonly Part[]): Promise<number[]> {
+    const prepared = await this.alarms.prepare();
+    const t0 = performance.now();
+    const { counts, raised, incidents } = await this.transact(async (tx) => {
+      const inserted = await this.events.insertNew(parts.flatMap((w) => w.rows), tx);
+      const unclaimed = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
+      const news: StoredEvent[] = [];
+      const counts = parts.map((w) => {
+        let n = 0;
+        for (const e of w.stored) {
+          if (unclaimed.delete(`${e.source}\u0000${e.id}`)) {
+            news.push(e);
+            n++;
+          }
+        }
+        return n;
+      });
+      const raised = await this.alarms.raise(news, tx, prepared);
+      // Priority-1 alarms become incidents at once, in the same transaction (never one without the other).
+      const auto = this.autoIncidents ? await this.autoIncidents(raised, news, tx, prepared) : { incidents: [], alarms: [] };
+      return { counts, raised: [...raised, ...auto.alarms], incidents: auto.incidents };
+    });
+    this.metrics?.groupCommit(parts.reduce((n, w) => n + w.rows.length, 0), (performance.now() - t0) / 1000);
+    this.alarms.published(raised);
+    if (incidents.length) void this.onIncidents?.(incidents);
+    return counts;
+  }
+
+  /**
+   * Store events [from, to) of one request in their own transaction. On a data error the range is
+   * split in halves until the bad event stands alone: it is refused, every other one is stored
+   * (about 2·log2(n) transactions for one bad event among n). Any other error is thrown: a
+   * transient one fails the request so its sender tries again; a fault of the hub is a 500.
+   * `failed`: this range already failed with that error (do not try it whole again).
+   */
+  private async storeRange(w: Part, from: number, to: number, refused: Refusal[], failed?: unknown): Promise<number> {
+    if (failed === undefined) {
+      try {
+        return (await this.commit([{ rows: w.rows.slice(from, to), stored: w.stored.slice(from, to) }]))[0]!;
+      } catch (e) {
+        failed = e;
+      }
+    }
+    if (dbErrorKind(failed) !== 'data') throw failed;
+    if (to - from === 1) {
+      refused.push({ at: from, error: refusalOf(failed, w.stored[from]!) });
+      return 0;
+    }
+    const mid = (from + to) >>> 1;
+    return (await this.storeRange(w, from, mid, refused)) + (await this.storeRange(w, mid, to, refused));
   }
 
   /** The grid of a point (null outside the city). */
@@ -271,8 +363,20 @@ export function eventRow(e: StoredEvent, receivedAt: Date, credentialId: string 
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/**
+ * What to tell the sender of an event the database refused: the field, when it can be told (a
+ * string the schemas let through, a time out of PostgreSQL's range), and the database's reason.
+ */
+function refusalOf(e: unknown, event: StoredEvent): ItemError {
+  const bad = unstorable(event, { maxDepth: MAX_ATTRIBUTES_DEPTH + 2 });
+  if (bad) return { path: formatPath('', bad.path), message: bad.message };
+  const code = sqlState(e);
+  const path = code === '22007' || code === '22008' ? 'at' : '(event)';
+  return { path, message: `cannot be stored: ${printable(dbMessage(e))}` };
+}
+
 function issueToError(i: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): ItemError {
-  const path = i.path.map(String).join('.') || '(event)';
+  const path = formatPath('', i.path) || '(event)';
   if (i.code === 'unrecognized_keys') return { path, message: `unknown field${(i.keys?.length ?? 0) > 1 ? 's' : ''} ${(i.keys ?? []).map((k) => JSON.stringify(k)).join(', ')}` };
   return { path, message: i.message };
 }

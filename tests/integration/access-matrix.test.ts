@@ -61,6 +61,7 @@ const MATRIX: Row[] = [
   { route: 'DELETE /admin/wall-tokens/:id', url: () => `${API}/admin/wall-tokens/00000000-0000-0000-0000-000000000000`, allowed: ADMIN },
   { route: 'GET /admin/audit', url: () => `${API}/admin/audit`, allowed: AUDIT },
   { route: 'GET /admin/audit/verify', url: () => `${API}/admin/audit/verify`, allowed: AUDIT },
+  { route: 'GET /admin/dead-letters', url: () => `${API}/admin/dead-letters`, allowed: ADMIN },
   { route: 'GET /alarms', url: () => `${API}/alarms`, allowed: ['admin', 'commander', 'dispatcher', 'wall', 'viewer'] },
   { route: 'POST /alarms/:id/actions', url: () => `${API}/alarms/00000000-0000-0000-0000-000000000000/actions`, body: {}, allowed: ['commander', 'dispatcher'] },
   { route: 'GET /rules', url: () => `${API}/rules`, allowed: ADMIN },

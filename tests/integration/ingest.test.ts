@@ -3,12 +3,16 @@
  * Good items of a batch are kept when others are bad; an id sent again is a duplicate, never
  * stored twice, also when both copies arrive at the same moment; every refusal names the field.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '../../server/app';
 import { generateDemoCity } from '../../server/demo';
 import { ingestReply, type EventInput } from '../../shared/ingest';
 import { EventRepository } from '../../server/repositories/event.repository';
+
+/** {a: {a: … 1}} n levels deep, built without recursion (JSON.stringify of it is done by hand too). */
+const deepJson = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
 
 const API = '/api/v1';
 const ENV_KEY = 'test-ingest-key-0123456789';
@@ -25,6 +29,7 @@ describe.each(backends)('ingestion on $name', (backend) => {
   const gridsB = city.regions.filter((r) => r.level === 'grid' && r.code.startsWith('360103'));
   const camera = city.cameras.find((c) => c.gridCode.startsWith('360103'))!;
   let n = 0;
+  const run = Math.random().toString(36).slice(2, 8);
   const event = (over: Partial<EventInput> = {}): EventInput => ({
     id: `ev-${++n}`,
     source: 'camera',
@@ -147,6 +152,127 @@ describe.each(backends)('ingestion on $name', (backend) => {
     const person = await signIn(url, 'dispatcher');
     const asPerson = await person.fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event()) });
     expect(asPerson.status).toBe(403);
+  });
+
+  it('refuses text PostgreSQL cannot store by item, naming the field, and keeps the good items', async () => {
+    const bad = [
+      event({ id: 'nul\u0000id' }),
+      event({ id: 'lone\ud800' }),
+      event({ deviceId: '\udc00x' }),
+      event({ attributes: { plate: '赣A\u0000' } }),
+      event({ attributes: { '\ud83d': 1 } }),
+      event({ media: [{ kind: 'image', url: 'https://cam.example/a\u0000.jpg' }] }),
+      event({ at: '0000-06-01T00:00:00Z' }),
+      event({ attributes: JSON.parse(deepJson(9)) as Record<string, unknown> }),
+    ];
+    const good = [event({ id: `ok-😀-${n}` }), event({ attributes: { note: '中文 😀', nested: { deep: [1, { x: 'y' }] } } })];
+    const res = await post(cityKey, { events: [good[0], ...bad, good[1]] });
+    expect(res.status).toBe(202);
+    const reply = ingestReply.parse(await res.json());
+    expect(reply.accepted).toBe(2);
+    expect(reply.rejected.map((r) => `${r.index} ${r.errors[0]!.path}: ${r.errors[0]!.message}`)).toEqual([
+      '1 id: must not contain U+0000',
+      '2 id: must not contain a lone surrogate (U+D800)',
+      '3 deviceId: must not contain a lone surrogate (U+DC00)',
+      '4 attributes.plate: must not contain U+0000',
+      '5 attributes.\\ud83d: the key must not contain a lone surrogate (U+D83D)',
+      '6 media.0.url: must not contain U+0000',
+      '7 at: must be a time in the years 0001 to 9999 (UTC)',
+      `8 attributes.${Array(8).fill('a').join('.')}: nested deeper than 8 levels`,
+    ]);
+    expect((await new EventRepository(hub.services().database.db).byKey('camera', good[0]!.id))?.id).toBe(good[0]!.id);
+  });
+
+  it('answers a single unstorable event, and attributes nested 7,000 deep, with 400 naming the field', async () => {
+    const message = async (res: Response) => {
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('request/invalid');
+      return body.error.message;
+    };
+    expect(await message(await post(cityKey, event({ id: 'x\u0000' })))).toBe('body.id: must not contain U+0000');
+    expect(await message(await post(cityKey, event({ attributes: { a: '\ud800' } })))).toBe('body.attributes.a: must not contain a lone surrogate (U+D800)');
+    const deep = JSON.stringify(event()).replace(/}$/, `,"attributes":${deepJson(7000)}}`);
+    expect(await message(await post(cityKey, deep, true))).toMatch(/^body\.attributes\.a\.a[.a…(\d more)]*: nested deeper than \d+ levels$/);
+    expect(await message(await post(cityKey, `{"events":[${deep}]}`, true))).toMatch(/^body\.events\.0\.attributes\.a[.a…(\d more)]*: nested deeper than \d+ levels$/);
+    // The hub is fine afterwards.
+    expect((await post(cityKey, event())).status).toBe(202);
+  });
+
+  it('one bad item never fails another device’s post: 40 concurrent good posts and a poison one the database refuses', async () => {
+    // A poison the schemas cannot know: the database itself refuses it (a data exception), as a
+    // value PostgreSQL rejects would. Installed as a trigger, so the real commit path meets it.
+    const db = hub.services().database.db;
+    await db.execute(sql`create or replace function refuse_poison() returns trigger language plpgsql as $$
+      begin if new.id like 'poison-%' then raise exception 'poisoned value in %', new.id using errcode = '22023'; end if; return new; end $$`);
+    await db.execute(sql`create trigger refuse_poison before insert on events for each row execute function refuse_poison()`);
+    try {
+      const keys = await Promise.all(
+        Array.from({ length: 40 }, async (_, i) => {
+          const r = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `dev ${i}`, scope: '360100' }) });
+          return ((await r.json()) as { secret: string }).secret;
+        }),
+      );
+      // Hold the first commit until every other post waits behind it, so they share one group commit
+      // with the poison (as they would on a busy hub), and record what each commit held.
+      const svc = hub.services().ingest as unknown as { commit(parts: unknown[]): Promise<number[]>; queue: unknown[] };
+      const original = svc.commit.bind(svc);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let held = false;
+      const commits: { parts: number; failed: boolean }[] = [];
+      const spy = vi.spyOn(svc, 'commit').mockImplementation(async (parts: unknown[]) => {
+        if (!held) {
+          held = true;
+          await gate;
+        }
+        try {
+          const counts = await original(parts);
+          commits.push({ parts: parts.length, failed: false });
+          return counts;
+        } catch (e) {
+          commits.push({ parts: parts.length, failed: true });
+          throw e;
+        }
+      });
+      const goods = keys.map((_, i) => event({ id: `good-${run}-${i}`, source: 'sensor', type: 'smoke' }));
+      const poison = event({ id: `poison-${run}`, source: 'sensor', type: 'smoke' });
+      const until = async (check: () => boolean) => {
+        for (let t0 = Date.now(); !check(); ) {
+          if (Date.now() - t0 > 20_000) throw new Error('timed out waiting for the ingest queue');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      // The first good post is held in its commit; the other 39 and the poison queue behind it and
+      // go into the next group commit together.
+      const first = post(keys[0]!, goods[0]);
+      await until(() => held);
+      const rest = Promise.all([...keys.slice(1).map((k, i) => post(k, goods[i + 1])), post(cityKey, poison)]);
+      await until(() => svc.queue.length === 40);
+      release();
+      const answers = [await first, ...(await rest)];
+      spy.mockRestore();
+      // The poison failed a commit it shared with good posts; each was then stored on its own.
+      expect(commits.some((c) => c.failed && c.parts > 1), JSON.stringify(commits)).toBe(true);
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.slice(0, 40)).toEqual(Array(40).fill(202));
+      expect(statuses[40]).toBe(400);
+      const refusal = ((await answers[40]!.json()) as { error: { code: string; message: string } }).error;
+      expect(refusal.code).toBe('request/invalid');
+      expect(refusal.message).toMatch(/^body: cannot be stored: poisoned value in poison-/);
+      const repo = new EventRepository(db);
+      for (const g of goods) expect((await repo.byKey('sensor', g.id))?.id, g.id).toBe(g.id);
+      expect(await repo.byKey('sensor', poison.id)).toBeUndefined();
+
+      // Within one batch: the poison is refused by its index, every other event is stored.
+      const batch = Array.from({ length: 40 }, (_, i) => event({ id: `${i === 23 ? 'poison' : 'batch'}-${run}-${i}` }));
+      const reply = ingestReply.parse(await (await post(cityKey, { events: batch })).json());
+      expect(reply.accepted).toBe(39);
+      expect(reply.rejected.map((r) => [r.index, r.errors.length, r.errors[0]?.path])).toEqual([[23, 1, '(event)']]);
+      expect(reply.rejected[0]?.errors[0]?.message).toMatch(/^cannot be stored: poisoned value/);
+    } finally {
+      await db.execute(sql`drop trigger refuse_poison on events`);
+    }
   });
 
   it('documents the contract at /api/docs from the same schemas', async () => {

@@ -56,5 +56,7 @@ describe('dbErrorKind', () => {
     expect(dbMessage(e)).not.toMatch(/secret-param|insert into/);
     expect(sqlState(new Error('plain'))).toBeUndefined();
     expect(dbMessage(new Error('Failed query: select $1 params: secret'))).not.toMatch(/secret/);
+    // No SQLSTATE: the innermost cause speaks (a lost connection), still never Drizzle's message.
+    expect(dbMessage(wrapped(new Error('Connection terminated unexpectedly')))).toBe('Connection terminated unexpectedly');
   });
 });

@@ -17,6 +17,7 @@ import {
   type UpdateUserBody,
   type UserView,
 } from '../../../shared/auth';
+import { deadLetterPage, type DeadLetterPage, type DeadLetterQuery } from '../../../shared/dead-letters';
 import { getJson, sendJson, sendVoid } from '../api/http';
 
 const ADMIN = `${API_PREFIX}/admin`;
@@ -56,4 +57,11 @@ export function fetchAudit(query: Partial<AuditQuery>, signal?: AbortSignal): Pr
 }
 export function verifyAudit(): Promise<AuditVerify> {
   return getJson(`${ADMIN}/audit/verify`, auditVerify);
+}
+
+/** A page of dead letters (messages set aside), newest first; `before` continues from a page's `nextBefore`. */
+export function fetchDeadLetters(query: Partial<DeadLetterQuery>, signal?: AbortSignal): Promise<DeadLetterPage> {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  return getJson(`${ADMIN}/dead-letters?${params.toString()}`, deadLetterPage, signal);
 }
