@@ -380,6 +380,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     auth = authService;
     admin = new AdminService(new IdentityRepository(database.db), authService, auditService, clock);
     ingest = new IngestService(worldRepo, new EventRepository(db), alarms, transact, clock, log);
+    ingest.metrics = metrics;
     alarms.sinks = {
       publish: (views) => (metrics.alarmsPushed(views.length), gateway.publishAlarms(views)),
       say: (speakerId, text, alarm) => mqttIngest?.publish(`devices/speaker/${speakerId}/say`, { text, alarmId: alarm.id, at: alarm.createdAt }) ?? false,

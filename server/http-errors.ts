@@ -54,7 +54,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       status = (err as BodyParserError).status!;
       body = { error: { code: ErrorCode.RequestInvalid, message: err.message } };
     } else {
-      log.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+      // Logged once, on the request's own line by pino-http (level error; server/logging.ts shows the
+      // error without SQL parameters and the URL without secret query values).
+      (res as { err?: unknown }).err = err;
     }
     if (res.headersSent) return;
     res.status(status).json(body);

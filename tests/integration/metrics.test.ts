@@ -69,6 +69,7 @@ describe.each(backends)('metrics on $name', (backend) => {
     socket.disconnect();
     expect(sample(text, 'events_in_total', '{channel="http"}')).toBe(inBefore + 3);
     expect(sample(text, 'events_rejected_total', '{channel="http"}')).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'group_commit_events_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'db_query_seconds_count')).toBeGreaterThan(0);
     expect(sample(text, 'sockets')).toBe(1);
     expect(sample(text, 'catchup_requests_total', '{kind="alarm:sync"}')).toBe(1);
