@@ -128,6 +128,10 @@ async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
   // An idle client that loses its server must not crash the hub: log-worthy, not fatal.
   pool.on('error', () => undefined);
+  // Nor one checked out (a transaction): the pool listens only to idle clients, so a server restart
+  // during a transaction emitted 'error' on the client unheard and ended every hub (the fault test).
+  // The error still fails the client's queries, and the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const c = await pool.connect();
     c.release();
