@@ -42,6 +42,12 @@ const envSchema = z.object({
     .refine((v) => /^(mqtts?|wss?|tcp|tls):\/\/\S+$/.test(v) && URL.canParse(v), 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
     .optional(),
   MQTT_CLIENT_ID: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore').optional(),
+  MQTT_SHARE_GROUP: z.string().max(64).regex(/^(?:[\w.-]+|off)$/, 'must be letters, digits, dot, dash or underscore, or off').default('city-command'),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\/\S+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_PREFIX: z.string().min(1).max(64).regex(/^[\w.:-]+$/, 'must be letters, digits, dot, colon, dash or underscore').default('city-command'),
   DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
   REQUIRE_ADMIN_TOTP: bool.optional(),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(24 * 60).default(30),
@@ -90,6 +96,16 @@ export interface Config {
   mqttUrl?: string | undefined;
   /** The hub's MQTT client id (its persistent session on the broker); default city-command-hub-<host>. */
   mqttClientId?: string | undefined;
+  /**
+   * Hubs sharing the event topics take each message once (MQTT shared subscription
+   * `$share/<group>/events/+`): MQTT_SHARE_GROUP, default 'city-command'; 'off' (and absent from a
+   * Config literal): a plain subscription, every hub gets every message.
+   */
+  mqttShareGroup?: string | undefined;
+  /** Several hubs: a Redis for the Socket.IO Streams adapter (REDIS_URL); unset: one hub alone. */
+  redisUrl?: string | undefined;
+  /** Names of this deployment's Redis stream and channels (REDIS_PREFIX, default city-command): two cities may share a Redis. */
+  redisPrefix?: string | undefined;
   /** Alarm batching tick of the realtime gateway, ms (default 50); 0: one emit per alarm (benchmark baseline only). */
   realtimeTickMs?: number;
   /**
@@ -142,7 +158,7 @@ export function authSettings(config: Config): AuthSettings {
 }
 
 /** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY', 'MQTT_URL', 'METRICS_TOKEN']);
+const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY', 'MQTT_URL', 'METRICS_TOKEN', 'REDIS_URL']);
 
 export class ConfigError extends Error {}
 
@@ -174,6 +190,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mapCrs: e.MAP_CRS,
     mqttUrl: e.MQTT_URL,
     mqttClientId: e.MQTT_CLIENT_ID,
+    mqttShareGroup: e.MQTT_SHARE_GROUP === 'off' ? undefined : e.MQTT_SHARE_GROUP,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
     autoIncidentPriority: e.AUTO_INCIDENT_PRIORITY,

@@ -85,7 +85,13 @@ const LIST_COLUMNS = ['actions', 'cameraIds', 'unitIds'] as const;
 
 /** What `alarm:batch` carries: the alarms that changed in this room since the last tick, in rev order. */
 export interface AlarmBatchWire {
-  /** The highest rev in this batch. */
+  /**
+   * The batch is complete over (from, rev]: it holds every alarm change of the screen's rooms with a
+   * rev in that range (issue 13). A screen whose cursor is at least `from` advances it to `rev`; one
+   * whose cursor is lower missed something and asks `alarm:sync` since its cursor.
+   */
+  from: number;
+  /** The highest rev the batch covers (every change up to here is in it or in an earlier batch). */
   rev: number;
   alarms: AlarmColumns;
 }

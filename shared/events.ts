@@ -33,8 +33,11 @@ export interface ServerToClientEvents {
   'auth:ended': (e: { reason: SessionEndReason }) => void;
   /** Alarms that were raised or changed in the screen's region (batched per tick). */
   'alarm:batch': (batch: AlarmBatchWire) => void;
-  /** Incidents that were created or changed in the screen's region (batched per tick; `rev` is the highest). */
-  'incident:batch': (batch: { rev: number; incidents: IncidentView[] }) => void;
+  /**
+   * Incidents that were created or changed in the screen's region (batched per tick): complete over
+   * (from, rev], as `alarm:batch` (a screen whose cursor is below `from` asks `incident:sync`).
+   */
+  'incident:batch': (batch: { from: number; rev: number; incidents: IncidentView[] }) => void;
   /** Field units that moved or changed status in the screen's region (batched per tick, latest per unit). */
   'unit:batch': (batch: { units: UnitLive[] }) => void;
 }

@@ -26,6 +26,11 @@ import { encodeAlarmColumns } from '../../shared/alarm-wire';
 import type { AuthSettings } from '../config';
 import { originAllowed } from '../auth/http';
 import type { Principal } from '../auth/policy';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { RevFeed, type FeedDelivery, type FeedSource } from './rev-feed';
+
+const silentLog = pino({ level: 'silent' });
 
 export interface SocketData {
   sessionId: string;
@@ -60,16 +65,45 @@ export function regionRooms(regionCode: string): string[] {
 /** Alarm changes are gathered per room and sent at most this often (the issue allows 100 ms). */
 export const TICK_MS = 50;
 
+/** The two streams screens follow by rev. */
+export interface GatewayFeeds {
+  alarms: FeedSource<AlarmView>;
+  incidents: FeedSource<IncidentView>;
+}
+
+/**
+ * What is waiting for the next tick in one stream: room → id → latest view, and the feed position
+ * the pending changes reach (every change of the room's region up to `to` is in `byRoom` or was sent).
+ */
+interface Pending<V> {
+  byRoom: Map<string, Map<string, V>>;
+  to: number;
+}
+
+/**
+ * One stream's rooms: for every room with screens on this hub, the rev up to which the room has been
+ * told everything (`from` of its next batch).
+ */
+class StreamRooms<V> {
+  readonly told = new Map<string, number>();
+  pending: Pending<V> = { byRoom: new Map(), to: 0 };
+  feed: RevFeed<V> | null = null;
+}
+
 export class RealtimeGateway {
   readonly bootId = randomUUID();
   private readonly startedAt = new Date().toISOString();
-  /** room → alarm id → its latest view, waiting for the next tick. */
-  private pending = new Map<string, Map<string, AlarmView>>();
-  private pendingIncidents = new Map<string, Map<string, IncidentView>>();
+  private readonly alarmRooms = new StreamRooms<AlarmView>();
+  private readonly incidentRooms = new StreamRooms<IncidentView>();
   private pendingUnits = new Map<string, Map<string, UnitLive>>();
   private tick: NodeJS.Timeout | null = null;
   /** Set by the app once incidents are ready. */
   incidents: () => IncidentService | undefined = () => undefined;
+  /**
+   * True when an adapter carries emits to other hubs (Redis): unit moves then go to a room whether or
+   * not this hub holds its sockets; alone, rooms without local screens are skipped.
+   */
+  crossHub = false;
 
   constructor(
     private readonly io: HubIo,
@@ -78,6 +112,7 @@ export class RealtimeGateway {
     alarms: () => AlarmService | undefined = () => undefined,
     /** Gather alarms for this long per room; 0 sends one emit per alarm (the benchmark's naive baseline). */
     private readonly tickMs = TICK_MS,
+    private readonly log?: Logger,
   ) {
     io.use((socket, next) => {
       const service = auth();
@@ -93,9 +128,29 @@ export class RealtimeGateway {
         () => next(new Error('service/unavailable')),
       );
     });
+    // The feeds run while this hub has screens: they start before the socket joins its rooms, so a
+    // room's first batch starts at a rev the screen's own catch-up (asked after it joined) covers.
+    io.use((_socket, next) => {
+      this.startFeeds().then(
+        () => next(),
+        () => next(new Error('service/unavailable')),
+      );
+    });
+    const adapter = io.of('/').adapter;
+    adapter.on('create-room', (room: string) => {
+      if (!room.startsWith('region:')) return;
+      for (const s of [this.alarmRooms, this.incidentRooms] as StreamRooms<unknown>[]) s.told.set(room, s.feed?.position ?? 0);
+    });
+    adapter.on('delete-room', (room: string) => {
+      this.alarmRooms.told.delete(room);
+      this.incidentRooms.told.delete(room);
+    });
     io.on('connection', (socket) => {
       void socket.join([`session:${socket.data.sessionId}`, `region:${scopePrefix(socket.data.principal.scope)}`]);
       socket.emit('hub:hello', { bootId: this.bootId, startedAt: this.startedAt, readiness: readiness.snapshot() });
+      socket.on('disconnect', () => {
+        if (this.io.of('/').sockets.size === 0) this.stopFeeds();
+      });
       socket.on('alarm:sync', (req, ack) => {
         if (typeof ack !== 'function') return;
         const since = (req as { since?: unknown } | null)?.since;
@@ -126,8 +181,61 @@ export class RealtimeGateway {
       });
     });
     readiness.on('change', (snap) => {
-      io.emit('hub:readiness', snap);
+      // This hub's own readiness: its own screens only.
+      io.local.emit('hub:readiness', snap);
     });
+  }
+
+  /** The streams to follow (the app attaches them once the database is ready). */
+  attachFeeds(feeds: GatewayFeeds, pollMs = TICK_MS): void {
+    const log = this.log ?? silentLog;
+    this.alarmRooms.feed = new RevFeed('alarms', feeds.alarms, (d) => this.gatherFeed(this.alarmRooms, d, (a) => a.gridCode, (a) => a.id, (a) => a.rev), log, pollMs);
+    this.incidentRooms.feed = new RevFeed('incidents', feeds.incidents, (d) => this.gatherFeed(this.incidentRooms, d, (i) => i.gridCode, (i) => i.id, (i) => i.rev), log, pollMs);
+    if (this.io.of('/').sockets.size > 0) void this.startFeeds().catch(() => undefined);
+  }
+
+  private async startFeeds(): Promise<void> {
+    await Promise.all([this.alarmRooms.feed?.start(), this.incidentRooms.feed?.start()]);
+  }
+
+  private stopFeeds(): void {
+    for (const s of [this.alarmRooms, this.incidentRooms] as StreamRooms<unknown>[]) {
+      s.feed?.stop();
+      s.pending = { byRoom: new Map(), to: 0 };
+    }
+  }
+
+  /** Another hub committed (a hint): look now rather than at the next poll. */
+  kickFeeds(): void {
+    this.alarmRooms.feed?.kick();
+    this.incidentRooms.feed?.kick();
+  }
+
+  /** Wait until the feeds have read what is committed so far (tests, shutdown). */
+  async settle(): Promise<void> {
+    this.kickFeeds();
+    await Promise.all([this.alarmRooms.feed?.settle(), this.incidentRooms.feed?.settle()]);
+  }
+
+  /** A feed delivered the changes (from, to]: gather them per room with screens on this hub. */
+  private gatherFeed<V>(stream: StreamRooms<V>, d: FeedDelivery<V>, region: (v: V) => string, id: (v: V) => string, rev: (v: V) => number): void {
+    const rooms = this.io.of('/').adapter.rooms;
+    const p = stream.pending;
+    for (const v of d.items) {
+      for (const room of regionRooms(region(v))) {
+        if (!rooms.get(room)?.size) continue;
+        let m = p.byRoom.get(room);
+        if (!m) p.byRoom.set(room, (m = new Map<string, V>()));
+        const prev = m.get(id(v));
+        if (!prev || rev(prev) < rev(v)) m.set(id(v), v);
+      }
+    }
+    p.to = Math.max(p.to, d.to);
+    if (this.tickMs === 0 && stream === (this.alarmRooms as unknown)) {
+      this.flushAlarmsOneByOne();
+      return;
+    }
+    this.tick ??= setTimeout(() => this.flush(), this.tickMs || TICK_MS);
   }
 
   /** Sessions that ended: tell their screens why, then close their sockets. */
@@ -139,48 +247,48 @@ export class RealtimeGateway {
   }
 
   /**
-   * Alarms that changed (after commit): gathered per region room and sent once per tick, so a
-   * burst of a thousand alarms is a handful of emits per room, not a thousand per screen.
+   * Alarms this hub committed (after commit): handed to the alarm feed, which delivers them at once
+   * when they follow what it has read (no read back), and gathered per room for the next tick.
    */
   publishAlarms(alarms: readonly AlarmView[]): void {
-    if (this.tickMs === 0) {
-      for (const a of alarms) this.io.to(regionRooms(a.gridCode)).emit('alarm:batch', { rev: a.rev, alarms: encodeAlarmColumns([a]) });
-      return;
-    }
+    this.alarmRooms.feed?.offer(alarms);
+  }
+
+  /** Incidents this hub committed (after commit): as alarms. */
+  publishIncidents(incidents: readonly IncidentView[]): void {
+    this.incidentRooms.feed?.offer(incidents);
+  }
+
+  /**
+   * Units that moved or changed status: per room of their home region, latest of each per tick. They
+   * carry no rev (a screen reloads units after a reconnect), so they travel through the adapter to
+   * every hub's screens.
+   */
+  publishUnits(units: readonly { regionCode: string; live: UnitLive }[]): void {
     const rooms = this.io.of('/').adapter.rooms;
-    for (const a of alarms) {
-      for (const room of regionRooms(a.gridCode)) {
-        // Only rooms that have screens (of this hub: a cross-hub adapter will need this revisited).
-        if (!rooms.get(room)?.size) continue;
-        let m = this.pending.get(room);
-        if (!m) this.pending.set(room, (m = new Map<string, AlarmView>()));
-        const prev = m.get(a.id);
-        if (!prev || prev.rev < a.rev) m.set(a.id, a);
+    for (const u of units) {
+      for (const room of regionRooms(u.regionCode)) {
+        if (!this.crossHub && !rooms.get(room)?.size) continue;
+        let m = this.pendingUnits.get(room);
+        if (!m) this.pendingUnits.set(room, (m = new Map<string, UnitLive>()));
+        const prev = m.get(u.live.id);
+        if (prev === undefined || prev.updatedAt <= u.live.updatedAt) m.set(u.live.id, u.live);
       }
     }
-    this.tick ??= setTimeout(() => this.flush(), this.tickMs);
-  }
-
-  /** Incidents that changed (after commit): per region room, once per tick, latest version of each. */
-  publishIncidents(incidents: readonly IncidentView[]): void {
-    for (const i of incidents) this.gather(this.pendingIncidents, i.gridCode, i.id, i, (prev) => prev.rev < i.rev);
     this.tick ??= setTimeout(() => this.flush(), this.tickMs || TICK_MS);
   }
 
-  /** Units that moved or changed status: per room of their home region, latest of each per tick. */
-  publishUnits(units: readonly { regionCode: string; live: UnitLive }[]): void {
-    for (const u of units) this.gather(this.pendingUnits, u.regionCode, u.live.id, u.live, (prev) => prev.updatedAt <= u.live.updatedAt);
-    this.tick ??= setTimeout(() => this.flush(), this.tickMs || TICK_MS);
-  }
-
-  private gather<T>(pending: Map<string, Map<string, T>>, regionCode: string, id: string, value: T, newer: (prev: T) => boolean): void {
-    const rooms = this.io.of('/').adapter.rooms;
-    for (const room of regionRooms(regionCode)) {
-      if (!rooms.get(room)?.size) continue;
-      let m = pending.get(room);
-      if (!m) pending.set(room, (m = new Map<string, T>()));
-      const prev = m.get(id);
-      if (prev === undefined || newer(prev)) m.set(id, value);
+  /** The naive baseline (tick 0): one emit per alarm per room, each batch covering one rev. */
+  private flushAlarmsOneByOne(): void {
+    const p = this.alarmRooms.pending;
+    this.alarmRooms.pending = { byRoom: new Map(), to: p.to };
+    for (const [room, byId] of p.byRoom) {
+      let from = this.alarmRooms.told.get(room) ?? 0;
+      for (const a of [...byId.values()].sort((x, y) => x.rev - y.rev)) {
+        this.io.local.to(room).emit('alarm:batch', { from, rev: a.rev, alarms: encodeAlarmColumns([a]) });
+        from = a.rev;
+      }
+      this.alarmRooms.told.set(room, from);
     }
   }
 
@@ -188,21 +296,34 @@ export class RealtimeGateway {
   flush(): void {
     if (this.tick) clearTimeout(this.tick);
     this.tick = null;
-    const pending = this.pending;
-    this.pending = new Map();
-    for (const [room, byId] of pending) {
-      const alarms = [...byId.values()].sort((a, b) => a.rev - b.rev);
-      this.io.to(room).emit('alarm:batch', { rev: alarms[alarms.length - 1]!.rev, alarms: encodeAlarmColumns(alarms) });
+    for (const { room, from, to, list } of this.take(this.alarmRooms)) {
+      this.io.local.to(room).emit('alarm:batch', { from, rev: to, alarms: encodeAlarmColumns(list) });
     }
-    const incidents = this.pendingIncidents;
-    this.pendingIncidents = new Map();
-    for (const [room, byId] of incidents) {
-      const list = [...byId.values()].sort((a, b) => a.rev - b.rev);
-      this.io.to(room).emit('incident:batch', { rev: list[list.length - 1]!.rev, incidents: list });
+    for (const { room, from, to, list } of this.take(this.incidentRooms)) {
+      this.io.local.to(room).emit('incident:batch', { from, rev: to, incidents: list });
     }
     const units = this.pendingUnits;
     this.pendingUnits = new Map();
     for (const [room, byId] of units) this.io.to(room).emit('unit:batch', { units: [...byId.values()] });
+  }
+
+  /**
+   * A stream's pending batches, each complete over (what its room was last told, the feed position
+   * they reach]; the room is then told up to there.
+   */
+  private take<V extends { rev: number }>(stream: StreamRooms<V>): { room: string; from: number; to: number; list: V[] }[] {
+    const p = stream.pending;
+    stream.pending = { byRoom: new Map(), to: p.to };
+    const out: { room: string; from: number; to: number; list: V[] }[] = [];
+    for (const [room, byId] of p.byRoom) {
+      const from = stream.told.get(room);
+      if (from === undefined) continue; // the room emptied meanwhile
+      const list = [...byId.values()].sort((a, b) => a.rev - b.rev);
+      const to = Math.max(p.to, list[list.length - 1]!.rev);
+      stream.told.set(room, to);
+      out.push({ room, from, to, list });
+    }
+    return out;
   }
 
   /** The emitter for something located in `regionCode`: its region's room and every ancestor's. */

