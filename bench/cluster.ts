@@ -15,7 +15,7 @@
  * drops the rest (shared/ENVIRONMENT.md); a hub killed mid-stream must find everything queued when it
  * comes back, so this one runs with `persistence true` and `max_queued_messages 0` (no limit).
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, rm, chmod, chown } from 'node:fs/promises';
 import { openSync, closeSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,6 +32,8 @@ export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** The device key every hub of the cluster accepts (INGEST_API_KEY) and the demo accounts' password. */
 export const CLUSTER_KEY = 'cluster-ingest-key-0123456789';
 export const CLUSTER_PASSWORD = 'cluster-pass-2026';
+/** Reads every hub's GET /metrics (METRICS_TOKEN). */
+export const CLUSTER_METRICS_TOKEN = 'cluster-metrics-token-0123456789';
 
 export interface ClusterOptions {
   /** How many hubs (default 3). */
@@ -69,11 +71,23 @@ export interface HubProcess {
   logFile: string;
   /** How many times it was started. */
   starts: number;
+  /** Set by killHub and stop: the next exit is wanted. */
+  stopping: boolean;
+}
+
+/** A hub that ended without being told to (a crash): its exit and the tail of its log. */
+export interface HubCrash {
+  hub: number;
+  at: number;
+  exit: string;
+  log: string;
 }
 
 export interface Cluster {
   dir: string;
   hubs: HubProcess[];
+  /** Hubs that ended without killHub or stop (crashes), in order. */
+  crashes: HubCrash[];
   /** nginx's address when proxy is on, else hub 0's. */
   url: string;
   databaseUrl: string;
@@ -81,8 +95,8 @@ export interface Cluster {
   mqttUrl: string | undefined;
   key: string;
   password: string;
-  /** Signal one hub (SIGKILL: kill -9); resolves when the process is gone. */
-  killHub(i: number, signal?: NodeJS.Signals): Promise<void>;
+  /** Signal one hub (SIGKILL: kill -9); resolves when the process is gone, with when that was seen (ms since the epoch). */
+  killHub(i: number, signal?: NodeJS.Signals): Promise<number>;
   /** Start a hub that was killed or stopped, on the same port (its MQTT client id and session are the same). */
   startHub(i: number): Promise<void>;
   /** killHub(i, signal) then startHub(i) after `downMs`. */
@@ -95,6 +109,8 @@ export interface Cluster {
   waitReady(i?: number): Promise<void>;
   /** Sign in through the proxy (or hub i) as a demo account. */
   signIn(username?: string, hub?: number): Promise<Signed>;
+  /** A hub's Prometheus metrics (text), or null when it does not answer. */
+  metrics(i: number): Promise<string | null>;
   /** The last `lines` lines of a hub's log (for failure messages). */
   hubLog(i: number, lines?: number): Promise<string>;
   /** Stop everything started and remove the folder (keepDir: leave it for a look). */
@@ -135,6 +151,14 @@ async function waitPort(port: number, ms: number, what: string): Promise<void> {
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
+}
+
+/** A program by name: on PATH, or in the sbin folders a non-root PATH often lacks (nginx, mosquitto). */
+function program(name: string): string {
+  for (const d of [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
+    if (existsSync(join(d, name))) return join(d, name);
+  }
+  throw new Error(`${name} is not installed (Debian packages: nginx-light, mosquitto, redis-server)`);
 }
 
 /** Logs of a child go to a file (appended across restarts). */
@@ -193,20 +217,37 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return child;
   };
 
-  // If the test process dies, its children should not live on.
+  // If the test process dies, what it started should not live on (PostgreSQL runs detached: pg_ctl).
   const onExit = () => {
     for (const c of children) c.kill('SIGKILL');
+    for (const f of exitCleanups) {
+      try {
+        f();
+      } catch {
+        // going anyway
+      }
+    }
+  };
+  const exitCleanups: (() => void)[] = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`cluster: ${signal}: stopping everything`);
+    void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   const stop = async (opts: { keepDir?: boolean } = {}) => {
     if (stopped) return;
     stopped = true;
     process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     // Hubs first (they talk to the rest), then the proxy and the services.
     await Promise.all(
       hubs.map(async (h) => {
         if (!h.child) return;
+        h.stopping = true;
         h.child.kill('SIGTERM');
         await Promise.race([exited(h.child), sleep(6_000)]);
       }),
@@ -219,6 +260,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 
   const hubs: HubProcess[] = [];
+  const crashes: HubCrash[] = [];
   try {
     // --- PostgreSQL
     let databaseUrl: string;
@@ -227,6 +269,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       pgOwn = await startOwnPostgres(dir, log);
       const own = pgOwn;
       cleanups.push(() => pgCtl(own, ['stop', '-m', 'immediate']).then(() => undefined));
+      exitCleanups.push(() => execFileSync('runuser', ['-u', 'postgres', '--', pgBin('pg_ctl'), '-D', own.data, 'stop', '-m', 'immediate'], { stdio: 'ignore' }));
       databaseUrl = `postgres://postgres@127.0.0.1:${own.port}/postgres`;
     } else {
       const server = options.databaseServerUrl ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -240,7 +283,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     let redisPort = 0;
     let redis: ChildProcess | null = null;
     const startRedis = async () => {
-      redis = track(spawnLogged('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--protected-mode', 'no'], { logFile: join(dir, 'redis.log') }));
+      redis = track(spawnLogged(program('redis-server'), ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--protected-mode', 'no'], { logFile: join(dir, 'redis.log') }));
       await waitPort(redisPort, 10_000, 'redis');
     };
     if (options.redis !== false) {
@@ -270,7 +313,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         'log_type notice',
       ].join('\n');
       await writeFile(join(mdir, 'mosquitto.conf'), `${conf}\n`);
-      track(spawnLogged('mosquitto', ['-c', join(mdir, 'mosquitto.conf')], { logFile: join(dir, 'mosquitto.log') }));
+      track(spawnLogged(program('mosquitto'), ['-c', join(mdir, 'mosquitto.conf')], { logFile: join(dir, 'mosquitto.log') }));
       await waitPort(port, 10_000, 'mosquitto');
       mqttUrl = `mqtt://127.0.0.1:${port}`;
       log(`cluster: mosquitto on ${port}`);
@@ -280,7 +323,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const prefix = `cd-cluster-${Math.random().toString(36).slice(2, 8)}`;
     for (let i = 0; i < n; i++) {
       const port = await freePort();
-      hubs.push({ index: i, port, url: `http://127.0.0.1:${port}`, child: null, logFile: join(dir, `hub-${i}.log`), starts: 0 });
+      hubs.push({ index: i, port, url: `http://127.0.0.1:${port}`, child: null, logFile: join(dir, `hub-${i}.log`), starts: 0, stopping: false });
     }
     const hubEnv = (i: number): NodeJS.ProcessEnv => ({
       ...process.env,
@@ -295,6 +338,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       DEMO_SCALE: 'small',
       DEMO_PASSWORD: CLUSTER_PASSWORD,
       INGEST_API_KEY: CLUSTER_KEY,
+      METRICS_TOKEN: CLUSTER_METRICS_TOKEN,
       SIMULATOR: 'off',
       ABSENCE_SWEEP_MS: '0',
       SLA_SWEEP_MS: '0',
@@ -328,22 +372,36 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const h = hubs[i]!;
       if (h.child && h.child.exitCode === null && h.child.signalCode === null) throw new Error(`hub ${i} is already running`);
       h.starts++;
-      h.child = track(spawnLogged(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: hubEnv(i), logFile: h.logFile }));
+      h.stopping = false;
+      const child = track(spawnLogged(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: hubEnv(i), logFile: h.logFile }));
+      h.child = child;
+      child.once('exit', (code, signal) => {
+        if (h.stopping || stopped) return;
+        const crash: HubCrash = { hub: i, at: Date.now(), exit: signal ?? `code ${code}`, log: '' };
+        crashes.push(crash);
+        log(`cluster: hub ${i} ended by itself (${crash.exit})`);
+        void tail(h.logFile, 30).then((text) => (crash.log = text));
+      });
       await waitReady(i);
       log(`cluster: hub ${i} ready on ${h.port} (start ${h.starts})`);
     };
-    const killHub = async (i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    const killHub = async (i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> => {
       const c = hubs[i]!.child;
-      if (!c) return;
+      if (!c) return Date.now();
+      hubs[i]!.stopping = true;
+      const t0 = Date.now();
       c.kill(signal);
       await exited(c);
+      const gone = Date.now();
       hubs[i]!.child = null;
-      log(`cluster: hub ${i} ${signal === 'SIGKILL' ? 'killed (-9)' : `stopped (${signal})`}`);
+      // A big process takes a while to be torn down after kill -9 (seconds on a busy machine).
+      log(`cluster: hub ${i} ${signal === 'SIGKILL' ? 'killed (-9)' : `stopped (${signal})`}, gone after ${gone - t0} ms`);
+      return gone;
     };
 
-    // The first hub migrates and seeds the demo city; the others find it there.
-    await startHub(0);
-    await Promise.all(hubs.slice(1).map((h) => startHub(h.index)));
+    // All at once, as a deployment's hubs start: the first to take the startup lock migrates and
+    // seeds the demo city, the others wait for it (server/db/connect.ts) and find it there.
+    await Promise.all(hubs.map((h) => startHub(h.index)));
 
     // --- nginx
     let url = hubs[0]!.url;
@@ -355,10 +413,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await chmod(ndir, 0o777);
       const confFile = join(ndir, 'nginx.conf');
       await writeFile(confFile, renderNginxConf(template, { listen: port, hubPorts: hubs.map((h) => h.port), dir: ndir }));
-      await run('nginx', ['-t', '-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile]).catch((e: { stderr?: string }) => {
+      await run(program('nginx'), ['-t', '-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile]).catch((e: { stderr?: string }) => {
         throw new Error(`nginx -t refused the rendered config: ${e.stderr ?? 'no message'}`);
       });
-      track(spawnLogged('nginx', ['-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile, '-g', 'daemon off;'], { logFile: join(dir, 'nginx.log') }));
+      track(spawnLogged(program('nginx'), ['-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile, '-g', 'daemon off;'], { logFile: join(dir, 'nginx.log') }));
       await waitPort(port, 10_000, 'nginx');
       url = `http://127.0.0.1:${port}`;
       log(`cluster: nginx on ${port} → hubs ${hubs.map((h) => h.port).join(', ')}`);
@@ -367,6 +425,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const cluster: Cluster = {
       dir,
       hubs,
+      crashes,
       url,
       databaseUrl,
       redisUrl,
@@ -406,6 +465,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         return signIn(hub === undefined ? url : hubs[hub]!.url, username, CLUSTER_PASSWORD);
       },
       hubLog: (i, lines = 40) => tail(hubs[i]!.logFile, lines),
+      metrics: (i) =>
+        fetch(`${hubs[i]!.url}/metrics`, { headers: { authorization: `Bearer ${CLUSTER_METRICS_TOKEN}` }, signal: AbortSignal.timeout(5_000) }).then(
+          (r) => (r.ok ? r.text() : null),
+          () => null,
+        ),
       stop,
     };
     return cluster;
