@@ -26,6 +26,7 @@ import type { Pinia } from 'pinia';
 import type { z } from 'zod';
 import { effectScope, watch, type EffectScope } from 'vue';
 import { SOCKET_AUTH_ERROR, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/events';
+import type { Role } from '../../../shared/auth';
 import { ErrorCode } from '../../../shared/errors';
 import { useHubStore } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
@@ -54,6 +55,12 @@ function syncTimeoutMs(): number {
   const ms = Number(raw);
   return raw !== null && Number.isInteger(ms) && ms >= 500 && ms <= 60_000 ? ms : SYNC_TIMEOUT_MS;
 }
+
+/**
+ * The roles the hub lets read alarms (server/auth/policy.ts: 'alarm:read'); a field unit's phone
+ * follows incidents only. Every role reads incidents.
+ */
+const ALARM_READERS: readonly Role[] = ['admin', 'commander', 'dispatcher', 'wall', 'viewer'];
 
 /** A sync answer checked against its schema: the reply, or why it is none ({error}, or malformed). */
 function outcomeOf<R>(schema: z.ZodType<R>, raw: unknown): SyncOutcome<R> {
@@ -93,11 +100,14 @@ export function startRealtime(p: Pinia): void {
   });
   socket = s;
 
-  // One catch-up per stream; the connection state is 'live' only when both are in step.
+  // One catch-up per stream; the connection state is 'live' only when both are in step. A stream
+  // the role may not read is not followed (the hub would refuse its sync forever).
   const timeoutMs = syncTimeoutMs();
+  const role = session.user?.role;
+  const followsAlarms = role !== undefined && ALARM_READERS.includes(role);
   function reportSync(): void {
     if (socket !== s) return;
-    hub.syncState([...(alarmCatchup.synced ? [] : ['alarms' as const]), ...(incidentCatchup.synced ? [] : ['incidents' as const])]);
+    hub.syncState([...(alarmCatchup.synced || !followsAlarms ? [] : ['alarms' as const]), ...(incidentCatchup.synced ? [] : ['incidents' as const])]);
   }
   const alarmCatchup = new StreamCatchup<AlarmSyncReply, AlarmView>({
     send: (since, done) => s.emit('alarm:sync', { since }, (raw: unknown) => done(outcomeOf(alarmSyncReply, raw))),
@@ -126,7 +136,7 @@ export function startRealtime(p: Pinia): void {
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
-    alarmCatchup.linkUp();
+    if (followsAlarms) alarmCatchup.linkUp();
     incidentCatchup.linkUp();
     reportSync();
     void units.reloadIfWanted();
