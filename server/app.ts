@@ -4,6 +4,7 @@
  * call it with their own config; nothing here is a module-level singleton.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +25,7 @@ import { WorldRepository } from './repositories/world.repository';
 import { WorldService } from './services/world.service';
 import { LayerService } from './services/layer.service';
 import { BasemapService } from './services/basemap.service';
+import { BuildThread } from './services/build-thread';
 import { ReadinessState } from './readiness';
 import { healthRoutes } from './routes/health';
 import { worldRoutes } from './routes/world';
@@ -116,6 +118,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let world: WorldService | undefined;
   let layers: LayerService | undefined;
   let basemap: BasemapService | undefined;
+  let builds: BuildThread | undefined;
   let audit: AuditService | undefined;
   let auth: AuthService | undefined;
   let admin: AdminService | undefined;
@@ -332,6 +335,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   ready.catch(() => undefined);
 
   async function init(): Promise<void> {
+    // How long start-up held the event loop, logged once warm (BENCHMARKS.md, "Start-up").
+    const t0 = performance.now();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     try {
       database = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     } catch (e) {
@@ -339,6 +346,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       throw e;
     }
     readiness.set('database', 'ok');
+    readiness.step('migrating the database');
     metrics.instrumentDatabase((database.db as unknown as { $client?: unknown }).$client);
     log.info({ database: database.kind, location: database.location }, 'database open');
     const meta = new MetaRepository(database.db);
@@ -354,7 +362,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       await database.migrateAndRun(async (db) => {
         readiness.set('migrations', 'ok');
         readiness.set('demoData', 'seeding');
-        await worldService.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, seedAbort.signal);
+        await worldService.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, seedAbort.signal, (what) => readiness.step(what));
+        readiness.step('alarm rules and accounts');
         await alarms.ensureRules();
         await absenceService.ensureRule();
         if (settings.production) {
@@ -433,14 +442,26 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       authService.sweep().catch((e: unknown) => log.warn({ err: e }, 'ending timed-out sessions failed; will retry'));
     }, SWEEP_EVERY_MS).unref();
     world = worldService;
-    layers = new LayerService(worldRepo, log);
-    basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log);
+    // Layers and basemap sources are read and encoded off the main thread (build-thread.ts).
+    const openDb = database;
+    builds = new BuildThread(() => openDb.threadConnection(), log);
+    layers = new LayerService(worldRepo, log, builds);
+    basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log, builds);
+    readiness.step('warming the layers and the summary');
     readiness.set('demoData', 'ok');
+    const readyMs = performance.now() - t0;
     absenceService.start(config.absenceSweepMs ?? 0);
     incidentService.start(config.slaSweepMs ?? 0);
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
-    void worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request'));
-    void layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request'));
+    void Promise.all([
+      worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request')),
+      layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request')),
+    ]).then(() => {
+      readiness.step(undefined);
+      loopDelay.disable();
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      log.info({ readyMs: Math.round(readyMs), warmMs: Math.round(performance.now() - t0), loopDelayMaxMs: ms(loopDelay.max), loopDelayP99Ms: ms(loopDelay.percentile(99)) }, 'start-up finished');
+    });
   }
 
   let initPromise: Promise<void> | undefined;
@@ -496,6 +517,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
         await Promise.race([httpClosed, delay(3_000)]);
         httpServer.closeAllConnections();
+        await builds?.close();
         await database?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the database failed'));
         metrics.close();
         log.info('hub closed');

@@ -14,6 +14,8 @@ export const readiness = z.object({
   }),
   /** What went wrong, when a check failed. */
   detail: z.string().optional(),
+  /** What the hub is doing while it starts ('generating the demo city (full)'), and its warm-up after ready. */
+  step: z.string().optional(),
 });
 export type Readiness = z.infer<typeof readiness>;
 

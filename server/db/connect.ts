@@ -10,7 +10,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -19,6 +19,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { schema, type Schema } from './schema';
+import type { MessagePort } from 'node:worker_threads';
+import { PgliteClient, PgliteThread } from './pglite-thread';
 
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
@@ -39,7 +41,28 @@ export interface Database {
   readonly location: string;
   /** Apply pending migrations, then run `fn`, holding a lock that other hubs also take. */
   migrateAndRun<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** How a worker thread reaches this database (openThreadDatabase there): a port to PGlite's thread, or the server's URL. */
+  threadConnection(): Promise<ThreadConnection>;
   close(): Promise<void>;
+}
+
+/** Transferable to a worker thread (the port in the transfer list). */
+export type ThreadConnection = { kind: 'pglite'; port: MessagePort } | { kind: 'postgres'; url: string };
+
+/**
+ * The database from a worker thread (the layer builder): PGlite through a port to its thread, or
+ * PostgreSQL on a small pool of the worker's own. For reads; migrations are the main thread's.
+ */
+export function openThreadDatabase(c: ThreadConnection): { db: Db; close(): Promise<void> } {
+  if (c.kind === 'pglite') {
+    const client = PgliteClient.overPort(c.port);
+    return { db: drizzlePglite(client as unknown as PGlite, { schema }), close: () => client.close() };
+  }
+  const pool = new pg.Pool({ connectionString: c.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 2 });
+  pool.on('error', () => undefined);
+  // A checked-out client losing its server must not end the thread either (as in openPostgres).
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return { db: drizzlePg(pool, { schema }), close: () => pool.end() };
 }
 
 export interface OpenOptions {
@@ -89,12 +112,15 @@ export async function claimDataDir(dataDir: string): Promise<string> {
 
 async function openPglite(dataDir: string): Promise<Database> {
   const pgDir = await claimDataDir(dataDir);
-  let client: PGlite;
+  let thread: PgliteThread;
   try {
-    client = await PGlite.create(pgDir);
+    // On a thread of its own: creating or opening the database is seconds of WASM (pglite-thread.ts).
+    thread = await PgliteThread.open(pgDir);
   } catch (e) {
     throw new DatabaseSetupError(`cannot open the embedded database at ${pgDir}: ${(e as Error).message}`);
   }
+  // Drizzle's PGlite driver uses query, exec, transaction and closed, which the thread proxy has.
+  const client = thread as unknown as PGlite;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -107,8 +133,11 @@ async function openPglite(dataDir: string): Promise<Database> {
       await markOwnership(db);
       return fn(db);
     },
+    async threadConnection() {
+      return { kind: 'pglite', port: await thread.connectPort() };
+    },
     async close() {
-      if (!client.closed) await client.close();
+      await thread.close();
     },
   };
 }
@@ -158,6 +187,9 @@ async function openPostgres(url: string): Promise<Database> {
         await lockClient.query('select pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(() => undefined);
         lockClient.release();
       }
+    },
+    async threadConnection() {
+      return Promise.resolve({ kind: 'postgres', url });
     },
     async close() {
       await pool.end();

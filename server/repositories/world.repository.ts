@@ -2,17 +2,21 @@
  * The static world's tables: bulk insert of a generated city, counts, and whole-table reads
  * for the layer encoder. SQL lives here and nowhere else.
  */
-import { and, count, eq, gt, like, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, gt, like, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
 import { departmentOf } from '../demo/units';
 import { basemapFeatures, cameras, facilities, gates, railways, regions, residents, smartCommunities, speakers, units, zones } from '../db/schema';
 import { REGION_LEVELS, type MultiPolygon, type RegionLevel, type Resident, type World } from '../../shared/world';
 
-/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters for the widest table. */
+/** The parts of a World in the order they are inserted: what a row refers to comes first. */
+export const WORLD_PARTS = ['regions', 'railways', 'cameras', 'zones', 'speakers', 'smartCommunities', 'facilities', 'units', 'residents', 'basemap'] as const satisfies readonly (keyof World)[];
+export type WorldPart = (typeof WORLD_PARTS)[number];
+
+/** Rows per INSERT (one JSON parameter): a few ms of JSON.stringify on the main thread each. */
 const BATCH = 2_000;
-/** Rows per page when reading a big table. */
-const READ_PAGE = 10_000;
+/** Rows per page when reading a big table: Drizzle maps a page's rows on the main thread in one go (~20–50 ms for 2,500 cameras). */
+const READ_PAGE = 2_500;
 
 export class WorldRepository {
   constructor(private readonly db: Db) {}
@@ -23,83 +27,107 @@ export class WorldRepository {
    */
   async insertWorld(world: World, tx: Db, signal?: AbortSignal, registeredAt: Date = new Date()): Promise<void> {
     const byLevel = [...world.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level));
-    await insertBatched(tx, regions, byLevel.map((r) => ({
-      code: r.code,
-      parentCode: r.parentCode,
-      level: r.level,
-      name: r.name,
-      boundary: r.boundary,
-      centerLon: r.center[0],
-      centerLat: r.center[1],
-    })), signal);
-    await insertBatched(tx, railways, world.railways.map((r) => ({ id: r.id, name: r.name, line: r.line })), signal);
-    await insertBatched(tx, cameras, world.cameras.map((c) => ({
-      id: c.id,
-      name: c.name,
-      kind: c.kind,
-      status: c.status,
-      lon: c.position[0],
-      lat: c.position[1],
-      heading: c.heading,
-      fov: c.fov,
-      rangeM: c.rangeM,
-      streamUrl: c.streamUrl,
-      gridCode: c.gridCode,
-    })), signal);
-    await insertBatched(tx, zones, world.zones.map((z) => ({
-      id: z.id,
-      name: z.name,
-      kind: z.kind,
-      shape: z.shape,
-      gridCode: z.gridCode,
-      railwayId: z.railwayId,
-    })), signal);
-    await insertBatched(tx, speakers, world.speakers.map((s) => ({
-      id: s.id,
-      name: s.name,
-      railwayId: s.railwayId,
-      lon: s.position[0],
-      lat: s.position[1],
-      chainageM: s.chainageM,
-      gridCode: s.gridCode,
-    })), signal);
-    await insertBatched(tx, smartCommunities, world.smartCommunities.map((c) => ({
-      id: c.id,
-      name: c.name,
-      boundary: c.boundary,
-      centerLon: c.center[0],
-      centerLat: c.center[1],
-      households: c.households,
-      gridCode: c.gridCode,
-    })), signal);
-    await insertBatched(tx, gates, world.smartCommunities.flatMap((c) => c.gates.map((g) => ({
-      id: g.id,
-      communityId: c.id,
-      name: g.name,
-      kind: g.kind,
-      lon: g.position[0],
-      lat: g.position[1],
-    }))), signal);
-    await insertBatched(tx, facilities, world.facilities.map((f) => ({
-      id: f.id,
-      name: f.name,
-      kind: f.kind,
-      lon: f.position[0],
-      lat: f.position[1],
-      gridCode: f.gridCode,
-    })), signal);
-    await insertBatched(tx, units, world.units.map((u) => ({
-      id: u.id,
-      callsign: u.callsign,
-      kind: u.kind,
-      homeRegionCode: u.homeRegionCode,
-      status: u.status,
-      lon: u.position[0],
-      lat: u.position[1],
-      department: u.kind === 'department' ? departmentOf(u.callsign) : null,
-    })), signal);
-    await this.insertResidents(world.residents, registeredAt, tx, signal);
-    await this.insertBasemap(world.basemap, tx, signal);
+    for (const part of WORLD_PARTS) await this.insertPart(part, part === 'regions' ? byLevel : world[part], tx, signal, registeredAt);
+  }
+
+  /**
+   * One part of a world, or a slice of one, so a seed can stream the city in (WORLD_PARTS gives
+   * the order parents come before children; regions must come by level, city first). A smart
+   * community's gates go in with it.
+   */
+  async insertPart<K extends WorldPart>(part: K, items: World[K], tx: Db, signal?: AbortSignal, registeredAt: Date = new Date()): Promise<void> {
+    const list = items;
+    switch (part) {
+      case 'regions':
+        return insertBatched(tx, regions, (list as World['regions']).map((r) => ({
+          code: r.code,
+          parentCode: r.parentCode,
+          level: r.level,
+          name: r.name,
+          boundary: r.boundary,
+          centerLon: r.center[0],
+          centerLat: r.center[1],
+        })), signal);
+      case 'railways':
+        return insertBatched(tx, railways, (list as World['railways']).map((r) => ({ id: r.id, name: r.name, line: r.line })), signal);
+      case 'cameras':
+        return insertBatched(tx, cameras, (list as World['cameras']).map((c) => ({
+          id: c.id,
+          name: c.name,
+          kind: c.kind,
+          status: c.status,
+          lon: c.position[0],
+          lat: c.position[1],
+          heading: c.heading,
+          fov: c.fov,
+          rangeM: c.rangeM,
+          streamUrl: c.streamUrl,
+          gridCode: c.gridCode,
+        })), signal);
+      case 'zones':
+        return insertBatched(tx, zones, (list as World['zones']).map((z) => ({
+          id: z.id,
+          name: z.name,
+          kind: z.kind,
+          shape: z.shape,
+          gridCode: z.gridCode,
+          railwayId: z.railwayId,
+        })), signal);
+      case 'speakers':
+        return insertBatched(tx, speakers, (list as World['speakers']).map((s) => ({
+          id: s.id,
+          name: s.name,
+          railwayId: s.railwayId,
+          lon: s.position[0],
+          lat: s.position[1],
+          chainageM: s.chainageM,
+          gridCode: s.gridCode,
+        })), signal);
+      case 'smartCommunities': {
+        const sc = list as World['smartCommunities'];
+        await insertBatched(tx, smartCommunities, sc.map((c) => ({
+          id: c.id,
+          name: c.name,
+          boundary: c.boundary,
+          centerLon: c.center[0],
+          centerLat: c.center[1],
+          households: c.households,
+          gridCode: c.gridCode,
+        })), signal);
+        return insertBatched(tx, gates, sc.flatMap((c) => c.gates.map((g) => ({
+          id: g.id,
+          communityId: c.id,
+          name: g.name,
+          kind: g.kind,
+          lon: g.position[0],
+          lat: g.position[1],
+        }))), signal);
+      }
+      case 'facilities':
+        return insertBatched(tx, facilities, (list as World['facilities']).map((f) => ({
+          id: f.id,
+          name: f.name,
+          kind: f.kind,
+          lon: f.position[0],
+          lat: f.position[1],
+          gridCode: f.gridCode,
+        })), signal);
+      case 'units':
+        return insertBatched(tx, units, (list as World['units']).map((u) => ({
+          id: u.id,
+          callsign: u.callsign,
+          kind: u.kind,
+          homeRegionCode: u.homeRegionCode,
+          status: u.status,
+          lon: u.position[0],
+          lat: u.position[1],
+          department: u.kind === 'department' ? departmentOf(u.callsign) : null,
+        })), signal);
+      case 'residents':
+        return this.insertResidents(list as World['residents'], registeredAt, tx, signal);
+      case 'basemap':
+        return this.insertBasemap(list as World['basemap'], tx, signal);
+    }
   }
 
   /** Residents, registered at `registeredAt` (a database seeded before residents existed gets them on its next start). */
@@ -247,15 +275,38 @@ export class WorldRepository {
   }
 }
 
+/**
+ * Each batch is ONE JSON parameter expanded by jsonb_to_recordset (as events are inserted):
+ * Drizzle's multi-row VALUES builder costs 0.1–0.2 ms a row on the hub's main thread (a 2,000-camera
+ * batch held the event loop 200–450 ms at start-up); JSON.stringify of the batch takes a few ms and
+ * the expansion runs in the database. Only the columns the rows name are inserted (others keep their
+ * defaults); values go through JSON, which is all the world tables hold (text, numbers, booleans,
+ * jsonb, timestamps as ISO text).
+ */
 async function insertBatched<T extends PgTable>(tx: Db, table: T, rows: T['$inferInsert'][], signal?: AbortSignal): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
+  const named = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) if (k in columns) named.add(k);
+  const keys = [...named];
+  const names = keys.map((k) => columns[k]!.name);
+  const target = sql.raw(names.map((n) => `"${n}"`).join(', '));
+  const recordType = sql.raw(keys.map((k, j) => `"${names[j]}" ${columns[k]!.getSQLType()}`).join(', '));
   for (let i = 0; i < rows.length; i += BATCH) {
     signal?.throwIfAborted();
-    await tx.insert(table).values(rows.slice(i, i + BATCH));
+    const json = JSON.stringify(
+      rows.slice(i, i + BATCH).map((r) => {
+        const o: Record<string, unknown> = {};
+        keys.forEach((k, j) => (o[names[j]!] = (r as Record<string, unknown>)[k]));
+        return o;
+      }),
+    );
+    await tx.execute(sql`insert into ${table} (${target}) select ${target} from jsonb_to_recordset(${json}::jsonb) as x(${recordType})`);
     await yieldToIo();
   }
 }
 
-/** PGlite runs in this thread: let pending I/O (probes, sockets) through between big statements. */
+/** Let pending I/O (probes, sockets) through between big statements. */
 function yieldToIo(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }

@@ -4,13 +4,16 @@
  * roads, green space, district and street borders, labels), cached with an ETag and compressed
  * once per encoding like the static layers (cached-body.ts). Railways come from the railway layer
  * the hub already serves. No glyphs and no sprite: MapLibre draws the Chinese labels with the
- * browser's own fonts, so the style needs nothing from outside the hub.
+ * browser's own fonts, so the style needs nothing from outside the hub. Sources are built on the
+ * build thread when the hub has one (build-thread.ts): the roads and the borders are tens of
+ * thousands of coordinates to walk and serialise, which held the main thread.
  */
 import type { Logger } from 'pino';
 import type { LayerSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { WorldRepository } from '../repositories/world.repository';
 import type { WorldService } from './world.service';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
+import type { BuildThread, BuiltBody } from './build-thread';
 import { API_PREFIX } from '../../shared/api';
 import { basemapSourcePath, BUILT_IN_STYLE_URL, type BasemapSource, type MapConfig, type MapCrs } from '../../shared/map';
 import type { LonLat, MultiPolygon } from '../../shared/world';
@@ -44,6 +47,8 @@ export class BasemapService {
     private readonly world: WorldService,
     private readonly settings: MapSettings,
     private readonly log: Logger,
+    /** Where source builds run; without one (or when it fails), on this thread. */
+    private readonly builds?: BuildThread,
   ) {
     if (!settings.styleUrl && settings.crs !== 'wgs84') {
       log.warn({ crs: settings.crs }, 'MAP_CRS applies to the tiles of MAP_STYLE_URL, which is not set: the built-in basemap is WGS84, so the map uses wgs84');
@@ -80,41 +85,55 @@ export class BasemapService {
   }
 
   private async build(name: BasemapSource): Promise<{ body: CompressedBody; count: number }> {
-    const t0 = performance.now();
-    const features = await this.features(name);
-    const raw = Buffer.from(geojsonText(features));
-    this.log.debug({ source: name, features: features.length, bytes: raw.byteLength, ms: Math.round(performance.now() - t0) }, 'basemap source built');
-    return { body: new CompressedBody(raw, 'application/geo+json'), count: features.length };
+    let built: BuiltBody | undefined;
+    if (this.builds) {
+      built = await this.builds.build({ kind: 'basemap', name }).catch((e: unknown) => {
+        this.log.warn({ err: e, source: name }, 'the build thread failed; building the basemap source here');
+        return undefined;
+      });
+    }
+    built ??= await buildBasemapSource(this.repo, name);
+    this.log.debug({ source: name, features: built.count, bytes: built.raw.byteLength, ms: Math.round(built.readMs + built.encodeMs) }, 'basemap source built');
+    return { body: new CompressedBody(built.raw, built.contentType), count: built.count };
   }
+}
 
-  private async features(name: BasemapSource): Promise<Feature[]> {
-    switch (name) {
-      case 'land':
-        return (await this.repo.regionsAt('city')).map((r) => feature('MultiPolygon', r.boundary, { name: r.name }));
-      case 'water':
-      case 'roads':
-      case 'green': {
-        const kind = name === 'roads' ? 'road' : name;
-        const rows = (await this.repo.basemap()).filter((f) => f.kind === kind);
-        return rows.map((f) => feature(f.geometry.type, f.geometry.coordinates, { id: f.id, class: f.class, name: f.name }));
-      }
-      case 'boundaries': {
-        const [districts, streets] = await Promise.all([this.repo.regionsAt('district'), this.repo.regionsAt('street')]);
-        const districtEdges = sharedEdges(districts.map((d) => d.boundary));
-        const streetEdges = sharedEdges(streets.map((s) => s.boundary));
-        for (const key of districtEdges.keys()) streetEdges.delete(key);
-        return [
-          ...chainEdges(districtEdges).map((line) => feature('LineString', line, { level: 'district' })),
-          ...chainEdges(streetEdges).map((line) => feature('LineString', line, { level: 'street' })),
-        ];
-      }
-      case 'labels': {
-        const [districts, streets] = await Promise.all([this.repo.regionsAt('district'), this.repo.regionsAt('street')]);
-        return [
-          ...districts.map((r) => feature('Point', [r.centerLon, r.centerLat], { level: 'district', code: r.code, name: r.name })),
-          ...streets.map((r) => feature('Point', [r.centerLon, r.centerLat], { level: 'street', code: r.code, name: r.name })),
-        ];
-      }
+/** One basemap source as GeoJSON, read and built on the calling thread (the build thread runs this too). */
+export async function buildBasemapSource(repo: WorldRepository, name: BasemapSource): Promise<BuiltBody> {
+  const t0 = performance.now();
+  const features = await basemapFeatures(repo, name);
+  const t1 = performance.now();
+  const raw = Buffer.from(geojsonText(features));
+  return { raw, contentType: 'application/geo+json', count: features.length, readMs: t1 - t0, encodeMs: performance.now() - t1 };
+}
+
+async function basemapFeatures(repo: WorldRepository, name: BasemapSource): Promise<Feature[]> {
+  switch (name) {
+    case 'land':
+      return (await repo.regionsAt('city')).map((r) => feature('MultiPolygon', r.boundary, { name: r.name }));
+    case 'water':
+    case 'roads':
+    case 'green': {
+      const kind = name === 'roads' ? 'road' : name;
+      const rows = (await repo.basemap()).filter((f) => f.kind === kind);
+      return rows.map((f) => feature(f.geometry.type, f.geometry.coordinates, { id: f.id, class: f.class, name: f.name }));
+    }
+    case 'boundaries': {
+      const [districts, streets] = await Promise.all([repo.regionsAt('district'), repo.regionsAt('street')]);
+      const districtEdges = sharedEdges(districts.map((d) => d.boundary));
+      const streetEdges = sharedEdges(streets.map((s) => s.boundary));
+      for (const key of districtEdges.keys()) streetEdges.delete(key);
+      return [
+        ...chainEdges(districtEdges).map((line) => feature('LineString', line, { level: 'district' })),
+        ...chainEdges(streetEdges).map((line) => feature('LineString', line, { level: 'street' })),
+      ];
+    }
+    case 'labels': {
+      const [districts, streets] = await Promise.all([repo.regionsAt('district'), repo.regionsAt('street')]);
+      return [
+        ...districts.map((r) => feature('Point', [r.centerLon, r.centerLat], { level: 'district', code: r.code, name: r.name })),
+        ...streets.map((r) => feature('Point', [r.centerLon, r.centerLat], { level: 'street', code: r.code, name: r.name })),
+      ];
     }
   }
 }

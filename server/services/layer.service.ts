@@ -2,6 +2,10 @@
  * Serves each static layer in two forms (compact columnar, GeoJSON), built once from the
  * database, kept with a content hash for ETag revalidation and pre-compressed on first use
  * for each encoding, so a wall of screens asking at once costs one build, not one per screen.
+ *
+ * Builds run on the build thread (build-thread.ts) when the hub has one: reading 130k cameras and
+ * encoding them is about a second of CPU on a busy machine, which on the main thread held every
+ * request and socket (BENCHMARKS.md, "Start-up"). The bytes come back transferred, not copied.
  */
 import type { Logger } from 'pino';
 import type { WorldRepository } from '../repositories/world.repository';
@@ -10,6 +14,7 @@ import { LAYER_NAMES, PACKED_MEDIA_TYPE, type LayerName } from '../../shared/lay
 import { KEEP_ALL, LAYERS } from './layer-defs';
 import { scopePrefix } from '../../shared/auth';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
+import type { BuildThread, BuiltBody } from './build-thread';
 
 export { negotiateCoding, type ContentCoding } from './cached-body';
 
@@ -37,6 +42,8 @@ export class LayerService {
   constructor(
     private readonly repo: WorldRepository,
     private readonly log: Logger,
+    /** Where builds run; without one (or when it fails), on this thread. */
+    private readonly builds?: BuildThread,
   ) {}
 
   /** Drop every cached layer (after the static world changed). */
@@ -80,21 +87,33 @@ export class LayerService {
   }
 
   private async build(name: LayerName, format: LayerFormat, prefix: string): Promise<Entry> {
-    const t0 = performance.now();
-    const rows = await LAYERS[name](this.repo, prefix ? (code) => code.startsWith(prefix) : KEEP_ALL);
-    const t1 = performance.now();
-    let raw: Buffer;
-    let contentType: string;
-    if (format === 'compact') {
-      const bytes = encodePacked(name, rows.geometry, rows.count, rows.columns());
-      raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      contentType = PACKED_MEDIA_TYPE;
-    } else {
-      raw = Buffer.from(geojsonText(rows.features()));
-      contentType = 'application/geo+json';
+    let built: BuiltBody | undefined;
+    if (this.builds) {
+      built = await this.builds.build({ kind: 'layer', name, format, prefix }).catch((e: unknown) => {
+        this.log.warn({ err: e, layer: name }, 'the build thread failed; building the layer here');
+        return undefined;
+      });
     }
-    const t2 = performance.now();
-    this.log.debug({ layer: name, format, bytes: raw.byteLength, readMs: Math.round(t1 - t0), encodeMs: Math.round(t2 - t1) }, 'layer built');
-    return { body: new CompressedBody(raw, contentType), count: rows.count, readMs: t1 - t0, encodeMs: t2 - t1 };
+    built ??= await buildLayer(this.repo, name, format, prefix);
+    this.log.debug({ layer: name, format, bytes: built.raw.byteLength, readMs: Math.round(built.readMs), encodeMs: Math.round(built.encodeMs) }, 'layer built');
+    return { body: new CompressedBody(built.raw, built.contentType), count: built.count, readMs: built.readMs, encodeMs: built.encodeMs };
   }
+}
+
+/** One layer's body, read and encoded on the calling thread (the build thread runs this too). */
+export async function buildLayer(repo: WorldRepository, name: LayerName, format: LayerFormat, prefix: string): Promise<BuiltBody> {
+  const t0 = performance.now();
+  const rows = await LAYERS[name](repo, prefix ? (code) => code.startsWith(prefix) : KEEP_ALL);
+  const t1 = performance.now();
+  let raw: Buffer;
+  let contentType: string;
+  if (format === 'compact') {
+    const bytes = encodePacked(name, rows.geometry, rows.count, rows.columns());
+    raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    contentType = PACKED_MEDIA_TYPE;
+  } else {
+    raw = Buffer.from(geojsonText(rows.features()));
+    contentType = 'application/geo+json';
+  }
+  return { raw, contentType, count: rows.count, readMs: t1 - t0, encodeMs: performance.now() - t1 };
 }

@@ -6,11 +6,12 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { MetaRepository } from '../repositories/meta.repository';
-import { WorldRepository } from '../repositories/world.repository';
+import { WORLD_PARTS, WorldRepository } from '../repositories/world.repository';
 import { EventRepository, type NewEvent } from '../repositories/event.repository';
-import { generateDemoCity, generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
+import { generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
+import { streamDemoCity, type DemoPart } from '../demo/thread';
 import { systemClock, type Clock } from '../clock';
-import type { DemoScale, LonLat, SmartCommunity } from '../../shared/world';
+import type { DemoScale, LonLat, SmartCommunity, World } from '../../shared/world';
 import type { WorldSummary } from '../../shared/api';
 import { scopePrefix } from '../../shared/auth';
 import { HttpError } from '../http-errors';
@@ -63,7 +64,12 @@ export class WorldService {
     return place;
   }
 
-  async ensureSeeded(db: Db, opts: { scale: DemoScale; seed: number }, signal?: AbortSignal): Promise<{ seeded: boolean; provenance: WorldProvenance }> {
+  /**
+   * The city is generated on a worker thread (demo/thread.ts) and inserted in batches of one JSON
+   * parameter each, so the event loop stays free for probes and sockets all along; `step` hears
+   * what is being done (for /readyz).
+   */
+  async ensureSeeded(db: Db, opts: { scale: DemoScale; seed: number }, signal?: AbortSignal, step: (what: string) => void = () => undefined): Promise<{ seeded: boolean; provenance: WorldProvenance }> {
     const existing = await this.meta.get<WorldProvenance>(WORLD_KEY);
     if (existing) {
       if (existing.scale !== opts.scale || existing.seed !== opts.seed) {
@@ -72,34 +78,61 @@ export class WorldService {
           'the database already holds a demo city of another scale or seed; keeping it (use a new DATA_DIR or database for another city)',
         );
       }
-      await this.ensureBasemap(db, existing, signal);
-      await this.ensureResidents(db, existing, signal);
+      await this.ensureBasemap(db, existing, signal, step);
+      await this.ensureResidents(db, existing, signal, step);
       return { seeded: false, provenance: existing };
     }
     const t0 = performance.now();
-    const world = generateDemoCity({ scale: opts.scale, seed: opts.seed });
-    const generatedMs = performance.now() - t0;
     const seedMs = this.clock.now();
-    const provenance: WorldProvenance = {
-      scale: opts.scale,
-      seed: opts.seed,
-      seededAt: new Date(seedMs).toISOString(),
-      generatorVersion: GENERATOR_VERSION,
-      bbox: bboxOf(world.regions.find((r) => r.level === 'city')?.boundary ?? []),
-    };
-    const access = generateSeedAccess(opts, world.residents, world.smartCommunities, seedMs);
+    let generatedMs = 0;
+    const provenance = (): WorldProvenance => ({ scale: opts.scale, seed: opts.seed, seededAt: new Date(seedMs).toISOString(), generatorVersion: GENERATOR_VERSION, bbox });
+    let bbox: WorldProvenance['bbox'] = [0, 0, 0, 0];
+    let grids = 0;
+    const totals: Partial<Record<DemoPart, number>> = {};
+    const done: Partial<Record<DemoPart, number>> = {};
+    step(`generating the demo city (${opts.scale})`);
     await db.transaction(async (tx) => {
       const txDb = tx as unknown as Db;
-      await new WorldRepository(txDb).insertWorld(world, txDb, signal, new Date(seedMs));
-      await new EventRepository(txDb).insertNew(seedAccessRows(access, seedMs), txDb);
-      await this.meta.set(WORLD_KEY, provenance, txDb);
+      const repo = new WorldRepository(txDb);
+      const events = new EventRepository(txDb);
+      const registeredAt = new Date(seedMs);
+      // Generated on a worker and inserted slice by slice: the main thread never holds the whole city.
+      await streamDemoCity(
+        opts,
+        {
+          parts: WORLD_PARTS,
+          seedMs,
+          signal,
+          onTotals: (t) => {
+            generatedMs = performance.now() - t0;
+            Object.assign(totals, t);
+          },
+        },
+        async (part, items) => {
+          if (part === 'seedAccess') {
+            await events.insertNew(seedAccessRows(items as SeedAccess[], seedMs), txDb);
+          } else {
+            // Regions come city first: its outline is the world's bounding box.
+            if (part === 'regions') {
+              for (const r of items as World['regions']) {
+                if (r.level === 'city') bbox = bboxOf(r.boundary);
+                else if (r.level === 'grid') grids++;
+              }
+            }
+            await repo.insertPart(part, items as World[keyof World], txDb, signal, registeredAt);
+          }
+          done[part] = (done[part] ?? 0) + items.length;
+          step(`inserting the demo city: ${part} ${done[part]} of ${totals[part] ?? '?'}`);
+        },
+      );
+      await this.meta.set(WORLD_KEY, provenance(), txDb);
     });
     this.invalidateSummary();
     this.log.info(
-      { scale: opts.scale, seed: opts.seed, generatedMs: Math.round(generatedMs), totalMs: Math.round(performance.now() - t0), cameras: world.cameras.length, grids: world.regions.filter((r) => r.level === 'grid').length },
+      { scale: opts.scale, seed: opts.seed, generatedMs: Math.round(generatedMs), totalMs: Math.round(performance.now() - t0), cameras: done.cameras ?? 0, grids },
       'demo city seeded',
     );
-    return { seeded: true, provenance };
+    return { seeded: true, provenance: provenance() };
   }
 
   /**
@@ -108,16 +141,21 @@ export class WorldService {
    * rest of the stored city is left as it is (the generator now also moves objects off the water,
    * so a few of an old city's objects may stand in a river; a new database has none there).
    */
-  private async ensureBasemap(db: Db, world: WorldProvenance, signal?: AbortSignal): Promise<void> {
+  private async ensureBasemap(db: Db, world: WorldProvenance, signal: AbortSignal | undefined, step: (what: string) => void): Promise<void> {
     if ((await new WorldRepository(db).basemapCount()) > 0) return;
     const t0 = performance.now();
-    const { basemap } = generateDemoCity({ scale: world.scale, seed: world.seed });
+    step('adding the basemap to a demo city seeded without one');
+    let features = 0;
     await db.transaction(async (tx) => {
       const txDb = tx as unknown as Db;
-      await new WorldRepository(txDb).insertBasemap(basemap, txDb, signal);
+      const repo = new WorldRepository(txDb);
+      await streamDemoCity({ scale: world.scale, seed: world.seed }, { parts: ['basemap'], signal }, async (_part, items) => {
+        await repo.insertBasemap(items as World['basemap'], txDb, signal);
+        features += items.length;
+      });
     });
     this.log.info(
-      { scale: world.scale, seed: world.seed, features: basemap.length, ms: Math.round(performance.now() - t0) },
+      { scale: world.scale, seed: world.seed, features, ms: Math.round(performance.now() - t0) },
       'basemap added to a demo city seeded without one',
     );
   }
@@ -129,10 +167,11 @@ export class WorldService {
    * registered now, with the living-alone ones' last access 0–60 h before now. One transaction,
    * under the startup lock; a database with residents is left alone.
    */
-  private async ensureResidents(db: Db, world: WorldProvenance, signal?: AbortSignal): Promise<void> {
+  private async ensureResidents(db: Db, world: WorldProvenance, signal: AbortSignal | undefined, step: (what: string) => void): Promise<void> {
     const repo = new WorldRepository(db);
     if ((await repo.residentCount()) > 0) return;
     const t0 = performance.now();
+    step('adding residents to a demo city seeded without them');
     const gatesOf = new Map<string, SmartCommunity['gates']>();
     for (const g of await repo.gates()) {
       const list = gatesOf.get(g.communityId) ?? [];
