@@ -15,6 +15,9 @@ import compression from 'compression';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as IoServer } from 'socket.io';
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { authSettings, type Config } from './config';
 import { createLogger, httpLogOptions } from './logging';
 import { HubMetrics } from './metrics';
@@ -47,6 +50,8 @@ import { incidentRoutes } from './routes/incidents';
 import { IncidentRepository } from './repositories/incident.repository';
 import { IncidentService } from './services/incident.service';
 import { PhotoService } from './services/photo.service';
+import { OutboxRepository } from './repositories/outbox.repository';
+import { OutboxRelay } from './services/outbox.service';
 import { docsRoutes } from './routes/docs';
 import { errorHandler, HttpError, notFoundApi, storableInput } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
@@ -130,9 +135,16 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let incidents: IncidentService | undefined;
   let photos: PhotoService | undefined;
   let deadLetters: DeadLetterService | undefined;
+  let outbox: OutboxRelay | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
-  const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs);
+  // Several hubs: the Streams adapter carries what is not followed by rev (unit moves, ended
+  // sessions) to every hub's screens and keeps connection-state recovery across hubs. Set before
+  // the gateway, which listens to the adapter's rooms.
+  const redis = config.redisUrl ? attachRedisAdapter(io, config.redisUrl, config.redisPrefix ?? 'city-command', log) : null;
+  const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs, log);
+  gateway.crossHub = redis !== null;
+  gateway.onAlarmsPushed = (n) => metrics.alarmsPushed(n);
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
   // and reach the services through these accessors only after `ready`.
@@ -391,9 +403,14 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     ingest = new IngestService(worldRepo, new EventRepository(db), alarms, transact, clock, log);
     ingest.metrics = metrics;
     alarms.sinks = {
-      publish: (views) => (metrics.alarmsPushed(views.length), gateway.publishAlarms(views)),
-      say: (speakerId, text, alarm) => mqttIngest?.publish(`devices/speaker/${speakerId}/say`, { text, alarmId: alarm.id, at: alarm.createdAt }) ?? false,
+      publish: (views) => gateway.publishAlarms(views),
+      outboxed: () => outbox?.kick(),
     };
+    // Device commands: recorded in the raising transaction, delivered after commit by any hub.
+    const outboxRepo = new OutboxRepository(db);
+    metrics.countOutboxPending(() => outboxRepo.pending());
+    alarms.outbox = outboxRepo;
+    outbox = new OutboxRelay(outboxRepo, () => (mqttIngest?.connected ? (topic, payload) => mqttIngest!.publishAcked(topic, payload) : null), clock, log);
     const incidentRepo = new IncidentRepository(db);
     const ingestService = ingest;
     const incidentService = new IncidentService(
@@ -424,6 +441,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     // Loaded before any transaction needs it (the ingest commit makes priority-1 incidents inside one).
     await incidentService.slaPolicy();
     gateway.incidents = () => incidents;
+    gateway.attachFeeds({ alarms: alarms.feedSource(), incidents: incidentService.feedSource() });
     photos = new PhotoService(incidentRepo, clock);
     deadLetters = new DeadLetterService(new DeadLetterRepository(db), clock, log);
     incidents = incidentService;
@@ -434,9 +452,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         const ctx = await authService.cityDevice('mqtt', 'MQTT');
         if (!ctx) throw new Error('no city in the database');
         return ctx;
-      }, log, config.mqttClientId);
+      }, log, config.mqttClientId ?? defaultMqttClientId((httpServer.address() as AddressInfo | null)?.port ?? config.port), config.mqttShareGroup);
       mqttIngest.deadLetters = deadLetters;
       mqttIngest.start();
+      mqttIngest.onConnect = () => outbox?.kick();
     }
     sweepTimer = setInterval(() => {
       authService.sweep().catch((e: unknown) => log.warn({ err: e }, 'ending timed-out sessions failed; will retry'));
@@ -452,6 +471,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     const readyMs = performance.now() - t0;
     absenceService.start(config.absenceSweepMs ?? 0);
     incidentService.start(config.slaSweepMs ?? 0);
+    outbox?.start();
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
     void Promise.all([
       worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request')),
@@ -513,7 +533,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await absence?.stop();
         await incidents?.stop();
         gateway.flush();
+        await outbox?.stop();
         await mqttIngest?.close().catch(() => undefined);
+        await redis?.quit().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
         await Promise.race([httpClosed, delay(3_000)]);
         httpServer.closeAllConnections();
@@ -525,6 +547,44 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       return closing;
     },
   };
+}
+
+/**
+ * The default MQTT client id: one per hub (host and port), stable across the hub's restarts so its
+ * persistent session (what the broker queued while it was down) is its own again. Two hubs on one
+ * host listen on two ports, so they never knock each other off the broker.
+ */
+export function defaultMqttClientId(port: number): string {
+  return `city-command-hub-${hostname().replace(/[^\w.-]/g, '_').slice(0, 40)}-${port}`;
+}
+
+/** Socket.IO's Redis Streams adapter on an ioredis client that waits out Redis restarts. */
+function attachRedisAdapter(io: HubIo, url: string, prefix: string, log: Logger): Redis {
+  // No per-command retry limit: while Redis is away commands wait in ioredis' queue (the adapter's
+  // blocking XREAD would otherwise spin on errors).
+  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) });
+  let down = false;
+  client.on('error', (e: Error) => {
+    if (!down) log.warn({ err: e.message, redis: redactUrl(url) }, 'redis: connection error (retrying)');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) log.info({ redis: redactUrl(url) }, 'redis: connected again');
+    down = false;
+  });
+  io.adapter(createAdapter(client, { streamName: prefix, channelPrefix: prefix, sessionKeyPrefix: `${prefix}:session:`, maxLen: 100_000 }));
+  return client;
+}
+
+/** A URL without its password, for logs. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 function delay(ms: number): Promise<void> {

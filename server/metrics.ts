@@ -55,7 +55,7 @@ export class HubMetrics {
     this.deadLettersTotal = new Counter({ name: 'dead_letters_total', help: 'Messages that can never be stored, acknowledged and set aside in dead_letters.', registers, collect: pull });
     this.groupCommitEvents = new Histogram({ name: 'group_commit_events', help: 'Events written by one group commit (one transaction).', buckets: BATCH_BUCKETS, registers });
     this.groupCommitSeconds = new Histogram({ name: 'group_commit_seconds', help: 'Time of one group commit, from its transaction start to commit.', buckets: LATENCY_BUCKETS, registers });
-    this.alarmsPushedTotal = new Counter({ name: 'alarms_pushed_total', help: 'Alarms pushed to screens by this hub (each alarm once, however many rooms).', registers });
+    this.alarmsPushedTotal = new Counter({ name: 'alarms_pushed_total', help: "Alarm changes this hub pushed to its own screens (each once, however many rooms): every hub counts what its screens got, whoever committed it.", registers });
     this.catchupRequestsTotal = new Counter({ name: 'catchup_requests_total', help: "Screens' catch-up requests (alarm:sync, incident sync), by kind.", labelNames: ['kind'], registers });
     this.dbQuerySeconds = new Histogram({ name: 'db_query_seconds', help: 'Time of one database query as the hub sees it (pool wait included).', buckets: LATENCY_BUCKETS, registers });
 

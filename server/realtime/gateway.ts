@@ -104,6 +104,8 @@ export class RealtimeGateway {
    * not this hub holds its sockets; alone, rooms without local screens are skipped.
    */
   crossHub = false;
+  /** Alarm changes this hub pushes to its screens (each once, however many rooms): metrics. */
+  onAlarmsPushed: (n: number) => void = () => undefined;
 
   constructor(
     private readonly io: HubIo,
@@ -221,15 +223,20 @@ export class RealtimeGateway {
   private gatherFeed<V>(stream: StreamRooms<V>, d: FeedDelivery<V>, region: (v: V) => string, id: (v: V) => string, rev: (v: V) => number): void {
     const rooms = this.io.of('/').adapter.rooms;
     const p = stream.pending;
+    let reaching = 0;
     for (const v of d.items) {
+      let reached = false;
       for (const room of regionRooms(region(v))) {
         if (!rooms.get(room)?.size) continue;
+        reached = true;
         let m = p.byRoom.get(room);
         if (!m) p.byRoom.set(room, (m = new Map<string, V>()));
         const prev = m.get(id(v));
         if (!prev || rev(prev) < rev(v)) m.set(id(v), v);
       }
+      if (reached) reaching++;
     }
+    if (stream === (this.alarmRooms as unknown) && reaching) this.onAlarmsPushed(reaching);
     p.to = Math.max(p.to, d.to);
     if (this.tickMs === 0 && stream === (this.alarmRooms as unknown)) {
       this.flushAlarmsOneByOne();
