@@ -465,11 +465,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         return signIn(hub === undefined ? url : hubs[hub]!.url, username, CLUSTER_PASSWORD);
       },
       hubLog: (i, lines = 40) => tail(hubs[i]!.logFile, lines),
-      metrics: (i) =>
-        fetch(`${hubs[i]!.url}/metrics`, { headers: { authorization: `Bearer ${CLUSTER_METRICS_TOKEN}` }, signal: AbortSignal.timeout(5_000) }).then(
-          (r) => (r.ok ? r.text() : null),
-          () => null,
-        ),
+      async metrics(i) {
+        try {
+          const r = await fetch(`${hubs[i]!.url}/metrics`, { headers: { authorization: `Bearer ${CLUSTER_METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
+          return r.ok ? await r.text() : null;
+        } catch {
+          return null; // not there (killed, starting) or too slow to answer
+        }
+      },
       stop,
     };
     return cluster;

@@ -110,6 +110,14 @@ export interface CaseResult {
   settledMs: number;
   /** Holes the screens found (batches not starting at their cursor) and repaired by a sync. */
   holes: number;
+  /** Catch-ups that failed (timed out, refused) and were tried again. */
+  syncRetries: number;
+  /**
+   * Screens whose catch-up came back as a snapshot: they had fallen more than DELTA_LIMIT changes
+   * behind, and a snapshot holds only the newest SNAPSHOT_LIMIT open alarms, so such a screen cannot
+   * hold an open set larger than that (by design); it shows as missing alarms.
+   */
+  snapshots: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -141,6 +149,8 @@ class TimedScreen extends Screen {
   readonly disconnectAt: number[] = [];
   readonly syncedAt: number[] = [];
   readonly connectAt: number[] = [];
+  /** Every catch-up tried: when, how long, and how it ended. */
+  readonly syncs: { at: number; ms: number; outcome: string }[] = [];
   bootId = '';
   /** The hub it was on when the case began (its boot id). */
   firstBootId = '';
@@ -177,11 +187,16 @@ class TimedScreen extends Screen {
   override sync(): Promise<void> {
     this.retrying ??= (async () => {
       for (let attempt = 0; !this.closed; attempt++) {
+        const t0 = Date.now();
+        const held = this.alarms.size;
         try {
           await super.sync();
           this.syncedAt.push(Date.now());
+          // A snapshot replaces what the screen held (the newest open alarms, at most SNAPSHOT_LIMIT).
+          this.syncs.push({ at: t0, ms: Date.now() - t0, outcome: this.alarms.size < held ? 'snapshot' : 'ok' });
           return;
-        } catch {
+        } catch (e) {
+          this.syncs.push({ at: t0, ms: Date.now() - t0, outcome: (e as Error).message.slice(0, 80) });
           await sleep(Math.min(2_000, 100 * 2 ** attempt));
         }
       }
@@ -194,6 +209,8 @@ class TimedScreen extends Screen {
     this.socket.disconnect();
   }
 }
+
+class Refused extends Error {}
 
 /** What the devices did. */
 interface DeviceLog {
@@ -227,6 +244,19 @@ function startDevices(c: Cluster, prefix: string, rate: number, o: Pick<FaultOpt
   const perDevice = rate / 2 / Math.max(1, o.httpDevices);
   const perMqtt = rate / 2 / Math.max(1, o.mqttDevices);
   const tasks: Promise<void>[] = [];
+  /** One post: true when the hub acknowledged every event (202 with none refused). */
+  const postOnce = async (body: string): Promise<boolean> => {
+    const res = await fetch(`${c.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` }, body, signal: AbortSignal.timeout(30_000) });
+    if (res.status !== 202) {
+      fail(String(res.status));
+      await res.body?.cancel();
+      return false;
+    }
+    const reply = ingestReply.parse(await res.json());
+    // A refused event would be a bug of the bench (they are all valid): stop with it.
+    if (reply.rejected.length) throw new Refused(`a post was refused in part: ${JSON.stringify(reply.rejected[0])}`);
+    return true;
+  };
 
   // HTTP devices.
   for (let d = 0; d < o.httpDevices; d++) {
@@ -247,19 +277,12 @@ function startDevices(c: Cluster, prefix: string, rate: number, o: Pick<FaultOpt
           let acked = false;
           for (let attempt = 0; !acked; attempt++) {
             if (attempt > 0) log.retriedPosts++;
-            acked = await fetch(`${c.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` }, body, signal: AbortSignal.timeout(10_000) }).then(
-              async (res) => {
-                if (res.status !== 202) {
-                  fail(String(res.status));
-                  await res.body?.cancel();
-                  return false;
-                }
-                const reply = ingestReply.parse(await res.json());
-                if (reply.rejected.length) throw new Error(`a post was refused in part: ${JSON.stringify(reply.rejected[0])}`);
-                return true;
-              },
-              () => (fail('network'), false),
-            );
+            acked = await postOnce(body).catch((e: unknown) => {
+              if (e instanceof Refused) throw e;
+              // No answer (a reset, a timeout): not acknowledged; the same ids go again.
+              fail(e instanceof Error && e.name === 'TimeoutError' ? 'timeout' : 'network');
+              return false;
+            });
             if (acked) break;
             if (Date.now() > giveUpAt) {
               fail('gave up');
@@ -437,6 +460,17 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   const silence = screens.map((s) => (alarmRows.some((a) => a.grid_code.startsWith(scopePrefix(s.scope))) ? longestGap([...s.batchAt, ...s.syncedAt.filter((t) => t >= faultAt)], faultAt - 1_000, stoppedAt) : 0));
   const silenceByHub = boots.map((b) => Math.max(0, ...silence.filter((_, i) => screens[i]!.firstBootId === b)));
   const wrong = verdicts.filter((v) => v.missing + v.extra + v.stale > 0);
+  // What the cut-off screens went through, when they were slow or wrong (ms from the fault).
+  if (process.env.FAULTS_DEBUG === '1' || wrong.length || Math.max(0, ...liveMs) > 5_000) {
+    for (const s of cut) {
+      const rel = (t: number) => t - faultAt;
+      const v = verdicts[screens.indexOf(s)]!;
+      o.log(
+        `${kind}: screen (${s.scope}) cut ${s.disconnectAt.filter((t) => t >= faultAt).map(rel).join(',')}; connected ${s.connectAt.filter((t) => t >= faultAt).map(rel).join(',')}; ` +
+          `syncs ${s.syncs.filter((x) => x.at >= faultAt).map((x) => `${rel(x.at)}+${x.ms} ${x.outcome}`).join('; ')}; missing ${v.missing}`,
+      );
+    }
+  }
   const result: CaseResult = {
     case: kind,
     sent: devices.log.sent,
@@ -464,6 +498,8 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
     maxIngestGapMs: longestGap(devices.log.ackAt, faultAt - 1_000, stoppedAt),
     settledMs,
     holes: sum(screens.map((s) => s.holes)),
+    syncRetries: sum(screens.map((s) => s.syncs.filter((x) => x.at >= faultAt && x.outcome !== 'ok' && x.outcome !== 'snapshot').length)),
+    snapshots: screens.filter((s) => s.syncs.some((x) => x.at >= faultAt && x.outcome === 'snapshot')).length,
   };
   o.log(`${kind}: ${summary(result)}`);
   return result;
@@ -523,7 +559,7 @@ export function summary(r: CaseResult): string {
   return (
     `sent ${r.sent}, acknowledged ${r.ackedHttp} HTTP + ${r.ackedMqtt} MQTT, lost ${r.lost}; ${r.alarms} alarms for ${r.stored} events (doubled ${r.doubled}, none ${r.withoutAlarm}); ` +
     `posts retried ${r.retriedPosts} (${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(', ') || 'no failures'}); ` +
-    `screens ${r.screens} over hubs [${r.spread.join(', ')}], cut off ${r.cutOff}, wrong ${r.screensWrong} (missing ${r.missing}, extra ${r.extra}, stale ${r.stale}), holes ${r.holes}; ` +
+    `screens ${r.screens} over hubs [${r.spread.join(', ')}], cut off ${r.cutOff}, wrong ${r.screensWrong} (missing ${r.missing}, extra ${r.extra}, stale ${r.stale}), holes ${r.holes}, catch-ups retried ${r.syncRetries}, snapshots ${r.snapshots}; ` +
     `cut-off screens connected again within ${r.maxReconnectMs} ms and live (caught up) within ${r.maxCutOffLiveMs} ms of the fault, longest silence on a screen ${r.maxSilenceMs} ms (by first hub [${r.silenceByHubMs.join(', ')}]; hubs' longest event-loop delay [${r.loopMaxMs.join(', ')}] ms; longest without an acknowledged post or publish: ${r.maxIngestGapMs} ms); settled ${r.settledMs} ms after the devices stopped`
   );
 }

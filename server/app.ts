@@ -145,6 +145,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs, log);
   gateway.crossHub = redis !== null;
   gateway.onAlarmsPushed = (n) => metrics.alarmsPushed(n);
+  // Until the socket handshake can succeed, a WebSocket upgrade is refused with 503 where a proxy
+  // sees it (the handshake's own refusal is inside the WebSocket, invisible to nginx).
+  refuseUpgradesUntil(httpServer, () => auth !== undefined);
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
   // and reach the services through these accessors only after `ready`.
@@ -556,6 +559,25 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
  */
 export function defaultMqttClientId(port: number): string {
   return `city-command-hub-${hostname().replace(/[^\w.-]/g, '_').slice(0, 40)}-${port}`;
+}
+
+/**
+ * A hub that cannot take screens yet (still starting) answers their WebSocket upgrade `503` at the
+ * HTTP level: nginx (config/nginx.conf, `proxy_next_upstream ... http_503`) then hands the screen to
+ * another hub at once and skips this one for `fail_timeout`. Without it `least_conn` sent every
+ * screen of a killed hub to its restarting copy (the hub with no connections), whose handshake
+ * refused them one by one until it was ready: up to a minute without a picture (the fault test).
+ */
+function refuseUpgradesUntil(server: HttpServer, canTake: () => boolean): void {
+  const handlers = server.listeners('upgrade') as ((...args: unknown[]) => void)[];
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (req, socket, head) => {
+    if (canTake()) {
+      for (const h of handlers) h.call(server, req, socket, head);
+      return;
+    }
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n\r\nthe hub is starting');
+  });
 }
 
 /** Socket.IO's Redis Streams adapter on an ioredis client that waits out Redis restarts. */
