@@ -27,15 +27,15 @@ function fakeDb() {
       failNext = n;
     },
     source: {
-      read: async (after: number, limit: number) => {
+      read: (after: number, limit: number): Promise<Row[]> => {
         db.reads++;
         if (failNext > 0) {
           failNext--;
-          throw new Error('connection lost');
+          return Promise.reject(new Error('connection lost'));
         }
-        return [...rows.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit);
+        return Promise.resolve([...rows.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit));
       },
-      maxRev: async () => Math.max(0, ...[...rows.values()].map((r) => r.rev)),
+      maxRev: (): Promise<number> => Promise.resolve(Math.max(0, ...[...rows.values()].map((r) => r.rev))),
       rev: (r: Row) => r.rev,
     } satisfies FeedSource<Row>,
   };
