@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { authSettings, type Config } from './config';
-import { createLogger, httpLogOptions } from './logging';
+import { createLogger, httpLogOptions, serverUrl } from './logging';
 import { HubMetrics } from './metrics';
 import { metricsRoutes } from './routes/metrics';
 import { openDatabase, type Database } from './db/connect';
@@ -469,22 +469,30 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     builds = new BuildThread(() => openDb.threadConnection(), log);
     layers = new LayerService(worldRepo, log, builds);
     basemap = new BasemapService(worldRepo, worldService, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log, builds);
-    readiness.step('warming the layers and the summary');
+    readiness.step('warming the indexes, the summary and the layers');
     readiness.set('demoData', 'ok');
     const readyMs = performance.now() - t0;
     absenceService.start(config.absenceSweepMs ?? 0);
     incidentService.start(config.slaSweepMs ?? 0);
     outbox?.start();
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
-    void Promise.all([
-      worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request')),
-      layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request')),
-    ]).then(() => {
-      readiness.step(undefined);
-      loopDelay.disable();
-      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-      log.info({ readyMs: Math.round(readyMs), warmMs: Math.round(performance.now() - t0), loopDelayMaxMs: ms(loopDelay.max), loopDelayP99Ms: ms(loopDelay.percentile(99)) }, 'start-up finished');
-    });
+    // First what the first event needs (a broker's backlog arrives at once after a restart): the
+    // ingest grid index and device table, the alarm zone index. Then what screens need.
+    const warmLayers = layers;
+    void Promise.all([ingestService.locate([0, 0]), alarms.nearestCameras([0, 0], 1)])
+      .catch((e: unknown) => log.warn({ err: e }, 'building the ingest and alarm indexes failed; the first event builds them'))
+      .then(() =>
+        Promise.all([
+          worldService.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request')),
+          warmLayers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request')),
+        ]),
+      )
+      .then(() => {
+        readiness.step(undefined);
+        loopDelay.disable();
+        const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+        log.info({ readyMs: Math.round(readyMs), warmMs: Math.round(performance.now() - t0), loopDelayMaxMs: ms(loopDelay.max), loopDelayP99Ms: ms(loopDelay.percentile(99)) }, 'start-up finished');
+      });
   }
 
   let initPromise: Promise<void> | undefined;
@@ -587,26 +595,15 @@ function attachRedisAdapter(io: HubIo, url: string, prefix: string, log: Logger)
   const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) });
   let down = false;
   client.on('error', (e: Error) => {
-    if (!down) log.warn({ err: e.message, redis: redactUrl(url) }, 'redis: connection error (retrying)');
+    if (!down) log.warn({ err: e.message, redis: serverUrl(url) }, 'redis: connection error (retrying)');
     down = true;
   });
   client.on('ready', () => {
-    if (down) log.info({ redis: redactUrl(url) }, 'redis: connected again');
+    if (down) log.info({ redis: serverUrl(url) }, 'redis: connected again');
     down = false;
   });
   io.adapter(createAdapter(client, { streamName: prefix, channelPrefix: prefix, sessionKeyPrefix: `${prefix}:session:`, maxLen: 100_000 }));
   return client;
-}
-
-/** A URL without its password, for logs. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }
 
 function delay(ms: number): Promise<void> {

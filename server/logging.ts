@@ -105,6 +105,17 @@ function scrubFields<T>(value: T, depth: number): T {
 /** Query parameters whose values are credentials or capabilities. */
 const SECRET_QUERY = /^(?:.*(?:token|secret|password|passwd|pass|key|session|auth|csrf|otp|totp|signature|sig)|code|sid)$/i;
 
+/** A server's URL (broker, Redis, database) as it may be logged: its password masked. */
+export function serverUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
 /**
  * A URL as it may be logged: query values that look like credentials replaced, and the path
  * segment of a citizen's tracking code (it is the capability to read and rate that report).

@@ -18,6 +18,7 @@
 import { hostname } from 'node:os';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { serverUrl } from '../logging';
 import type { IngestService } from '../services/ingest.service';
 import type { AuthContext } from '../services/auth.service';
 import type { DeadLetterService } from '../services/dead-letter.service';
@@ -106,7 +107,7 @@ export class MqttIngest {
       );
     };
     client.on('connect', () => {
-      this.log.info({ url: redact(this.url), topic: this.topic, clientId: this.clientId }, 'mqtt: connected');
+      this.log.info({ url: serverUrl(this.url), topic: this.topic, clientId: this.clientId }, 'mqtt: connected');
       // A persistent session keeps its subscriptions: drop the other form, or a hub that changed its
       // share group would get every message twice.
       if (this.shareGroup) client.unsubscribe(EVENT_TOPIC);
@@ -208,16 +209,5 @@ export class MqttIngest {
     clearTimeout(this.reconnectTimer ?? undefined);
     this.reconnectTimer = null;
     return new Promise((resolve) => (c ? c.end(false, undefined, () => resolve()) : resolve()));
-  }
-}
-
-/** The URL without a password, for logs. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'mqtt://(unparsable)';
   }
 }
