@@ -38,6 +38,8 @@ const API = '/api/v1';
 const MATRIX: Row[] = [
   { route: 'GET /healthz', url: () => '/healthz', allowed: EVERYONE },
   { route: 'GET /readyz', url: () => '/readyz', allowed: EVERYONE },
+  // A city-wide admin's session or the METRICS_TOKEN; a device key is the wrong bearer (401).
+  { route: 'GET /metrics', url: () => '/metrics', allowed: ADMIN },
   { route: 'GET <spa>', url: () => '/desk', allowed: EVERYONE },
   { route: 'GET /api/docs', url: () => '/api/docs', allowed: EVERYONE },
   { route: 'GET /api/docs/openapi.json', url: () => '/api/docs/openapi.json', allowed: EVERYONE },
@@ -166,7 +168,7 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       .sort();
     expect(actual).toEqual(listed);
     // And every API route went through the registry (so it has a guard).
-    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(listed.filter((r) => !['GET /healthz', 'GET /readyz', 'GET <spa>', 'GET /api/docs', 'GET /api/docs/openapi.json'].includes(r)));
+    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(listed.filter((r) => !['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET <spa>', 'GET /api/docs', 'GET /api/docs/openapi.json'].includes(r)));
   });
 
   it.each(MATRIX)('$route answers each principal as the matrix says', async (row) => {
@@ -179,7 +181,7 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       const res = await as[who]!(row.url(ids), init);
       const allowed = row.allowed.includes(who);
       if (allowed) expect([401, 403], `${who} ${row.route} → ${res.status} ${await res.clone().text()}`).not.toContain(res.status);
-      else expect(res.status, `${who} ${row.route}`).toBe(who === 'anonymous' ? 401 : 403);
+      else expect(res.status, `${who} ${row.route}`).toBe(who === 'anonymous' || (row.route === 'GET /metrics' && who === 'device') ? 401 : 403);
       if (!allowed && res.status !== 404) {
         const body = (await res.json()) as { error: { code: string } };
         expect(body.error.code).toMatch(/^auth\//);
