@@ -83,8 +83,17 @@ export class PgliteClient {
     return this.isClosed;
   }
 
-  query<T>(sql: string, params?: unknown[], opts?: QueryOptions, tx?: number): Promise<ThreadResults<T>> {
-    return this.call({ op: 'query', sql, params: params ?? [], rowMode: opts?.rowMode ?? 'object', raw: this.textTypes(opts), tx }) as Promise<ThreadResults<T>>;
+  async query<T>(sql: string, params?: unknown[], opts?: QueryOptions, tx?: number): Promise<ThreadResults<T>> {
+    const r = (await this.call({ op: 'query', sql, params: params ?? [], rowMode: opts?.rowMode ?? 'object', raw: this.textTypes(opts), tx })) as ThreadResults<T> & { more?: number };
+    if (r.more === undefined) return r;
+    // A big result comes in slices, each its own message (and task): pulled one at a time.
+    const rows = r.rows;
+    for (;;) {
+      const part = (await this.call({ op: 'more', cursor: r.more })) as { rows: T[]; done: boolean };
+      for (const row of part.rows) rows.push(row);
+      if (part.done) break;
+    }
+    return { rows, fields: r.fields, affectedRows: r.affectedRows };
   }
 
   exec(sql: string, tx?: number): Promise<ThreadResults[]> {

@@ -7,8 +7,12 @@
  *
  * Messages in: {id, op: 'open', dataDir} | {id, op: 'query', sql, params, rowMode, raw, tx}
  *   | {id, op: 'exec', sql, tx} | {id, op: 'begin', tx} | {id, op: 'end', tx, commit} | {id, op: 'close'}
- *   | {id, op: 'port', port}: another thread's connection (the layer builder's), same messages.
+ *   | {id, op: 'port', port}: another thread's connection (the layer builder's), same messages
+ *   | {id, op: 'more', cursor}: the next rows of a big result.
  * Out, on the endpoint the message came from: {id, ok: true, value} | {id, ok: false, error}.
+ * A query's rows come ROWS_PER_REPLY at a time: the first with the answer (`more`: a cursor when
+ * there are others), the rest asked for one by one. The receiving thread deserialises a message in
+ * one go; 9,400 grid outlines in one took it 150–340 ms, a slice a few ms.
  */
 import { parentPort } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
@@ -20,6 +24,17 @@ const txsOf = new WeakMap();
 /** Thrown inside a transaction callback to make PGlite roll it back. */
 const ROLLBACK = Symbol('rollback');
 const identity = (v) => v;
+const ROWS_PER_REPLY = 1000;
+/** The rest of big results, by cursor: the rows and how far they were sent. */
+const cursors = new Map();
+let nextCursor = 1;
+
+function firstRows(r) {
+  if (r.rows.length <= ROWS_PER_REPLY) return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
+  const cursor = nextCursor++;
+  cursors.set(cursor, { rows: r.rows, at: ROWS_PER_REPLY });
+  return { rows: r.rows.slice(0, ROWS_PER_REPLY), fields: r.fields, affectedRows: r.affectedRows, more: cursor };
+}
 
 /** A PostgreSQL error as plain data (structured clone keeps only name and message of an Error). */
 function plainError(e) {
@@ -51,7 +66,15 @@ async function handle(msg, endpoint) {
       const parsers = {};
       for (const oid of msg.raw ?? []) parsers[oid] = identity;
       const r = await target(txs, msg.tx).query(msg.sql, msg.params ?? [], { rowMode: msg.rowMode ?? 'object', parsers });
-      return { rows: r.rows, fields: r.fields, affectedRows: r.affectedRows };
+      return firstRows(r);
+    }
+    case 'more': {
+      const c = cursors.get(msg.cursor);
+      if (!c) throw new Error(`no result ${msg.cursor}`);
+      const rows = c.rows.slice(c.at, c.at + ROWS_PER_REPLY);
+      c.at += ROWS_PER_REPLY;
+      if (c.at >= c.rows.length) cursors.delete(msg.cursor);
+      return { rows, done: !cursors.has(msg.cursor) };
     }
     case 'exec': {
       const rs = await target(txs, msg.tx).exec(msg.sql);

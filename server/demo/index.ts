@@ -24,7 +24,7 @@ import { buildResidents, seedAccessEvents, type SeedAccess } from './residents';
 import { buildUnits } from './units';
 import { buildCircleZones } from './zones';
 
-export { createGridLocator, type GridLocator } from './locate';
+export { createGridLocator, createGridLocatorAsync, type GridLocator } from './locate';
 export { DEMO_STREAM_URL } from './cameras';
 export { maskName, SEED_ACCESS_MAX_AGE_MS, type SeedAccess } from './residents';
 

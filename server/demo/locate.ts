@@ -8,6 +8,9 @@
  *
  * Points exactly on an edge shared by two grids are given to exactly one of them (see
  * pointInRing), so `locate` is total over the city and never ambiguous.
+ *
+ * createGridLocatorAsync builds the same index in slices that let the event loop through (a hub
+ * building it while probes, sockets and a broker's backlog wait).
  */
 import type { LonLat, MultiPolygon, Region } from '../../shared/world';
 import { pointInMultiPolygon } from './geo';
@@ -22,6 +25,32 @@ export interface GridLocator {
 }
 
 export function createGridLocator(regions: readonly Region[]): GridLocator {
+  const steps = buildSteps(regions);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The same index, built in slices of about `sliceMs` of work with the event loop let through between them. */
+export async function createGridLocatorAsync(regions: readonly Region[], sliceMs = 10): Promise<GridLocator> {
+  const steps = buildSteps(regions);
+  let t = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - t >= sliceMs) {
+      await new Promise((res) => setImmediate(res));
+      t = performance.now();
+    }
+  }
+}
+
+/** Grids between two chances to pause. */
+const STEP = 512;
+
+/** The builder, pausing (yield) every STEP grids of each pass; returns the locator. */
+function* buildSteps(regions: readonly Region[]): Generator<void, GridLocator> {
   const grids = regions.filter((r) => r.level === 'grid');
   const n = grids.length;
   const codes: string[] = grids.map((g) => g.code);
@@ -31,7 +60,9 @@ export function createGridLocator(regions: readonly Region[]): GridLocator {
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  grids.forEach((g, i) => {
+  for (let i = 0; i < n; i++) {
+    if (i % STEP === STEP - 1) yield;
+    const g = grids[i]!;
     let x0 = Infinity;
     let y0 = Infinity;
     let x1 = -Infinity;
@@ -52,7 +83,7 @@ export function createGridLocator(regions: readonly Region[]): GridLocator {
     minY = Math.min(minY, y0);
     maxX = Math.max(maxX, x1);
     maxY = Math.max(maxY, y1);
-  });
+  }
 
   // About two buckets per grid on average.
   const w = Math.max(maxX - minX, 1e-9);
@@ -72,11 +103,17 @@ export function createGridLocator(regions: readonly Region[]): GridLocator {
     const y1 = by(bb[4 * i + 3]!);
     for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) f(y * nx + x);
   };
-  for (let i = 0; i < n; i++) forEachBucket(i, (b) => start[b + 1]!++);
+  for (let i = 0; i < n; i++) {
+    if (i % STEP === STEP - 1) yield;
+    forEachBucket(i, (b) => start[b + 1]!++);
+  }
   for (let b = 0; b < nx * ny; b++) start[b + 1]! += start[b]!;
   const fill = start.slice(0, nx * ny);
   const items = new Int32Array(start[nx * ny]!);
-  for (let i = 0; i < n; i++) forEachBucket(i, (b) => (items[fill[b]!++] = i));
+  for (let i = 0; i < n; i++) {
+    if (i % STEP === STEP - 1) yield;
+    forEachBucket(i, (b) => (items[fill[b]!++] = i));
+  }
 
   const candidates = (lon: number, lat: number, all: boolean): number[] => {
     const out: number[] = [];

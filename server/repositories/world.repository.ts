@@ -231,9 +231,20 @@ export class WorldRepository {
   }
   /**
    * All cameras, read in keyset pages: on PGlite one 130k-row query would hold this thread (and
-   * every socket and probe) for seconds; pages let I/O through between them.
+   * every socket and probe) for seconds; pages let I/O through between them. Callers while a read
+   * is under way share it (at start-up the ingest and alarm indexes both want every camera at
+   * once); the rows are theirs to read, not to change.
    */
-  async cameras(): Promise<(typeof cameras.$inferSelect)[]> {
+  cameras(): Promise<(typeof cameras.$inferSelect)[]> {
+    const p = (this.camerasRead ??= this.readCameras());
+    void p.finally(() => {
+      if (this.camerasRead === p) this.camerasRead = undefined;
+    }).catch(() => undefined);
+    return p;
+  }
+  private camerasRead: Promise<(typeof cameras.$inferSelect)[]> | undefined;
+
+  private async readCameras(): Promise<(typeof cameras.$inferSelect)[]> {
     const out: (typeof cameras.$inferSelect)[] = [];
     let after = '';
     for (;;) {

@@ -13,7 +13,7 @@ import type { LayerSpecification, StyleSpecification } from '@maplibre/maplibre-
 import type { WorldRepository } from '../repositories/world.repository';
 import type { WorldService } from './world.service';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
-import type { BuildThread, BuiltBody } from './build-thread';
+import { BuildThreadClosedError, type BuildThread, type BuiltBody } from './build-thread';
 import { API_PREFIX } from '../../shared/api';
 import { basemapSourcePath, BUILT_IN_STYLE_URL, type BasemapSource, type MapConfig, type MapCrs } from '../../shared/map';
 import type { LonLat, MultiPolygon } from '../../shared/world';
@@ -88,6 +88,8 @@ export class BasemapService {
     let built: BuiltBody | undefined;
     if (this.builds) {
       built = await this.builds.build({ kind: 'basemap', name }).catch((e: unknown) => {
+        // Closing: drop it. Otherwise the thread failed: build here rather than not at all.
+        if (e instanceof BuildThreadClosedError) throw e;
         this.log.warn({ err: e, source: name }, 'the build thread failed; building the basemap source here');
         return undefined;
       });

@@ -25,6 +25,13 @@ export interface BuiltBody {
 
 export type BuildJob = { kind: 'layer'; name: LayerName; format: 'compact' | 'geojson'; prefix: string } | { kind: 'basemap'; name: BasemapSource };
 
+/** The hub is closing: a build still waiting is dropped, not done on the main thread instead. */
+export class BuildThreadClosedError extends Error {
+  constructor() {
+    super('the build thread is closed');
+  }
+}
+
 type Reply = { id: number; ok: true; raw: Uint8Array; contentType: string; count: number; readMs: number; encodeMs: number } | { id: number; ok: false; message: string };
 
 export class BuildThread {
@@ -54,11 +61,13 @@ export class BuildThread {
     this.closed = true;
     const w = this.worker ?? (await this.starting?.catch(() => undefined));
     this.worker = undefined;
+    for (const p of this.pending.values()) p.reject(new BuildThreadClosedError());
+    this.pending.clear();
     await w?.terminate();
   }
 
   private start(): Promise<Worker> {
-    if (this.closed) return Promise.reject(new Error('the build thread is closed'));
+    if (this.closed) return Promise.reject(new BuildThreadClosedError());
     if (this.worker) return Promise.resolve(this.worker);
     this.starting ??= (async () => {
       const connection = await this.connection();
@@ -87,7 +96,7 @@ export class BuildThread {
         this.log.warn({ err: e }, 'the build thread failed; it starts again on the next build');
         gone(e);
       });
-      worker.on('exit', (code) => gone(new Error(`the build thread stopped (exit code ${code})`)));
+      worker.on('exit', (code) => gone(this.closed ? new BuildThreadClosedError() : new Error(`the build thread stopped (exit code ${code})`)));
       this.worker = worker;
       return worker;
     })();

@@ -14,7 +14,7 @@ import { LAYER_NAMES, PACKED_MEDIA_TYPE, type LayerName } from '../../shared/lay
 import { KEEP_ALL, LAYERS } from './layer-defs';
 import { scopePrefix } from '../../shared/auth';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
-import type { BuildThread, BuiltBody } from './build-thread';
+import { BuildThreadClosedError, type BuildThread, type BuiltBody } from './build-thread';
 
 export { negotiateCoding, type ContentCoding } from './cached-body';
 
@@ -63,9 +63,13 @@ export class LayerService {
 
   /** Build every compact layer and its brotli form ahead of the first screen. */
   async warm(): Promise<void> {
-    for (const name of LAYER_NAMES) {
-      const entry = await this.entry(name, 'compact');
-      await entry.body.body('br');
+    try {
+      for (const name of LAYER_NAMES) {
+        const entry = await this.entry(name, 'compact');
+        await entry.body.body('br');
+      }
+    } catch (e) {
+      if (!(e instanceof BuildThreadClosedError)) throw e; // the hub closed while warming
     }
   }
 
@@ -90,6 +94,8 @@ export class LayerService {
     let built: BuiltBody | undefined;
     if (this.builds) {
       built = await this.builds.build({ kind: 'layer', name, format, prefix }).catch((e: unknown) => {
+        // Closing: drop it. Otherwise the thread failed: build here rather than not at all.
+        if (e instanceof BuildThreadClosedError) throw e;
         this.log.warn({ err: e, layer: name }, 'the build thread failed; building the layer here');
         return undefined;
       });
