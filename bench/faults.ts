@@ -12,9 +12,9 @@
  * screen's alarms of the run equal the server's (same ids, same revs) in the screen's scope; and how
  * long the screens went without news: every screen cut off live again within 5 s of the fault.
  *
- * Every event is a camera 'stranger' inside a key person's watch circle (two circles in different
- * districts): exactly one alarm each. Screens are mostly the city-wide dispatcher, some district
- * dispatchers (whose screens must get their district's alarms and nothing else).
+ * Every event is a camera 'stranger' inside a key person's watch circle (one circle per district,
+ * in turn): exactly one alarm each. One screen in five is the city-wide dispatcher's (every alarm),
+ * the others district dispatchers' (their district's alarms and nothing else).
  *
  * `npm run bench:faults`. Settings: BENCH_FAULTS_RATE (events/s, half HTTP, half MQTT; default 500),
  * BENCH_FAULTS_SCREENS (50), BENCH_FAULTS_CASES (hub-kill,redis,postgres), BENCH_FAULTS_BEFORE_S (5),
@@ -123,7 +123,7 @@ export interface CaseResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SEED = 20260101; // the hubs' default DEMO_SEED: the city they seed
 
-/** The places events happen: two key persons' watch circles, in different districts. */
+/** The places events happen: a key person's watch circle in each district. */
 function places(): { lon: number; lat: number; district: string }[] {
   const city = generateDemoCity({ scale: 'small', seed: SEED });
   const out: { lon: number; lat: number; district: string }[] = [];
@@ -133,7 +133,6 @@ function places(): { lon: number; lat: number; district: string }[] {
     if (out.some((p) => p.district === district)) continue;
     const [lon, lat] = z.shape.center;
     out.push({ lon, lat, district });
-    if (out.length === 2) break;
   }
   if (out.length < 2) throw new Error('the demo city has no two key-person circles in different districts');
   return out;
@@ -360,18 +359,17 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   const prefix = `f${randomBytes(3).toString('hex')}-${kind}`;
   const where = places();
   const districts = where.map((p) => p.district);
-  // Screens: a district dispatcher of each district the events fall in, one of a district they do
-  // not (it must get none of them), the rest city-wide.
-  const accounts = ['dispatcher', ...districts.map((d) => `dispatcher-${d}`), 'dispatcher-360103', 'dispatcher-360113', 'dispatcher-360102'];
-  const uniqueAccounts = [...new Set(accounts)];
+  // Screens: one in five city-wide (every alarm), the others district dispatchers' (their district's
+  // alarms and nothing else), as in a command centre with district desks.
+  const accounts = ['dispatcher', ...districts.map((d) => `dispatcher-${d}`)];
   const sessions = new Map<string, { cookie: string; scope: string }>();
-  for (const a of uniqueAccounts) {
+  for (const a of accounts) {
     const s = await c.signIn(a);
     sessions.set(a, { cookie: s.cookie, scope: s.info.user.scope });
   }
   const screens: TimedScreen[] = [];
   for (let i = 0; i < o.screens; i++) {
-    const account = i < uniqueAccounts.length - 1 ? uniqueAccounts[i + 1]! : 'dispatcher';
+    const account = i % 5 === 0 ? 'dispatcher' : `dispatcher-${districts[i % districts.length]!}`;
     const s = sessions.get(account)!;
     screens.push(new TimedScreen(c.url, s.cookie, s.scope));
   }
