@@ -17,7 +17,7 @@ describe('streamDemoCity', () => {
     const parts = Object.keys(city) as (keyof World)[];
     await streamDemoCity(opts, { parts, seedMs: Date.UTC(2026, 0, 1) }, async (part, items) => {
       slices++;
-      (got[part] ??= []).push(...(items as unknown[]));
+      ((got as Record<string, unknown[]>)[part] ??= []).push(...(items as unknown[]));
       await Promise.resolve();
     });
     for (const part of parts) expect(got[part], part).toEqual(part === 'regions' ? [...city.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level)) : city[part]);
