@@ -32,19 +32,34 @@ export function metricsRoutes(deps: MetricsRouteDeps): Router {
     const body = await deps.metrics.text();
     res.set('Content-Type', deps.metrics.contentType).set('Cache-Control', 'no-store').send(body);
   };
+  /** The session handlers, run in order as one (the bearer path skips them). */
+  const session: RequestHandler = (req, res, next) => {
+    const run = (i: number, err?: unknown): void => {
+      if (err !== undefined && err !== null) return next(err);
+      const h = deps.session[i];
+      if (!h) return next();
+      try {
+        void h(req, res, (e?: unknown) => run(i + 1, e));
+      } catch (e) {
+        next(e);
+      }
+    };
+    run(0);
+  };
   router.get(
     '/metrics',
-    (req, _res, next) => {
+    (req, res, next) => {
       const header = req.get('authorization');
-      if (header === undefined) return next(); // a browser: the session decides
+      if (header === undefined) return session(req, res, next); // a browser: the session decides
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!deps.token || !m || !sameSecret(m[1]!, deps.token)) {
         throw new HttpError(401, ErrorCode.AuthRequired, 'the Authorization header does not carry the metrics token (METRICS_TOKEN)');
       }
-      next('route');
+      res.locals.metricsToken = true;
+      next();
     },
-    ...deps.session,
-    (req, _res, next) => {
+    (req, res, next) => {
+      if (res.locals.metricsToken === true) return next();
       const ctx = req.auth;
       if (!ctx) throw new HttpError(401, ErrorCode.AuthRequired, 'sign in as an admin, or send Authorization: Bearer <METRICS_TOKEN>');
       if (ctx.kind !== 'password' || ctx.mfaPending || !decide(ctx.principal, 'admin:manage').allow) {
@@ -57,7 +72,5 @@ export function metricsRoutes(deps: MetricsRouteDeps): Router {
     },
     serve,
   );
-  // The bearer path skipped the session handlers with next('route'): it lands here.
-  router.get('/metrics', serve);
   return router;
 }
