@@ -44,19 +44,29 @@ export interface AlarmBatch {
   alarms: AlarmView[];
 }
 
-/** The answer to alarm:sync: what changed since `since`, or (too far behind, or first load) a snapshot. */
+/**
+ * The answer to alarm:sync: what changed since `since` (a delta, one page at a time), or (first
+ * load, or very far behind) a snapshot of the open alarms.
+ */
 export const alarmSyncReply = z.object({
   mode: z.enum(['delta', 'snapshot']),
-  /** The hub's current rev: the screen is up to date to here. */
+  /** The screen holds every change of its scope up to here (the page's last rev when `more`). */
   rev: z.number().int(),
   alarms: z.array(alarmView),
+  /** A delta page: changes after `rev` remain; ask again since `rev`. */
+  more: z.boolean().optional(),
 });
 export type AlarmSyncReply = z.infer<typeof alarmSyncReply>;
 
 /** A snapshot holds the open alarms (new, acknowledged) of the scope, newest first, at most this many. */
 export const SNAPSHOT_LIMIT = 2000;
-/** A delta larger than this is answered with a snapshot instead. */
-export const DELTA_LIMIT = 5000;
+/** A delta is answered in pages of at most this many changes (`more` says another page follows). */
+export const DELTA_PAGE = 1000;
+/**
+ * A screen more than this many revs behind gets a snapshot instead of pages (a desk away for
+ * hours of a flood: its open alarms, not every change since). At 500 alarms/s that is 400 s.
+ */
+export const DELTA_MAX_BEHIND = 200_000;
 
 export const alarmActionBody = z.strictObject({
   action: z.enum(['acknowledge', 'false_alarm'], { error: 'must be acknowledge or false_alarm' }),

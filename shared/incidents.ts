@@ -261,10 +261,13 @@ export const incidentPage = z.object({ incidents: z.array(incidentView), nextCur
 export type IncidentPage = z.infer<typeof incidentPage>;
 
 /** incident:sync's answer (as alarm:sync): changes since a rev, or the open incidents of the scope. */
-export const incidentSyncReply = z.object({ mode: z.enum(['delta', 'snapshot']), rev: z.number().int(), incidents: z.array(incidentView) });
+/** As alarmSyncReply: a delta in pages (`more`: ask again since `rev`), or a snapshot of the open incidents. */
+export const incidentSyncReply = z.object({ mode: z.enum(['delta', 'snapshot']), rev: z.number().int(), incidents: z.array(incidentView), more: z.boolean().optional() });
 export type IncidentSyncReply = z.infer<typeof incidentSyncReply>;
 export const INCIDENT_SNAPSHOT_LIMIT = 5000;
-export const INCIDENT_DELTA_LIMIT = 5000;
+/** Incident deltas come in pages of this many (`more`); further behind than INCIDENT_DELTA_MAX_BEHIND revs: a snapshot. */
+export const INCIDENT_DELTA_PAGE = 500;
+export const INCIDENT_DELTA_MAX_BEHIND = 100_000;
 
 // ---------------------------------------------------------------- field units
 

@@ -29,6 +29,14 @@ import type { Principal } from '../auth/policy';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { RevFeed, type FeedDelivery, type FeedSource } from './rev-feed';
+import { SyncQueue } from './sync-queue';
+
+/** A sync request's `since`: null, a whole number ≥ 0, or (a string) what is wrong with it. */
+function syncSince(req: unknown): number | null | string {
+  const since = (req as { since?: unknown } | null)?.since;
+  if (since === null || (typeof since === 'number' && Number.isSafeInteger(since) && since >= 0)) return since;
+  return 'since: must be null or a whole number ≥ 0';
+}
 
 const silentLog = pino({ level: 'silent' });
 
@@ -153,33 +161,23 @@ export class RealtimeGateway {
       socket.on('disconnect', () => {
         if (this.io.of('/').sockets.size === 0) this.stopFeeds();
       });
+      // One request of each stream served at a time per socket (sync-queue.ts).
+      const alive = () => socket.connected;
+      const alarmSyncs = new SyncQueue((since: number | null) => alarms()!.sync(socket.data.principal, since), alive);
+      const incidentSyncs = new SyncQueue((since: number | null) => this.incidents()!.sync(socket.data.principal, since), alive);
       socket.on('alarm:sync', (req, ack) => {
         if (typeof ack !== 'function') return;
-        const since = (req as { since?: unknown } | null)?.since;
-        if (since !== null && !(typeof since === 'number' && Number.isSafeInteger(since) && since >= 0)) {
-          ack({ error: 'since: must be null or a whole number ≥ 0' });
-          return;
-        }
-        const service = alarms();
-        if (!service) {
-          ack({ error: 'service/not-ready' });
-          return;
-        }
-        service.sync(socket.data.principal, since).then(ack, (e: unknown) => ack({ error: (e as Error).message }));
+        const since = syncSince(req);
+        if (typeof since === 'string') return ack({ error: since });
+        if (!alarms()) return ack({ error: 'service/not-ready' });
+        alarmSyncs.push(since, ack);
       });
       socket.on('incident:sync', (req, ack) => {
         if (typeof ack !== 'function') return;
-        const since = (req as { since?: unknown } | null)?.since;
-        if (since !== null && !(typeof since === 'number' && Number.isSafeInteger(since) && since >= 0)) {
-          ack({ error: 'since: must be null or a whole number ≥ 0' });
-          return;
-        }
-        const service = this.incidents();
-        if (!service) {
-          ack({ error: 'service/not-ready' });
-          return;
-        }
-        service.sync(socket.data.principal, since).then(ack, (e: unknown) => ack({ error: (e as Error).message }));
+        const since = syncSince(req);
+        if (typeof since === 'string') return ack({ error: since });
+        if (!this.incidents()) return ack({ error: 'service/not-ready' });
+        incidentSyncs.push(since, ack);
       });
     });
     readiness.on('change', (snap) => {

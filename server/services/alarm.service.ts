@@ -26,7 +26,7 @@ import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type R
 import { HttpError } from '../http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
-import { DELTA_LIMIT, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
+import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
 import type { AlarmEventSource, EventType } from '../../shared/ingest';
 import type { LonLat, UnitKind } from '../../shared/world';
 
@@ -189,14 +189,26 @@ export class AlarmService {
     };
   }
 
-  /** What changed in the principal's scope since `since`, or a snapshot of the open alarms. */
-  async sync(principal: Principal, since: number | null): Promise<AlarmSyncReply> {
+  /**
+   * What changed in the principal's scope since `since`, a page at a time (`more`: the screen asks
+   * again since the page's last rev), or a snapshot of the open alarms: on first load, when `since`
+   * is past this database's revs, or when it is more than DELTA_MAX_BEHIND revs behind. A delta
+   * never stands in for a snapshot of fewer alarms than the changes hold (issue 13: a capped
+   * snapshot of a far-behind screen lost its older open alarms for good).
+   */
+  async sync(principal: Principal, since: number | null, page = DELTA_PAGE): Promise<AlarmSyncReply> {
     authorize(principal, 'alarm:read');
     const prefix = scopeFilter(principal.scope);
+    // Read first: every rev up to it is committed (revs commit in order), so a delta that reaches
+    // the end of the rows is complete up to it.
     const rev = await this.repo.maxRev();
-    if (since !== null && since <= rev) {
-      const rows = await this.repo.changedSince(prefix, since, DELTA_LIMIT + 1);
-      if (rows.length <= DELTA_LIMIT) return { mode: 'delta', rev: Math.max(rev, rows[rows.length - 1]?.rev ?? 0), alarms: rows.map(toView) };
+    if (since !== null && since <= rev && rev - since <= DELTA_MAX_BEHIND) {
+      const rows = await this.repo.changedSince(prefix, since, page + 1);
+      if (rows.length > page) {
+        const first = rows.slice(0, page);
+        return { mode: 'delta', rev: first[first.length - 1]!.rev, alarms: first.map(toView), more: true };
+      }
+      return { mode: 'delta', rev: Math.max(rev, rows[rows.length - 1]?.rev ?? 0), alarms: rows.map(toView) };
     }
     const rows = await this.repo.open(prefix, SNAPSHOT_LIMIT);
     return { mode: 'snapshot', rev: Math.max(rev, rows[0]?.rev ?? 0), alarms: rows.map(toView) };

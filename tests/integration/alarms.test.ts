@@ -191,5 +191,29 @@ describe.each(backends)('alarms on $name', (backend) => {
     await new Promise<void>((r) => fresh.socket.once('connect', () => r()));
     expect(await fresh.sync()).toBe('snapshot');
     expect(fresh.held.size).toBe(server.alarms.length);
+
+    // Far behind, the delta comes in pages, each complete up to its rev, never a capped snapshot:
+    // paged from 0 it holds every change, the same as one delta of them all.
+    const principal = { id: 'paging', role: 'dispatcher' as const, scope: '360100' };
+    const whole = await hub.services().alarms.sync(principal, 0, 1_000_000);
+    expect(whole.more).toBeUndefined();
+    const paged = new Map<string, number>();
+    let since = 0;
+    let pages = 0;
+    for (let more = true; more; pages++) {
+      const page = await hub.services().alarms.sync(principal, since, 7);
+      expect(page.mode).toBe('delta');
+      expect(page.alarms.length).toBeLessThanOrEqual(7);
+      for (const a of page.alarms) {
+        expect(a.rev).toBeGreaterThan(since);
+        expect(a.rev).toBeLessThanOrEqual(page.rev);
+        paged.set(a.id, a.rev);
+      }
+      since = page.rev;
+      more = page.more === true;
+    }
+    expect(pages).toBe(Math.max(1, Math.ceil(whole.alarms.length / 7)));
+    expect(since).toBe(whole.rev);
+    expect([...paged].map(([id, rev]) => `${id}@${rev}`).sort()).toEqual(whole.alarms.map((a) => `${a.id}@${a.rev}`).sort());
   });
 });

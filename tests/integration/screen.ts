@@ -69,14 +69,21 @@ export class Screen {
   sync(): Promise<void> {
     this.syncing ??= (async () => {
       try {
-        const a = alarmSyncReply.parse(await this.socket.timeout(10_000).emitWithAck('alarm:sync', { since: this.alarmCursor }));
-        if (a.mode === 'snapshot') this.alarms.clear();
-        this.mergeAlarms(a.alarms);
-        this.alarmCursor = Math.max(this.alarmCursor ?? 0, a.rev);
-        const i = incidentSyncReply.parse(await this.socket.timeout(10_000).emitWithAck('incident:sync', { since: this.incidentCursor }));
-        if (i.mode === 'snapshot') this.incidents.clear();
-        for (const x of i.incidents) this.mergeIncident(x);
-        this.incidentCursor = Math.max(this.incidentCursor ?? 0, i.rev);
+        // Page by page while the hub says `more`.
+        for (let more = true; more; ) {
+          const a = alarmSyncReply.parse(await this.socket.timeout(10_000).emitWithAck('alarm:sync', { since: this.alarmCursor }));
+          if (a.mode === 'snapshot') this.alarms.clear();
+          this.mergeAlarms(a.alarms);
+          this.alarmCursor = a.mode === 'snapshot' ? a.rev : Math.max(this.alarmCursor ?? 0, a.rev);
+          more = a.more === true;
+        }
+        for (let more = true; more; ) {
+          const i = incidentSyncReply.parse(await this.socket.timeout(10_000).emitWithAck('incident:sync', { since: this.incidentCursor }));
+          if (i.mode === 'snapshot') this.incidents.clear();
+          for (const x of i.incidents) this.mergeIncident(x);
+          this.incidentCursor = i.mode === 'snapshot' ? i.rev : Math.max(this.incidentCursor ?? 0, i.rev);
+          more = i.more === true;
+        }
       } finally {
         this.syncing = null;
       }

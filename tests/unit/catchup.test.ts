@@ -14,6 +14,7 @@ interface Reply {
   mode: 'delta' | 'snapshot';
   rev: number;
   items: Item[];
+  more?: boolean;
 }
 interface Item {
   id: string;
@@ -251,6 +252,24 @@ describe('the cursor and gaps', () => {
     expect(c.synced).toBe(true);
   });
 
+  it('a delta page with `more` asks the next page at once, since its rev, and is in step only after the last', () => {
+    const { c, requests, states, ok } = harness();
+    c.linkUp();
+    requests[0]!.answer(ok(snap(10)));
+    c.batch(30, 31, [{ id: 'x', rev: 31 }]); // a gap: 11..30 missed
+    expect(requests.map((r) => r.since)).toEqual([null, 10]);
+    requests[1]!.answer(ok({ ...delta(20, [{ id: 'a', rev: 20 }]), more: true }));
+    expect(requests.map((r) => r.since)).toEqual([null, 10, 20]); // no backoff: at once
+    expect(c.cursor).toBe(20);
+    expect(c.synced).toBe(false);
+    requests[2]!.answer(ok(delta(31, [{ id: 'b', rev: 25 }])));
+    expect(c.cursor).toBe(31);
+    expect(c.synced).toBe(true);
+    expect(states).toEqual([true, false, true]);
+    vi.advanceTimersByTime(120_000);
+    expect(requests).toHaveLength(3);
+  });
+
   it('a delta never moves the cursor back; a snapshot sets it', () => {
     const { c, requests, ok } = inStepAt(30);
     c.batch(40, 41, []);
@@ -296,7 +315,9 @@ describe('whatever is lost or late', () => {
         fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), lost: fc.boolean(), gapMs: fc.integer({ min: 0, max: 3_000 }) }), { minLength: 1, maxLength: 30 }),
         fc.array(fate, { maxLength: 12 }),
         fc.option(fc.record({ afterChange: fc.nat(), downMs: fc.integer({ min: 1, max: 5_000 }) }), { nil: null }),
-        (changes, fates, drop) => {
+        // Deltas in pages of this many (`more` until the last).
+        fc.integer({ min: 1, max: 4 }),
+        (changes, fates, drop, pageSize) => {
           vi.clearAllTimers();
           // The hub: latest rev per id, its rev, and how far this screen's room was told.
           const latest = new Map<string, number>();
@@ -314,7 +335,10 @@ describe('whatever is lost or late', () => {
             send: (since, done) => {
               const f = fates[asked++] ?? { kind: 'answer', delayMs: 10 };
               const items = [...latest].filter(([, rev]) => since === null || rev > since).map(([id, rev]) => ({ id, rev }));
-              const reply: Reply = { mode: since === null ? 'snapshot' : 'delta', rev: hubRev, items };
+              items.sort((a, b) => a.rev - b.rev);
+              const paged = since !== null && items.length > pageSize;
+              const page = paged ? items.slice(0, pageSize) : items;
+              const reply: Reply = paged ? { mode: 'delta', rev: page[page.length - 1]!.rev, items: page, more: true } : { mode: since === null ? 'snapshot' : 'delta', rev: hubRev, items };
               const on = link;
               if (f.kind === 'never') return;
               setTimeout(() => {

@@ -21,13 +21,18 @@
  * that may still answer: those newer than the snapshot stay.
  *
  * Once an answer leaves nothing missing the stream is `synced`; requests still out are forgotten
- * (their answers would add nothing the cursor does not already cover).
+ * (their answers would add nothing the cursor does not already cover). A delta page with `more`
+ * is progress: the next page is asked at once, since its rev, with the backoff reset.
  */
 
-/** What every sync answer carries: a snapshot of the scope, or a delta, complete up to `rev`. */
+/**
+ * What every sync answer carries: a snapshot of the scope, or a delta, complete up to `rev`; a
+ * delta page with `more` has changes after `rev` still to come (asked for at once).
+ */
 export interface SyncReplyBase {
   mode: 'delta' | 'snapshot';
   rev: number;
+  more?: boolean;
 }
 
 /** How one request ended. */
@@ -202,6 +207,15 @@ export class StreamCatchup<R extends SyncReplyBase, T> {
     );
     this.cursorRev = reply.mode === 'snapshot' ? reply.rev : Math.max(this.cursorRev ?? reply.rev, reply.rev);
     const gaps = this.advance();
+    if (reply.more) {
+      // A page: progress, not a failure. Keep what the next answers need, and ask for the next page
+      // now, unless a newer request is already out (its answer comes on its own).
+      this.failures = 0;
+      const oldest = Math.min(...this.outstanding, this.sent + 1);
+      this.remembered = this.remembered.filter((r) => gaps.includes(r) || r.sentBefore >= oldest);
+      if (!this.current) this.ask();
+      return;
+    }
     if (gaps.length === 0) {
       this.settle();
       return;
