@@ -113,9 +113,9 @@ export interface CaseResult {
   /** Catch-ups that failed (timed out, refused) and were tried again. */
   syncRetries: number;
   /**
-   * Screens whose catch-up came back as a snapshot: they had fallen more than DELTA_LIMIT changes
-   * behind, and a snapshot holds only the newest SNAPSHOT_LIMIT open alarms, so such a screen cannot
-   * hold an open set larger than that (by design); it shows as missing alarms.
+   * Screens whose catch-up came back as a snapshot: they had fallen more than DELTA_MAX_BEHIND revs
+   * behind (a delta comes in pages below that), and a snapshot holds only the newest SNAPSHOT_LIMIT
+   * open alarms, so such a screen cannot hold an open set larger than that (by design).
    */
   snapshots: number;
 }
@@ -570,6 +570,8 @@ export function failuresOf(r: CaseResult): string[] {
   if (r.withoutAlarm) out.push(`${r.withoutAlarm} stored events without their alarm`);
   if (r.screensWrong) out.push(`${r.screensWrong} screens differ from the server (missing ${r.missing}, extra ${r.extra}, stale ${r.stale})`);
   if (r.maxCutOffLiveMs > 5_000) out.push(`a cut-off screen took ${r.maxCutOffLiveMs} ms to be live again`);
+  // A hub that cannot reach its database says 503 (Retry-After); a 500 would be a bug of the hub.
+  if (r.failures['500']) out.push(`${r.failures['500']} posts answered 500`);
   return out;
 }
 

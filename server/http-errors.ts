@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ErrorCode, type ErrorBody } from '../shared/errors';
 import { formatPath, printable, unstorable, type Unstorable } from '../shared/text';
-import { dbMessage, sqlState } from './db/errors';
+import { databaseUnavailable, dbMessage, sqlState } from './db/errors';
+
+/** Seconds a caller is told to wait when the database is unavailable (a restart takes a few). */
+export const DB_RETRY_AFTER_S = 2;
 
 export class HttpError extends Error {
   constructor(
@@ -50,6 +53,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       const where = partOf(req);
       body = { error: { code: ErrorCode.RequestInvalid, message: `${where}: holds a value the database cannot store (${printable(dbMessage(err))})` } };
       log.warn({ sqlState: sqlState(err), reason: printable(dbMessage(err)), method: req.method, path: `${req.baseUrl}${req.path}` }, 'a data error reached the error handler: answered 400');
+    } else if (databaseUnavailable(err)) {
+      // The database is restarting or out of reach: nothing was stored, the caller may send it
+      // again (device posts carry their ids: a second copy is not a second event).
+      status = 503;
+      res.set('Retry-After', String(DB_RETRY_AFTER_S));
+      body = { error: { code: ErrorCode.ServiceUnavailable, message: 'the database is unavailable for a moment: nothing was done; send it again' } };
+      log.warn({ reason: printable(dbMessage(err)), method: req.method, path: `${req.baseUrl}${req.path}` }, 'the database is unavailable: answered 503');
     } else if (err instanceof Error && typeof (err as BodyParserError).status === 'number' && (err as BodyParserError).status! < 500) {
       status = (err as BodyParserError).status!;
       body = { error: { code: ErrorCode.RequestInvalid, message: err.message } };

@@ -10,6 +10,8 @@ export const ErrorCode = {
   LayerNotFound: 'layer/not-found',
   RegionNotFound: 'region/not-found',
   ServiceNotReady: 'service/not-ready',
+  /** The database cannot be reached or is restarting: nothing was done; send it again after Retry-After. */
+  ServiceUnavailable: 'service/unavailable',
   /** No session, or it ended (expired, logged out, revoked): sign in again. */
   AuthRequired: 'auth/required',
   /** Wrong username or password (the same answer for an unknown user). */

@@ -64,3 +64,26 @@ function programError(e: unknown): boolean {
   }
   return false;
 }
+
+/** Node's socket errors that mean the database server cannot be reached now. */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/** node-postgres' and PGlite's own words for a lost or unavailable connection (they carry no code). */
+const LOST = /Connection terminated|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|PGlite is closed|the database system is (starting up|shutting down)/i;
+
+/**
+ * The database cannot be reached or is restarting now (a SQLSTATE of class 08, 57P, 53, a socket
+ * error, a pool or PGlite that lost its connection): an HTTP caller is told 503 with Retry-After,
+ * not 500 (issue 13). Narrower than dbErrorKind's 'transient', which treats any error without a
+ * SQLSTATE as passing: a bug of the hub must stay a 500.
+ */
+export function databaseUnavailable(e: unknown): boolean {
+  const code = sqlState(e);
+  if (code !== undefined) return code.startsWith('08') || code.startsWith('57P') || code.startsWith('53');
+  for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 6; at = (at as { cause?: unknown }).cause, depth++) {
+    const c = (at as { code?: unknown }).code;
+    const m = (at as { message?: unknown }).message;
+    if (typeof c === 'string' && SOCKET_CODES.has(c)) return true;
+    if (typeof m === 'string' && !m.startsWith('Failed query:') && LOST.test(m)) return true;
+  }
+  return false;
+}

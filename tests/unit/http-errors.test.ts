@@ -15,9 +15,10 @@ function run(err: unknown, req: Partial<Request> = {}) {
   const log = { warn: vi.fn(), error: vi.fn() };
   let status = 0;
   let body: unknown;
-  const res = { headersSent: false, status: (s: number) => ((status = s), res), json: (b: unknown) => ((body = b), res) } as unknown as Response;
+  const headers: Record<string, string> = {};
+  const res = { headersSent: false, set: (k: string, v: string) => ((headers[k] = v), res), status: (s: number) => ((status = s), res), json: (b: unknown) => ((body = b), res) } as unknown as Response;
   errorHandler(log as unknown as Logger)(err, { method: 'POST', baseUrl: '/api/v1', path: '/incidents', originalUrl: '/api/v1/incidents', query: {}, body: { title: 'x' }, ...req } as Request, res, () => undefined);
-  return { status, body: body as { error: { code: string; message: string } }, log };
+  return { status, headers, body: body as { error: { code: string; message: string } }, log };
 }
 
 function guard(mw: (req: Request, res: Response, next: NextFunction) => void, req: Partial<Request>): HttpError | undefined {
@@ -44,6 +45,27 @@ describe('the error handler’s safety net', () => {
     const e = pgError('22021', 'invalid byte sequence');
     expect(run(e, { method: 'GET', body: undefined, query: { q: 'x' } }).body.error.message).toMatch(/^query: /);
     expect(run(e, { method: 'GET', body: undefined }).body.error.message).toMatch(/^params: /);
+  });
+
+  it.each([
+    ['57P01 admin shutdown (a restart)', pgError('57P01', 'terminating connection due to administrator command')],
+    ['57P03 starting up', pgError('57P03', 'the database system is starting up')],
+    ['08006 connection failure', pgError('08006', 'connection failure')],
+    ['53300 too many connections', pgError('53300', 'sorry, too many clients already')],
+    ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['a pool that cannot connect', new Error('timeout exceeded when trying to connect')],
+  ])('answers the database unavailable (%s) with 503 and Retry-After, not 500', (_what, cause) => {
+    const { status, headers, body, log } = run(new DrizzleQueryError('insert into events (id) values ($1)', ['cdk_secret-value'], cause));
+    expect(status).toBe(503);
+    expect(headers['Retry-After']).toBe('2');
+    expect(body.error.code).toBe('service/unavailable');
+    expect(JSON.stringify([body, log.warn.mock.calls])).not.toMatch(/cdk_secret-value|insert into/);
+  });
+
+  it('keeps a bug of the hub a 500 however it is worded (no SQLSTATE, no socket error)', () => {
+    expect(run(new Error('boom')).status).toBe(500);
+    expect(run(new TypeError('Cannot read properties of undefined')).status).toBe(500);
   });
 
   it('keeps a fault of the hub a 500 (42703: our SQL is wrong), and an undecodable path parameter a 400', () => {
