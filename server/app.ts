@@ -455,7 +455,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         const ctx = await authService.cityDevice('mqtt', 'MQTT');
         if (!ctx) throw new Error('no city in the database');
         return ctx;
-      }, log, config.mqttClientId ?? defaultMqttClientId((httpServer.address() as AddressInfo | null)?.port ?? config.port), config.mqttShareGroup);
+      }, log, config.mqttClientId ?? defaultMqttClientId((httpServer.address() as AddressInfo | null)?.port ?? config.port), config.mqttShareGroup, config.mqttConnections);
       mqttIngest.deadLetters = deadLetters;
       mqttIngest.start();
       mqttIngest.onConnect = () => outbox?.kick();

@@ -43,6 +43,7 @@ const envSchema = z.object({
     .optional(),
   MQTT_CLIENT_ID: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore').optional(),
   MQTT_SHARE_GROUP: z.string().max(64).regex(/^(?:[\w.-]+|off)$/, 'must be letters, digits, dot, dash or underscore, or off').default('city-command'),
+  MQTT_CONNECTIONS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(16).optional(),
   REDIS_URL: z
     .string()
     .refine((v) => /^rediss?:\/\/\S+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL')
@@ -102,6 +103,12 @@ export interface Config {
    * Config literal): a plain subscription, every hub gets every message.
    */
   mqttShareGroup?: string | undefined;
+  /**
+   * MQTT connections of this hub in the share group (MQTT_CONNECTIONS, 1-16; default 4 with a share
+   * group, else 1): the broker spreads messages over them, and their messages meet in one group
+   * commit (one connection stores one message per transaction).
+   */
+  mqttConnections?: number | undefined;
   /** Several hubs: a Redis for the Socket.IO Streams adapter (REDIS_URL); unset: one hub alone. */
   redisUrl?: string | undefined;
   /** Names of this deployment's Redis stream and channels (REDIS_PREFIX, default city-command): two cities may share a Redis. */
@@ -175,6 +182,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid setting ${name}: ${issue?.message ?? 'invalid'}${shown}`);
   }
   const e = parsed.data;
+  if (e.MQTT_SHARE_GROUP === 'off' && (e.MQTT_CONNECTIONS ?? 1) > 1) {
+    throw new ConfigError(`invalid setting MQTT_CONNECTIONS: more than 1 needs a shared subscription (MQTT_SHARE_GROUP is off: each connection would take every message) (got ${JSON.stringify(cleaned.MQTT_CONNECTIONS)})`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -191,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mqttUrl: e.MQTT_URL,
     mqttClientId: e.MQTT_CLIENT_ID,
     mqttShareGroup: e.MQTT_SHARE_GROUP === 'off' ? undefined : e.MQTT_SHARE_GROUP,
+    mqttConnections: e.MQTT_CONNECTIONS ?? (e.MQTT_SHARE_GROUP === 'off' ? 1 : 4),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,

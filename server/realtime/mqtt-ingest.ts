@@ -46,14 +46,20 @@ export interface MqttIngestStats {
   storeFailures: number;
 }
 
+/** One connection to the broker: its client, and its own backoff after transient failures. */
+interface Link {
+  readonly id: string;
+  client: MqttClient | null;
+  /** Transient failures in a row (the backoff grows with them); 0 after a message is handled. */
+  failures: number;
+  reconnectTimer: NodeJS.Timeout | null;
+}
+
 export class MqttIngest {
   readonly stats: MqttIngestStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, malformed: 0, deadLettered: 0, storeFailures: 0 };
   /** Where messages that can never be stored go (set by the app); without it they are only logged. */
   deadLetters: DeadLetterService | null = null;
-  private client: MqttClient | null = null;
-  /** Transient failures in a row (the backoff grows with them); 0 after a message is handled. */
-  private failures = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly links: Link[];
   private readonly clientId: string;
 
   constructor(
@@ -68,8 +74,18 @@ export class MqttIngest {
      * hub of the group. Undefined: a plain subscription.
      */
     private readonly shareGroup?: string,
+    /**
+     * Connections of this hub in the group (MQTT_CONNECTIONS). MQTT.js hands a client its messages
+     * one at a time (the next after the last one's PUBACK), so one connection stores one message per
+     * transaction; with several, the broker spreads the group's messages over them and their
+     * messages meet in one group commit. More than one needs `shareGroup` (a plain subscription
+     * on each would take every message several times). The first keeps the plain client id.
+     */
+    connections = 1,
   ) {
     this.clientId = clientId ?? `city-command-hub-${hostname()}`;
+    const n = shareGroup ? Math.max(1, Math.floor(connections)) : 1;
+    this.links = Array.from({ length: n }, (_, i) => ({ id: i === 0 ? this.clientId : `${this.clientId}-${i}`, client: null, failures: 0, reconnectTimer: null }));
   }
 
   /** The topic filter this hub subscribes to. */
@@ -77,47 +93,61 @@ export class MqttIngest {
     return this.shareGroup ? `$share/${this.shareGroup}/${EVENT_TOPIC}` : EVENT_TOPIC;
   }
 
+  /** The client ids of this hub's connections (the first publishes commands). */
+  get clientIds(): string[] {
+    return this.links.map((l) => l.id);
+  }
+
   start(): void {
-    const client = mqtt.connect(this.url, { clientId: this.clientId, clean: false, reconnectPeriod: 2_000, connectTimeout: 10_000 });
-    this.client = client;
+    this.links.forEach((link, i) => this.open(link, i === 0));
+  }
+
+  private open(link: Link, first: boolean): void {
+    const client = mqtt.connect(this.url, { clientId: link.id, clean: false, reconnectPeriod: 2_000, connectTimeout: 10_000 });
+    link.client = client;
     // Store first, then let MQTT.js send the PUBACK (QoS 1): nothing acknowledged is lost.
     client.handleMessage = (packet: IPublishPacket, done) => {
       this.handle(packet).then(
         () => {
-          this.failures = 0;
+          link.failures = 0;
           done();
         },
         (e: unknown) => {
           // The database failed for now: do not acknowledge; the broker sends it again after a
           // reconnect, which waits longer after each failure in a row.
           this.stats.storeFailures++;
-          const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(this.failures, 10));
-          this.failures++;
-          this.log.error({ sqlState: sqlState(e), reason: printable(dbMessage(e)), topic: printable(packet.topic), retryInMs: wait }, 'mqtt: storing events failed; not acknowledged');
+          const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(link.failures, 10));
+          link.failures++;
+          this.log.error({ sqlState: sqlState(e), reason: printable(dbMessage(e)), topic: printable(packet.topic), clientId: link.id, retryInMs: wait }, 'mqtt: storing events failed; not acknowledged');
           client.end(true, undefined, () => {
-            if (this.client !== client) return;
-            clearTimeout(this.reconnectTimer ?? undefined);
-            this.reconnectTimer = setTimeout(() => {
-              this.reconnectTimer = null;
-              if (this.client === client) client.reconnect();
+            if (link.client !== client) return;
+            clearTimeout(link.reconnectTimer ?? undefined);
+            link.reconnectTimer = setTimeout(() => {
+              link.reconnectTimer = null;
+              if (link.client === client) client.reconnect();
             }, wait);
-            this.reconnectTimer.unref();
+            link.reconnectTimer.unref();
           });
         },
       );
     };
     client.on('connect', () => {
-      this.log.info({ url: serverUrl(this.url), topic: this.topic, clientId: this.clientId }, 'mqtt: connected');
+      this.log.info({ url: serverUrl(this.url), topic: this.topic, clientId: link.id }, 'mqtt: connected');
       // A persistent session keeps its subscriptions: drop the other form, or a hub that changed its
       // share group would get every message twice.
       if (this.shareGroup) client.unsubscribe(EVENT_TOPIC);
-      this.onConnect?.();
+      if (first) this.onConnect?.();
       client.subscribe(this.topic, { qos: 1 }, (err) => {
-        if (err) this.log.error({ err }, 'mqtt: subscribing failed');
+        if (err) this.log.error({ err, clientId: link.id }, 'mqtt: subscribing failed');
       });
     });
-    client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt: connection error (retrying)'));
-    client.on('offline', () => this.log.warn('mqtt: broker unreachable (retrying)'));
+    client.on('error', (err) => this.log.warn({ err: err.message, clientId: link.id }, 'mqtt: connection error (retrying)'));
+    client.on('offline', () => this.log.warn({ clientId: link.id }, 'mqtt: broker unreachable (retrying)'));
+  }
+
+  /** The connection that publishes (commands, the outbox): the first. */
+  private get client(): MqttClient | null {
+    return this.links[0]?.client ?? null;
   }
 
   /**
@@ -204,10 +234,14 @@ export class MqttIngest {
   }
 
   close(): Promise<void> {
-    const c = this.client;
-    this.client = null;
-    clearTimeout(this.reconnectTimer ?? undefined);
-    this.reconnectTimer = null;
-    return new Promise((resolve) => (c ? c.end(false, undefined, () => resolve()) : resolve()));
+    return Promise.all(
+      this.links.map((link) => {
+        const c = link.client;
+        link.client = null;
+        clearTimeout(link.reconnectTimer ?? undefined);
+        link.reconnectTimer = null;
+        return new Promise<void>((resolve) => (c ? c.end(false, undefined, () => resolve()) : resolve()));
+      }),
+    ).then(() => undefined);
   }
 }

@@ -161,8 +161,10 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
 
     it('two hubs with default MQTT settings share one broker: no knocking, each message taken once', async () => {
       const group = `share-${run}`;
-      const one = await hubAt({ mqttUrl: TEST_MQTT_URL, mqttShareGroup: group });
-      const two = await hubAt({ mqttUrl: TEST_MQTT_URL, mqttShareGroup: group });
+      // Three connections each (the default is 4): six members of the group, each message to one.
+      const one = await hubAt({ mqttUrl: TEST_MQTT_URL, mqttShareGroup: group, mqttConnections: 3 });
+      const two = await hubAt({ mqttUrl: TEST_MQTT_URL, mqttShareGroup: group, mqttConnections: 3 });
+      expect(new Set([...one.hub.mqtt()!.clientIds, ...two.hub.mqtt()!.clientIds]).size).toBe(6);
       await until(() => Boolean(one.hub.mqtt()?.connected && two.hub.mqtt()?.connected), 10_000, 'both connected');
       await new Promise((r) => setTimeout(r, 500));
       const pub = await mqtt.connectAsync(TEST_MQTT_URL!, { clientId: `test-pub-${run}` });

@@ -20,9 +20,17 @@ describe('loadConfig', () => {
     [{ DEMO_SCALE: 'big' }, /DEMO_SCALE/],
     [{ DEMO_SEED: '-1' }, /DEMO_SEED/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
+    [{ MQTT_CONNECTIONS: '0' }, /MQTT_CONNECTIONS/],
+    [{ MQTT_CONNECTIONS: '17' }, /MQTT_CONNECTIONS/],
+    [{ MQTT_CONNECTIONS: '2', MQTT_SHARE_GROUP: 'off' }, /^invalid setting MQTT_CONNECTIONS: more than 1 needs a shared subscription/],
   ])('names the bad variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+  it('gives MQTT 4 connections in a share group, 1 without one', () => {
+    expect(loadConfig({}).mqttConnections).toBe(4);
+    expect(loadConfig({ MQTT_SHARE_GROUP: 'off' }).mqttConnections).toBe(1);
+    expect(loadConfig({ MQTT_CONNECTIONS: '2' }).mqttConnections).toBe(2);
   });
   it('never echoes a DATABASE_URL (it may hold a password)', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@h/db' })).toThrow(/^invalid setting DATABASE_URL: [^"]*$/);
