@@ -125,7 +125,7 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
   let admin: Signed;
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     ({ hub, url } = await startHub(testConfig(p.config)));
     admin = await signIn(url, 'admin');

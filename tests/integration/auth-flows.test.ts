@@ -55,7 +55,7 @@ describe.each(backends)('identity on $name', (backend) => {
   const track = (s: ClientSocket) => (sockets.push(s), s);
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     hub = createApp(testConfig(p.config), { logger: pino({ level: 'silent' }), clock });
     const addr = await hub.listen();

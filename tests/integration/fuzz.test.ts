@@ -103,7 +103,7 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
   const firstBackend = backend === backends[0];
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6, citizenPerHour: 1e6 } } })));
     admin = await signIn(url, 'admin');

@@ -1,5 +1,5 @@
 /** Shared fixtures for integration tests: a config per test, both database backends, a hub. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -71,12 +71,15 @@ export async function tempDir(prefix = 'cd-test-'): Promise<{ path: string; remo
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** A fresh PostgreSQL database on the TEST_DATABASE_URL server, dropped afterwards. */
-export async function tempPostgresDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A fresh PostgreSQL database on the TEST_DATABASE_URL server, dropped afterwards; a copy of
+ * `template` (a database on that server no one is connected to) when given.
+ */
+export async function tempPostgresDatabase(serverUrl: string, template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `cd_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
@@ -91,10 +94,23 @@ export async function tempPostgresDatabase(serverUrl: string): Promise<{ url: st
   };
 }
 
+/**
+ * Seeded templates, made once per run by tests/integration/global-setup.ts: a hub of testConfig()
+ * (the small city, seed 7, TEST_PASSWORD) started on an empty database and closed. A test that
+ * asks `seeded` starts on a copy: PGlite's initdb, the migrations and the demo city cost a hub ~8 s
+ * of CPU on PGlite and ~2 s on PostgreSQL, a copy ~0.4 s. Outside the integration run (benches)
+ * there are none, and `seeded` gives an empty database as before.
+ */
+export const TEMPLATE_ENV = { pglite: 'CD_TEST_PGLITE_TEMPLATE', postgres: 'CD_TEST_PG_TEMPLATE' } as const;
+
 export interface Backend {
   name: 'pglite' | 'postgres';
-  /** Storage for one test: a config fragment that points at it, and a cleanup. */
-  provision(): Promise<{ config: Partial<Config>; cleanup: () => Promise<void> }>;
+  /**
+   * Storage for one test: a config fragment that points at it, and a cleanup. `seeded`: a copy of
+   * the run's template (the demo city and accounts of testConfig() already there), for a test that
+   * starts its hub with testConfig's city, seed and password and does not look at the first start.
+   */
+  provision(opts?: { seeded?: boolean }): Promise<{ config: Partial<Config>; cleanup: () => Promise<void> }>;
 }
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -103,8 +119,10 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 export const backends: Backend[] = [
   {
     name: 'pglite',
-    async provision() {
+    async provision(opts) {
       const dir = await tempDir();
+      const template = opts?.seeded ? process.env[TEMPLATE_ENV.pglite] : undefined;
+      if (template) await cp(template, dir.path, { recursive: true });
       return { config: { dataDir: dir.path }, cleanup: dir.remove };
     },
   },
@@ -112,8 +130,8 @@ export const backends: Backend[] = [
     ? [
         {
           name: 'postgres' as const,
-          async provision() {
-            const db = await tempPostgresDatabase(TEST_DATABASE_URL);
+          async provision(opts?: { seeded?: boolean }) {
+            const db = await tempPostgresDatabase(TEST_DATABASE_URL, opts?.seeded ? process.env[TEMPLATE_ENV.postgres] : undefined);
             return { config: { databaseUrl: db.url }, cleanup: db.drop };
           },
         },

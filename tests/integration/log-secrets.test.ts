@@ -45,7 +45,7 @@ describe.each(backends)('the log on $name', (backend) => {
   const codes: string[] = [];
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     hub = createApp(testConfig({ ...p.config, logLevel: 'trace' }), { logger: createLogger({ logLevel: 'trace', logFormat: 'json' }, { stream: log.stream }) });
     const addr = await hub.listen();

@@ -25,7 +25,7 @@ describe.each(backends)('map on $name', (backend) => {
   const expected = generateDemoCity({ scale: 'small', seed: 7 });
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     storage = p.config;
     ({ hub, url } = await startHub(testConfig(storage)));

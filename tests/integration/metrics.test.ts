@@ -35,7 +35,7 @@ describe.each(backends)('metrics on $name', (backend) => {
   const scrape = (headers: Record<string, string> = {}) => fetch(`${url}/metrics`, { headers });
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     ({ hub, url } = await startHub(testConfig({ ...p.config, metricsToken: TOKEN })));
     admin = await signIn(url, 'admin');

@@ -40,7 +40,7 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
   const event = (id: string, source = 'fence') => ({ id: `${run}-${id}`, source, type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: grid.center[0], lat: grid.center[1] } });
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     // A client id of its own, so parallel runs on one broker do not share a session.
     ({ hub, url } = await startHub({ ...testConfig(p.config), mqttUrl: TEST_MQTT_URL, mqttClientId: `test-hub-${run}` }));

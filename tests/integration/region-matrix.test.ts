@@ -145,7 +145,7 @@ describe.each(backends)('route × role × region on $name', (backend) => {
   };
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     ({ hub, url } = await startHub(
       testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6, citizenPerHour: 1e6 } } }),

@@ -24,7 +24,7 @@ describe.each(backends)('simulator on $name', (backend) => {
   let world: SimWorld;
 
   beforeAll(async () => {
-    const p = await backend.provision();
+    const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: 'test-pass-2026', ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } })));
     world = await simWorldFromRepository(new WorldRepository(hub.services().database.db));
