@@ -5,10 +5,11 @@
  * (the demo city generated and inserted) and a restart of the seeded database after `kill -9`:
  *   - first /healthz: spawn → the first answer (module loading, then listen);
  *   - /healthz max, /readyz max: the slowest answer from the first one to the end of the window;
- *   - ready: spawn → the first /readyz 200;
+ *   - ready: spawn → the first /readyz 200 (as the poller sees it: a stalled hub answers late);
  *   - first event: one event posted at ready (a camera inside a key person's circle: it is located
  *     and raises an alarm, so the ingest grid index and the alarm zone index get built), answered
- *     when stored: what the first message of a broker's backlog waits;
+ *     when stored (event ms: from ready as seen; event s: from spawn, what the first message of a
+ *     broker's backlog waits after a restart);
  *   - loop max / p99: the hub's event-loop delay from its first answer to the end of the window, by
  *     monitorEventLoopDelay inside the hub (bench/startup-probe.ts, loaded with --import, so a
  *     baseline commit is measured the same way).
@@ -60,6 +61,8 @@ interface Run {
   readyzMaxMs: number;
   readyS: number;
   firstEventMs: number | null;
+  /** Spawn → that event stored: what the first message of a backlog waits after a restart. */
+  eventS: number | null;
   loopMaxMs: number | null;
   loopP99Ms: number | null;
   /** The /readyz `checks` seen before ready, in order (what the hub said it was doing). */
@@ -197,6 +200,7 @@ async function measure(
   const phases: string[] = [];
   let loopReset: Promise<unknown> | undefined;
   let firstEventMs: number | null = null;
+  let eventAt: number | null = null;
   let eventAnswered = false;
   // The window closes SETTLE_MS after ready, and not before the event at ready was answered.
   const stop = () => dead || (performance.now() > windowEnd && eventAnswered) || performance.now() - child.t0 > GIVE_UP_MS;
@@ -224,7 +228,10 @@ async function measure(
           body: JSON.stringify({ source: 'camera', id: `startup-${Date.now()}`, type: 'stranger', at: new Date().toISOString(), location: event }),
         }).then((r) => {
           eventAnswered = true;
-          if (r?.status === 200 || r?.status === 202) firstEventMs = performance.now() - t;
+          if (r?.status === 200 || r?.status === 202) {
+            firstEventMs = performance.now() - t;
+            eventAt = performance.now();
+          }
           else process.stderr.write(`  the event at ready was answered ${r?.status} ${r?.body.slice(0, 200)}\n`);
         });
       } else if (status !== 200) {
@@ -265,6 +272,7 @@ async function measure(
       readyzMaxMs: r1(Math.max(...readyz)),
       readyS: r2((ready - child.t0) / 1000),
       firstEventMs: firstEventMs === null ? null : r1(firstEventMs),
+      eventS: eventAt === null ? null : r2((eventAt - child.t0) / 1000),
       loopMaxMs: loop?.maxMs ?? null,
       loopP99Ms: loop?.p99Ms ?? null,
       phases,
@@ -276,7 +284,7 @@ async function measure(
 function print(r: Run): void {
   const c = (v: number | null, w: number) => String(v ?? '—').padStart(w);
   console.log(
-    `${r.db.padEnd(9)}${r.scale.padEnd(6)}${r.variant.padEnd(6)}${r.start.padEnd(8)}${c(r.firstHealthzS, 8)}${c(r.healthzMaxMs, 10)}${c(r.healthzP99Ms, 9)}${c(r.readyzMaxMs, 10)}${c(r.readyS, 8)}${c(r.firstEventMs, 9)}${c(r.loopMaxMs, 9)}${c(r.loopP99Ms, 9)}`,
+    `${r.db.padEnd(9)}${r.scale.padEnd(6)}${r.variant.padEnd(6)}${r.start.padEnd(8)}${c(r.firstHealthzS, 9)}${c(r.healthzMaxMs, 11)}${c(r.healthzP99Ms, 9)}${c(r.readyzMaxMs, 10)}${c(r.readyS, 8)}${c(r.firstEventMs, 9)}${c(r.eventS, 8)}${c(r.loopMaxMs, 9)}${c(r.loopP99Ms, 9)}`,
   );
 }
 
@@ -284,7 +292,7 @@ async function main(): Promise<void> {
   const variants: [Run['variant'], string][] = BASE ? [['base', BASE], ['this', ROOT]] : [['this', ROOT]];
   const runs: Run[] = [];
   console.log(`start-up: scales ${SCALES.join(',')}, databases ${DBS.join(',')}, window ready + ${SETTLE_MS} ms${BASE ? `, baseline ${BASE}` : ''}\n`);
-  console.log(`${'db'.padEnd(9)}${'scale'.padEnd(6)}${'hub'.padEnd(6)}${'start'.padEnd(8)}${'health s'.padStart(8)}${'health max'.padStart(10)}${'h p99'.padStart(9)}${'ready max'.padStart(10)}${'ready s'.padStart(8)}${'event ms'.padStart(9)}${'loop max'.padStart(9)}${'loop p99'.padStart(9)}`);
+  console.log(`${'db'.padEnd(9)}${'scale'.padEnd(6)}${'hub'.padEnd(6)}${'start'.padEnd(8)}${'health s'.padStart(9)}${'health max'.padStart(11)}${'h p99'.padStart(9)}${'ready max'.padStart(10)}${'ready s'.padStart(8)}${'event ms'.padStart(9)}${'event s'.padStart(8)}${'loop max'.padStart(9)}${'loop p99'.padStart(9)}`);
   for (const db of DBS) {
     if (db === 'postgres' && !PG_URL) throw new Error('postgres needs BENCH_DATABASE_URL');
     for (const scale of SCALES) {
@@ -322,7 +330,7 @@ async function main(): Promise<void> {
       if (!b) continue;
       const q = (a: number | null, c: number | null) => (a && c ? String(r1(a / c)).padStart(8) : '       —');
       console.log(
-        `${r.db.padEnd(9)}${r.scale.padEnd(6)}${r.start.padEnd(8)} /healthz max ${q(b.healthzMaxMs, r.healthzMaxMs)}  /readyz max ${q(b.readyzMaxMs, r.readyzMaxMs)}  ready ${q(b.readyS, r.readyS)}  first event ${q(b.firstEventMs, r.firstEventMs)}  loop max ${q(b.loopMaxMs, r.loopMaxMs)}`,
+        `${r.db.padEnd(9)}${r.scale.padEnd(6)}${r.start.padEnd(8)} /healthz max ${q(b.healthzMaxMs, r.healthzMaxMs)}  /readyz max ${q(b.readyzMaxMs, r.readyzMaxMs)}  ready ${q(b.readyS, r.readyS)}  first event stored ${q(b.eventS, r.eventS)}  loop max ${q(b.loopMaxMs, r.loopMaxMs)}`,
       );
     }
   }
