@@ -157,6 +157,8 @@ export function scrubText(text: string): string {
     .replace(/(\bparams: )[\s\S]*$/, `$1${REDACTED}`)
     // PostgreSQL quotes the value it refused: invalid input syntax for type integer: "<a key's hash>".
     .replace(/((?:invalid input (?:syntax|value) for [^:\n]*|out of range[^:\n]*|invalid value for [^:\n]*): )"[^\n]*/gi, `$1"${REDACTED}"`)
+    // And before the words when the digits overflow: value "<a hash that starts with 10 digits>" is out of range for type integer.
+    .replace(/\bvalue "[^\n]*" is out of range/gi, `value "${REDACTED}" is out of range`)
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]*@/gi, `$1${REDACTED}@`)
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
     .replace(/\b(cd_session=)[^;\s,"']+/gi, `$1${REDACTED}`)

@@ -146,7 +146,9 @@ describe.each(backends)('the log on $name', (backend) => {
     expect(text).toContain('token=[redacted]');
 
     const found = [...secrets].filter(([, value]) => value.length >= 6 && text.includes(value)).map(([what]) => what);
-    expect(found, 'secrets in the log').toEqual([]);
+    // On a failure, say where (the lines that hold them, cut short): test values, nothing real.
+    const where = found.map((what) => text.split('\n').find((l) => l.includes(secrets.get(what)!))!.slice(0, 600));
+    expect(found, `secrets in the log:\n${where.join('\n')}`).toEqual([]);
     const foundCodes = codes.filter((c) => new RegExp(`(?<![0-9])${c}(?![0-9])`).test(text));
     expect(foundCodes, 'TOTP codes in the log').toEqual([]);
     // No credential header in any line, redacted or not.
