@@ -305,7 +305,7 @@ describe.each(backends)('identity on $name', (backend) => {
 
 describe('production', () => {
   it('refuses to start while demo accounts exist, and names them', async () => {
-    const p = await backends[0]!.provision();
+    const p = await backends[0]!.provision({ seeded: true });
     try {
       const { hub } = await startHub(testConfig(p.config));
       await hub.close();
@@ -329,7 +329,7 @@ describe('production', () => {
   });
 
   it('makes an admin set up a second factor before anything else, then asks for it at sign-in', async () => {
-    const p = await backends[0]!.provision();
+    const p = await backends[0]!.provision({ seeded: true });
     const { hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, requireAdminTotp: true } }));
     try {
       const a = await signIn(url, 'admin');
@@ -368,7 +368,7 @@ describe('production', () => {
 
 describe('rate limits', () => {
   it('limits sign-in attempts per address and requests per account, with a coded 429', async () => {
-    const p = await backends[0]!.provision();
+    const p = await backends[0]!.provision({ seeded: true });
     const { hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, rateLimits: { loginPer15Min: 4, userPerMin: 10, addressPerMin: 100_000 } } }));
     try {
       // startHub signed in once already: three more sign-ins pass, the fifth is limited.
