@@ -252,7 +252,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         await Promise.race([exited(h.child), sleep(6_000)]);
       }),
     );
-    for (const c of children) c.kill('SIGKILL');
+    // SIGTERM first: nginx's master takes its workers with it then (a SIGKILLed master leaves
+    // them running, holding the port); what is still there after 3 s is killed.
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.race([Promise.all([...children].map((c) => exited(c))), sleep(3_000)]);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await Promise.all([...children].map((c) => exited(c)));
     for (const f of cleanups.reverse()) await f().catch((e: unknown) => log(`cluster: cleanup: ${(e as Error).message}`));
     if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
