@@ -45,6 +45,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, writeFile, readFile, readdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
@@ -100,17 +101,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Processes and their CPU
 
-/** Lines a child writes on stdout, as they complete. */
+/** Lines a child writes on stdout, as they complete (node:readline splits the chunks). */
 function lines(child: ChildProcessWithoutNullStreams, onLine: (line: string) => void): void {
-  let buf = '';
-  child.stdout.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      onLine(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-    }
-  });
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', onLine);
 }
 
 const TICKS_PER_S = 100; // getconf CLK_TCK on Linux
