@@ -67,8 +67,8 @@ function programError(e: unknown): boolean {
 
 /** Node's socket errors that mean the database server cannot be reached now. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
-/** node-postgres' and PGlite's own words for a lost or unavailable connection (they carry no code). */
-const LOST = /Connection terminated|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|PGlite is closed|the database system is (starting up|shutting down)/i;
+/** node-postgres', PGlite's and our PGlite thread's words for a lost or closed connection (they carry no code). */
+const LOST = /Connection terminated|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|the database (is closed|thread stopped)|the database system is (starting up|shutting down)/i;
 
 /**
  * The database cannot be reached or is restarting now (a SQLSTATE of class 08, 57P, 53, a socket

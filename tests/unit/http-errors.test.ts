@@ -55,6 +55,7 @@ describe('the error handler’s safety net', () => {
     ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['a connection lost mid-query', new Error('Connection terminated unexpectedly')],
     ['a pool that cannot connect', new Error('timeout exceeded when trying to connect')],
+    ['the PGlite thread closing', new Error('the database is closed')],
   ])('answers the database unavailable (%s) with 503 and Retry-After, not 500', (_what, cause) => {
     const { status, headers, body, log } = run(new DrizzleQueryError('insert into events (id) values ($1)', ['cdk_secret-value'], cause));
     expect(status).toBe(503);
@@ -66,6 +67,8 @@ describe('the error handler’s safety net', () => {
   it('keeps a bug of the hub a 500 however it is worded (no SQLSTATE, no socket error)', () => {
     expect(run(new Error('boom')).status).toBe(500);
     expect(run(new TypeError('Cannot read properties of undefined')).status).toBe(500);
+    // Redis's words are not the database's.
+    expect(run(new Error('Connection is closed.')).status).toBe(500);
   });
 
   it('keeps a fault of the hub a 500 (42703: our SQL is wrong), and an undecodable path parameter a 400', () => {
