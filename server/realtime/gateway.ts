@@ -163,22 +163,19 @@ export class RealtimeGateway {
       });
       // One request of each stream served at a time per socket (sync-queue.ts).
       const alive = () => socket.connected;
-      const alarmSyncs = new SyncQueue((since: number | null) => alarms()!.sync(socket.data.principal, since), alive);
-      const incidentSyncs = new SyncQueue((since: number | null) => this.incidents()!.sync(socket.data.principal, since), alive);
-      socket.on('alarm:sync', (req, ack) => {
-        if (typeof ack !== 'function') return;
-        const since = syncSince(req);
-        if (typeof since === 'string') return ack({ error: since });
-        if (!alarms()) return ack({ error: 'service/not-ready' });
-        alarmSyncs.push(since, ack);
-      });
-      socket.on('incident:sync', (req, ack) => {
-        if (typeof ack !== 'function') return;
-        const since = syncSince(req);
-        if (typeof since === 'string') return ack({ error: since });
-        if (!this.incidents()) return ack({ error: 'service/not-ready' });
-        incidentSyncs.push(since, ack);
-      });
+      const onSync = <R>(event: 'alarm:sync' | 'incident:sync', service: () => { sync(p: Principal, since: number | null): Promise<R> } | undefined) => {
+        const queue = new SyncQueue((since: number | null) => service()!.sync(socket.data.principal, since), alive);
+        socket.on(event, (req: unknown, maybeAck: unknown) => {
+          if (typeof maybeAck !== 'function') return;
+          const ack = maybeAck as (reply: R | { error: string }) => void;
+          const since = syncSince(req);
+          if (typeof since === 'string') return ack({ error: since });
+          if (!service()) return ack({ error: 'service/not-ready' });
+          queue.push(since, ack);
+        });
+      };
+      onSync('alarm:sync', alarms);
+      onSync('incident:sync', () => this.incidents());
     });
     readiness.on('change', (snap) => {
       // This hub's own readiness: its own screens only.

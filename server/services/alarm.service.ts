@@ -24,6 +24,7 @@ import { authorize, authorizeObject } from '../auth/policy';
 import { createZoneIndex } from '../rules/zone-index';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
 import { HttpError } from '../http-errors';
+import { syncPage } from './sync-page';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
 import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
@@ -189,29 +190,17 @@ export class AlarmService {
     };
   }
 
-  /**
-   * What changed in the principal's scope since `since`, a page at a time (`more`: the screen asks
-   * again since the page's last rev), or a snapshot of the open alarms: on first load, when `since`
-   * is past this database's revs, or when it is more than DELTA_MAX_BEHIND revs behind. A delta
-   * never stands in for a snapshot of fewer alarms than the changes hold (issue 13: a capped
-   * snapshot of a far-behind screen lost its older open alarms for good).
-   */
+  /** What changed in the principal's scope since `since`, in pages, or a snapshot (sync-page.ts). */
   async sync(principal: Principal, since: number | null, page = DELTA_PAGE): Promise<AlarmSyncReply> {
     authorize(principal, 'alarm:read');
     const prefix = scopeFilter(principal.scope);
-    // Read first: every rev up to it is committed (revs commit in order), so a delta that reaches
-    // the end of the rows is complete up to it.
-    const rev = await this.repo.maxRev();
-    if (since !== null && since <= rev && rev - since <= DELTA_MAX_BEHIND) {
-      const rows = await this.repo.changedSince(prefix, since, page + 1);
-      if (rows.length > page) {
-        const first = rows.slice(0, page);
-        return { mode: 'delta', rev: first[first.length - 1]!.rev, alarms: first.map(toView), more: true };
-      }
-      return { mode: 'delta', rev: Math.max(rev, rows[rows.length - 1]?.rev ?? 0), alarms: rows.map(toView) };
-    }
-    const rows = await this.repo.open(prefix, SNAPSHOT_LIMIT);
-    return { mode: 'snapshot', rev: Math.max(rev, rows[0]?.rev ?? 0), alarms: rows.map(toView) };
+    const { rows, ...reply } = await syncPage(
+      { maxRev: () => this.repo.maxRev(), changedSince: (after, limit) => this.repo.changedSince(prefix, after, limit), open: () => this.repo.open(prefix, SNAPSHOT_LIMIT) },
+      since,
+      page,
+      DELTA_MAX_BEHIND,
+    );
+    return { ...reply, alarms: rows.map(toView) };
   }
 
   /** Acknowledge an alarm, or mark it false; in the handler's scope; audited; pushed to every screen. */

@@ -48,6 +48,7 @@ import type {
   RatingBody,
   UnitLive,
 } from '../../shared/incidents';
+import { syncPage } from './sync-page';
 import { INCIDENT_DELTA_MAX_BEHIND, INCIDENT_DELTA_PAGE, INCIDENT_SNAPSHOT_LIMIT } from '../../shared/incidents';
 import type { AssignmentJson, DisputeJson } from '../db/schema';
 import type { LonLat } from '../../shared/world';
@@ -234,21 +235,17 @@ export class IncidentService {
     };
   }
 
+  /** As AlarmService.sync: in pages, or a snapshot of the open incidents (sync-page.ts). */
   async sync(principal: Principal, since: number | null, page = INCIDENT_DELTA_PAGE): Promise<IncidentSyncReply> {
     authorize(principal, 'incident:read');
     const prefix = scopeFilter(principal.scope);
-    const rev = await this.repo.maxRev();
-    // In pages, as AlarmService.sync.
-    if (since !== null && since <= rev && rev - since <= INCIDENT_DELTA_MAX_BEHIND) {
-      const rows = await this.repo.changedSince(prefix, since, page + 1);
-      if (rows.length > page) {
-        const first = rows.slice(0, page);
-        return { mode: 'delta', rev: first[first.length - 1]!.rev, incidents: await this.views(first), more: true };
-      }
-      return { mode: 'delta', rev: Math.max(rev, rows[rows.length - 1]?.rev ?? 0), incidents: await this.views(rows) };
-    }
-    const rows = await this.repo.open(prefix, INCIDENT_SNAPSHOT_LIMIT);
-    return { mode: 'snapshot', rev: Math.max(rev, rows[0]?.rev ?? 0), incidents: await this.views(rows) };
+    const { rows, ...reply } = await syncPage(
+      { maxRev: () => this.repo.maxRev(), changedSince: (after, limit) => this.repo.changedSince(prefix, after, limit), open: () => this.repo.open(prefix, INCIDENT_SNAPSHOT_LIMIT) },
+      since,
+      page,
+      INCIDENT_DELTA_MAX_BEHIND,
+    );
+    return { ...reply, incidents: await this.views(rows) };
   }
 
   private async readable(ctx: AuthContext, id: string): Promise<IncidentRow> {
