@@ -11,9 +11,10 @@ import { ErrorCode } from '../../shared/errors';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/auth';
 import { HttpError, storableParams } from '../http-errors';
 import { decide, type Action } from './policy';
-import type { AuthContext, AuthService, RequestMeta } from '../services/auth.service';
+import type { AuthService } from '../services/auth.service';
+import type { AuthContext, RequestMeta } from './context';
 import type { AuditService } from '../services/audit.service';
-import { actorOf } from '../services/auth.service';
+import { actorOf } from './context';
 import type { AuthSettings } from '../config';
 
 declare module 'express-serve-static-core' {

@@ -20,7 +20,7 @@ import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { serverUrl } from '../logging';
 import type { IngestService } from '../services/ingest.service';
-import type { AuthContext } from '../services/auth.service';
+import type { AuthContext } from '../auth/context';
 import type { DeadLetterService } from '../services/dead-letter.service';
 import { EVENT_SOURCES, MAX_BATCH } from '../../shared/ingest';
 import { formatPath, printable, unstorable } from '../../shared/text';

@@ -7,7 +7,7 @@ import type { AdminService, CredentialKind } from '../services/admin.service';
 import type { AuditService } from '../services/audit.service';
 import type { DeadLetterService } from '../services/dead-letter.service';
 import { deadLetterQuery } from '../../shared/dead-letters';
-import type { AuthContext } from '../services/auth.service';
+import type { AuthContext } from '../auth/context';
 import { scopePrefix } from '../../shared/auth';
 
 export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: AuditService; deadLetters: DeadLetterService }): void {

@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IdentityRepository, UserRow, CredentialRow } from '../repositories/identity.repository';
 import type { AuditService } from './audit.service';
-import { actorOf, newSecret, sha256, type AuthContext, type AuthService, type RequestMeta } from './auth.service';
+import type { AuthService } from './auth.service';
+import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
+import { newSecret, sha256 } from '../auth/secrets';
 import type { Clock } from '../clock';
 import { authorize } from '../auth/policy';
 import { hashPassword } from '../auth/password';

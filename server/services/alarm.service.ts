@@ -15,7 +15,7 @@ import type { WorldRepository } from '../repositories/world.repository';
 import type { Db } from '../db/connect';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit.service';
-import { actorOf, type AuthContext, type RequestMeta } from './auth.service';
+import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import type { StoredEvent } from './ingest.service';
 import type { Principal } from '../auth/policy';
 import type { FeedSource } from '../realtime/rev-feed';

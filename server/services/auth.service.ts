@@ -8,10 +8,12 @@
  * Lockout: five failed sign-ins for a username within ten minutes lock it for ten minutes, for
  * known and unknown names alike, so the answer never tells whether an account exists.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import type { Logger } from 'pino';
 import type { IdentityRepository, SessionWithOwner, UserRow, CredentialRow } from '../repositories/identity.repository';
+import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
+import { newSecret, sha256 } from '../auth/secrets';
 import type { AuditService } from './audit.service';
 import type { Clock } from '../clock';
 import type { AuthSettings } from '../config';
@@ -26,39 +28,6 @@ export const LOCKOUT = { failures: 5, windowMs: 10 * 60_000, lockMs: 10 * 60_000
 /** lastSeenAt is written at most this often (the idle timeout is 30 minutes; a minute of slack is fine). */
 const TOUCH_EVERY_MS = 30_000;
 const TOTP_ISSUER = 'City Command';
-
-/** Who a request is: the principal the policy sees, and how it proved it. */
-export interface AuthContext {
-  principal: Principal;
-  kind: 'password' | 'wall' | 'device';
-  /** Username, or the key's or wall token's name. */
-  name: string;
-  displayName: string;
-  sessionId: string | null;
-  csrfToken: string | null;
-  mfaPending: boolean;
-  user: UserRow | null;
-  credential: CredentialRow | null;
-  /** For the session reply. */
-  expiresAt: Date | null;
-}
-
-export interface RequestMeta {
-  address: string | null;
-  userAgent: string | null;
-}
-
-export function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
-
-export function newSecret(prefix: string): string {
-  return `${prefix}${randomBytes(32).toString('base64url')}`;
-}
-
-export function actorOf(ctx: AuthContext): string {
-  return `${ctx.kind === 'password' ? 'user' : ctx.kind}:${ctx.principal.id}`;
-}
 
 export class AuthService {
   private cityCode: string | undefined;

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { DeadLetterRepository } from '../repositories/dead-letter.repository';
-import type { AuthContext } from './auth.service';
+import type { AuthContext } from '../auth/context';
 import type { Clock } from '../clock';
 import { authorize } from '../auth/policy';
 import { HttpError } from '../http-errors';

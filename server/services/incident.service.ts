@@ -18,7 +18,7 @@ import type { MetaRepository } from '../repositories/meta.repository';
 import type { Db } from '../db/connect';
 import type { Clock } from '../clock';
 import type { AuditService } from './audit.service';
-import { actorOf, type AuthContext, type RequestMeta } from './auth.service';
+import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import type { AlarmService, PreparedRules } from './alarm.service';
 import { eventRow, type StoredEvent } from './ingest.service';
 import { UnitIndex, distanceM } from './unit-index';

@@ -22,7 +22,7 @@ import type { Db } from '../db/connect';
 import type { AlarmService, PreparedRules } from './alarm.service';
 import type { AlarmRow } from '../repositories/alarm.repository';
 import type { IncidentRow } from '../repositories/incident.repository';
-import type { AuthContext } from './auth.service';
+import type { AuthContext } from '../auth/context';
 import { authorize } from '../auth/policy';
 import { createGridLocator, type GridLocator } from '../demo/locate';
 import { HttpError } from '../http-errors';
