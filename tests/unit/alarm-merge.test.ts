@@ -1,13 +1,15 @@
 /**
- * The client's alarm merge (client/src/stores/alarms.ts): what a screen holds after live batches and
- * catch-up replies cross in any order. Table-driven cases for the order and the rev rule, then a
+ * The client's alarm merge (client/src/stores/revCollection.ts with every copy kept, as
+ * client/src/stores/alarms.ts uses it): what a screen holds after live batches and catch-up replies
+ * cross in any order. Table-driven cases for the order and the rev rule, then a
  * property: any sequence of batches, shuffled and with repeats, ends where merging them by rev does.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPinia, setActivePinia } from 'pinia';
 import type { AlarmStatus, AlarmView } from '../../shared/alarms';
-import { compareAlarms, isOpen, mergeAlarms, useAlarmStore } from '../../client/src/stores/alarms';
+import { compareAlarms, isOpen, useAlarmStore } from '../../client/src/stores/alarms';
+import { mergeByRev, type Held } from '../../client/src/stores/revCollection';
 
 const T0 = Date.parse('2026-11-22T04:00:00.000Z');
 const iso = (sec: number) => new Date(T0 + sec * 1000).toISOString();
@@ -38,7 +40,9 @@ function alarm(id: string, over: Partial<AlarmView> & { sec?: number } = {}): Al
   };
 }
 
-const held = (...alarms: AlarmView[]): ReadonlyMap<string, AlarmView> => new Map(alarms.map((a) => [a.id, a]));
+const held = (...alarms: AlarmView[]): Held<AlarmView> => ({ byId: new Map(alarms.map((a) => [a.id, a])), gone: new Map(), floor: 0 });
+/** The alarm store's merge: no `keep`, every copy is held. */
+const mergeAlarms = (h: Held<AlarmView>, incoming: readonly AlarmView[]) => mergeByRev(h, incoming);
 const ids = (alarms: readonly AlarmView[]) => alarms.map((a) => a.id);
 
 describe('compareAlarms', () => {
@@ -84,11 +88,11 @@ describe('mergeAlarms', () => {
     ['new and known ids together: only the new one is added', held(a1), [a2, b5], { a: 2, b: 5 }, ['b'], true],
     ['the same new id twice in one batch is added once', held(), [a1, a2], { a: 2 }, ['a'], true],
     ['older after newer in one batch: the newer stays', held(), [a2, a1], { a: 2 }, ['a'], true],
-  ] as [string, ReadonlyMap<string, AlarmView>, AlarmView[], Record<string, number>, string[], boolean][])(
+  ] as [string, Held<AlarmView>, AlarmView[], Record<string, number>, string[], boolean][])(
     '%s',
     (_what, before, incoming, revs, added, changed) => {
       const r = mergeAlarms(before, incoming);
-      expect(Object.fromEntries([...r.next].map(([id, a]) => [id, a.rev]))).toEqual(revs);
+      expect(Object.fromEntries([...r.next.byId].map(([id, a]) => [id, a.rev]))).toEqual(revs);
       expect(ids(r.added)).toEqual(added);
       expect(r.changed).toBe(changed);
     },
@@ -98,12 +102,12 @@ describe('mergeAlarms', () => {
     const before = held(a1);
     const r = mergeAlarms(before, [a2, b5]);
     expect(r.next).not.toBe(before);
-    expect(before.get('a')).toBe(a1);
-    expect(before.size).toBe(1);
+    expect(before.byId.get('a')).toBe(a1);
+    expect(before.byId.size).toBe(1);
   });
 
   it('keeps the held copy object when it is not older (no spurious re-render)', () => {
-    expect(mergeAlarms(held(a2), [a2other]).next.get('a')).toBe(a2);
+    expect(mergeAlarms(held(a2), [a2other]).next.byId.get('a')).toBe(a2);
   });
 
   it('reports a new id by its newest view in the batch (a popup must not show a stale status)', () => {
@@ -117,9 +121,9 @@ describe('mergeAlarms', () => {
     expect(r.changed).toBe(true);
     expect(r.added).toEqual([]);
     // Held (the status filter can list it), but no longer open: the queue and its counts drop it.
-    expect(r.next.get('a')).toBe(closed);
+    expect(r.next.byId.get('a')).toBe(closed);
     expect(isOpen(closed)).toBe(false);
-    expect(ids([...r.next.values()].filter(isOpen))).toEqual(['b']);
+    expect(ids([...r.next.byId.values()].filter(isOpen))).toEqual(['b']);
     // And a late copy of its open past cannot reopen it.
     expect(mergeAlarms(r.next, [a1, a2]).changed).toBe(false);
   });
@@ -129,11 +133,11 @@ describe('the alarm store', () => {
   it('drops an alarm that left the open set from the queue and its counts, keeps it for the status filter', () => {
     setActivePinia(createPinia());
     const store = useAlarmStore();
-    store.applySync({ mode: 'snapshot', rev: 5, alarms: [alarm('a', { rev: 1 }), alarm('b', { rev: 5, priority: 2 })] });
+    store.applySync({ mode: 'snapshot', rev: 5, items: [alarm('a', { rev: 1 }), alarm('b', { rev: 5, priority: 2 })] });
     expect(ids(store.queue)).toEqual(['a', 'b']);
     expect(store.counts).toEqual({ 1: 1, 2: 1, 3: 0, 4: 0 });
 
-    store.applyBatch({ alarms: [alarm('a', { rev: 6, status: 'incident' })] });
+    store.applyBatch([alarm('a', { rev: 6, status: 'incident' })]);
     expect(ids(store.queue)).toEqual(['b']);
     expect(store.counts).toEqual({ 1: 0, 2: 1, 3: 0, 4: 0 });
     store.setFilters({ status: 'incident' });
@@ -145,36 +149,36 @@ describe('the alarm store', () => {
     const store = useAlarmStore();
     const popped: string[][] = [];
     store.onArrived((alarms) => popped.push(ids(alarms)));
-    store.applyBatch({ alarms: [alarm('before-sync', { rev: 1 })] });
-    store.applySync({ mode: 'delta', rev: 1, alarms: [] });
-    store.applyBatch({ alarms: [alarm('x', { rev: 2 }), alarm('x', { rev: 3, status: 'acknowledged' }), alarm('y', { rev: 3 })] });
-    store.applyBatch({ alarms: [alarm('y', { rev: 4, status: 'acknowledged' })] });
+    store.applyBatch([alarm('before-sync', { rev: 1 })]);
+    store.applySync({ mode: 'delta', rev: 1, items: [] });
+    store.applyBatch([alarm('x', { rev: 2 }), alarm('x', { rev: 3, status: 'acknowledged' }), alarm('y', { rev: 3 })]);
+    store.applyBatch([alarm('y', { rev: 4, status: 'acknowledged' })]);
     expect(popped).toEqual([['y']]);
   });
 
   it('a snapshot read before a live alarm committed does not wipe it, nor undo a newer acknowledgement', () => {
     setActivePinia(createPinia());
     const store = useAlarmStore();
-    store.applySync({ mode: 'snapshot', rev: 3, alarms: [alarm('old', { rev: 2 }), alarm('acked', { rev: 3 })] });
+    store.applySync({ mode: 'snapshot', rev: 3, items: [alarm('old', { rev: 2 }), alarm('acked', { rev: 3 })] });
     // Reconnected: the catch-up is asked; the hub reads its snapshot (rev 10), and meanwhile pushes
     // a new alarm (rev 11) and an acknowledgement (rev 12) that arrive before the reply.
     const live = [alarm('live', { rev: 11 }), alarm('acked', { rev: 12, status: 'acknowledged' })];
-    for (const a of live) store.applyBatch({ alarms: [a] });
+    for (const a of live) store.applyBatch([a]);
     // Pushed before the catch-up started, and no longer open at the hub: the snapshot drops it.
-    store.applySync({ mode: 'snapshot', rev: 10, alarms: [alarm('acked', { rev: 9 }), alarm('other', { rev: 10 })] }, live);
+    store.applySync({ mode: 'snapshot', rev: 10, items: [alarm('acked', { rev: 9 }), alarm('other', { rev: 10 })] }, live);
     expect(ids([...store.byId.values()]).sort()).toEqual(['acked', 'live', 'other']);
     expect(store.byId.get('acked')?.status).toBe('acknowledged');
     // Copies handed along that the snapshot already covers do not outlive it.
-    store.applySync({ mode: 'snapshot', rev: 20, alarms: [] }, live);
+    store.applySync({ mode: 'snapshot', rev: 20, items: [] }, live);
     expect(store.byId.size).toBe(0);
   });
 
   it('a delta merges by rev and keeps what it does not name', () => {
     setActivePinia(createPinia());
     const store = useAlarmStore();
-    store.applySync({ mode: 'snapshot', rev: 3, alarms: [alarm('a', { rev: 2 }), alarm('b', { rev: 3 })] });
-    store.applyBatch({ alarms: [alarm('a', { rev: 8, status: 'acknowledged' })] });
-    store.applySync({ mode: 'delta', rev: 9, alarms: [alarm('a', { rev: 5 }), alarm('c', { rev: 9 })] });
+    store.applySync({ mode: 'snapshot', rev: 3, items: [alarm('a', { rev: 2 }), alarm('b', { rev: 3 })] });
+    store.applyBatch([alarm('a', { rev: 8, status: 'acknowledged' })]);
+    store.applySync({ mode: 'delta', rev: 9, items: [alarm('a', { rev: 5 }), alarm('c', { rev: 9 })] });
     expect(Object.fromEntries([...store.byId].map(([id, a]) => [id, a.rev]))).toEqual({ a: 8, b: 3, c: 9 });
   });
 });
@@ -199,16 +203,16 @@ const deliveries = history.chain((views) =>
   }),
 );
 
-function mergeAll(start: ReadonlyMap<string, AlarmView>, batches: readonly (readonly AlarmView[])[]) {
-  let map = start;
+function mergeAll(start: Held<AlarmView>, batches: readonly (readonly AlarmView[])[]) {
+  let h = start;
   const added: string[] = [];
   for (const b of batches) {
-    const r = mergeAlarms(map, b);
-    if (!r.changed) expect(r.next).toEqual(map);
-    map = r.next;
+    const r = mergeAlarms(h, b);
+    if (!r.changed) expect(r.next).toEqual(h);
+    h = r.next;
     added.push(...ids(r.added));
   }
-  return { map, added };
+  return { map: h.byId, held: h, added };
 }
 
 const byIdSorted = (m: ReadonlyMap<string, AlarmView>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
@@ -217,9 +221,9 @@ describe('merging batches in any order', () => {
   it('ends with, per id, the view of its highest rev: the same as merging them sorted by rev', () => {
     fc.assert(
       fc.property(deliveries, ({ batches }) => {
-        const got = mergeAll(new Map(), batches);
+        const got = mergeAll(held(), batches);
         const delivered = batches.flat();
-        const inRevOrder = mergeAll(new Map(), [[...delivered].sort((x, y) => x.rev - y.rev)]);
+        const inRevOrder = mergeAll(held(), [[...delivered].sort((x, y) => x.rev - y.rev)]);
         expect(byIdSorted(got.map)).toEqual(byIdSorted(inRevOrder.map));
 
         // Per id, the highest rev delivered.
@@ -239,7 +243,7 @@ describe('merging batches in any order', () => {
         deliveries.chain((d) => fc.record({ d: fc.constant(d), order: fc.shuffledSubarray(d.batches, { minLength: d.batches.length }) })),
         ({ d, order }) => {
           const queue = (m: ReadonlyMap<string, AlarmView>) => ids([...m.values()].filter(isOpen).sort(compareAlarms));
-          expect(queue(mergeAll(new Map(), order).map)).toEqual(queue(mergeAll(new Map(), d.batches).map));
+          expect(queue(mergeAll(held(), order).map)).toEqual(queue(mergeAll(held(), d.batches).map));
         },
       ),
       { numRuns: 300 },
@@ -249,9 +253,9 @@ describe('merging batches in any order', () => {
   it('replaying what is already held changes nothing', () => {
     fc.assert(
       fc.property(deliveries, ({ batches }) => {
-        const { map } = mergeAll(new Map(), batches);
+        const { held: h } = mergeAll(held(), batches);
         for (const b of batches) {
-          const r = mergeAlarms(map, b);
+          const r = mergeAlarms(h, b);
           expect(r.changed).toBe(false);
           expect(r.added).toEqual([]);
         }

@@ -1,5 +1,5 @@
 /**
- * The desk's incident list as pure functions (client/src/incidents/list.ts): filters, the three
+ * The desk's incident list as pure functions (client/src/stores/incidentList.ts): filters, the three
  * sorts (total orders), the SLA countdown ticked locally from `dueAt`, the duration format and the
  * history's query.
  */
@@ -19,7 +19,7 @@ import {
   nextDeadline,
   type IncidentFilters,
   type IncidentSort,
-} from '../../client/src/incidents/list';
+} from '../../client/src/stores/incidentList';
 import { incident, iso, T0 } from './support/incident-view';
 
 const clock = (stage: SlaClockView['stage'], state: SlaClockView['state'], dueSec: number | null): SlaClockView => ({

@@ -1,6 +1,7 @@
 /**
- * The client's incident merge (client/src/incidents/merge.ts, client/src/stores/incidents.ts): what
- * a screen holds after live batches and catch-up replies cross in any order. Table-driven cases for
+ * The client's incident merge (client/src/stores/revCollection.ts holding only open incidents, as
+ * client/src/stores/incidents.ts uses it): what a screen holds after live batches and catch-up
+ * replies cross in any order. Table-driven cases for
  * the rev rule and the open set (closed, merged and cancelled incidents leave it and a late copy of
  * their past cannot bring them back), the store's snapshot during a catch-up, then properties: any
  * delivery order ends where merging by rev does.
@@ -11,12 +12,17 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { IncidentStatus } from '../../shared/incident-machine';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../shared/incident-machine';
 import type { IncidentView } from '../../shared/incidents';
-import { applySyncReply, EMPTY_HELD, isOpenIncident, mergeIncidents, type HeldIncidents } from '../../client/src/incidents/merge';
-import { useIncidentStore } from '../../client/src/stores/incidents';
+import { applySyncReply as applyReply, emptyHeld, mergeByRev, type Held, type SyncItems } from '../../client/src/stores/revCollection';
+import { isOpenIncident, useIncidentStore } from '../../client/src/stores/incidents';
 import { incident } from './support/incident-view';
 
-const held = (...incidents: IncidentView[]): HeldIncidents => ({ open: new Map(incidents.map((i) => [i.id, i])), gone: new Map(), floor: 0 });
-const revs = (h: HeldIncidents) => Object.fromEntries([...h.open].map(([id, i]) => [id, i.rev]));
+type HeldIncidents = Held<IncidentView>;
+const EMPTY_HELD: HeldIncidents = emptyHeld();
+/** The incident store's merge: only open incidents are held. */
+const mergeIncidents = (h: HeldIncidents, incoming: readonly IncidentView[]) => mergeByRev(h, incoming, isOpenIncident);
+const applySyncReply = (h: HeldIncidents, reply: SyncItems<IncidentView>, live: readonly IncidentView[]) => applyReply(h, reply, live, isOpenIncident);
+const held = (...incidents: IncidentView[]): HeldIncidents => ({ byId: new Map(incidents.map((i) => [i.id, i])), gone: new Map(), floor: 0 });
+const revs = (h: HeldIncidents) => Object.fromEntries([...h.byId].map(([id, i]) => [id, i.rev]));
 const ids = (list: readonly IncidentView[]) => list.map((i) => i.id);
 
 describe('mergeIncidents', () => {
@@ -73,8 +79,8 @@ describe('mergeIncidents', () => {
     const before = held(a1);
     const r = mergeIncidents(before, [a2, b5]);
     expect(r.next).not.toBe(before);
-    expect(before.open.get('a')).toBe(a1);
-    expect(before.open.size).toBe(1);
+    expect(before.byId.get('a')).toBe(a1);
+    expect(before.byId.size).toBe(1);
     expect(mergeIncidents(before, [a1]).next).toBe(before);
   });
 
@@ -88,7 +94,7 @@ describe('mergeIncidents', () => {
 describe('applySyncReply', () => {
   it('a delta merges, raises the floor and forgets tombstones below it', () => {
     const start = mergeIncidents(held(incident('a', { rev: 1 })), [incident('x', { rev: 4, status: 'closed' })]).next;
-    const next = applySyncReply(start, { mode: 'delta', rev: 8, incidents: [incident('a', { rev: 6, status: 'accepted' }), incident('b', { rev: 7 })] }, []);
+    const next = applySyncReply(start, { mode: 'delta', rev: 8, items: [incident('a', { rev: 6, status: 'accepted' }), incident('b', { rev: 7 })] }, []);
     expect(revs(next)).toEqual({ a: 6, b: 7 });
     expect(next.floor).toBe(8);
     expect(next.gone.size).toBe(0);
@@ -99,15 +105,15 @@ describe('applySyncReply', () => {
   it('a snapshot replaces what is held, but keeps live copies newer than it', () => {
     const start = held(incident('old', { rev: 2 }), incident('acked', { rev: 3 }));
     const live = [incident('live', { rev: 11 }), incident('acked', { rev: 12, status: 'accepted' }), incident('stale', { rev: 9 })];
-    const next = applySyncReply(start, { mode: 'snapshot', rev: 10, incidents: [incident('acked', { rev: 9 }), incident('other', { rev: 10 })] }, live);
+    const next = applySyncReply(start, { mode: 'snapshot', rev: 10, items: [incident('acked', { rev: 9 }), incident('other', { rev: 10 })] }, live);
     expect(revs(next)).toEqual({ acked: 12, live: 11, other: 10 });
-    expect(next.open.get('acked')?.status).toBe('accepted');
+    expect(next.byId.get('acked')?.status).toBe('accepted');
     expect(next.floor).toBe(10);
   });
 
   it('a snapshot drops an incident that closed before it, even if a live copy of its past came in meanwhile', () => {
-    const next = applySyncReply(held(), { mode: 'snapshot', rev: 10, incidents: [] }, [incident('gone', { rev: 8 })]);
-    expect(next.open.size).toBe(0);
+    const next = applySyncReply(held(), { mode: 'snapshot', rev: 10, items: [] }, [incident('gone', { rev: 8 })]);
+    expect(next.byId.size).toBe(0);
   });
 });
 
@@ -115,11 +121,11 @@ describe('the incident store', () => {
   it('lists the open incidents, filtered and sorted; a closed one leaves the list and the counts', () => {
     setActivePinia(createPinia());
     const store = useIncidentStore();
-    store.applySync({ mode: 'snapshot', rev: 5, incidents: [incident('a', { rev: 1, priority: 3 }), incident('b', { rev: 5, priority: 1, flagged: true })] });
+    store.applySync({ mode: 'snapshot', rev: 5, items: [incident('a', { rev: 1, priority: 3 }), incident('b', { rev: 5, priority: 1, flagged: true })] });
     expect(ids(store.filtered)).toEqual(['b', 'a']);
     expect(store.counts).toMatchObject({ 1: 1, 3: 1, flagged: 1, total: 2 });
 
-    store.applyBatch({ incidents: [incident('b', { rev: 6, status: 'cancelled' })] });
+    store.applyBatch([incident('b', { rev: 6, status: 'cancelled' })]);
     expect(ids(store.filtered)).toEqual(['a']);
     expect(store.counts).toMatchObject({ 1: 0, 3: 1, flagged: 0, total: 1 });
 
@@ -130,22 +136,22 @@ describe('the incident store', () => {
   it('a snapshot read before a live incident committed does not wipe it', () => {
     setActivePinia(createPinia());
     const store = useIncidentStore();
-    store.applySync({ mode: 'snapshot', rev: 3, incidents: [incident('old', { rev: 2 })] });
+    store.applySync({ mode: 'snapshot', rev: 3, items: [incident('old', { rev: 2 })] });
     // The catch-up hands along what was pushed while it was asked.
     const live = [incident('live', { rev: 11 })];
-    store.applyBatch({ incidents: live });
-    store.applySync({ mode: 'snapshot', rev: 10, incidents: [incident('other', { rev: 10 })] }, live);
+    store.applyBatch(live);
+    store.applySync({ mode: 'snapshot', rev: 10, items: [incident('other', { rev: 10 })] }, live);
     expect([...store.byId.keys()].sort()).toEqual(['live', 'other']);
     // Pushed copies the snapshot already covers do not outlive it.
-    store.applyBatch({ incidents: [incident('later', { rev: 13 })] });
-    store.applySync({ mode: 'snapshot', rev: 20, incidents: [] }, live);
+    store.applyBatch([incident('later', { rev: 13 })]);
+    store.applySync({ mode: 'snapshot', rev: 20, items: [] }, live);
     expect(store.byId.size).toBe(0);
   });
 
   it('an answer to our own write merges by rev: an older answer after a newer push changes nothing', () => {
     setActivePinia(createPinia());
     const store = useIncidentStore();
-    store.applyBatch({ incidents: [incident('a', { rev: 4, status: 'dispatched', version: 3 })] });
+    store.applyBatch([incident('a', { rev: 4, status: 'dispatched', version: 3 })]);
     store.upsert(incident('a', { rev: 3, status: 'accepted', version: 2 }));
     expect(store.byId.get('a')?.status).toBe('dispatched');
   });
@@ -173,7 +179,7 @@ function mergeAll(start: HeldIncidents, batches: readonly (readonly IncidentView
   return h;
 }
 
-const sorted = (h: HeldIncidents) => [...h.open.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
+const sorted = (h: HeldIncidents) => [...h.byId.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
 
 describe('merging batches in any order', () => {
   it('ends with, per id, its highest-rev copy when that copy is open (and nothing for the others)', () => {
@@ -220,7 +226,7 @@ describe('merging batches in any order', () => {
           // The hub's open set as of rev `cut`, and every copy after it arriving live around the reply.
           const asOf = mergeAll(EMPTY_HELD, [copies.slice(0, cut)]);
           const after = copies.slice(cut);
-          const next = applySyncReply(mergeAll(EMPTY_HELD, [seen]), { mode: 'snapshot', rev: cut, incidents: [...asOf.open.values()] }, [...seen, ...after]);
+          const next = applySyncReply(mergeAll(EMPTY_HELD, [seen]), { mode: 'snapshot', rev: cut, items: [...asOf.byId.values()] }, [...seen, ...after]);
           expect(sorted(next)).toEqual(sorted(mergeAll(EMPTY_HELD, [copies])));
         },
       ),

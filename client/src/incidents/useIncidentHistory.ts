@@ -8,7 +8,7 @@ import type { IncidentView } from '../../../shared/incidents';
 import { isAbort } from '../api/http';
 import { useErrorText } from '../app/useErrorText';
 import { listIncidents } from './api';
-import { historyQuery, type IncidentFilters, type IncidentSort } from './list';
+import { historyQuery, type IncidentFilters, type IncidentSort } from '../stores/incidentList';
 
 const PAGE = 100;
 

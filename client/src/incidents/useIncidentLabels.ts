@@ -7,7 +7,7 @@ import { useI18n } from 'vue-i18n';
 import type { IncidentView } from '../../../shared/incidents';
 import { CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
 import { formatAlarmTime } from '../alarms/useAlarmQueue';
-import { countdown, formatDuration } from './list';
+import { countdown, formatDuration } from '../stores/incidentList';
 
 export function useIncidentLabels() {
   const { t, locale } = useI18n();

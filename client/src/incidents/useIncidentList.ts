@@ -11,7 +11,7 @@ import { CATEGORIES, CATEGORY_FAMILIES, RISK_CATEGORIES } from '../../../shared/
 import type { Role } from '../../../shared/auth';
 import { useIncidentStore } from '../stores/incidents';
 import { useSessionStore } from '../stores/session';
-import { isFiltered, STATUS_GROUP_NAMES, type IncidentFilters, type IncidentSort } from './list';
+import { isFiltered, STATUS_GROUP_NAMES, type IncidentFilters, type IncidentSort } from '../stores/incidentList';
 import { useIncidentHistory } from './useIncidentHistory';
 import { useIncidentLabels } from './useIncidentLabels';
 import { useFocusIncident } from './useFocusIncident';

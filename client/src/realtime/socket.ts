@@ -12,11 +12,12 @@
  * retries with backoff) → 'resyncing' → 'live'. A hello carrying a new bootId means the hub
  * restarted, so the data loaded from the old one is reloaded.
  *
- * Alarms and incidents each have a catch-up (catchup.ts: cursor, gap detection, retries with
- * backoff, late answers kept): after every hello it asks `alarm:sync` / `incident:sync` since its
- * cursor, and each live `alarm:batch` / `incident:batch` is merged into its store (by rev) and
- * handed to it, which asks again when a batch's `from` shows something was missed. Field units'
- * live state comes as `unit:batch`; after a reconnect the units a screen asked for are reloaded.
+ * Alarms and incidents are rev streams, followed the same way (`followStream`): a catch-up
+ * (catchup.ts: cursor, gap detection, retries with backoff, late answers kept) asks `alarm:sync` /
+ * `incident:sync` since its cursor after every hello, and each live `alarm:batch` / `incident:batch`
+ * is merged into its store (by rev, stores/revCollection.ts) and handed to the catch-up, which asks
+ * again when a batch's `from` shows something was missed. Field units' live state comes as
+ * `unit:batch`; after a reconnect the units a screen asked for are reloaded.
  *
  * Diagnostics: localStorage `cd.diag.syncTimeoutMs` (500 to 60000) replaces the 8 s a sync answer
  * is waited for before it is asked again; the browser tests shorten it.
@@ -28,17 +29,18 @@ import { effectScope, watch, type EffectScope } from 'vue';
 import { SOCKET_AUTH_ERROR, type ClientToServerEvents, type ServerToClientEvents } from '../../../shared/events';
 import type { Role } from '../../../shared/auth';
 import { ErrorCode } from '../../../shared/errors';
-import { useHubStore } from '../stores/hub';
+import { useHubStore, type SyncStream } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
 import { useSessionStore } from '../stores/session';
 import { useLayerDataStore } from '../map/layerData';
 import { useAlarmStore } from '../stores/alarms';
-import { alarmSyncReply, type AlarmSyncReply, type AlarmView } from '../../../shared/alarms';
+import { alarmSyncReply } from '../../../shared/alarms';
 import { decodeAlarmColumns } from '../../../shared/alarm-wire';
-import { incidentSyncReply, type IncidentSyncReply, type IncidentView } from '../../../shared/incidents';
+import { incidentSyncReply } from '../../../shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { useUnitStore } from '../stores/units';
-import { StreamCatchup, type SyncOutcome } from './catchup';
+import type { SyncItems, Versioned } from '../stores/revCollection';
+import { StreamCatchup, type SyncOutcome, type SyncReplyBase } from './catchup';
 
 /** How long a sync answer is waited for before it is asked again (the late answer still counts). */
 const SYNC_TIMEOUT_MS = 8_000;
@@ -72,11 +74,59 @@ function outcomeOf<R>(schema: z.ZodType<R>, raw: unknown): SyncOutcome<R> {
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** One rev stream as the socket follows it: how to ask its catch-up, and the store it feeds. */
+interface StreamSpec<R extends SyncReplyBase, T extends Versioned> {
+  name: SyncStream;
+  /** Whether this screen's role may read it (the hub would refuse its sync forever). */
+  follows: boolean;
+  /** The stream's sync event (the wire names stay those of shared/events.ts). */
+  event: 'alarm:sync' | 'incident:sync';
+  reply: z.ZodType<R>;
+  /** The reply's items (each stream names them its own way on the wire). */
+  items(reply: R): readonly T[];
+  store: { applyBatch(items: readonly T[]): void; applySync(reply: SyncItems<T>, live: readonly T[]): void };
+}
+
+/** What the connection does with a stream's catch-up (StreamCatchup, whatever its reply). */
+interface Catchup {
+  readonly synced: boolean;
+  linkUp(): void;
+  linkDown(): void;
+  nudge(): void;
+}
+
+/** A followed stream: the catch-up, and what a live batch does (merge, then tell the catch-up). */
+interface FollowedStream<T> {
+  name: SyncStream;
+  follows: boolean;
+  catchup: Catchup;
+  batch(from: number, rev: number, items: readonly T[]): void;
+}
+
+/** The one sync loop, for every rev stream: asks on `s`, merges into the spec's store. */
+function followStream<R extends SyncReplyBase, T extends Versioned>(s: HubSocket, spec: StreamSpec<R, T>, timeoutMs: number, onSyncedChange: () => void): FollowedStream<T> {
+  const catchup = new StreamCatchup<R, T>({
+    send: (since, done) => s.emit(spec.event, { since }, (raw: unknown) => done(outcomeOf(spec.reply, raw))),
+    apply: (reply, live) => spec.store.applySync({ mode: reply.mode, rev: reply.rev, items: spec.items(reply) }, live),
+    onSyncedChange,
+    timeoutMs,
+  });
+  return {
+    name: spec.name,
+    follows: spec.follows,
+    catchup,
+    batch(from, rev, items) {
+      spec.store.applyBatch(items);
+      catchup.batch(from, rev, items);
+    },
+  };
+}
+
 let socket: HubSocket | null = null;
 let scope: EffectScope | null = null;
 let pinia: Pinia | null = null;
 /** This connection's catch-ups (alarms, incidents). */
-let catchups: { nudge(): void; linkDown(): void }[] = [];
+let catchups: Catchup[] = [];
 
 /** Opens the connection (once per session) and wires it to the stores of this Pinia instance. */
 export function startRealtime(p: Pinia): void {
@@ -100,44 +150,36 @@ export function startRealtime(p: Pinia): void {
   });
   socket = s;
 
-  // One catch-up per stream; the connection state is 'live' only when both are in step. A stream
-  // the role may not read is not followed (the hub would refuse its sync forever).
+  // One catch-up per stream; the connection state is 'live' only when every followed one is in
+  // step. A stream the role may not read is not followed (the hub would refuse its sync forever).
   const timeoutMs = syncTimeoutMs();
   const role = session.user?.role;
-  const followsAlarms = role !== undefined && ALARM_READERS.includes(role);
-  function reportSync(): void {
+  const reportSync = (): void => {
     if (socket !== s) return;
-    hub.syncState([...(alarmCatchup.synced || !followsAlarms ? [] : ['alarms' as const]), ...(incidentCatchup.synced ? [] : ['incidents' as const])]);
-  }
-  const alarmCatchup = new StreamCatchup<AlarmSyncReply, AlarmView>({
-    send: (since, done) => s.emit('alarm:sync', { since }, (raw: unknown) => done(outcomeOf(alarmSyncReply, raw))),
-    apply: (reply, live) => alarms.applySync(reply, live),
-    onSyncedChange: reportSync,
+    hub.syncState(streams.filter((st) => st.follows && !st.catchup.synced).map((st) => st.name));
+  };
+  const alarmStream = followStream(
+    s,
+    { name: 'alarms', follows: role !== undefined && ALARM_READERS.includes(role), event: 'alarm:sync', reply: alarmSyncReply, items: (r) => r.alarms, store: alarms },
     timeoutMs,
-  });
-  const incidentCatchup = new StreamCatchup<IncidentSyncReply, IncidentView>({
-    send: (since, done) => s.emit('incident:sync', { since }, (raw: unknown) => done(outcomeOf(incidentSyncReply, raw))),
-    apply: (reply, live) => incidents.applySync(reply, live),
-    onSyncedChange: reportSync,
+    reportSync,
+  );
+  const incidentStream = followStream(
+    s,
+    { name: 'incidents', follows: true, event: 'incident:sync', reply: incidentSyncReply, items: (r) => r.incidents, store: incidents },
     timeoutMs,
-  });
-  catchups = [alarmCatchup, incidentCatchup];
+    reportSync,
+  );
+  const streams = [alarmStream, incidentStream];
+  catchups = streams.map((st) => st.catchup);
 
-  s.on('alarm:batch', (batch) => {
-    const list = decodeAlarmColumns(batch.alarms);
-    alarms.applyBatch({ alarms: list });
-    alarmCatchup.batch(batch.from, batch.rev, list);
-  });
-  s.on('incident:batch', (batch) => {
-    incidents.applyBatch(batch);
-    incidentCatchup.batch(batch.from, batch.rev, batch.incidents);
-  });
+  s.on('alarm:batch', (batch) => alarmStream.batch(batch.from, batch.rev, decodeAlarmColumns(batch.alarms)));
+  s.on('incident:batch', (batch) => incidentStream.batch(batch.from, batch.rev, batch.incidents));
   s.on('unit:batch', (batch) => units.applyBatch(batch));
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
-    if (followsAlarms) alarmCatchup.linkUp();
-    incidentCatchup.linkUp();
+    for (const st of streams) if (st.follows) st.catchup.linkUp();
     reportSync();
     void units.reloadIfWanted();
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load

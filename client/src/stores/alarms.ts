@@ -1,19 +1,17 @@
 /**
- * The alarms this screen holds (issue 5), normalised by id. The socket module feeds it: live
- * batches (`applyBatch`) and the catch-up answers (`applySync`; when to ask, and the cursor, are
- * realtime/catchup.ts's). Every change of an alarm carries a higher `rev`; an incoming copy replaces
- * the held one only when its rev is higher, so a batch and a sync reply that cross in flight never
- * step an alarm back, and merging one twice is harmless.
- *
- * The map is a shallowRef replaced on every change (never mutated in place): watchers and the map
- * layer see one new object per batch, not one reactive write per alarm.
+ * The alarms this screen holds (issue 5), normalised by id, and the desk's choices about them
+ * (filters, the selected one). The socket module feeds it: live batches (`applyBatch`) and the
+ * catch-up answers (`applySync`; when to ask, and the cursor, are realtime/catchup.ts's). The merge
+ * by rev is revCollection.ts's, shared with the incidents; the alarms keep every copy they are sent
+ * (the status filter lists closed ones too).
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref } from 'vue';
 import { API_PREFIX } from '../../../shared/api';
-import { alarmView, type AlarmBatch, type AlarmStatus, type AlarmSyncReply, type AlarmView } from '../../../shared/alarms';
+import { alarmView, type AlarmStatus, type AlarmView } from '../../../shared/alarms';
 import type { EventType } from '../../../shared/ingest';
 import { sendJson } from '../api/http';
+import { useRevCollection, type SyncItems } from './revCollection';
 
 export type AlarmAction = 'acknowledge' | 'false_alarm';
 export const OPEN_STATUSES: readonly AlarmStatus[] = ['new', 'acknowledged'];
@@ -39,30 +37,9 @@ export function compareAlarms(a: AlarmView, b: AlarmView): number {
   return a.priority - b.priority || desc(a.createdAt, b.createdAt) || desc(a.event.at, b.event.at) || desc(a.id, b.id);
 }
 
-/**
- * Merges incoming alarms into `held`; returns the new map (`changed` false: nothing in it is newer)
- * and the alarms first seen, each as its newest view in `incoming`.
- */
-export function mergeAlarms(held: ReadonlyMap<string, AlarmView>, incoming: readonly AlarmView[]): { next: Map<string, AlarmView>; added: AlarmView[]; changed: boolean } {
-  const next = new Map(held);
-  const addedIds: string[] = [];
-  let changed = false;
-  for (const a of incoming) {
-    const prev = next.get(a.id);
-    if (prev && prev.rev >= a.rev) continue;
-    if (!prev) addedIds.push(a.id);
-    next.set(a.id, a);
-    changed = true;
-  }
-  // Read back from `next`: an id twice in one batch pops up with its latest status, not its first.
-  const added = addedIds.map((id) => next.get(id)).filter((a): a is AlarmView => a !== undefined);
-  return { next, added, changed };
-}
-
 export const useAlarmStore = defineStore('alarms', () => {
-  const byId = shallowRef<ReadonlyMap<string, AlarmView>>(new Map());
-  /** Set once the first sync reply is in: popups are for what arrives after it. */
-  const synced = ref(false);
+  const collection = useRevCollection<AlarmView>();
+  const { byId, synced } = collection;
   const filters = ref<AlarmFilters>({ type: null, region: '', status: 'open' });
   /** The alarm picked in the queue or on the map (its marker is ringed). */
   const selectedId = ref<string | null>(null);
@@ -70,9 +47,8 @@ export const useAlarmStore = defineStore('alarms', () => {
   const arrivedListeners = new Set<(alarms: AlarmView[]) => void>();
 
   /** A live batch from the hub (its range is the catch-up's business). */
-  function applyBatch(batch: Pick<AlarmBatch, 'alarms'>): void {
-    const { next, added, changed } = mergeAlarms(byId.value, batch.alarms);
-    if (changed) byId.value = next;
+  function applyBatch(alarms: readonly AlarmView[]): void {
+    const { added } = collection.merge(alarms);
     // Before the first sync the screen holds nothing: everything would look new.
     const fresh = added.filter((a) => a.status === 'new');
     if (synced.value && fresh.length > 0) for (const l of arrivedListeners) l(fresh);
@@ -80,24 +56,15 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   /**
    * An answer to alarm:sync: a delta merges; a snapshot replaces what the screen holds, except the
-   * copies in `live` (pushed while it may have been read) that are newer than it: a snapshot read
-   * before they were committed must not wipe them.
+   * copies in `live` (pushed while it may have been read) that are newer than it.
    */
-  function applySync(reply: AlarmSyncReply, live: readonly AlarmView[] = []): void {
-    if (reply.mode === 'snapshot') {
-      const newer = live.filter((a) => a.rev > reply.rev);
-      byId.value = mergeAlarms(new Map(reply.alarms.map((a) => [a.id, a])), newer).next;
-    } else {
-      const { next, changed } = mergeAlarms(byId.value, reply.alarms);
-      if (changed) byId.value = next;
-    }
-    synced.value = true;
+  function applySync(reply: SyncItems<AlarmView>, live: readonly AlarmView[] = []): void {
+    collection.applySync(reply, live);
   }
 
   /** Signed out / session ended: nothing of it stays on screen. */
   function reset(): void {
-    byId.value = new Map();
-    synced.value = false;
+    collection.reset();
     selectedId.value = null;
     filters.value = { type: null, region: '', status: 'open' };
   }
@@ -105,8 +72,7 @@ export const useAlarmStore = defineStore('alarms', () => {
   /** Acknowledge or mark false on the hub; the answer (a higher rev) is applied at once. */
   async function act(id: string, action: AlarmAction): Promise<AlarmView> {
     const updated = await sendJson('POST', `${API_PREFIX}/alarms/${encodeURIComponent(id)}/actions`, { action }, alarmView);
-    const { next, changed } = mergeAlarms(byId.value, [updated]);
-    if (changed) byId.value = next;
+    collection.merge([updated]);
     return updated;
   }
 
@@ -144,8 +110,8 @@ export const useAlarmStore = defineStore('alarms', () => {
   });
 
   return {
-    byId: computed(() => byId.value),
-    synced: computed(() => synced.value),
+    byId,
+    synced,
     filters: computed(() => filters.value),
     selectedId: computed(() => selectedId.value),
     queue,

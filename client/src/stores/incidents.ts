@@ -3,22 +3,22 @@
  * about them (filters, sort, the selected one, the one whose detail is open). The socket module
  * feeds it as it feeds the alarm store: live batches (`applyBatch`) and the catch-up answers
  * (`applySync`; when to ask, and the cursor, are realtime/catchup.ts's); answers to the desk's own
- * writes come in through `upsert`.
- * The merge rules (by rev; closed, merged and cancelled incidents leave) are in incidents/merge.ts.
- *
- * The held state is a shallowRef replaced on every change, never mutated: watchers and the map
- * layer see one new object per batch, not one reactive write per incident.
+ * writes come in through `upsert`. The merge by rev is revCollection.ts's; unlike the alarms, only
+ * open incidents are held: closed, merged and cancelled ones leave (and a late copy of their past
+ * cannot bring them back).
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
-import type { IncidentSyncReply, IncidentView } from '../../../shared/incidents';
-import { applySyncReply, EMPTY_HELD, mergeIncidents, type HeldIncidents } from '../incidents/merge';
-import { DEFAULT_FILTERS, listIncidents, type IncidentFilters, type IncidentSort } from '../incidents/list';
+import { computed, ref } from 'vue';
+import { OPEN_STATUSES } from '../../../shared/incident-machine';
+import type { IncidentView } from '../../../shared/incidents';
+import { DEFAULT_FILTERS, listIncidents, type IncidentFilters, type IncidentSort } from './incidentList';
+import { useRevCollection, type SyncItems } from './revCollection';
+
+export const isOpenIncident = (i: Pick<IncidentView, 'status'>): boolean => OPEN_STATUSES.has(i.status);
 
 export const useIncidentStore = defineStore('incidents', () => {
-  const held = shallowRef<HeldIncidents>(EMPTY_HELD);
-  /** Set once the first catch-up answer is in. */
-  const synced = ref(false);
+  const collection = useRevCollection<IncidentView>(isOpenIncident);
+  const { byId, synced } = collection;
   const filters = ref<IncidentFilters>({ ...DEFAULT_FILTERS });
   const sort = ref<IncidentSort>('priority');
   /** The incident picked in the list or on the map. */
@@ -26,40 +26,32 @@ export const useIncidentStore = defineStore('incidents', () => {
   /** The incident whose detail panel is open (also a closed one, from the history). */
   const openId = ref<string | null>(null);
 
-  function merge(incoming: readonly IncidentView[]): void {
-    const { next, changed } = mergeIncidents(held.value, incoming);
-    if (changed) held.value = next;
-  }
-
   /** A live batch from the hub (its range is the catch-up's business). */
-  function applyBatch(batch: { incidents: readonly IncidentView[] }): void {
-    merge(batch.incidents);
+  function applyBatch(incidents: readonly IncidentView[]): void {
+    collection.merge(incidents);
   }
 
   /**
    * An answer to incident:sync: a delta merges, a snapshot replaces, keeping the copies in `live`
    * (pushed while it may have been read) that are newer than it.
    */
-  function applySync(reply: IncidentSyncReply, live: readonly IncidentView[] = []): void {
-    held.value = applySyncReply(held.value, reply, live);
-    synced.value = true;
+  function applySync(reply: SyncItems<IncidentView>, live: readonly IncidentView[] = []): void {
+    collection.applySync(reply, live);
   }
 
   /** What the hub answered to one of our writes (or a 409's current copy): merged by rev like a push. */
   function upsert(incident: IncidentView): void {
-    merge([incident]);
+    collection.merge([incident]);
   }
 
   /** Signed out / session ended: nothing of it stays on screen. */
   function reset(): void {
-    held.value = EMPTY_HELD;
-    synced.value = false;
+    collection.reset();
     selectedId.value = null;
     openId.value = null;
     filters.value = { ...DEFAULT_FILTERS };
   }
 
-  const byId = computed(() => held.value.open);
   /** The list's rows (the held open incidents; the history is asked from the hub). */
   const filtered = computed(() => listIncidents(byId.value.values(), filters.value, sort.value));
   /** Open incidents per priority (1-4), and how many are flagged. */
@@ -75,7 +67,7 @@ export const useIncidentStore = defineStore('incidents', () => {
 
   return {
     byId,
-    synced: computed(() => synced.value),
+    synced,
     filters: computed(() => filters.value),
     sort: computed(() => sort.value),
     selectedId: computed(() => selectedId.value),
