@@ -2,14 +2,23 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
-// The hub (server/main.ts) serves the built client from ./dist; in `vite` dev mode this proxy sends
-// API, probe and socket traffic to a hub running on its default port.
+// The hub (server/main.ts) serves the built client from ./dist; in `vite` dev mode (`npm run dev`)
+// this proxy sends API, probe and socket traffic to a hub running on its default port. The Host
+// header is passed through unchanged so the hub's Origin check sees the page's own origin.
 const HUB = process.env.HUB_URL ?? 'http://localhost:8080';
+
+/** The path aliases of tsconfig.base.json (tsx and the type checker read them there). */
+export const aliases = {
+  '@shared': fileURLToPath(new URL('./shared', import.meta.url)),
+  '@server': fileURLToPath(new URL('./server', import.meta.url)),
+  '@client': fileURLToPath(new URL('./client/src', import.meta.url)),
+};
 
 export default defineConfig({
   root: fileURLToPath(new URL('./client', import.meta.url)),
   publicDir: fileURLToPath(new URL('./public', import.meta.url)),
   plugins: [vue()],
+  resolve: { alias: aliases },
   define: {
     // vue-i18n feature flags: Composition API only, no devtools hooks in production bundles.
     __VUE_I18N_FULL_INSTALL__: true,
@@ -25,10 +34,10 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: HUB, changeOrigin: true },
-      '/socket.io': { target: HUB, ws: true, changeOrigin: true },
-      '/healthz': { target: HUB, changeOrigin: true },
-      '/readyz': { target: HUB, changeOrigin: true },
+      '/api': { target: HUB },
+      '/socket.io': { target: HUB, ws: true },
+      '/healthz': { target: HUB },
+      '/readyz': { target: HUB },
     },
   },
 });

@@ -1,11 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { aliases } from './vite.config';
 
 // Two tiers (see ARCHITECTURE.md): unit = pure logic, no I/O; integration = real database,
 // real HTTP server on an ephemeral port. Browser tests run under Playwright (playwright.config.ts).
 export default defineConfig({
+  resolve: { alias: aliases },
   test: {
     projects: [
       {
+        // Inherit the root options (the aliases).
+        extends: true,
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
@@ -13,6 +17,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
