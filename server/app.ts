@@ -6,20 +6,15 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
-import helmet from 'helmet';
 import compression from 'compression';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as IoServer } from 'socket.io';
-import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { authSettings, type Config } from './config';
-import { createLogger, httpLogOptions, serverUrl } from './logging';
+import { createLogger, httpLogOptions } from './logging';
 import { HubMetrics } from './metrics';
 import { metricsRoutes } from './routes/metrics';
 import { openDatabase, type Database } from './db/connect';
@@ -38,7 +33,11 @@ import { adminRoutes } from './routes/admin';
 import { eventRoutes } from './routes/events';
 import { EventRepository } from './repositories/event.repository';
 import { IngestService } from './services/ingest.service';
-import { MqttIngest } from './realtime/mqtt-ingest';
+import { defaultMqttClientId, MqttIngest } from './realtime/mqtt-ingest';
+import { attachRedisAdapter } from './realtime/redis-adapter';
+import { refuseUpgradesUntil } from './realtime/upgrades';
+import { securityHeaders } from './http/security';
+import { clientApp } from './http/spa';
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
 import { DeadLetterService } from './services/dead-letter.service';
 import { AlarmRepository } from './repositories/alarm.repository';
@@ -138,15 +137,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let outbox: OutboxRelay | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
   const seedAbort = new AbortController();
-  // Several hubs: the Streams adapter carries what is not followed by rev (unit moves, ended
-  // sessions) to every hub's screens and keeps connection-state recovery across hubs. Set before
-  // the gateway, which listens to the adapter's rooms.
+  // Several hubs (realtime/redis-adapter.ts): set before the gateway, which listens to the adapter's rooms.
   const redis = config.redisUrl ? attachRedisAdapter(io, config.redisUrl, config.redisPrefix ?? 'city-command', log) : null;
   const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs, log);
   gateway.crossHub = redis !== null;
   gateway.onAlarmsPushed = (n) => metrics.alarmsPushed(n);
   // Until the socket handshake can succeed, a WebSocket upgrade is refused with 503 where a proxy
-  // sees it (the handshake's own refusal is inside the WebSocket, invisible to nginx).
+  // sees it (the handshake's own refusal is inside the WebSocket, invisible to nginx; upgrades.ts).
   refuseUpgradesUntil(httpServer, () => auth !== undefined);
 
   // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
@@ -201,35 +198,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   app.disable('x-powered-by');
   app.set('etag', false); // layers set their own content-hash ETags
   app.set('trust proxy', settings.trustProxy);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          defaultSrc: ["'self'"],
-          // No inline script and no eval: the built app loads only its own files.
-          scriptSrc: ["'self'"],
-          // MapLibre runs its worker from a blob: URL and draws images from blob:/data:.
-          workerSrc: ["'self'", 'blob:'],
-          childSrc: ["'self'", 'blob:'],
-          imgSrc: ["'self'", 'data:', 'blob:', ...mapStyleOrigin(config)],
-          // Naive UI writes its component styles into <style> elements at run time.
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          // A MAP_STYLE_URL on another server: the browser fetches the style and its tiles there.
-          connectSrc: ["'self'", 'ws:', 'wss:', ...mapStyleOrigin(config)],
-          mediaSrc: ["'self'", 'blob:'],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          formAction: ["'self'"],
-          baseUri: ["'self'"],
-          // Intranet deployments often run plain HTTP: no forced upgrade.
-          upgradeInsecureRequests: null,
-        },
-      },
-      // Intranet deployments often run plain HTTP: no HSTS upgrade by default.
-      strictTransportSecurity: false,
-    }),
-  );
+  app.use(securityHeaders(config));
   app.use(compression());
   // One line per request ("GET /api/v1/x 200 12ms"), warn on 4xx, error on 5xx; never headers (server/logging.ts).
   app.use(pinoHttp({ logger: log, ...httpLogOptions(), autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
@@ -325,19 +294,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   app.use(metricsRoutes({ metrics, token: config.metricsToken, session: [requireReady, cookieParser(), authenticateLazy] }));
 
   // The built client (npm run build), with history-API fallback for the SPA's routes.
-  const staticDir = resolve(config.staticDir);
-  app.use(express.static(staticDir, { index: false, maxAge: '1h', setHeaders: noCacheForIndex }));
-  // Only page routes fall back to the app: a missing file (a stream segment, a script) is a 404,
-  // so a video player or a script loader sees the real error rather than index.html.
-  app.get(/^\/(?!api\/|socket\.io\/|streams\/|assets\/)(?!.*\.[a-z0-9]{1,6}$).*$/i, (_req, res) => {
-    const index = resolve(staticDir, 'index.html');
-    if (existsSync(index)) res.set('Cache-Control', 'no-cache').sendFile(index);
-    else res.status(503).type('text/plain').send('The client is not built: run `npm run build` (npm start does it for you).\n');
-  });
-  app.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') res.status(404).type('text/plain').send(`not found: ${req.path}\n`);
-    else next();
-  });
+  app.use(clientApp(config.staticDir));
   app.use(errorHandler(log));
 
   let resolveReady!: () => void;
@@ -548,7 +505,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await mqttIngest?.close().catch(() => undefined);
         await redis?.quit().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
-        await Promise.race([httpClosed, delay(3_000)]);
+        await Promise.race([httpClosed, sleep(3_000, undefined, { ref: false })]);
         httpServer.closeAllConnections();
         await builds?.close();
         await database?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the database failed'));
@@ -558,63 +515,4 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       return closing;
     },
   };
-}
-
-/**
- * The default MQTT client id: one per hub (host and port), stable across the hub's restarts so its
- * persistent session (what the broker queued while it was down) is its own again. Two hubs on one
- * host listen on two ports, so they never knock each other off the broker.
- */
-export function defaultMqttClientId(port: number): string {
-  return `city-command-hub-${hostname().replace(/[^\w.-]/g, '_').slice(0, 40)}-${port}`;
-}
-
-/**
- * A hub that cannot take screens yet (still starting) answers their WebSocket upgrade `503` at the
- * HTTP level: nginx (config/nginx.conf, `proxy_next_upstream ... http_503`) then hands the screen to
- * another hub at once and skips this one for `fail_timeout`. Without it `least_conn` sent every
- * screen of a killed hub to its restarting copy (the hub with no connections), whose handshake
- * refused them one by one until it was ready: up to a minute without a picture (the fault test).
- */
-function refuseUpgradesUntil(server: HttpServer, canTake: () => boolean): void {
-  const handlers = server.listeners('upgrade') as ((...args: unknown[]) => void)[];
-  server.removeAllListeners('upgrade');
-  server.on('upgrade', (req, socket, head) => {
-    if (canTake()) {
-      for (const h of handlers) h.call(server, req, socket, head);
-      return;
-    }
-    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n\r\nthe hub is starting');
-  });
-}
-
-/** Socket.IO's Redis Streams adapter on an ioredis client that waits out Redis restarts. */
-function attachRedisAdapter(io: HubIo, url: string, prefix: string, log: Logger): Redis {
-  // No per-command retry limit: while Redis is away commands wait in ioredis' queue (the adapter's
-  // blocking XREAD would otherwise spin on errors).
-  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 200, 2_000) });
-  let down = false;
-  client.on('error', (e: Error) => {
-    if (!down) log.warn({ err: e.message, redis: serverUrl(url) }, 'redis: connection error (retrying)');
-    down = true;
-  });
-  client.on('ready', () => {
-    if (down) log.info({ redis: serverUrl(url) }, 'redis: connected again');
-    down = false;
-  });
-  io.adapter(createAdapter(client, { streamName: prefix, channelPrefix: prefix, sessionKeyPrefix: `${prefix}:session:`, maxLen: 100_000 }));
-  return client;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
-}
-
-/** The origin of an absolute MAP_STYLE_URL, for the CSP (a path on the hub needs nothing). */
-function mapStyleOrigin(config: Config): string[] {
-  return config.mapStyleUrl && /^https?:\/\//.test(config.mapStyleUrl) ? [new URL(config.mapStyleUrl).origin] : [];
-}
-
-function noCacheForIndex(res: express.Response, path: string): void {
-  if (path.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
 }

@@ -28,6 +28,15 @@ import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 
 export const EVENT_TOPIC = 'events/+';
 
+/**
+ * The default MQTT client id: one per hub (host and port), stable across the hub's restarts so its
+ * persistent session (what the broker queued while it was down) is its own again. Two hubs on one
+ * host listen on two ports, so they never knock each other off the broker.
+ */
+export function defaultMqttClientId(port: number): string {
+  return `city-command-hub-${hostname().replace(/[^\w.-]/g, '_').slice(0, 40)}-${port}`;
+}
+
 /** A message nested deeper than this is refused before anything reads it (as an HTTP body). */
 const MAX_MESSAGE_DEPTH = 32;
 /** Reconnect backoff after a transient failure to store: doubling from the first to the most. */
