@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UnitLive } from '../../shared/incidents';
 import { mergeUnits } from '../../client/src/stores/units';
-import { overlayLiveUnits, type UnitBase } from '../../client/src/incidents/unit-positions';
+import { overlayLiveUnits, type UnitBase } from '../../client/src/map/unit-positions';
 
 const unit = (id: string, sec: number, over: Partial<UnitLive> = {}): UnitLive => ({
   id,

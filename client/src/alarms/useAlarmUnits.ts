@@ -7,7 +7,7 @@
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { AlarmView } from '../../../shared/alarms';
-import { useLayerDataStore } from '../map/layerData';
+import { useLayerDataStore } from '../stores/layerData';
 
 /** Unit id → callsign, from the units layer's columns; null until the layer is here. */
 export function callsignIndex(layer: { strings(name: string): readonly string[] } | undefined): ReadonlyMap<string, string> | null {

@@ -6,8 +6,8 @@
 import { inject, nextTick, type InjectionKey } from 'vue';
 import type { AlarmView } from '../../../shared/alarms';
 import { useAlarmStore } from '../stores/alarms';
-import { useLayerDataStore } from '../map/layerData';
-import { useMapUiStore } from '../map/mapUi';
+import { useLayerDataStore } from '../stores/layerData';
+import { useMapUiStore } from '../stores/mapUi';
 import type { MapContext } from '../map/mapContext';
 
 export const DESK_MAP: InjectionKey<() => MapContext | null> = Symbol('desk-map');

@@ -4,8 +4,8 @@
  */
 import { watch } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
-import { useLayerDataStore } from '../map/layerData';
-import { useMapUiStore, type Selection } from '../map/mapUi';
+import { useLayerDataStore } from '../stores/layerData';
+import { useMapUiStore, type Selection } from '../stores/mapUi';
 import { featureBounds } from '../map/geometry';
 import type { MapContext } from '../map/mapContext';
 

@@ -5,7 +5,7 @@
 import type { IncidentView } from '../../../shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { useDeskMap, useDeskTab } from './useDeskShared';
-import { toDrawn } from './drawn';
+import { toDrawn } from '../stores/basemap';
 
 /** The zoom an incident is shown at: its street and the cameras around it. */
 export const INCIDENT_ZOOM = 17;

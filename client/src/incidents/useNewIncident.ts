@@ -17,7 +17,7 @@ import { useErrorText } from '../app/useErrorText';
 import { createIncident } from './api';
 import { useDeskMap } from './useDeskShared';
 import { useFocusIncident } from './useFocusIncident';
-import { fromDrawn } from './drawn';
+import { fromDrawn } from '../stores/basemap';
 import { draftBody, emptyDraft, type IncidentDraft } from './draft';
 
 export const useNewIncidentState = createGlobalState(() => ({

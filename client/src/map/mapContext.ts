@@ -6,8 +6,22 @@
 import { inject, type InjectionKey, type Ref, type ShallowRef } from 'vue';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Layer } from '@deck.gl/core';
+import type { LayerName } from '../../../shared/layers';
+import type { PackedLayer } from '../../../shared/packed';
 
 export type Bounds = [west: number, south: number, east: number, north: number];
+
+/**
+ * The static layers as a layer composable reads them: the caller's (the layer store's `layers`),
+ * reactive per layer. The map's composables take their data and handlers as inputs and read no
+ * store themselves.
+ */
+export interface LayerSource {
+  get(name: LayerName): PackedLayer | undefined;
+}
+
+/** Where the map draws a WGS84 point (the basemap may be drawn in GCJ-02). */
+export type Place = (p: readonly [number, number]) => [number, number];
 
 /** Bottom to top. */
 export const LAYER_ORDER = [

@@ -32,7 +32,7 @@ import { ErrorCode } from '../../../shared/errors';
 import { useHubStore, type SyncStream } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
 import { useSessionStore } from '../stores/session';
-import { useLayerDataStore } from '../map/layerData';
+import { useLayerDataStore } from '../stores/layerData';
 import { useAlarmStore } from '../stores/alarms';
 import { alarmSyncReply } from '../../../shared/alarms';
 import { decodeAlarmColumns } from '../../../shared/alarm-wire';

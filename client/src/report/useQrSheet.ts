@@ -5,7 +5,7 @@
  */
 import { computed, onMounted } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
-import { useLayerDataStore } from '../map/layerData';
+import { useLayerDataStore } from '../stores/layerData';
 import { qrItems, type NamedRegion } from './qr';
 
 const LAYERS = ['streets', 'communities', 'grids'] as const;

@@ -28,7 +28,7 @@ const routes: RouteRecordRaw[] = [
     // Start fetching the static layers while the desk's code (MapLibre, deck.gl) is still loading.
     // (Route guards run first: only with a session.)
     beforeEnter: () => {
-      void import('../map/prefetchLayers').then((m) => m.prefetchLayers());
+      void import('../stores/prefetchLayers').then((m) => m.prefetchLayers());
     },
   },
   { path: '/overview', name: 'overview', component: () => import('../overview/OverviewPage.vue') },

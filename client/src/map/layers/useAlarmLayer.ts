@@ -1,19 +1,18 @@
 /**
- * Open alarms on the map: one ScatterplotLayer over typed arrays built from the alarm store
- * (recreated with the same id on every change; deck.gl diffs the attributes), coloured by
- * priority, acknowledged ones dimmer. An alarm that arrived live pulses for PULSE_MS: a second,
- * tiny layer of just those rings, redrawn each animation frame while any pulses, so the big
- * layer is not touched per frame. A click on an alarm does what a click on its queue row does.
+ * Open alarms on the map: one ScatterplotLayer over typed arrays built from the caller's alarms
+ * (the queue; recreated with the same id on every change; deck.gl diffs the attributes), coloured
+ * by priority, acknowledged ones dimmer. An alarm that arrived live pulses for PULSE_MS (the caller
+ * hands arrivals to `pulse`): a second, tiny layer of just those rings, redrawn each animation
+ * frame while any pulses, so the big layer is not touched per frame. A click on an alarm is handed
+ * to `onPick` (the desk does what a click on its queue row does).
  */
-import { computed, markRaw, onBeforeUnmount, ref, shallowRef, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, ref, shallowRef, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { useRafFn } from '@vueuse/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { AlarmView } from '../../../../shared/alarms';
 import { useMapContext } from '../mapContext';
 import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../palette';
-import { useAlarmStore } from '../../stores/alarms';
-import { useFocusAlarm } from '../../alarms/useFocusAlarm';
 
 export const PULSE_MS = 10_000;
 
@@ -30,23 +29,30 @@ export function alarmAttributes(alarms: readonly AlarmView[]): { positions: Floa
   return { positions, colors };
 }
 
-export function useAlarmLayer() {
+export interface AlarmLayerInput {
+  /** The alarms to draw, in the order given (the pick index). */
+  alarms: MaybeRefOrGetter<readonly AlarmView[]>;
+  /** The selected alarm (ringed), or null. */
+  selectedId: MaybeRefOrGetter<string | null>;
+  onPick(alarm: AlarmView): void;
+}
+
+export function useAlarmLayer(input: AlarmLayerInput) {
   const ctx = useMapContext();
-  const store = useAlarmStore();
-  const focus = useFocusAlarm();
   /** Live arrivals still pulsing: id → when it arrived (performance.now()). */
   const pulsing = shallowRef<ReadonlyMap<string, number>>(new Map());
   const now = ref(0);
   /** How many alarms the layer handed to deck.gl holds (tests read it from the page). */
   const drawnCount = ref(0);
 
-  const off = store.onArrived((alarms) => {
+  /** Alarms that arrived live: they pulse for PULSE_MS. */
+  function pulse(alarms: readonly AlarmView[]): void {
     const t = performance.now();
     const next = new Map(pulsing.value);
     for (const a of alarms) next.set(a.id, t);
     pulsing.value = next;
     now.value = t;
-  });
+  }
 
   const raf = useRafFn(
     ({ timestamp }) => {
@@ -59,7 +65,7 @@ export function useAlarmLayer() {
   watchEffect(() => (pulsing.value.size > 0 ? raf.resume() : raf.pause()));
 
   const points = computed(() => {
-    const alarms = store.queue;
+    const alarms = toValue(input.alarms);
     const { positions, colors } = alarmAttributes(alarms);
     return markRaw({
       alarms,
@@ -83,7 +89,7 @@ export function useAlarmLayer() {
         highlightColor: [255, 255, 255, 120],
         onClick: ({ index }) => {
           const a = p.alarms[index];
-          if (a) void focus(a);
+          if (a) input.onPick(a);
         },
       }),
     ];
@@ -110,7 +116,8 @@ export function useAlarmLayer() {
         }),
       );
     }
-    const sel = store.selectedId ? p.alarms.find((a) => a.id === store.selectedId) : undefined;
+    const selectedId = toValue(input.selectedId);
+    const sel = selectedId ? p.alarms.find((a) => a.id === selectedId) : undefined;
     if (sel) {
       layers.push(
         new ScatterplotLayer<AlarmView>({
@@ -131,12 +138,9 @@ export function useAlarmLayer() {
   });
 
   /** Zones with a new alarm: the zone layer flashes them (and turns a fence corridor red). */
-  const alarmingZones = computed<ReadonlySet<string>>(() => new Set(store.queue.flatMap((a) => (a.status === 'new' && a.zone ? [a.zone.id] : []))));
+  const alarmingZones = computed<ReadonlySet<string>>(() => new Set(toValue(input.alarms).flatMap((a) => (a.status === 'new' && a.zone ? [a.zone.id] : []))));
 
-  onBeforeUnmount(() => {
-    off();
-    ctx.setLayers('alarms', []);
-  });
+  onBeforeUnmount(() => ctx.setLayers('alarms', []));
 
-  return { drawnCount, alarmingZones };
+  return { drawnCount, alarmingZones, pulse };
 }

@@ -1,14 +1,13 @@
 /**
  * Cameras (~130k): bubbles with counts per district (zoomed out) and per street, points coloured
  * by type and status from zoom 13, field-of-view cones for the cameras in view from zoom 16.5.
- * Everything comes from the compact layer's typed arrays; nothing is rebuilt on pan.
+ * Everything comes from the compact layer's typed arrays; nothing is rebuilt on pan. A click on a
+ * camera or a bubble is handed to the caller (`onSelect`, `onRegion`).
  */
-import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { useMapContext } from '../mapContext';
-import { useLayerDataStore } from '../layerData';
-import { useMapUiStore } from '../mapUi';
+import { useMapContext, type LayerSource } from '../mapContext';
 import { CAMERA_KIND_COLOR, CAMERA_STATUS_COLOR, colorsFromDict, SELECTED_LINE } from '../palette';
 import { countByDict, fovSector, inBounds, rollUp } from '../geometry';
 
@@ -17,14 +16,25 @@ export const CAMERA_STREET_ZOOM = 11;
 export const CAMERA_CONE_ZOOM = 16.5;
 const MAX_CONES = 3_000;
 
-export function useCameraLayer(): void {
+export interface CameraLayerInput {
+  layers: LayerSource;
+  visible: MaybeRefOrGetter<boolean>;
+  /** A region code prefix: cameras outside it are hidden ('' = all). */
+  regionFilter: MaybeRefOrGetter<string>;
+  /** The selected camera's index (-1: none). */
+  selected: MaybeRefOrGetter<number>;
+  onSelect(index: number): void;
+  /** A district's or street's bubble was clicked. */
+  onRegion(code: string): void;
+}
+
+export function useCameraLayer(input: CameraLayerInput): void {
   const ctx = useMapContext();
-  const data = useLayerDataStore();
-  const ui = useMapUiStore();
+  const data = input.layers;
 
   /** Per-camera colours (status over kind) and the region-filter mask, rebuilt only when data or filter change. */
   const cams = computed(() => {
-    const layer = data.layers.get('cameras');
+    const layer = data.get('cameras');
     if (!layer) return null;
     const kind = layer.dict('kind');
     const status = layer.dict('status');
@@ -35,7 +45,7 @@ export function useCameraLayer(): void {
       if (!c) return;
       for (let i = 0; i < status.codes.length; i++) if (status.codes[i] === code) colors.set(c, 4 * i);
     });
-    const filter = ui.regionFilter;
+    const filter = toValue(input.regionFilter);
     let mask: Uint8Array | undefined;
     if (filter) {
       const inside = grid.values.map((g) => g.startsWith(filter));
@@ -62,7 +72,7 @@ export function useCameraLayer(): void {
 
   /** Bubbles: one per district or street with a camera count, at the region's label point. */
   function bubbles(level: 'districts' | 'streets', counts: Map<string, number>): Layer[] {
-    const regions = data.layers.get(level);
+    const regions = data.get(level);
     if (!regions) return [];
     const codes = regions.strings('code');
     const center = regions.numeric('center');
@@ -89,7 +99,7 @@ export function useCameraLayer(): void {
         lineWidthMinPixels: 1.5,
         pickable: true,
         onClick: ({ object }: PickingInfo<Bubble>) => {
-          if (object) ui.setRegionFilter(object.code);
+          if (object) input.onRegion(object.code);
         },
       }),
       new TextLayer<Bubble>({
@@ -108,7 +118,7 @@ export function useCameraLayer(): void {
 
   watchEffect(() => {
     const c = cams.value;
-    if (!c || !ui.visible.cameras) {
+    if (!c || !toValue(input.visible)) {
       ctx.setLayers('cameras', []);
       return;
     }
@@ -159,11 +169,11 @@ export function useCameraLayer(): void {
         autoHighlight: true,
         highlightColor: [255, 255, 255, 200],
         onClick: ({ index }) => {
-          if (index >= 0) ui.select({ kind: 'camera', index });
+          if (index >= 0) input.onSelect(index);
         },
       }),
     );
-    const sel = ui.selection?.kind === 'camera' ? ui.selection.index : -1;
+    const sel = toValue(input.selected);
     if (sel >= 0 && sel < c.count) {
       layers.push(
         new ScatterplotLayer<[number, number]>({

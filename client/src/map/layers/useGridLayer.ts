@@ -1,33 +1,35 @@
 /**
  * Grids (~10k polygons): a thematic fill by the chosen measure (camera density now), outlines
- * from zoom 12, hover highlight, click for the grid's card. Region outlines (districts, streets,
- * communities) come with it, each from its zoom.
+ * from zoom 12, hover highlight, click for the grid's card (`onSelect`). Region outlines
+ * (districts, streets, communities) come with it, each from its zoom.
  */
-import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
-import { createSharedComposable } from '@vueuse/core';
+import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter, type Ref } from 'vue';
 import { LineLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { useMapContext } from '../mapContext';
-import { useLayerDataStore } from '../layerData';
-import { useMapUiStore } from '../mapUi';
+import { useMapContext, type LayerSource } from '../mapContext';
 import { type Segments, allRings, classOf, countByDict, outerRings, quantileBreaks, ringAreaKm2, segments } from '../geometry';
 import { SELECTED_LINE, THEMATIC_RAMP, type RGBA } from '../palette';
 
 export const GRID_OUTLINE_ZOOM = 12;
 
-/** Per-grid value of the chosen measure, its class breaks, and per-vertex fill colours (one copy, shared by the layer and the legend). */
-export const useGridMeasure = createSharedComposable(() => {
-  const data = useLayerDataStore();
-  const ui = useMapUiStore();
+/** What a grid's fill measures ('none': a plain fill). */
+export type GridMeasure = 'none' | 'cameraDensity';
+
+/**
+ * Per-grid value of the chosen measure, its class breaks, and per-vertex fill colours. The caller
+ * makes one copy and hands it to the layer and the legend (the desk: useDeskGridMeasure).
+ */
+export function gridMeasure(data: LayerSource, measure: MaybeRefOrGetter<GridMeasure>) {
   return computed(() => {
-    const grids = data.layers.get('grids');
-    const cams = data.layers.get('cameras');
+    const chosen = toValue(measure);
+    const grids = data.get('grids');
+    const cams = data.get('cameras');
     if (!grids) return null;
     const rings = outerRings(grids);
     const codes = grids.strings('code');
     const n = grids.header.count;
     const values = new Float64Array(n);
-    if (ui.gridMeasure === 'cameraDensity' && cams) {
+    if (chosen === 'cameraDensity' && cams) {
       const g = cams.dict('gridCode');
       const perGrid = countByDict(g.codes, g.values);
       for (let i = 0; i < n; i++) {
@@ -37,10 +39,10 @@ export const useGridMeasure = createSharedComposable(() => {
     }
     const breaks = quantileBreaks(values, THEMATIC_RAMP.length);
     const vertexColors = new Uint8Array((rings.positions.length / 2) * 4);
-    const none: RGBA = [40, 60, 90, ui.gridMeasure === 'none' ? 40 : 70];
+    const none: RGBA = [40, 60, 90, chosen === 'none' ? 40 : 70];
     for (let i = 0; i < n; i++) {
       const k = classOf(values[i]!, breaks);
-      const color = ui.gridMeasure === 'none' || k < 0 ? none : THEMATIC_RAMP[k]!;
+      const color = chosen === 'none' || k < 0 ? none : THEMATIC_RAMP[k]!;
       for (let v = rings.starts[i]!; v < rings.starts[i + 1]!; v++) vertexColors.set(color, 4 * v);
     }
     // Built once per data or measure change (deck.gl compares `data` by identity: a new object
@@ -53,18 +55,31 @@ export const useGridMeasure = createSharedComposable(() => {
     const outlineData = segments(rings.starts, rings.positions, true);
     return markRaw({ rings, codes, values, breaks, vertexColors, fillData, outlineData });
   });
-});
+}
 
-export function useGridLayer(): void {
+export type GridMeasureData = ReturnType<typeof gridMeasure>['value'];
+
+export interface GridLayerInput {
+  layers: LayerSource;
+  /** gridMeasure()'s result (one copy per page: the legend reads it too). */
+  measure: Ref<GridMeasureData>;
+  visible: MaybeRefOrGetter<boolean>;
+  /** The district, street and community outlines. */
+  regionsVisible: MaybeRefOrGetter<boolean>;
+  /** The selected grid's index (-1: none). */
+  selected: MaybeRefOrGetter<number>;
+  onSelect(index: number): void;
+}
+
+export function useGridLayer(input: GridLayerInput): void {
   const ctx = useMapContext();
-  const data = useLayerDataStore();
-  const ui = useMapUiStore();
-  const measure = useGridMeasure();
+  const data = input.layers;
+  const measure = input.measure;
 
   const outlines = computed(() => {
     const out: Partial<Record<'districts' | 'streets' | 'communities', Segments>> = {};
     for (const level of ['districts', 'streets', 'communities'] as const) {
-      const l = data.layers.get(level);
+      const l = data.get(level);
       if (!l) continue;
       const r = allRings(l);
       out[level] = markRaw(segments(r.starts, r.positions, true));
@@ -76,8 +91,8 @@ export function useGridLayer(): void {
     const m = measure.value;
     const z = ctx.zoom.value;
     const layers: Layer[] = [];
-    if (m && ui.visible.grids) {
-      const sel = ui.selection?.kind === 'grid' ? ui.selection.index : -1;
+    if (m && toValue(input.visible)) {
+      const sel = toValue(input.selected);
       layers.push(
         new SolidPolygonLayer({
           id: 'grid-fill',
@@ -89,7 +104,7 @@ export function useGridLayer(): void {
           autoHighlight: true,
           highlightColor: [255, 255, 255, 70],
           onClick: ({ index }) => {
-            if (index >= 0) ui.select({ kind: 'grid', index });
+            if (index >= 0) input.onSelect(index);
           },
         }),
       );
@@ -120,7 +135,7 @@ export function useGridLayer(): void {
     ctx.setLayers('grids', layers);
 
     const regionLayers: Layer[] = [];
-    if (ui.visible.regions) {
+    if (toValue(input.regionsVisible)) {
       const o = outlines.value;
       const tiers = [
         ['communities', 13, [150, 190, 255, 120], 1],

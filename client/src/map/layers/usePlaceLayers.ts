@@ -3,12 +3,10 @@
  * with their gates, hospitals / schools / police kiosks. Field units are drawn by useUnitLiveLayer
  * (the static layer with their live positions and status over it).
  */
-import { computed, markRaw, onBeforeUnmount, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { LineLayer, ScatterplotLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { useMapContext } from '../mapContext';
-import { useLayerDataStore } from '../layerData';
-import { useMapUiStore } from '../mapUi';
+import { useMapContext, type LayerSource } from '../mapContext';
 import { outerRings, segments } from '../geometry';
 import {
   colorsFromDict,
@@ -28,18 +26,27 @@ const points = (l: PackedLayer, extra: Record<string, unknown> = {}) => ({
   attributes: { getPosition: { value: l.numeric('position'), size: 2 }, ...extra },
 });
 
-export function usePlaceLayers(): void {
+export interface PlaceLayersInput {
+  layers: LayerSource;
+  visible: {
+    railway: MaybeRefOrGetter<boolean>;
+    smartCommunities: MaybeRefOrGetter<boolean>;
+    facilities: MaybeRefOrGetter<boolean>;
+  };
+}
+
+export function usePlaceLayers(input: PlaceLayersInput): void {
   const ctx = useMapContext();
-  const data = useLayerDataStore();
-  const ui = useMapUiStore();
+  const data = input.layers;
+  const visible = input.visible;
 
   // Binary data objects, built once per layer load (deck.gl compares `data` by identity).
   const railData = computed(() => {
-    const rail = data.layers.get('railways');
+    const rail = data.get('railways');
     return rail && markRaw(segments(rail.numeric('pathStart'), rail.numeric('position'), false));
   });
   const compoundData = computed(() => {
-    const sc = data.layers.get('smart-communities');
+    const sc = data.get('smart-communities');
     if (!sc) return undefined;
     const rings = outerRings(sc);
     return markRaw({
@@ -50,9 +57,9 @@ export function usePlaceLayers(): void {
 
   watchEffect(() => {
     const rail = railData.value;
-    const speakers = data.layers.get('speakers');
+    const speakers = data.get('speakers');
     const layers: Layer[] = [];
-    if (ui.visible.railway && rail) {
+    if (toValue(visible.railway) && rail) {
       layers.push(
         new LineLayer({
           id: 'railways',
@@ -71,9 +78,9 @@ export function usePlaceLayers(): void {
 
   watchEffect(() => {
     const sc = compoundData.value;
-    const gates = data.layers.get('gates');
+    const gates = data.get('gates');
     const layers: Layer[] = [];
-    if (ui.visible.smartCommunities && sc) {
+    if (toValue(visible.smartCommunities) && sc) {
       layers.push(
         new SolidPolygonLayer({
           id: 'smart-communities',
@@ -99,8 +106,8 @@ export function usePlaceLayers(): void {
   });
 
   watchEffect(() => {
-    const f = data.layers.get('facilities');
-    if (!ui.visible.facilities || !f) {
+    const f = data.get('facilities');
+    if (!toValue(visible.facilities) || !f) {
       ctx.setLayers('facilities', []);
       return;
     }

@@ -1,32 +1,34 @@
 /**
  * Field units on the map, live: the static units layer (kind by outline, status by fill) with each
- * unit's pushed state laid over it (client/src/stores/units.ts: GET /units, then 'unit:batch'), so
- * a unit that moves or changes status is drawn where and as it is now. One ScatterplotLayer over
- * typed arrays, recreated with the same id when either side changes (deck.gl diffs the attributes).
- * It draws in the 'units' slot in place of the static-only drawing (usePlaceLayers no longer draws
- * units).
+ * unit's pushed state laid over it (the caller's `live`: the unit store, GET /units then
+ * 'unit:batch'), so a unit that moves or changes status is drawn where and as it is now. One
+ * ScatterplotLayer over typed arrays, recreated with the same id when either side changes (deck.gl
+ * diffs the attributes). It draws in the 'units' slot in place of the static-only drawing
+ * (usePlaceLayers does not draw units).
  */
-import { computed, markRaw, onBeforeUnmount, onMounted, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { ScatterplotLayer } from '@deck.gl/layers';
-import { useMapContext } from '../mapContext';
-import { useLayerDataStore } from '../layerData';
-import { useMapUiStore } from '../mapUi';
+import type { UnitLive } from '../../../../shared/incidents';
+import { useMapContext, type LayerSource, type Place } from '../mapContext';
 import { colorsFromDict, UNIT_KIND_COLOR, UNIT_STATUS_COLOR } from '../palette';
-import { useUnitStore } from '../../stores/units';
-import { overlayLiveUnits, type UnitBase } from '../../incidents/unit-positions';
-import { toDrawn } from '../../incidents/drawn';
+import { overlayLiveUnits, type UnitBase } from '../unit-positions';
 
-export function useUnitLiveLayer() {
+export interface UnitLiveLayerInput {
+  layers: LayerSource;
+  visible: MaybeRefOrGetter<boolean>;
+  /** The units' live states, by id. */
+  live: MaybeRefOrGetter<ReadonlyMap<string, UnitLive>>;
+  /** Where the map draws a WGS84 position. */
+  place: Place;
+}
+
+export function useUnitLiveLayer(input: UnitLiveLayerInput): void {
   const ctx = useMapContext();
-  const data = useLayerDataStore();
-  const ui = useMapUiStore();
-  const units = useUnitStore();
-
-  onMounted(() => void units.ensure());
+  const data = input.layers;
 
   // Built once per load of the static layer.
   const base = computed<UnitBase | null>(() => {
-    const u = data.layers.get('units');
+    const u = data.get('units');
     if (!u) return null;
     const status = u.dict('status');
     const kind = u.dict('kind');
@@ -41,12 +43,12 @@ export function useUnitLiveLayer() {
 
   const attributes = computed(() => {
     const b = base.value;
-    return b && markRaw(overlayLiveUnits(b, units.byId.values(), toDrawn, (s) => UNIT_STATUS_COLOR[s]));
+    return b && markRaw(overlayLiveUnits(b, toValue(input.live).values(), input.place, (s) => UNIT_STATUS_COLOR[s]));
   });
 
   watchEffect(() => {
     const a = attributes.value;
-    if (!ui.visible.units || !a) {
+    if (!toValue(input.visible) || !a) {
       ctx.setLayers('units', []);
       return;
     }
@@ -70,7 +72,4 @@ export function useUnitLiveLayer() {
   });
 
   onBeforeUnmount(() => ctx.setLayers('units', []));
-
-  /** How many units the layer draws with a live state (tests read it from the page). */
-  return { liveCount: computed(() => units.byId.size) };
 }

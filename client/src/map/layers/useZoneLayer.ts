@@ -1,15 +1,13 @@
 /**
  * Alert circles with their true metric radius, and the railway fence corridors. An alarming zone
  * flashes: `alarming` holds the ids of zones with a new alarm (the desk feeds it from the alarm
- * store); an alarming circle animates its alpha, an alarming corridor turns red. Only the colour
+ * layer); an alarming circle animates its alpha, an alarming corridor turns red. Only the colour
  * attribute is recomputed per frame, and only while something is alarming.
  */
-import { computed, markRaw, onBeforeUnmount, ref, watchEffect, type Ref } from 'vue';
+import { computed, markRaw, onBeforeUnmount, ref, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { useRafFn } from '@vueuse/core';
 import { LineLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { useMapContext } from '../mapContext';
-import { useLayerDataStore } from '../layerData';
-import { useMapUiStore } from '../mapUi';
+import { useMapContext, type LayerSource } from '../mapContext';
 import { colorsFromDict, ZONE_KIND_COLOR, ZONE_KIND_COLOR as Z } from '../palette';
 import { segments } from '../geometry';
 
@@ -32,15 +30,21 @@ function indexesOf(allIds: readonly string[] | undefined, ids: ReadonlySet<strin
   return out;
 }
 
-export function useZoneLayer(alarmingIds: Ref<ReadonlySet<string>> = ref(new Set())): void {
+export interface ZoneLayerInput {
+  layers: LayerSource;
+  visible: MaybeRefOrGetter<boolean>;
+  /** Ids of the zones to flash. */
+  alarming: MaybeRefOrGetter<ReadonlySet<string>>;
+}
+
+export function useZoneLayer(input: ZoneLayerInput): void {
   const ctx = useMapContext();
-  const data = useLayerDataStore();
-  const ui = useMapUiStore();
+  const data = input.layers;
   const phase = ref(0);
   const raf = useRafFn(({ timestamp }) => (phase.value = (timestamp % 1000) / 1000), { immediate: false });
 
   const circles = computed(() => {
-    const l = data.layers.get('zone-circles');
+    const l = data.get('zone-circles');
     if (!l) return null;
     const kind = l.dict('kind');
     const lineColors = colorsFromDict(kind.codes, kind.values, ZONE_KIND_COLOR);
@@ -54,7 +58,7 @@ export function useZoneLayer(alarmingIds: Ref<ReadonlySet<string>> = ref(new Set
   });
 
   const corridorData = computed(() => {
-    const l = data.layers.get('zone-corridors');
+    const l = data.get('zone-corridors');
     return (
       l &&
       markRaw({
@@ -65,8 +69,8 @@ export function useZoneLayer(alarmingIds: Ref<ReadonlySet<string>> = ref(new Set
     );
   });
 
-  const alarming = computed(() => indexesOf(circles.value?.ids, alarmingIds.value));
-  const alarmingCorridors = computed(() => indexesOf(corridorData.value?.ids, alarmingIds.value));
+  const alarming = computed(() => indexesOf(circles.value?.ids, toValue(input.alarming)));
+  const alarmingCorridors = computed(() => indexesOf(corridorData.value?.ids, toValue(input.alarming)));
 
   watchEffect(() => {
     if (alarming.value.size > 0) raf.resume();
@@ -76,7 +80,7 @@ export function useZoneLayer(alarmingIds: Ref<ReadonlySet<string>> = ref(new Set
   watchEffect(() => {
     const c = circles.value;
     const corridors = corridorData.value;
-    if (!ui.visible.zones) {
+    if (!toValue(input.visible)) {
       ctx.setLayers('zones', []);
       return;
     }

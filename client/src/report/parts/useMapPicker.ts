@@ -9,7 +9,7 @@ import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { loadMapConfig } from '../../map/useMapStyle';
+import { loadMapConfig } from '../../stores/basemap';
 import { FONT_FAMILY } from '../../app/theme';
 
 maplibregl.setWorkerUrl(workerUrl);

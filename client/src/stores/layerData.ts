@@ -8,11 +8,11 @@ import { computed, markRaw, ref, shallowRef, triggerRef, watch, type ShallowRef 
 import { decodePacked, type PackedLayer } from '../../../shared/packed';
 import { API_PREFIX } from '../../../shared/api';
 import { LAYER_NAMES, type LayerName } from '../../../shared/layers';
-import type { SearchHit } from './search';
+import type { SearchHit } from './layerSearch';
 import type { WorkerRequest, WorkerResponse } from './layers.worker';
 import LayerWorker from './layers.worker?worker';
 import { wgs84ToGcj02InPlace } from '../../../shared/crs';
-import { drawnCrs } from './useMapStyle';
+import { drawnCrs } from './basemap';
 
 /** Shift a layer's coordinates to GCJ-02 in place (once), for a Chinese commercial basemap. */
 function toGcj02(layer: PackedLayer): void {

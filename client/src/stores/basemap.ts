@@ -1,11 +1,17 @@
 /**
- * Which basemap style to draw: the configured MAP_STYLE_URL if it loads, else the hub's built-in
- * offline style with a visible notice, else a plain dark background (the layers still draw).
+ * The basemap under our layers: the hub's map settings, which style to draw (the configured
+ * MAP_STYLE_URL if it loads, else the hub's built-in offline style with a visible notice, else a
+ * plain dark background: the layers still draw) and the coordinate system that style is drawn in.
+ * The desk hands `useMapStyle()` to the map component (map/ fetches nothing itself); the layer
+ * store shifts the static layers to `drawnCrs`, and `toDrawn` / `fromDrawn` move a live WGS84
+ * point (an incident, a unit, a click) to and from it.
  */
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
+import gcoord from 'gcoord';
 import type { StyleSpecification } from 'maplibre-gl';
 import { API_PREFIX } from '../../../shared/api';
+import { wgs84ToGcj02 } from '../../../shared/crs';
 import { mapConfig, type MapConfig, type MapCrs } from '../../../shared/map';
 import { getJson } from '../api/http';
 
@@ -93,4 +99,18 @@ export function useMapStyle() {
   }
 
   return { style, notice };
+}
+
+export type LonLat = [number, number];
+
+/** A WGS84 point where the map draws it (GCJ-02 on a Chinese commercial basemap). */
+export function toDrawn(p: readonly [number, number]): LonLat {
+  return drawnCrs.value === 'gcj02' ? wgs84ToGcj02(p[0], p[1]) : [p[0], p[1]];
+}
+
+/** A point clicked on the map, back in WGS84 (what the hub stores). */
+export function fromDrawn(p: readonly [number, number]): LonLat {
+  if (drawnCrs.value !== 'gcj02') return [p[0], p[1]];
+  const [x, y] = gcoord.transform<[number, number]>([p[0], p[1]], gcoord.GCJ02, gcoord.WGS84);
+  return [x, y];
 }

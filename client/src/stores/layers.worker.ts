@@ -4,7 +4,7 @@
  * them in place; string columns (130k camera names) are decoded here, once, for search.
  */
 import { decodePacked } from '../../../shared/packed';
-import { buildSearchIndex, searchIndex, type SearchEntry, type SearchHit } from './search';
+import { buildSearchIndex, searchIndex, type SearchEntry, type SearchHit } from './layerSearch';
 import type { LayerName } from '../../../shared/layers';
 
 export type WorkerRequest =

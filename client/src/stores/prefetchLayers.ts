@@ -4,7 +4,7 @@
  */
 import { LAYER_NAMES } from '../../../shared/layers';
 import { useLayerDataStore } from './layerData';
-import { prefetchMapStyle } from './useMapStyle';
+import { prefetchMapStyle } from './basemap';
 
 export function prefetchLayers(): void {
   void useLayerDataStore().ensure(LAYER_NAMES);

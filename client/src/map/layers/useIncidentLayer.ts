@@ -1,17 +1,15 @@
 /**
- * Open incidents on the desk's map: one ScatterplotLayer over typed arrays built from the incident
- * store (recreated with the same id on each change), drawn as rings in the priority's colour (alarms
- * are filled dots), flagged ones with a red fill; the selected one ringed. A click opens it.
+ * Open incidents on the desk's map: one ScatterplotLayer over typed arrays built from the caller's
+ * incidents (recreated with the same id on each change), drawn as rings in the priority's colour
+ * (alarms are filled dots), flagged ones with a red fill; the selected one ringed. A click is
+ * handed to `onPick` (the desk opens it).
  */
-import { computed, markRaw, onBeforeUnmount, ref, watchEffect } from 'vue';
+import { computed, markRaw, onBeforeUnmount, ref, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import type { IncidentView } from '../../../shared/incidents';
-import { useMapContext } from '../map/mapContext';
-import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../map/palette';
-import { useIncidentStore } from '../stores/incidents';
-import { useFocusIncident } from './useFocusIncident';
-import { toDrawn } from './drawn';
+import type { IncidentView } from '../../../../shared/incidents';
+import { useMapContext, type Place } from '../mapContext';
+import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../palette';
 
 const FLAGGED_FILL = [255, 59, 48, 220] as const;
 const PLAIN_FILL = [10, 18, 32, 200] as const;
@@ -29,15 +27,23 @@ export function incidentAttributes(incidents: readonly IncidentView[], place: (p
   return { positions, fill, line };
 }
 
-export function useIncidentLayer() {
+export interface IncidentLayerInput {
+  /** The incidents to draw, by id. */
+  incidents: MaybeRefOrGetter<ReadonlyMap<string, IncidentView>>;
+  /** The selected incident (ringed), or null. */
+  selectedId: MaybeRefOrGetter<string | null>;
+  /** Where the map draws a WGS84 position. */
+  place: Place;
+  onPick(incident: IncidentView): void;
+}
+
+export function useIncidentLayer(input: IncidentLayerInput) {
   const ctx = useMapContext();
-  const store = useIncidentStore();
-  const focus = useFocusIncident();
   const drawnCount = ref(0);
 
   const points = computed(() => {
-    const incidents = [...store.byId.values()];
-    const a = incidentAttributes(incidents, toDrawn);
+    const incidents = [...toValue(input.incidents).values()];
+    const a = incidentAttributes(incidents, input.place);
     return markRaw({
       incidents,
       data: {
@@ -66,17 +72,18 @@ export function useIncidentLayer() {
         highlightColor: [255, 255, 255, 120],
         onClick: ({ index }) => {
           const i = p.incidents[index];
-          if (i) focus(i, { fly: false });
+          if (i) input.onPick(i);
         },
       }),
     ];
-    const sel = store.selectedId ? store.byId.get(store.selectedId) : undefined;
+    const selectedId = toValue(input.selectedId);
+    const sel = selectedId ? toValue(input.incidents).get(selectedId) : undefined;
     if (sel) {
       layers.push(
         new ScatterplotLayer<IncidentView>({
           id: 'incident-selected',
           data: [sel],
-          getPosition: (i) => toDrawn(i.position),
+          getPosition: (i) => input.place(i.position),
           radiusUnits: 'pixels',
           getRadius: 14,
           filled: false,
