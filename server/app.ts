@@ -50,7 +50,7 @@ import { IncidentRepository } from './repositories/incident.repository';
 import { IncidentService } from './services/incident.service';
 import { PhotoService } from './services/photo.service';
 import { OutboxRepository } from './repositories/outbox.repository';
-import { OutboxRelay } from './services/outbox.service';
+import { OUTBOX_POLL_MS, OutboxRelay } from './services/outbox.service';
 import { docsRoutes } from './routes/docs';
 import { errorHandler, HttpError, notFoundApi, storableInput } from './http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
@@ -64,6 +64,7 @@ import { AdminService } from './services/admin.service';
 import { ApiRoutes, authenticate, csrfGuard, rateLimits, type RouteSpec } from './auth/http';
 import { decide } from './auth/policy';
 import { systemClock, type Clock } from './clock';
+import { Scheduler } from './scheduler';
 import { DatabaseSetupError, type Db } from './db/connect';
 
 export interface Hub {
@@ -135,7 +136,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   let photos: PhotoService | undefined;
   let deadLetters: DeadLetterService | undefined;
   let outbox: OutboxRelay | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
+  // Every periodic job of this hub (scheduler.ts): scheduled once ready, stopped on close.
+  const scheduler = new Scheduler(log, clock);
   const seedAbort = new AbortController();
   // Several hubs (realtime/redis-adapter.ts): set before the gateway, which listens to the adapter's rooms.
   const redis = config.redisUrl ? attachRedisAdapter(io, config.redisUrl, config.redisPrefix ?? 'city-command', log) : null;
@@ -417,9 +419,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       mqttIngest.start();
       mqttIngest.onConnect = () => outbox?.kick();
     }
-    sweepTimer = setInterval(() => {
-      authService.sweep().catch((e: unknown) => log.warn({ err: e }, 'ending timed-out sessions failed; will retry'));
-    }, SWEEP_EVERY_MS).unref();
+    scheduler.every('session sweep', SWEEP_EVERY_MS, () => authService.sweep());
     world = worldService;
     // Layers and basemap sources are read and encoded off the main thread (build-thread.ts).
     const openDb = database;
@@ -429,9 +429,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     readiness.step('warming the indexes, the summary and the layers');
     readiness.set('demoData', 'ok');
     const readyMs = performance.now() - t0;
-    absenceService.start(config.absenceSweepMs ?? 0);
+    scheduler.every('absence sweep', config.absenceSweepMs ?? 0, () => absenceService.sweep());
     incidentService.start(config.slaSweepMs ?? 0);
-    outbox?.start();
+    scheduler.every('outbox poll', OUTBOX_POLL_MS, () => outbox?.poll(), { immediately: true });
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
     // First what the first event needs (a broker's backlog arrives at once after a restart): the
     // ingest grid index and device table, the alarm zone index. Then what screens need.
@@ -497,8 +497,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await io.close().catch(() => undefined);
         await initPromise?.catch(() => undefined);
         // Set up by init: stopped once init is over, so a hub closed while starting leaves nothing running.
-        clearInterval(sweepTimer);
-        await absence?.stop();
+        await scheduler.stop();
         await incidents?.stop();
         gateway.flush();
         await outbox?.stop();

@@ -1,7 +1,8 @@
 /**
  * The absence sweep (issue 5): a resident living alone (独居老人) with no access event for an
  * absence rule's `hours` raises an alarm for the grid workers of their grid. Time-driven, so it is
- * not `evaluate` that finds it (no event arrives) but this sweep, every `absenceSweepMs`.
+ * not `evaluate` that finds it (no event arrives) but this sweep, every `absenceSweepMs` (the hub's
+ * scheduler runs it: server/scheduler.ts).
  *
  * One sweep: the rules (before the transaction: PGlite has one connection), then in ONE
  * transaction the overdue residents, the alarms their spells already have, the synthetic
@@ -26,7 +27,6 @@ import type { AlarmView } from '../../shared/alarms';
 const HOUR_MS = 3_600_000;
 
 export class AbsenceService {
-  private timer: NodeJS.Timeout | undefined;
   private running: Promise<AlarmView[]> | null = null;
 
   constructor(
@@ -45,21 +45,6 @@ export class AbsenceService {
    */
   async ensureRule(): Promise<void> {
     await this.rules.seedRules([DEFAULT_ABSENCE_RULE]);
-  }
-
-  /** Sweep every `everyMs` (0: never; tests call sweep()). */
-  start(everyMs: number): void {
-    if (everyMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((e: unknown) => this.log.warn({ err: e }, 'absence sweep failed; will retry'));
-    }, everyMs).unref();
-  }
-
-  /** Stop the timer and let a sweep under way finish. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
   }
 
   /** One sweep (a call while one runs gets that one): the alarms it raised. */

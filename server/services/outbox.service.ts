@@ -8,6 +8,9 @@
  * commit and delivery leaves the item due: this or another hub delivers it. A hub killed between
  * PUBACK and the mark would deliver it once more after the lease: every message carries its
  * `outboxId`, so a device can drop a repeat.
+ *
+ * A commit kicks the relay; the hub's scheduler also polls it every OUTBOX_POLL_MS (items of other
+ * hubs, retries after a backoff).
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
@@ -18,9 +21,10 @@ export type OutboxPublisher = (topic: string, payload: Record<string, unknown>) 
 
 const LEASE_MS = 30_000;
 const BATCH = 100;
+/** How often due items are looked for without a kick (server/scheduler.ts runs `poll`). */
+export const OUTBOX_POLL_MS = 1_000;
 
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -32,28 +36,18 @@ export class OutboxRelay {
     private readonly publisher: () => OutboxPublisher | null,
     private readonly clock: Clock,
     private readonly log: Logger,
-    /** How often due items are looked for without a kick (items of other hubs, retries). */
-    private readonly pollMs = 1_000,
   ) {}
 
-  start(): void {
-    this.stopped = false;
-    const loop = () => {
-      this.timer = setTimeout(() => {
-        this.kick();
-        loop();
-      }, this.pollMs);
-      this.timer.unref();
-    };
-    loop();
-    this.kick();
-  }
-
+  /** Deliver nothing more, and let a delivery under way finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     await this.running;
+  }
+
+  /** One look for due items (the scheduler's poll); resolves when the delivery under way is over. */
+  poll(): Promise<void> {
+    this.kick();
+    return this.running ?? Promise.resolve();
   }
 
   /** A commit recorded items: deliver now. */
