@@ -6,4 +6,4 @@
  * import would be evaluated before this module's body, whatever the order in the source.
  */
 (globalThis as { __zod_globalConfig?: { jitless?: boolean } }).__zod_globalConfig = { jitless: true };
-void import('./app/start');
+void import('./start');

@@ -5,7 +5,7 @@ import { API_PREFIX } from '../../../shared/api';
 import { newPassword } from '../../../shared/auth';
 import { ErrorCode } from '../../../shared/errors';
 import { ApiError, sendVoid } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 
 /** The hub's answer to a wrong current password: request/invalid naming body.current. */
 function wrongCurrent(e: unknown): boolean {

@@ -7,7 +7,7 @@ import { computed, onMounted, ref, shallowRef } from 'vue';
 import { API_PREFIX } from '../../../shared/api';
 import { otpCode, sessionInfo, totpSetupReply, type TotpSetupReply } from '../../../shared/auth';
 import { sendJson } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { useSessionStore } from '../stores/session';
 
 export function useTotpSetup() {

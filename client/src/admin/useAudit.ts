@@ -6,7 +6,7 @@ import { computed, onMounted, reactive, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { AuditQuery, AuditRecordView, AuditVerify } from '../../../shared/auth';
 import { isAbort } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { fetchAudit, verifyAudit } from './api';
 
 export type Outcome = AuditQuery['outcome'];

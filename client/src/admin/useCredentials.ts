@@ -6,7 +6,7 @@ import { onMounted, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
 import type { CreateCredentialBody, CreatedCredential, CredentialView } from '../../../shared/auth';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { createCredential, listCredentials, revokeCredential, type CredentialKind } from './api';
 
 export function useCredentials(kind: CredentialKind) {

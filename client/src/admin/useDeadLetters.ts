@@ -5,7 +5,7 @@
 import { onMounted, ref, shallowRef } from 'vue';
 import type { DeadLetterView } from '../../../shared/dead-letters';
 import { isAbort } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { fetchDeadLetters } from './api';
 
 const PAGE = 50;

@@ -3,7 +3,7 @@ import { onMounted, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
 import type { CreateUserBody, UpdateUserBody, UserView } from '../../../shared/auth';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { createUser, endUserSessions, listUsers, updateUser } from './api';
 
 export function useUsers() {

@@ -14,21 +14,15 @@ import type { EventType } from '../../../shared/ingest';
 import type { Role } from '../../../shared/auth';
 import { useAlarmStore, type AlarmAction } from '../stores/alarms';
 import { useSessionStore } from '../stores/session';
-import { useErrorText } from '../app/useErrorText';
-import { useRegionIndex } from '../desk/useRegionIndex';
+import { useErrorText } from '../common/useErrorText';
+import { formatTime } from '../util/format';
+import { useRegionIndex } from '../stores/regionIndex';
 import { unlockAudio } from './alarmSound';
 import { useFocusAlarm } from './useFocusAlarm';
 import { useAlarmUnits } from './useAlarmUnits';
 
 /** The roles the hub lets acknowledge / mark false (server/auth/policy.ts: 'alarm:handle'). */
 export const ALARM_HANDLERS: readonly Role[] = ['commander', 'dispatcher'];
-
-/** hh:mm:ss, today's alarms; the date too for older ones. */
-export function formatAlarmTime(at: string, locale: string, now = new Date()): string {
-  const when = new Date(at);
-  const sameDay = when.toDateString() === now.toDateString();
-  return when.toLocaleString(locale, { hour12: false, ...(sameDay ? {} : { month: '2-digit', day: '2-digit' }), hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
 
 /** Shared with the popups: one switch, remembered per browser. */
 export const alarmMuted = () => useLocalStorage('alarm-sound-muted', false);
@@ -98,7 +92,7 @@ export function useAlarmQueue() {
 
   /** Where it is: the zone's name, else its grid. */
   const place = (a: AlarmView): string => a.zone?.name ?? t('alarms.noZone', { grid: a.gridCode });
-  const time = (a: AlarmView): string => formatAlarmTime(a.event.at, locale.value);
+  const time = (a: AlarmView): string => formatTime(a.event.at, locale.value);
 
   return {
     rows: computed(() => store.filtered),

@@ -1,16 +1,14 @@
 /**
  * "Go to this alarm": select it, open its first camera's card (the desk's camera selection, so the
- * URL deep link follows), and fly the map to where it happened. The desk provides how to move its
- * map (DESK_MAP); outside the desk only the selection changes.
+ * URL deep link follows), and fly the desk's map to where it happened (useDeskMap: outside the
+ * desk only the selection changes).
  */
-import { inject, nextTick, type InjectionKey } from 'vue';
+import { nextTick } from 'vue';
 import type { AlarmView } from '../../../shared/alarms';
 import { useAlarmStore } from '../stores/alarms';
 import { useLayerDataStore } from '../stores/layerData';
 import { useMapUiStore } from '../stores/mapUi';
-import type { MapContext } from '../map/mapContext';
-
-export const DESK_MAP: InjectionKey<() => MapContext | null> = Symbol('desk-map');
+import { useDeskMap } from '../common/useDeskShared';
 
 /** The zoom an alarm is shown at: a street and its cameras. */
 const ALARM_ZOOM = 17;
@@ -19,7 +17,7 @@ export function useFocusAlarm() {
   const store = useAlarmStore();
   const data = useLayerDataStore();
   const ui = useMapUiStore();
-  const map = inject(DESK_MAP, () => null);
+  const map = useDeskMap();
 
   return async (a: AlarmView): Promise<void> => {
     store.select(a.id);
@@ -29,6 +27,6 @@ export function useFocusAlarm() {
     if (index >= 0) ui.select({ kind: 'camera', index });
     // After the selection's own move (it flies to the camera): the alarm itself goes in the middle.
     await nextTick();
-    map()?.flyTo(a.position, ALARM_ZOOM);
+    map.value?.flyTo(a.position, ALARM_ZOOM);
   };
 }

@@ -5,7 +5,7 @@ import { useRouter } from 'vue-router';
 import type { DropdownOption } from 'naive-ui';
 import { useMessage } from 'naive-ui';
 import { useSessionStore } from '../stores/session';
-import { useErrorText } from './useErrorText';
+import { useErrorText } from '../common/useErrorText';
 
 export type UserMenuKey = 'password' | 'totp' | 'logout';
 

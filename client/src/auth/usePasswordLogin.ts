@@ -5,7 +5,7 @@
 import { reactive, ref } from 'vue';
 import { ErrorCode } from '../../../shared/errors';
 import { ApiError } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { useSessionStore } from '../stores/session';
 import { useLoginRedirect } from './useLoginRedirect';
 

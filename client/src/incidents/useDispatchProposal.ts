@@ -8,7 +8,7 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
 import type { DispatchProposal, UnitProposal } from '../../../shared/incidents';
 import { isAbort } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { getProposal } from './api';
 import { useIncidentDetail } from './useIncidentDetail';
 

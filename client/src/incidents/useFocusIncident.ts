@@ -4,7 +4,7 @@
  */
 import type { IncidentView } from '../../../shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
-import { useDeskMap, useDeskTab } from './useDeskShared';
+import { useDeskMap, useDeskTab } from '../common/useDeskShared';
 import { toDrawn } from '../stores/basemap';
 
 /** The zoom an incident is shown at: its street and the cameras around it. */

@@ -17,7 +17,7 @@ import type { IncidentAction } from '../../../shared/incident-machine';
 import type { IncidentActionBody, IncidentDetail, IncidentView, MediationBody } from '../../../shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { ApiError, ClientErrorCode, isAbort } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { actOnIncident, addMediation, attachAlarm, getIncident, staleIncident } from './api';
 import { useIncidentLabels } from './useIncidentLabels';
 

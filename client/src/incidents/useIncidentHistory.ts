@@ -6,7 +6,7 @@
 import { computed, ref, shallowRef, watch, type Ref } from 'vue';
 import type { IncidentView } from '../../../shared/incidents';
 import { isAbort } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { listIncidents } from './api';
 import { historyQuery, type IncidentFilters, type IncidentSort } from '../stores/incidentList';
 

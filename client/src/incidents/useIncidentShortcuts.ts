@@ -12,7 +12,7 @@ import { useIncidentList } from './useIncidentList';
 import { useIncidentDetail } from './useIncidentDetail';
 import { useDispatchProposal } from './useDispatchProposal';
 import { useNewIncident } from './useNewIncident';
-import { useDeskTab } from './useDeskShared';
+import { useDeskTab } from '../common/useDeskShared';
 
 /** The keys and what they do, for the help tooltip (labels: incidents.shortcuts.<key>). */
 export const SHORTCUTS = [

@@ -8,7 +8,7 @@ import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
 import type { AlarmView } from '../../../shared/alarms';
 import { useIncidentStore } from '../stores/incidents';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { incidentFromAlarm } from './api';
 import { useFocusIncident } from './useFocusIncident';
 

@@ -6,7 +6,7 @@
 import { ref, shallowRef, watch } from 'vue';
 import type { MergeCandidate } from '../../../shared/incidents';
 import { isAbort } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 import { useIncidentStore } from '../stores/incidents';
 import { getIncident, getMergeCandidates } from './api';
 import { useIncidentDetail } from './useIncidentDetail';

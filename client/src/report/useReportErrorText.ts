@@ -5,7 +5,7 @@
 import { useI18n } from 'vue-i18n';
 import { ErrorCode } from '../../../shared/errors';
 import { ApiError, type ApiErrorCode } from '../api/http';
-import { useErrorText } from '../app/useErrorText';
+import { useErrorText } from '../common/useErrorText';
 
 /** Codes with a sentence of their own here; `message` is the hub's (it says which field, which state). */
 const OWN: Partial<Record<ApiErrorCode, string>> = {

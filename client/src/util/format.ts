@@ -1,5 +1,5 @@
 /**
- * Number formatting for the screens: pure functions, no Vue, unit-tested (tests/unit/format.test.ts).
+ * Number and time formatting for the screens: pure functions, no Vue, unit-tested (tests/unit/format.test.ts).
  * Every figure on a command-centre screen goes through here so that the wall, the desk and the
  * reports print the same number the same way.
  */
@@ -43,4 +43,11 @@ export function formatPercent(r: number | null, locale: string, digits = 1): str
     key,
     () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }),
   ).format(r);
+}
+
+/** hh:mm:ss for a time today (an alarm's, an incident's); the date too for older ones. */
+export function formatTime(at: string, locale: string, now = new Date()): string {
+  const when = new Date(at);
+  const sameDay = when.toDateString() === now.toDateString();
+  return when.toLocaleString(locale, { hour12: false, ...(sameDay ? {} : { month: '2-digit', day: '2-digit' }), hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }

@@ -10,7 +10,7 @@ import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { loadMapConfig } from '../../stores/basemap';
-import { FONT_FAMILY } from '../../app/theme';
+import { FONT_FAMILY } from '../../common/theme';
 
 maplibregl.setWorkerUrl(workerUrl);
 

@@ -3,8 +3,8 @@
  * or the incidents), one clock ticking every second for all SLA countdowns on screen (one timer,
  * not one per row), and the desk's map.
  *
- * The map is here rather than only injected (DESK_MAP): the desk page itself runs the incident
- * shortcuts, and a component cannot inject what it provides.
+ * The map is global state rather than injected: the desk page itself runs the incident shortcuts,
+ * and a component cannot inject what it provides. Alarms and incidents both fly it.
  */
 import { ref, shallowRef } from 'vue';
 import { createGlobalState, createSharedComposable, useNow } from '@vueuse/core';

@@ -1,11 +1,11 @@
 /** Builds the app: Pinia, the session wiring (router guard, HTTP hooks, socket), router, i18n. */
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import App from '../App.vue';
-import { router } from '../router';
-import { i18n } from '../i18n';
-import { installSession } from '../auth/install';
-import './global.css';
+import App from './App.vue';
+import { router } from './router';
+import { i18n } from './i18n';
+import { installSession } from './auth/install';
+import './app/global.css';
 
 const pinia = createPinia();
 const app = createApp(App).use(pinia);

@@ -5,7 +5,7 @@
 import { computed, markRaw } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
 import type { LayerName } from '../../../shared/layers';
-import { useLayerDataStore } from '../stores/layerData';
+import { useLayerDataStore } from './layerData';
 
 export const REGION_LAYERS = ['districts', 'streets', 'communities', 'grids'] as const satisfies readonly LayerName[];
 export type RegionLayer = (typeof REGION_LAYERS)[number];
