@@ -4,7 +4,7 @@
  * below) and, for anything located in a region, a scope check (the object's region lies in the
  * principal's subtree, see shared/auth.ts).
  */
-import { inScope, type Role } from '../../shared/auth';
+import { inScope, scopePrefix, type Role } from '../../shared/auth';
 import { ErrorCode } from '../../shared/errors';
 import { HttpError } from '../http-errors';
 
@@ -98,6 +98,15 @@ export function authorize(who: Principal, action: Action, regionCode?: string): 
  *   the incident lies. Lists (proposals, merge candidates, nearby alarms, cameras) leave out objects
  *   outside the scope.
  */
+
+/**
+ * The region prefix a query filters a scope's rows by: the scope's own prefix, or '' for a
+ * city-wide scope (everything in the database is one city).
+ */
+export function scopeFilter(scope: string): string {
+  const p = scopePrefix(scope);
+  return p.length > 4 ? p : '';
+}
 
 /** Whether an object located in `regionCode` lies in the principal's scope (for filtering lists). */
 export function sees(who: Principal, regionCode: string): boolean {

@@ -23,7 +23,8 @@
 import type { BasemapFeature, Camera, Facility, LonLat, Railway, SmartCommunity, Unit, Zone } from '../../shared/world';
 import type { CityContext } from './context';
 import { GAN_RIVER } from './config';
-import { round6, type LocalFrame } from './geo';
+import type { LocalFrame } from './geo';
+import { round6 } from '../../shared/geo';
 import { randomCellPoint } from './lattice';
 import { uniqueName } from './names';
 import type { Rng } from './random';

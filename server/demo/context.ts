@@ -5,7 +5,7 @@
 import type { LonLat } from '../../shared/world';
 import type { ScaleConfig } from './config';
 import { DeviceIdAllocator } from './device-ids';
-import { round6 } from './geo';
+import { round6 } from '../../shared/geo';
 import type { Lattice } from './lattice';
 import { createGridLocator, type GridLocator } from './locate';
 import { roadName } from './names';

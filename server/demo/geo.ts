@@ -3,17 +3,13 @@
  *
  * The demo city is ~60 km across, so a local equirectangular projection (metres east/north of a
  * reference point) is accurate to well under 0.1 % and keeps every construction linear: straight
- * lines, convex cells and point-in-polygon results are the same in metres and in degrees.
+ * lines, convex cells and point-in-polygon results are the same in metres and in degrees. Rounding
+ * (`round6`) and the great-circle distance are in shared/geo.ts.
  */
 import type { LonLat, MultiPolygon, Polygon } from '../../shared/world';
 
 export const M_PER_DEG_LAT = 110_574;
 export const M_PER_DEG_LON_AT_EQUATOR = 111_320;
-
-/** Coordinates are rounded to 1e-6 degree (about 0.1 m): plenty for a city map, and compact JSON. */
-export function round6(v: number): number {
-  return Math.round(v * 1e6) / 1e6;
-}
 
 /** Metres east/north of an origin <-> lon/lat. */
 export class LocalFrame {
@@ -38,8 +34,11 @@ export class LocalFrame {
   }
 }
 
-/** Distance in metres between two lon/lat points (equirectangular at their mean latitude). */
-export function distanceM(a: LonLat, b: LonLat): number {
+/**
+ * Distance in metres between two lon/lat points, equirectangular at their mean latitude: the metric
+ * of LocalFrame (the demo city is built in it). The great-circle distance is shared/geo.ts `distanceM`.
+ */
+export function planarDistanceM(a: LonLat, b: LonLat): number {
   const dx = (b[0] - a[0]) * M_PER_DEG_LON_AT_EQUATOR * Math.cos((((a[1] + b[1]) / 2) * Math.PI) / 180);
   const dy = (b[1] - a[1]) * M_PER_DEG_LAT;
   return Math.hypot(dx, dy);
@@ -140,7 +139,7 @@ export function pointAlong(line: readonly LonLat[], cumM: readonly number[], s: 
 /** Cumulative distance in metres at each vertex of a polyline (first is 0). */
 export function cumulativeLengths(line: readonly LonLat[]): number[] {
   const out = [0];
-  for (let i = 1; i < line.length; i++) out.push(out[i - 1]! + distanceM(line[i - 1]!, line[i]!));
+  for (let i = 1; i < line.length; i++) out.push(out[i - 1]! + planarDistanceM(line[i - 1]!, line[i]!));
   return out;
 }
 

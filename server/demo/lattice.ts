@@ -14,7 +14,8 @@
  * - Outline: cells whose centroid falls inside a wobbly ellipse are kept (whole cells only), then
  *   the largest edge-connected piece is taken and enclosed holes are filled.
  */
-import { LocalFrame, round6 } from './geo';
+import { LocalFrame } from './geo';
+import { round6 } from '../../shared/geo';
 import type { Rng } from './random';
 
 export interface LatticeParams {

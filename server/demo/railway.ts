@@ -10,7 +10,8 @@ import type { Camera, LonLat, Railway, Speaker, Zone } from '../../shared/world'
 import type { RailwaySpec } from './config';
 import { placePoint, type CityContext } from './context';
 import { centreCode, DEVICE_TYPE, INDUSTRY, NETWORK } from './device-ids';
-import { cumulativeLengths, offsetM, pointAlong, round6 } from './geo';
+import { cumulativeLengths, offsetM, pointAlong } from './geo';
+import { round6 } from '../../shared/geo';
 import { makeCamera } from './cameras';
 import type { Rng } from './random';
 

@@ -13,7 +13,7 @@
  */
 import type { LonLat, Resident, SmartCommunity } from '../../shared/world';
 import type { ResidentSpec } from './config';
-import { round6 } from './geo';
+import { round6 } from '../../shared/geo';
 import { personName } from './names';
 import type { Rng } from './random';
 

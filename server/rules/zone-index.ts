@@ -5,7 +5,7 @@
  */
 import Flatbush from 'flatbush';
 import type { LonLat, Zone } from '../../shared/world';
-import { distanceM, pointInPolygon } from '../demo/geo';
+import { planarDistanceM, pointInPolygon } from '../demo/geo';
 
 const M_PER_DEG_LAT = 111_320;
 
@@ -51,7 +51,7 @@ function bbox(z: Zone): [number, number, number, number] {
 
 export function contains(z: Zone, p: LonLat): boolean {
   const s = z.shape;
-  if (s.type === 'circle') return distanceM(s.center, p) <= s.radiusM;
+  if (s.type === 'circle') return planarDistanceM(s.center, p) <= s.radiusM;
   if (s.type === 'polygon') return pointInPolygon(p[0], p[1], s.polygon);
   for (let i = 1; i < s.line.length; i++) if (distanceToSegmentM(p, s.line[i - 1]!, s.line[i]!) <= s.halfWidthM) return true;
   return false;

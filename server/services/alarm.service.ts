@@ -20,7 +20,7 @@ import type { StoredEvent } from './ingest.service';
 import type { Principal } from '../auth/policy';
 import type { FeedSource } from '../realtime/rev-feed';
 import type { OutboxRepository } from '../repositories/outbox.repository';
-import { authorize, authorizeObject } from '../auth/policy';
+import { authorize, authorizeObject, scopeFilter } from '../auth/policy';
 import { createZoneIndex } from '../rules/zone-index';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
 import { HttpError } from '../http-errors';
@@ -174,7 +174,7 @@ export class AlarmService {
   /** After commit: push the alarms to the screens and have their recorded device commands delivered; returns their views. */
   published(rows: readonly AlarmRow[]): AlarmView[] {
     if (rows.length === 0) return [];
-    const views = rows.map(toView);
+    const views = rows.map(alarmView);
     this.sinks.publish(views);
     // Loudspeaker commands were recorded when the alarm was raised; a later change adds none.
     if (views.some((v) => v.broadcast && v.status === 'new')) this.sinks.outboxed();
@@ -184,7 +184,7 @@ export class AlarmService {
   /** Every region's committed changes in rev order, for the hub's rev feed (server/realtime/rev-feed.ts). */
   feedSource(): FeedSource<AlarmView> {
     return {
-      read: async (after, limit) => (await this.repo.changedSince('', after, limit)).map(toView),
+      read: async (after, limit) => (await this.repo.changedSince('', after, limit)).map(alarmView),
       maxRev: () => this.repo.maxRev(),
       rev: (v) => v.rev,
     };
@@ -200,7 +200,7 @@ export class AlarmService {
       page,
       DELTA_MAX_BEHIND,
     );
-    return { ...reply, alarms: rows.map(toView) };
+    return { ...reply, alarms: rows.map(alarmView) };
   }
 
   /** Acknowledge an alarm, or mark it false; in the handler's scope; audited; pushed to every screen. */
@@ -290,12 +290,6 @@ export class AlarmService {
   }
 }
 
-/** Region prefix for a scope (empty for a city-wide one: everything in the database is one city). */
-function scopeFilter(scope: string): string {
-  const p = scopePrefix(scope);
-  return p.length > 4 ? p : '';
-}
-
 /**
  * The grid workers for an alarm: those of its grid; a grid without one is covered by the workers
  * of its community, else of its street (most grids of the demo city have no worker of their own).
@@ -339,7 +333,7 @@ function nearestSpeaker(speakers: Surroundings['speakers'], p: LonLat, railwayId
   return best;
 }
 
-export function toView(r: AlarmRow): AlarmView {
+export function alarmView(r: AlarmRow): AlarmView {
   return {
     id: r.id,
     rev: r.rev,

@@ -32,6 +32,7 @@ import { eventInput, MAX_ATTRIBUTES_DEPTH, MAX_BATCH, type EventInput, type Inge
 import { formatPath, printable, unstorable } from '../../shared/text';
 import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 import type { LonLat } from '../../shared/world';
+import { round6 } from '../../shared/geo';
 
 interface Device {
   position: LonLat;
@@ -360,8 +361,6 @@ export function eventRow(e: StoredEvent, receivedAt: Date, credentialId: string 
     credentialId,
   };
 }
-
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * What to tell the sender of an event the database refused: the field, when it can be told (a

@@ -31,7 +31,8 @@
 import type { CameraKind, LonLat, MultiPolygon } from '../../shared/world';
 import { RISK_CATEGORIES, type EventInput, type EventSource, type EventType } from '../../shared/ingest';
 import { Rng } from '../demo/random';
-import { cumulativeLengths, offsetM, pointAlong, pointInMultiPolygon, round6 } from '../demo/geo';
+import { cumulativeLengths, offsetM, pointAlong, pointInMultiPolygon } from '../demo/geo';
+import { round6 } from '../../shared/geo';
 import { createGridLocator, type GridLocator } from '../demo/locate';
 
 type RiskCategory = (typeof RISK_CATEGORIES)[number];

@@ -35,7 +35,8 @@
  */
 import Flatbush from 'flatbush';
 import type { LonLat, UnitStatus } from '../../shared/world';
-import { LocalFrame, round6 } from '../demo/geo';
+import { LocalFrame } from '../demo/geo';
+import { round6 } from '../../shared/geo';
 import { MinHeap } from '../demo/heap';
 import { Rng } from '../demo/random';
 

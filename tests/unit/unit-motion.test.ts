@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { generateDemoCity } from '../../server/demo';
-import { distanceM, offsetM, round6 } from '../../server/demo/geo';
+import { offsetM, planarDistanceM } from '../../server/demo/geo';
+import { round6 } from '../../shared/geo';
 import { createRoadNetwork, createUnitMotion, DRIVE_KMH, HOME_RADIUS_M, PATROL_KMH, type MotionUnit, type RoadInput, type UnitMotion } from '../../server/simulator/unit-motion';
 import { startUnitMotion, type UnitMotionRunner } from '../../server/simulator/unit-runner';
 import type { LonLat, UnitStatus } from '../../shared/world';
@@ -17,14 +18,14 @@ const O: LonLat = [115.9, 28.68];
 const at = (east: number, north: number): LonLat => offsetM(O, east, north);
 const road = (pts: [number, number][], cls = 'secondary'): RoadInput => ({ coordinates: pts.map(([e, n]) => at(e, n)), class: cls });
 /** Metres east/north of O (inverse of `at`, to well under a centimetre here). */
-const local = (p: LonLat): [number, number] => [Math.sign(p[0] - O[0]) * distanceM(O, [p[0], O[1]]), Math.sign(p[1] - O[1]) * distanceM(O, [O[0], p[1]])];
+const local = (p: LonLat): [number, number] => [Math.sign(p[0] - O[0]) * planarDistanceM(O, [p[0], O[1]]), Math.sign(p[1] - O[1]) * planarDistanceM(O, [O[0], p[1]])];
 
 const unit = (id: string, kind: string, position: LonLat, status: UnitStatus = 'available'): MotionUnit => ({ id, kind, status, position, homeRegionCode: '360000' });
 
 /** Metres from p to the nearest segment of the roads as given (brute force: the reference). */
 function distanceToRoads(roads: readonly RoadInput[], p: LonLat): number {
-  const kx = distanceM([p[0], p[1]], [p[0] + 1, p[1]]);
-  const ky = distanceM([p[0], p[1]], [p[0], p[1] + 1]);
+  const kx = planarDistanceM([p[0], p[1]], [p[0] + 1, p[1]]);
+  const ky = planarDistanceM([p[0], p[1]], [p[0], p[1] + 1]);
   let best = Infinity;
   for (const r of roads) {
     for (let i = 1; i < r.coordinates.length; i++) {
@@ -89,9 +90,9 @@ describe('createRoadNetwork', () => {
     const net = createRoadNetwork([road([[0, 0], [1_000, 0]]), road([[0, 200], [1_000, 200]])]);
     const s = net.snap(at(300, 30))!;
     expect(s.distanceM).toBeCloseTo(30, 0);
-    expect(distanceM(s.position, at(300, 0))).toBeLessThan(0.05);
+    expect(planarDistanceM(s.position, at(300, 0))).toBeLessThan(0.05);
     const beyond = net.snap(at(1_100, 170))!;
-    expect(distanceM(beyond.position, at(1_000, 200))).toBeLessThan(0.05);
+    expect(planarDistanceM(beyond.position, at(1_000, 200))).toBeLessThan(0.05);
     expect(beyond.distanceM).toBeCloseTo(Math.hypot(100, 30), 0);
     // Far outside the network's box (the search grows until it finds a road).
     expect(net.snap(at(-30_000, 100))!.distanceM).toBeCloseTo(30_000, -2);
@@ -109,7 +110,7 @@ describe('createUnitMotion: patrols', () => {
     const m = createUnitMotion(kinds.map((k) => unit(k, k, at(0, 0))), net, { seed: 3 });
     for (let i = 0; i < 12; i++) m.step(5_000);
     for (const k of kinds) {
-      const moved = distanceM(at(0, 0), m.get(k)!.position);
+      const moved = planarDistanceM(at(0, 0), m.get(k)!.position);
       const expected = (PATROL_KMH[k]! / 3.6) * 60;
       if (expected === 0) expect(moved, k).toBeLessThan(1e-6);
       else expect(Math.abs(moved - expected) / expected, k).toBeLessThan(0.1);
@@ -123,7 +124,7 @@ describe('createUnitMotion: patrols', () => {
     for (const k of kinds) m.goTo(k, at(4_000, 0));
     for (let i = 0; i < 12; i++) m.step(5_000);
     for (const k of kinds) {
-      const moved = distanceM(at(-4_000, 0), m.get(k)!.position);
+      const moved = planarDistanceM(at(-4_000, 0), m.get(k)!.position);
       const expected = (DRIVE_KMH[k]! / 3.6) * 60;
       expect(Math.abs(moved - expected) / expected, k).toBeLessThan(0.1);
       expect(m.get(k)!.mode).toBe('trip');
@@ -155,7 +156,7 @@ describe('createUnitMotion: patrols', () => {
     let turnedBack = false;
     for (let i = 0; i < 3 * 720; i++) {
       m.step(5_000);
-      const d = distanceM(at(0, 0), m.get('car')!.position);
+      const d = planarDistanceM(at(0, 0), m.get('car')!.position);
       if (far > HOME_RADIUS_M - 100 && d < far - 500) turnedBack = true;
       far = Math.max(far, d);
     }
@@ -171,7 +172,7 @@ describe('createUnitMotion: patrols', () => {
     let worst = 0;
     for (let i = 0; i < 1_440; i++) {
       m.step(5_000);
-      for (const u of units) worst = Math.max(worst, distanceM(u.position, m.get(u.id)!.position));
+      for (const u of units) worst = Math.max(worst, planarDistanceM(u.position, m.get(u.id)!.position));
     }
     expect(worst).toBeLessThan(800 + 60);
     expect(worst).toBeGreaterThan(700);
@@ -194,7 +195,7 @@ describe('createUnitMotion: patrols', () => {
     }
     // After an hour every patrol has long reached the road; station kinds are still at their stations.
     for (const u of patrols) expect(m.get(u.id)!.onRoad, u.id).toBe(true);
-    for (const u of units.filter((x) => PATROL_KMH[x.kind] === 0)) expect(distanceM(m.get(u.id)!.position, u.position)).toBeLessThan(1e-6);
+    for (const u of units.filter((x) => PATROL_KMH[x.kind] === 0)) expect(planarDistanceM(m.get(u.id)!.position, u.position)).toBeLessThan(1e-6);
   });
 
   it('is deterministic: the same seed gives the same moves; another seed other moves', () => {
@@ -218,8 +219,8 @@ describe('createUnitMotion: patrols', () => {
       expect(moves.map((x) => x.id)).toEqual(['car']);
       for (const v of moves[0]!.position) expect(round6(v)).toBe(v);
     }
-    expect(distanceM(m.get('off')!.position, at(300, 0))).toBeLessThan(1e-6);
-    expect(distanceM(m.get('busy')!.position, at(0, 300))).toBeLessThan(1e-6);
+    expect(planarDistanceM(m.get('off')!.position, at(300, 0))).toBeLessThan(1e-6);
+    expect(planarDistanceM(m.get('busy')!.position, at(0, 300))).toBeLessThan(1e-6);
     expect(m.step(0)).toEqual([]);
   });
 });
@@ -244,7 +245,7 @@ describe('createUnitMotion: trips (goTo) and statuses', () => {
     // Free again: a station kind drives back to its station and waits there.
     m.setStatus('fire', 'available');
     stepUntil(m, 1_000, 3_600_000, () => m.get('fire')!.mode === 'patrol');
-    expect(distanceM(m.get('fire')!.position, station)).toBeLessThan(0.01);
+    expect(planarDistanceM(m.get('fire')!.position, station)).toBeLessThan(0.01);
     expect(m.step(60_000)).toEqual([]);
   });
 
@@ -255,7 +256,7 @@ describe('createUnitMotion: trips (goTo) and statuses', () => {
     const took = stepUntil(m, 1_000, 3_600_000, () => m.get('amb')!.mode === 'hold');
     const expected = ((2_000 + 300 + 2_000 + 10) / (DRIVE_KMH.medical! / 3.6)) * 1_000;
     expect(Math.abs(took - expected)).toBeLessThan(2_000);
-    expect(distanceM(m.get('amb')!.position, at(0, 310))).toBeLessThan(0.2);
+    expect(planarDistanceM(m.get('amb')!.position, at(0, 310))).toBeLessThan(0.2);
   });
 
   it('a patrol sent somewhere stops patrolling, holds at the target, and patrols again when available', () => {
@@ -266,7 +267,7 @@ describe('createUnitMotion: trips (goTo) and statuses', () => {
     expect(m.step(5_000)).toEqual([]); // busy and not on a trip: stays
     m.goTo('car', at(0, 1_600));
     stepUntil(m, 5_000, 3_600_000, () => m.get('car')!.mode === 'hold');
-    expect(distanceM(m.get('car')!.position, at(0, 1_600))).toBeLessThan(0.2);
+    expect(planarDistanceM(m.get('car')!.position, at(0, 1_600))).toBeLessThan(0.2);
     expect(m.step(5_000)).toEqual([]);
     m.setStatus('car', 'available');
     expect(m.step(5_000).map((x) => x.id)).toEqual(['car']);
@@ -278,10 +279,10 @@ describe('createUnitMotion: trips (goTo) and statuses', () => {
     const m = createUnitMotion([unit('p', 'police', at(0, 0), 'offline')], net, { seed: 1 });
     m.goTo('p', at(800, 800));
     for (let i = 0; i < 100; i++) expect(m.step(5_000)).toEqual([]);
-    expect(distanceM(m.get('p')!.position, at(0, 0))).toBeLessThan(1e-6);
+    expect(planarDistanceM(m.get('p')!.position, at(0, 0))).toBeLessThan(1e-6);
     m.setStatus('p', 'busy'); // back on duty: the trip goes on
     stepUntil(m, 5_000, 3_600_000, () => m.get('p')!.mode === 'hold');
-    expect(distanceM(m.get('p')!.position, at(800, 800))).toBeLessThan(0.2);
+    expect(planarDistanceM(m.get('p')!.position, at(800, 800))).toBeLessThan(0.2);
     expect(m.goTo('nobody', O)).toBe(false);
     expect(m.setStatus('nobody', 'busy')).toBe(false);
     expect(m.get('nobody')).toBeUndefined();
