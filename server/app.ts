@@ -141,7 +141,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   const seedAbort = new AbortController();
   // Several hubs (realtime/redis-adapter.ts): set before the gateway, which listens to the adapter's rooms.
   const redis = config.redisUrl ? attachRedisAdapter(io, config.redisUrl, config.redisPrefix ?? 'city-command', log) : null;
-  const gateway = new RealtimeGateway(io, readiness, () => auth, () => alarmService, config.realtimeTickMs, log);
+  const gateway = new RealtimeGateway(io, readiness, () => auth, config.realtimeTickMs, log);
   gateway.crossHub = redis !== null;
   gateway.onAlarmsPushed = (n) => metrics.alarmsPushed(n);
   // Until the socket handshake can succeed, a WebSocket upgrade is refused with 503 where a proxy
@@ -402,12 +402,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     }
     // Loaded before any transaction needs it (the ingest commit makes priority-1 incidents inside one).
     await incidentService.slaPolicy();
-    gateway.incidents = () => incidents;
+    gateway.sync({ event: 'incident:sync', sync: incidentService.sync.bind(incidentService) });
     gateway.attachFeeds({ alarms: alarms.feedSource(), incidents: incidentService.feedSource() });
     photos = new PhotoService(incidentRepo, clock);
     deadLetters = new DeadLetterService(new DeadLetterRepository(db), clock, log);
     incidents = incidentService;
     alarmService = alarms;
+    gateway.sync({ event: 'alarm:sync', sync: alarms.sync.bind(alarms) });
     absence = absenceService;
     if (config.mqttUrl) {
       mqttIngest = new MqttIngest(config.mqttUrl, ingest, async () => {

@@ -8,6 +8,9 @@
  * it) and `region:<scope prefix>` (what it may see). Clients have no way to join a room.
  * Something located in a region is sent to the rooms of that region and of every ancestor, so a
  * city-wide screen gets everything and a district's screen only its district's.
+ *
+ * Catch-up: every collection screens follow by rev (alarms, incidents) is registered with `sync`
+ * once its service is ready; one handler serves every `<collection>:sync` request (sync-queue.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -18,10 +21,8 @@ import { SOCKET_AUTH_ERROR } from '../../shared/events';
 import { SESSION_COOKIE, scopePrefix } from '../../shared/auth';
 import type { ReadinessState } from '../readiness';
 import type { AuthService } from '../services/auth.service';
-import type { AlarmService } from '../services/alarm.service';
 import type { AlarmView } from '../../shared/alarms';
 import type { IncidentView, UnitLive } from '../../shared/incidents';
-import type { IncidentService } from '../services/incident.service';
 import { encodeAlarmColumns } from '../../shared/alarm-wire';
 import type { AuthSettings } from '../config';
 import { originAllowed } from '../auth/http';
@@ -29,7 +30,7 @@ import type { Principal } from '../auth/policy';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { RevFeed, type FeedDelivery, type FeedSource } from './rev-feed';
-import { SyncQueue } from './sync-queue';
+import { SyncQueue, type SyncAck } from './sync-queue';
 
 /** A sync request's `since`: null, a whole number ≥ 0, or (a string) what is wrong with it. */
 function syncSince(req: unknown): number | null | string {
@@ -47,6 +48,19 @@ export interface SocketData {
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no events between hubs yet
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, {}, SocketData>;
+
+/** The catch-up events of the contract (shared/events.ts): `<collection>:sync`. */
+export type SyncEvent = Extract<keyof ClientToServerEvents, `${string}:sync`>;
+/** What a catch-up event's acknowledgement carries when it succeeds. */
+export type SyncReply<E extends SyncEvent> = Exclude<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { error: string }>;
+
+/** A collection screens follow by rev and catch up on: its event, and one answer in a principal's scope. */
+export interface SyncedCollection<E extends SyncEvent> {
+  event: E;
+  sync(principal: Principal, since: number | null): Promise<SyncReply<E>>;
+}
+
+type ServeSync = (principal: Principal, since: number | null) => Promise<unknown>;
 
 /** Socket.IO options the gateway relies on (createApp passes them to the server). */
 export function ioOptions(settings: AuthSettings) {
@@ -105,8 +119,8 @@ export class RealtimeGateway {
   private readonly incidentRooms = new StreamRooms<IncidentView>();
   private pendingUnits = new Map<string, Map<string, UnitLive>>();
   private tick: NodeJS.Timeout | null = null;
-  /** Set by the app once incidents are ready. */
-  incidents: () => IncidentService | undefined = () => undefined;
+  /** Catch-up event → who answers it (registered once its service is ready). */
+  private readonly synced = new Map<string, ServeSync>();
   /**
    * True when an adapter carries emits to other hubs (Redis): unit moves then go to a room whether or
    * not this hub holds its sockets; alone, rooms without local screens are skipped.
@@ -119,7 +133,6 @@ export class RealtimeGateway {
     private readonly io: HubIo,
     readiness: ReadinessState,
     auth: () => AuthService | undefined,
-    alarms: () => AlarmService | undefined = () => undefined,
     /** Gather alarms for this long per room; 0 sends one emit per alarm (the benchmark's naive baseline). */
     private readonly tickMs = TICK_MS,
     private readonly log?: Logger,
@@ -161,26 +174,30 @@ export class RealtimeGateway {
       socket.on('disconnect', () => {
         if (this.io.of('/').sockets.size === 0) this.stopFeeds();
       });
-      // One request of each stream served at a time per socket (sync-queue.ts).
-      const alive = () => socket.connected;
-      const onSync = <R>(event: 'alarm:sync' | 'incident:sync', service: () => { sync(p: Principal, since: number | null): Promise<R> } | undefined) => {
-        const queue = new SyncQueue((since: number | null) => service()!.sync(socket.data.principal, since), alive);
-        socket.on(event, (req: unknown, maybeAck: unknown) => {
-          if (typeof maybeAck !== 'function') return;
-          const ack = maybeAck as (reply: R | { error: string }) => void;
-          const since = syncSince(req);
-          if (typeof since === 'string') return ack({ error: since });
-          if (!service()) return ack({ error: 'service/not-ready' });
-          queue.push(since, ack);
-        });
-      };
-      onSync('alarm:sync', alarms);
-      onSync('incident:sync', () => this.incidents());
+      // Every `<collection>:sync`, one handler: one request per collection served at a time per
+      // socket (sync-queue.ts); a collection not registered yet is not ready.
+      const queues = new Map<string, SyncQueue<number | null, unknown>>();
+      socket.use(([event, req, maybeAck]: unknown[], next) => {
+        if (typeof event !== 'string' || !event.endsWith(':sync')) return next();
+        if (typeof maybeAck !== 'function') return;
+        const ack = maybeAck as SyncAck<unknown>;
+        const since = syncSince(req);
+        if (typeof since === 'string') return ack({ error: since });
+        if (!this.synced.has(event)) return ack({ error: 'service/not-ready' });
+        let queue = queues.get(event);
+        if (!queue) queues.set(event, (queue = new SyncQueue((s: number | null) => this.synced.get(event)!(socket.data.principal, s), () => socket.connected)));
+        queue.push(since, ack);
+      });
     });
     readiness.on('change', (snap) => {
       // This hub's own readiness: its own screens only.
       io.local.emit('hub:readiness', snap);
     });
+  }
+
+  /** Serve a collection's catch-up (`alarm:sync`, `incident:sync`, …) from now on. */
+  sync<E extends SyncEvent>(collection: SyncedCollection<E>): void {
+    this.synced.set(collection.event, (principal, since) => collection.sync(principal, since));
   }
 
   /** The streams to follow (the app attaches them once the database is ready). */
