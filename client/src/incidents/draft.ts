@@ -4,19 +4,21 @@
  */
 import type { CreateIncidentBody } from '../../../shared/incidents';
 import { DISPUTE_CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
+import type { PickedLocation } from '../report/parts/location';
+import type { PartyRow } from '../report/parts/parties';
 
 export interface IncidentDraft {
   category: RiskCategory | null;
   priority: number;
   title: string;
   description: string;
-  location: [number, number] | null;
+  location: PickedLocation | null;
   address: string;
   source: 'dispatcher' | 'hotline';
   externalId: string;
   reporterName: string;
   reporterPhone: string;
-  parties: { name: string; idKey: string }[];
+  parties: PartyRow[];
 }
 
 export const emptyDraft = (): IncidentDraft => ({
@@ -42,7 +44,7 @@ export function draftBody(d: IncidentDraft): Partial<CreateIncidentBody> {
     priority: d.priority,
     title: d.title.trim(),
     description: d.description.trim(),
-    ...(d.location ? { location: { lon: d.location[0], lat: d.location[1] } } : {}),
+    ...(d.location ? { location: { lon: d.location.lon, lat: d.location.lat } } : {}),
     address: d.address.trim(),
     source: d.source,
     ...(d.source === 'hotline' && d.externalId.trim() ? { externalId: d.externalId.trim() } : {}),

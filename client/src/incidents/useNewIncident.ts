@@ -10,7 +10,7 @@ import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
 import { z } from 'zod';
 import { createIncidentBody } from '../../../shared/incidents';
-import { categoryOfEvent, DISPUTE_CATEGORIES } from '../../../shared/incident-categories';
+import { categoryOfEvent } from '../../../shared/incident-categories';
 import { useAlarmStore } from '../stores/alarms';
 import { useIncidentStore } from '../stores/incidents';
 import { useErrorText } from '../common/useErrorText';
@@ -19,6 +19,7 @@ import { useDeskMap } from '../common/useDeskShared';
 import { useFocusIncident } from './useFocusIncident';
 import { fromDrawn } from '../stores/basemap';
 import { draftBody, emptyDraft, type IncidentDraft } from './draft';
+import { isDispute as isDisputeCategory } from '../report/categories';
 
 export const useNewIncidentState = createGlobalState(() => ({
   show: ref(false),
@@ -40,7 +41,7 @@ export function useNewIncident() {
   const errorText = useErrorText();
   const { draft } = state;
 
-  const isDispute = computed(() => draft.category !== null && DISPUTE_CATEGORIES.has(draft.category));
+  const isDispute = computed(() => isDisputeCategory(draft.category));
   const selectedAlarm = computed(() => (alarms.selectedId ? alarms.byId.get(alarms.selectedId) : undefined));
   const canSubmit = computed(() => draft.category !== null && draft.title.trim() !== '' && draft.location !== null && !state.busy.value);
 
@@ -69,7 +70,8 @@ export function useNewIncident() {
       e.preventDefault();
       const r = canvas.getBoundingClientRect();
       const at = m.unproject([e.clientX - r.left, e.clientY - r.top]);
-      draft.location = fromDrawn([at.lng, at.lat]);
+      const [lon, lat] = fromDrawn([at.lng, at.lat]);
+      draft.location = { lon, lat, source: 'map' };
       stopPicking();
     };
     container.addEventListener('mousedown', onDown, true);
@@ -93,13 +95,9 @@ export function useNewIncident() {
   function takeAlarm(): void {
     const a = selectedAlarm.value;
     if (!a) return;
-    draft.location = [a.position[0], a.position[1]];
+    draft.location = { lon: a.position[0], lat: a.position[1], source: 'alarm' };
     draft.category ??= categoryOfEvent(a.event.type);
     if (!draft.title.trim()) draft.title = a.rule.name;
-  }
-
-  function addParty(): void {
-    draft.parties.push({ name: '', idKey: '' });
   }
 
   async function submit(): Promise<void> {
@@ -136,8 +134,6 @@ export function useNewIncident() {
     pick,
     stopPicking,
     takeAlarm,
-    addParty,
-    removeParty: (i: number) => draft.parties.splice(i, 1),
     submit,
   };
 }
