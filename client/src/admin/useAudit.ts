@@ -4,13 +4,12 @@
  */
 import { computed, onMounted, reactive, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { AuditQuery, AuditRecordView, AuditVerify } from '../../../shared/auth';
-import { isAbort } from '../api/http';
+import type { AuditQuery, AuditVerify } from '../../../shared/auth';
 import { useErrorText } from '../common/useErrorText';
 import { fetchAudit, verifyAudit } from './api';
+import { PAGE, useCursorPages } from './useCursorPages';
 
 export type Outcome = AuditQuery['outcome'];
-const PAGE = 50;
 
 export interface AuditFilters {
   actor: string;
@@ -43,49 +42,17 @@ export function useAudit() {
   const { t } = useI18n();
   const errorText = useErrorText();
   const filters = reactive<AuditFilters>(emptyFilters());
-  const records = shallowRef<AuditRecordView[]>([]);
-  const nextBefore = ref<number | null>(null);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
+  const pages = useCursorPages((q: Partial<AuditQuery>, signal) => fetchAudit(q, signal), (page) => page.records);
   const verifying = ref(false);
   const verified = shallowRef<AuditVerify | null>(null);
   const verifyError = ref<string | null>(null);
-  let inflight: AbortController | null = null;
-  /** The filters of the list on screen: "load older" continues that list, not the fields as edited since. */
-  let shown: Partial<AuditQuery> = {};
-
-  async function load(query: Partial<AuditQuery>, append: boolean): Promise<void> {
-    inflight?.abort();
-    const ctrl = new AbortController();
-    inflight = ctrl;
-    loading.value = true;
-    try {
-      const page = await fetchAudit(query, ctrl.signal);
-      records.value = append ? [...records.value, ...page.records] : page.records;
-      nextBefore.value = page.nextBefore;
-      error.value = null;
-    } catch (e) {
-      if (isAbort(e)) return;
-      error.value = errorText(e);
-    } finally {
-      if (inflight === ctrl) {
-        inflight = null;
-        loading.value = false;
-      }
-    }
-  }
 
   function search(): Promise<void> {
-    shown = auditQueryOf(filters);
-    return load(shown, false);
+    return pages.first(auditQueryOf(filters));
   }
   function reset(): Promise<void> {
     Object.assign(filters, emptyFilters());
     return search();
-  }
-  function loadOlder(): Promise<void> {
-    if (nextBefore.value === null) return Promise.resolve();
-    return load({ ...shown, before: nextBefore.value }, true);
   }
 
   async function verify(): Promise<void> {
@@ -109,5 +76,6 @@ export function useAudit() {
 
   onMounted(() => void search());
 
-  return { filters, records, nextBefore, loading, error, search, reset, loadOlder, verify, verifying, verified, verifyText };
+  const { items: records, nextBefore, loading, error } = pages;
+  return { filters, records, nextBefore, loading, error, search, reset, loadOlder: pages.older, verify, verifying, verified, verifyText };
 }

@@ -1,50 +1,25 @@
 /**
  * The dead-letter tab: messages the hub acknowledged but could never store, newest first, with the
- * total held; "load older" pages back by the page's `nextBefore` cursor.
+ * total held; "load older" pages back by the page's `nextBefore` cursor (useCursorPages).
  */
-import { onMounted, ref, shallowRef } from 'vue';
-import type { DeadLetterView } from '../../../shared/dead-letters';
-import { isAbort } from '../api/http';
-import { useErrorText } from '../common/useErrorText';
+import { computed, onMounted } from 'vue';
+import type { DeadLetterQuery } from '../../../shared/dead-letters';
 import { fetchDeadLetters } from './api';
-
-const PAGE = 50;
+import { PAGE, useCursorPages } from './useCursorPages';
 
 export function useDeadLetters() {
-  const errorText = useErrorText();
-  const items = shallowRef<DeadLetterView[]>([]);
-  const total = ref<number | null>(null);
-  const nextBefore = ref<number | null>(null);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
-  let inflight: AbortController | null = null;
-
-  async function load(before: number | undefined): Promise<void> {
-    inflight?.abort();
-    const ctrl = new AbortController();
-    inflight = ctrl;
-    loading.value = true;
-    try {
-      const page = await fetchDeadLetters({ limit: PAGE, ...(before === undefined ? {} : { before }) }, ctrl.signal);
-      items.value = before === undefined ? page.items : [...items.value, ...page.items];
-      total.value = page.total;
-      nextBefore.value = page.nextBefore;
-      error.value = null;
-    } catch (e) {
-      if (isAbort(e)) return;
-      error.value = errorText(e);
-    } finally {
-      if (inflight === ctrl) {
-        inflight = null;
-        loading.value = false;
-      }
-    }
-  }
-
-  const refresh = (): Promise<void> => load(undefined);
-  const loadOlder = (): Promise<void> => (nextBefore.value === null ? Promise.resolve() : load(nextBefore.value));
+  const pages = useCursorPages((q: Partial<DeadLetterQuery>, signal) => fetchDeadLetters(q, signal), (page) => page.items);
+  const refresh = (): Promise<void> => pages.first({ limit: PAGE });
 
   onMounted(() => void refresh());
 
-  return { items, total, nextBefore, loading, error, refresh, loadOlder };
+  return {
+    items: pages.items,
+    total: computed(() => pages.last.value?.total ?? null),
+    nextBefore: pages.nextBefore,
+    loading: pages.loading,
+    error: pages.error,
+    refresh,
+    loadOlder: pages.older,
+  };
 }
