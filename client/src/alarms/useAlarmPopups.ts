@@ -11,7 +11,7 @@ import { compareAlarms, useAlarmStore } from '../stores/alarms';
 import { alarmCss } from '../map/palette';
 import { playAlarmTone } from './alarmSound';
 import { alarmMuted } from './useAlarmQueue';
-import { formatTime } from '../util/format';
+import { formatClockTime } from '../util/format';
 import { useFocusAlarm } from './useFocusAlarm';
 import { useAlarmUnits } from './useAlarmUnits';
 import { useSessionStore } from '../stores/session';
@@ -54,7 +54,7 @@ export function useAlarmPopups(): void {
             },
           },
           [
-            h('div', t('alarms.popupBody', { place, time: formatTime(a.event.at, locale.value) })),
+            h('div', t('alarms.popupBody', { place, time: formatClockTime(a.event.at, locale.value) })),
             a.cameraIds.length ? h('div', { style: detail }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
             units ? h('div', { style: detail, 'data-testid': 'alarm-popup-units', 'data-count': a.unitIds.length }, units) : null,
             a.broadcast ? h('div', { style: detail }, t('alarms.broadcast', { say: a.broadcast.say })) : null,

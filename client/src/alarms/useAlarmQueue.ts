@@ -15,7 +15,7 @@ import type { Role } from '../../../shared/auth';
 import { useAlarmStore, type AlarmAction } from '../stores/alarms';
 import { useSessionStore } from '../stores/session';
 import { useErrorText } from '../common/useErrorText';
-import { formatTime } from '../util/format';
+import { formatClockTime } from '../util/format';
 import { useRegionIndex } from '../stores/regionIndex';
 import { unlockAudio } from './alarmSound';
 import { useFocusAlarm } from './useFocusAlarm';
@@ -92,7 +92,7 @@ export function useAlarmQueue() {
 
   /** Where it is: the zone's name, else its grid. */
   const place = (a: AlarmView): string => a.zone?.name ?? t('alarms.noZone', { grid: a.gridCode });
-  const time = (a: AlarmView): string => formatTime(a.event.at, locale.value);
+  const time = (a: AlarmView): string => formatClockTime(a.event.at, locale.value);
 
   return {
     rows: computed(() => store.filtered),

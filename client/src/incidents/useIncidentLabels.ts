@@ -6,7 +6,7 @@
 import { useI18n } from 'vue-i18n';
 import type { IncidentView } from '../../../shared/incidents';
 import { CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
-import { formatTime } from '../util/format';
+import { formatClockTime } from '../util/format';
 import { countdown, formatDuration } from '../stores/incidentList';
 
 export function useIncidentLabels() {
@@ -25,7 +25,7 @@ export function useIncidentLabels() {
     priority: (p: number): string => t(`incidents.priority.${p}`),
     stage: (s: string): string => t(`incidents.stages.${s}`),
     clockState: (s: string): string => t(`incidents.clockStates.${s}`),
-    time: (at: string): string => formatTime(at, locale.value),
+    time: (at: string): string => formatClockTime(at, locale.value),
     distance: (m: number): string =>
       m < 1000 ? t('cameras.nearby.meters', { n: Math.round(m) }) : t('cameras.nearby.kilometers', { n: (m / 1000).toFixed(1) }),
     /** The next deadline's countdown at `now` ("剩余 04:12" / "超时 01:30"), or null when no clock runs. */

@@ -46,7 +46,7 @@ export function formatPercent(r: number | null, locale: string, digits = 1): str
 }
 
 /** hh:mm:ss for a time today (an alarm's, an incident's); the date too for older ones. */
-export function formatTime(at: string, locale: string, now = new Date()): string {
+export function formatClockTime(at: string, locale: string, now = new Date()): string {
   const when = new Date(at);
   const sameDay = when.toDateString() === now.toDateString();
   return when.toLocaleString(locale, { hour12: false, ...(sameDay ? {} : { month: '2-digit', day: '2-digit' }), hour: '2-digit', minute: '2-digit', second: '2-digit' });
