@@ -8,7 +8,6 @@
  * 24 h fires at 25 h. A database seeded before residents existed gets them, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { backends, signIn, testConfig, TEST_PASSWORD } from './helpers';
@@ -20,24 +19,14 @@ import { AbsenceService } from '../../server/services/absence.service';
 import { ResidentRepository } from '../../server/repositories/resident.repository';
 import { EventRepository } from '../../server/repositories/event.repository';
 import { AlarmRepository } from '../../server/repositories/alarm.repository';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
-import { alarmSyncReply, alarmView, type AlarmView } from '../../shared/alarms';
-import { alarmColumns, decodeAlarmColumns } from '../../shared/alarm-wire';
+import type { AlarmView } from '../../shared/alarms';
 import { ingestReply, type EventInput } from '../../shared/ingest';
+import { ScreenSocket, until } from './screen';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const API = '/api/v1';
 const KEY = 'absence-test-key-0123456789';
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-01T04:00:00Z');
-
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(backends)('absence rule on $name', (backend) => {
   let cleanup: () => Promise<void>;
@@ -45,7 +34,7 @@ describe.each(backends)('absence rule on $name', (backend) => {
   let url: string;
   let db: Db;
   const clock = new ManualClock(T0);
-  const sockets: ClientSocket[] = [];
+  const screens: ScreenSocket[] = [];
 
   const city = generateDemoCity({ scale: 'small', seed: 7 });
   // Grid workers on duty (not offline) by grid: who a 'grid_worker' alarm goes to.
@@ -76,18 +65,13 @@ describe.each(backends)('absence rule on $name', (backend) => {
   const of = (alarms: AlarmView[], residentId: string) => alarms.filter((a) => a.event.id.startsWith(`absence:${residentId}:`));
   const storedAlarms = async (residentId: string) =>
     (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from alarms where event_id like ${`absence:${residentId}:%`}`))[0]!.n;
-  /** A signed-in screen (after the clock moved: sessions time out by the same clock). */
+  /** A signed-in screen's alarms (after the clock moved: sessions time out by the same clock). */
   const screen = async (username: string) => {
-    const s = await signIn(url, username, TEST_PASSWORD);
-    const held = new Map<string, AlarmView>();
-    const socket: ClientSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: s.cookie } });
-    sockets.push(socket);
-    socket.on('alarm:batch', (b) => {
-      for (const a of decodeAlarmColumns(alarmColumns.parse(b.alarms))) held.set(a.id, alarmView.parse(a));
-    });
-    await new Promise<void>((r, j) => (socket.once('connect', () => r()), socket.once('connect_error', j)));
-    alarmSyncReply.parse(await socket.emitWithAck('alarm:sync', { since: null }));
-    return held;
+    const sc = new ScreenSocket(url, (await signIn(url, username, TEST_PASSWORD)).cookie);
+    screens.push(sc);
+    await sc.ready();
+    await sc.syncAlarms(null);
+    return sc.alarms;
   };
   const putRule = async (patch: Record<string, unknown>) => {
     const admin = await signIn(url, 'admin', TEST_PASSWORD);
@@ -109,7 +93,7 @@ describe.each(backends)('absence rule on $name', (backend) => {
     if (!resident.livingAlone) await db.execute(sql`update residents set living_alone = true where id = ${resident.id}`);
   });
   afterAll(async () => {
-    for (const s of sockets) s.disconnect();
+    for (const s of screens) s.socket.disconnect();
     await hub?.close();
     await cleanup?.();
   });

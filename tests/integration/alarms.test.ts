@@ -5,68 +5,23 @@
  * higher rev; a screen cut off while events flow catches up with exactly the server's set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '../../server/app';
 import { generateDemoCity } from '../../server/demo';
 import { offsetM } from '../../server/demo/geo';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
-import { alarmSyncReply, alarmView, type AlarmView } from '../../shared/alarms';
-import { alarmColumns, decodeAlarmColumns } from '../../shared/alarm-wire';
+import { alarmSyncReply, alarmView } from '../../shared/alarms';
 import { ingestReply, type EventInput } from '../../shared/ingest';
 import type { LonLat } from '../../shared/world';
+import { ScreenSocket, until } from './screen';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const API = '/api/v1';
 const KEY = 'alarm-test-key-0123456789';
-
-/** A screen: its socket and the alarms it holds, merged by id and rev as the client does. */
-class Screen {
-  readonly held = new Map<string, AlarmView>();
-  lastRev = 0;
-  batches = 0;
-  readonly socket: ClientSocket;
-  constructor(url: string, cookie: string) {
-    this.socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
-    this.socket.on('alarm:batch', (b) => {
-      this.batches++;
-      // Validate the columns as they arrive, then decode them as the client does.
-      this.merge(decodeAlarmColumns(alarmColumns.parse(b.alarms)));
-    });
-  }
-  merge(alarms: AlarmView[]): void {
-    for (const a of alarms) {
-      const prev = this.held.get(a.id);
-      if (!prev || prev.rev < a.rev) this.held.set(a.id, alarmView.parse(a));
-      this.lastRev = Math.max(this.lastRev, a.rev);
-    }
-  }
-  async ready(): Promise<void> {
-    if (!this.socket.connected) await new Promise<void>((r, j) => (this.socket.once('connect', () => r()), this.socket.once('connect_error', j)));
-    await this.sync();
-  }
-  async sync(): Promise<'delta' | 'snapshot'> {
-    const reply = alarmSyncReply.parse(await this.socket.emitWithAck('alarm:sync', { since: this.lastRev || null }));
-    if (reply.mode === 'snapshot') this.held.clear();
-    this.merge(reply.alarms);
-    this.lastRev = Math.max(this.lastRev, reply.rev);
-    return reply.mode;
-  }
-}
-
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.each(backends)('alarms on $name', (backend) => {
   let cleanup: () => Promise<void>;
   let hub: Hub;
   let url: string;
-  const screens: Screen[] = [];
+  const screens: ScreenSocket[] = [];
   const city = generateDemoCity({ scale: 'small', seed: 7 });
   const fence = city.zones.find((z) => z.kind === 'railway' && z.shape.type === 'corridor')!;
   const fenceLine = (fence.shape as { line: LonLat[] }).line;
@@ -75,10 +30,12 @@ describe.each(backends)('alarms on $name', (backend) => {
   let n = 0;
   const event = (over: Partial<EventInput>): EventInput => ({ id: `a-${++n}`, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: onFence[0], lat: onFence[1] }, ...over });
   const post = async (body: unknown) => ingestReply.parse(await (await fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) })).json());
+  /** A screen holding the alarms in its scope (a snapshot, then what is pushed). */
   const screen = async (s: Signed) => {
-    const sc = new Screen(url, s.cookie);
+    const sc = new ScreenSocket(url, s.cookie);
     screens.push(sc);
     await sc.ready();
+    await sc.syncAlarms();
     return sc;
   };
 
@@ -102,30 +59,30 @@ describe.each(backends)('alarms on $name', (backend) => {
 
     // How fast is the realtime bench's business (BENCHMARKS.md); here: that it arrives at all.
     expect(await post(event({}))).toMatchObject({ accepted: 1 });
-    await until(() => cityScreen.held.size === 1 && mine.held.size === 1, 10_000);
-    const [alarm] = [...mine.held.values()];
+    await until(() => cityScreen.alarms.size === 1 && mine.alarms.size === 1, 10_000);
+    const [alarm] = [...mine.alarms.values()];
     expect(alarm).toMatchObject({ priority: 1, status: 'new', rule: { id: 'fence-intrusion' }, zone: { id: fence.id } });
     expect(alarm!.cameraIds.length).toBe(3);
     expect(alarm!.broadcast?.say).toMatch(/铁路/);
     expect(city.speakers.find((s) => s.id === alarm!.broadcast?.speakerId)?.railwayId).toBe(fence.railwayId);
     await new Promise((r) => setTimeout(r, 200));
-    expect(theirs.held.size).toBe(0);
-    expect(theirs.batches).toBe(0);
+    expect(theirs.alarms.size).toBe(0);
+    expect(theirs.alarmBatches).toBe(0);
 
     // The same event again raises nothing.
     expect(await post(event({ id: `a-${n}` }))).toMatchObject({ accepted: 0, duplicates: 1 });
     // A stranger by a key person's home is priority 2; a noise report raises nothing.
     const kp = (keyPerson.shape as { center: LonLat }).center;
     await post({ events: [event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }), event({ source: 'citizen', type: 'noise', location: { lon: kp[0], lat: kp[1] } })] });
-    await until(() => cityScreen.held.size === 2);
-    expect([...cityScreen.held.values()].map((a) => a.priority).sort()).toEqual([1, 2]);
+    await until(() => cityScreen.alarms.size === 2);
+    expect([...cityScreen.alarms.values()].map((a) => a.priority).sort()).toEqual([1, 2]);
   });
 
   it('acknowledging in scope reaches every screen with a higher rev; outside scope is refused', async () => {
     const fenceDistrict = fence.gridCode.slice(0, 6);
     const other = ['360102', '360103', '360113'].find((d) => d !== fenceDistrict)!;
     const watcher = await screen(await signIn(url, 'commander'));
-    const target = [...watcher.held.values()].find((a) => a.rule.id === 'fence-intrusion')!;
+    const target = [...watcher.alarms.values()].find((a) => a.rule.id === 'fence-intrusion')!;
     const outsider = await signIn(url, `dispatcher-${other}`);
     const act = (s: Signed, action: string) => s.fetch(`${url}${API}/alarms/${target.id}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
     expect((await act(outsider, 'acknowledge')).status).toBe(403);
@@ -134,8 +91,8 @@ describe.each(backends)('alarms on $name', (backend) => {
     expect(res.status).toBe(200);
     const updated = alarmView.parse(await res.json());
     expect(updated.rev).toBeGreaterThan(target.rev);
-    await until(() => watcher.held.get(target.id)?.status === 'acknowledged');
-    expect(watcher.held.get(target.id)?.handledBy).toBe(`dispatcher-${fenceDistrict}`);
+    await until(() => watcher.alarms.get(target.id)?.status === 'acknowledged');
+    expect(watcher.alarms.get(target.id)?.handledBy).toBe(`dispatcher-${fenceDistrict}`);
     expect((await act(insider, 'acknowledge')).status).toBe(409);
     expect((await act(insider, 'shrug')).status).toBe(400);
     // Viewers read alarms but do not handle them.
@@ -149,11 +106,11 @@ describe.each(backends)('alarms on $name', (backend) => {
     const put = (body: unknown, id = rule.id) => admin.fetch(`${url}${API}/rules/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await put({ ...rule, enabled: false })).status).toBe(200);
     const watcher = await screen(await signIn(url, 'dispatcher'));
-    const before = watcher.held.size;
+    const before = watcher.alarms.size;
     const kp = (keyPerson.shape as { center: LonLat }).center;
     expect(await post(event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }))).toMatchObject({ accepted: 1 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(watcher.held.size).toBe(before);
+    expect(watcher.alarms.size).toBe(before);
     const bad = await put({ ...rule, priority: 7 });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^body\.priority/);
@@ -173,18 +130,18 @@ describe.each(backends)('alarms on $name', (backend) => {
     })();
     await new Promise((r) => setTimeout(r, 150));
     s.socket.disconnect(); // cut off while events flow
-    const heldWhenCut = s.held.size;
+    const heldWhenCut = s.alarms.size;
     await new Promise((r) => setTimeout(r, 500));
     s.socket.connect();
     await new Promise<void>((r) => s.socket.once('connect', () => r()));
-    expect(await s.sync()).toBe('delta'); // what it missed, not everything again
-    expect(s.held.size).toBeGreaterThan(heldWhenCut);
+    expect((await s.syncAlarms()).mode).toBe('delta'); // what it missed, not everything again
+    expect(s.alarms.size).toBeGreaterThan(heldWhenCut);
     await posting;
     // The last batches are on their way (a busy machine may hold them a while): the screen ends
     // holding exactly the server's open set.
     const reader = await signIn(url, 'dispatcher');
     const serverSet = async () => alarmSyncReply.parse(await (await reader.fetch(`${url}${API}/alarms`)).json());
-    const held = () => [...s.held.values()].filter((a) => a.status === 'new' || a.status === 'acknowledged').map((a) => `${a.id}@${a.rev}`).sort();
+    const held = () => [...s.alarms.values()].filter((a) => a.status === 'new' || a.status === 'acknowledged').map((a) => `${a.id}@${a.rev}`).sort();
     let server = await serverSet();
     for (let t0 = Date.now(); Date.now() - t0 < 5_000; server = await serverSet()) {
       if (JSON.stringify(held()) === JSON.stringify(server.alarms.map((a) => `${a.id}@${a.rev}`).sort())) break;
@@ -193,11 +150,11 @@ describe.each(backends)('alarms on $name', (backend) => {
     expect(held()).toEqual(server.alarms.map((a) => `${a.id}@${a.rev}`).sort());
     expect(server.alarms.length).toBeGreaterThanOrEqual(40);
     // A new screen (nothing held) gets a snapshot of the open alarms.
-    const fresh = new Screen(url, (await signIn(url, 'viewer')).cookie);
+    const fresh = new ScreenSocket(url, (await signIn(url, 'viewer')).cookie);
     screens.push(fresh);
-    await new Promise<void>((r) => fresh.socket.once('connect', () => r()));
-    expect(await fresh.sync()).toBe('snapshot');
-    expect(fresh.held.size).toBe(server.alarms.length);
+    await fresh.ready();
+    expect((await fresh.syncAlarms()).mode).toBe('snapshot');
+    expect(fresh.alarms.size).toBe(server.alarms.length);
 
     // Far behind, the delta comes in pages, each complete up to its rev, never a capped snapshot:
     // paged from 0 it holds every change, the same as one delta of them all.

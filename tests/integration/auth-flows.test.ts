@@ -6,30 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { io as connect, type Socket } from 'socket.io-client';
 import * as OTPAuth from 'otpauth';
 import { pino } from 'pino';
 import { apiFetch, backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
 import { createApp, type Hub } from '../../server/app';
 import { ManualClock } from '../../server/clock';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
 import { decodePacked } from '../../shared/packed';
 import { worldSummary } from '../../shared/api';
+import { connected, openSocket, type ClientSocket } from './screen';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const API = '/api/v1';
 const MIN = 60_000;
-
-function openSocket(url: string, cookie: string | undefined, extra: Record<string, unknown> = {}): ClientSocket {
-  return connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(cookie ? { extraHeaders: { cookie } } : {}), ...extra });
-}
-
-function connected(s: ClientSocket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', (e) => reject(e));
-  });
-}
 
 function refused(s: ClientSocket): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -15,10 +15,7 @@ import type { Principal } from '../../server/auth/policy';
 import { SESSION_COOKIE } from '../../shared/auth';
 import type { AlarmSyncReply } from '../../shared/alarms';
 import type { IncidentSyncReply } from '../../shared/incidents';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { connected, openSocket, type ClientSocket } from './screen';
 
 const principal: Principal = { id: 'u-1', role: 'dispatcher', scope: '360102' };
 const auth = {
@@ -36,8 +33,8 @@ describe('the gateway serves every synced collection through one handler', () =>
     io = new Server(httpServer);
     gateway = new RealtimeGateway(io, new ReadinessState(), () => auth);
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
-    socket = connect(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `${SESSION_COOKIE}=good` } });
-    await new Promise<void>((r, j) => (socket.once('connect', () => r()), socket.once('connect_error', j)));
+    socket = openSocket(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, `${SESSION_COOKIE}=good`);
+    await connected(socket);
   });
   afterAll(async () => {
     socket?.disconnect();

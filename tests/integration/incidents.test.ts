@@ -9,7 +9,6 @@
  * dispute whose risk turns high.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
 import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { backends, signIn, testConfig, TEST_PASSWORD, type Signed } from './helpers';
@@ -17,7 +16,6 @@ import { createApp, type Hub } from '../../server/app';
 import { ManualClock } from '../../server/clock';
 import { queryRows, type Db } from '../../server/db/connect';
 import { generateDemoCity } from '../../server/demo';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
 import {
   citizenReportReply,
   citizenStatus,
@@ -25,16 +23,14 @@ import {
   fieldHome,
   incidentDetail,
   incidentPage,
-  incidentSyncReply,
   incidentView,
   mergeCandidate,
   photoReply,
   type IncidentDetail,
-  type IncidentView,
 } from '../../shared/incidents';
 import type { EventInput } from '../../shared/ingest';
+import { ScreenSocket, until } from './screen';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const API = '/api/v1';
 const KEY = 'incident-test-key-0123456789';
 const T0 = Date.parse('2026-03-02T02:00:00Z');
@@ -46,21 +42,13 @@ async function refusal(r: Response): Promise<{ code: string; message: string; de
   return ((await r.json()) as { error: { code: string; message: string; details?: { incident?: unknown } } }).error;
 }
 
-async function until(check: () => boolean, ms = 5_000): Promise<void> {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe.each(backends)('incidents on $name', (backend) => {
   let cleanup: () => Promise<void>;
   let hub: Hub;
   let url: string;
   let db: Db;
   const clock = new ManualClock(T0);
-  const sockets: ClientSocket[] = [];
+  const screens: ScreenSocket[] = [];
   let dispatcher: Signed;
 
   const city = generateDemoCity({ scale: 'small', seed: 7 });
@@ -77,21 +65,13 @@ describe.each(backends)('incidents on $name', (backend) => {
     expect(res.status, await res.clone().text()).toBe(201);
     return citizenReportReply.parse(await res.json());
   };
-  /** A second dispatcher's screen: every incident pushed to it, by id (latest rev). */
+  /** A second dispatcher's screen: its incidents by id (latest rev), pushed or caught up. */
   const screen = async (username = 'dispatcher') => {
-    const s = await signIn(url, username, TEST_PASSWORD);
-    const held = new Map<string, IncidentView>();
-    const socket: ClientSocket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: s.cookie } });
-    sockets.push(socket);
-    socket.on('incident:batch', (b) => {
-      for (const i of b.incidents) {
-        const v = incidentView.parse(i);
-        if ((held.get(v.id)?.rev ?? -1) < v.rev) held.set(v.id, v);
-      }
-    });
-    await new Promise<void>((r, j) => (socket.once('connect', () => r()), socket.once('connect_error', j)));
-    incidentSyncReply.parse(await socket.emitWithAck('incident:sync', { since: null }));
-    return held;
+    const sc = new ScreenSocket(url, (await signIn(url, username, TEST_PASSWORD)).cookie);
+    screens.push(sc);
+    await sc.ready();
+    await sc.syncIncidents(null);
+    return sc.incidents;
   };
 
   beforeAll(async () => {
@@ -109,7 +89,7 @@ describe.each(backends)('incidents on $name', (backend) => {
   });
 
   afterAll(async () => {
-    for (const s of sockets) s.disconnect();
+    for (const s of screens) s.socket.disconnect();
     await hub?.close();
     await cleanup?.();
   });

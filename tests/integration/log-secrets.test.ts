@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
-import { io as connect } from 'socket.io-client';
 import { backends, signIn, testConfig, TEST_PASSWORD } from './helpers';
+import { connected, openSocket } from './screen';
 import { createApp, type Hub } from '../../server/app';
 import { createLogger } from '../../server/logging';
 import { generateDemoCity } from '../../server/demo';
@@ -114,11 +114,8 @@ describe.each(backends)('the log on $name', (backend) => {
     secrets.set('third session cookie', again.cookie.split('=')[1]!);
 
     // A socket with the session cookie.
-    const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: again.cookie } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    const socket = openSocket(url, again.cookie);
+    await connected(socket);
     socket.disconnect();
 
     // A query that fails in the database with a secret as its parameter, logged as the hub logs

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { io as connect } from 'socket.io-client';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
+import { connected, openSocket } from './screen';
 import type { Hub } from '../../server/app';
 import { generateDemoCity } from '../../server/demo';
 import { HubMetrics } from '../../server/metrics';
@@ -55,11 +55,8 @@ describe.each(backends)('metrics on $name', (backend) => {
     expect((await post({ events: [event(`${run}-1`), event(`${run}-2`), { ...event(`${run}-3`), type: 'alien_landing' }] })).status).toBe(202);
     expect((await post(event(`${run}-4`))).status).toBe(202);
     expect((await post({ ...event(`${run}-5`), type: 'alien_landing' })).status).toBe(400);
-    const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: admin.cookie } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    const socket = openSocket(url, admin.cookie);
+    await connected(socket);
     await new Promise((resolve) => socket.emit('alarm:sync', { since: null }, resolve));
 
     const res = await scrape({ authorization: `Bearer ${TOKEN}` });
