@@ -3,9 +3,8 @@
  * first page of a query, then "load older" from the last page's `nextBefore` cursor, continuing the
  * query on screen (not fields edited since). One request at a time: a new one aborts the last.
  */
-import { computed, ref, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
-import { isAbort } from '../api/http';
-import { useErrorText } from '../common/useErrorText';
+import { computed, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
+import { useLatestRequest } from '../common/useLatestRequest';
 
 export const PAGE = 50;
 
@@ -17,35 +16,21 @@ export function useCursorPages<Q extends object, P extends CursorPage, T>(
   fetchPage: (query: Q & { before?: number }, signal: AbortSignal) => Promise<P>,
   itemsOf: (page: P) => T[],
 ) {
-  const errorText = useErrorText();
   const items: ShallowRef<T[]> = shallowRef([]);
   /** The last page that came (its totals, its cursor). */
   const last: ShallowRef<P | null> = shallowRef(null);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
-  let inflight: AbortController | null = null;
+  const { loading, error, run } = useLatestRequest();
   /** The query of the list on screen. */
   let shown: Q | null = null;
 
-  async function load(query: Q & { before?: number }, append: boolean): Promise<void> {
-    inflight?.abort();
-    const ctrl = new AbortController();
-    inflight = ctrl;
-    loading.value = true;
-    try {
-      const page = await fetchPage(query, ctrl.signal);
-      items.value = append ? [...items.value, ...itemsOf(page)] : itemsOf(page);
-      last.value = page;
-      error.value = null;
-    } catch (e) {
-      if (isAbort(e)) return;
-      error.value = errorText(e);
-    } finally {
-      if (inflight === ctrl) {
-        inflight = null;
-        loading.value = false;
-      }
-    }
+  function load(query: Q & { before?: number }, append: boolean): Promise<void> {
+    return run(
+      (signal) => fetchPage(query, signal),
+      (page) => {
+        items.value = append ? [...items.value, ...itemsOf(page)] : itemsOf(page);
+        last.value = page;
+      },
+    );
   }
 
   const nextBefore: ComputedRef<number | null> = computed(() => last.value?.nextBefore ?? null);

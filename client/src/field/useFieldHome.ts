@@ -9,7 +9,7 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import { useDocumentVisibility, useIntervalFn, watchDebounced } from '@vueuse/core';
 import { useIncidentStore } from '../stores/incidents';
 import type { FieldHome } from '../../../shared/incidents';
-import { isAbort } from '../api/http';
+import { useLatestRequest } from '../common/useLatestRequest';
 import { useReportErrorText } from '../report/useReportErrorText';
 import { getFieldHome } from './api';
 import { byUrgency } from './fieldActions';
@@ -17,33 +17,16 @@ import { byUrgency } from './fieldActions';
 export const HOME_POLL_MS = 10_000;
 
 export function useFieldHome() {
-  const errorText = useReportErrorText();
   const home = shallowRef<FieldHome | null>(null);
-  const error = ref<string | null>(null);
-  const loading = ref(false);
-  /** When the home last loaded (ms). */
+  /** When the home last loaded (ms). A failure keeps the last good home on screen; the error says it may be old. */
   const loadedAt = ref<number | null>(null);
-  let inflight: AbortController | null = null;
+  const { loading, error, run } = useLatestRequest(useReportErrorText());
 
-  async function reload(): Promise<void> {
-    inflight?.abort();
-    const ctrl = new AbortController();
-    inflight = ctrl;
-    loading.value = true;
-    try {
-      home.value = await getFieldHome(ctrl.signal);
-      error.value = null;
+  function reload(): Promise<void> {
+    return run(getFieldHome, (h) => {
+      home.value = h;
       loadedAt.value = Date.now();
-    } catch (e) {
-      if (isAbort(e)) return;
-      // Keep the last good home on screen; the error says it may be old.
-      error.value = errorText(e);
-    } finally {
-      if (inflight === ctrl) {
-        inflight = null;
-        loading.value = false;
-      }
-    }
+    });
   }
 
   const poll = useIntervalFn(() => void reload(), HOME_POLL_MS, { immediate: false });

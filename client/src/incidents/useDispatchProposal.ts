@@ -7,20 +7,16 @@
 import { computed, ref, shallowRef, watch } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
 import type { DispatchProposal, UnitProposal } from '../../../shared/incidents';
-import { isAbort } from '../api/http';
-import { useErrorText } from '../common/useErrorText';
+import { useLatestRequest } from '../common/useLatestRequest';
 import { getProposal } from './api';
 import { useIncidentDetail } from './useIncidentDetail';
 
 export const useDispatchProposal = createSharedComposable(() => {
   const { detail, act } = useIncidentDetail();
-  const errorText = useErrorText();
   const proposal = shallowRef<DispatchProposal | null>(null);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
+  const { loading, error, run, cancel } = useLatestRequest();
   /** Unit ids checked for the next dispatch. */
   const checked = ref<string[]>([]);
-  let ctrl: AbortController | null = null;
 
   const assigned = computed(() => new Set(detail.value?.incident.assignments.filter((a) => a.status !== 'declined' && a.status !== 'released').map((a) => a.unitId)));
   // What decides who is proposed: the incident, its status and its units.
@@ -32,6 +28,7 @@ export const useDispatchProposal = createSharedComposable(() => {
   watch(key, async (k, before) => {
     const id = detail.value?.incident.id;
     if (k === null || !id) {
+      cancel();
       proposal.value = null;
       checked.value = [];
       return;
@@ -40,23 +37,15 @@ export const useDispatchProposal = createSharedComposable(() => {
       proposal.value = null;
       checked.value = [];
     }
-    ctrl?.abort();
-    const c = new AbortController();
-    ctrl = c;
-    loading.value = true;
-    try {
-      const p = await getProposal(id, c.signal);
-      if (c.signal.aborted) return;
-      proposal.value = p;
-      error.value = null;
-      // Keep only checks of units still proposed.
-      const ids = new Set([...p.units, ...p.departmentUnits].map((u) => u.unitId));
-      checked.value = checked.value.filter((u) => ids.has(u));
-    } catch (e) {
-      if (!isAbort(e) && !c.signal.aborted) error.value = errorText(e);
-    } finally {
-      if (ctrl === c) loading.value = false;
-    }
+    await run(
+      (signal) => getProposal(id, signal),
+      (p) => {
+        proposal.value = p;
+        // Keep only checks of units still proposed.
+        const ids = new Set([...p.units, ...p.departmentUnits].map((u) => u.unitId));
+        checked.value = checked.value.filter((u) => ids.has(u));
+      },
+    );
   });
 
   /** The first proposed unit not assigned yet (what 'd' sends when nothing is checked). */

@@ -5,39 +5,27 @@
  */
 import { computed, ref, shallowRef, watch, type Ref } from 'vue';
 import type { IncidentView } from '../../../shared/incidents';
-import { isAbort } from '../api/http';
-import { useErrorText } from '../common/useErrorText';
+import { useLatestRequest } from '../common/useLatestRequest';
 import { listIncidents } from './api';
 import { historyQuery, type IncidentFilters, type IncidentSort } from '../stores/incidentList';
 
 const PAGE = 100;
 
 export function useIncidentHistory(filters: Ref<IncidentFilters>, sort: Ref<IncidentSort>) {
-  const errorText = useErrorText();
   const items = shallowRef<IncidentView[]>([]);
   const cursor = ref<string | null>(null);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
-  let ctrl: AbortController | null = null;
+  const { loading, error, run, cancel } = useLatestRequest();
 
-  async function page(first: boolean): Promise<void> {
-    ctrl?.abort();
-    const c = new AbortController();
-    ctrl = c;
-    loading.value = true;
-    try {
-      const p = await listIncidents(historyQuery(filters.value, sort.value, PAGE, first ? null : cursor.value), c.signal);
-      if (c.signal.aborted) return;
-      // Keyset pages do not overlap, but a row may have moved between pages: keep each id once.
-      const seen = new Set(first ? [] : items.value.map((i) => i.id));
-      items.value = [...(first ? [] : items.value), ...p.incidents.filter((i) => !seen.has(i.id))];
-      cursor.value = p.nextCursor;
-      error.value = null;
-    } catch (e) {
-      if (!isAbort(e) && !c.signal.aborted) error.value = errorText(e);
-    } finally {
-      if (ctrl === c) loading.value = false;
-    }
+  function page(first: boolean): Promise<void> {
+    return run(
+      (signal) => listIncidents(historyQuery(filters.value, sort.value, PAGE, first ? null : cursor.value), signal),
+      (p) => {
+        // Keyset pages do not overlap, but a row may have moved between pages: keep each id once.
+        const seen = new Set(first ? [] : items.value.map((i) => i.id));
+        items.value = [...(first ? [] : items.value), ...p.incidents.filter((i) => !seen.has(i.id))];
+        cursor.value = p.nextCursor;
+      },
+    );
   }
 
   watch(
@@ -45,10 +33,9 @@ export function useIncidentHistory(filters: Ref<IncidentFilters>, sort: Ref<Inci
     ([f]) => {
       if (f.group === 'closed') void page(true);
       else {
-        ctrl?.abort();
+        cancel();
         items.value = [];
         cursor.value = null;
-        loading.value = false;
       }
     },
     { immediate: true },

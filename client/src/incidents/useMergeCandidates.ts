@@ -3,10 +3,9 @@
  * (merge this into that, or that into this) and alarms (link them). Asked when the incident opens
  * and again after each change of it.
  */
-import { ref, shallowRef, watch } from 'vue';
+import { shallowRef, watch } from 'vue';
 import type { MergeCandidate } from '../../../shared/incidents';
-import { isAbort } from '../api/http';
-import { useErrorText } from '../common/useErrorText';
+import { useLatestRequest } from '../common/useLatestRequest';
 import { useIncidentStore } from '../stores/incidents';
 import { getIncident, getMergeCandidates } from './api';
 import { useIncidentDetail } from './useIncidentDetail';
@@ -14,11 +13,8 @@ import { useIncidentDetail } from './useIncidentDetail';
 export function useMergeCandidates() {
   const store = useIncidentStore();
   const { detail, act, attach } = useIncidentDetail();
-  const errorText = useErrorText();
   const candidates = shallowRef<MergeCandidate[]>([]);
-  const loading = ref(false);
-  const error = ref<string | null>(null);
-  let ctrl: AbortController | null = null;
+  const { loading, error, run, cancel } = useLatestRequest();
 
   watch(
     () => {
@@ -26,23 +22,16 @@ export function useMergeCandidates() {
       return i ? `${i.id}|${i.version}` : null;
     },
     async (k) => {
-      ctrl?.abort();
       const id = k?.split('|')[0];
       if (!id) {
+        cancel();
         candidates.value = [];
         return;
       }
-      const c = new AbortController();
-      ctrl = c;
-      loading.value = true;
-      try {
-        candidates.value = await getMergeCandidates(id, c.signal);
-        error.value = null;
-      } catch (e) {
-        if (!isAbort(e) && !c.signal.aborted) error.value = errorText(e);
-      } finally {
-        if (ctrl === c) loading.value = false;
-      }
+      await run(
+        (signal) => getMergeCandidates(id, signal),
+        (c) => (candidates.value = c),
+      );
     },
     { immediate: true },
   );
