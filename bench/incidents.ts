@@ -2,7 +2,7 @@
  * Incidents at scale (issue 6): with BENCH_INCIDENTS (default 1,000,000) incidents in the database,
  *   1. the desk's list (`IncidentRepository.list`, the real function on `incidents` and its indexes)
  *      against the very same SQL and parameters on `incidents_noidx` (a copy with no index at all);
- *   2. the dispatch proposal (`IncidentService.proposeFor`: the in-memory unit index over the 605
+ *   2. the dispatch proposal (`DispatchService.proposeFor`: the in-memory unit index over the 605
  *      units, and the nearest cameras from a kdbush/geokdbush index over the ~133k cameras, as
  *      AlarmService.nearestCameras does) against plain SQL ordered by distance (no spatial index).
  * p50/p99 of each, side by side, as ratios; on embedded PGlite always, and on a PostgreSQL server
@@ -22,14 +22,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import KDBush from 'kdbush';
 import { around } from 'geokdbush';
-import { pino } from 'pino';
 import { openDatabase, type Database, type Db } from '../server/db/connect';
 import { generateDemoCity } from '../server/demo';
-import { departmentOf } from '../server/demo/units';
 import { IncidentRepository, type IncidentRow, type ListFilter } from '../server/repositories/incident.repository';
-import { IncidentService, type Locator } from '../server/services/incident.service';
-import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, type RiskCategory } from '../shared/incident-categories';
-import { UNIT_TRAVEL, ROUTE_FACTOR } from '../server/services/unit-index';
+import { DispatchService } from '../server/services/incidents/dispatch.service';
+import type { Locator } from '../server/services/incidents/ports';
+import { UnitRepository } from '../server/repositories/unit.repository';
+import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, departmentOf, type RiskCategory } from '../shared/incident-categories';
+import { UNIT_TRAVEL, ROUTE_FACTOR, UnitIndex } from '../server/services/unit-index';
 import type { DispatchProposal } from '../shared/incidents';
 import { tempDir, tempPostgresDatabase } from '../tests/integration/helpers';
 
@@ -46,7 +46,7 @@ const BASE = '2026-11-23T00:00:00Z';
 const PG_URL = process.env.BENCH_DATABASE_URL;
 type Backend = 'pglite' | 'postgres';
 const DBS = (process.env.BENCH_INCIDENTS_DBS ?? (PG_URL ? 'pglite,postgres' : 'pglite')).split(',') as Backend[];
-/** What proposeFor uses (server/services/incident.service.ts and alarm.service.ts). */
+/** What proposeFor uses (server/services/incidents/dispatch.service.ts and alarm.service.ts). */
 const PROPOSAL_UNITS = 5;
 const PROPOSAL_RADIUS_M = 15_000;
 const PROPOSAL_CAMERAS = 4;
@@ -447,7 +447,13 @@ async function benchProposal(db: Db, raw: RawClient, log: (s: string) => void): 
     cameras: (p, count) => Promise.resolve(around(tree, p[0], p[1], count, CAMERA_RADIUS_KM).map((i) => ids[i]!)),
   };
   const none = null as never;
-  const service = new IncidentService(repo, none, none, none, none, none, locator, none, { now: () => Date.now() }, pino({ level: 'silent' }));
+  const unitRows = new UnitRepository(db);
+  const unitIndex = new UnitIndex(
+    () => unitRows.all(),
+    (since) => unitRows.changedSince(since),
+    () => Date.now(),
+  );
+  const service = new DispatchService(repo, unitRows, none, unitIndex, none, none, none, locator, none);
   const r = rng(SEED + 1);
   const points = Array.from({ length: POINTS }, () => {
     const g = pick(r, grids);

@@ -46,9 +46,13 @@ import { AbsenceService } from './services/absence.service';
 import { ResidentRepository } from './repositories/resident.repository';
 import { alarmRoutes } from './routes/alarms';
 import { incidentRoutes } from './routes/incidents';
-import { IncidentRepository } from './repositories/incident.repository';
-import { IncidentService } from './services/incident.service';
-import { PhotoService } from './services/photo.service';
+import { slaRoutes } from './routes/sla';
+import { fieldRoutes } from './routes/field';
+import { photoRoutes } from './routes/photos';
+import { citizenRoutes } from './routes/citizen';
+import { qrRoutes } from './routes/qr';
+import { createIncidentServices, type IncidentServices } from './services/incidents';
+import { QrService } from './services/qr.service';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { OUTBOX_POLL_MS, OutboxRelay } from './services/outbox.service';
 import { docsRoutes } from './routes/docs';
@@ -84,7 +88,7 @@ export interface Hub {
   /** Resolves once the database is open, migrated and the demo city is there; rejects on a setup error. */
   readonly ready: Promise<void>;
   /** Services, once ready (tests and the benchmark use them). */
-  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService; absence: AbsenceService; incidents: IncidentService };
+  services(): { world: WorldService; layers: LayerService; database: Database; auth: AuthService; admin: AdminService; audit: AuditService; ingest: IngestService; alarms: AlarmService; absence: AbsenceService; incidents: IncidentServices };
   /** Bind the port (0 for an ephemeral one) and start the database work in the background. */
   listen(): Promise<AddressInfo>;
   /** Stop accepting, finish in-flight work, close the database. */
@@ -132,8 +136,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   metrics.followMqtt(() => mqttIngest?.stats);
   let alarmService: AlarmService | undefined;
   let absence: AbsenceService | undefined;
-  let incidents: IncidentService | undefined;
-  let photos: PhotoService | undefined;
+  let incidents: IncidentServices | undefined;
   let deadLetters: DeadLetterService | undefined;
   let outbox: OutboxRelay | undefined;
   // Every periodic job of this hub (scheduler.ts): scheduled once ready, stopped on close.
@@ -183,13 +186,9 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       if (!alarmService) throw new Error('alarm service used before ready');
       return alarmService;
     },
-    get incidents(): IncidentService {
+    get incidents(): IncidentServices {
       if (!incidents) throw new Error('incident service used before ready');
       return incidents;
-    },
-    get photos(): PhotoService {
-      if (!photos) throw new Error('photo service used before ready');
-      return photos;
     },
     get deadLetters(): DeadLetterService {
       if (!deadLetters) throw new Error('dead-letter service used before ready');
@@ -245,14 +244,37 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     get incidents() {
       return lazy.incidents;
     },
+  });
+  slaRoutes(api, {
+    get sla() {
+      return lazy.incidents.slaPolicy;
+    },
+  });
+  fieldRoutes(api, {
+    get dispatch() {
+      return lazy.incidents.dispatch;
+    },
+  });
+  photoRoutes(api, {
     get photos() {
-      return lazy.photos;
+      return lazy.incidents.photos;
+    },
+    get read() {
+      return lazy.incidents.read;
+    },
+    citizenLimit: limits.citizen,
+  });
+  citizenRoutes(api, {
+    get citizens() {
+      return lazy.incidents.citizens;
     },
     get world() {
       return lazy.world;
     },
     citizenLimit: limits.citizen,
   });
+  // composition root: pass in constructor (the world service exists only once the database is ready)
+  qrRoutes(api, { qr: new QrService({ regionName: (code) => lazy.world.regionName(code) }) });
   worldRoutes(api, {
     get world() {
       return lazy.world;
@@ -373,16 +395,12 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     metrics.countOutboxPending(() => outboxRepo.pending());
     alarms.outbox = outboxRepo;
     outbox = new OutboxRelay(outboxRepo, () => (mqttIngest?.connected ? (topic, payload) => mqttIngest!.publishAcked(topic, payload) : null), clock, log);
-    const incidentRepo = new IncidentRepository(db);
     const ingestService = ingest;
-    const incidentService = new IncidentService(
-      incidentRepo,
-      new AlarmRepository(db),
-      new EventRepository(db),
+    const incidentServices = createIncidentServices({
+      db,
       alarms,
-      meta,
-      auditService,
-      {
+      audit: auditService,
+      locator: {
         locate: (p) => ingestService.locate(p),
         cameras: (p, n) => alarms.nearestCameras(p, n),
         regionCenter: async (code) => (await worldRepo.regionPlace(code))?.center ?? null,
@@ -390,23 +408,22 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
       transact,
       clock,
       log,
-    );
-    incidentService.sinks = {
-      publish: (views) => gateway.publishIncidents(views),
-      publishUnits: (units) => gateway.publishUnits(units),
-    };
+    });
+    // After commit, incidents and units go to the screens (the gateway batches them per room).
+    incidentServices.events.on('incidents', (views) => gateway.publishIncidents(views));
+    incidentServices.events.on('units', (units) => gateway.publishUnits(units));
     const autoPriority = config.autoIncidentPriority ?? 1;
     if (autoPriority > 0) {
-      ingest.autoIncidents = incidentService.autoFromAlarms(autoPriority);
-      ingest.onIncidents = (rows) => incidentService.published(rows);
+      // composition root: pass in constructor (the ingest service is made before the incident services, which locate through it)
+      ingest.autoIncidents = incidentServices.commands.autoFromAlarms(autoPriority);
+      ingest.onIncidents = (rows) => incidentServices.store.published(rows);
     }
     // Loaded before any transaction needs it (the ingest commit makes priority-1 incidents inside one).
-    await incidentService.slaPolicy();
-    gateway.sync({ event: 'incident:sync', sync: incidentService.sync.bind(incidentService) });
-    gateway.attachFeeds({ alarms: alarms.feedSource(), incidents: incidentService.feedSource() });
-    photos = new PhotoService(incidentRepo, clock);
+    await incidentServices.slaPolicy.get();
+    gateway.sync({ event: 'incident:sync', sync: incidentServices.read.sync.bind(incidentServices.read) });
+    gateway.attachFeeds({ alarms: alarms.feedSource(), incidents: incidentServices.read.feedSource() });
     deadLetters = new DeadLetterService(new DeadLetterRepository(db), clock, log);
-    incidents = incidentService;
+    incidents = incidentServices;
     alarmService = alarms;
     gateway.sync({ event: 'alarm:sync', sync: alarms.sync.bind(alarms) });
     absence = absenceService;
@@ -431,7 +448,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     readiness.set('demoData', 'ok');
     const readyMs = performance.now() - t0;
     scheduler.every('absence sweep', config.absenceSweepMs ?? 0, () => absenceService.sweep());
-    incidentService.start(config.slaSweepMs ?? 0);
+    scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => incidentServices.sla.sweep(), { immediately: true });
     scheduler.every('outbox poll', OUTBOX_POLL_MS, () => outbox?.poll(), { immediately: true });
     // Build the compact layers and the summary before the first screen asks (not part of readiness).
     // First what the first event needs (a broker's backlog arrives at once after a restart): the
@@ -499,7 +516,6 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         await initPromise?.catch(() => undefined);
         // Set up by init: stopped once init is over, so a hub closed while starting leaves nothing running.
         await scheduler.stop();
-        await incidents?.stop();
         gateway.flush();
         await outbox?.stop();
         await mqttIngest?.close().catch(() => undefined);

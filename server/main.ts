@@ -86,14 +86,14 @@ async function startDemoUnitMotion(): Promise<{ stop(): Promise<void> } | undefi
     units: live.map((u) => ({ id: u.id, kind: u.kind, status: u.status, position: [u.lon, u.lat] as [number, number], homeRegionCode: u.homeRegionCode })),
     seed: config.demoSeed,
     log: hub.log,
-    move: (moves) => incidents.moveUnits(moves),
+    move: (moves) => incidents.dispatch.moveUnits(moves),
     statusOf: async () => new Map([...(await incidents.units.fresh()).all()].map((u) => [u.id, u.status])),
   });
-  incidents.onUnitsSent = (ids, target) => {
+  incidents.events.on('unitsSent', (ids, target) => {
     for (const id of ids) runner.goTo(id, target);
-  };
+  });
   for (const u of live) if (u.status === 'busy' && u.incidentId) {
-    const row = await incidents.incidentPosition(u.incidentId);
+    const row = await incidents.read.incidentPosition(u.incidentId);
     if (row) runner.goTo(u.id, row);
   }
   hub.log.info({ units: live.length, roads: roads.length }, 'demo units move along the roads');

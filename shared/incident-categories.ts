@@ -18,7 +18,7 @@ export interface CategoryInfo {
   zh: string;
   en: string;
   family: CategoryFamily;
-  /** The department responsible (matches the demo city's department crews, server/demo/units.ts). */
+  /** The department responsible (those with crews in the field are DEPARTMENTS, below). */
   department: string;
   /** Kinds of unit proposed, nearest first among them. */
   unitKinds: readonly UnitKind[];
@@ -59,6 +59,17 @@ export const CATEGORIES: Readonly<Record<RiskCategory, CategoryInfo>> = {
   vulnerable_care: { zh: '特殊人群关怀（独居老人、残障、五保）', en: 'Care for vulnerable people', family: 'care', department: '民政', unitKinds: ['grid_worker', 'medical'] },
   crowd_gathering: { zh: '人员聚集', en: 'Crowd gathering', family: 'security', department: '公安', unitKinds: SEC },
 };
+
+/**
+ * The departments that have crews in the field (unit kind `department`): a crew's callsign names
+ * its department (东湖城管03). The demo city draws callsigns from this list; seeding reads it back.
+ */
+export const DEPARTMENTS = ['城管', '市场监管', '住建', '生态环境', '水务', '应急管理', '交通运输', '卫健', '民政', '供电', '燃气'];
+
+/** A department crew's department, read from its callsign (东湖城管03 → 城管). */
+export function departmentOf(callsign: string): string | null {
+  return DEPARTMENTS.find((d) => callsign.includes(d)) ?? null;
+}
 
 /** Dispute categories (矛盾纠纷): their incidents are disputes, with parties, mediation and a risk score. */
 export const DISPUTE_CATEGORIES: ReadonlySet<RiskCategory> = new Set(RISK_CATEGORIES.filter((c) => CATEGORIES[c].family === 'dispute'));

@@ -4,18 +4,12 @@
  * a district. Everyone stands strictly inside a grid of their home region.
  */
 import type { Unit, UnitKind, UnitStatus } from '../../shared/world';
+import { DEPARTMENTS } from '../../shared/incident-categories';
 import { downtownWeight, type CityContext } from './context';
 import { randomCellPoint } from './lattice';
 import { personName } from './names';
 import { allocate, sampleDistinct, type Rng } from './random';
 import type { RegionNode } from './regions';
-
-export const DEPARTMENTS = ['城管', '市场监管', '住建', '生态环境', '水务', '应急管理', '交通运输', '卫健', '民政', '供电', '燃气'];
-
-/** A department crew's department, read from its callsign (东湖城管03 → 城管). */
-export function departmentOf(callsign: string): string | null {
-  return DEPARTMENTS.find((d) => callsign.includes(d)) ?? null;
-}
 
 function status(rng: Rng): UnitStatus {
   const x = rng.next();

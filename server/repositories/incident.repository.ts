@@ -1,18 +1,15 @@
 /**
- * Incidents, their timelines and sources, photos, and the units' live state: SQL only. Every write
- * of an incident takes the next rev under the rev lock (as alarms: revs commit in the order taken,
- * on every hub) and bumps its version only when the version it read is still there.
+ * Incidents (the `incidents` table): SQL only. Every write of an incident takes the next rev under
+ * the rev lock (as alarms: revs commit in the order taken, on every hub) and bumps its version only
+ * when the version it read is still there. Their timelines, sources, photos and the units are the
+ * repositories beside this one (one per table).
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
-import { cameras, incidentSources, incidentTimeline, incidents, photos, units } from '../db/schema';
+import { incidentSources, incidents } from '../db/schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NewIncident = Omit<typeof incidents.$inferInsert, 'rev' | 'code' | 'version'>;
-export type TimelineRow = typeof incidentTimeline.$inferSelect;
-export type NewTimeline = typeof incidentTimeline.$inferInsert;
-export type SourceRow = typeof incidentSources.$inferSelect;
-export type UnitRow = typeof units.$inferSelect;
 
 const INCIDENT_REV_LOCK = 0x494e_4344; // 'INCD'
 const lockRevs = (tx: Db) => tx.execute(sql`select pg_advisory_xact_lock(${INCIDENT_REV_LOCK})`);
@@ -92,23 +89,6 @@ export class IncidentRepository {
       .where(and(eq(incidentSources.kind, 'alarm'), eq(incidentSources.ref, alarmId), sql`${incidents.status} <> 'merged'`))
       .limit(1);
     return rows[0]?.i;
-  }
-
-  async addTimeline(rows: NewTimeline[], tx: Db): Promise<void> {
-    if (rows.length) await tx.insert(incidentTimeline).values(rows);
-  }
-
-  /** Timelines of these incidents (an incident and those merged into it), oldest first. */
-  timeline(ids: readonly string[]): Promise<TimelineRow[]> {
-    return this.db.select().from(incidentTimeline).where(inArray(incidentTimeline.incidentId, [...ids])).orderBy(asc(incidentTimeline.at), asc(incidentTimeline.id));
-  }
-
-  async addSources(rows: SourceRow[], tx: Db): Promise<void> {
-    if (rows.length) await tx.insert(incidentSources).values(rows).onConflictDoNothing();
-  }
-
-  sources(id: string, tx: Db = this.db): Promise<SourceRow[]> {
-    return tx.select().from(incidentSources).where(eq(incidentSources.incidentId, id)).orderBy(asc(incidentSources.at));
   }
 
   /** The desk's list: filters, one of three sorts, keyset paging. */
@@ -236,15 +216,6 @@ export class IncidentRepository {
     return { sameParties, sameAddress: Number(near[0]?.n ?? 0) };
   }
 
-  // ---- photos
-  async insertPhoto(p: typeof photos.$inferInsert): Promise<void> {
-    await this.db.insert(photos).values(p);
-  }
-
-  async photo(id: string): Promise<{ type: string; data: Buffer } | undefined> {
-    return (await this.db.select({ type: photos.type, data: photos.data }).from(photos).where(eq(photos.id, id)))[0];
-  }
-
   /**
    * The incidents that show a photo (where the photo lies, for its access check). No index on the
    * jsonb column: a scan, fine at the demo's sizes; a GIN index on photo_ids is the way at scale.
@@ -255,66 +226,5 @@ export class IncidentRepository {
       .from(incidents)
       .where(sql`${incidents.photoIds} @> ${JSON.stringify([id])}::jsonb`)
       .limit(50);
-  }
-
-  async photoUploader(id: string): Promise<string | undefined> {
-    return (await this.db.select({ by: photos.uploadedBy }).from(photos).where(eq(photos.id, id)))[0]?.by;
-  }
-
-  /** Cameras' grids by id (scoping a list of camera ids). */
-  cameraGrids(ids: readonly string[]): Promise<{ id: string; gridCode: string }[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.db.select({ id: cameras.id, gridCode: cameras.gridCode }).from(cameras).where(inArray(cameras.id, [...ids]));
-  }
-
-  async existingPhotos(ids: readonly string[], tx: Db = this.db): Promise<string[]> {
-    if (ids.length === 0) return [];
-    return (await tx.select({ id: photos.id }).from(photos).where(inArray(photos.id, [...ids]))).map((r) => r.id);
-  }
-
-  // ---- units
-  allUnits(): Promise<UnitRow[]> {
-    return this.db.select().from(units).orderBy(units.id);
-  }
-
-  unitsChangedSince(since: Date): Promise<UnitRow[]> {
-    return this.db.select().from(units).where(gt(units.updatedAt, since));
-  }
-
-  async unitsByIds(ids: readonly string[], tx: Db = this.db): Promise<UnitRow[]> {
-    if (ids.length === 0) return [];
-    return tx.select().from(units).where(inArray(units.id, [...ids])).for('update');
-  }
-
-  /** Units' status (the database's clock stamps them: the unit index refreshes by it). */
-  async setUnits(ids: readonly string[], set: { status: UnitRow['status']; incidentId: string | null }, tx: Db): Promise<UnitRow[]> {
-    if (ids.length === 0) return [];
-    return tx
-      .update(units)
-      .set({ ...set, updatedAt: sql`now()` })
-      .where(inArray(units.id, [...ids]))
-      .returning();
-  }
-
-  /** Many units' positions at once (the simulator's tick): one statement. */
-  async moveUnits(moves: readonly { id: string; position: readonly [number, number] }[]): Promise<UnitRow[]> {
-    if (moves.length === 0) return [];
-    const json = JSON.stringify(moves.map((m) => ({ id: m.id, lon: m.position[0], lat: m.position[1] })));
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      sql`update units set lon = x.lon, lat = x.lat, updated_at = now()
-          from jsonb_to_recordset(${json}::jsonb) as x(id text, lon float8, lat float8) where units.id = x.id returning units.id`,
-    );
-    return this.unitsOf(rows.map((r) => r.id));
-  }
-
-  /** Units by id, read without a lock (their home regions, checked before a transaction opens). */
-  async unitsOf(ids: readonly string[]): Promise<UnitRow[]> {
-    if (ids.length === 0) return [];
-    return this.db.select().from(units).where(inArray(units.id, [...ids]));
-  }
-
-  async moveUnit(id: string, lon: number, lat: number): Promise<UnitRow | undefined> {
-    return (await this.db.update(units).set({ lon, lat, updatedAt: sql`now()` }).where(eq(units.id, id)).returning())[0];
   }
 }

@@ -2,12 +2,12 @@
  * The static world's tables: bulk insert of a generated city, counts, and whole-table reads
  * for the layer encoder. SQL lives here and nowhere else.
  */
-import { and, count, eq, getTableColumns, gt, like, sql } from 'drizzle-orm';
+import { and, count, eq, getTableColumns, gt, inArray, like, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
-import { departmentOf } from '../demo/units';
+import { departmentOf } from '../../shared/incident-categories';
 import { basemapFeatures, cameras, facilities, gates, railways, regions, residents, smartCommunities, speakers, units, zones } from '../db/schema';
-import { REGION_LEVELS, type MultiPolygon, type RegionLevel, type Resident, type World } from '../../shared/world';
+import { REGION_LEVELS, type LonLat, type MultiPolygon, type RegionLevel, type Resident, type World } from '../../shared/world';
 
 /** The parts of a World in the order they are inserted: what a row refers to comes first. */
 export const WORLD_PARTS = ['regions', 'railways', 'cameras', 'zones', 'speakers', 'smartCommunities', 'facilities', 'units', 'residents', 'basemap'] as const satisfies readonly (keyof World)[];
@@ -39,90 +39,24 @@ export class WorldRepository {
     const list = items;
     switch (part) {
       case 'regions':
-        return insertBatched(tx, regions, (list as World['regions']).map((r) => ({
-          code: r.code,
-          parentCode: r.parentCode,
-          level: r.level,
-          name: r.name,
-          boundary: r.boundary,
-          centerLon: r.center[0],
-          centerLat: r.center[1],
-        })), signal);
+        return insertBatched(tx, regions, (list as World['regions']).map(centered), signal);
       case 'railways':
-        return insertBatched(tx, railways, (list as World['railways']).map((r) => ({ id: r.id, name: r.name, line: r.line })), signal);
+        return insertBatched(tx, railways, list as World['railways'], signal);
       case 'cameras':
-        return insertBatched(tx, cameras, (list as World['cameras']).map((c) => ({
-          id: c.id,
-          name: c.name,
-          kind: c.kind,
-          status: c.status,
-          lon: c.position[0],
-          lat: c.position[1],
-          heading: c.heading,
-          fov: c.fov,
-          rangeM: c.rangeM,
-          streamUrl: c.streamUrl,
-          gridCode: c.gridCode,
-        })), signal);
+        return insertBatched(tx, cameras, (list as World['cameras']).map(located), signal);
       case 'zones':
-        return insertBatched(tx, zones, (list as World['zones']).map((z) => ({
-          id: z.id,
-          name: z.name,
-          kind: z.kind,
-          shape: z.shape,
-          gridCode: z.gridCode,
-          railwayId: z.railwayId,
-        })), signal);
+        return insertBatched(tx, zones, list as World['zones'], signal);
       case 'speakers':
-        return insertBatched(tx, speakers, (list as World['speakers']).map((s) => ({
-          id: s.id,
-          name: s.name,
-          railwayId: s.railwayId,
-          lon: s.position[0],
-          lat: s.position[1],
-          chainageM: s.chainageM,
-          gridCode: s.gridCode,
-        })), signal);
+        return insertBatched(tx, speakers, (list as World['speakers']).map(located), signal);
       case 'smartCommunities': {
         const sc = list as World['smartCommunities'];
-        await insertBatched(tx, smartCommunities, sc.map((c) => ({
-          id: c.id,
-          name: c.name,
-          boundary: c.boundary,
-          centerLon: c.center[0],
-          centerLat: c.center[1],
-          households: c.households,
-          gridCode: c.gridCode,
-        })), signal);
-        return insertBatched(tx, gates, sc.flatMap((c) => c.gates.map((g) => ({
-          id: g.id,
-          communityId: c.id,
-          name: g.name,
-          kind: g.kind,
-          lon: g.position[0],
-          lat: g.position[1],
-        }))), signal);
+        await insertBatched(tx, smartCommunities, sc.map(centered), signal);
+        return insertBatched(tx, gates, sc.flatMap((c) => c.gates.map((g) => ({ ...located(g), communityId: c.id }))), signal);
       }
       case 'facilities':
-        return insertBatched(tx, facilities, (list as World['facilities']).map((f) => ({
-          id: f.id,
-          name: f.name,
-          kind: f.kind,
-          lon: f.position[0],
-          lat: f.position[1],
-          gridCode: f.gridCode,
-        })), signal);
+        return insertBatched(tx, facilities, (list as World['facilities']).map(located), signal);
       case 'units':
-        return insertBatched(tx, units, (list as World['units']).map((u) => ({
-          id: u.id,
-          callsign: u.callsign,
-          kind: u.kind,
-          homeRegionCode: u.homeRegionCode,
-          status: u.status,
-          lon: u.position[0],
-          lat: u.position[1],
-          department: u.kind === 'department' ? departmentOf(u.callsign) : null,
-        })), signal);
+        return insertBatched(tx, units, (list as World['units']).map((u) => ({ ...located(u), department: u.kind === 'department' ? departmentOf(u.callsign) : null })), signal);
       case 'residents':
         return this.insertResidents(list as World['residents'], registeredAt, tx, signal);
       case 'basemap':
@@ -132,16 +66,7 @@ export class WorldRepository {
 
   /** Residents, registered at `registeredAt` (a database seeded before residents existed gets them on its next start). */
   async insertResidents(list: readonly Resident[], registeredAt: Date, tx: Db = this.db, signal?: AbortSignal): Promise<void> {
-    await insertBatched(tx, residents, list.map((r) => ({
-      id: r.id,
-      communityId: r.communityId,
-      gridCode: r.gridCode,
-      name: r.name,
-      livingAlone: r.livingAlone,
-      lon: r.position[0],
-      lat: r.position[1],
-      registeredAt,
-    })), signal);
+    await insertBatched(tx, residents, list.map((r) => ({ ...located(r), registeredAt })), signal);
   }
 
   async residentCount(): Promise<number> {
@@ -150,7 +75,7 @@ export class WorldRepository {
 
   /** The basemap alone (a database seeded before the basemap existed gets it on its next start). */
   async insertBasemap(features: World['basemap'], tx: Db = this.db, signal?: AbortSignal): Promise<void> {
-    await insertBatched(tx, basemapFeatures, features.map((f) => ({ id: f.id, kind: f.kind, class: f.class, name: f.name, geometry: f.geometry })), signal);
+    await insertBatched(tx, basemapFeatures, features, signal);
   }
 
   async basemapCount(): Promise<number> {
@@ -256,6 +181,11 @@ export class WorldRepository {
       await yieldToIo();
     }
   }
+  /** Cameras' grids by id (scoping a list of camera ids). */
+  cameraGrids(ids: readonly string[]): Promise<{ id: string; gridCode: string }[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.select({ id: cameras.id, gridCode: cameras.gridCode }).from(cameras).where(inArray(cameras.id, [...ids]));
+  }
   zones() {
     return this.db.select().from(zones).orderBy(zones.id);
   }
@@ -284,6 +214,20 @@ export class WorldRepository {
       .from(residents)
       .orderBy(residents.id);
   }
+}
+
+/**
+ * A world item as its table's row: its own fields by name (insertBatched takes the table's columns
+ * only, so `gates` or any other field of the item that is no column stays out) and its `position`
+ * as `lon`, `lat`.
+ */
+function located<T extends { position: LonLat }>({ position, ...rest }: T): Omit<T, 'position'> & { lon: number; lat: number } {
+  return { ...rest, lon: position[0], lat: position[1] };
+}
+
+/** As located, for an item with a `center` (`centerLon`, `centerLat`). */
+function centered<T extends { center: LonLat }>({ center, ...rest }: T): Omit<T, 'center'> & { centerLon: number; centerLat: number } {
+  return { ...rest, centerLon: center[0], centerLat: center[1] };
 }
 
 /**

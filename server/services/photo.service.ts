@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import type { IncidentRepository } from '../repositories/incident.repository';
+import type { PhotoRepository } from '../repositories/photo.repository';
 import type { Clock } from '../clock';
 import { HttpError } from '../http-errors';
 import { ErrorCode } from '../../shared/errors';
@@ -14,7 +14,7 @@ type PhotoType = (typeof PHOTO_TYPES)[number];
 
 export class PhotoService {
   constructor(
-    private readonly repo: IncidentRepository,
+    private readonly repo: PhotoRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -31,13 +31,27 @@ export class PhotoService {
       throw new HttpError(415, ErrorCode.PhotoType, `the bytes are not a JPEG, PNG or WebP image${sniffed ? ` (they look like ${sniffed.mime})` : ''}`);
     }
     const id = randomUUID();
-    await this.repo.insertPhoto({ id, type: sniffed.mime, bytes: body.length, data: body, uploadedBy: by, createdAt: new Date(this.clock.now()) });
+    await this.repo.insert({ id, type: sniffed.mime, bytes: body.length, data: body, uploadedBy: by, createdAt: new Date(this.clock.now()) });
     return { id, type: sniffed.mime as PhotoType, bytes: body.length };
   }
 
   async get(id: string): Promise<{ type: string; data: Buffer }> {
-    const p = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.photo(id) : undefined;
+    const p = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.byId(id) : undefined;
     if (!p) throw new HttpError(404, ErrorCode.PhotoNotFound, `no photo with id ${JSON.stringify(id)}`);
     return p;
+  }
+
+  /** Who uploaded a photo (a principal id, or 'citizen'), or undefined when there is none. */
+  uploader(id: string): Promise<string | undefined> {
+    return this.repo.uploader(id);
+  }
+
+  /** Photo ids a report names, each once and in lower case; a 400 naming those not uploaded. */
+  async checked(ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids.map((i) => i.toLowerCase()))];
+    const found = new Set(await this.repo.existing(unique));
+    const missing = unique.filter((i) => !found.has(i));
+    if (missing.length) throw new HttpError(400, ErrorCode.PhotoNotFound, `body.photoIds: no photo ${missing.join(', ')} (upload it first with POST /photos)`);
+    return unique;
   }
 }

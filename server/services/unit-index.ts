@@ -4,7 +4,8 @@
  * moves arrive that way; this hub's own writes are applied at once). Nearest available units with an
  * ETA by kind are a scan of a few hundred rows: microseconds, no spatial query (BENCHMARKS.md).
  */
-import type { UnitRow } from '../repositories/incident.repository';
+import type { UnitRow } from '../repositories/unit.repository';
+import { distanceM } from '../../shared/geo';
 import type { UnitProposal } from '../../shared/incidents';
 
 const REFRESH_MS = 2_000;
@@ -25,15 +26,6 @@ export const ROUTE_FACTOR = 1.3;
 export function etaMinutes(kind: string, distanceM: number): number {
   const t = UNIT_TRAVEL[kind] ?? { kmh: 15, turnoutMin: 1 };
   return Math.round((t.turnoutMin + ((distanceM / 1000) * ROUTE_FACTOR * 60) / t.kmh) * 10) / 10;
-}
-
-/** Great-circle distance in metres. */
-export function distanceM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const r = Math.PI / 180;
-  const dLat = (lat2 - lat1) * r;
-  const dLon = (lon2 - lon1) * r;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 export class UnitIndex {
@@ -93,7 +85,7 @@ export class UnitIndex {
       if (u.status !== 'available') continue;
       if (kinds && !kinds.has(u.kind)) continue;
       if (opts.department && u.department !== opts.department) continue;
-      const d = distanceM(lon, lat, u.lon, u.lat);
+      const d = distanceM([lon, lat], [u.lon, u.lat]);
       if (d > opts.maxM) continue;
       found.push({ unitId: u.id, callsign: u.callsign, kind: u.kind, department: u.department, distanceM: Math.round(d), etaMin: etaMinutes(u.kind, d) });
     }

@@ -355,10 +355,10 @@ describe.each(backends)('incidents on $name', (backend) => {
     const again = await dispatcher.fetch(`${url}${API}/incidents`, json({ category: 'fire_hazard', priority: 1, title: '仓库冒烟', location: spot, source: 'hotline', externalId: 'HL-20260302-1' }));
     expect(again.status).toBe(200);
 
-    expect(await hub.services().incidents.sweep()).toBe(0);
+    expect(await hub.services().incidents.sla.sweep()).toBe(0);
     clock.advance(3 * MIN + 1_000);
     // This one, and the fence incident of the test before (also priority 1, not dispatched either).
-    expect(await hub.services().incidents.sweep()).toBe(2);
+    expect(await hub.services().incidents.sla.sweep()).toBe(2);
     const d = await detail(dispatcher, inc.id);
     expect(d.incident).toMatchObject({ flagged: true, breaches: ['dispatch'], escalations: 1, levelCode: inc.gridCode.slice(0, 12) });
     expect(d.incident.sla.find((c) => c.stage === 'dispatch')!.state).toBe('breached');
@@ -371,7 +371,7 @@ describe.each(backends)('incidents on $name', (backend) => {
     // A breach alarm reports on its incident: it makes no incident of its own.
     expect((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from incidents where title like '超时督办%'`))[0]!.n).toBe(0);
     // Once per stage.
-    expect(await hub.services().incidents.sweep()).toBe(0);
+    expect(await hub.services().incidents.sla.sweep()).toBe(0);
     clock.advance(-(3 * MIN + 1_000));
   });
 
@@ -430,8 +430,8 @@ describe.each(backends)('SLA clocks across a restart on $name', (backend) => {
       // Down for ten minutes: the dispatch deadline (3 min) passed meanwhile.
       clock.advance(10 * MIN);
       ({ hub, url } = await start());
-      expect(await hub.services().incidents.sweep()).toBe(1);
-      expect(await hub.services().incidents.sweep()).toBe(0);
+      expect(await hub.services().incidents.sla.sweep()).toBe(1);
+      expect(await hub.services().incidents.sla.sweep()).toBe(0);
       const after = await signIn(url, 'dispatcher', TEST_PASSWORD);
       const view = incidentDetail.parse(await (await after.fetch(`${url}${API}/incidents/${id}`)).json()).incident;
       expect(view).toMatchObject({ flagged: true, breaches: ['dispatch'], escalations: 1 });

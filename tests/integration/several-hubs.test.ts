@@ -95,7 +95,7 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
     const cursor = sB.alarmCursor!;
     expect(cursor).toBeGreaterThanOrEqual(Math.max(...server.alarms.map((x) => x.rev)));
     // Priority-1 fence alarms became incidents on hub A or B: both screens hold all of them.
-    const incidents = await hubs[1]!.services().incidents.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
+    const incidents = await hubs[1]!.services().incidents.read.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
     await until(() => incidents.incidents.every((i) => sB.incidents.has(i.id) && sA.incidents.has(i.id)), 10_000, 'every incident on both screens');
   });
 

@@ -7,8 +7,9 @@ import { DEFAULT_SLA, dueBreaches, nextDue, slaClocks, slaPolicy, stageMinutes, 
 import { disputeRisk, riskLevel } from '../../shared/dispute-risk';
 import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, categoryOfEvent, compatibleCategories } from '../../shared/incident-categories';
 import { EVENT_TYPES } from '../../shared/ingest';
-import { UnitIndex, distanceM, etaMinutes } from '../../server/services/unit-index';
-import type { UnitRow } from '../../server/repositories/incident.repository';
+import { UnitIndex, etaMinutes } from '../../server/services/unit-index';
+import type { UnitRow } from '../../server/repositories/unit.repository';
+import { distanceM } from '../../shared/geo';
 
 const MIN = 60_000;
 const t0 = Date.parse('2026-03-01T00:00:00Z');
@@ -110,7 +111,7 @@ describe('nearest units and ETAs', () => {
     expect(etaMinutes('patrol_car', 0)).toBe(0.5);
     expect(etaMinutes('patrol_car', 10_000)).toBe(26.5); // 0.5 + 13 km / 30 km/h
     expect(etaMinutes('fire', 3_500)).toBe(8.8); // 1 + 4.55 km / 35 km/h
-    expect(distanceM(115.9, 28.68, 115.9, 28.69)).toBeCloseTo(1112, -1);
+    expect(distanceM([115.9, 28.68], [115.9, 28.69])).toBeCloseTo(1112, -1);
   });
 
   const row = (id: string, kind: UnitRow['kind'], lon: number, status: UnitRow['status'] = 'available', department: string | null = null): UnitRow => ({

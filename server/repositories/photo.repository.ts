@@ -1,0 +1,26 @@
+/** Photos of reports (the `photos` table): their bytes, type and uploader. SQL only. */
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/connect';
+import { photos } from '../db/schema';
+
+export class PhotoRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(p: typeof photos.$inferInsert): Promise<void> {
+    await this.db.insert(photos).values(p);
+  }
+
+  async byId(id: string): Promise<{ type: string; data: Buffer } | undefined> {
+    return (await this.db.select({ type: photos.type, data: photos.data }).from(photos).where(eq(photos.id, id)))[0];
+  }
+
+  async uploader(id: string): Promise<string | undefined> {
+    return (await this.db.select({ by: photos.uploadedBy }).from(photos).where(eq(photos.id, id)))[0]?.by;
+  }
+
+  /** Which of these ids are stored photos. */
+  async existing(ids: readonly string[], tx: Db = this.db): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await tx.select({ id: photos.id }).from(photos).where(inArray(photos.id, [...ids]))).map((r) => r.id);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The field units over HTTP (rules in services/incidents/dispatch.service.ts): the live units of a
+ * scope, a field member's home page (their assignments), their phone's positions.
+ */
+import { positionBody } from '../../shared/incidents';
+import { parseInput } from '../http-errors';
+import { ctxOf, type ApiRoutes } from '../auth/http';
+import type { DispatchService } from '../services/incidents/dispatch.service';
+
+export function fieldRoutes(api: ApiRoutes, deps: { dispatch: DispatchService }): void {
+  api.add('get', '/units', { action: 'world:read' }, async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ units: await deps.dispatch.liveUnits(ctxOf(req).principal) });
+  });
+  api.add('get', '/field/home', { action: 'incident:field' }, async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await deps.dispatch.fieldHome(ctxOf(req)));
+  });
+  api.add('post', '/field/position', { action: 'incident:field' }, async (req, res) => {
+    const body = parseInput(positionBody, req.body, 'body');
+    await deps.dispatch.position(ctxOf(req), body);
+    res.status(204).end();
+  });
+}
