@@ -1,5 +1,5 @@
 /** Users, sign-in throttling, device keys and wall tokens, and sessions: SQL only. */
-import { and, asc, count, eq, gt, isNull, lt, ne, or, sql, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, lt, ne, or, sql, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { credentials, loginThrottle, regions, sessions, units, users } from '../db/schema';
 
@@ -143,23 +143,22 @@ export class IdentityRepository {
     return (await this.db.insert(sessions).values(row).returning())[0]!;
   }
 
-  async sessionByTokenHash(hash: string): Promise<SessionWithOwner | undefined> {
-    const rows = await this.db
-      .select({ session: sessions, user: users, credential: credentials })
-      .from(sessions)
-      .leftJoin(users, eq(users.id, sessions.userId))
-      .leftJoin(credentials, eq(credentials.id, sessions.credentialId))
-      .where(eq(sessions.tokenHash, hash));
-    return rows[0];
+  sessionByTokenHash(hash: string): Promise<SessionWithOwner | undefined> {
+    return this.sessionWhere(eq(sessions.tokenHash, hash));
   }
 
-  async sessionById(id: string): Promise<SessionWithOwner | undefined> {
+  sessionById(id: string): Promise<SessionWithOwner | undefined> {
+    return this.sessionWhere(eq(sessions.id, id));
+  }
+
+  /** The one session `where` picks, with its user or credential. */
+  private async sessionWhere(where: SQL): Promise<SessionWithOwner | undefined> {
     const rows = await this.db
       .select({ session: sessions, user: users, credential: credentials })
       .from(sessions)
       .leftJoin(users, eq(users.id, sessions.userId))
       .leftJoin(credentials, eq(credentials.id, sessions.credentialId))
-      .where(eq(sessions.id, id));
+      .where(where);
     return rows[0];
   }
 
