@@ -69,6 +69,7 @@ import { ApiRoutes, authenticate, csrfGuard, rateLimits, type RouteSpec } from '
 import { decide } from './auth/policy';
 import { systemClock, type Clock } from './clock';
 import { Scheduler } from './scheduler';
+import { lateBound } from './late-bound';
 import { DatabaseSetupError, type Db } from './db/connect';
 
 export interface Hub {
@@ -151,50 +152,30 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   // sees it (the handshake's own refusal is inside the WebSocket, invisible to nginx; upgrades.ts).
   refuseUpgradesUntil(httpServer, () => auth !== undefined);
 
-  // Late-bound services: routes exist from the first second (so /readyz answers during seeding)
-  // and reach the services through these accessors only after `ready`.
-  const lazy = {
-    get world(): WorldService {
-      if (!world) throw new Error('world service used before ready');
-      return world;
+  // Late-bound services (late-bound.ts): routes exist from the first second (so /readyz answers
+  // during seeding) and reach the services through these accessors only after `ready`.
+  const limits = rateLimits(settings);
+  const lazy = lateBound(
+    {
+      world: () => world,
+      layers: () => layers,
+      basemap: () => basemap,
+      auth: () => auth,
+      admin: () => admin,
+      audit: () => audit,
+      ingest: () => ingest,
+      alarms: () => alarmService,
+      incidents: () => incidents,
+      deadLetters: () => deadLetters,
+      // The incident routes' parts.
+      sla: () => incidents?.slaPolicy,
+      dispatch: () => incidents?.dispatch,
+      photos: () => incidents?.photos,
+      read: () => incidents?.read,
+      citizens: () => incidents?.citizens,
     },
-    get layers(): LayerService {
-      if (!layers) throw new Error('layer service used before ready');
-      return layers;
-    },
-    get basemap(): BasemapService {
-      if (!basemap) throw new Error('basemap service used before ready');
-      return basemap;
-    },
-    get auth(): AuthService {
-      if (!auth) throw new Error('auth service used before ready');
-      return auth;
-    },
-    get admin(): AdminService {
-      if (!admin) throw new Error('admin service used before ready');
-      return admin;
-    },
-    get audit(): AuditService {
-      if (!audit) throw new Error('audit service used before ready');
-      return audit;
-    },
-    get ingest(): IngestService {
-      if (!ingest) throw new Error('ingest service used before ready');
-      return ingest;
-    },
-    get alarms(): AlarmService {
-      if (!alarmService) throw new Error('alarm service used before ready');
-      return alarmService;
-    },
-    get incidents(): IncidentServices {
-      if (!incidents) throw new Error('incident service used before ready');
-      return incidents;
-    },
-    get deadLetters(): DeadLetterService {
-      if (!deadLetters) throw new Error('dead-letter service used before ready');
-      return deadLetters;
-    },
-  };
+    { metrics, loginLimit: limits.login, citizenLimit: limits.citizen },
+  );
 
   app.disable('x-powered-by');
   app.set('etag', false); // layers set their own content-hash ETags
@@ -207,87 +188,24 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   app.use(docsRoutes());
 
   // The API: ready → per-address limit → body → credential → per-principal limit → CSRF → route.
-  const limits = rateLimits(settings);
   const requireReady: RequestHandler = (_req, _res, next) => {
     next(readiness.ready && auth ? undefined : new HttpError(503, ErrorCode.ServiceNotReady, 'the hub is still starting (see /readyz)'));
   };
   const api = new ApiRoutes(() => lazy.audit);
-  authRoutes(api, {
-    get auth() {
-      return lazy.auth;
-    },
-    loginLimit: limits.login,
-  });
-  adminRoutes(api, {
-    get admin() {
-      return lazy.admin;
-    },
-    get audit() {
-      return lazy.audit;
-    },
-    get deadLetters() {
-      return lazy.deadLetters;
-    },
-  });
-  eventRoutes(api, {
-    get ingest() {
-      return lazy.ingest;
-    },
-    metrics,
-  });
-  alarmRoutes(api, {
-    get alarms() {
-      return lazy.alarms;
-    },
-  });
-  incidentRoutes(api, {
-    get incidents() {
-      return lazy.incidents;
-    },
-  });
-  slaRoutes(api, {
-    get sla() {
-      return lazy.incidents.slaPolicy;
-    },
-  });
-  fieldRoutes(api, {
-    get dispatch() {
-      return lazy.incidents.dispatch;
-    },
-  });
-  photoRoutes(api, {
-    get photos() {
-      return lazy.incidents.photos;
-    },
-    get read() {
-      return lazy.incidents.read;
-    },
-    citizenLimit: limits.citizen,
-  });
-  citizenRoutes(api, {
-    get citizens() {
-      return lazy.incidents.citizens;
-    },
-    get world() {
-      return lazy.world;
-    },
-    citizenLimit: limits.citizen,
-  });
+  // Each route takes the services it names from `lazy`.
+  authRoutes(api, lazy);
+  adminRoutes(api, lazy);
+  eventRoutes(api, lazy);
+  alarmRoutes(api, lazy);
+  incidentRoutes(api, lazy);
+  slaRoutes(api, lazy);
+  fieldRoutes(api, lazy);
+  photoRoutes(api, lazy);
+  citizenRoutes(api, lazy);
   // composition root: pass in constructor (the world service exists only once the database is ready)
   qrRoutes(api, { qr: new QrService({ regionName: (code) => lazy.world.regionName(code) }) });
-  worldRoutes(api, {
-    get world() {
-      return lazy.world;
-    },
-    get layers() {
-      return lazy.layers;
-    },
-  });
-  mapRoutes(api, {
-    get basemap() {
-      return lazy.basemap;
-    },
-  });
+  worldRoutes(api, lazy);
+  mapRoutes(api, lazy);
   const authenticateLazy = authenticate(() => lazy.auth);
   // Event batches (up to 1,000 events) get a larger body than everything else.
   const smallJson = express.json({ limit: '256kb' });
