@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { createApp } from '../server/app';
-import type { Config } from '../server/config';
+import type { Config } from '@server/core/config';
 import { tempPostgresDatabase, testConfig } from '../tests/integration/helpers';
 import { generateDemoCity } from '../server/demo';
 

@@ -50,7 +50,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
 import { generateDemoCity } from '../server/demo';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '@server/core/config';
 import { generateEvents, simWorldFromCity } from '../server/simulator';
 import { DEFAULT_RULES, evaluate } from '../server/rules/rules';
 import { createZoneIndex } from '../server/rules/zone-index';

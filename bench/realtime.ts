@@ -23,7 +23,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { pino } from 'pino';
 import { createApp } from '../server/app';
-import type { Config } from '../server/config';
+import type { Config } from '@server/core/config';
 import { generateDemoCity } from '../server/demo';
 import { tempPostgresDatabase } from '../tests/integration/helpers';
 

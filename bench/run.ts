@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from '../server/app';
-import type { Config } from '../server/config';
+import type { Config } from '@server/core/config';
 import { generateDemoCity } from '../server/demo';
 import { LAYER_NAMES, type LayerName } from '../shared/layers';
 import { decodePacked } from '../shared/packed';

@@ -13,9 +13,9 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as IoServer } from 'socket.io';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { authSettings, type Config } from './config';
-import { createLogger, httpLogOptions } from './logging';
-import { HubMetrics } from './metrics';
+import { authSettings, type Config } from './core/config';
+import { createLogger, httpLogOptions } from './core/logging';
+import { HubMetrics } from './core/metrics';
 import { metricsRoutes } from './routes/metrics';
 import { openDatabase, type Database } from './db/connect';
 import { MetaRepository } from './repositories/meta.repository';
@@ -24,7 +24,7 @@ import { WorldService } from './services/world.service';
 import { LayerService } from './services/layer.service';
 import { BasemapService } from './services/basemap.service';
 import { BuildThread } from './services/build-thread';
-import { ReadinessState } from './readiness';
+import { ReadinessState } from './core/readiness';
 import { healthRoutes } from './routes/health';
 import { worldRoutes } from './routes/world';
 import { mapRoutes } from './routes/map';
@@ -56,7 +56,7 @@ import { QrService } from './services/qr.service';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { OUTBOX_POLL_MS, OutboxRelay } from './services/outbox.service';
 import { docsRoutes } from './routes/docs';
-import { errorHandler, HttpError, notFoundApi, storableInput } from './http-errors';
+import { errorHandler, HttpError, notFoundApi, storableInput } from './core/http-errors';
 import { ioOptions, RealtimeGateway, type HubIo } from './realtime/gateway';
 import { API_PREFIX } from '../shared/api';
 import { ErrorCode } from '../shared/errors';
@@ -65,10 +65,10 @@ import { AuditRepository } from './repositories/audit.repository';
 import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { AdminService } from './services/admin.service';
-import { ApiRoutes, authenticate, csrfGuard, rateLimits, type RouteSpec } from './auth/http';
+import { ApiRoutes, authenticate, csrfGuard, rateLimits, type RouteSpec } from './http/auth';
 import { decide } from './auth/policy';
-import { systemClock, type Clock } from './clock';
-import { Scheduler } from './scheduler';
+import { systemClock, type Clock } from './core/clock';
+import { Scheduler } from './core/scheduler';
 import { lateBound } from './late-bound';
 import { DatabaseSetupError, type Db } from './db/connect';
 
@@ -97,7 +97,7 @@ export interface Hub {
 }
 
 export interface AppOptions {
-  /** Default: createLogger(config) (server/logging.ts: secrets redacted, pretty on a terminal). */
+  /** Default: createLogger(config) (server/core/logging.ts: secrets redacted, pretty on a terminal). */
   logger?: Logger;
   /** Default: a HubMetrics of this hub's own (its own registry). */
   metrics?: HubMetrics;
@@ -182,7 +182,7 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   app.set('trust proxy', settings.trustProxy);
   app.use(securityHeaders(config));
   app.use(compression());
-  // One line per request ("GET /api/v1/x 200 12ms"), warn on 4xx, error on 5xx; never headers (server/logging.ts).
+  // One line per request ("GET /api/v1/x 200 12ms"), warn on 4xx, error on 5xx; never headers (server/core/logging.ts).
   app.use(pinoHttp({ logger: log, ...httpLogOptions(), autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
   app.use(healthRoutes(readiness));
   app.use(docsRoutes());

@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { authSettings, ConfigError, loadConfig, type Config } from './config';
+import { authSettings, ConfigError, loadConfig, type Config } from './core/config';
 import { createApp } from './app';
-import { createLogger } from './logging';
+import { createLogger } from './core/logging';
 import { simWorldFromRepository, startSimulator, type Simulator } from './simulator';
 import { startUnitMotion } from './simulator/unit-runner';
 import { WorldRepository } from './repositories/world.repository';
@@ -28,7 +28,7 @@ if (config.simulator?.enabled && !config.auth?.production && !config.auth?.inges
   config = { ...config, auth: { ...config.auth, ingestApiKey: `sim-${randomBytes(24).toString('base64url')}` } };
 }
 
-// JSON lines on stdout, or readable ones on a terminal (LOG_FORMAT); no secret in either (server/logging.ts).
+// JSON lines on stdout, or readable ones on a terminal (LOG_FORMAT); no secret in either (server/core/logging.ts).
 const log = createLogger(config);
 
 const hub = createApp(config, {

@@ -1,6 +1,6 @@
 /**
  * Who a request is, as every service sees it: the principal the policy checks, how it proved
- * it, and the request's address for the audit trail. Built by `auth/http.ts` (cookie or device
+ * it, and the request's address for the audit trail. Built by `http/auth.ts` (cookie or device
  * key) and by the socket gateway; services take it as their first argument.
  */
 import type { CredentialRow, UserRow } from '../repositories/identity.repository';

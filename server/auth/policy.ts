@@ -6,7 +6,7 @@
  */
 import { inScope, scopePrefix, type Role } from '../../shared/auth';
 import { ErrorCode } from '../../shared/errors';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 
 export const ACTIONS = [
   'session:self', // one's own session: read it

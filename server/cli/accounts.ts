@@ -7,12 +7,12 @@
  * Every change is written to the audit log. With the embedded database, stop the hub first.
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '../logging';
+import { createLogger } from '../core/logging';
 import { IdentityRepository } from '../repositories/identity.repository';
 import { AuditRepository } from '../repositories/audit.repository';
 import { AuditService } from '../services/audit.service';
 import { hashPassword } from '../auth/password';
-import { systemClock } from '../clock';
+import { systemClock } from '../core/clock';
 import { newPassword, regionCode } from '../../shared/auth';
 import { main, openFromEnv } from './db';
 

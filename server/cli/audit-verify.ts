@@ -3,10 +3,10 @@
  * Exit 0 when the chain holds, 1 when it is broken (or the database cannot be opened).
  * With the embedded database, stop the hub first (PGlite has one user at a time).
  */
-import { createLogger } from '../logging';
+import { createLogger } from '../core/logging';
 import { AuditRepository } from '../repositories/audit.repository';
 import { AuditService } from '../services/audit.service';
-import { systemClock } from '../clock';
+import { systemClock } from '../core/clock';
 import { main, openFromEnv } from './db';
 
 main(async () => {

@@ -1,5 +1,5 @@
 /** Open the hub's database from the same settings the hub reads (DATA_DIR or DATABASE_URL), migrated. */
-import { loadConfig } from '../config';
+import { loadConfig } from '../core/config';
 import { openDatabase, type Database } from '../db/connect';
 
 export async function openFromEnv(): Promise<Database> {

@@ -3,7 +3,7 @@
  * blob: worker MapLibre runs and a MAP_STYLE_URL on another server, and nothing else; no HSTS.
  */
 import helmet from 'helmet';
-import type { Config } from '../config';
+import type { Config } from '../core/config';
 
 export function securityHeaders(config: Pick<Config, 'mapStyleUrl'>): ReturnType<typeof helmet> {
   return helmet({

@@ -18,7 +18,7 @@
 import { hostname } from 'node:os';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { serverUrl } from '../logging';
+import { serverUrl } from '../core/logging';
 import type { IngestService } from '../services/ingest.service';
 import type { AuthContext } from '../auth/context';
 import type { DeadLetterService } from '../services/dead-letter.service';

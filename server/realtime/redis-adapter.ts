@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
-import { serverUrl } from '../logging';
+import { serverUrl } from '../core/logging';
 import type { HubIo } from './gateway';
 
 /** Socket.IO's Redis Streams adapter on an ioredis client that waits out Redis restarts. */

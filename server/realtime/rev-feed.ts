@@ -16,14 +16,9 @@
  * single hub never reads back what it just wrote.
  */
 import type { Logger } from 'pino';
+import type { FeedSource } from '../services/sync-page';
+export type { FeedSource };
 
-export interface FeedSource<V> {
-  /** Committed changes with rev > after, in rev order, at most `limit`, every region. */
-  read(after: number, limit: number): Promise<V[]>;
-  /** The highest committed rev (0 when none). */
-  maxRev(): Promise<number>;
-  rev(v: V): number;
-}
 
 export interface FeedDelivery<V> {
   /** Everything with rev in (from, to] is in `items` (the latest state of each changed object). */

@@ -1,8 +1,8 @@
 /** Administration: users, device keys, wall tokens, the audit log, dead letters (rules in admin.service.ts, dead-letter.service.ts). */
 import { auditQuery, createCredentialBody, createUserBody, updateUserBody } from '../../shared/auth';
 import { ErrorCode } from '../../shared/errors';
-import { HttpError, parseInput } from '../http-errors';
-import { ctxOf, requestMeta, type ApiRoutes } from '../auth/http';
+import { HttpError, parseInput } from '../core/http-errors';
+import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { AdminService, CredentialKind } from '../services/admin.service';
 import type { AuditService } from '../services/audit.service';
 import type { DeadLetterService } from '../services/dead-letter.service';

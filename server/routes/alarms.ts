@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { alarmActionBody } from '../../shared/alarms';
 import { ruleSchema } from '../rules/rules';
-import { parseInput } from '../http-errors';
-import { ctxOf, requestMeta, type ApiRoutes } from '../auth/http';
+import { parseInput } from '../core/http-errors';
+import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { AlarmService } from '../services/alarm.service';
 
 const syncQuery = z.strictObject({

@@ -1,10 +1,10 @@
 /** Sign-in, the session, sign-out, one's own password and second factor (rules in auth.service.ts). */
 import type { RequestHandler } from 'express';
 import { loginBody, passwordChangeBody, totpCodeBody, wallLoginBody } from '../../shared/auth';
-import { parseInput } from '../http-errors';
-import { clearSessionCookie, ctxOf, requestMeta, setSessionCookie, type ApiRoutes } from '../auth/http';
+import { parseInput } from '../core/http-errors';
+import { clearSessionCookie, ctxOf, requestMeta, setSessionCookie, type ApiRoutes } from '../http/auth';
 import type { AuthService } from '../services/auth.service';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 
 export function authRoutes(api: ApiRoutes, deps: { auth: AuthService; loginLimit: RequestHandler }): void {
   const self = { action: 'session:self', duringMfaSetup: true } as const;

@@ -5,8 +5,8 @@
 import type { RequestHandler } from 'express';
 import { citizenReportBody, ratingBody } from '../../shared/incidents';
 import { regionCode } from '../../shared/auth';
-import { parseInput } from '../http-errors';
-import { requestMeta, type ApiRoutes } from '../auth/http';
+import { parseInput } from '../core/http-errors';
+import { requestMeta, type ApiRoutes } from '../http/auth';
 import type { CitizenService } from '../services/incidents/citizen.service';
 import type { WorldService } from '../services/world.service';
 

@@ -1,7 +1,7 @@
 /** Events in over HTTP (rules in ingest.service.ts): one event or {"events": [...]}, answered 202. */
-import { ctxOf, type ApiRoutes } from '../auth/http';
-import { HttpError } from '../http-errors';
-import type { HubMetrics } from '../metrics';
+import { ctxOf, type ApiRoutes } from '../http/auth';
+import { HttpError } from '../core/http-errors';
+import type { HubMetrics } from '../core/metrics';
 import type { IngestService } from '../services/ingest.service';
 
 export function eventRoutes(api: ApiRoutes, deps: { ingest: IngestService; metrics?: HubMetrics }): void {

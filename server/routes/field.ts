@@ -3,8 +3,8 @@
  * scope, a field member's home page (their assignments), their phone's positions.
  */
 import { positionBody } from '../../shared/incidents';
-import { parseInput } from '../http-errors';
-import { ctxOf, type ApiRoutes } from '../auth/http';
+import { parseInput } from '../core/http-errors';
+import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { DispatchService } from '../services/incidents/dispatch.service';
 
 export function fieldRoutes(api: ApiRoutes, deps: { dispatch: DispatchService }): void {

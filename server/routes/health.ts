@@ -1,6 +1,6 @@
 /** Liveness and readiness probes (for load balancers, systemd, and the screens). */
 import { Router } from 'express';
-import type { ReadinessState } from '../readiness';
+import type { ReadinessState } from '../core/readiness';
 
 export function healthRoutes(readiness: ReadinessState): Router {
   const r = Router();

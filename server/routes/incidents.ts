@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { createIncidentBody, incidentActionBody, incidentListQuery, mediationBody } from '../../shared/incidents';
-import { parseInput } from '../http-errors';
-import { ctxOf, requestMeta, type ApiRoutes } from '../auth/http';
+import { parseInput } from '../core/http-errors';
+import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { IncidentServices } from '../services/incidents';
 
 const attachBody = z.strictObject({

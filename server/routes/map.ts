@@ -2,8 +2,8 @@
 import type { Request, Response } from 'express';
 import { ErrorCode } from '../../shared/errors';
 import { BASEMAP_SOURCES, isBasemapSource } from '../../shared/map';
-import { HttpError } from '../http-errors';
-import type { ApiRoutes } from '../auth/http';
+import { HttpError } from '../core/http-errors';
+import type { ApiRoutes } from '../http/auth';
 import type { BasemapService, BasemapSourceBody } from '../services/basemap.service';
 import { negotiateCoding } from '../services/cached-body';
 

@@ -7,9 +7,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 import { decide } from '../auth/policy';
-import type { HubMetrics } from '../metrics';
+import type { HubMetrics } from '../core/metrics';
 
 export interface MetricsRouteDeps {
   metrics: HubMetrics;

@@ -5,8 +5,8 @@
 import express, { type RequestHandler } from 'express';
 import { MAX_PHOTO_BYTES } from '../../shared/incidents';
 import { ErrorCode } from '../../shared/errors';
-import { HttpError } from '../http-errors';
-import { ctxOf, type ApiRoutes } from '../auth/http';
+import { HttpError } from '../core/http-errors';
+import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { PhotoService } from '../services/photo.service';
 import type { IncidentReadService } from '../services/incidents/incident-read.service';
 

@@ -1,7 +1,7 @@
 /** The SLA policy over HTTP (rules in services/incidents/sla-policy.service.ts): read it, and a city-wide admin changes it. */
 import { slaPolicy } from '../../shared/sla';
-import { parseInput } from '../http-errors';
-import { ctxOf, requestMeta, type ApiRoutes } from '../auth/http';
+import { parseInput } from '../core/http-errors';
+import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { SlaPolicyService } from '../services/incidents/sla-policy.service';
 
 export function slaRoutes(api: ApiRoutes, deps: { sla: SlaPolicyService }): void {

@@ -2,8 +2,8 @@
 import { ErrorCode } from '../../shared/errors';
 import { API_PREFIX, type LayerIndex } from '../../shared/api';
 import { isLayerName, LAYER_NAMES } from '../../shared/layers';
-import { HttpError } from '../http-errors';
-import { ctxOf, type ApiRoutes } from '../auth/http';
+import { HttpError } from '../core/http-errors';
+import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { WorldService } from '../services/world.service';
 import { negotiateCoding, type LayerFormat, type LayerService } from '../services/layer.service';
 

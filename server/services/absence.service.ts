@@ -2,7 +2,7 @@
  * The absence sweep (issue 5): a resident living alone (独居老人) with no access event for an
  * absence rule's `hours` raises an alarm for the grid workers of their grid. Time-driven, so it is
  * not `evaluate` that finds it (no event arrives) but this sweep, every `absenceSweepMs` (the hub's
- * scheduler runs it: server/scheduler.ts).
+ * scheduler runs it: server/core/scheduler.ts).
  *
  * One sweep: the rules (before the transaction: PGlite has one connection), then in ONE
  * transaction the overdue residents, the alarms their spells already have, the synthetic
@@ -15,7 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { AbsenceCandidateRow, ResidentRepository } from '../repositories/resident.repository';
 import type { EventRepository } from '../repositories/event.repository';
 import type { AlarmRepository } from '../repositories/alarm.repository';

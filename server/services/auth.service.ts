@@ -15,10 +15,10 @@ import type { IdentityRepository, SessionWithOwner, UserRow, CredentialRow } fro
 import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import { sha256 } from '../auth/secrets';
 import type { AuditService } from './audit.service';
-import type { Clock } from '../clock';
-import type { AuthSettings } from '../config';
+import type { Clock } from '../core/clock';
+import type { AuthSettings } from '../core/config';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '../../shared/errors';
 import type { LoginBody, PasswordChangeBody, SessionInfo, TotpSetupReply, Whoami } from '../../shared/auth';
 import type { SessionEndReason } from '../../shared/events';

@@ -8,9 +8,9 @@
 import type { Logger } from 'pino';
 import type { DeadLetterRepository } from '../repositories/dead-letter.repository';
 import type { AuthContext } from '../auth/context';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import { authorize } from '../auth/policy';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { scopePrefix } from '../../shared/auth';
 import { printable } from '../../shared/text';

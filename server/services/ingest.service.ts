@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import type { WorldRepository } from '../repositories/world.repository';
 import type { EventRepository, NewEvent } from '../repositories/event.repository';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { Db } from '../db/connect';
 import type { AlarmService, PreparedRules } from './alarm.service';
 import type { AlarmRow } from '../repositories/alarm.repository';
@@ -25,7 +25,7 @@ import type { IncidentRow } from '../repositories/incident.repository';
 import type { AuthContext } from '../auth/context';
 import { authorize } from '../auth/policy';
 import { createGridLocator, type GridLocator } from '../demo/locate';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { inScope } from '../../shared/auth';
 import { eventInput, MAX_ATTRIBUTES_DEPTH, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '../../shared/ingest';
@@ -92,7 +92,7 @@ export class IngestService {
    */
   autoIncidents: ((raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules) => Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>) | null = null;
   onIncidents: ((rows: IncidentRow[]) => Promise<unknown>) | null = null;
-  /** Set by the app: each group commit's size and time (server/metrics.ts). */
+  /** Set by the app: each group commit's size and time (server/core/metrics.ts). */
   metrics: { groupCommit(events: number, seconds: number): void } | null = null;
 
   constructor(

@@ -13,7 +13,7 @@
  * hubs, retries after a backoff).
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository';
 
 /** Publishes to the broker and resolves on its acknowledgement; null while no broker is connected. */
@@ -21,7 +21,7 @@ export type OutboxPublisher = (topic: string, payload: Record<string, unknown>) 
 
 const LEASE_MS = 30_000;
 const BATCH = 100;
-/** How often due items are looked for without a kick (server/scheduler.ts runs `poll`). */
+/** How often due items are looked for without a kick (server/core/scheduler.ts runs `poll`). */
 export const OUTBOX_POLL_MS = 1_000;
 
 export class OutboxRelay {

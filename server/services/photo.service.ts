@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import type { PhotoRepository } from '../repositories/photo.repository';
-import type { Clock } from '../clock';
-import { HttpError } from '../http-errors';
+import type { Clock } from '../core/clock';
+import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '../../shared/errors';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotoReply } from '../../shared/incidents';
 

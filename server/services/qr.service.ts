@@ -6,7 +6,7 @@ import QRCode from 'qrcode';
 import type { AuthContext } from '../auth/context';
 import type { WorldService } from './world.service';
 import { authorize } from '../auth/policy';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '../../shared/errors';
 
 export class QrService {

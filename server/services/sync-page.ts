@@ -33,3 +33,12 @@ export async function syncPage<R extends { rev: number }>(source: SyncSource<R>,
   const rows = await source.open();
   return { mode: 'snapshot', rev: Math.max(rev, rows[0]?.rev ?? 0), rows };
 }
+
+/** What a rev-synced collection offers the realtime feed (server/realtime/rev-feed.ts). */
+export interface FeedSource<V> {
+  /** Committed changes with rev > after, in rev order, at most `limit`, every region. */
+  read(after: number, limit: number): Promise<V[]>;
+  /** The highest committed rev (0 when none). */
+  maxRev(): Promise<number>;
+  rev(v: V): number;
+}

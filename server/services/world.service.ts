@@ -10,11 +10,11 @@ import { WORLD_PARTS, WorldRepository } from '../repositories/world.repository';
 import { EventRepository, type NewEvent } from '../repositories/event.repository';
 import { generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
 import { streamDemoCity, type DemoPart } from '../demo/thread';
-import { systemClock, type Clock } from '../clock';
+import { systemClock, type Clock } from '../core/clock';
 import type { DemoScale, LonLat, SmartCommunity, World } from '../../shared/world';
 import type { WorldSummary } from '../../shared/api';
 import { scopePrefix } from '../../shared/auth';
-import { HttpError } from '../http-errors';
+import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '../../shared/errors';
 
 export interface WorldProvenance {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Server } from 'socket.io';
 import { RealtimeGateway, type HubIo } from '../../server/realtime/gateway';
-import { ReadinessState } from '../../server/readiness';
+import { ReadinessState } from '@server/core/readiness';
 import type { AuthService } from '../../server/services/auth.service';
 import type { Principal } from '../../server/auth/policy';
 import { SESSION_COOKIE } from '../../shared/auth';

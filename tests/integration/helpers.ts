@@ -7,7 +7,7 @@ import pg from 'pg';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { pino } from 'pino';
 import { createApp, type Hub } from '../../server/app';
-import type { Config } from '../../server/config';
+import type { Config } from '@server/core/config';
 import { sessionInfo, type SessionInfo } from '../../shared/auth';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { backends, signIn, testConfig, TEST_PASSWORD, type Signed } from './helpers';
 import { createApp, type Hub } from '../../server/app';
-import { ManualClock } from '../../server/clock';
+import { ManualClock } from '@server/core/clock';
 import { queryRows, type Db } from '../../server/db/connect';
 import { generateDemoCity } from '../../server/demo';
 import {

@@ -12,7 +12,7 @@ import * as OTPAuth from 'otpauth';
 import { backends, signIn, testConfig, TEST_PASSWORD } from './helpers';
 import { connected, openSocket } from './screen';
 import { createApp, type Hub } from '../../server/app';
-import { createLogger } from '../../server/logging';
+import { createLogger } from '@server/core/logging';
 import { generateDemoCity } from '../../server/demo';
 import { credentials, sessions } from '../../server/db/schema';
 

@@ -10,10 +10,10 @@ import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import { connected, openSocket } from './screen';
 import type { Hub } from '../../server/app';
 import { generateDemoCity } from '../../server/demo';
-import { HubMetrics } from '../../server/metrics';
+import { HubMetrics } from '@server/core/metrics';
 import { metricsRoutes } from '../../server/routes/metrics';
-import { errorHandler } from '../../server/http-errors';
-import { createLogger } from '../../server/logging';
+import { errorHandler } from '@server/core/http-errors';
+import { createLogger } from '@server/core/logging';
 
 const API = '/api/v1';
 const TOKEN = 'metrics-token-for-the-test-0123456789';

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { signIn, startHub, tempPostgresDatabase, testConfig, TEST_DATABASE_URL } from './helpers';
 import { Screen, until } from './screen';
 import type { Hub } from '../../server/app';
-import type { Config } from '../../server/config';
+import type { Config } from '@server/core/config';
 import { generateDemoCity } from '../../server/demo';
 import { offsetM } from '../../server/demo/geo';
 import { ingestReply, type EventInput } from '../../shared/ingest';

@@ -10,7 +10,7 @@ import { pointInPolygon } from '../../server/demo/geo';
 import { createZoneIndex } from '../../server/rules/zone-index';
 import { absenceEventId, DEFAULT_ABSENCE_RULE, DEFAULT_RULES, evaluate, overdueResidents, ruleSchema, type AbsenceCandidate, type Rule } from '../../server/rules/rules';
 import { resident } from '../../shared/world';
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig } from '@server/core/config';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-11-22T12:00:00Z');

@@ -1,6 +1,6 @@
-/** The map settings: MAP_STYLE_URL and MAP_CRS (server/config.ts). */
+/** The map settings: MAP_STYLE_URL and MAP_CRS (server/core/config.ts). */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig } from '@server/core/config';
 
 describe('map settings', () => {
   it('default to the built-in style in WGS84', () => {

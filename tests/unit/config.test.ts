@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig } from '@server/core/config';
 import { negotiateCoding } from '../../server/services/layer.service';
 
 describe('loadConfig', () => {

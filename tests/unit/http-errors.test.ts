@@ -1,5 +1,5 @@
 /**
- * The HTTP boundary (server/http-errors.ts): the guard that refuses unstorable text by name, and the
+ * The HTTP boundary (server/core/http-errors.ts): the guard that refuses unstorable text by name, and the
  * error handler's safety net that answers a PostgreSQL data exception with 400, logged at warn
  * without the SQL and its parameters. Driven with plain request/response doubles.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { errorHandler, HttpError, storableInput, storableParams } from '../../server/http-errors';
+import { errorHandler, HttpError, storableInput, storableParams } from '@server/core/http-errors';
 
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
 

@@ -1,10 +1,10 @@
 /**
- * What the log scrub takes out of free text (server/logging.ts scrubText): a failed query's
+ * What the log scrub takes out of free text (server/core/logging.ts scrubText): a failed query's
  * parameters, the value PostgreSQL quotes when it refuses one (before or after its words), a URL's
  * password, bearer tokens, the session cookie and the hub's key prefixes.
  */
 import { describe, expect, it } from 'vitest';
-import { scrubText } from '../../server/logging';
+import { scrubText } from '@server/core/logging';
 
 const HASH = '4127390518a9c0d3e1f2b4a6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6';
 

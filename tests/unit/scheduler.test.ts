@@ -1,10 +1,10 @@
 /**
- * The hub's one scheduler (server/scheduler.ts), on fake timers: a job runs every period (or at once
+ * The hub's one scheduler (server/core/scheduler.ts), on fake timers: a job runs every period (or at once
  * as well), never overlaps itself, a failure is logged and the job goes on, `0` turns a job off,
  * `stop()` clears the timers and waits for the run under way, and no timer holds the process.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Scheduler } from '../../server/scheduler';
+import { Scheduler } from '@server/core/scheduler';
 
 function deferred() {
   let resolve!: () => void;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RequestMeta } from '../../auth/context';
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
 import type { IncidentTimelineRepository } from '../../repositories/incident-timeline.repository';
 import type { AuditService } from '../audit.service';
@@ -13,7 +13,7 @@ import type { PhotoService } from '../photo.service';
 import type { IncidentStore } from './incident-store';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Locator, Transact } from './ports';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { ratedEffects } from '../../../shared/incident-effects';
 import { ErrorCode } from '../../../shared/errors';
 import { round6 } from '../../../shared/geo';

@@ -17,7 +17,7 @@ import type { Locator } from './ports';
 import { actionsFor, reachOf, type IncidentAccess } from './incident-access';
 import { unitLiveView, type IncidentViews } from './incident-view';
 import { authorize, scopeFilter, type Principal } from '../../auth/policy';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { activeUnits } from '../../../shared/incident-effects';
 import { ErrorCode } from '../../../shared/errors';
 import { round6 } from '../../../shared/geo';

@@ -3,7 +3,7 @@
  * risk is scored again, and a dispute turning high is escalated and supervised (dispute-scoring.ts).
  */
 import type { AuthContext, RequestMeta } from '../../auth/context';
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { DisputeJson } from '../../db/schema';
 import type { IncidentRow } from '../../repositories/incident.repository';
 import type { AuditService } from '../audit.service';
@@ -13,7 +13,7 @@ import type { IncidentStore } from './incident-store';
 import type { Change } from '../../../shared/incident-effects';
 import { actorOf } from '../../auth/context';
 import { authorize, authorizeObject } from '../../auth/policy';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { ErrorCode } from '../../../shared/errors';
 import { OPEN_STATUSES } from '../../../shared/incident-machine';
 import type { IncidentDetail, MediationBody } from '../../../shared/incidents';

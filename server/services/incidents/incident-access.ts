@@ -11,7 +11,7 @@ import type { IncidentRow } from '../../repositories/incident.repository';
 import type { UnitRow } from '../../repositories/unit.repository';
 import type { UnitIndex } from '../unit-index';
 import { authorize, authorizeObject, decide, type Action, type Principal } from '../../auth/policy';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { stateOf } from '../../../shared/incident-effects';
 import { ErrorCode } from '../../../shared/errors';
 import { allowedActions, type IncidentAction, type IncidentActor } from '../../../shared/incident-machine';

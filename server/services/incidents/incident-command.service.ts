@@ -5,7 +5,7 @@
  * is one transaction (incident-store.ts); after the commit, audit and publish.
  */
 import type { AuthContext, RequestMeta } from '../../auth/context';
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { Db } from '../../db/connect';
 import type { AlarmRepository, AlarmRow } from '../../repositories/alarm.repository';
 import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
@@ -24,7 +24,7 @@ import type { SlaPolicyService } from './sla-policy.service';
 import type { Locator, Transact } from './ports';
 import { actorOf } from '../../auth/context';
 import { authorize, authorizeObject } from '../../auth/policy';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { isId } from './ports';
 import { ErrorCode } from '../../../shared/errors';
 import { round6 } from '../../../shared/geo';

@@ -7,7 +7,7 @@
  * IncidentEvents, the alarms changed with it).
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { Db } from '../../db/connect';
 import type { DisputeJson } from '../../db/schema';
 import type { AlarmRow } from '../../repositories/alarm.repository';
@@ -22,7 +22,7 @@ import type { IncidentEvents } from './incident-events';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Transact } from './ports';
 import { incidentView, unitLiveView, type IncidentViews } from './incident-view';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { nextDeadline, reportedEffects, stepEffects, type Change, type Reporter } from '../../../shared/incident-effects';
 import { ErrorCode } from '../../../shared/errors';
 import { CATEGORIES, DISPUTE_CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';

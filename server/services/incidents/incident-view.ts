@@ -2,7 +2,7 @@
  * Incidents and units as the wire shows them (shared/incidents.ts): the row mappers, and views
  * with the SLA clocks as they stand now (the policy and the clock).
  */
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { IncidentRow } from '../../repositories/incident.repository';
 import type { UnitRow } from '../../repositories/unit.repository';
 import type { SlaPolicyService } from './sla-policy.service';

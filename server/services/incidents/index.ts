@@ -9,7 +9,7 @@
  *   disputes, citizens, sweep
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { Db } from '../../db/connect';
 import type { AlarmService } from '../alarm.service';
 import type { AuditService } from '../audit.service';

@@ -11,7 +11,7 @@ import type { IncidentSourceRepository } from '../../repositories/incident-sourc
 import type { IncidentTimelineRepository } from '../../repositories/incident-timeline.repository';
 import type { IncidentReadService } from './incident-read.service';
 import { scopeFilter, sees } from '../../auth/policy';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { mergedInEffects } from '../../../shared/incident-effects';
 import { isId } from './ports';
 import { ErrorCode } from '../../../shared/errors';

@@ -6,7 +6,7 @@ import type { MetaRepository } from '../../repositories/meta.repository';
 import type { AuditService } from '../audit.service';
 import { actorOf, type AuthContext, type RequestMeta } from '../../auth/context';
 import { authorize, scopeFilter } from '../../auth/policy';
-import { HttpError } from '../../http-errors';
+import { HttpError } from '@server/core/http-errors';
 import { ErrorCode } from '../../../shared/errors';
 import { DEFAULT_SLA, slaPolicy, type SlaPolicy } from '../../../shared/sla';
 

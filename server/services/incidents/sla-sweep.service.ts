@@ -3,10 +3,10 @@
  * no breach) is judged again under the row lock; a breach flags the incident, raises an alarm for
  * the supervisors (超时督办, in the same transaction) and escalates it one region level up. Verified
  * citizen reports the citizen did not rate within RATING_WINDOW_MS close without a rating. The
- * hub's scheduler runs it every `slaSweepMs` (server/scheduler.ts); tests call sweep().
+ * hub's scheduler runs it every `slaSweepMs` (server/core/scheduler.ts); tests call sweep().
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../../clock';
+import type { Clock } from '@server/core/clock';
 import type { AlarmRepository } from '../../repositories/alarm.repository';
 import type { EventRepository } from '../../repositories/event.repository';
 import type { IncidentRepository } from '../../repositories/incident.repository';

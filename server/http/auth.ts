@@ -7,15 +7,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
-import { ErrorCode } from '../../shared/errors';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/auth';
-import { HttpError, storableParams } from '../http-errors';
-import { decide, type Action } from './policy';
+import { ErrorCode } from '@shared/errors';
+import { CSRF_HEADER, SESSION_COOKIE } from '@shared/auth';
+import { HttpError, storableParams } from '../core/http-errors';
+import { decide, type Action } from '../auth/policy';
 import type { AuthService } from '../services/auth.service';
-import type { AuthContext, RequestMeta } from './context';
+import type { AuthContext, RequestMeta } from '../auth/context';
 import type { AuditService } from '../services/audit.service';
-import { actorOf } from './context';
-import type { AuthSettings } from '../config';
+import { actorOf } from '../auth/context';
+import type { AuthSettings } from '../core/config';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -2,9 +2,9 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ErrorCode, type ErrorBody } from '../shared/errors';
-import { formatPath, printable, unstorable, type Unstorable } from '../shared/text';
-import { databaseUnavailable, dbMessage, sqlState } from './db/errors';
+import { ErrorCode, type ErrorBody } from '@shared/errors';
+import { formatPath, printable, unstorable, type Unstorable } from '@shared/text';
+import { databaseUnavailable, dbMessage, sqlState } from '../db/errors';
 
 /** Seconds a caller is told to wait when the database is unavailable (a restart takes a few). */
 export const DB_RETRY_AFTER_S = 2;
@@ -64,7 +64,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       status = (err as BodyParserError).status!;
       body = { error: { code: ErrorCode.RequestInvalid, message: err.message } };
     } else {
-      // Logged once, on the request's own line by pino-http (level error; server/logging.ts shows the
+      // Logged once, on the request's own line by pino-http (level error; server/core/logging.ts shows the
       // error without SQL parameters and the URL without secret query values).
       (res as { err?: unknown }).err = err;
     }

@@ -4,8 +4,8 @@
  * Every setting is listed in README.md; keep the two in step.
  */
 import { z } from 'zod';
-import { demoScale } from '../shared/world';
-import { MAP_CRS, type MapCrs } from '../shared/map';
+import { demoScale } from '@shared/world';
+import { MAP_CRS, type MapCrs } from '@shared/map';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

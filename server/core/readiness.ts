@@ -1,6 +1,6 @@
 /** The hub's readiness, as /readyz and the `hub:readiness` event report it. */
 import { EventEmitter } from 'node:events';
-import type { Readiness } from '../shared/api';
+import type { Readiness } from '@shared/api';
 
 type Checks = Readiness['checks'];
 
