@@ -28,9 +28,9 @@ import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { startCluster, type Cluster } from './cluster';
 import { Screen } from '../tests/integration/screen';
-import { generateDemoCity } from '../server/demo';
-import { scopePrefix } from '../shared/auth';
-import { ingestReply } from '../shared/ingest';
+import { generateDemoCity } from '@server/demo';
+import { scopePrefix } from '@shared/auth';
+import { ingestReply } from '@shared/ingest';
 
 export type FaultCase = 'hub-kill' | 'redis' | 'postgres';
 export const FAULT_CASES: readonly FaultCase[] = ['hub-kill', 'redis', 'postgres'];

@@ -43,10 +43,10 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Response } from '@playwright/test';
 import { pino } from 'pino';
-import { createApp } from '../server/app';
+import { createApp } from '@server/app';
 import type { Config } from '@server/core/config';
-import { API_PREFIX, type LayerIndex, type WorldSummary } from '../shared/api';
-import { SESSION_COOKIE } from '../shared/auth';
+import { API_PREFIX, type LayerIndex, type WorldSummary } from '@shared/api';
+import { SESSION_COOKIE } from '@shared/auth';
 import { tempDir } from '../tests/integration/helpers';
 
 const scale = (process.env.BENCH_SCALE ?? 'full') as 'full' | 'small';

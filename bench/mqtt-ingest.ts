@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
-import { createApp } from '../server/app';
+import { createApp } from '@server/app';
 import type { Config } from '@server/core/config';
 import { tempPostgresDatabase, testConfig } from '../tests/integration/helpers';
-import { generateDemoCity } from '../server/demo';
+import { generateDemoCity } from '@server/demo';
 
 const MQTT_URL = process.env.BENCH_MQTT_URL ?? process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;

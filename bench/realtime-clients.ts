@@ -14,7 +14,7 @@
  */
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { AlarmBatchWire } from '../shared/alarm-wire';
+import type { AlarmBatchWire } from '@shared/alarm-wire';
 
 const [mode, url, countText, cookie = ''] = process.argv.slice(2);
 const n = Number(countText);

@@ -49,12 +49,12 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
-import { generateDemoCity } from '../server/demo';
+import { generateDemoCity } from '@server/demo';
 import { loadConfig } from '@server/core/config';
-import { generateEvents, simWorldFromCity } from '../server/simulator';
-import { DEFAULT_RULES, evaluate } from '../server/rules/rules';
-import { createZoneIndex } from '../server/rules/zone-index';
-import { regionRooms, TICK_MS } from '../server/realtime/gateway';
+import { generateEvents, simWorldFromCity } from '@server/simulator';
+import { DEFAULT_RULES, evaluate } from '@server/rules/rules';
+import { createZoneIndex } from '@server/rules/zone-index';
+import { regionRooms, TICK_MS } from '@server/realtime/gateway';
 import { tempPostgresDatabase } from '../tests/integration/helpers';
 import { CLUSTER_KEY, CLUSTER_PASSWORD, startCluster, type Cluster } from './cluster';
 

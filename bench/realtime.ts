@@ -22,9 +22,9 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { pino } from 'pino';
-import { createApp } from '../server/app';
+import { createApp } from '@server/app';
 import type { Config } from '@server/core/config';
-import { generateDemoCity } from '../server/demo';
+import { generateDemoCity } from '@server/demo';
 import { tempPostgresDatabase } from '../tests/integration/helpers';
 
 const RATES = (process.env.BENCH_RT_RATES ?? '200,500,1000,2000,5000').split(',').map(Number);

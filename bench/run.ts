@@ -11,11 +11,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { pino } from 'pino';
-import { createApp } from '../server/app';
+import { createApp } from '@server/app';
 import type { Config } from '@server/core/config';
-import { generateDemoCity } from '../server/demo';
-import { LAYER_NAMES, type LayerName } from '../shared/layers';
-import { decodePacked } from '../shared/packed';
+import { generateDemoCity } from '@server/demo';
+import { LAYER_NAMES, type LayerName } from '@shared/layers';
+import { decodePacked } from '@shared/packed';
 import { tempDir, tempPostgresDatabase } from '../tests/integration/helpers';
 
 const scale = (process.env.BENCH_SCALE ?? 'full') as 'full' | 'small';

@@ -30,7 +30,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateDemoCity } from '../server/demo';
+import { generateDemoCity } from '@server/demo';
 import { tempPostgresDatabase } from '../tests/integration/helpers';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));

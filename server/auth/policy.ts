@@ -4,8 +4,8 @@
  * below) and, for anything located in a region, a scope check (the object's region lies in the
  * principal's subtree, see shared/auth.ts).
  */
-import { inScope, scopePrefix, type Role } from '../../shared/auth';
-import { ErrorCode } from '../../shared/errors';
+import { inScope, scopePrefix, type Role } from '@shared/auth';
+import { ErrorCode } from '@shared/errors';
 import { HttpError } from '../core/http-errors';
 
 export const ACTIONS = [

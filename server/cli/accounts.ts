@@ -13,7 +13,7 @@ import { AuditRepository } from '../repositories/audit.repository';
 import { AuditService } from '../services/audit.service';
 import { hashPassword } from '../auth/password';
 import { systemClock } from '../core/clock';
-import { newPassword, regionCode } from '../../shared/auth';
+import { newPassword, regionCode } from '@shared/auth';
 import { main, openFromEnv } from './db';
 
 const USAGE = 'usage: npm run accounts -- create-admin <username> <region code>   (password from ADMIN_PASSWORD)\n       npm run accounts -- remove-demo\n';

@@ -8,7 +8,7 @@
  */
 import { type AnyPgColumn, bigint, customType, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '../../shared/world';
+import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '@shared/world';
 
 /** Bytes (bytea) as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({

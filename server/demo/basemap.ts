@@ -20,11 +20,11 @@
  *
  * Geometry is built in the lattice's local metric frame and rounded to 1e-6 degree on output.
  */
-import type { BasemapFeature, Camera, Facility, LonLat, Railway, SmartCommunity, Unit, Zone } from '../../shared/world';
+import type { BasemapFeature, Camera, Facility, LonLat, Railway, SmartCommunity, Unit, Zone } from '@shared/world';
 import type { CityContext } from './context';
 import { GAN_RIVER } from './config';
 import type { LocalFrame } from './geo';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import { randomCellPoint } from './lattice';
 import { uniqueName } from './names';
 import type { Rng } from './random';

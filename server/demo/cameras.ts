@@ -6,7 +6,7 @@
  * Density: counts per grid follow a downtown profile times a per-grid "activity" factor (busy
  * streets have more shop cameras), on top of grids being smaller downtown.
  */
-import type { Camera, CameraKind, LonLat } from '../../shared/world';
+import type { Camera, CameraKind, LonLat } from '@shared/world';
 import { downtownWeight, roadOf, type CityContext } from './context';
 import { centreCode, DEVICE_TYPE, INDUSTRY, NETWORK } from './device-ids';
 import { randomCellPoint } from './lattice';

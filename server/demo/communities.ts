@@ -4,12 +4,12 @@
  * of a sub-rectangle of the cell's (u, v) square, whose sides are straight, so the compound, its
  * gates (on its sides) and its cameras (inside it) all stay inside that grid.
  */
-import type { Camera, Gate, LonLat, SmartCommunity } from '../../shared/world';
+import type { Camera, Gate, LonLat, SmartCommunity } from '@shared/world';
 import { makeCamera } from './cameras';
 import { downtownWeight, type CityContext } from './context';
 import { centreCode, DEVICE_TYPE, INDUSTRY, NETWORK } from './device-ids';
 import { M_PER_DEG_LAT, ringSignedArea } from './geo';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import { cellPoint } from './lattice';
 import { compoundName } from './names';
 import { sampleDistinct, type Rng } from './random';

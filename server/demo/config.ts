@@ -3,7 +3,7 @@
  * 60,000+ city-built and 70,000+ social cameras, 1,383 + 458 video circles, 2,059 smart
  * communities); `small` is a compact city of the same make-up for tests and quick starts.
  */
-import type { UnitKind } from '../../shared/world';
+import type { UnitKind } from '@shared/world';
 import type { LatticeParams } from './lattice';
 
 export interface DistrictSpec {

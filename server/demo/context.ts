@@ -2,10 +2,10 @@
  * What the object generators share once the region tree exists: the lattice, the tree, a grid
  * locator, the device-id allocator, road names per street, and the downtown density profile.
  */
-import type { LonLat } from '../../shared/world';
+import type { LonLat } from '@shared/world';
 import type { ScaleConfig } from './config';
 import { DeviceIdAllocator } from './device-ids';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import type { Lattice } from './lattice';
 import { createGridLocator, type GridLocator } from './locate';
 import { roadName } from './names';

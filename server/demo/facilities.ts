@@ -2,7 +2,7 @@
  * Hospitals, schools and police kiosks: points strictly inside a grid, at most one of each kind
  * per grid, more of them downtown (hospitals and kiosks most of all, schools follow housing).
  */
-import type { Facility, FacilityKind } from '../../shared/world';
+import type { Facility, FacilityKind } from '@shared/world';
 import { downtownWeight, roadOf, type CityContext } from './context';
 import { randomCellPoint } from './lattice';
 import { hospitalName, schoolName } from './names';

@@ -6,7 +6,7 @@
  * lines, convex cells and point-in-polygon results are the same in metres and in degrees. Rounding
  * (`round6`) and the great-circle distance are in shared/geo.ts.
  */
-import type { LonLat, MultiPolygon, Polygon } from '../../shared/world';
+import type { LonLat, MultiPolygon, Polygon } from '@shared/world';
 
 export const M_PER_DEG_LAT = 110_574;
 export const M_PER_DEG_LON_AT_EQUATOR = 111_320;

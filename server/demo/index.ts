@@ -9,7 +9,7 @@
  * they ended up).
  * Each step draws from its own labelled random stream (random.ts).
  */
-import type { Camera, Resident, SmartCommunity, World } from '../../shared/world';
+import type { Camera, Resident, SmartCommunity, World } from '@shared/world';
 import { buildBasemap, moveAshore } from './basemap';
 import { streetCameras } from './cameras';
 import { buildSmartCommunities } from './communities';

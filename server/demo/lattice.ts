@@ -15,7 +15,7 @@
  *   the largest edge-connected piece is taken and enclosed holes are filled.
  */
 import { LocalFrame } from './geo';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import type { Rng } from './random';
 
 export interface LatticeParams {

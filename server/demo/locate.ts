@@ -12,7 +12,7 @@
  * createGridLocatorAsync builds the same index in slices that let the event loop through (a hub
  * building it while probes, sockets and a broker's backlog wait).
  */
-import type { LonLat, MultiPolygon, Region } from '../../shared/world';
+import type { LonLat, MultiPolygon, Region } from '@shared/world';
 import { pointInMultiPolygon } from './geo';
 
 export interface GridLocator {

@@ -6,12 +6,12 @@
  * longest stretch inside the city, so every fence, speaker and camera along it has a grid.
  * Fences are consecutive ~1.5 km corridor sections; a loudspeaker stands about every 1 km.
  */
-import type { Camera, LonLat, Railway, Speaker, Zone } from '../../shared/world';
+import type { Camera, LonLat, Railway, Speaker, Zone } from '@shared/world';
 import type { RailwaySpec } from './config';
 import { placePoint, type CityContext } from './context';
 import { centreCode, DEVICE_TYPE, INDUSTRY, NETWORK } from './device-ids';
 import { cumulativeLengths, offsetM, pointAlong } from './geo';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import { makeCamera } from './cameras';
 import type { Rng } from './random';
 

@@ -4,7 +4,7 @@
  * parent (partition.ts), so nesting is exact by construction, and boundaries are traced from
  * the cells (trace.ts).
  */
-import type { LonLat, Region, RegionLevel } from '../../shared/world';
+import type { LonLat, Region, RegionLevel } from '@shared/world';
 import { CITY, GAN_RIVER, type ScaleConfig } from './config';
 import type { Lattice } from './lattice';
 import { uniqueName, ordinalGrid } from './names';

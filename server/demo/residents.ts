@@ -11,9 +11,9 @@
  * that the absence rule has a last access to count from when the demo starts (a seeded 0–50 h
  * before the seed time: with the default 48 h, a fifth of them are overdue from the start).
  */
-import type { LonLat, Resident, SmartCommunity } from '../../shared/world';
+import type { LonLat, Resident, SmartCommunity } from '@shared/world';
 import type { ResidentSpec } from './config';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import { personName } from './names';
 import type { Rng } from './random';
 

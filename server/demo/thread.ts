@@ -7,7 +7,7 @@
  * time, and deserialises it in a few ms. Same (scale, seed), same city as generateDemoCity.
  */
 import { Worker } from 'node:worker_threads';
-import type { World } from '../../shared/world';
+import type { World } from '@shared/world';
 import type { DemoOptions, SeedAccess } from './index';
 
 /** The parts a stream may carry: a World's, and the seed's access events. */

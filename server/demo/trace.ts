@@ -7,7 +7,7 @@
  * chaining them gives counter-clockwise outer rings and clockwise holes, with no floating-point
  * decisions at all. The result reuses the grids' own vertices, so the regions nest exactly.
  */
-import type { LonLat, MultiPolygon, Polygon } from '../../shared/world';
+import type { LonLat, MultiPolygon, Polygon } from '@shared/world';
 import { pointInRing, ringSignedArea } from './geo';
 import type { Lattice } from './lattice';
 

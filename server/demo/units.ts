@@ -3,8 +3,8 @@
  * officers to a street (their 派出所's area); patrol cars, fire, medical and department crews to
  * a district. Everyone stands strictly inside a grid of their home region.
  */
-import type { Unit, UnitKind, UnitStatus } from '../../shared/world';
-import { DEPARTMENTS } from '../../shared/incident-categories';
+import type { Unit, UnitKind, UnitStatus } from '@shared/world';
+import { DEPARTMENTS } from '@shared/incident-categories';
 import { downtownWeight, type CityContext } from './context';
 import { randomCellPoint } from './lattice';
 import { personName } from './names';

@@ -5,7 +5,7 @@
  *
  * Zone names never identify a person: key-person circles are numbered within their community.
  */
-import type { Facility, Zone } from '../../shared/world';
+import type { Facility, Zone } from '@shared/world';
 import { downtownWeight, type CityContext } from './context';
 import { randomCellPoint } from './lattice';
 import { landmarkName } from './names';

@@ -22,8 +22,8 @@ import { serverUrl } from '../core/logging';
 import type { IngestService } from '../services/ingest.service';
 import type { AuthContext } from '../auth/context';
 import type { DeadLetterService } from '../services/dead-letter.service';
-import { EVENT_SOURCES, MAX_BATCH } from '../../shared/ingest';
-import { formatPath, printable, unstorable } from '../../shared/text';
+import { EVENT_SOURCES, MAX_BATCH } from '@shared/ingest';
+import { formatPath, printable, unstorable } from '@shared/text';
 import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 
 export const EVENT_TOPIC = 'events/+';

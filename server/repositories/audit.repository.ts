@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, ilike, like, lt, lte, or, sql, type SQL } 
 import type { Db } from '../db/connect';
 import { auditLog } from '../db/schema';
 import type { AuditRecord } from '../audit/chain';
-import type { AuditQuery } from '../../shared/auth';
+import type { AuditQuery } from '@shared/auth';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 

@@ -5,9 +5,9 @@
 import { and, count, eq, getTableColumns, gt, inArray, like, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
-import { departmentOf } from '../../shared/incident-categories';
+import { departmentOf } from '@shared/incident-categories';
 import { basemapFeatures, cameras, facilities, gates, railways, regions, residents, smartCommunities, speakers, units, zones } from '../db/schema';
-import { REGION_LEVELS, type LonLat, type MultiPolygon, type RegionLevel, type Resident, type World } from '../../shared/world';
+import { REGION_LEVELS, type LonLat, type MultiPolygon, type RegionLevel, type Resident, type World } from '@shared/world';
 
 /** The parts of a World in the order they are inserted: what a row refers to comes first. */
 export const WORLD_PARTS = ['regions', 'railways', 'cameras', 'zones', 'speakers', 'smartCommunities', 'facilities', 'units', 'residents', 'basemap'] as const satisfies readonly (keyof World)[];

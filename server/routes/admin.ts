@@ -1,14 +1,14 @@
 /** Administration: users, device keys, wall tokens, the audit log, dead letters (rules in admin.service.ts, dead-letter.service.ts). */
-import { auditQuery, createCredentialBody, createUserBody, updateUserBody } from '../../shared/auth';
-import { ErrorCode } from '../../shared/errors';
+import { auditQuery, createCredentialBody, createUserBody, updateUserBody } from '@shared/auth';
+import { ErrorCode } from '@shared/errors';
 import { HttpError, parseInput } from '../core/http-errors';
 import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { AdminService, CredentialKind } from '../services/admin.service';
 import type { AuditService } from '../services/audit.service';
 import type { DeadLetterService } from '../services/dead-letter.service';
-import { deadLetterQuery } from '../../shared/dead-letters';
+import { deadLetterQuery } from '@shared/dead-letters';
 import type { AuthContext } from '../auth/context';
-import { scopePrefix } from '../../shared/auth';
+import { scopePrefix } from '@shared/auth';
 
 export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: AuditService; deadLetters: DeadLetterService }): void {
   const manage = { action: 'admin:manage' } as const;

@@ -1,6 +1,6 @@
 /** Sign-in, the session, sign-out, one's own password and second factor (rules in auth.service.ts). */
 import type { RequestHandler } from 'express';
-import { loginBody, passwordChangeBody, totpCodeBody, wallLoginBody } from '../../shared/auth';
+import { loginBody, passwordChangeBody, totpCodeBody, wallLoginBody } from '@shared/auth';
 import { parseInput } from '../core/http-errors';
 import { clearSessionCookie, ctxOf, requestMeta, setSessionCookie, type ApiRoutes } from '../http/auth';
 import type { AuthService } from '../services/auth.service';

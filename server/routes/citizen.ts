@@ -3,8 +3,8 @@
  * status by tracking code, the rating; the place of a QR code's region. Writes are limited per address.
  */
 import type { RequestHandler } from 'express';
-import { citizenReportBody, ratingBody } from '../../shared/incidents';
-import { regionCode } from '../../shared/auth';
+import { citizenReportBody, ratingBody } from '@shared/incidents';
+import { regionCode } from '@shared/auth';
 import { parseInput } from '../core/http-errors';
 import { requestMeta, type ApiRoutes } from '../http/auth';
 import type { CitizenService } from '../services/incidents/citizen.service';

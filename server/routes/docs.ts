@@ -5,9 +5,9 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { eventInput, ingestReply, MAX_BATCH } from '../../shared/ingest';
-import { alarmActionBody, alarmSyncReply, alarmView } from '../../shared/alarms';
-import { loginBody, sessionInfo, wallLoginBody, whoami } from '../../shared/auth';
+import { eventInput, ingestReply, MAX_BATCH } from '@shared/ingest';
+import { alarmActionBody, alarmSyncReply, alarmView } from '@shared/alarms';
+import { loginBody, sessionInfo, wallLoginBody, whoami } from '@shared/auth';
 
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 

@@ -2,7 +2,7 @@
  * The field units over HTTP (rules in services/incidents/dispatch.service.ts): the live units of a
  * scope, a field member's home page (their assignments), their phone's positions.
  */
-import { positionBody } from '../../shared/incidents';
+import { positionBody } from '@shared/incidents';
 import { parseInput } from '../core/http-errors';
 import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { DispatchService } from '../services/incidents/dispatch.service';

@@ -5,7 +5,7 @@
  * files of their own.
  */
 import { z } from 'zod';
-import { createIncidentBody, incidentActionBody, incidentListQuery, mediationBody } from '../../shared/incidents';
+import { createIncidentBody, incidentActionBody, incidentListQuery, mediationBody } from '@shared/incidents';
 import { parseInput } from '../core/http-errors';
 import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { IncidentServices } from '../services/incidents';

@@ -1,7 +1,7 @@
 /** The map's settings and the built-in offline basemap over HTTP (logic in basemap.service.ts). */
 import type { Request, Response } from 'express';
-import { ErrorCode } from '../../shared/errors';
-import { BASEMAP_SOURCES, isBasemapSource } from '../../shared/map';
+import { ErrorCode } from '@shared/errors';
+import { BASEMAP_SOURCES, isBasemapSource } from '@shared/map';
 import { HttpError } from '../core/http-errors';
 import type { ApiRoutes } from '../http/auth';
 import type { BasemapService, BasemapSourceBody } from '../services/basemap.service';

@@ -5,8 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
-import { ErrorCode } from '../../shared/errors';
-import { scopePrefix } from '../../shared/auth';
+import { ErrorCode } from '@shared/errors';
+import { scopePrefix } from '@shared/auth';
 import { HttpError } from '../core/http-errors';
 import { decide } from '../auth/policy';
 import type { HubMetrics } from '../core/metrics';

@@ -3,8 +3,8 @@
  * (no account, limited per address), and reading one where its incidents lie.
  */
 import express, { type RequestHandler } from 'express';
-import { MAX_PHOTO_BYTES } from '../../shared/incidents';
-import { ErrorCode } from '../../shared/errors';
+import { MAX_PHOTO_BYTES } from '@shared/incidents';
+import { ErrorCode } from '@shared/errors';
 import { HttpError } from '../core/http-errors';
 import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { PhotoService } from '../services/photo.service';

@@ -1,5 +1,5 @@
 /** QR codes over HTTP (rules in services/qr.service.ts): a community's or grid's code that opens the citizen's report page. */
-import { regionCode } from '../../shared/auth';
+import { regionCode } from '@shared/auth';
 import { parseInput } from '../core/http-errors';
 import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { QrService } from '../services/qr.service';

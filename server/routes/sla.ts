@@ -1,5 +1,5 @@
 /** The SLA policy over HTTP (rules in services/incidents/sla-policy.service.ts): read it, and a city-wide admin changes it. */
-import { slaPolicy } from '../../shared/sla';
+import { slaPolicy } from '@shared/sla';
 import { parseInput } from '../core/http-errors';
 import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { SlaPolicyService } from '../services/incidents/sla-policy.service';

@@ -1,7 +1,7 @@
 /** The static world over HTTP: the city summary, the layer index, and each layer in two forms. */
-import { ErrorCode } from '../../shared/errors';
-import { API_PREFIX, type LayerIndex } from '../../shared/api';
-import { isLayerName, LAYER_NAMES } from '../../shared/layers';
+import { ErrorCode } from '@shared/errors';
+import { API_PREFIX, type LayerIndex } from '@shared/api';
+import { isLayerName, LAYER_NAMES } from '@shared/layers';
 import { HttpError } from '../core/http-errors';
 import { ctxOf, type ApiRoutes } from '../http/auth';
 import type { WorldService } from '../services/world.service';

@@ -15,8 +15,8 @@
  *   ABSENCE_SWEEP_MS (a minute by default).
  */
 import { z } from 'zod';
-import { ZONE_KINDS, type LonLat, type Zone, type ZoneKind } from '../../shared/world';
-import { EVENT_TYPES, type EventType } from '../../shared/ingest';
+import { ZONE_KINDS, type LonLat, type Zone, type ZoneKind } from '@shared/world';
+import { EVENT_TYPES, type EventType } from '@shared/ingest';
 import type { ZoneIndex } from './zone-index';
 
 export type Priority = 1 | 2 | 3 | 4;

@@ -4,7 +4,7 @@
  * polygon: point in polygon; corridor: distance to the centre line). Pure; built once per world.
  */
 import Flatbush from 'flatbush';
-import type { LonLat, Zone } from '../../shared/world';
+import type { LonLat, Zone } from '@shared/world';
 import { planarDistanceM, pointInPolygon } from '../demo/geo';
 
 const M_PER_DEG_LAT = 111_320;

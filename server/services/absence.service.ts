@@ -22,7 +22,7 @@ import type { AlarmRepository } from '../repositories/alarm.repository';
 import type { AlarmService } from './alarm.service';
 import { eventRow, type StoredEvent } from './ingest.service';
 import { DEFAULT_ABSENCE_RULE, overdueResidents, type AbsenceRule, type AlarmDraft, type OverdueResident } from '../rules/rules';
-import type { AlarmView } from '../../shared/alarms';
+import type { AlarmView } from '@shared/alarms';
 
 const HOUR_MS = 3_600_000;
 

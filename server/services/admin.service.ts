@@ -14,9 +14,9 @@ import type { Clock } from '../core/clock';
 import { authorize } from '../auth/policy';
 import { hashPassword } from '../auth/password';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
-import { inScope, type CreateCredentialBody, type CreateUserBody, type CreatedCredential, type CredentialView, type UpdateUserBody, type UserView } from '../../shared/auth';
-import type { SessionEndReason } from '../../shared/events';
+import { ErrorCode } from '@shared/errors';
+import { inScope, type CreateCredentialBody, type CreateUserBody, type CreatedCredential, type CredentialView, type UpdateUserBody, type UserView } from '@shared/auth';
+import type { SessionEndReason } from '@shared/events';
 
 export type CredentialKind = CredentialRow['kind'];
 const SECRET_PREFIX: Record<CredentialKind, string> = { device: 'cdk_', wall: 'cdw_' };

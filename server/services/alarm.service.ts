@@ -25,11 +25,11 @@ import { createZoneIndex } from '../rules/zone-index';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
 import { HttpError } from '../core/http-errors';
 import { syncPage } from './sync-page';
-import { ErrorCode } from '../../shared/errors';
-import { scopePrefix } from '../../shared/auth';
-import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
-import type { AlarmEventSource, EventType } from '../../shared/ingest';
-import type { LonLat, UnitKind } from '../../shared/world';
+import { ErrorCode } from '@shared/errors';
+import { scopePrefix } from '@shared/auth';
+import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '@shared/alarms';
+import type { AlarmEventSource, EventType } from '@shared/ingest';
+import type { LonLat, UnitKind } from '@shared/world';
 
 /** How many of the nearest cameras an alarm brings up. */
 const CAMERAS_PER_ALARM = 3;

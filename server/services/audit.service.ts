@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { toRecord, type AuditRepository, type AuditRow } from '../repositories/audit.repository';
 import { ChainVerifier, seal, type AuditFields, type ChainCheck } from '../audit/chain';
-import type { AuditPage, AuditQuery, AuditRecordView } from '../../shared/auth';
+import type { AuditPage, AuditQuery, AuditRecordView } from '@shared/auth';
 import type { Clock } from '../core/clock';
 
 export interface AuditEntry {

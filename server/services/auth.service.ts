@@ -19,9 +19,9 @@ import type { Clock } from '../core/clock';
 import type { AuthSettings } from '../core/config';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
-import type { LoginBody, PasswordChangeBody, SessionInfo, TotpSetupReply, Whoami } from '../../shared/auth';
-import type { SessionEndReason } from '../../shared/events';
+import { ErrorCode } from '@shared/errors';
+import type { LoginBody, PasswordChangeBody, SessionInfo, TotpSetupReply, Whoami } from '@shared/auth';
+import type { SessionEndReason } from '@shared/events';
 
 export const LOCKOUT = { failures: 5, windowMs: 10 * 60_000, lockMs: 10 * 60_000 } as const;
 /** lastSeenAt is written at most this often (the idle timeout is 30 minutes; a minute of slack is fine). */

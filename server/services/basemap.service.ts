@@ -14,9 +14,9 @@ import type { WorldRepository } from '../repositories/world.repository';
 import type { WorldService } from './world.service';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
 import { BuildThreadClosedError, type BuildThread, type BuiltBody } from './build-thread';
-import { API_PREFIX } from '../../shared/api';
-import { basemapSourcePath, BUILT_IN_STYLE_URL, type BasemapSource, type MapConfig, type MapCrs } from '../../shared/map';
-import type { LonLat, MultiPolygon } from '../../shared/world';
+import { API_PREFIX } from '@shared/api';
+import { basemapSourcePath, BUILT_IN_STYLE_URL, type BasemapSource, type MapConfig, type MapCrs } from '@shared/map';
+import type { LonLat, MultiPolygon } from '@shared/world';
 
 export interface MapSettings {
   /** MAP_STYLE_URL: another style for the basemap; undefined for the built-in one. */

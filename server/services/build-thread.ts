@@ -11,8 +11,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ThreadConnection } from '../db/connect';
-import type { LayerName } from '../../shared/layers';
-import type { BasemapSource } from '../../shared/map';
+import type { LayerName } from '@shared/layers';
+import type { BasemapSource } from '@shared/map';
 
 /** A built body: its bytes, type, feature count, and ms reading rows and encoding them. */
 export interface BuiltBody {

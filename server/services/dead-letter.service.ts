@@ -11,10 +11,10 @@ import type { AuthContext } from '../auth/context';
 import type { Clock } from '../core/clock';
 import { authorize } from '../auth/policy';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
-import { scopePrefix } from '../../shared/auth';
-import { printable } from '../../shared/text';
-import { bytesAsText, DEAD_LETTER_BASE64_BYTES, DEAD_LETTER_TEXT_CHARS, type DeadLetterPage, type DeadLetterQuery } from '../../shared/dead-letters';
+import { ErrorCode } from '@shared/errors';
+import { scopePrefix } from '@shared/auth';
+import { printable } from '@shared/text';
+import { bytesAsText, DEAD_LETTER_BASE64_BYTES, DEAD_LETTER_TEXT_CHARS, type DeadLetterPage, type DeadLetterQuery } from '@shared/dead-letters';
 
 /** The most bytes of one payload kept (an MQTT message may be far larger than anything useful to read). */
 export const MAX_DEAD_LETTER_BYTES = 1024 * 1024;

@@ -26,13 +26,13 @@ import type { AuthContext } from '../auth/context';
 import { authorize } from '../auth/policy';
 import { createGridLocator, type GridLocator } from '../demo/locate';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
-import { inScope } from '../../shared/auth';
-import { eventInput, MAX_ATTRIBUTES_DEPTH, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '../../shared/ingest';
-import { formatPath, printable, unstorable } from '../../shared/text';
+import { ErrorCode } from '@shared/errors';
+import { inScope } from '@shared/auth';
+import { eventInput, MAX_ATTRIBUTES_DEPTH, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '@shared/ingest';
+import { formatPath, printable, unstorable } from '@shared/text';
 import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
-import type { LonLat } from '../../shared/world';
-import { round6 } from '../../shared/geo';
+import type { LonLat } from '@shared/world';
+import { round6 } from '@shared/geo';
 
 interface Device {
   position: LonLat;

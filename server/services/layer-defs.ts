@@ -4,9 +4,9 @@
  * byte and time ratios compare like with like.
  */
 import type { WorldRepository } from '../repositories/world.repository';
-import type { ColumnInput, GeometryKind } from '../../shared/packed';
-import type { LayerName } from '../../shared/layers';
-import type { LineString, MultiPolygon, RegionLevel, ZoneShape } from '../../shared/world';
+import type { ColumnInput, GeometryKind } from '@shared/packed';
+import type { LayerName } from '@shared/layers';
+import type { LineString, MultiPolygon, RegionLevel, ZoneShape } from '@shared/world';
 
 type Props = Record<string, string | number | null>;
 type Geometry =

@@ -9,10 +9,10 @@
  */
 import type { Logger } from 'pino';
 import type { WorldRepository } from '../repositories/world.repository';
-import { encodePacked } from '../../shared/packed';
-import { LAYER_NAMES, PACKED_MEDIA_TYPE, type LayerName } from '../../shared/layers';
+import { encodePacked } from '@shared/packed';
+import { LAYER_NAMES, PACKED_MEDIA_TYPE, type LayerName } from '@shared/layers';
 import { KEEP_ALL, LAYERS } from './layer-defs';
-import { scopePrefix } from '../../shared/auth';
+import { scopePrefix } from '@shared/auth';
 import { BuildCache, CompressedBody, geojsonText, type ContentCoding } from './cached-body';
 import { BuildThreadClosedError, type BuildThread, type BuiltBody } from './build-thread';
 

@@ -7,8 +7,8 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { PhotoRepository } from '../repositories/photo.repository';
 import type { Clock } from '../core/clock';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
-import { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotoReply } from '../../shared/incidents';
+import { ErrorCode } from '@shared/errors';
+import { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotoReply } from '@shared/incidents';
 
 type PhotoType = (typeof PHOTO_TYPES)[number];
 

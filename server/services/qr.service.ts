@@ -7,7 +7,7 @@ import type { AuthContext } from '../auth/context';
 import type { WorldService } from './world.service';
 import { authorize } from '../auth/policy';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 
 export class QrService {
   constructor(private readonly world: Pick<WorldService, 'regionName'>) {}

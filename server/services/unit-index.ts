@@ -5,8 +5,8 @@
  * ETA by kind are a scan of a few hundred rows: microseconds, no spatial query (BENCHMARKS.md).
  */
 import type { UnitRow } from '../repositories/unit.repository';
-import { distanceM } from '../../shared/geo';
-import type { UnitProposal } from '../../shared/incidents';
+import { distanceM } from '@shared/geo';
+import type { UnitProposal } from '@shared/incidents';
 
 const REFRESH_MS = 2_000;
 const OVERLAP_MS = 5_000;

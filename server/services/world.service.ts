@@ -11,11 +11,11 @@ import { EventRepository, type NewEvent } from '../repositories/event.repository
 import { generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
 import { streamDemoCity, type DemoPart } from '../demo/thread';
 import { systemClock, type Clock } from '../core/clock';
-import type { DemoScale, LonLat, SmartCommunity, World } from '../../shared/world';
-import type { WorldSummary } from '../../shared/api';
-import { scopePrefix } from '../../shared/auth';
+import type { DemoScale, LonLat, SmartCommunity, World } from '@shared/world';
+import type { WorldSummary } from '@shared/api';
+import { scopePrefix } from '@shared/auth';
 import { HttpError } from '../core/http-errors';
-import { ErrorCode } from '../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 
 export interface WorldProvenance {
   scale: DemoScale;

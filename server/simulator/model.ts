@@ -28,11 +28,11 @@
  * 08:00 (about 1.6×), a plateau through the day (1.0-1.25×) and the evening peak at 18:00-19:00
  * (about 1.9×). At 5 events/s: ~0.65/s at 03:00, ~8/s at 08:00, ~9.5/s at 19:00.
  */
-import type { CameraKind, LonLat, MultiPolygon } from '../../shared/world';
-import { RISK_CATEGORIES, type EventInput, type EventSource, type EventType } from '../../shared/ingest';
+import type { CameraKind, LonLat, MultiPolygon } from '@shared/world';
+import { RISK_CATEGORIES, type EventInput, type EventSource, type EventType } from '@shared/ingest';
 import { Rng } from '../demo/random';
 import { cumulativeLengths, offsetM, pointAlong, pointInMultiPolygon } from '../demo/geo';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import { createGridLocator, type GridLocator } from '../demo/locate';
 
 type RiskCategory = (typeof RISK_CATEGORIES)[number];

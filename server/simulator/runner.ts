@@ -10,7 +10,7 @@
  * resending will not change).
  */
 import type { Logger } from 'pino';
-import { ingestReply, MAX_BATCH, type EventInput } from '../../shared/ingest';
+import { ingestReply, MAX_BATCH, type EventInput } from '@shared/ingest';
 import { createEventModel, type SimWorld } from './model';
 
 export interface SimulatorOptions {

@@ -34,9 +34,9 @@
  *   'offline' units never move.
  */
 import Flatbush from 'flatbush';
-import type { LonLat, UnitStatus } from '../../shared/world';
+import type { LonLat, UnitStatus } from '@shared/world';
 import { LocalFrame } from '../demo/geo';
-import { round6 } from '../../shared/geo';
+import { round6 } from '@shared/geo';
 import { MinHeap } from '../demo/heap';
 import { Rng } from '../demo/random';
 

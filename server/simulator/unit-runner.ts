@@ -7,7 +7,7 @@
  * at a stale position. Ticks never overlap: the next one is scheduled when the last has finished.
  */
 import type { Logger } from 'pino';
-import type { LonLat, UnitStatus } from '../../shared/world';
+import type { LonLat, UnitStatus } from '@shared/world';
 import { createRoadNetwork, createUnitMotion, type MotionUnit, type RoadInput, type UnitMove } from './unit-motion';
 
 export interface UnitMotionRunnerOptions {

@@ -1,7 +1,7 @@
 /**
  * The simulator's view of the world (SimWorld), from a generated demo city or from the database.
  */
-import type { LonLat, World, Zone } from '../../shared/world';
+import type { LonLat, World, Zone } from '@shared/world';
 import type { WorldRepository } from '../repositories/world.repository';
 import type { SimWorld } from './model';
 

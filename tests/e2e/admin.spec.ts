@@ -5,7 +5,7 @@
  * through the dialogs.
  */
 import { expect, request, test, type Page } from '@playwright/test';
-import { credentialList } from '../../shared/auth';
+import { credentialList } from '@shared/auth';
 import { loginAs } from './login';
 
 test.beforeEach(async ({ page }) => {

@@ -9,7 +9,7 @@
  * which is why playwright.config.ts uses 127.0.0.1), and new connections fail until it is back.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { alarmSyncReply, type AlarmView } from '../../shared/alarms';
+import { alarmSyncReply, type AlarmView } from '@shared/alarms';
 import { apiLogin, loginAs } from './login';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */

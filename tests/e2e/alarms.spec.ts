@@ -5,7 +5,7 @@
  * but no buttons to handle alarms; a one-key alarm names the units it proposes by callsign.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { alarmSyncReply, type AlarmView } from '../../shared/alarms';
+import { alarmSyncReply, type AlarmView } from '@shared/alarms';
 import { loginAs } from './login';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */

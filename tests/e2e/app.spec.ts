@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { worldSummary, type WorldSummary } from '../../shared/api';
+import { worldSummary, type WorldSummary } from '@shared/api';
 import { loginAs } from './login';
 
 /** The figure on screen as a plain integer, whatever digit grouping the locale uses. */

@@ -7,8 +7,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
-import { worldSummary } from '../../shared/api';
-import { sessionInfo, userList } from '../../shared/auth';
+import { worldSummary } from '@shared/api';
+import { sessionInfo, userList } from '@shared/auth';
 import { apiLogin, DEMO_PASSWORD, loginAs } from './login';
 
 /** CSP violations, from the page's own event and from Chromium's console report. */

@@ -10,8 +10,8 @@
  * `42<id>["incident:sync",{"since":null}]`, the hub answers with `43<id>[{...}]`.
  */
 import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } from '@playwright/test';
-import { alarmSyncReply } from '../../shared/alarms';
-import { incidentPage } from '../../shared/incidents';
+import { alarmSyncReply } from '@shared/alarms';
+import { incidentPage } from '@shared/incidents';
 import { apiLogin, loginAs } from './login';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */

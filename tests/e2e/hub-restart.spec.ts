@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { worldSummary, type WorldSummary } from '../../shared/api';
+import { worldSummary, type WorldSummary } from '@shared/api';
 import { DEMO_PASSWORD, loginAs } from './login';
 
 const HUB_START_MS = 90_000;

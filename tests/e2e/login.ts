@@ -5,7 +5,7 @@
  * e.g. an admin ending someone's sessions) and returns the session with its CSRF token.
  */
 import { expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
-import { CSRF_HEADER, sessionInfo, type SessionInfo } from '../../shared/auth';
+import { CSRF_HEADER, sessionInfo, type SessionInfo } from '@shared/auth';
 
 /** The demo accounts' password: the e2e hubs are started with DEMO_PASSWORD set to it. */
 export const DEMO_PASSWORD = 'demo-pass-2026';

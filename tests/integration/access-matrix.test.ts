@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
-import type { Hub } from '../../server/app';
+import type { Hub } from '@server/app';
 
 type Who = 'anonymous' | 'admin' | 'commander' | 'dispatcher' | 'field' | 'wall' | 'viewer' | 'device';
 const EVERYONE: Who[] = ['anonymous', 'admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer', 'device'];

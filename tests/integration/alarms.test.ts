@@ -6,12 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
-import type { Hub } from '../../server/app';
-import { generateDemoCity } from '../../server/demo';
-import { offsetM } from '../../server/demo/geo';
-import { alarmSyncReply, alarmView } from '../../shared/alarms';
-import { ingestReply, type EventInput } from '../../shared/ingest';
-import type { LonLat } from '../../shared/world';
+import type { Hub } from '@server/app';
+import { generateDemoCity } from '@server/demo';
+import { offsetM } from '@server/demo/geo';
+import { alarmSyncReply, alarmView } from '@shared/alarms';
+import { ingestReply, type EventInput } from '@shared/ingest';
+import type { LonLat } from '@shared/world';
 import { ScreenSocket, until } from './screen';
 
 const API = '/api/v1';

@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 import * as OTPAuth from 'otpauth';
 import { pino } from 'pino';
 import { apiFetch, backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
-import { createApp, type Hub } from '../../server/app';
+import { createApp, type Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
-import { decodePacked } from '../../shared/packed';
-import { worldSummary } from '../../shared/api';
+import { decodePacked } from '@shared/packed';
+import { worldSummary } from '@shared/api';
 import { connected, openSocket, type ClientSocket } from './screen';
 
 const API = '/api/v1';

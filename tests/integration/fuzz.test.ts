@@ -12,8 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
-import type { Hub } from '../../server/app';
-import { decide, type PrincipalRole } from '../../server/auth/policy';
+import type { Hub } from '@server/app';
+import { decide, type PrincipalRole } from '@server/auth/policy';
 import type { RouteSpec } from '@server/http/auth';
 
 const FIELDS = ['kind', 'eventTypes', 'zoneKinds', 'priority', 'actions', 'enabled', 'window', 'action', 'id', 'source', 'type', 'at', 'location', 'deviceId', 'severity', 'attributes', 'media', 'username', 'password', 'otp', 'token', 'current', 'next', 'code', 'displayName', 'role', 'scope', 'disabled', 'resetTotp', 'name', 'events'];

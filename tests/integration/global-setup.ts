@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import pg from 'pg';
-import { createApp } from '../../server/app';
+import { createApp } from '@server/app';
 import { TEMPLATE_ENV, TEST_DATABASE_URL, tempDir, testConfig } from './helpers';
 
 async function seed(storage: { dataDir?: string; databaseUrl?: string }): Promise<void> {

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { pino } from 'pino';
-import { createApp, type Hub } from '../../server/app';
+import { createApp, type Hub } from '@server/app';
 import type { Config } from '@server/core/config';
-import { sessionInfo, type SessionInfo } from '../../shared/auth';
+import { sessionInfo, type SessionInfo } from '@shared/auth';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { backends, signIn, testConfig, TEST_PASSWORD, type Signed } from './helpers';
-import { createApp, type Hub } from '../../server/app';
+import { createApp, type Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
-import { queryRows, type Db } from '../../server/db/connect';
-import { generateDemoCity } from '../../server/demo';
+import { queryRows, type Db } from '@server/db/connect';
+import { generateDemoCity } from '@server/demo';
 import {
   citizenReportReply,
   citizenStatus,
@@ -27,8 +27,8 @@ import {
   mergeCandidate,
   photoReply,
   type IncidentDetail,
-} from '../../shared/incidents';
-import type { EventInput } from '../../shared/ingest';
+} from '@shared/incidents';
+import type { EventInput } from '@shared/ingest';
 import { ScreenSocket, until } from './screen';
 
 const API = '/api/v1';

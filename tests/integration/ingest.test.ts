@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
-import type { Hub } from '../../server/app';
-import { generateDemoCity } from '../../server/demo';
-import { ingestReply, type EventInput } from '../../shared/ingest';
-import { EventRepository } from '../../server/repositories/event.repository';
+import type { Hub } from '@server/app';
+import { generateDemoCity } from '@server/demo';
+import { ingestReply, type EventInput } from '@shared/ingest';
+import { EventRepository } from '@server/repositories/event.repository';
 
 /** {a: {a: … 1}} n levels deep, built without recursion (JSON.stringify of it is done by hand too). */
 const deepJson = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;

@@ -11,10 +11,10 @@ import { eq, sql } from 'drizzle-orm';
 import * as OTPAuth from 'otpauth';
 import { backends, signIn, testConfig, TEST_PASSWORD } from './helpers';
 import { connected, openSocket } from './screen';
-import { createApp, type Hub } from '../../server/app';
+import { createApp, type Hub } from '@server/app';
 import { createLogger } from '@server/core/logging';
-import { generateDemoCity } from '../../server/demo';
-import { credentials, sessions } from '../../server/db/schema';
+import { generateDemoCity } from '@server/demo';
+import { credentials, sessions } from '@server/db/schema';
 
 const API = '/api/v1';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

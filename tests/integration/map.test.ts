@@ -11,11 +11,11 @@ import { validateStyleMin, type StyleSpecification } from '@maplibre/maplibre-gl
 import { count } from 'drizzle-orm';
 import { pino } from 'pino';
 import { apiFetch, backends, rawGet, startHub, testConfig } from './helpers';
-import { createApp, type Hub } from '../../server/app';
-import { basemapFeatures } from '../../server/db/schema';
-import { generateDemoCity } from '../../server/demo';
-import { worldSummary } from '../../shared/api';
-import { BUILT_IN_STYLE_URL, mapConfig } from '../../shared/map';
+import { createApp, type Hub } from '@server/app';
+import { basemapFeatures } from '@server/db/schema';
+import { generateDemoCity } from '@server/demo';
+import { worldSummary } from '@shared/api';
+import { BUILT_IN_STYLE_URL, mapConfig } from '@shared/map';
 
 describe.each(backends)('map on $name', (backend) => {
   let cleanup: () => Promise<void>;

@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import { connected, openSocket } from './screen';
-import type { Hub } from '../../server/app';
-import { generateDemoCity } from '../../server/demo';
+import type { Hub } from '@server/app';
+import { generateDemoCity } from '@server/demo';
 import { HubMetrics } from '@server/core/metrics';
-import { metricsRoutes } from '../../server/routes/metrics';
+import { metricsRoutes } from '@server/routes/metrics';
 import { errorHandler } from '@server/core/http-errors';
 import { createLogger } from '@server/core/logging';
 

@@ -11,12 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { backends, signIn, startHub, testConfig } from './helpers';
-import type { Hub } from '../../server/app';
-import { MqttIngest } from '../../server/realtime/mqtt-ingest';
-import type { IngestService } from '../../server/services/ingest.service';
-import { deadLetterPage } from '../../shared/dead-letters';
-import { generateDemoCity } from '../../server/demo';
-import { EventRepository } from '../../server/repositories/event.repository';
+import type { Hub } from '@server/app';
+import { MqttIngest } from '@server/realtime/mqtt-ingest';
+import type { IngestService } from '@server/services/ingest.service';
+import { deadLetterPage } from '@shared/dead-letters';
+import { generateDemoCity } from '@server/demo';
+import { EventRepository } from '@server/repositories/event.repository';
 
 const TEST_MQTT_URL = process.env.TEST_MQTT_URL;
 

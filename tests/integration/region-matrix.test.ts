@@ -13,13 +13,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
-import type { Hub } from '../../server/app';
-import { queryRows, type Db } from '../../server/db/connect';
-import { generateDemoCity } from '../../server/demo';
-import { dispatchProposal, incidentDetail, mergeCandidate, photoReply, type IncidentView } from '../../shared/incidents';
-import { INCIDENT_ACTIONS } from '../../shared/incident-machine';
-import { alarmSyncReply, type AlarmView } from '../../shared/alarms';
-import type { LonLat } from '../../shared/world';
+import type { Hub } from '@server/app';
+import { queryRows, type Db } from '@server/db/connect';
+import { generateDemoCity } from '@server/demo';
+import { dispatchProposal, incidentDetail, mergeCandidate, photoReply, type IncidentView } from '@shared/incidents';
+import { INCIDENT_ACTIONS } from '@shared/incident-machine';
+import { alarmSyncReply, type AlarmView } from '@shared/alarms';
+import type { LonLat } from '@shared/world';
 
 const API = '/api/v1';
 const KEY = 'region-matrix-key-0123456789';

@@ -8,10 +8,10 @@
  *   that does not start at or below its cursor is a hole, counted, and repaired by a delta sync.
  */
 import { io as connect, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events';
-import { alarmSyncReply, alarmView, type AlarmSyncReply, type AlarmView } from '../../shared/alarms';
-import { alarmColumns, decodeAlarmColumns } from '../../shared/alarm-wire';
-import { incidentSyncReply, incidentView, type IncidentSyncReply, type IncidentView } from '../../shared/incidents';
+import type { ClientToServerEvents, ServerToClientEvents } from '@shared/events';
+import { alarmSyncReply, alarmView, type AlarmSyncReply, type AlarmView } from '@shared/alarms';
+import { alarmColumns, decodeAlarmColumns } from '@shared/alarm-wire';
+import { incidentSyncReply, incidentView, type IncidentSyncReply, type IncidentView } from '@shared/incidents';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { backends, startHub, testConfig } from './helpers';
-import type { Hub } from '../../server/app';
+import type { Hub } from '@server/app';
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../server/db/connect';
-import { EventRepository } from '../../server/repositories/event.repository';
-import { WorldRepository } from '../../server/repositories/world.repository';
-import { simWorldFromRepository, startSimulator, type SimWorld } from '../../server/simulator';
+import { queryRows } from '@server/db/connect';
+import { EventRepository } from '@server/repositories/event.repository';
+import { WorldRepository } from '@server/repositories/world.repository';
+import { simWorldFromRepository, startSimulator, type SimWorld } from '@server/simulator';
 
 const KEY = 'sim-test-key-0123456789';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 
 import { apiFetch, backends, rawGet, startHub, testConfig } from './helpers';
-import { decodePacked } from '../../shared/packed';
-import { worldSummary, layerIndex } from '../../shared/api';
-import { LAYER_NAMES, PACKED_MEDIA_TYPE } from '../../shared/layers';
-import { generateDemoCity } from '../../server/demo';
-import type { Hub } from '../../server/app';
+import { decodePacked } from '@shared/packed';
+import { worldSummary, layerIndex } from '@shared/api';
+import { LAYER_NAMES, PACKED_MEDIA_TYPE } from '@shared/layers';
+import { generateDemoCity } from '@server/demo';
+import type { Hub } from '@server/app';
 
 describe.each(backends)('hub on $name', (backend) => {
   let cleanup: () => Promise<void>;

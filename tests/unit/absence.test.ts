@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { generateDemoCity, generateResidents, generateSeedAccess, maskName, SEED_ACCESS_MAX_AGE_MS } from '../../server/demo';
-import { pointInPolygon } from '../../server/demo/geo';
-import { createZoneIndex } from '../../server/rules/zone-index';
-import { absenceEventId, DEFAULT_ABSENCE_RULE, DEFAULT_RULES, evaluate, overdueResidents, ruleSchema, type AbsenceCandidate, type Rule } from '../../server/rules/rules';
-import { resident } from '../../shared/world';
+import { generateDemoCity, generateResidents, generateSeedAccess, maskName, SEED_ACCESS_MAX_AGE_MS } from '@server/demo';
+import { pointInPolygon } from '@server/demo/geo';
+import { createZoneIndex } from '@server/rules/zone-index';
+import { absenceEventId, DEFAULT_ABSENCE_RULE, DEFAULT_RULES, evaluate, overdueResidents, ruleSchema, type AbsenceCandidate, type Rule } from '@server/rules/rules';
+import { resident } from '@shared/world';
 import { ConfigError, loadConfig } from '@server/core/config';
 
 const H = 3_600_000;

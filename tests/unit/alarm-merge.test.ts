@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPinia, setActivePinia } from 'pinia';
-import type { AlarmStatus, AlarmView } from '../../shared/alarms';
-import { compareAlarms, isOpen, useAlarmStore } from '../../client/src/stores/alarms';
-import { mergeByRev, type Held } from '../../client/src/stores/revCollection';
+import type { AlarmStatus, AlarmView } from '@shared/alarms';
+import { compareAlarms, isOpen, useAlarmStore } from '@client/stores/alarms';
+import { mergeByRev, type Held } from '@client/stores/revCollection';
 
 const T0 = Date.parse('2026-11-22T04:00:00.000Z');
 const iso = (sec: number) => new Date(T0 + sec * 1000).toISOString();

@@ -1,9 +1,9 @@
 /** The alarm push as columns: encoding then decoding gives every view back exactly. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALARM_STATUSES, alarmView, type AlarmView } from '../../shared/alarms';
-import { alarmColumns, decodeAlarmColumns, encodeAlarmColumns } from '../../shared/alarm-wire';
-import { ALARM_EVENT_SOURCES, EVENT_TYPES } from '../../shared/ingest';
+import { ALARM_STATUSES, alarmView, type AlarmView } from '@shared/alarms';
+import { alarmColumns, decodeAlarmColumns, encodeAlarmColumns } from '@shared/alarm-wire';
+import { ALARM_EVENT_SOURCES, EVENT_TYPES } from '@shared/ingest';
 
 const iso = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
 const smallId = fc.constantFrom('a', 'b', 'c', 'd');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { inScope, loginBody, ROLES, scopePrefix } from '../../shared/auth';
-import { hashPassword, verifyPassword } from '../../server/auth/password';
-import { ACTIONS, decide, ROLE_ACTIONS, type Principal } from '../../server/auth/policy';
-import { canonicalJson, seal, verifyChain, type AuditRecord } from '../../server/audit/chain';
+import { inScope, loginBody, ROLES, scopePrefix } from '@shared/auth';
+import { hashPassword, verifyPassword } from '@server/auth/password';
+import { ACTIONS, decide, ROLE_ACTIONS, type Principal } from '@server/auth/policy';
+import { canonicalJson, seal, verifyChain, type AuditRecord } from '@server/audit/chain';
 
 // Small scrypt parameters keep the test fast; the format and the check are the same.
 const FAST = { N: 1 << 10, r: 8, p: 1 };

@@ -8,11 +8,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { validateStyleMin, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import { generateDemoCity } from '../../server/demo';
-import { GAN_RIVER } from '../../server/demo/config';
-import { buildBasemapStyle, chainEdges, sharedEdges } from '../../server/services/basemap.service';
-import { BASEMAP_SOURCES } from '../../shared/map';
-import { basemapFeature, type BasemapFeature, type LonLat, type MultiPolygon, type World } from '../../shared/world';
+import { generateDemoCity } from '@server/demo';
+import { GAN_RIVER } from '@server/demo/config';
+import { buildBasemapStyle, chainEdges, sharedEdges } from '@server/services/basemap.service';
+import { BASEMAP_SOURCES } from '@shared/map';
+import { basemapFeature, type BasemapFeature, type LonLat, type MultiPolygon, type World } from '@shared/world';
 import { distM, distToLine, inMulti, ringArea } from './support/geometry';
 
 const small: World = generateDemoCity({ scale: 'small', seed: 1 });

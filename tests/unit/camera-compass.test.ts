@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compassPoint, normaliseDeg } from '../../client/src/cameras/compass';
+import { compassPoint, normaliseDeg } from '@client/cameras/compass';
 
 describe('compassPoint', () => {
   it.each([

@@ -3,7 +3,7 @@
  * here independently of the code under test.
  */
 import { describe, expect, it } from 'vitest';
-import { bearingDeg, buildCameraIndex, nearestCameras } from '../../client/src/cameras/nearest';
+import { bearingDeg, buildCameraIndex, nearestCameras } from '@client/cameras/nearest';
 import { lcg } from './support/geometry';
 
 const R = 6_371_000; // the mean Earth radius geokdbush uses, metres

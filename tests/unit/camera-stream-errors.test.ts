@@ -12,10 +12,10 @@ import {
   isUnsupported,
   type HlsErrorLike,
   type StreamError,
-} from '../../client/src/cameras/stream-errors';
-import { streamErrorMessage } from '../../client/src/cameras/stream-messages';
-import { streamFormatOf } from '../../client/src/cameras/stream-players';
-import zhCN from '../../client/src/i18n/zh-CN';
+} from '@client/cameras/stream-errors';
+import { streamErrorMessage } from '@client/cameras/stream-messages';
+import { streamFormatOf } from '@client/cameras/stream-players';
+import zhCN from '@client/i18n/zh-CN';
 
 const hls = (details: string, extra: Partial<HlsErrorLike> = {}): HlsErrorLike => ({
   type: details.startsWith('manifest') || details.startsWith('frag') || details.startsWith('level') ? 'networkError' : 'mediaError',

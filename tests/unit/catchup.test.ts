@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { retryDelay, StreamCatchup, type SyncOutcome } from '../../client/src/realtime/catchup';
+import { retryDelay, StreamCatchup, type SyncOutcome } from '@client/realtime/catchup';
 
 /** A reply as the hub sends one: the items are (id, rev) pairs. */
 interface Reply {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@server/core/config';
-import { negotiateCoding } from '../../server/services/layer.service';
+import { negotiateCoding } from '@server/services/layer.service';
 
 describe('loadConfig', () => {
   it('has working defaults', () => {

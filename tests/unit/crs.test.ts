@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import gcoord from 'gcoord';
-import { wgs84ToGcj02, wgs84ToGcj02InPlace } from '../../shared/crs';
+import { wgs84ToGcj02, wgs84ToGcj02InPlace } from '@shared/crs';
 
 /** Metres between two lon/lat points (equirectangular; fine over a few hundred metres). */
 function metres(a: readonly number[], b: readonly number[]): number {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { dbErrorKind, dbMessage, sqlState } from '../../server/db/errors';
+import { dbErrorKind, dbMessage, sqlState } from '@server/db/errors';
 
 /** An error as node-postgres or PGlite throws it. */
 function pgError(code: string, message = `error ${code}`): Error {

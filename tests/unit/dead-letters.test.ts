@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesAsText } from '../../shared/dead-letters';
-import { isStorable } from '../../shared/text';
+import { bytesAsText } from '@shared/dead-letters';
+import { isStorable } from '@shared/text';
 
 const b = (...xs: number[]) => Uint8Array.from(xs);
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createGridLocator, generateDemoCity, type GridLocator } from '../../server/demo';
+import { createGridLocator, generateDemoCity, type GridLocator } from '@server/demo';
 import {
   camera,
   facility,
@@ -20,7 +20,7 @@ import {
   type LonLat,
   type Region,
   type World,
-} from '../../shared/world';
+} from '@shared/world';
 import { mpArea, inMulti, strictlyInsideConvex, edges, unionBoundary, sameSet, lineLength, lcg } from './support/geometry';
 
 const hashWorld = (w: World) => createHash('sha256').update(JSON.stringify(w)).digest('hex');

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createGridLocator, DEMO_STREAM_URL, generateDemoCity } from '../../server/demo';
-import { DEMO_BROKEN_STREAM_URL, DEMO_STREAM_URLS } from '../../server/demo/cameras';
+import { createGridLocator, DEMO_STREAM_URL, generateDemoCity } from '@server/demo';
+import { DEMO_BROKEN_STREAM_URL, DEMO_STREAM_URLS } from '@server/demo/cameras';
 import {
   camera,
   facility,
@@ -23,7 +23,7 @@ import {
   type LonLat,
   type Region,
   type World,
-} from '../../shared/world';
+} from '@shared/world';
 import { ringArea, mpArea, inMulti, strictlyInsideConvex, edges, unionBoundary, distM, lineLength, along, distToLine, lcg } from './support/geometry';
 
 // ---------- fixtures ----------

@@ -4,14 +4,14 @@
  * rule, the seeded random streams and the small formatting helpers.
  */
 import { describe, expect, it } from 'vitest';
-import type { LonLat, MultiPolygon, Region } from '../../shared/world';
-import { DeviceIdAllocator, centreCode } from '../../server/demo/device-ids';
-import { LocalFrame } from '../../server/demo/geo';
-import type { Lattice } from '../../server/demo/lattice';
-import { createGridLocator } from '../../server/demo/locate';
-import { chainageLabel } from '../../server/demo/railway';
-import { Rng, allocate, sampleDistinct } from '../../server/demo/random';
-import { traceRegion } from '../../server/demo/trace';
+import type { LonLat, MultiPolygon, Region } from '@shared/world';
+import { DeviceIdAllocator, centreCode } from '@server/demo/device-ids';
+import { LocalFrame } from '@server/demo/geo';
+import type { Lattice } from '@server/demo/lattice';
+import { createGridLocator } from '@server/demo/locate';
+import { chainageLabel } from '@server/demo/railway';
+import { Rng, allocate, sampleDistinct } from '@server/demo/random';
+import { traceRegion } from '@server/demo/trace';
 
 /** A w × h lattice of 0.01° squares at (100°E, 30°N); cell (i, j) has index j * w + i. */
 function squareLattice(w: number, h: number): Lattice {

@@ -3,9 +3,9 @@
  * city generateDemoCity makes, and the grid locator built in slices answers as the one built at once.
  */
 import { describe, expect, it } from 'vitest';
-import { createGridLocator, createGridLocatorAsync, generateDemoCity } from '../../server/demo';
-import { streamDemoCity, type DemoParts } from '../../server/demo/thread';
-import { REGION_LEVELS, type World } from '../../shared/world';
+import { createGridLocator, createGridLocatorAsync, generateDemoCity } from '@server/demo';
+import { streamDemoCity, type DemoParts } from '@server/demo/thread';
+import { REGION_LEVELS, type World } from '@shared/world';
 
 const opts = { scale: 'small' as const, seed: 7 };
 const city = generateDemoCity(opts);

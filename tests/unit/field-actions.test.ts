@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_ACTIONS } from '../../shared/incident-machine';
-import type { IncidentView } from '../../shared/incidents';
+import { INCIDENT_ACTIONS } from '@shared/incident-machine';
+import type { IncidentView } from '@shared/incidents';
 import { incident as build } from './support/incident-view';
-import zh from '../../client/src/i18n/field.zh-CN';
-import { actionTone, byUrgency, FIELD_ACTIONS, fieldActions, myAssignment, noteNeed, runningDue } from '../../client/src/field/fieldActions';
+import zh from '@client/i18n/field.zh-CN';
+import { actionTone, byUrgency, FIELD_ACTIONS, fieldActions, myAssignment, noteNeed, runningDue } from '@client/field/fieldActions';
 
 /** The incident tests' builder (tests/unit/support), with an id by default. */
 const incident = (over: Partial<IncidentView> = {}) => build(over.id ?? 'inc-1', over);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CATEGORY_FAMILIES, RISK_CATEGORIES } from '../../shared/incident-categories';
-import { categoryGroups, categoryLabel, isDispute } from '../../client/src/report/categories';
-import { partiesOf } from '../../client/src/report/parts/parties';
+import { CATEGORY_FAMILIES, RISK_CATEGORIES } from '@shared/incident-categories';
+import { categoryGroups, categoryLabel, isDispute } from '@client/report/categories';
+import { partiesOf } from '@client/report/parts/parties';
 
 describe('categoryGroups', () => {
   it('offers staff every category once, grouped by family in the fixed order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../../shared/auth';
-import { FIELD_HOME, homePath } from '../../client/src/auth/landing';
+import { ROLES } from '@shared/auth';
+import { FIELD_HOME, homePath } from '@client/auth/landing';
 
 describe('homePath', () => {
   it('starts a field unit member on the field page and everyone else on the desk', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PHOTO_BYTES } from '../../shared/incidents';
-import { formatBytes, MAX_PHOTOS, photoProblem, sortPicked } from '../../client/src/report/photos';
+import { MAX_PHOTO_BYTES } from '@shared/incidents';
+import { formatBytes, MAX_PHOTOS, photoProblem, sortPicked } from '@client/report/photos';
 
 const file = (type: string, size: number, name = 'a') => ({ type, size, name });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { positionBody } from '../../shared/incidents';
-import { POSITION_INTERVAL_MS, positionBodyOf, shouldSend } from '../../client/src/field/position';
-import { fixOf, formatLonLat, geoProblem, type Fix } from '../../client/src/report/geo';
+import { positionBody } from '@shared/incidents';
+import { POSITION_INTERVAL_MS, positionBodyOf, shouldSend } from '@client/field/position';
+import { fixOf, formatLonLat, geoProblem, type Fix } from '@client/report/geo';
 
 const fix: Fix = { lon: 116.397428, lat: 39.90923, accuracy: 12.4, at: Date.UTC(2026, 0, 1, 8) };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qrItems, qrSrc } from '../../client/src/report/qr';
+import { qrItems, qrSrc } from '@client/report/qr';
 
 describe('qrItems', () => {
   const community = { code: '110101001001', name: '东华门社区' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_STATUSES } from '../../shared/incident-machine';
-import zh from '../../client/src/i18n/field.zh-CN';
-import { isFinalPhase, newestFirst, phaseOf, stepKey } from '../../client/src/report/steps';
-import { formatWhen } from '../../client/src/report/time';
+import { INCIDENT_STATUSES } from '@shared/incident-machine';
+import zh from '@client/i18n/field.zh-CN';
+import { isFinalPhase, newestFirst, phaseOf, stepKey } from '@client/report/steps';
+import { formatWhen } from '@client/report/time';
 
 /** The i18n entry under field.track a key names (so every key the page can ask for exists). */
 function text(key: string): unknown {

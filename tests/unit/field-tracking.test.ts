@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TRACKING_CODE } from '../../shared/incidents';
-import { normalizeTrackingCode, trackingPath } from '../../client/src/report/tracking';
+import { TRACKING_CODE } from '@shared/incidents';
+import { normalizeTrackingCode, trackingPath } from '@client/report/tracking';
 
 describe('normalizeTrackingCode', () => {
   it.each([

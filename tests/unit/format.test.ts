@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_VALUE, formatCount, formatPercent, ratio } from '../../client/src/util/format';
+import { NO_VALUE, formatCount, formatPercent, ratio } from '@client/util/format';
 
 describe('formatCount', () => {
   it.each([

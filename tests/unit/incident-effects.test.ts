@@ -17,10 +17,10 @@ import {
   stepEffects,
   type Change,
   type IncidentFacts,
-} from '../../shared/incident-effects';
-import type { ActionInput, IncidentAction, IncidentActor, IncidentStatus } from '../../shared/incident-machine';
-import type { AssignmentStatus, AssignmentView } from '../../shared/incidents';
-import { DEFAULT_SLA, stageMinutes } from '../../shared/sla';
+} from '@shared/incident-effects';
+import type { ActionInput, IncidentAction, IncidentActor, IncidentStatus } from '@shared/incident-machine';
+import type { AssignmentStatus, AssignmentView } from '@shared/incidents';
+import { DEFAULT_SLA, stageMinutes } from '@shared/sla';
 
 const MIN = 60_000;
 const T0 = new Date('2026-11-22T12:00:00.000Z');

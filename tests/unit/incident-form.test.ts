@@ -3,8 +3,8 @@
  * the shared createIncidentBody schema the hub parses it with.
  */
 import { describe, expect, it } from 'vitest';
-import { createIncidentBody } from '../../shared/incidents';
-import { draftBody, emptyDraft, type IncidentDraft } from '../../client/src/incidents/draft';
+import { createIncidentBody } from '@shared/incidents';
+import { draftBody, emptyDraft, type IncidentDraft } from '@client/incidents/draft';
 
 const draft = (over: Partial<IncidentDraft>): IncidentDraft => ({ ...emptyDraft(), ...over });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { IncidentView, SlaClockView } from '../../shared/incidents';
+import type { IncidentView, SlaClockView } from '@shared/incidents';
 import {
   clockStateAt,
   compareIncidents,
@@ -19,7 +19,7 @@ import {
   nextDeadline,
   type IncidentFilters,
   type IncidentSort,
-} from '../../client/src/stores/incidentList';
+} from '@client/stores/incidentList';
 import { incident, iso, T0 } from './support/incident-view';
 
 const clock = (stage: SlaClockView['stage'], state: SlaClockView['state'], dueSec: number | null): SlaClockView => ({

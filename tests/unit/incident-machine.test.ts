@@ -1,6 +1,6 @@
 /** The incident state machine (shared/incident-machine.ts), table-tested: the loop, the refusals, and what each actor is offered. */
 import { describe, expect, it } from 'vitest';
-import { allowedActions, transition, type ActionInput, type IncidentAction, type IncidentActor, type IncidentState, type IncidentStatus } from '../../shared/incident-machine';
+import { allowedActions, transition, type ActionInput, type IncidentAction, type IncidentActor, type IncidentState, type IncidentStatus } from '@shared/incident-machine';
 
 const AT = '2026-11-22T12:00:00.000Z';
 const state = (status: IncidentStatus, over: Partial<IncidentState> = {}): IncidentState => ({ status, units: [], escalations: 0, maxEscalations: 4, ...over });

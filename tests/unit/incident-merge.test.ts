@@ -9,11 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPinia, setActivePinia } from 'pinia';
-import type { IncidentStatus } from '../../shared/incident-machine';
-import { INCIDENT_STATUSES, OPEN_STATUSES } from '../../shared/incident-machine';
-import type { IncidentView } from '../../shared/incidents';
-import { applySyncReply as applyReply, emptyHeld, mergeByRev, type Held, type SyncItems } from '../../client/src/stores/revCollection';
-import { isOpenIncident, useIncidentStore } from '../../client/src/stores/incidents';
+import type { IncidentStatus } from '@shared/incident-machine';
+import { INCIDENT_STATUSES, OPEN_STATUSES } from '@shared/incident-machine';
+import type { IncidentView } from '@shared/incidents';
+import { applySyncReply as applyReply, emptyHeld, mergeByRev, type Held, type SyncItems } from '@client/stores/revCollection';
+import { isOpenIncident, useIncidentStore } from '@client/stores/incidents';
 import { incident } from './support/incident-view';
 
 type HeldIncidents = Held<IncidentView>;

@@ -3,13 +3,13 @@
  * (department, unit kinds, families, what an alarm's event type is about), ETAs and the nearest units.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLA, dueBreaches, nextDue, slaClocks, slaPolicy, stageMinutes, type StageTimes } from '../../shared/sla';
-import { disputeRisk, riskLevel } from '../../shared/dispute-risk';
-import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, categoryOfEvent, compatibleCategories } from '../../shared/incident-categories';
-import { EVENT_TYPES } from '../../shared/ingest';
-import { UnitIndex, etaMinutes } from '../../server/services/unit-index';
-import type { UnitRow } from '../../server/repositories/unit.repository';
-import { distanceM } from '../../shared/geo';
+import { DEFAULT_SLA, dueBreaches, nextDue, slaClocks, slaPolicy, stageMinutes, type StageTimes } from '@shared/sla';
+import { disputeRisk, riskLevel } from '@shared/dispute-risk';
+import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, categoryOfEvent, compatibleCategories } from '@shared/incident-categories';
+import { EVENT_TYPES } from '@shared/ingest';
+import { UnitIndex, etaMinutes } from '@server/services/unit-index';
+import type { UnitRow } from '@server/repositories/unit.repository';
+import { distanceM } from '@shared/geo';
 
 const MIN = 60_000;
 const t0 = Date.parse('2026-03-01T00:00:00Z');

@@ -3,9 +3,9 @@
  * in time) and the map's overlay of live states on the static units layer (typed arrays).
  */
 import { describe, expect, it } from 'vitest';
-import type { UnitLive } from '../../shared/incidents';
-import { mergeUnits } from '../../client/src/stores/units';
-import { overlayLiveUnits, type UnitBase } from '../../client/src/map/unit-positions';
+import type { UnitLive } from '@shared/incidents';
+import { mergeUnits } from '@client/stores/units';
+import { overlayLiveUnits, type UnitBase } from '@client/map/unit-positions';
 
 const unit = (id: string, sec: number, over: Partial<UnitLive> = {}): UnitLive => ({
   id,

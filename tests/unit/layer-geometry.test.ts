@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { packLines, packPoints, packPolygons } from '../../server/services/layer-defs';
-import { decodePacked, encodePacked } from '../../shared/packed';
-import type { MultiPolygon } from '../../shared/world';
+import { packLines, packPoints, packPolygons } from '@server/services/layer-defs';
+import { decodePacked, encodePacked } from '@shared/packed';
+import type { MultiPolygon } from '@shared/world';
 
 const roundTrip = (geometry: 'point' | 'line' | 'polygon', count: number, cols: ReturnType<typeof packPoints>) =>
   decodePacked(encodePacked('t', geometry, count, cols));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classOf, countByDict, featureBounds, fovSector, outerRings, quantileBreaks, ringAreaKm2, rollUp, segments } from '../../client/src/map/geometry';
-import { packPolygons } from '../../server/services/layer-defs';
-import { decodePacked, encodePacked } from '../../shared/packed';
-import type { MultiPolygon } from '../../shared/world';
+import { classOf, countByDict, featureBounds, fovSector, outerRings, quantileBreaks, ringAreaKm2, rollUp, segments } from '@client/map/geometry';
+import { packPolygons } from '@server/services/layer-defs';
+import { decodePacked, encodePacked } from '@shared/packed';
+import type { MultiPolygon } from '@shared/world';
 
 // A 0.01° square at Nanchang's latitude: about 0.978 km × 1.106 km.
 const sq = (x: number, y: number, s = 0.01): MultiPolygon => [[[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]];

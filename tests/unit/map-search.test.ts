@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSearchIndex, searchIndex, type SearchEntry } from '../../client/src/stores/layerSearch';
+import { buildSearchIndex, searchIndex, type SearchEntry } from '@client/stores/layerSearch';
 
 const entries: SearchEntry[] = [
   { layer: 'cameras', index: 0, key: '36010201001320000001', label: '红洲南路216号高清监控' },

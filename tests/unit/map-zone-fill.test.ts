@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zoneFill } from '../../client/src/map/layers/useZoneLayer';
+import { zoneFill } from '@client/map/layers/useZoneLayer';
 
 describe('zone fill', () => {
   const red = [255, 77, 79, 255];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePacked, encodePacked, PackedFormatError } from '../../shared/packed';
+import { decodePacked, encodePacked, PackedFormatError } from '@shared/packed';
 
 describe('packed layer format', () => {
   const encode = () =>

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { watch } from 'vue';
-import { applySyncReply, emptyHeld, mergeByRev, useRevCollection } from '../../client/src/stores/revCollection';
+import { applySyncReply, emptyHeld, mergeByRev, useRevCollection } from '@client/stores/revCollection';
 
 interface Item {
   id: string;

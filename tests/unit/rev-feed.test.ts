@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { RevFeed, type FeedDelivery, type FeedSource } from '../../server/realtime/rev-feed';
+import { RevFeed, type FeedDelivery, type FeedSource } from '@server/realtime/rev-feed';
 
 interface Row {
   id: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contains, createZoneIndex, distanceToSegmentM } from '../../server/rules/zone-index';
-import { DEFAULT_RULES, evaluate, inWindow, type Rule, type RuleEvent, type RuleWorld } from '../../server/rules/rules';
-import { offsetM } from '../../server/demo/geo';
-import type { LonLat, Zone } from '../../shared/world';
-import { generateDemoCity } from '../../server/demo';
+import { contains, createZoneIndex, distanceToSegmentM } from '@server/rules/zone-index';
+import { DEFAULT_RULES, evaluate, inWindow, type Rule, type RuleEvent, type RuleWorld } from '@server/rules/rules';
+import { offsetM } from '@server/demo/geo';
+import type { LonLat, Zone } from '@shared/world';
+import { generateDemoCity } from '@server/demo';
 
 const C: LonLat = [115.88, 28.68];
 const at = (d: LonLat, east: number, north: number) => offsetM(d, east, north);

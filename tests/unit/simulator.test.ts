@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { generateDemoCity, createGridLocator } from '../../server/demo';
-import { contains } from '../../server/rules/zone-index';
-import { offsetM } from '../../server/demo/geo';
+import { generateDemoCity, createGridLocator } from '@server/demo';
+import { contains } from '@server/rules/zone-index';
+import { offsetM } from '@server/demo/geo';
 import {
   beijingHour,
   beijingIso,
@@ -21,9 +21,9 @@ import {
   startSimulator,
   type SimWorld,
   type Simulator,
-} from '../../server/simulator';
-import { eventInput, MAX_BATCH, RISK_CATEGORIES, type EventInput } from '../../shared/ingest';
-import type { LonLat, Zone } from '../../shared/world';
+} from '@server/simulator';
+import { eventInput, MAX_BATCH, RISK_CATEGORIES, type EventInput } from '@shared/ingest';
+import type { LonLat, Zone } from '@shared/world';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

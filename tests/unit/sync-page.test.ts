@@ -4,7 +4,7 @@
  * far behind. Driven by an in-memory source of rows with revs.
  */
 import { describe, expect, it } from 'vitest';
-import { syncPage, type SyncSource } from '../../server/services/sync-page';
+import { syncPage, type SyncSource } from '@server/services/sync-page';
 
 /** Rows 1..n by rev, rows with an even rev open. */
 function source(n: number): SyncSource<{ rev: number }> {

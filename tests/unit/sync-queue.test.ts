@@ -4,7 +4,7 @@
  * nothing is served for a socket that is gone.
  */
 import { describe, expect, it } from 'vitest';
-import { SUPERSEDED, SyncQueue } from '../../server/realtime/sync-queue';
+import { SUPERSEDED, SyncQueue } from '@server/realtime/sync-queue';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { formatPath, isStorable, jsonObject, printable, text, textProblem, unstorable } from '../../shared/text';
-import { eventInput } from '../../shared/ingest';
+import { formatPath, isStorable, jsonObject, printable, text, textProblem, unstorable } from '@shared/text';
+import { eventInput } from '@shared/ingest';
 
 const storableByUtf8 = (s: string) => !s.includes('\u0000') && Buffer.from(s, 'utf8').toString('utf8') === s;
 

@@ -6,12 +6,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { generateDemoCity } from '../../server/demo';
-import { offsetM, planarDistanceM } from '../../server/demo/geo';
-import { round6 } from '../../shared/geo';
-import { createRoadNetwork, createUnitMotion, DRIVE_KMH, HOME_RADIUS_M, PATROL_KMH, type MotionUnit, type RoadInput, type UnitMotion } from '../../server/simulator/unit-motion';
-import { startUnitMotion, type UnitMotionRunner } from '../../server/simulator/unit-runner';
-import type { LonLat, UnitStatus } from '../../shared/world';
+import { generateDemoCity } from '@server/demo';
+import { offsetM, planarDistanceM } from '@server/demo/geo';
+import { round6 } from '@shared/geo';
+import { createRoadNetwork, createUnitMotion, DRIVE_KMH, HOME_RADIUS_M, PATROL_KMH, type MotionUnit, type RoadInput, type UnitMotion } from '@server/simulator/unit-motion';
+import { startUnitMotion, type UnitMotionRunner } from '@server/simulator/unit-runner';
+import type { LonLat, UnitStatus } from '@shared/world';
 
 const O: LonLat = [115.9, 28.68];
 /** A point `east`, `north` metres from O. */

@@ -1,9 +1,9 @@
 /** The change-password dialog's behaviour: current and new password (twice), checked, then sent. */
 import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { API_PREFIX } from '../../../shared/api';
-import { newPassword } from '../../../shared/auth';
-import { ErrorCode } from '../../../shared/errors';
+import { API_PREFIX } from '@shared/api';
+import { newPassword } from '@shared/auth';
+import { ErrorCode } from '@shared/errors';
 import { ApiError, sendVoid } from '../api/http';
 import { useErrorText } from '../common/useErrorText';
 

@@ -4,8 +4,8 @@
  * (POST /auth/totp/enable), which answers the session as it is now (mfaPending false).
  */
 import { computed, onMounted, ref, shallowRef } from 'vue';
-import { API_PREFIX } from '../../../shared/api';
-import { otpCode, sessionInfo, totpSetupReply, type TotpSetupReply } from '../../../shared/auth';
+import { API_PREFIX } from '@shared/api';
+import { otpCode, sessionInfo, totpSetupReply, type TotpSetupReply } from '@shared/auth';
 import { sendJson } from '../api/http';
 import { useErrorText } from '../common/useErrorText';
 import { useSessionStore } from '../stores/session';

@@ -1,5 +1,5 @@
 /** The admin endpoints (role admin), typed by the shared schemas. */
-import { API_PREFIX } from '../../../shared/api';
+import { API_PREFIX } from '@shared/api';
 import {
   auditPage,
   auditVerify,
@@ -16,8 +16,8 @@ import {
   type CredentialView,
   type UpdateUserBody,
   type UserView,
-} from '../../../shared/auth';
-import { deadLetterPage, type DeadLetterPage, type DeadLetterQuery } from '../../../shared/dead-letters';
+} from '@shared/auth';
+import { deadLetterPage, type DeadLetterPage, type DeadLetterQuery } from '@shared/dead-letters';
 import { getJson, sendJson, sendVoid } from '../api/http';
 
 const ADMIN = `${API_PREFIX}/admin`;

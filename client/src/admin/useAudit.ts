@@ -4,7 +4,7 @@
  */
 import { computed, onMounted, reactive, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { AuditQuery, AuditVerify } from '../../../shared/auth';
+import type { AuditQuery, AuditVerify } from '@shared/auth';
 import { useErrorText } from '../common/useErrorText';
 import { fetchAudit, verifyAudit } from './api';
 import { PAGE, useCursorPages } from './useCursorPages';

@@ -2,7 +2,7 @@
 import { computed, h } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { NEllipsis, NTag, type DataTableColumns } from 'naive-ui';
-import type { AuditRecordView } from '../../../shared/auth';
+import type { AuditRecordView } from '@shared/auth';
 import { NO_VALUE } from '../util/format';
 import { formatTime } from './time';
 

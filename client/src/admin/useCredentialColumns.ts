@@ -2,7 +2,7 @@
 import { computed, h } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { NButton, NPopconfirm, NTag, type DataTableColumns } from 'naive-ui';
-import type { CredentialView } from '../../../shared/auth';
+import type { CredentialView } from '@shared/auth';
 import { NO_VALUE } from '../util/format';
 import { formatTime } from './time';
 

@@ -4,7 +4,7 @@
  */
 import { shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { CreateCredentialBody, CreatedCredential, CredentialView } from '../../../shared/auth';
+import type { CreateCredentialBody, CreatedCredential, CredentialView } from '@shared/auth';
 import { createCredential, listCredentials, revokeCredential, type CredentialKind } from './api';
 import { useAdminList } from './useAdminList';
 

@@ -2,7 +2,7 @@
 import { computed, h } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { NEllipsis, NTag, type DataTableColumns } from 'naive-ui';
-import type { DeadLetterView } from '../../../shared/dead-letters';
+import type { DeadLetterView } from '@shared/dead-letters';
 import { formatTime } from './time';
 
 export function useDeadLetterColumns() {

@@ -3,7 +3,7 @@
  * total held; "load older" pages back by the page's `nextBefore` cursor (useCursorPages).
  */
 import { computed, onMounted } from 'vue';
-import type { DeadLetterQuery } from '../../../shared/dead-letters';
+import type { DeadLetterQuery } from '@shared/dead-letters';
 import { fetchDeadLetters } from './api';
 import { PAGE, useCursorPages } from './useCursorPages';
 

@@ -4,7 +4,7 @@
  */
 import { computed, onMounted } from 'vue';
 import type { SelectOption } from 'naive-ui';
-import { regionCode, scopePrefix } from '../../../shared/auth';
+import { regionCode, scopePrefix } from '@shared/auth';
 import { useWorldStore } from '../stores/world';
 
 export function useScopeOptions() {

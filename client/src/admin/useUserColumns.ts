@@ -2,7 +2,7 @@
 import { computed, h } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { NButton, NPopconfirm, NTag, type DataTableColumns } from 'naive-ui';
-import type { UserView } from '../../../shared/auth';
+import type { UserView } from '@shared/auth';
 import { formatTime } from './time';
 
 export interface UserActions {

@@ -3,7 +3,7 @@
  * sent. Checked with the shared schemas before the hub sees it.
  */
 import { computed, reactive, watch, type Ref } from 'vue';
-import { createUserBody, updateUserBody, type CreateUserBody, type Role, type UpdateUserBody, type UserView } from '../../../shared/auth';
+import { createUserBody, updateUserBody, type CreateUserBody, type Role, type UpdateUserBody, type UserView } from '@shared/auth';
 
 export interface UserForm {
   username: string;

@@ -1,6 +1,6 @@
 /** The users tab's state: the list from the hub, and every change to a user, each followed by a reload. */
 import { useI18n } from 'vue-i18n';
-import type { CreateUserBody, UpdateUserBody, UserView } from '../../../shared/auth';
+import type { CreateUserBody, UpdateUserBody, UserView } from '@shared/auth';
 import { createUser, endUserSessions, listUsers, updateUser } from './api';
 import { useAdminList } from './useAdminList';
 

@@ -6,7 +6,7 @@
 import { h, onBeforeUnmount } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { NButton, useNotification } from 'naive-ui';
-import type { AlarmView } from '../../../shared/alarms';
+import type { AlarmView } from '@shared/alarms';
 import { compareAlarms, useAlarmStore } from '../stores/alarms';
 import { alarmCss } from '../map/palette';
 import { playAlarmTone } from './alarmSound';

@@ -6,7 +6,7 @@
  */
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { AlarmView } from '../../../shared/alarms';
+import type { AlarmView } from '@shared/alarms';
 import { useLayerDataStore } from '../stores/layerData';
 
 /** Unit id → callsign, from the units layer's columns; null until the layer is here. */

@@ -4,7 +4,7 @@
  * desk only the selection changes).
  */
 import { nextTick } from 'vue';
-import type { AlarmView } from '../../../shared/alarms';
+import type { AlarmView } from '@shared/alarms';
 import { useAlarmStore } from '../stores/alarms';
 import { useLayerDataStore } from '../stores/layerData';
 import { useMapUiStore } from '../stores/mapUi';

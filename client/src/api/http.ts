@@ -8,8 +8,8 @@
  * wiring (`configureHttp`), so this module imports no store.
  */
 import { z } from 'zod';
-import { ErrorCode } from '../../../shared/errors';
-import { CSRF_HEADER } from '../../../shared/auth';
+import { ErrorCode } from '@shared/errors';
+import { CSRF_HEADER } from '@shared/auth';
 
 /** Client-side failures that never come from the hub's error body. */
 export const ClientErrorCode = {

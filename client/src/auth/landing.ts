@@ -3,7 +3,7 @@
  * everyone else on the desk ('/', which redirects there). Pure, so the guard and the sign-in page
  * agree and a test can say so (tests/unit/field-landing.test.ts).
  */
-import type { Role } from '../../../shared/auth';
+import type { Role } from '@shared/auth';
 
 export const FIELD_HOME = '/field';
 

@@ -5,7 +5,7 @@
 import { computed } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { useI18n } from 'vue-i18n';
-import { SESSION_END_REASONS } from '../../../shared/events';
+import { SESSION_END_REASONS } from '@shared/events';
 import { useSessionStore } from '../stores/session';
 import { safeNext } from './next';
 import { homePath } from './landing';

@@ -3,7 +3,7 @@
  * account has a second factor (auth/otp-required). Errors are the hub's, said plainly.
  */
 import { reactive, ref } from 'vue';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 import { ApiError } from '../api/http';
 import { useErrorText } from '../common/useErrorText';
 import { useSessionStore } from '../stores/session';

@@ -5,7 +5,7 @@
  */
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 import { ApiError } from '../api/http';
 import { useErrorText } from '../common/useErrorText';
 import { useSessionStore } from '../stores/session';

@@ -1,5 +1,5 @@
 /** Colours of camera statuses, shared by the card and (for consistency) the map's legend. */
-import type { CameraStatus } from '../../../shared/world';
+import type { CameraStatus } from '@shared/world';
 
 export const CAMERA_STATUS_COLOR: Record<CameraStatus, string> = {
   online: '#2fd27c',

@@ -2,7 +2,7 @@
  * The camera card's inputs. The desk (client/src/map) builds them from the cameras layer and the
  * region tree; the card itself fetches nothing.
  */
-import type { CameraKind, CameraStatus } from '../../../shared/world';
+import type { CameraKind, CameraStatus } from '@shared/world';
 
 export interface CameraDetails {
   /** GB/T 28181 device id, 20 digits. */

@@ -1,6 +1,6 @@
 /** The card's words: kind and status labels, headings as compass words, distances, coordinates. */
 import { useI18n } from 'vue-i18n';
-import { CAMERA_STATUSES, type CameraKind } from '../../../shared/world';
+import { CAMERA_STATUSES, type CameraKind } from '@shared/world';
 import { compassPoint, normaliseDeg } from './compass';
 
 export function useCameraLabels() {

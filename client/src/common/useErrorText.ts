@@ -1,6 +1,6 @@
 /** An ApiError (or anything thrown) as one sentence for the screen, in the current language. */
 import { useI18n } from 'vue-i18n';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 import { ApiError, ClientErrorCode, type ApiErrorCode } from '../api/http';
 
 /** Codes with a sentence of their own; any other shows the hub's message and code. */

@@ -2,8 +2,8 @@
  * The actions a field unit's phone offers, as the hub allows them (FieldHome's `actions`): in
  * the order a unit works through them, with the ones that need a note and how each looks. Pure.
  */
-import type { IncidentAction } from '../../../shared/incident-machine';
-import type { AssignmentView, IncidentView } from '../../../shared/incidents';
+import type { IncidentAction } from '@shared/incident-machine';
+import type { AssignmentView, IncidentView } from '@shared/incidents';
 
 /** Unit: accept, decline, arrive, resolve. A grid worker also verifies or rejects the work. */
 export const FIELD_ACTIONS = ['unit_accept', 'arrive', 'resolve', 'verify', 'unit_decline', 'reject'] as const satisfies readonly IncidentAction[];

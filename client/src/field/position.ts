@@ -3,7 +3,7 @@
  * as soon as the interval allows, and when standing still (no new fix) the same fix again once
  * the interval has passed, so the hub keeps the unit live. Pure.
  */
-import type { PositionBody } from '../../../shared/incidents';
+import type { PositionBody } from '@shared/incidents';
 import type { Fix } from '../report/geo';
 
 export const POSITION_INTERVAL_MS = 10_000;

@@ -6,8 +6,8 @@
 import { computed, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
-import type { IncidentView } from '../../../shared/incidents';
-import { ErrorCode } from '../../../shared/errors';
+import type { IncidentView } from '@shared/incidents';
+import { ErrorCode } from '@shared/errors';
 import { errorCode } from '../report/api';
 import { useReportErrorText } from '../report/useReportErrorText';
 import { actOnIncident } from './api';

@@ -8,7 +8,7 @@
 import { computed, ref, shallowRef, watch } from 'vue';
 import { useDocumentVisibility, useIntervalFn, watchDebounced } from '@vueuse/core';
 import { useIncidentStore } from '../stores/incidents';
-import type { FieldHome } from '../../../shared/incidents';
+import type { FieldHome } from '@shared/incidents';
 import { useLatestRequest } from '../common/useLatestRequest';
 import { useReportErrorText } from '../report/useReportErrorText';
 import { getFieldHome } from './api';

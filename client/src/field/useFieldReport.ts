@@ -5,7 +5,7 @@
  */
 import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
-import type { RiskCategory } from '../../../shared/incident-categories';
+import type { RiskCategory } from '@shared/incident-categories';
 import { useSessionStore } from '../stores/session';
 import { PHOTO_URL } from '../report/api';
 import type { PartyRow } from '../report/parts/parties';

@@ -4,7 +4,7 @@
  * comes back to the incident store.
  */
 import { z } from 'zod';
-import { API_PREFIX } from '../../../shared/api';
+import { API_PREFIX } from '@shared/api';
 import {
   dispatchProposal,
   incidentDetail,
@@ -19,8 +19,8 @@ import {
   type IncidentView,
   type MediationBody,
   type MergeCandidate,
-} from '../../../shared/incidents';
-import { ErrorCode } from '../../../shared/errors';
+} from '@shared/incidents';
+import { ErrorCode } from '@shared/errors';
 import { ApiError, getJson, sendJson } from '../api/http';
 
 const BASE = `${API_PREFIX}/incidents`;

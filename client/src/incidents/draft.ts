@@ -2,8 +2,8 @@
  * The new-incident form's draft and its translation into the hub's body (POST /incidents): blank
  * optional fields are left out, parties go only with a dispute category. Pure (tests/unit/incident-form.test.ts).
  */
-import type { CreateIncidentBody } from '../../../shared/incidents';
-import { DISPUTE_CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
+import type { CreateIncidentBody } from '@shared/incidents';
+import { DISPUTE_CATEGORIES, type RiskCategory } from '@shared/incident-categories';
 import type { PickedLocation } from '../report/parts/location';
 import type { PartyRow } from '../report/parts/parties';
 

@@ -6,7 +6,7 @@
  */
 import { computed, ref, shallowRef, watch } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
-import type { DispatchProposal, UnitProposal } from '../../../shared/incidents';
+import type { DispatchProposal, UnitProposal } from '@shared/incidents';
 import { useLatestRequest } from '../common/useLatestRequest';
 import { getProposal } from './api';
 import { useIncidentDetail } from './useIncidentDetail';

@@ -2,7 +2,7 @@
  * "Go to this incident": select it, open its detail, show the incidents tab, and fly the desk's
  * map to where it happened (outside the desk only the selection changes).
  */
-import type { IncidentView } from '../../../shared/incidents';
+import type { IncidentView } from '@shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { useDeskMap, useDeskTab } from '../common/useDeskShared';
 import { toDrawn } from '../stores/basemap';

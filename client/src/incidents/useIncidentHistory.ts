@@ -4,7 +4,7 @@
  * Asked afresh whenever those change.
  */
 import { computed, ref, shallowRef, watch, type Ref } from 'vue';
-import type { IncidentView } from '../../../shared/incidents';
+import type { IncidentView } from '@shared/incidents';
 import { useLatestRequest } from '../common/useLatestRequest';
 import { listIncidents } from './api';
 import { historyQuery, type IncidentFilters, type IncidentSort } from '../stores/incidentList';

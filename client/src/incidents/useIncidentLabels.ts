@@ -4,8 +4,8 @@
  * running countdown of the next deadline.
  */
 import { useI18n } from 'vue-i18n';
-import type { IncidentView } from '../../../shared/incidents';
-import { CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
+import type { IncidentView } from '@shared/incidents';
+import { CATEGORIES, type RiskCategory } from '@shared/incident-categories';
 import { formatClockTime } from '../util/format';
 import { countdown, formatDuration } from '../stores/incidentList';
 

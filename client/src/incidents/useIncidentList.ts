@@ -6,9 +6,9 @@
 import { computed } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
 import { useI18n } from 'vue-i18n';
-import { INCIDENT_KINDS, INCIDENT_SOURCES, type IncidentView } from '../../../shared/incidents';
-import { CATEGORIES, CATEGORY_FAMILIES, RISK_CATEGORIES } from '../../../shared/incident-categories';
-import type { Role } from '../../../shared/auth';
+import { INCIDENT_KINDS, INCIDENT_SOURCES, type IncidentView } from '@shared/incidents';
+import { CATEGORIES, CATEGORY_FAMILIES, RISK_CATEGORIES } from '@shared/incident-categories';
+import type { Role } from '@shared/auth';
 import { useIncidentStore } from '../stores/incidents';
 import { useSessionStore } from '../stores/session';
 import { isFiltered, STATUS_GROUP_NAMES, type IncidentFilters, type IncidentSort } from '../stores/incidentList';

@@ -6,7 +6,7 @@
  * The action keys do only what the hub offers this user now (the detail's `actions`).
  */
 import { onKeyStroke } from '@vueuse/core';
-import type { IncidentAction } from '../../../shared/incident-machine';
+import type { IncidentAction } from '@shared/incident-machine';
 import { useIncidentStore } from '../stores/incidents';
 import { useIncidentList } from './useIncidentList';
 import { useIncidentDetail } from './useIncidentDetail';

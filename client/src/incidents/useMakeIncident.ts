@@ -6,7 +6,7 @@
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
-import type { AlarmView } from '../../../shared/alarms';
+import type { AlarmView } from '@shared/alarms';
 import { useIncidentStore } from '../stores/incidents';
 import { useErrorText } from '../common/useErrorText';
 import { incidentFromAlarm } from './api';

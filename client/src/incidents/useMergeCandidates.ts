@@ -4,7 +4,7 @@
  * and again after each change of it.
  */
 import { shallowRef, watch } from 'vue';
-import type { MergeCandidate } from '../../../shared/incidents';
+import type { MergeCandidate } from '@shared/incidents';
 import { useLatestRequest } from '../common/useLatestRequest';
 import { useIncidentStore } from '../stores/incidents';
 import { getIncident, getMergeCandidates } from './api';

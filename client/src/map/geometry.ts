@@ -1,7 +1,7 @@
 /**
  * Pure geometry over the compact layers' typed arrays: no Vue, no deck.gl. Unit-tested.
  */
-import type { PackedLayer } from '../../../shared/packed';
+import type { PackedLayer } from '@shared/packed';
 import type { Bounds } from './mapContext';
 
 const M_PER_DEG_LAT = 110_574;

@@ -6,8 +6,8 @@
 import { inject, type InjectionKey, type Ref, type ShallowRef } from 'vue';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { Layer } from '@deck.gl/core';
-import type { LayerName } from '../../../shared/layers';
-import type { PackedLayer } from '../../../shared/packed';
+import type { LayerName } from '@shared/layers';
+import type { PackedLayer } from '@shared/packed';
 
 export type Bounds = [west: number, south: number, east: number, north: number];
 

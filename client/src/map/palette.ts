@@ -1,5 +1,5 @@
 /** Colours of the map's layers and legends: one table, used by the layers and by the legend. */
-import type { CameraKind, CameraStatus, FacilityKind, UnitKind, UnitStatus, ZoneKind } from '../../../shared/world';
+import type { CameraKind, CameraStatus, FacilityKind, UnitKind, UnitStatus, ZoneKind } from '@shared/world';
 
 export type RGBA = [number, number, number, number];
 

@@ -4,7 +4,7 @@
  * colour. Pure, over typed arrays (deck.gl's binary attributes); a live unit the static layer does
  * not know (added since) is appended.
  */
-import type { UnitLive } from '../../../shared/incidents';
+import type { UnitLive } from '@shared/incidents';
 
 type RGBA = readonly [number, number, number, number];
 

@@ -2,7 +2,7 @@
 import { computed, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { DataTableColumns } from 'naive-ui';
-import type { DistrictSummary } from '../../../shared/api';
+import type { DistrictSummary } from '@shared/api';
 import { formatCount, formatPercent, ratio } from '../util/format';
 
 export interface DistrictRow {

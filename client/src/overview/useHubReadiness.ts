@@ -1,8 +1,8 @@
 /** While the hub starts (database, migrations, demo city seeding) the screen says so, check by check. */
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { Readiness } from '../../../shared/api';
-import { ErrorCode } from '../../../shared/errors';
+import type { Readiness } from '@shared/api';
+import { ErrorCode } from '@shared/errors';
 import { useHubStore } from '../stores/hub';
 import { useWorldStore } from '../stores/world';
 

@@ -1,7 +1,7 @@
 /** The overview's figure cards, computed from the world summary (nothing here is a constant). */
 import { computed, type Ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { WorldSummary } from '../../../shared/api';
+import type { WorldSummary } from '@shared/api';
 import { formatCount, formatPercent, ratio } from '../util/format';
 
 export interface StatCardModel {

@@ -1,7 +1,7 @@
 /** The overview's view of the world summary: what to show, whether it is loading, what went wrong. */
 import { computed, onMounted } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 import { ClientErrorCode, type ApiError } from '../api/http';
 import { useWorldStore } from '../stores/world';
 

@@ -4,8 +4,8 @@
  * bytes, which http.ts does not do, so that one request is made here.
  */
 import { z } from 'zod';
-import { API_PREFIX } from '../../../shared/api';
-import { CSRF_HEADER } from '../../../shared/auth';
+import { API_PREFIX } from '@shared/api';
+import { CSRF_HEADER } from '@shared/auth';
 import {
   citizenReportReply,
   citizenStatus,
@@ -14,7 +14,7 @@ import {
   type CitizenStatus,
   type PhotoReply,
   type RatingBody,
-} from '../../../shared/incidents';
+} from '@shared/incidents';
 import { ApiError, ClientErrorCode, getJson, sendJson, type ApiErrorCode } from '../api/http';
 
 const PUBLIC = `${API_PREFIX}/public`;

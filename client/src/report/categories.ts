@@ -2,7 +2,7 @@
  * The 29 categories as a phone form offers them: grouped by family, labelled in the screen's
  * language, with the ones that are not for the public left out of the citizen's list. Pure.
  */
-import { CATEGORIES, CATEGORY_FAMILIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, type CategoryFamily, type RiskCategory } from '../../../shared/incident-categories';
+import { CATEGORIES, CATEGORY_FAMILIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, type CategoryFamily, type RiskCategory } from '@shared/incident-categories';
 
 /** 重点人员动态 is a police watch-list category: a citizen does not report it. */
 const NOT_FOR_CITIZENS: ReadonlySet<RiskCategory> = new Set(['key_person']);

@@ -2,7 +2,7 @@
  * Photo checks done in the browser before anything is sent (the hub checks the bytes again): the
  * type the hub takes, the size limit, how many. Pure: a file is anything with a type and a size.
  */
-import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../../../shared/incidents';
+import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '@shared/incidents';
 
 /** photoIds in a report: at most this many (shared/incidents.ts). */
 export const MAX_PHOTOS = 6;

@@ -2,7 +2,7 @@
  * The QR sheet of a community: the community's own code first, then each of its grids (codes
  * nest by prefix: community 12 digits, grid 15). Pure.
  */
-import { API_PREFIX } from '../../../shared/api';
+import { API_PREFIX } from '@shared/api';
 
 export interface QrItem {
   code: string;

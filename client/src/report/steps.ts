@@ -2,8 +2,8 @@
  * What a citizen reads of their report's progress: each step of the incident's timeline as a
  * sentence key, and the status as a phase in plain words. Pure (keys only; the page translates).
  */
-import { INCIDENT_ACTIONS, INCIDENT_STATUSES, type IncidentStatus } from '../../../shared/incident-machine';
-import type { CitizenStatus } from '../../../shared/incidents';
+import { INCIDENT_ACTIONS, INCIDENT_STATUSES, type IncidentStatus } from '@shared/incident-machine';
+import type { CitizenStatus } from '@shared/incidents';
 
 export type CitizenStep = CitizenStatus['steps'][number];
 

@@ -2,7 +2,7 @@
  * Tracking codes as people type them: any case, with or without the dashes, spaces from reading
  * it aloud, and the letters Crockford base32 reads as digits (I and L as 1, O as 0). Pure.
  */
-import { TRACKING_CODE } from '../../../shared/incidents';
+import { TRACKING_CODE } from '@shared/incidents';
 
 const SEPARATORS = /[\s\-\u2010-\u2015_.]/g;
 

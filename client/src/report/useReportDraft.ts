@@ -7,8 +7,8 @@
  */
 import { computed, reactive, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { RiskCategory } from '../../../shared/incident-categories';
-import type { Party } from '../../../shared/incidents';
+import type { RiskCategory } from '@shared/incident-categories';
+import type { Party } from '@shared/incidents';
 import { isDispute } from './categories';
 import type { PickedLocation } from './parts/location';
 import { partiesOf, type PartyRow } from './parts/parties';

@@ -3,7 +3,7 @@
  * checks, refused transitions) in the screen's language, anything else as the app says it.
  */
 import { useI18n } from 'vue-i18n';
-import { ErrorCode } from '../../../shared/errors';
+import { ErrorCode } from '@shared/errors';
 import { ApiError, type ApiErrorCode } from '../api/http';
 import { useErrorText } from '../common/useErrorText';
 

@@ -4,8 +4,8 @@
  * the form.
  */
 import { shallowRef, type Ref } from 'vue';
-import type { RiskCategory } from '../../../shared/incident-categories';
-import type { CitizenReportReply } from '../../../shared/incidents';
+import type { RiskCategory } from '@shared/incident-categories';
+import type { CitizenReportReply } from '@shared/incidents';
 import { PHOTO_URL, submitReport } from './api';
 import type { PartyRow } from './parts/parties';
 import { useReportDraft } from './useReportDraft';

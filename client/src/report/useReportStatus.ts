@@ -4,8 +4,8 @@
  */
 import { computed, ref, shallowRef, watch, type Ref } from 'vue';
 import { useDocumentVisibility, useIntervalFn } from '@vueuse/core';
-import type { CitizenStatus } from '../../../shared/incidents';
-import { ErrorCode } from '../../../shared/errors';
+import type { CitizenStatus } from '@shared/incidents';
+import { ErrorCode } from '@shared/errors';
 import { isAbort } from '../api/http';
 import { errorCode, getReportStatus, rateReport } from './api';
 import { isFinalPhase, phaseOf } from './steps';

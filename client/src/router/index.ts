@@ -7,7 +7,7 @@
  * the TOTP page first).
  */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
-import type { Role } from '../../../shared/auth';
+import type { Role } from '@shared/auth';
 
 declare module 'vue-router' {
   interface RouteMeta {

@@ -7,9 +7,9 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { API_PREFIX } from '../../../shared/api';
-import { alarmView, type AlarmStatus, type AlarmView } from '../../../shared/alarms';
-import type { EventType } from '../../../shared/ingest';
+import { API_PREFIX } from '@shared/api';
+import { alarmView, type AlarmStatus, type AlarmView } from '@shared/alarms';
+import type { EventType } from '@shared/ingest';
 import { sendJson } from '../api/http';
 import { useRevCollection, type SyncItems } from './revCollection';
 

@@ -10,9 +10,9 @@ import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import gcoord from 'gcoord';
 import type { StyleSpecification } from 'maplibre-gl';
-import { API_PREFIX } from '../../../shared/api';
-import { wgs84ToGcj02 } from '../../../shared/crs';
-import { mapConfig, type MapConfig, type MapCrs } from '../../../shared/map';
+import { API_PREFIX } from '@shared/api';
+import { wgs84ToGcj02 } from '@shared/crs';
+import { mapConfig, type MapConfig, type MapCrs } from '@shared/map';
 import { getJson } from '../api/http';
 
 const STYLE_TIMEOUT_MS = 8_000;

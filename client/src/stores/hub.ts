@@ -1,8 +1,8 @@
 /** The hub connection as the screens see it: connection state, readiness, and which hub boot we talk to. */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Readiness } from '../../../shared/api';
-import type { HubHello } from '../../../shared/events';
+import type { Readiness } from '@shared/api';
+import type { HubHello } from '@shared/events';
 
 /**
  * 'connecting' until the hub first greets us; 'reconnecting' whenever a connection was lost;

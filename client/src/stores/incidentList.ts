@@ -3,11 +3,11 @@
  * filters, the three sorts, the SLA countdown ticked locally from each clock's `dueAt`, and the
  * query of the history (closed incidents, paged by the hub).
  */
-import type { IncidentStatus } from '../../../shared/incident-machine';
-import { OPEN_STATUSES } from '../../../shared/incident-machine';
-import type { IncidentKind, IncidentSource, IncidentView, SlaClockView } from '../../../shared/incidents';
-import type { RiskCategory } from '../../../shared/incident-categories';
-import type { SlaStage } from '../../../shared/sla';
+import type { IncidentStatus } from '@shared/incident-machine';
+import { OPEN_STATUSES } from '@shared/incident-machine';
+import type { IncidentKind, IncidentSource, IncidentView, SlaClockView } from '@shared/incidents';
+import type { RiskCategory } from '@shared/incident-categories';
+import type { SlaStage } from '@shared/sla';
 
 /** Groups of open statuses the list filters by; 'closed' is the history, asked from the hub. */
 export const STATUS_GROUPS = {

@@ -9,8 +9,8 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { OPEN_STATUSES } from '../../../shared/incident-machine';
-import type { IncidentView } from '../../../shared/incidents';
+import { OPEN_STATUSES } from '@shared/incident-machine';
+import type { IncidentView } from '@shared/incidents';
 import { DEFAULT_FILTERS, listIncidents, type IncidentFilters, type IncidentSort } from './incidentList';
 import { useRevCollection, type SyncItems } from './revCollection';
 

@@ -5,13 +5,13 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, triggerRef, watch, type ShallowRef } from 'vue';
-import { decodePacked, type PackedLayer } from '../../../shared/packed';
-import { API_PREFIX } from '../../../shared/api';
-import { LAYER_NAMES, type LayerName } from '../../../shared/layers';
+import { decodePacked, type PackedLayer } from '@shared/packed';
+import { API_PREFIX } from '@shared/api';
+import { LAYER_NAMES, type LayerName } from '@shared/layers';
 import type { SearchHit } from './layerSearch';
 import type { WorkerRequest, WorkerResponse } from './layers.worker';
 import LayerWorker from './layers.worker?worker';
-import { wgs84ToGcj02InPlace } from '../../../shared/crs';
+import { wgs84ToGcj02InPlace } from '@shared/crs';
 import { drawnCrs } from './basemap';
 
 /** Shift a layer's coordinates to GCJ-02 in place (once), for a Chinese commercial basemap. */

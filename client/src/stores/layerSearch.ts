@@ -3,7 +3,7 @@
  * the layer worker. Ranking: exact id/code, id/code prefix, name prefix, name substring; shorter
  * names first within a rank (a district before a grid named after it).
  */
-import type { LayerName } from '../../../shared/layers';
+import type { LayerName } from '@shared/layers';
 
 export interface SearchEntry {
   layer: LayerName;

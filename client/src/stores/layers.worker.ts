@@ -3,9 +3,9 @@
  * the main thread. The main thread gets each layer's bytes (transferred, not copied) and views
  * them in place; string columns (130k camera names) are decoded here, once, for search.
  */
-import { decodePacked } from '../../../shared/packed';
+import { decodePacked } from '@shared/packed';
 import { buildSearchIndex, searchIndex, type SearchEntry, type SearchHit } from './layerSearch';
-import type { LayerName } from '../../../shared/layers';
+import type { LayerName } from '@shared/layers';
 
 export type WorkerRequest =
   | { type: 'load'; id: number; name: LayerName; url: string }

@@ -4,7 +4,7 @@
  */
 import { computed, markRaw } from 'vue';
 import { createSharedComposable } from '@vueuse/core';
-import type { LayerName } from '../../../shared/layers';
+import type { LayerName } from '@shared/layers';
 import { useLayerDataStore } from './layerData';
 
 export const REGION_LAYERS = ['districts', 'streets', 'communities', 'grids'] as const satisfies readonly LayerName[];

@@ -7,10 +7,10 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { API_PREFIX } from '../../../shared/api';
-import { sessionInfo, type LoginBody, type SessionInfo } from '../../../shared/auth';
-import { ErrorCode } from '../../../shared/errors';
-import type { SessionEndReason } from '../../../shared/events';
+import { API_PREFIX } from '@shared/api';
+import { sessionInfo, type LoginBody, type SessionInfo } from '@shared/auth';
+import { ErrorCode } from '@shared/errors';
+import type { SessionEndReason } from '@shared/events';
 import { ApiError, getJson, sendJson, sendVoid } from '../api/http';
 
 export type SessionStatus = 'unknown' | 'loading' | 'active' | 'anonymous' | 'ended';

@@ -7,8 +7,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { z } from 'zod';
-import { API_PREFIX } from '../../../shared/api';
-import { unitLive, type UnitLive } from '../../../shared/incidents';
+import { API_PREFIX } from '@shared/api';
+import { unitLive, type UnitLive } from '@shared/incidents';
 import { getJson } from '../api/http';
 
 const unitList = z.object({ units: z.array(unitLive) });

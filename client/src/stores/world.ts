@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { API_PREFIX, worldSummary, type WorldSummary } from '../../../shared/api';
+import { API_PREFIX, worldSummary, type WorldSummary } from '@shared/api';
 import { ApiError, ClientErrorCode, getJson, isAbort } from '../api/http';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';

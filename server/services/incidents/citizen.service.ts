@@ -4,22 +4,22 @@
  * loop. The tracking code is the citizen's only key: 60 random bits.
  */
 import { randomBytes } from 'node:crypto';
-import type { RequestMeta } from '../../auth/context';
+import type { RequestMeta } from '@server/auth/context';
 import type { Clock } from '@server/core/clock';
-import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
-import type { IncidentTimelineRepository } from '../../repositories/incident-timeline.repository';
+import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
+import type { IncidentTimelineRepository } from '@server/repositories/incident-timeline.repository';
 import type { AuditService } from '../audit.service';
 import type { PhotoService } from '../photo.service';
 import type { IncidentStore } from './incident-store';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Locator, Transact } from './ports';
 import { HttpError } from '@server/core/http-errors';
-import { ratedEffects } from '../../../shared/incident-effects';
-import { ErrorCode } from '../../../shared/errors';
-import { round6 } from '../../../shared/geo';
-import { CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
-import type { CitizenReportBody, CitizenStatus, RatingBody } from '../../../shared/incidents';
-import type { LonLat } from '../../../shared/world';
+import { ratedEffects } from '@shared/incident-effects';
+import { ErrorCode } from '@shared/errors';
+import { round6 } from '@shared/geo';
+import { CATEGORIES, type RiskCategory } from '@shared/incident-categories';
+import type { CitizenReportBody, CitizenStatus, RatingBody } from '@shared/incidents';
+import type { LonLat } from '@shared/world';
 
 export class CitizenService {
   constructor(

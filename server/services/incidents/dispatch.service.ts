@@ -5,25 +5,25 @@
  * positions, the demo's moves, and the live units of a scope. The units live in the unit index
  * (unit-index.ts), shared with the other incident services.
  */
-import type { AuthContext } from '../../auth/context';
-import type { Db } from '../../db/connect';
-import type { IncidentRepository } from '../../repositories/incident.repository';
-import type { UnitRepository, UnitRow } from '../../repositories/unit.repository';
-import type { WorldRepository } from '../../repositories/world.repository';
+import type { AuthContext } from '@server/auth/context';
+import type { Db } from '@server/db/connect';
+import type { IncidentRepository } from '@server/repositories/incident.repository';
+import type { UnitRepository, UnitRow } from '@server/repositories/unit.repository';
+import type { WorldRepository } from '@server/repositories/world.repository';
 import type { UnitIndex } from '../unit-index';
 import type { IncidentEvents } from './incident-events';
 import type { IncidentReadService } from './incident-read.service';
 import type { Locator } from './ports';
 import { actionsFor, reachOf, type IncidentAccess } from './incident-access';
 import { unitLiveView, type IncidentViews } from './incident-view';
-import { authorize, scopeFilter, type Principal } from '../../auth/policy';
+import { authorize, scopeFilter, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { activeUnits } from '../../../shared/incident-effects';
-import { ErrorCode } from '../../../shared/errors';
-import { round6 } from '../../../shared/geo';
-import { CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
-import type { DispatchProposal, FieldHome, PositionBody, UnitLive } from '../../../shared/incidents';
-import type { LonLat } from '../../../shared/world';
+import { activeUnits } from '@shared/incident-effects';
+import { ErrorCode } from '@shared/errors';
+import { round6 } from '@shared/geo';
+import { CATEGORIES, type RiskCategory } from '@shared/incident-categories';
+import type { DispatchProposal, FieldHome, PositionBody, UnitLive } from '@shared/incidents';
+import type { LonLat } from '@shared/world';
 
 /** How many units a proposal lists, and how far it looks. */
 const PROPOSAL_UNITS = 5;

@@ -4,12 +4,12 @@
  * reported and again after every mediation, escalation or breach; a dispute turning high is
  * escalated, flagged and supervised (民转刑 early warning), once.
  */
-import type { Db } from '../../db/connect';
-import type { DisputeJson } from '../../db/schema';
-import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
-import { highRiskEntry, type Change } from '../../../shared/incident-effects';
-import { disputeRisk } from '../../../shared/dispute-risk';
-import type { LonLat } from '../../../shared/world';
+import type { Db } from '@server/db/connect';
+import type { DisputeJson } from '@server/db/schema';
+import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
+import { highRiskEntry, type Change } from '@shared/incident-effects';
+import { disputeRisk } from '@shared/dispute-risk';
+import type { LonLat } from '@shared/world';
 
 export class DisputeScoring {
   constructor(private readonly incidents: IncidentRepository) {}

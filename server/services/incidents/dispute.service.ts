@@ -2,21 +2,21 @@
  * Disputes (矛盾纠纷): a mediation record (channel, mediator, note, outcome) on an open dispute; the
  * risk is scored again, and a dispute turning high is escalated and supervised (dispute-scoring.ts).
  */
-import type { AuthContext, RequestMeta } from '../../auth/context';
+import type { AuthContext, RequestMeta } from '@server/auth/context';
 import type { Clock } from '@server/core/clock';
-import type { DisputeJson } from '../../db/schema';
-import type { IncidentRow } from '../../repositories/incident.repository';
+import type { DisputeJson } from '@server/db/schema';
+import type { IncidentRow } from '@server/repositories/incident.repository';
 import type { AuditService } from '../audit.service';
 import type { DisputeScoring } from './dispute-scoring';
 import type { IncidentReadService } from './incident-read.service';
 import type { IncidentStore } from './incident-store';
-import type { Change } from '../../../shared/incident-effects';
-import { actorOf } from '../../auth/context';
-import { authorize, authorizeObject } from '../../auth/policy';
+import type { Change } from '@shared/incident-effects';
+import { actorOf } from '@server/auth/context';
+import { authorize, authorizeObject } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { ErrorCode } from '../../../shared/errors';
-import { OPEN_STATUSES } from '../../../shared/incident-machine';
-import type { IncidentDetail, MediationBody } from '../../../shared/incidents';
+import { ErrorCode } from '@shared/errors';
+import { OPEN_STATUSES } from '@shared/incident-machine';
+import type { IncidentDetail, MediationBody } from '@shared/incidents';
 
 export class DisputeService {
   constructor(

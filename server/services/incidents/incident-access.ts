@@ -6,15 +6,15 @@
  * before opening a transaction (on PGlite's single connection a read outside the transaction would
  * wait for it forever).
  */
-import type { AuthContext } from '../../auth/context';
-import type { IncidentRow } from '../../repositories/incident.repository';
-import type { UnitRow } from '../../repositories/unit.repository';
+import type { AuthContext } from '@server/auth/context';
+import type { IncidentRow } from '@server/repositories/incident.repository';
+import type { UnitRow } from '@server/repositories/unit.repository';
 import type { UnitIndex } from '../unit-index';
-import { authorize, authorizeObject, decide, type Action, type Principal } from '../../auth/policy';
+import { authorize, authorizeObject, decide, type Action, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { stateOf } from '../../../shared/incident-effects';
-import { ErrorCode } from '../../../shared/errors';
-import { allowedActions, type IncidentAction, type IncidentActor } from '../../../shared/incident-machine';
+import { stateOf } from '@shared/incident-effects';
+import { ErrorCode } from '@shared/errors';
+import { allowedActions, type IncidentAction, type IncidentActor } from '@shared/incident-machine';
 
 export class IncidentAccess {
   constructor(private readonly units: UnitIndex) {}

@@ -4,11 +4,11 @@
  * act through the state machine (dispatch, accept, resolve, merge, …), attach an alarm. Each change
  * is one transaction (incident-store.ts); after the commit, audit and publish.
  */
-import type { AuthContext, RequestMeta } from '../../auth/context';
+import type { AuthContext, RequestMeta } from '@server/auth/context';
 import type { Clock } from '@server/core/clock';
-import type { Db } from '../../db/connect';
-import type { AlarmRepository, AlarmRow } from '../../repositories/alarm.repository';
-import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
+import type { Db } from '@server/db/connect';
+import type { AlarmRepository, AlarmRow } from '@server/repositories/alarm.repository';
+import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
 import type { AlarmService, PreparedRules } from '../alarm.service';
 import type { AuditService } from '../audit.service';
 import type { StoredEvent } from '../ingest.service';
@@ -22,16 +22,16 @@ import type { IncidentStore, WriteChange } from './incident-store';
 import type { MergeService } from './merge.service';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Locator, Transact } from './ports';
-import { actorOf } from '../../auth/context';
-import { authorize, authorizeObject } from '../../auth/policy';
+import { actorOf } from '@server/auth/context';
+import { authorize, authorizeObject } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
 import { isId } from './ports';
-import { ErrorCode } from '../../../shared/errors';
-import { round6 } from '../../../shared/geo';
-import { categoryOfEvent } from '../../../shared/incident-categories';
-import { OPEN_STATUSES, type ActionInput, type IncidentActor } from '../../../shared/incident-machine';
-import type { CreateIncidentBody, IncidentActionBody, IncidentDetail } from '../../../shared/incidents';
-import type { LonLat } from '../../../shared/world';
+import { ErrorCode } from '@shared/errors';
+import { round6 } from '@shared/geo';
+import { categoryOfEvent } from '@shared/incident-categories';
+import { OPEN_STATUSES, type ActionInput, type IncidentActor } from '@shared/incident-machine';
+import type { CreateIncidentBody, IncidentActionBody, IncidentDetail } from '@shared/incidents';
+import type { LonLat } from '@shared/world';
 
 export class IncidentCommandService {
   constructor(

@@ -5,8 +5,8 @@
  * to the gateway or to the simulator.
  */
 import { EventEmitter } from 'node:events';
-import type { IncidentView, UnitLive } from '../../../shared/incidents';
-import type { LonLat } from '../../../shared/world';
+import type { IncidentView, UnitLive } from '@shared/incidents';
+import type { LonLat } from '@shared/world';
 
 export interface IncidentEventMap {
   /** Incidents written, as screens see them. */

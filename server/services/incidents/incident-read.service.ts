@@ -4,24 +4,24 @@
  * where its incidents lie, where an incident is. Every object is checked against the caller's
  * scope before anything else reads it.
  */
-import type { AuthContext } from '../../auth/context';
-import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
-import type { IncidentSourceRepository } from '../../repositories/incident-source.repository';
-import type { IncidentTimelineRepository } from '../../repositories/incident-timeline.repository';
+import type { AuthContext } from '@server/auth/context';
+import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
+import type { IncidentSourceRepository } from '@server/repositories/incident-source.repository';
+import type { IncidentTimelineRepository } from '@server/repositories/incident-timeline.repository';
 import type { FeedSource } from '../sync-page';
 import type { PhotoService } from '../photo.service';
 import type { UnitIndex } from '../unit-index';
 import type { IncidentAccess } from './incident-access';
 import type { IncidentViews } from './incident-view';
-import { authorize, scopeFilter, type Principal } from '../../auth/policy';
+import { authorize, scopeFilter, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
 import { syncPage } from '../sync-page';
 import { isId } from './ports';
-import { ErrorCode } from '../../../shared/errors';
-import { scopePrefix } from '../../../shared/auth';
-import type { IncidentActor } from '../../../shared/incident-machine';
-import { INCIDENT_DELTA_MAX_BEHIND, INCIDENT_DELTA_PAGE, INCIDENT_SNAPSHOT_LIMIT, type IncidentDetail, type IncidentListQuery, type IncidentPage, type IncidentSyncReply, type IncidentView } from '../../../shared/incidents';
-import type { LonLat } from '../../../shared/world';
+import { ErrorCode } from '@shared/errors';
+import { scopePrefix } from '@shared/auth';
+import type { IncidentActor } from '@shared/incident-machine';
+import { INCIDENT_DELTA_MAX_BEHIND, INCIDENT_DELTA_PAGE, INCIDENT_SNAPSHOT_LIMIT, type IncidentDetail, type IncidentListQuery, type IncidentPage, type IncidentSyncReply, type IncidentView } from '@shared/incidents';
+import type { LonLat } from '@shared/world';
 
 export class IncidentReadService {
   constructor(

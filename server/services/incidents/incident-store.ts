@@ -8,13 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@server/core/clock';
-import type { Db } from '../../db/connect';
-import type { DisputeJson } from '../../db/schema';
-import type { AlarmRow } from '../../repositories/alarm.repository';
-import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
-import type { IncidentSourceRepository, SourceRow } from '../../repositories/incident-source.repository';
-import type { IncidentTimelineRepository } from '../../repositories/incident-timeline.repository';
-import type { UnitRepository, UnitRow } from '../../repositories/unit.repository';
+import type { Db } from '@server/db/connect';
+import type { DisputeJson } from '@server/db/schema';
+import type { AlarmRow } from '@server/repositories/alarm.repository';
+import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
+import type { IncidentSourceRepository, SourceRow } from '@server/repositories/incident-source.repository';
+import type { IncidentTimelineRepository } from '@server/repositories/incident-timeline.repository';
+import type { UnitRepository, UnitRow } from '@server/repositories/unit.repository';
 import type { AlarmService } from '../alarm.service';
 import type { UnitIndex } from '../unit-index';
 import type { DisputeScoring } from './dispute-scoring';
@@ -23,12 +23,12 @@ import type { SlaPolicyService } from './sla-policy.service';
 import type { Transact } from './ports';
 import { incidentView, unitLiveView, type IncidentViews } from './incident-view';
 import { HttpError } from '@server/core/http-errors';
-import { nextDeadline, reportedEffects, stepEffects, type Change, type Reporter } from '../../../shared/incident-effects';
-import { ErrorCode } from '../../../shared/errors';
-import { CATEGORIES, DISPUTE_CATEGORIES, type RiskCategory } from '../../../shared/incident-categories';
-import type { ActionInput, TransitionRecord } from '../../../shared/incident-machine';
-import type { IncidentView } from '../../../shared/incidents';
-import type { LonLat } from '../../../shared/world';
+import { nextDeadline, reportedEffects, stepEffects, type Change, type Reporter } from '@shared/incident-effects';
+import { ErrorCode } from '@shared/errors';
+import { CATEGORIES, DISPUTE_CATEGORIES, type RiskCategory } from '@shared/incident-categories';
+import type { ActionInput, TransitionRecord } from '@shared/incident-machine';
+import type { IncidentView } from '@shared/incidents';
+import type { LonLat } from '@shared/world';
 
 /** A new incident as its makers describe it (the form, a hotline, a field unit, a citizen, an alarm). */
 export interface NewReport {

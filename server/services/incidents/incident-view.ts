@@ -3,13 +3,13 @@
  * with the SLA clocks as they stand now (the policy and the clock).
  */
 import type { Clock } from '@server/core/clock';
-import type { IncidentRow } from '../../repositories/incident.repository';
-import type { UnitRow } from '../../repositories/unit.repository';
+import type { IncidentRow } from '@server/repositories/incident.repository';
+import type { UnitRow } from '@server/repositories/unit.repository';
 import type { SlaPolicyService } from './sla-policy.service';
-import { clocksStopped, levelCode, timesOf } from '../../../shared/incident-effects';
-import { slaClocks, stageMinutes, type SlaPolicy, type SlaStage } from '../../../shared/sla';
-import type { RiskCategory } from '../../../shared/incident-categories';
-import type { IncidentView, UnitLive } from '../../../shared/incidents';
+import { clocksStopped, levelCode, timesOf } from '@shared/incident-effects';
+import { slaClocks, stageMinutes, type SlaPolicy, type SlaStage } from '@shared/sla';
+import type { RiskCategory } from '@shared/incident-categories';
+import type { IncidentView, UnitLive } from '@shared/incidents';
 
 export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): IncidentView {
   const iso = (d: number | null) => (d === null ? null : new Date(d).toISOString());

@@ -3,22 +3,22 @@
  * category (what the desk may merge or attach), and the merge itself seen from the incident merged
  * into (its sources, priority and timeline), inside the merging action's transaction.
  */
-import type { AuthContext } from '../../auth/context';
-import type { Db } from '../../db/connect';
-import type { AlarmRepository } from '../../repositories/alarm.repository';
-import type { IncidentRepository, IncidentRow } from '../../repositories/incident.repository';
-import type { IncidentSourceRepository } from '../../repositories/incident-source.repository';
-import type { IncidentTimelineRepository } from '../../repositories/incident-timeline.repository';
+import type { AuthContext } from '@server/auth/context';
+import type { Db } from '@server/db/connect';
+import type { AlarmRepository } from '@server/repositories/alarm.repository';
+import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
+import type { IncidentSourceRepository } from '@server/repositories/incident-source.repository';
+import type { IncidentTimelineRepository } from '@server/repositories/incident-timeline.repository';
 import type { IncidentReadService } from './incident-read.service';
-import { scopeFilter, sees } from '../../auth/policy';
+import { scopeFilter, sees } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { mergedInEffects } from '../../../shared/incident-effects';
+import { mergedInEffects } from '@shared/incident-effects';
 import { isId } from './ports';
-import { ErrorCode } from '../../../shared/errors';
-import { distanceM } from '../../../shared/geo';
-import { categoryOfEvent, compatibleCategories, type RiskCategory } from '../../../shared/incident-categories';
-import { OPEN_STATUSES, type TransitionRecord } from '../../../shared/incident-machine';
-import type { MergeCandidate } from '../../../shared/incidents';
+import { ErrorCode } from '@shared/errors';
+import { distanceM } from '@shared/geo';
+import { categoryOfEvent, compatibleCategories, type RiskCategory } from '@shared/incident-categories';
+import { OPEN_STATUSES, type TransitionRecord } from '@shared/incident-machine';
+import type { MergeCandidate } from '@shared/incidents';
 
 /** Merge proposals: within this distance and time, with a compatible category. */
 export const MERGE_RADIUS_M = 300;

@@ -3,8 +3,8 @@
  * fills in: where a point lies and what is near it (the ingest grid index, the alarm camera index,
  * the regions), and a database transaction. Also what an id of ours looks like.
  */
-import type { Db } from '../../db/connect';
-import type { LonLat } from '../../../shared/world';
+import type { Db } from '@server/db/connect';
+import type { LonLat } from '@shared/world';
 
 export interface Locator {
   /** The grid of a point, or null outside the city. */

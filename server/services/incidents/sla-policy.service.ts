@@ -2,13 +2,13 @@
  * The SLA policy (minutes per stage, by priority and category): one for the whole city, stored in
  * app_meta, cached after the first read. Changed by a city-wide admin, audited.
  */
-import type { MetaRepository } from '../../repositories/meta.repository';
+import type { MetaRepository } from '@server/repositories/meta.repository';
 import type { AuditService } from '../audit.service';
-import { actorOf, type AuthContext, type RequestMeta } from '../../auth/context';
-import { authorize, scopeFilter } from '../../auth/policy';
+import { actorOf, type AuthContext, type RequestMeta } from '@server/auth/context';
+import { authorize, scopeFilter } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { ErrorCode } from '../../../shared/errors';
-import { DEFAULT_SLA, slaPolicy, type SlaPolicy } from '../../../shared/sla';
+import { ErrorCode } from '@shared/errors';
+import { DEFAULT_SLA, slaPolicy, type SlaPolicy } from '@shared/sla';
 
 const SLA_META_KEY = 'sla_policy';
 

@@ -7,16 +7,16 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '@server/core/clock';
-import type { AlarmRepository } from '../../repositories/alarm.repository';
-import type { EventRepository } from '../../repositories/event.repository';
-import type { IncidentRepository } from '../../repositories/incident.repository';
+import type { AlarmRepository } from '@server/repositories/alarm.repository';
+import type { EventRepository } from '@server/repositories/event.repository';
+import type { IncidentRepository } from '@server/repositories/incident.repository';
 import type { AlarmService } from '../alarm.service';
 import type { DisputeScoring } from './dispute-scoring';
 import type { IncidentStore, WriteChange } from './incident-store';
 import type { SlaPolicyService } from './sla-policy.service';
 import { eventRow, type StoredEvent } from '../ingest.service';
-import { breachEffects, freshBreaches } from '../../../shared/incident-effects';
-import { HUB_SOURCE, type EventSource } from '../../../shared/ingest';
+import { breachEffects, freshBreaches } from '@shared/incident-effects';
+import { HUB_SOURCE, type EventSource } from '@shared/ingest';
 
 /** A verified citizen report waits this long for the rating, then closes without one. */
 export const RATING_WINDOW_MS = 72 * 3_600_000;

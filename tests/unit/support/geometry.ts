@@ -2,7 +2,7 @@
  * Geometry for the demo-city tests, written independently of server/demo so the tests do not
  * trust the code they test. Planar metres use a local equirectangular approximation.
  */
-import type { LonLat, MultiPolygon, Region } from '../../../shared/world';
+import type { LonLat, MultiPolygon, Region } from '@shared/world';
 
 export function ringArea(ring: readonly LonLat[]): number {
   let s = 0;

@@ -1,5 +1,5 @@
 /** A fixture builder of incident views for the incident tests (client merge, list, sort, SLA). */
-import type { IncidentView } from '../../../shared/incidents';
+import type { IncidentView } from '@shared/incidents';
 
 export const T0 = Date.parse('2026-11-22T04:00:00.000Z');
 export const iso = (sec: number) => new Date(T0 + sec * 1000).toISOString();

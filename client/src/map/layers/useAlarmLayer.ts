@@ -10,7 +10,7 @@ import { computed, markRaw, onBeforeUnmount, ref, shallowRef, toValue, watchEffe
 import { useRafFn } from '@vueuse/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import type { AlarmView } from '../../../../shared/alarms';
+import type { AlarmView } from '@shared/alarms';
 import { useMapContext } from '../mapContext';
 import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../palette';
 

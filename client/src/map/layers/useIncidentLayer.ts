@@ -7,7 +7,7 @@
 import { computed, markRaw, onBeforeUnmount, ref, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import type { IncidentView } from '../../../../shared/incidents';
+import type { IncidentView } from '@shared/incidents';
 import { useMapContext, type Place } from '../mapContext';
 import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../palette';
 

@@ -17,7 +17,7 @@ import {
   RAILWAY_COLOR,
   SPEAKER_COLOR,
 } from '../palette';
-import type { PackedLayer } from '../../../../shared/packed';
+import type { PackedLayer } from '@shared/packed';
 
 export const GATE_ZOOM = 15;
 

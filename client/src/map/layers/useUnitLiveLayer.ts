@@ -8,7 +8,7 @@
  */
 import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { ScatterplotLayer } from '@deck.gl/layers';
-import type { UnitLive } from '../../../../shared/incidents';
+import type { UnitLive } from '@shared/incidents';
 import { useMapContext, type LayerSource, type Place } from '../mapContext';
 import { colorsFromDict, UNIT_KIND_COLOR, UNIT_STATUS_COLOR } from '../palette';
 import { overlayLiveUnits, type UnitBase } from '../unit-positions';

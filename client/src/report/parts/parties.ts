@@ -1,5 +1,5 @@
 /** Party rows as typed → the contract's parties (blank rows dropped, blank ID left out). Pure. */
-import type { Party } from '../../../../shared/incidents';
+import type { Party } from '@shared/incidents';
 
 export interface PartyRow {
   name: string;

@@ -9,8 +9,8 @@ import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 import * as maplibregl from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { loadMapConfig } from '../../stores/basemap';
-import { FONT_FAMILY } from '../../common/theme';
+import { loadMapConfig } from '@client/stores/basemap';
+import { FONT_FAMILY } from '@client/common/theme';
 
 maplibregl.setWorkerUrl(workerUrl);
 

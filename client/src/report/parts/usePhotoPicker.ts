@@ -5,7 +5,7 @@
  */
 import { onScopeDispose, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { MAX_PHOTO_BYTES } from '../../../../shared/incidents';
+import { MAX_PHOTO_BYTES } from '@shared/incidents';
 import { uploadPhoto } from '../api';
 import { formatBytes, MAX_PHOTOS, sortPicked } from '../photos';
 
