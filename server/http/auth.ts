@@ -15,6 +15,7 @@ import type { AuthService } from '../services/auth.service';
 import type { AuthContext, RequestMeta } from '../auth/context';
 import type { AuditService } from '../services/audit.service';
 import { actorOf } from '../auth/context';
+import { originAllowed } from '../auth/origin';
 import type { AuthSettings } from '../core/config';
 
 declare module 'express-serve-static-core' {
@@ -60,14 +61,6 @@ export function authenticate(service: () => AuthService): RequestHandler {
     }
     next();
   };
-}
-
-/** The origins a browser may send state-changing requests and open sockets from. */
-export function originAllowed(origin: string | undefined, host: string | undefined, settings: AuthSettings, secure: boolean): boolean {
-  if (origin === undefined) return true; // not a browser's cross-site request (curl, devices, same-origin GET)
-  if (settings.allowedOrigins.includes(origin)) return true;
-  if (!host) return false;
-  return origin === `http://${host}` || origin === `https://${host}` || (secure && origin === `https://${host}`);
 }
 
 /**

@@ -25,7 +25,7 @@ import type { AlarmView } from '@shared/alarms';
 import type { IncidentView, UnitLive } from '@shared/incidents';
 import { encodeAlarmColumns } from '@shared/alarm-wire';
 import type { AuthSettings } from '../core/config';
-import { originAllowed } from '../http/auth';
+import { originAllowed } from '../auth/origin';
 import type { Principal } from '../auth/policy';
 import type { Logger } from 'pino';
 import { pino } from 'pino';

@@ -1,7 +1,7 @@
 /** Alarms over HTTP (rules in alarm.service.ts): catch up, and acknowledge or mark false. */
 import { z } from 'zod';
 import { alarmActionBody } from '@shared/alarms';
-import { ruleSchema } from '../rules/rules';
+import { ruleSchema } from '@shared/rules';
 import { parseInput } from '../core/http-errors';
 import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { AlarmService } from '../services/alarm.service';
