@@ -9,7 +9,6 @@ import { createApp } from './app';
 import { createLogger } from './core/logging';
 import { simWorldFromRepository, startSimulator, type Simulator } from './simulator';
 import { startUnitMotion } from './simulator/unit-runner';
-import { WorldRepository } from './repositories/world.repository';
 
 let config: Config;
 try {
@@ -61,7 +60,7 @@ void hub.ready
     if (!key) return hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
     const addr = hub.httpServer.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-    const world = await simWorldFromRepository(new WorldRepository(hub.services().database.db));
+    const world = await simWorldFromRepository(hub.services().repositories.world);
     if (stopping) return;
     simulator = startSimulator({ baseUrl: `http://${host}:${addr.port}`, apiKey: key, world, ratePerSec: config.simulator.ratePerSec, seed: config.demoSeed, log: hub.log });
     hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
@@ -75,8 +74,8 @@ void hub.ready
  */
 let motion: { stop(): Promise<void> } | undefined;
 async function startDemoUnitMotion(): Promise<{ stop(): Promise<void> } | undefined> {
-  const incidents = hub.services().incidents;
-  const roads = (await new WorldRepository(hub.services().database.db).basemap())
+  const { incidents, events, repositories } = hub.services();
+  const roads = (await repositories.world.basemap())
     .filter((f) => f.kind === 'road' && f.geometry.type === 'LineString')
     .map((f) => ({ coordinates: f.geometry.coordinates as [number, number][], class: f.class }));
   const live = [...(await incidents.units.fresh()).all()];
@@ -89,7 +88,8 @@ async function startDemoUnitMotion(): Promise<{ stop(): Promise<void> } | undefi
     move: (moves) => incidents.dispatch.moveUnits(moves),
     statusOf: async () => new Map([...(await incidents.units.fresh()).all()].map((u) => [u.id, u.status])),
   });
-  incidents.events.on('unitsSent', (ids, target) => {
+  // Units sent to an incident (a domain event, after commit) head there.
+  events.on('unitsSent', (ids, target) => {
     for (const id of ids) runner.goTo(id, target);
   });
   for (const u of live) if (u.status === 'busy' && u.incidentId) {

@@ -43,9 +43,8 @@ export function requestMeta(req: Request): RequestMeta {
 }
 
 /** Reads the session cookie or a device key's bearer header; sets req.auth when valid. */
-export function authenticate(service: () => AuthService): RequestHandler {
+export function authenticate(auth: Pick<AuthService, 'authenticateDeviceKey' | 'authenticateSession'>): RequestHandler {
   return async (req, _res, next) => {
-    const auth = service();
     const header = req.get('authorization');
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -134,7 +133,7 @@ export class ApiRoutes {
   readonly specs: RouteSpec[] = [];
   readonly router = Router();
 
-  constructor(private readonly audit: () => AuditService) {}
+  constructor(private readonly audit: Pick<AuditService, 'record'>) {}
 
   add(method: Method, path: string, access: Access, ...handlers: RequestHandler[]): void {
     this.specs.push({ method, path, access });
@@ -154,7 +153,7 @@ export class ApiRoutes {
       const d = decide(ctx.principal, access.action);
       if (!d.allow) {
         if (UNSAFE.has(req.method)) {
-          await this.audit().record({ actor: actorOf(ctx), actorName: ctx.name, action: 'access.denied', target: `${req.method} ${req.baseUrl}${req.path}`, address: req.ip ?? null, outcome: 'denied', details: { reason: d.reason } });
+          await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'access.denied', target: `${req.method} ${req.baseUrl}${req.path}`, address: req.ip ?? null, outcome: 'denied', details: { reason: d.reason } });
         }
         throw new HttpError(403, ErrorCode.AuthForbidden, d.reason);
       }

@@ -9,8 +9,12 @@
  * Something located in a region is sent to the rooms of that region and of every ancestor, so a
  * city-wide screen gets everything and a district's screen only its district's.
  *
- * Catch-up: every collection screens follow by rev (alarms, incidents) is registered with `sync`
- * once its service is ready; one handler serves every `<collection>:sync` request (sync-queue.ts).
+ * What it pushes it hears as domain events (server/services/domain-events.ts): alarms, incidents
+ * and units after commit, sessions that ended. The composition root makes it once the services
+ * exist, with everything in its constructor; until the hub is ready the app refuses handshakes.
+ *
+ * Catch-up: every collection screens follow by rev (alarms, incidents) is given with its feed;
+ * one handler serves every `<collection>:sync` request (sync-queue.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -21,6 +25,7 @@ import { SOCKET_AUTH_ERROR } from '@shared/events';
 import { SESSION_COOKIE, scopePrefix } from '@shared/auth';
 import type { ReadinessState } from '../core/readiness';
 import type { AuthService } from '../services/auth.service';
+import type { DomainEvents } from '../services/domain-events';
 import type { AlarmView } from '@shared/alarms';
 import type { IncidentView, UnitLive } from '@shared/incidents';
 import { encodeAlarmColumns } from '@shared/alarm-wire';
@@ -60,6 +65,9 @@ export interface SyncedCollection<E extends SyncEvent> {
   sync(principal: Principal, since: number | null): Promise<SyncReply<E>>;
 }
 
+/** Any of them (a list of collections of different events). */
+export type AnySyncedCollection = { [E in SyncEvent]: SyncedCollection<E> }[SyncEvent];
+
 type ServeSync = (principal: Principal, since: number | null) => Promise<unknown>;
 
 /** Socket.IO options the gateway relies on (createApp passes them to the server). */
@@ -93,6 +101,31 @@ export interface GatewayFeeds {
   incidents: FeedSource<IncidentView>;
 }
 
+export interface GatewayOptions {
+  io: HubIo;
+  readiness: ReadinessState;
+  /** Who a handshake is (its session cookie). */
+  auth: Pick<AuthService, 'authenticateSession'>;
+  /** What it pushes, after commit: alarms, incidents, units, sessions that ended. */
+  events?: DomainEvents;
+  /** The streams screens follow by rev (without them, no alarm or incident batches). */
+  feeds?: GatewayFeeds;
+  /** The collections screens catch up on (`<collection>:sync`); one not given is not ready. */
+  collections?: readonly AnySyncedCollection[];
+  /**
+   * True when an adapter carries emits to other hubs (Redis): unit moves then go to a room whether or
+   * not this hub holds its sockets; alone, rooms without local screens are skipped.
+   */
+  crossHub?: boolean;
+  /** Alarm changes this hub pushes to its screens (each once, however many rooms): metrics. */
+  onAlarmsPushed?: (n: number) => void;
+  /** Gather alarms for this long per room; 0 sends one emit per alarm (the benchmark's naive baseline). */
+  tickMs?: number;
+  /** How often the feeds look for other hubs' commits without a hint. */
+  pollMs?: number;
+  log?: Logger;
+}
+
 /**
  * What is waiting for the next tick in one stream: room → id → latest view, and the feed position
  * the pending changes reach (every change of the room's region up to `to` is in `byRoom` or was sent).
@@ -119,30 +152,31 @@ export class RealtimeGateway {
   private readonly incidentRooms = new StreamRooms<IncidentView>();
   private pendingUnits = new Map<string, Map<string, UnitLive>>();
   private tick: NodeJS.Timeout | null = null;
-  /** Catch-up event → who answers it (registered once its service is ready). */
+  /** Catch-up event → who answers it. */
   private readonly synced = new Map<string, ServeSync>();
-  /**
-   * True when an adapter carries emits to other hubs (Redis): unit moves then go to a room whether or
-   * not this hub holds its sockets; alone, rooms without local screens are skipped.
-   */
-  crossHub = false;
-  /** Alarm changes this hub pushes to its screens (each once, however many rooms): metrics. */
-  onAlarmsPushed: (n: number) => void = () => undefined;
+  private readonly io: HubIo;
+  private readonly crossHub: boolean;
+  private readonly onAlarmsPushed: (n: number) => void;
+  private readonly tickMs: number;
 
-  constructor(
-    private readonly io: HubIo,
-    readiness: ReadinessState,
-    auth: () => AuthService | undefined,
-    /** Gather alarms for this long per room; 0 sends one emit per alarm (the benchmark's naive baseline). */
-    private readonly tickMs = TICK_MS,
-    private readonly log?: Logger,
-  ) {
+  constructor(o: GatewayOptions) {
+    const { io, readiness, auth } = o;
+    this.io = io;
+    this.crossHub = o.crossHub ?? false;
+    this.onAlarmsPushed = o.onAlarmsPushed ?? (() => undefined);
+    this.tickMs = o.tickMs ?? TICK_MS;
+    for (const c of o.collections ?? []) this.sync(c);
+    if (o.feeds) this.follow(o.feeds, o.log ?? silentLog, o.pollMs ?? TICK_MS);
+    if (o.events) {
+      o.events.on('alarms', (views) => this.publishAlarms(views));
+      o.events.on('incidents', (views) => this.publishIncidents(views));
+      o.events.on('units', (units) => this.publishUnits(units));
+      o.events.on('sessionsEnded', (ids, reason) => this.endSessions(ids, reason));
+    }
     io.use((socket, next) => {
-      const service = auth();
-      if (!service) return next(new Error('service/not-ready'));
       const token = parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
       if (!token) return next(new Error(SOCKET_AUTH_ERROR));
-      service.authenticateSession(token, false).then(
+      auth.authenticateSession(token, false).then(
         (ctx) => {
           if (!ctx || !ctx.sessionId || ctx.mfaPending) return next(new Error(SOCKET_AUTH_ERROR));
           socket.data = { sessionId: ctx.sessionId, principal: ctx.principal };
@@ -195,17 +229,15 @@ export class RealtimeGateway {
     });
   }
 
-  /** Serve a collection's catch-up (`alarm:sync`, `incident:sync`, …) from now on. */
-  sync<E extends SyncEvent>(collection: SyncedCollection<E>): void {
+  /** Serve a collection's catch-up (`alarm:sync`, `incident:sync`, …), replacing what served it (tests). */
+  sync(collection: AnySyncedCollection): void {
     this.synced.set(collection.event, (principal, since) => collection.sync(principal, since));
   }
 
-  /** The streams to follow (the app attaches them once the database is ready). */
-  attachFeeds(feeds: GatewayFeeds, pollMs = TICK_MS): void {
-    const log = this.log ?? silentLog;
+  /** The streams to follow (the rev feeds start with the first screen). */
+  private follow(feeds: GatewayFeeds, log: Logger, pollMs: number): void {
     this.alarmRooms.feed = new RevFeed('alarms', feeds.alarms, (d) => this.gatherFeed(this.alarmRooms, d, (a) => a.gridCode, (a) => a.id, (a) => a.rev), log, pollMs);
     this.incidentRooms.feed = new RevFeed('incidents', feeds.incidents, (d) => this.gatherFeed(this.incidentRooms, d, (i) => i.gridCode, (i) => i.id, (i) => i.rev), log, pollMs);
-    if (this.io.of('/').sockets.size > 0) void this.startFeeds().catch(() => undefined);
   }
 
   private async startFeeds(): Promise<void> {

@@ -64,36 +64,56 @@ interface Link {
   reconnectTimer: NodeJS.Timeout | null;
 }
 
+export interface MqttIngestOptions {
+  url: string;
+  ingest: Pick<IngestService, 'ingest'>;
+  /** Who the messages are posted as (a city-wide device). */
+  principal: () => Promise<AuthContext>;
+  log: Logger;
+  /** Where messages that can never be stored go; without it they are only logged. */
+  deadLetters?: Pick<DeadLetterService, 'record'> | null;
+  /** Called on every (re)connection of the publishing connection (the outbox relay delivers what waited). */
+  onConnect?: () => void;
+  /** Default: `city-command-hub-<host>`. */
+  clientId?: string;
+  /**
+   * Several hubs share the event topics as one MQTT shared subscription group
+   * (`$share/<group>/events/+`, MQTT 5 and Mosquitto ≥ 1.6): the broker gives each message to one
+   * hub of the group. Undefined: a plain subscription.
+   */
+  shareGroup?: string;
+  /**
+   * Connections of this hub in the group (MQTT_CONNECTIONS). MQTT.js hands a client its messages
+   * one at a time (the next after the last one's PUBACK), so one connection stores one message per
+   * transaction; with several, the broker spreads the group's messages over them and their
+   * messages meet in one group commit. More than one needs `shareGroup` (a plain subscription
+   * on each would take every message several times). The first keeps the plain client id.
+   */
+  connections?: number;
+}
+
 export class MqttIngest {
   readonly stats: MqttIngestStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, malformed: 0, deadLettered: 0, storeFailures: 0 };
-  /** Where messages that can never be stored go (set by the app); without it they are only logged. */
-  deadLetters: DeadLetterService | null = null;
+  private readonly url: string;
+  private readonly ingest: Pick<IngestService, 'ingest'>;
+  private readonly principal: () => Promise<AuthContext>;
+  private readonly log: Logger;
+  private readonly deadLetters: Pick<DeadLetterService, 'record'> | null;
+  private readonly onConnect: (() => void) | null;
+  private readonly shareGroup: string | undefined;
   private readonly links: Link[];
   private readonly clientId: string;
 
-  constructor(
-    private readonly url: string,
-    private readonly ingest: IngestService,
-    private readonly principal: () => Promise<AuthContext>,
-    private readonly log: Logger,
-    clientId?: string,
-    /**
-     * Several hubs share the event topics as one MQTT shared subscription group
-     * (`$share/<group>/events/+`, MQTT 5 and Mosquitto ≥ 1.6): the broker gives each message to one
-     * hub of the group. Undefined: a plain subscription.
-     */
-    private readonly shareGroup?: string,
-    /**
-     * Connections of this hub in the group (MQTT_CONNECTIONS). MQTT.js hands a client its messages
-     * one at a time (the next after the last one's PUBACK), so one connection stores one message per
-     * transaction; with several, the broker spreads the group's messages over them and their
-     * messages meet in one group commit. More than one needs `shareGroup` (a plain subscription
-     * on each would take every message several times). The first keeps the plain client id.
-     */
-    connections = 1,
-  ) {
-    this.clientId = clientId ?? `city-command-hub-${hostname()}`;
-    const n = shareGroup ? Math.max(1, Math.floor(connections)) : 1;
+  constructor(o: MqttIngestOptions) {
+    this.url = o.url;
+    this.ingest = o.ingest;
+    this.principal = o.principal;
+    this.log = o.log;
+    this.deadLetters = o.deadLetters ?? null;
+    this.onConnect = o.onConnect ?? null;
+    this.shareGroup = o.shareGroup;
+    this.clientId = o.clientId ?? `city-command-hub-${hostname()}`;
+    const n = o.shareGroup ? Math.max(1, Math.floor(o.connections ?? 1)) : 1;
     this.links = Array.from({ length: n }, (_, i) => ({ id: i === 0 ? this.clientId : `${this.clientId}-${i}`, client: null, failures: 0, reconnectTimer: null }));
   }
 
@@ -217,9 +237,6 @@ export class MqttIngest {
     const more = reply.rejected.length > 1 ? ` (${reply.rejected.length} of ${items.length} events refused)` : batch ? ` (1 of ${items.length} events refused)` : '';
     return `${where}: ${err.message}${more}`;
   }
-
-  /** Called on every (re)connection to the broker (the outbox relay delivers what waited). */
-  onConnect: (() => void) | null = null;
 
   get connected(): boolean {
     return this.client?.connected === true;

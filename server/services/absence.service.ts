@@ -20,7 +20,7 @@ import type { AbsenceCandidateRow, ResidentRepository } from '../repositories/re
 import type { EventRepository } from '../repositories/event.repository';
 import type { AlarmRepository } from '../repositories/alarm.repository';
 import type { AlarmService } from './alarm.service';
-import { eventRow, type StoredEvent } from './ingest.service';
+import { eventRow, type StoredEvent } from './stored-event';
 import { DEFAULT_ABSENCE_RULE, overdueResidents, type AbsenceRule, type AlarmDraft, type OverdueResident } from '../rules/rules';
 import type { AlarmView } from '@shared/alarms';
 

@@ -1,8 +1,9 @@
 /**
  * Alarms (issue 5): stored events run through the rules (server/rules) inside the same
  * transaction that stores them, so an event the hub accepted never lacks its alarm; after the
- * commit the alarms are published (the realtime gateway batches them per room) and a fence
- * alarm's loudspeaker is told what to say (MQTT `devices/speaker/<id>/say`, recorded on the alarm).
+ * commit the alarms are announced as a domain event (the realtime gateway batches them per room)
+ * and a fence alarm's loudspeaker is told what to say (MQTT `devices/speaker/<id>/say`, recorded
+ * in the outbox with the alarm).
  * Screens catch up with `sync` (what changed since a rev, or a snapshot); dispatchers acknowledge
  * alarms or mark them false, inside their scope.
  */
@@ -16,10 +17,11 @@ import type { Db } from '../db/connect';
 import type { Clock } from '../core/clock';
 import type { AuditService } from './audit.service';
 import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
-import type { StoredEvent } from './ingest.service';
+import type { StoredEvent } from './stored-event';
 import type { Principal } from '../auth/policy';
 import type { FeedSource } from './sync-page';
 import type { OutboxRepository } from '../repositories/outbox.repository';
+import type { DomainEvents } from './domain-events';
 import { authorize, authorizeObject, scopeFilter } from '../auth/policy';
 import { createZoneIndex } from '../rules/zone-index';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
@@ -57,27 +59,21 @@ export interface PreparedRules {
   rules: Rule[];
 }
 
-export interface AlarmSinks {
-  /** The realtime gateway: alarms that changed, after commit. */
-  publish(alarms: AlarmView[]): void;
-  /** Side effects were recorded in the outbox by a commit: deliver them (the outbox relay). */
-  outboxed(): void;
-}
-
 export class AlarmService {
   private surroundings: Promise<Surroundings> | null = null;
   private rules: Promise<Rule[]> | null = null;
-  sinks: AlarmSinks = { publish: () => undefined, outboxed: () => undefined };
-  /**
-   * Where device commands are recorded, in the raising transaction (issue 13: exactly once per
-   * alarm, delivered after commit by the outbox relay); null: not recorded (tools without a hub).
-   */
-  outbox: OutboxRepository | null = null;
 
   constructor(
     private readonly repo: AlarmRepository,
     private readonly world: WorldRepository,
-    private readonly audit: AuditService,
+    private readonly audit: Pick<AuditService, 'record'>,
+    /** Alarms that changed, and device commands recorded, are announced here after commit. */
+    private readonly events: DomainEvents,
+    /**
+     * Where device commands are recorded, in the raising transaction (issue 13: exactly once per
+     * alarm, delivered after commit by the outbox relay); null: not recorded (tools without a hub).
+     */
+    private readonly outbox: Pick<OutboxRepository, 'add'> | null,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}
@@ -171,13 +167,13 @@ export class AlarmService {
     return nearest((await this.surroundingsIndex()).cameras, p, count, CAMERA_RADIUS_KM);
   }
 
-  /** After commit: push the alarms to the screens and have their recorded device commands delivered; returns their views. */
+  /** After commit: announce the alarms (to the screens) and their recorded device commands (to the outbox relay); returns their views. */
   published(rows: readonly AlarmRow[]): AlarmView[] {
     if (rows.length === 0) return [];
     const views = rows.map(alarmView);
-    this.sinks.publish(views);
+    this.events.emit('alarms', views);
     // Loudspeaker commands were recorded when the alarm was raised; a later change adds none.
-    if (views.some((v) => v.broadcast && v.status === 'new')) this.sinks.outboxed();
+    if (views.some((v) => v.broadcast && v.status === 'new')) this.events.emit('outboxed');
     return views;
   }
 

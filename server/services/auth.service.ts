@@ -2,8 +2,8 @@
  * Sign-in, sessions and credentials: the rules. Passwords are scrypt hashes; session tokens,
  * device keys and wall tokens are random secrets of which only a SHA-256 is stored. A session
  * ends on sign-out, after 30 minutes without a request (not a wall's), 12 hours after sign-in
- * (not a wall's), or when an admin ends it; whoever ended it, `onSessionsEnded` tells the
- * realtime gateway, which closes that session's sockets.
+ * (not a wall's), or when an admin ends it; whoever ended it, the 'sessionsEnded' domain event
+ * tells the realtime gateway, which closes that session's sockets.
  *
  * Lockout: five failed sign-ins for a username within ten minutes lock it for ten minutes, for
  * known and unknown names alike, so the answer never tells whether an account exists.
@@ -15,6 +15,7 @@ import type { IdentityRepository, SessionWithOwner, UserRow, CredentialRow } fro
 import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import { sha256 } from '../auth/secrets';
 import type { AuditService } from './audit.service';
+import type { DomainEvents } from './domain-events';
 import type { Clock } from '../core/clock';
 import type { AuthSettings } from '../core/config';
 import { hashPassword, verifyPassword } from '../auth/password';
@@ -30,12 +31,12 @@ const TOTP_ISSUER = 'City Command';
 
 export class AuthService {
   private cityCode: string | undefined;
-  /** Set by the app: closes the sockets of sessions that just ended. */
-  onSessionsEnded: (ids: string[], reason: SessionEndReason) => void = () => undefined;
 
   constructor(
     private readonly repo: IdentityRepository,
     private readonly audit: AuditService,
+    /** Sessions that ended are announced here (the gateway closes their sockets). */
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly settings: AuthSettings,
     private readonly log: Logger,
@@ -282,13 +283,13 @@ export class AuthService {
     for (const id of ids) if (await this.repo.endSession(id, now, reason)) ended.push(id);
     if (ended.length === 0) return;
     if (reason === 'expired') await this.audit.record({ actor: null, actorName: 'system', action: 'session.expired', outcome: 'ok', details: { sessions: ended } });
-    this.onSessionsEnded(ended, reason);
+    this.events.emit('sessionsEnded', ended, reason);
   }
 
   /** End every open session of a user or a wall token (admin changes); closes their sockets. */
   async endSessionsOf(owner: { userId: string } | { credentialId: string }, reason: SessionEndReason): Promise<number> {
     const ids = await this.repo.endSessionsOf(owner, this.now(), reason);
-    if (ids.length) this.onSessionsEnded(ids, reason);
+    if (ids.length) this.events.emit('sessionsEnded', ids, reason);
     return ids.length;
   }
 
@@ -297,7 +298,7 @@ export class AuthService {
     const ids = await this.repo.endExpiredSessions(this.now(), this.settings.sessionIdleMs);
     if (ids.length) {
       await this.audit.record({ actor: null, actorName: 'system', action: 'session.expired', outcome: 'ok', details: { sessions: ids } });
-      this.onSessionsEnded(ids, 'expired');
+      this.events.emit('sessionsEnded', ids, 'expired');
     }
     return ids.length;
   }
@@ -314,7 +315,7 @@ export class AuthService {
     await this.repo.updateUser(user.id, { passwordHash: await hashPassword(body.next) });
     // Other sessions of this user end (a stolen session does not survive a password change).
     const others = await this.repo.endSessionsOf({ userId: user.id }, this.now(), 'changed', ctx.sessionId ?? undefined);
-    if (others.length) this.onSessionsEnded(others, 'changed');
+    if (others.length) this.events.emit('sessionsEnded', others, 'changed');
     await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.password', address: meta.address, outcome: 'ok', details: { otherSessionsEnded: others.length } });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Ingestion (issue 5): a batch of events is parsed item by item (a bad item is refused with its
  * index and the fields at fault; the good ones are kept), each event is located to its grid with
- * the spatial index, checked against the poster's region scope, and stored once per (source, id).
+ * the spatial index (locator.service.ts), checked against the poster's region scope, and stored once per (source, id).
  *
  * Decided here: an event needs a location or a deviceId the hub knows (a camera, a community gate,
  * a facility's alarm button, a loudspeaker); given both, the location wins (a fence radar reports
@@ -15,16 +15,16 @@
  * connection, a deadlock) fails the requests as before, so their senders try again.
  */
 import type { Logger } from 'pino';
-import type { WorldRepository } from '../repositories/world.repository';
 import type { EventRepository, NewEvent } from '../repositories/event.repository';
+import { eventRow, type StoredEvent } from './stored-event';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/connect';
 import type { AlarmService, PreparedRules } from './alarm.service';
 import type { AlarmRow } from '../repositories/alarm.repository';
 import type { IncidentRow } from '../repositories/incident.repository';
 import type { AuthContext } from '../auth/context';
+import type { LocatorService, Places } from './locator.service';
 import { authorize } from '../auth/policy';
-import { createGridLocator, type GridLocator } from '../demo/locate';
 import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
 import { inScope } from '@shared/auth';
@@ -34,15 +34,22 @@ import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 import type { LonLat } from '@shared/world';
 import { round6 } from '@shared/geo';
 
-interface Device {
-  position: LonLat;
-  gridCode: string;
+/**
+ * Priority-1 alarms become incidents at once, inside the ingest commit (the incident command
+ * service makes this; the composition root hands it to the ingest service).
+ */
+export interface AutoIncidents {
+  /** Inside the commit: the incidents made from the alarms it raised, and the alarms changed with them. */
+  fromAlarms(raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules): Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>;
+  /** After the commit: announce them (a domain event). */
+  published(rows: IncidentRow[]): Promise<unknown>;
 }
 
-/** Where events can be placed: the grid index and the devices the hub knows. Built once, lazily. */
-interface Places {
-  grids: GridLocator;
-  devices: Map<string, Device>;
+export interface IngestOptions {
+  /** Null: no automatic incidents (AUTO_INCIDENT_PRIORITY=0). */
+  autoIncidents?: AutoIncidents | null;
+  /** Each group commit's size and time (server/core/metrics.ts). */
+  metrics?: { groupCommit(events: number, seconds: number): void } | null;
 }
 
 /** At most this many events go into one group commit (a bigger group only waits longer). */
@@ -72,37 +79,28 @@ interface Waiting extends Part {
   reject(error: unknown): void;
 }
 
-export interface StoredEvent extends EventInput {
-  gridCode: string;
-  lon: number;
-  lat: number;
-}
-
 export class IngestService {
-  private places: Promise<Places> | null = null;
   /**
    * Requests waiting for the next group commit. Commits run one after another in this hub, so
    * alarm revs commit in the order they were taken.
    */
   private queue: Waiting[] = [];
   private draining = false;
-  /**
-   * Set by the app (incidents): called inside each commit with the alarms it raised; returns the
-   * incidents it made and the alarms it changed. `onIncidents` publishes them after the commit.
-   */
-  autoIncidents: ((raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules) => Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>) | null = null;
-  onIncidents: ((rows: IncidentRow[]) => Promise<unknown>) | null = null;
-  /** Set by the app: each group commit's size and time (server/core/metrics.ts). */
-  metrics: { groupCommit(events: number, seconds: number): void } | null = null;
+  private readonly autoIncidents: AutoIncidents | null;
+  private readonly metrics: IngestOptions['metrics'];
 
   constructor(
-    private readonly world: WorldRepository,
+    private readonly locator: Pick<LocatorService, 'index'>,
     private readonly events: EventRepository,
     private readonly alarms: AlarmService,
     private readonly transact: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+    options: IngestOptions = {},
+  ) {
+    this.autoIncidents = options.autoIncidents ?? null;
+    this.metrics = options.metrics ?? null;
+  }
 
   /**
    * A POST body: one event, or `{events: [...]}`. A single event that is not valid is a 400 naming
@@ -135,7 +133,7 @@ export class IngestService {
   /** Parse, locate, scope-check and store a list of raw items (HTTP batch, or MQTT messages). */
   async ingest(ctx: AuthContext, items: readonly unknown[]): Promise<IngestReply> {
     authorize(ctx.principal, 'ingest:write');
-    const places = await this.placesIndex();
+    const places = await this.locator.index();
     const receivedAt = new Date(this.clock.now());
     const rejected: IngestReply['rejected'] = [];
     const stored: StoredEvent[] = [];
@@ -263,12 +261,12 @@ export class IngestService {
       });
       const raised = await this.alarms.raise(news, tx, prepared);
       // Priority-1 alarms become incidents at once, in the same transaction (never one without the other).
-      const auto = this.autoIncidents ? await this.autoIncidents(raised, news, tx, prepared) : { incidents: [], alarms: [] };
+      const auto = this.autoIncidents ? await this.autoIncidents.fromAlarms(raised, news, tx, prepared) : { incidents: [], alarms: [] };
       return { counts, raised: [...raised, ...auto.alarms], incidents: auto.incidents };
     });
     this.metrics?.groupCommit(parts.reduce((n, w) => n + w.rows.length, 0), (performance.now() - t0) / 1000);
     this.alarms.published(raised);
-    if (incidents.length) void this.onIncidents?.(incidents);
+    if (incidents.length) void this.autoIncidents?.published(incidents);
     return counts;
   }
 
@@ -296,11 +294,6 @@ export class IngestService {
     return (await this.storeRange(w, from, mid, refused)) + (await this.storeRange(w, mid, to, refused));
   }
 
-  /** The grid of a point (null outside the city). */
-  async locate(p: LonLat): Promise<string | null> {
-    return (await this.placesIndex()).grids.locate(p) ?? null;
-  }
-
   private place(places: Places, e: EventInput): { gridCode: string; position: LonLat } | { error: ItemError } {
     if (e.location) {
       // Kept to 1e-6° (about 0.1 m: finer than any device locates itself), so the figures a screen
@@ -314,52 +307,6 @@ export class IngestService {
     if (!device) return { error: { path: 'deviceId', message: `unknown device ${JSON.stringify(e.deviceId)} and no location: give a location` } };
     return device;
   }
-
-  private placesIndex(): Promise<Places> {
-    const p = (this.places ??= this.buildPlaces());
-    p.catch(() => {
-      if (this.places === p) this.places = null;
-    });
-    return p;
-  }
-
-  private async buildPlaces(): Promise<Places> {
-    const t0 = performance.now();
-    const gridRows = await this.world.regionsAt('grid');
-    const grids = createGridLocator(
-      gridRows.map((r) => ({ code: r.code, parentCode: r.parentCode, level: r.level, name: r.name, boundary: r.boundary, center: [r.centerLon, r.centerLat] as LonLat })),
-    );
-    const devices = new Map<string, Device>();
-    for (const c of await this.world.cameras()) devices.set(c.id, { position: [c.lon, c.lat], gridCode: c.gridCode });
-    for (const f of await this.world.facilities()) devices.set(f.id, { position: [f.lon, f.lat], gridCode: f.gridCode });
-    for (const s of await this.world.speakers()) devices.set(s.id, { position: [s.lon, s.lat], gridCode: s.gridCode });
-    const communityGrid = new Map((await this.world.smartCommunities()).map((c) => [c.id, c.gridCode]));
-    for (const g of await this.world.gates()) {
-      const gridCode = communityGrid.get(g.communityId) ?? grids.locate([g.lon, g.lat]);
-      if (gridCode) devices.set(g.id, { position: [g.lon, g.lat], gridCode });
-    }
-    this.log.info({ grids: grids.size, devices: devices.size, ms: Math.round(performance.now() - t0) }, 'ingest: grid index and device table built');
-    return { grids, devices };
-  }
-}
-
-/** The row of a located event: when the hub received it and which credential posted it (null: the hub itself). */
-export function eventRow(e: StoredEvent, receivedAt: Date, credentialId: string | null): NewEvent {
-  return {
-    source: e.source,
-    id: e.id,
-    type: e.type,
-    at: new Date(e.at),
-    receivedAt,
-    deviceId: e.deviceId ?? null,
-    lon: e.lon,
-    lat: e.lat,
-    gridCode: e.gridCode,
-    severity: e.severity ?? null,
-    attributes: e.attributes ?? null,
-    media: e.media ?? null,
-    credentialId,
-  };
 }
 
 /**

@@ -9,12 +9,14 @@
  * PUBACK and the mark would deliver it once more after the lease: every message carries its
  * `outboxId`, so a device can drop a repeat.
  *
- * A commit kicks the relay; the hub's scheduler also polls it every OUTBOX_POLL_MS (items of other
- * hubs, retries after a backoff).
+ * A commit that recorded items, or the broker coming back, announces 'outboxed' (domain-events.ts)
+ * and the relay delivers at once; the hub's scheduler also polls it every OUTBOX_POLL_MS (items of
+ * other hubs, retries after a backoff).
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock';
 import type { OutboxRepository, OutboxRow } from '../repositories/outbox.repository';
+import type { DomainEvents } from './domain-events';
 
 /** Publishes to the broker and resolves on its acknowledgement; null while no broker is connected. */
 export type OutboxPublisher = (topic: string, payload: Record<string, unknown>) => Promise<void>;
@@ -32,11 +34,15 @@ export class OutboxRelay {
   delivered = 0;
 
   constructor(
-    private readonly repo: OutboxRepository,
+    private readonly repo: Pick<OutboxRepository, 'claim' | 'delivered' | 'failed'>,
+    /** The broker's publisher now (null while none is connected, or without MQTT). */
     private readonly publisher: () => OutboxPublisher | null,
+    events: DomainEvents,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    events.on('outboxed', () => this.kick());
+  }
 
   /** Deliver nothing more, and let a delivery under way finish. */
   async stop(): Promise<void> {

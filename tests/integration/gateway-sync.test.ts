@@ -20,7 +20,7 @@ import { connected, openSocket, type ClientSocket } from './screen';
 const principal: Principal = { id: 'u-1', role: 'dispatcher', scope: '360102' };
 const auth = {
   authenticateSession: (token: string) => Promise.resolve(token === 'good' ? { sessionId: 's-1', principal, mfaPending: false } : null),
-} as unknown as AuthService;
+} as unknown as Pick<AuthService, 'authenticateSession'>;
 
 describe('the gateway serves every synced collection through one handler', () => {
   let httpServer: HttpServer;
@@ -31,7 +31,7 @@ describe('the gateway serves every synced collection through one handler', () =>
   beforeAll(async () => {
     httpServer = createServer();
     io = new Server(httpServer);
-    gateway = new RealtimeGateway(io, new ReadinessState(), () => auth);
+    gateway = new RealtimeGateway({ io, readiness: new ReadinessState(), auth });
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
     socket = openSocket(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, `${SESSION_COOKIE}=good`);
     await connected(socket);

@@ -145,7 +145,13 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
     // A second subscriber whose store always fails as a lost connection does (no SQLSTATE).
     const failing = { ingest: () => Promise.reject(new Error('Connection terminated unexpectedly')) } as unknown as IngestService;
     const clientId = `test-failing-${run}`;
-    const sub = new MqttIngest(TEST_MQTT_URL!, failing, () => Promise.resolve({ principal: { id: 'mqtt', role: 'device', scope: '360100' }, kind: 'device', name: 'mqtt', displayName: 'mqtt' } as never), pino({ level: 'silent' }), clientId);
+    const sub = new MqttIngest({
+      url: TEST_MQTT_URL!,
+      ingest: failing,
+      principal: () => Promise.resolve({ principal: { id: 'mqtt', role: 'device', scope: '360100' }, kind: 'device', name: 'mqtt', displayName: 'mqtt' } as never),
+      log: pino({ level: 'silent' }),
+      clientId,
+    });
     let connects = 0;
     sub.start();
     (sub as unknown as { client: mqtt.MqttClient }).client.on('connect', () => connects++);

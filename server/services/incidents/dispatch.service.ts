@@ -11,7 +11,7 @@ import type { IncidentRepository } from '@server/repositories/incident.repositor
 import type { UnitRepository, UnitRow } from '@server/repositories/unit.repository';
 import type { WorldRepository } from '@server/repositories/world.repository';
 import type { UnitIndex } from '../unit-index';
-import type { IncidentEvents } from './incident-events';
+import type { DomainEvents } from '../domain-events';
 import type { IncidentReadService } from './incident-read.service';
 import type { Locator } from './ports';
 import { actionsFor, reachOf, type IncidentAccess } from './incident-access';
@@ -43,7 +43,7 @@ export class DispatchService {
     private readonly reader: IncidentReadService,
     private readonly views: IncidentViews,
     private readonly locator: Pick<Locator, 'cameras'>,
-    private readonly events: IncidentEvents,
+    private readonly events: DomainEvents,
   ) {}
 
   // ------------------------------------------------------------------ proposals

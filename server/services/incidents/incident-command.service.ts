@@ -9,9 +9,9 @@ import type { Clock } from '@server/core/clock';
 import type { Db } from '@server/db/connect';
 import type { AlarmRepository, AlarmRow } from '@server/repositories/alarm.repository';
 import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
-import type { AlarmService, PreparedRules } from '../alarm.service';
+import type { AlarmService } from '../alarm.service';
 import type { AuditService } from '../audit.service';
-import type { StoredEvent } from '../ingest.service';
+import type { AutoIncidents } from '../ingest.service';
 import type { PhotoService } from '../photo.service';
 import type { UnitIndex } from '../unit-index';
 import type { DispatchService } from './dispatch.service';
@@ -181,15 +181,21 @@ export class IncidentCommandService {
     return { incidents: out, alarms: linked };
   }
 
-  /** The ingest commit's hook: its priority-1 alarms (≤ AUTO_PRIORITY) become incidents in the same transaction. */
-  autoFromAlarms(autoPriority: number) {
-    return async (raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules): Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }> => {
-      const urgent = raised.filter((a) => a.priority <= autoPriority);
-      if (urgent.length === 0) return { incidents: [], alarms: [] };
-      const deviceOf = new Map<string, string | undefined>();
-      const byEvent = new Map(events.map((e) => [`${e.source}\u0000${e.id}`, e.deviceId]));
-      for (const a of urgent) deviceOf.set(a.id, byEvent.get(`${a.eventSource}\u0000${a.eventId}`));
-      return this.fromAlarmsIn(urgent, tx, (f) => prepared.surroundings.world.facilityKind(f), undefined, deviceOf);
+  /**
+   * What the ingest commit asks of incidents (ingest.service.ts `AutoIncidents`): its priority-1
+   * alarms (≤ autoPriority) become incidents in the same transaction, announced after the commit.
+   */
+  autoIncidents(autoPriority: number): AutoIncidents {
+    return {
+      fromAlarms: async (raised, events, tx, prepared) => {
+        const urgent = raised.filter((a) => a.priority <= autoPriority);
+        if (urgent.length === 0) return { incidents: [], alarms: [] };
+        const deviceOf = new Map<string, string | undefined>();
+        const byEvent = new Map(events.map((e) => [`${e.source}\u0000${e.id}`, e.deviceId]));
+        for (const a of urgent) deviceOf.set(a.id, byEvent.get(`${a.eventSource}\u0000${a.eventId}`));
+        return this.fromAlarmsIn(urgent, tx, (f) => prepared.surroundings.world.facilityKind(f), undefined, deviceOf);
+      },
+      published: (rows) => this.store.published(rows),
     };
   }
 

@@ -4,7 +4,7 @@
  * (`guard`) and the version it saw (a stale one is a 409 with the current state), computes what to
  * write (the machine and shared/incident-effects.ts), writes it with the next rev, the next
  * SLA deadline, its timeline, sources and units. After the commit `afterWrite` publishes (the
- * IncidentEvents, the alarms changed with it).
+ * domain events, the alarms changed with it).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@server/core/clock';
@@ -18,7 +18,7 @@ import type { UnitRepository, UnitRow } from '@server/repositories/unit.reposito
 import type { AlarmService } from '../alarm.service';
 import type { UnitIndex } from '../unit-index';
 import type { DisputeScoring } from './dispute-scoring';
-import type { IncidentEvents } from './incident-events';
+import type { DomainEvents } from '../domain-events';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Transact } from './ports';
 import { incidentView, unitLiveView, type IncidentViews } from './incident-view';
@@ -70,7 +70,7 @@ export class IncidentStore {
     private readonly views: IncidentViews,
     private readonly scoring: DisputeScoring,
     private readonly alarms: AlarmService,
-    private readonly events: IncidentEvents,
+    private readonly events: DomainEvents,
     private readonly transact: Transact,
     private readonly clock: Clock,
   ) {}

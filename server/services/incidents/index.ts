@@ -2,27 +2,19 @@
  * The incident services (issue 6), each with one job, wired together in one place: reading,
  * commands (create, from alarms, act, attach), dispatch and the field units, citizens' reports,
  * the SLA policy and its breach sweep, disputes, merging; beside them the unit index, the writer
- * they share (incident-store.ts), photos, and the events they announce after commit. Dependencies
- * go one way, each passed in its constructor:
+ * they share (incident-store.ts) and photos. They announce after commit on the hub's domain events
+ * (../domain-events.ts). Dependencies go one way, each passed in its constructor:
  *
  *   sla policy, unit index → views, access → reader → merging, dispatch → store → commands,
  *   disputes, citizens, sweep
  */
 import type { Logger } from 'pino';
 import type { Clock } from '@server/core/clock';
-import type { Db } from '@server/db/connect';
+import type { Repositories } from '@server/repositories';
 import type { AlarmService } from '../alarm.service';
 import type { AuditService } from '../audit.service';
+import type { DomainEvents } from '../domain-events';
 import type { Locator, Transact } from './ports';
-import { AlarmRepository } from '@server/repositories/alarm.repository';
-import { EventRepository } from '@server/repositories/event.repository';
-import { IncidentRepository } from '@server/repositories/incident.repository';
-import { IncidentSourceRepository } from '@server/repositories/incident-source.repository';
-import { IncidentTimelineRepository } from '@server/repositories/incident-timeline.repository';
-import { MetaRepository } from '@server/repositories/meta.repository';
-import { PhotoRepository } from '@server/repositories/photo.repository';
-import { UnitRepository } from '@server/repositories/unit.repository';
-import { WorldRepository } from '@server/repositories/world.repository';
 import { PhotoService } from '../photo.service';
 import { UnitIndex } from '../unit-index';
 import { CitizenService } from './citizen.service';
@@ -31,7 +23,6 @@ import { DisputeScoring } from './dispute-scoring';
 import { DisputeService } from './dispute.service';
 import { IncidentAccess } from './incident-access';
 import { IncidentCommandService } from './incident-command.service';
-import { IncidentEvents } from './incident-events';
 import { IncidentReadService } from './incident-read.service';
 import { IncidentStore } from './incident-store';
 import { IncidentViews } from './incident-view';
@@ -42,8 +33,6 @@ import { SlaSweepService } from './sla-sweep.service';
 export type { Locator } from './ports';
 
 export interface IncidentServices {
-  /** What they announce after commit: the gateway and the demo's unit motion subscribe. */
-  events: IncidentEvents;
   units: UnitIndex;
   slaPolicy: SlaPolicyService;
   read: IncidentReadService;
@@ -53,15 +42,18 @@ export interface IncidentServices {
   disputes: DisputeService;
   merging: MergeService;
   sla: SlaSweepService;
-  /** The writer they share (the ingest commit publishes its automatic incidents through it). */
+  /** The writer they share. */
   store: IncidentStore;
   photos: PhotoService;
 }
 
 export interface IncidentDeps {
-  db: Db;
+  repositories: Pick<Repositories, 'incidents' | 'timeline' | 'sources' | 'units' | 'alarms' | 'photos' | 'meta' | 'world' | 'events'>;
   alarms: AlarmService;
   audit: AuditService;
+  /** Where they announce after commit. */
+  events: DomainEvents;
+  /** Where a point lies (the locator service, made before these and the ingest service). */
   locator: Locator;
   transact: Transact;
   clock: Clock;
@@ -69,28 +61,23 @@ export interface IncidentDeps {
 }
 
 export function createIncidentServices(d: IncidentDeps): IncidentServices {
-  const incidents = new IncidentRepository(d.db);
-  const timeline = new IncidentTimelineRepository(d.db);
-  const sources = new IncidentSourceRepository(d.db);
-  const unitRows = new UnitRepository(d.db);
-  const alarmsRepo = new AlarmRepository(d.db);
-  const events = new IncidentEvents();
+  const { incidents, timeline, sources, units: unitRows, alarms: alarmsRepo } = d.repositories;
+  const events = d.events;
   const units = new UnitIndex(
     () => unitRows.all(),
     (since) => unitRows.changedSince(since),
     () => d.clock.now(),
   );
-  const photos = new PhotoService(new PhotoRepository(d.db), d.clock);
-  const slaPolicy = new SlaPolicyService(new MetaRepository(d.db), d.audit);
+  const photos = new PhotoService(d.repositories.photos, d.clock);
+  const slaPolicy = new SlaPolicyService(d.repositories.meta, d.audit);
   const views = new IncidentViews(slaPolicy, d.clock);
   const access = new IncidentAccess(units);
   const scoring = new DisputeScoring(incidents);
   const read = new IncidentReadService(incidents, timeline, sources, photos, units, access, views);
   const merging = new MergeService(incidents, timeline, sources, alarmsRepo, read);
-  const dispatch = new DispatchService(incidents, unitRows, new WorldRepository(d.db), units, access, read, views, d.locator, events);
+  const dispatch = new DispatchService(incidents, unitRows, d.repositories.world, units, access, read, views, d.locator, events);
   const store = new IncidentStore(incidents, timeline, sources, unitRows, units, slaPolicy, views, scoring, d.alarms, events, d.transact, d.clock);
   return {
-    events,
     units,
     slaPolicy,
     read,
@@ -99,7 +86,7 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
     citizens: new CitizenService(incidents, timeline, photos, d.locator, slaPolicy, store, d.audit, d.transact, d.clock),
     disputes: new DisputeService(store, read, scoring, d.audit, d.clock),
     merging,
-    sla: new SlaSweepService(incidents, new EventRepository(d.db), alarmsRepo, d.alarms, slaPolicy, store, scoring, d.clock, d.log),
+    sla: new SlaSweepService(incidents, d.repositories.events, alarmsRepo, d.alarms, slaPolicy, store, scoring, d.clock, d.log),
     store,
     photos,
   };

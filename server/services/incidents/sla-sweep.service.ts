@@ -14,7 +14,7 @@ import type { AlarmService } from '../alarm.service';
 import type { DisputeScoring } from './dispute-scoring';
 import type { IncidentStore, WriteChange } from './incident-store';
 import type { SlaPolicyService } from './sla-policy.service';
-import { eventRow, type StoredEvent } from '../ingest.service';
+import { eventRow, type StoredEvent } from '../stored-event';
 import { breachEffects, freshBreaches } from '@shared/incident-effects';
 import { HUB_SOURCE, type EventSource } from '@shared/ingest';
 

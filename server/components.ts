@@ -1,0 +1,135 @@
+/**
+ * compose(database, deps): the hub's parts wired once, in dependency order, each with everything
+ * it needs in its constructor: the domain events first, then the repositories, the services, the
+ * MQTT subscriber and the outbox relay, the realtime gateway (which subscribes to the events) and
+ * the HTTP API. Pure wiring: nothing here opens a connection, reads the database or starts a timer
+ * (server/startup.ts does, once the database is set up).
+ *
+ *   events, repositories → audit → auth → admin · world → layers, basemap, qr · alarms → absence,
+ *   locator → incidents → ingest → dead letters → mqtt → outbox relay → gateway → api
+ */
+import type { Logger } from 'pino';
+import type { AddressInfo } from 'node:net';
+import { authSettings, type Config } from './core/config';
+import type { Clock } from './core/clock';
+import type { HubMetrics } from './core/metrics';
+import type { ReadinessState } from './core/readiness';
+import type { Database, Db } from './db/connect';
+import { createRepositories, type Repositories } from './repositories';
+import { DomainEvents } from './services/domain-events';
+import { AuditService } from './services/audit.service';
+import { AuthService } from './services/auth.service';
+import { AdminService } from './services/admin.service';
+import { WorldService } from './services/world.service';
+import { BuildThread } from './services/build-thread';
+import { LayerService } from './services/layer.service';
+import { BasemapService } from './services/basemap.service';
+import { QrService } from './services/qr.service';
+import { AlarmService } from './services/alarm.service';
+import { AbsenceService } from './services/absence.service';
+import { LocatorService } from './services/locator.service';
+import { createIncidentServices } from './services/incidents';
+import { IngestService } from './services/ingest.service';
+import { DeadLetterService } from './services/dead-letter.service';
+import { OutboxRelay } from './services/outbox.service';
+import { defaultMqttClientId, MqttIngest } from './realtime/mqtt-ingest';
+import { RealtimeGateway, type HubIo } from './realtime/gateway';
+import { createApi, type Api, type ApiServices } from './routes';
+
+export interface ComposeDeps {
+  config: Config;
+  log: Logger;
+  metrics: HubMetrics;
+  clock: Clock;
+  readiness: ReadinessState;
+  io: HubIo;
+  /** An adapter carries emits to other hubs (REDIS_URL): the gateway sends unit moves to every room. */
+  crossHub: boolean;
+  /** Where the HTTP server listens (the default MQTT client id is one per host and port). */
+  address: AddressInfo | null;
+}
+
+export interface Components extends ApiServices {
+  database: Database;
+  repositories: Repositories;
+  /** What the services announce after commit; the gateway, the outbox relay and the simulator subscribe. */
+  events: DomainEvents;
+  absence: AbsenceService;
+  locator: LocatorService;
+  builds: BuildThread;
+  outbox: OutboxRelay;
+  /** The MQTT subscriber, with MQTT_URL. */
+  mqtt: MqttIngest | undefined;
+  gateway: RealtimeGateway;
+  api: Api;
+}
+
+export function compose(database: Database, d: ComposeDeps): Components {
+  const { config, log, clock, metrics } = d;
+  const settings = authSettings(config);
+  const events = new DomainEvents();
+  const repositories = createRepositories(database.db);
+  const r = repositories;
+  const transact = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => database.db.transaction((tx) => fn(tx as unknown as Db));
+
+  const audit = new AuditService(r.audit, clock, log);
+  const auth = new AuthService(r.identity, audit, events, clock, settings, log);
+  const admin = new AdminService(r.identity, auth, audit, clock);
+  const world = new WorldService(r.world, r.meta, log, clock);
+  // Layers and basemap sources are read and encoded off the main thread (build-thread.ts).
+  const builds = new BuildThread(() => database.threadConnection(), log);
+  const layers = new LayerService(r.world, log, builds);
+  const basemap = new BasemapService(r.world, world, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log, builds);
+  const qr = new QrService(world);
+  // Device commands are recorded in the outbox in the raising transaction, delivered after commit by any hub.
+  const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log);
+  const absence = new AbsenceService(r.residents, r.events, r.alarms, alarms, transact, clock, log);
+  // Where things lie, for ingest and incidents alike (neither reaches the other for it).
+  const locator = new LocatorService(r.world, alarms, log);
+  const incidents = createIncidentServices({ repositories, alarms, audit, events, locator, transact, clock, log });
+  const autoPriority = config.autoIncidentPriority ?? 1;
+  const ingest = new IngestService(locator, r.events, alarms, transact, clock, log, {
+    autoIncidents: autoPriority > 0 ? incidents.commands.autoIncidents(autoPriority) : null,
+    metrics,
+  });
+  const deadLetters = new DeadLetterService(r.deadLetters, clock, log);
+
+  const mqtt = config.mqttUrl
+    ? new MqttIngest({
+        url: config.mqttUrl,
+        ingest,
+        principal: async () => {
+          const ctx = await auth.cityDevice('mqtt', 'MQTT');
+          if (!ctx) throw new Error('no city in the database');
+          return ctx;
+        },
+        log,
+        deadLetters,
+        // The broker is back: what waited in the outbox goes now.
+        onConnect: () => events.emit('outboxed'),
+        clientId: config.mqttClientId ?? defaultMqttClientId(d.address?.port ?? config.port),
+        shareGroup: config.mqttShareGroup,
+        connections: config.mqttConnections,
+      })
+    : undefined;
+  const outbox = new OutboxRelay(r.outbox, () => (mqtt?.connected ? (topic, payload) => mqtt.publishAcked(topic, payload) : null), events, clock, log);
+
+  const gateway = new RealtimeGateway({
+    io: d.io,
+    readiness: d.readiness,
+    auth,
+    events,
+    feeds: { alarms: alarms.feedSource(), incidents: incidents.read.feedSource() },
+    collections: [
+      { event: 'alarm:sync', sync: (p, since) => alarms.sync(p, since) },
+      { event: 'incident:sync', sync: (p, since) => incidents.read.sync(p, since) },
+    ],
+    crossHub: d.crossHub,
+    onAlarmsPushed: (n) => metrics.alarmsPushed(n),
+    tickMs: config.realtimeTickMs,
+    log,
+  });
+
+  const services: ApiServices = { world, layers, basemap, auth, admin, audit, ingest, alarms, incidents, deadLetters, qr };
+  return { ...services, database, repositories, events, absence, locator, builds, outbox, mqtt, gateway, api: createApi(services, settings, metrics) };
+}

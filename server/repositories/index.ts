@@ -1,0 +1,56 @@
+/**
+ * Every repository of the hub over one database connection, made once by the composition root
+ * (server/components.ts) and handed to the services that need them. SQL only, no state: a test
+ * gives a service in-memory stand-ins instead (tests/unit/services-*.test.ts).
+ */
+import type { Db } from '../db/connect';
+import { AlarmRepository } from './alarm.repository';
+import { AuditRepository } from './audit.repository';
+import { DeadLetterRepository } from './dead-letter.repository';
+import { EventRepository } from './event.repository';
+import { IdentityRepository } from './identity.repository';
+import { IncidentRepository } from './incident.repository';
+import { IncidentSourceRepository } from './incident-source.repository';
+import { IncidentTimelineRepository } from './incident-timeline.repository';
+import { MetaRepository } from './meta.repository';
+import { OutboxRepository } from './outbox.repository';
+import { PhotoRepository } from './photo.repository';
+import { ResidentRepository } from './resident.repository';
+import { UnitRepository } from './unit.repository';
+import { WorldRepository } from './world.repository';
+
+export interface Repositories {
+  meta: MetaRepository;
+  world: WorldRepository;
+  audit: AuditRepository;
+  identity: IdentityRepository;
+  events: EventRepository;
+  alarms: AlarmRepository;
+  residents: ResidentRepository;
+  outbox: OutboxRepository;
+  deadLetters: DeadLetterRepository;
+  incidents: IncidentRepository;
+  timeline: IncidentTimelineRepository;
+  sources: IncidentSourceRepository;
+  units: UnitRepository;
+  photos: PhotoRepository;
+}
+
+export function createRepositories(db: Db): Repositories {
+  return {
+    meta: new MetaRepository(db),
+    world: new WorldRepository(db),
+    audit: new AuditRepository(db),
+    identity: new IdentityRepository(db),
+    events: new EventRepository(db),
+    alarms: new AlarmRepository(db),
+    residents: new ResidentRepository(db),
+    outbox: new OutboxRepository(db),
+    deadLetters: new DeadLetterRepository(db),
+    incidents: new IncidentRepository(db),
+    timeline: new IncidentTimelineRepository(db),
+    sources: new IncidentSourceRepository(db),
+    units: new UnitRepository(db),
+    photos: new PhotoRepository(db),
+  };
+}

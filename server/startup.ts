@@ -1,0 +1,132 @@
+/**
+ * boot(): the hub's start-up once it listens. Open the database (refusing one that is not ours),
+ * compose the hub's parts (server/components.ts), migrate under the advisory lock that several
+ * hubs starting together share, seed the demo city, the alarm rules and the demo accounts (or, in
+ * production, refuse a database that holds them), load the SLA policy; then start what runs on its
+ * own (the MQTT subscriber, the scheduler's jobs), open the edge (`open`: the API and sockets),
+ * say ready, and warm the indexes and layers in the background, logging how long start-up held the
+ * event loop (BENCHMARKS.md, "Start-up"). A failure marks the readiness check it broke and closes
+ * what was opened.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { authSettings } from './core/config';
+import type { ReadinessState } from './core/readiness';
+import type { Scheduler } from './core/scheduler';
+import { DatabaseSetupError, openDatabase, type Database } from './db/connect';
+import { OUTBOX_POLL_MS } from './services/outbox.service';
+import { compose, type ComposeDeps, type Components } from './components';
+
+/** How often sessions that timed out are ended (and their sockets closed) without a request. */
+const SWEEP_EVERY_MS = 60_000;
+
+export interface BootDeps extends ComposeDeps {
+  scheduler: Scheduler;
+  /** Aborted when the hub closes while it seeds. */
+  signal: AbortSignal;
+  /** Called once when the demo accounts were created; main.ts prints a generated password. */
+  onDemoAccounts?: (created: string[], generatedPassword: string | null) => void;
+  /** The hub is set up: the edge serves these parts from now on (before /readyz says ready). */
+  open(components: Components): void;
+}
+
+export async function boot(d: BootDeps): Promise<Components> {
+  const { readiness, log } = d;
+  const t0 = performance.now();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let database: Database;
+  try {
+    database = await openDatabase({ dataDir: d.config.dataDir, databaseUrl: d.config.databaseUrl });
+  } catch (e) {
+    readiness.set('database', 'failed', (e as Error).message);
+    loopDelay.disable();
+    throw e;
+  }
+  readiness.set('database', 'ok');
+  readiness.step('migrating the database');
+  d.metrics.instrumentDatabase((database.db as unknown as { $client?: unknown }).$client);
+  log.info({ database: database.kind, location: database.location }, 'database open');
+  const c = compose(database, d);
+  try {
+    await setUp(c, d);
+    // Loaded before any transaction needs it (the ingest commit makes priority-1 incidents inside one).
+    await c.incidents.slaPolicy.get();
+  } catch (e) {
+    loopDelay.disable();
+    await c.builds.close();
+    await database.close().catch((err: unknown) => log.warn({ err }, 'closing the database failed'));
+    throw e;
+  }
+  start(c, d);
+  d.open(c);
+  readiness.step('warming the indexes, the summary and the layers');
+  readiness.set('demoData', 'ok');
+  warmUp(c, log, readiness, t0, performance.now() - t0, loopDelay);
+  return c;
+}
+
+/** Migrations, the demo city, rules and accounts, under the lock; a failure marks its readiness check. */
+async function setUp(c: Components, d: BootDeps): Promise<void> {
+  const { config, readiness } = d;
+  const production = authSettings(config).production;
+  try {
+    await c.database.migrateAndRun(async (db) => {
+      readiness.set('migrations', 'ok');
+      readiness.set('demoData', 'seeding');
+      await c.world.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, d.signal, (what) => readiness.step(what));
+      readiness.step('alarm rules and accounts');
+      await c.alarms.ensureRules();
+      await c.absence.ensureRule();
+      if (production) {
+        const demo = await c.auth.demoUserNames();
+        if (demo.length > 0) {
+          throw new DatabaseSetupError(
+            `NODE_ENV=production and the database holds demo accounts (${demo.slice(0, 6).join(', ')}${demo.length > 6 ? ', …' : ''}): remove them first with \`npm run accounts -- remove-demo\``,
+          );
+        }
+      } else {
+        const { created, generatedPassword } = await c.auth.ensureDemoAccounts();
+        if (created.length) d.onDemoAccounts?.(created, generatedPassword);
+      }
+    });
+  } catch (e) {
+    if (readiness.snapshot().checks.migrations !== 'ok') readiness.set('migrations', 'failed', (e as Error).message);
+    else readiness.set('demoData', 'failed', (e as Error).message);
+    throw e;
+  }
+}
+
+/** What runs on its own: the MQTT subscriber, the periodic jobs, the metrics read at each scrape. */
+function start(c: Components, d: BootDeps): void {
+  const { config, scheduler, metrics } = d;
+  metrics.followMqtt(() => c.mqtt?.stats);
+  metrics.countOutboxPending(() => c.repositories.outbox.pending());
+  c.mqtt?.start();
+  scheduler.every('session sweep', SWEEP_EVERY_MS, () => c.auth.sweep());
+  scheduler.every('absence sweep', config.absenceSweepMs ?? 0, () => c.absence.sweep());
+  scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => c.incidents.sla.sweep(), { immediately: true });
+  scheduler.every('outbox poll', OUTBOX_POLL_MS, () => c.outbox.poll(), { immediately: true });
+}
+
+/**
+ * Build the compact layers and the summary before the first screen asks (not part of readiness).
+ * First what the first event needs (a broker's backlog arrives at once after a restart): the
+ * ingest grid index and device table, the alarm zone index. Then what screens need.
+ */
+function warmUp(c: Components, log: Logger, readiness: ReadinessState, t0: number, readyMs: number, loopDelay: IntervalHistogram): void {
+  void Promise.all([c.locator.index(), c.alarms.nearestCameras([0, 0], 1)])
+    .catch((e: unknown) => log.warn({ err: e }, 'building the ingest and alarm indexes failed; the first event builds them'))
+    .then(() =>
+      Promise.all([
+        c.world.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request')),
+        c.layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request')),
+      ]),
+    )
+    .then(() => {
+      readiness.step(undefined);
+      loopDelay.disable();
+      const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+      log.info({ readyMs: Math.round(readyMs), warmMs: Math.round(performance.now() - t0), loopDelayMaxMs: ms(loopDelay.max), loopDelayP99Ms: ms(loopDelay.percentile(99)) }, 'start-up finished');
+    });
+}
