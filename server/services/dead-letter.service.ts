@@ -30,7 +30,7 @@ export interface DeadLetterInput {
 
 export class DeadLetterService {
   constructor(
-    private readonly repo: DeadLetterRepository,
+    private readonly repo: Pick<DeadLetterRepository, 'insert' | 'page' | 'count'>,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {}

@@ -26,11 +26,11 @@ export const MERGE_WINDOW_MIN = 60;
 
 export class MergeService {
   constructor(
-    private readonly incidents: IncidentRepository,
-    private readonly timeline: IncidentTimelineRepository,
-    private readonly sources: IncidentSourceRepository,
-    private readonly alarmsRepo: AlarmRepository,
-    private readonly reader: IncidentReadService,
+    private readonly incidents: Pick<IncidentRepository, 'nearbyOpen' | 'byId' | 'update'>,
+    private readonly timeline: Pick<IncidentTimelineRepository, 'add'>,
+    private readonly sources: Pick<IncidentSourceRepository, 'of' | 'add'>,
+    private readonly alarmsRepo: Pick<AlarmRepository, 'nearbyOpen'>,
+    private readonly reader: Pick<IncidentReadService, 'readable'>,
   ) {}
 
   /** Open, unresolved incidents and open alarms near this one in place and time, of a compatible category. */

@@ -16,8 +16,8 @@ export class SlaPolicyService {
   private policy: SlaPolicy | null = null;
 
   constructor(
-    private readonly meta: MetaRepository,
-    private readonly audit: AuditService,
+    private readonly meta: Pick<MetaRepository, 'get' | 'set'>,
+    private readonly audit: Pick<AuditService, 'record'>,
   ) {}
 
   async get(): Promise<SlaPolicy> {
