@@ -100,38 +100,87 @@ export function packPolygons(features: readonly MultiPolygon[]): ColumnInput[] {
   ];
 }
 
-// ---- property column helpers ----
-const utf8 = (name: string, data: string[]): ColumnInput => ({ name, kind: 'utf8', data });
-const dict = (name: string, data: string[]): ColumnInput => ({ name, kind: 'dict', data });
-const f32 = (name: string, data: number[]): ColumnInput => ({ name, kind: 'numeric', data: Float32Array.from(data) });
-const u32 = (name: string, data: number[]): ColumnInput => ({ name, kind: 'numeric', data: Uint32Array.from(data) });
+// ---- one definition per property: its compact column and its GeoJSON property ----
+type ColumnKind = 'utf8' | 'dict' | 'f32' | 'u16' | 'u32';
+type Value = string | number | null;
+/** A property of a layer: the compact column carries it as `kind` (null as ''), GeoJSON as is. */
+type Prop<R> = [name: string, kind: ColumnKind, value: (r: R) => Value];
 
-function* zip<R>(rows: R[], geometry: (r: R) => Geometry, props: (r: R) => Props) {
-  for (const r of rows) yield { type: 'Feature' as const, geometry: geometry(r), properties: props(r) };
+function column<R>(rows: readonly R[], [name, kind, value]: Prop<R>): ColumnInput {
+  switch (kind) {
+    case 'utf8':
+    case 'dict':
+      return { name, kind, data: rows.map((r) => String(value(r) ?? '')) };
+    case 'f32':
+      return { name, kind: 'numeric', data: Float32Array.from(rows, (r) => Number(value(r))) };
+    case 'u16':
+      return { name, kind: 'numeric', data: Uint16Array.from(rows, (r) => Number(value(r))) };
+    case 'u32':
+      return { name, kind: 'numeric', data: Uint32Array.from(rows, (r) => Number(value(r))) };
+  }
+}
+
+interface Shape<R> {
+  kind: GeometryKind;
+  /** The geometry columns of the compact form. */
+  pack: (rows: readonly R[]) => ColumnInput[];
+  /** The same geometry as a GeoJSON one. */
+  geometry: (r: R) => Geometry;
+}
+
+const point = <R>(at: (r: R) => readonly [number, number]): Shape<R> => ({
+  kind: 'point',
+  pack: (rows) => packPoints(rows.map(at)),
+  geometry: (r) => ({ type: 'Point', coordinates: [...at(r)] }),
+});
+const line = <R>(course: (r: R) => LineString): Shape<R> => ({
+  kind: 'line',
+  pack: (rows) => packLines(rows.map(course)),
+  geometry: (r) => ({ type: 'LineString', coordinates: course(r) }),
+});
+const polygon = <R>(area: (r: R) => MultiPolygon, geometry: (r: R) => Geometry): Shape<R> => ({
+  kind: 'polygon',
+  pack: (rows) => packPolygons(rows.map(area)),
+  geometry,
+});
+
+/** A layer's rows in both forms from one list of properties (and optional extras after them). */
+function rowSet<R>(
+  rows: readonly R[],
+  shape: Shape<R>,
+  props: readonly Prop<R>[],
+  extra: { columns?: (rows: readonly R[]) => ColumnInput[]; properties?: (r: R) => Props } = {},
+): LayerRowSet {
+  return {
+    geometry: shape.kind,
+    count: rows.length,
+    columns: () => [...shape.pack(rows), ...props.map((p) => column(rows, p)), ...(extra.columns?.(rows) ?? [])],
+    features: function* () {
+      for (const r of rows) {
+        const properties: Props = {};
+        for (const [name, , value] of props) properties[name] = value(r);
+        yield { type: 'Feature' as const, geometry: shape.geometry(r), properties: { ...properties, ...extra.properties?.(r) } };
+      }
+    },
+  };
 }
 
 function regionLayer(level: RegionLevel): LayerLoader {
   return async (repo, keep) => {
     const rows = (await repo.regionsAt(level)).filter((r) => keep(r.code));
-    return {
-      geometry: 'polygon',
-      count: rows.length,
-      columns: () => [
-        ...packPolygons(rows.map((r) => r.boundary)),
-        utf8('code', rows.map((r) => r.code)),
-        utf8('name', rows.map((r) => r.name)),
-        dict('parentCode', rows.map((r) => r.parentCode ?? '')),
-        ...packPoints(rows.map((r) => [r.centerLon, r.centerLat])).map((c) => ({ ...c, name: 'center' })),
+    return rowSet(
+      rows,
+      polygon((r) => r.boundary, (r) => ({ type: 'MultiPolygon', coordinates: r.boundary })),
+      [
+        ['code', 'utf8', (r) => r.code],
+        ['name', 'utf8', (r) => r.name],
+        ['parentCode', 'dict', (r) => r.parentCode],
       ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'MultiPolygon', coordinates: r.boundary }), (r) => ({
-          code: r.code,
-          name: r.name,
-          parentCode: r.parentCode,
-          centerLon: r.centerLon,
-          centerLat: r.centerLat,
-        })),
-    };
+      {
+        columns: (rs) => packPoints(rs.map((r) => [r.centerLon, r.centerLat])).map((c) => ({ ...c, name: 'center' })),
+        properties: (r) => ({ centerLon: r.centerLon, centerLat: r.centerLat }),
+      },
+    );
   };
 }
 
@@ -147,34 +196,17 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
 
   cameras: async (repo, keep) => {
     const rows = (await repo.cameras()).filter((r) => keep(r.gridCode));
-    return {
-      geometry: 'point',
-      count: rows.length,
-      columns: () => [
-        ...packPoints(rows.map((r) => [r.lon, r.lat])),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        dict('kind', rows.map((r) => r.kind)),
-        dict('status', rows.map((r) => r.status)),
-        { name: 'heading', kind: 'numeric', data: Uint16Array.from(rows, (r) => Math.round(r.heading) % 360) },
-        { name: 'fov', kind: 'numeric', data: Uint16Array.from(rows, (r) => Math.round(r.fov)) },
-        { name: 'rangeM', kind: 'numeric', data: Uint16Array.from(rows, (r) => Math.round(r.rangeM)) },
-        dict('streamUrl', rows.map((r) => r.streamUrl ?? '')),
-        dict('gridCode', rows.map((r) => r.gridCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Point', coordinates: [r.lon, r.lat] }), (r) => ({
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          status: r.status,
-          heading: Math.round(r.heading) % 360,
-          fov: Math.round(r.fov),
-          rangeM: Math.round(r.rangeM),
-          streamUrl: r.streamUrl,
-          gridCode: r.gridCode,
-        })),
-    };
+    return rowSet(rows, point((r) => [r.lon, r.lat]), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['kind', 'dict', (r) => r.kind],
+      ['status', 'dict', (r) => r.status],
+      ['heading', 'u16', (r) => Math.round(r.heading) % 360],
+      ['fov', 'u16', (r) => Math.round(r.fov)],
+      ['rangeM', 'u16', (r) => Math.round(r.rangeM)],
+      ['streamUrl', 'dict', (r) => r.streamUrl],
+      ['gridCode', 'dict', (r) => r.gridCode],
+    ]);
   },
 
   'zone-circles': async (repo, keep) => {
@@ -182,178 +214,85 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
       const c = circleOf(z.shape);
       return c ? [{ ...z, ...c }] : [];
     });
-    return {
-      geometry: 'point',
-      count: rows.length,
-      columns: () => [
-        ...packPoints(rows.map((r) => r.center)),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        dict('kind', rows.map((r) => r.kind)),
-        f32('radiusM', rows.map((r) => r.radiusM)),
-        dict('gridCode', rows.map((r) => r.gridCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Point', coordinates: r.center }), (r) => ({
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          radiusM: r.radiusM,
-          gridCode: r.gridCode,
-        })),
-    };
+    return rowSet(rows, point((r) => r.center), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['kind', 'dict', (r) => r.kind],
+      ['radiusM', 'f32', (r) => r.radiusM],
+      ['gridCode', 'dict', (r) => r.gridCode],
+    ]);
   },
 
   'zone-corridors': async (repo, keep) => {
     const rows = (await repo.zones()).filter((z) => keep(z.gridCode)).flatMap((z) => (z.shape.type === 'corridor' ? [{ ...z, line: z.shape.line, halfWidthM: z.shape.halfWidthM }] : []));
-    return {
-      geometry: 'line',
-      count: rows.length,
-      columns: () => [
-        ...packLines(rows.map((r) => r.line)),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        f32('halfWidthM', rows.map((r) => r.halfWidthM)),
-        dict('railwayId', rows.map((r) => r.railwayId ?? '')),
-        dict('gridCode', rows.map((r) => r.gridCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'LineString', coordinates: r.line }), (r) => ({
-          id: r.id,
-          name: r.name,
-          halfWidthM: r.halfWidthM,
-          railwayId: r.railwayId,
-          gridCode: r.gridCode,
-        })),
-    };
+    return rowSet(rows, line((r) => r.line), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['halfWidthM', 'f32', (r) => r.halfWidthM],
+      ['railwayId', 'dict', (r) => r.railwayId],
+      ['gridCode', 'dict', (r) => r.gridCode],
+    ]);
   },
 
   // Railway lines cross the whole city and carry nothing but their course: every scope sees them
   // (their fence corridors, speakers and cameras are scoped like everything else).
-  railways: async (repo) => {
-    const rows = await repo.railways();
-    return {
-      geometry: 'line',
-      count: rows.length,
-      columns: () => [...packLines(rows.map((r) => r.line)), utf8('id', rows.map((r) => r.id)), utf8('name', rows.map((r) => r.name))],
-      features: () => zip(rows, (r) => ({ type: 'LineString', coordinates: r.line }), (r) => ({ id: r.id, name: r.name })),
-    };
-  },
+  railways: async (repo) =>
+    rowSet(await repo.railways(), line((r) => r.line), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+    ]),
 
   speakers: async (repo, keep) => {
     const rows = (await repo.speakers()).filter((r) => keep(r.gridCode));
-    return {
-      geometry: 'point',
-      count: rows.length,
-      columns: () => [
-        ...packPoints(rows.map((r) => [r.lon, r.lat])),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        dict('railwayId', rows.map((r) => r.railwayId)),
-        f32('chainageM', rows.map((r) => r.chainageM)),
-        dict('gridCode', rows.map((r) => r.gridCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Point', coordinates: [r.lon, r.lat] }), (r) => ({
-          id: r.id,
-          name: r.name,
-          railwayId: r.railwayId,
-          chainageM: r.chainageM,
-          gridCode: r.gridCode,
-        })),
-    };
+    return rowSet(rows, point((r) => [r.lon, r.lat]), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['railwayId', 'dict', (r) => r.railwayId],
+      ['chainageM', 'f32', (r) => r.chainageM],
+      ['gridCode', 'dict', (r) => r.gridCode],
+    ]);
   },
 
   'smart-communities': async (repo, keep) => {
     const rows = (await repo.smartCommunities()).filter((r) => keep(r.gridCode));
-    const boundaries: MultiPolygon[] = rows.map((r) => [r.boundary]);
-    return {
-      geometry: 'polygon',
-      count: rows.length,
-      columns: () => [
-        ...packPolygons(boundaries),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        u32('households', rows.map((r) => r.households)),
-        dict('gridCode', rows.map((r) => r.gridCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Polygon', coordinates: r.boundary }), (r) => ({
-          id: r.id,
-          name: r.name,
-          households: r.households,
-          gridCode: r.gridCode,
-        })),
-    };
+    return rowSet(rows, polygon((r) => [r.boundary], (r) => ({ type: 'Polygon', coordinates: r.boundary })), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['households', 'u32', (r) => r.households],
+      ['gridCode', 'dict', (r) => r.gridCode],
+    ]);
   },
 
   gates: async (repo, keep) => {
     // A gate belongs to its smart community, which is located in a grid.
     const inScope = keep === KEEP_ALL ? null : new Set((await repo.smartCommunities()).filter((c) => keep(c.gridCode)).map((c) => c.id));
     const rows = (await repo.gates()).filter((g) => !inScope || inScope.has(g.communityId));
-    return {
-      geometry: 'point',
-      count: rows.length,
-      columns: () => [
-        ...packPoints(rows.map((r) => [r.lon, r.lat])),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        dict('kind', rows.map((r) => r.kind)),
-        utf8('communityId', rows.map((r) => r.communityId)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Point', coordinates: [r.lon, r.lat] }), (r) => ({
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          communityId: r.communityId,
-        })),
-    };
+    return rowSet(rows, point((r) => [r.lon, r.lat]), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['kind', 'dict', (r) => r.kind],
+      ['communityId', 'utf8', (r) => r.communityId],
+    ]);
   },
 
   facilities: async (repo, keep) => {
     const rows = (await repo.facilities()).filter((r) => keep(r.gridCode));
-    return {
-      geometry: 'point',
-      count: rows.length,
-      columns: () => [
-        ...packPoints(rows.map((r) => [r.lon, r.lat])),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('name', rows.map((r) => r.name)),
-        dict('kind', rows.map((r) => r.kind)),
-        dict('gridCode', rows.map((r) => r.gridCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Point', coordinates: [r.lon, r.lat] }), (r) => ({
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          gridCode: r.gridCode,
-        })),
-    };
+    return rowSet(rows, point((r) => [r.lon, r.lat]), [
+      ['id', 'utf8', (r) => r.id],
+      ['name', 'utf8', (r) => r.name],
+      ['kind', 'dict', (r) => r.kind],
+      ['gridCode', 'dict', (r) => r.gridCode],
+    ]);
   },
 
   units: async (repo, keep) => {
     const rows = (await repo.units()).filter((r) => keep(r.homeRegionCode));
-    return {
-      geometry: 'point',
-      count: rows.length,
-      columns: () => [
-        ...packPoints(rows.map((r) => [r.lon, r.lat])),
-        utf8('id', rows.map((r) => r.id)),
-        utf8('callsign', rows.map((r) => r.callsign)),
-        dict('kind', rows.map((r) => r.kind)),
-        dict('status', rows.map((r) => r.status)),
-        dict('homeRegionCode', rows.map((r) => r.homeRegionCode)),
-      ],
-      features: () =>
-        zip(rows, (r) => ({ type: 'Point', coordinates: [r.lon, r.lat] }), (r) => ({
-          id: r.id,
-          callsign: r.callsign,
-          kind: r.kind,
-          status: r.status,
-          homeRegionCode: r.homeRegionCode,
-        })),
-    };
+    return rowSet(rows, point((r) => [r.lon, r.lat]), [
+      ['id', 'utf8', (r) => r.id],
+      ['callsign', 'utf8', (r) => r.callsign],
+      ['kind', 'dict', (r) => r.kind],
+      ['status', 'dict', (r) => r.status],
+      ['homeRegionCode', 'dict', (r) => r.homeRegionCode],
+    ]);
   },
 };
