@@ -10,7 +10,8 @@
  * Each step draws from its own labelled random stream (random.ts).
  */
 import type { Camera, Resident, SmartCommunity, World } from '@shared/world';
-import { buildBasemap, moveAshore } from './basemap';
+import { moveAshore } from './ashore';
+import { buildBasemap } from './basemap';
 import { streetCameras } from './cameras';
 import { buildSmartCommunities } from './communities';
 import { SCALES } from './config';
