@@ -8,7 +8,10 @@
  */
 import type { Logger } from 'pino';
 import type { LonLat, UnitStatus } from '@shared/world';
-import { createRoadNetwork, createUnitMotion, type MotionUnit, type RoadInput, type UnitMove } from './unit-motion';
+import { createRoadNetwork } from './road-build';
+import type { RoadInput } from './road-network';
+import { createUnitMotion, type UnitMove } from './unit-motion';
+import type { MotionUnit } from './unit-state';
 
 export interface UnitMotionRunnerOptions {
   /** The basemap's roads: LineString coordinates and class (motorway | primary | secondary). */

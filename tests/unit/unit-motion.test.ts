@@ -9,7 +9,10 @@ import { pino } from 'pino';
 import { generateDemoCity } from '@server/demo';
 import { offsetM, planarDistanceM } from '@server/demo/geo';
 import { round6 } from '@shared/geo';
-import { createRoadNetwork, createUnitMotion, DRIVE_KMH, HOME_RADIUS_M, PATROL_KMH, type MotionUnit, type RoadInput, type UnitMotion } from '@server/simulator/unit-motion';
+import { createRoadNetwork } from '@server/simulator/road-build';
+import type { RoadInput } from '@server/simulator/road-network';
+import { createUnitMotion, type UnitMotion } from '@server/simulator/unit-motion';
+import { DRIVE_KMH, HOME_RADIUS_M, PATROL_KMH, type MotionUnit } from '@server/simulator/unit-state';
 import { startUnitMotion, type UnitMotionRunner } from '@server/simulator/unit-runner';
 import type { LonLat, UnitStatus } from '@shared/world';
 
