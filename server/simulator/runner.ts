@@ -11,7 +11,8 @@
  */
 import type { Logger } from 'pino';
 import { ingestReply, MAX_BATCH, type EventInput } from '@shared/ingest';
-import { createEventModel, type SimWorld } from './model';
+import { createEventModel } from './model';
+import type { SimWorld } from './world';
 
 export interface SimulatorOptions {
   /** The hub, e.g. http://127.0.0.1:8080 (no trailing /api). */

@@ -1,9 +1,25 @@
 /**
- * The simulator's view of the world (SimWorld), from a generated demo city or from the database.
+ * The simulator's view of the world (SimWorld, the narrow view the event model needs), from a
+ * generated demo city or from the database.
  */
-import type { LonLat, World, Zone } from '@shared/world';
-import type { WorldRepository } from '../repositories/world.repository';
-import type { SimWorld } from './model';
+import type { CameraKind, LonLat, MultiPolygon, World, Zone } from '@shared/world';
+import type { WorldRepository } from '@server/repositories/world.repository';
+
+/** What the model needs of the world: a narrow view, so tests can pass small fixtures. */
+export interface SimWorld {
+  /** Grids (level 'grid'): `center` lies inside; `boundary`, when given, lets report points scatter around it. */
+  grids: readonly { code: string; center: LonLat; boundary?: MultiPolygon }[];
+  /** Cameras by device id; `kind` steers which cameras report which detections (any camera when absent). */
+  cameras: readonly { id: string; kind?: CameraKind }[];
+  /** Railway fence corridors (zones of kind 'railway' with a corridor shape). */
+  fences: readonly { id: string; railwayId?: string | null; line: readonly LonLat[]; halfWidthM: number }[];
+  /** Facilities with a one-key alarm button (hospitals and schools), by device id; `position` places their safety reports. */
+  facilities: readonly { id: string; kind: 'hospital' | 'school'; position?: LonLat }[];
+  /** Community gates by device id, with their compound (for the residents who pass them). */
+  gates: readonly { id: string; kind?: 'pedestrian' | 'vehicle'; communityId?: string }[];
+  /** Registered residents by compound; absent: access events name nobody. */
+  residents?: readonly { id: string; communityId: string; livingAlone: boolean }[];
+}
 
 type Fence = SimWorld['fences'][number];
 
