@@ -20,7 +20,7 @@ export interface SimulatorOptions {
   /** A device key, or the demo city's INGEST_API_KEY. */
   apiKey: string;
   world: SimWorld;
-  /** Average events per second over a day (see model.ts: the day/night curve has mean 1). */
+  /** Average events per second over a day (see day-curve.ts: the day/night curve has mean 1). */
   ratePerSec: number;
   seed?: number;
   log: Logger;
