@@ -20,6 +20,7 @@ import { DomainEvents } from './services/domain-events';
 import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { AdminService } from './services/admin.service';
+import { DemoAccountsService } from './services/demo-accounts.service';
 import { WorldService } from './services/world.service';
 import { BuildThread } from './services/build-thread';
 import { LayerService } from './services/layer.service';
@@ -55,6 +56,7 @@ export interface Components extends ApiServices {
   /** What the services announce after commit; the gateway, the outbox relay and the simulator subscribe. */
   events: DomainEvents;
   absence: AbsenceService;
+  demoAccounts: DemoAccountsService;
   locator: LocatorService;
   builds: BuildThread;
   outbox: OutboxRelay;
@@ -75,6 +77,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
   const audit = new AuditService(r.audit, clock, log);
   const auth = new AuthService(r.identity, audit, events, clock, settings, log);
   const admin = new AdminService(r.identity, auth, audit, clock);
+  const demoAccounts = new DemoAccountsService(r.identity, audit, settings, log);
   const world = new WorldService(r.world, r.meta, log, clock);
   // Layers and basemap sources are read and encoded off the main thread (build-thread.ts).
   const builds = new BuildThread(() => database.threadConnection(), log);
@@ -131,5 +134,5 @@ export function compose(database: Database, d: ComposeDeps): Components {
   });
 
   const services: ApiServices = { world, layers, basemap, auth, admin, audit, ingest, alarms, incidents, deadLetters, qr };
-  return { ...services, database, repositories, events, absence, locator, builds, outbox, mqtt, gateway, api: createApi(services, settings, metrics) };
+  return { ...services, database, repositories, events, absence, demoAccounts, locator, builds, outbox, mqtt, gateway, api: createApi(services, settings, metrics) };
 }

@@ -79,14 +79,14 @@ async function setUp(c: Components, d: BootDeps): Promise<void> {
       await c.alarms.ensureRules();
       await c.absence.ensureRule();
       if (production) {
-        const demo = await c.auth.demoUserNames();
+        const demo = await c.demoAccounts.names();
         if (demo.length > 0) {
           throw new DatabaseSetupError(
             `NODE_ENV=production and the database holds demo accounts (${demo.slice(0, 6).join(', ')}${demo.length > 6 ? ', …' : ''}): remove them first with \`npm run accounts -- remove-demo\``,
           );
         }
       } else {
-        const { created, generatedPassword } = await c.auth.ensureDemoAccounts();
+        const { created, generatedPassword } = await c.demoAccounts.ensure();
         if (created.length) d.onDemoAccounts?.(created, generatedPassword);
       }
     });
