@@ -25,7 +25,15 @@ const zones = parts.flatMap((from) => {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'data/**', '.e2e-data/**', 'test-results/**', 'playwright-report/**', 'server/db/migrations/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      '.e2e-data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'server/db/migrations/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -60,7 +68,10 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // Across parts, or two levels up: an alias (@shared/, @server/, @client/), not a climb.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'use an alias: @shared/…, @server/… or @client/…' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*'], message: 'use an alias: @shared/…, @server/… or @client/…' }] },
+      ],
     },
   },
   {

@@ -162,7 +162,11 @@ function program(name: string): string {
 }
 
 /** Logs of a child go to a file (appended across restarts). */
-function spawnLogged(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }): ChildProcess {
+function spawnLogged(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string },
+): ChildProcess {
   const fd = openSync(opts.logFile, 'a');
   try {
     return spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['ignore', fd, fd] });
@@ -196,7 +200,9 @@ export function renderNginxConf(template: string, o: { listen: number; hubPorts:
   const servers = o.hubPorts.map((p) => `${indent}server 127.0.0.1:${p}${opts};\n`).join('');
   conf = conf.replace(upstream[0], `${upstream[1]}\n${servers}${body}${upstream[3]}`);
   // Temp files in the cluster's folder (nginx's defaults are system paths).
-  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `    ${t}_temp_path ${o.dir}/nginx-${t};`).join('\n');
+  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((t) => `    ${t}_temp_path ${o.dir}/nginx-${t};`)
+    .join('\n');
   return conf.replace(/http\s*\{/, (m) => `${m}\n${temps}\n`);
 }
 
@@ -258,7 +264,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await Promise.race([Promise.all([...children].map((c) => exited(c))), sleep(3_000)]);
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await Promise.all([...children].map((c) => exited(c)));
-    for (const f of cleanups.reverse()) await f().catch((e: unknown) => log(`cluster: cleanup: ${(e as Error).message}`));
+    for (const f of cleanups.reverse())
+      await f().catch((e: unknown) => log(`cluster: cleanup: ${(e as Error).message}`));
     if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
     else log(`cluster: left ${dir}`);
   };
@@ -273,10 +280,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       pgOwn = await startOwnPostgres(dir, log);
       const own = pgOwn;
       cleanups.push(() => pgCtl(own, ['stop', '-m', 'immediate']).then(() => undefined));
-      exitCleanups.push(() => execFileSync('runuser', ['-u', 'postgres', '--', pgBin('pg_ctl'), '-D', own.data, 'stop', '-m', 'immediate'], { stdio: 'ignore' }));
+      exitCleanups.push(() =>
+        execFileSync('runuser', ['-u', 'postgres', '--', pgBin('pg_ctl'), '-D', own.data, 'stop', '-m', 'immediate'], {
+          stdio: 'ignore',
+        }),
+      );
       databaseUrl = `postgres://postgres@127.0.0.1:${own.port}/postgres`;
     } else {
-      const server = options.databaseServerUrl ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+      const server =
+        options.databaseServerUrl ??
+        process.env.BENCH_DATABASE_URL ??
+        process.env.TEST_DATABASE_URL ??
+        'postgres://postgres@127.0.0.1:5432/test';
       const db = await tempPostgresDatabase(server);
       cleanups.push(db.drop);
       databaseUrl = db.url;
@@ -287,7 +302,28 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     let redisPort = 0;
     let redis: ChildProcess | null = null;
     const startRedis = async () => {
-      redis = track(spawnLogged(program('redis-server'), ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir, '--protected-mode', 'no'], { logFile: join(dir, 'redis.log') }));
+      redis = track(
+        spawnLogged(
+          program('redis-server'),
+          [
+            '--port',
+            String(redisPort),
+            '--bind',
+            '127.0.0.1',
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--daemonize',
+            'no',
+            '--dir',
+            dir,
+            '--protected-mode',
+            'no',
+          ],
+          { logFile: join(dir, 'redis.log') },
+        ),
+      );
       await waitPort(redisPort, 10_000, 'redis');
     };
     if (options.redis !== false) {
@@ -317,7 +353,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         'log_type notice',
       ].join('\n');
       await writeFile(join(mdir, 'mosquitto.conf'), `${conf}\n`);
-      track(spawnLogged(program('mosquitto'), ['-c', join(mdir, 'mosquitto.conf')], { logFile: join(dir, 'mosquitto.log') }));
+      track(
+        spawnLogged(program('mosquitto'), ['-c', join(mdir, 'mosquitto.conf')], {
+          logFile: join(dir, 'mosquitto.log'),
+        }),
+      );
       await waitPort(port, 10_000, 'mosquitto');
       mqttUrl = `mqtt://127.0.0.1:${port}`;
       log(`cluster: mosquitto on ${port}`);
@@ -327,7 +367,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const prefix = `cd-cluster-${Math.random().toString(36).slice(2, 8)}`;
     for (let i = 0; i < n; i++) {
       const port = await freePort();
-      hubs.push({ index: i, port, url: `http://127.0.0.1:${port}`, child: null, logFile: join(dir, `hub-${i}.log`), starts: 0, stopping: false });
+      hubs.push({
+        index: i,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        child: null,
+        logFile: join(dir, `hub-${i}.log`),
+        starts: 0,
+        stopping: false,
+      });
     }
     const hubEnv = (i: number): NodeJS.ProcessEnv => ({
       ...process.env,
@@ -361,23 +409,29 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       for (;;) {
         const child = h.child;
         if (!child || child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`hub ${i} is not running (exit ${child?.exitCode ?? child?.signalCode ?? 'never started'}):\n${await tail(h.logFile, 30)}`);
+          throw new Error(
+            `hub ${i} is not running (exit ${child?.exitCode ?? child?.signalCode ?? 'never started'}):\n${await tail(h.logFile, 30)}`,
+          );
         }
         const ok = await fetch(`${h.url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
           (r) => r.status === 200,
           () => false,
         );
         if (ok) return;
-        if (Date.now() - t0 > readyTimeoutMs) throw new Error(`hub ${i} not ready after ${readyTimeoutMs} ms:\n${await tail(h.logFile, 30)}`);
+        if (Date.now() - t0 > readyTimeoutMs)
+          throw new Error(`hub ${i} not ready after ${readyTimeoutMs} ms:\n${await tail(h.logFile, 30)}`);
         await sleep(100);
       }
     };
     const startHub = async (i: number): Promise<void> => {
       const h = hubs[i]!;
-      if (h.child && h.child.exitCode === null && h.child.signalCode === null) throw new Error(`hub ${i} is already running`);
+      if (h.child && h.child.exitCode === null && h.child.signalCode === null)
+        throw new Error(`hub ${i} is already running`);
       h.starts++;
       h.stopping = false;
-      const child = track(spawnLogged(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: hubEnv(i), logFile: h.logFile }));
+      const child = track(
+        spawnLogged(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: hubEnv(i), logFile: h.logFile }),
+      );
       h.child = child;
       child.once('exit', (code, signal) => {
         if (h.stopping || stopped) return;
@@ -399,7 +453,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const gone = Date.now();
       hubs[i]!.child = null;
       // A big process takes a while to be torn down after kill -9 (seconds on a busy machine).
-      log(`cluster: hub ${i} ${signal === 'SIGKILL' ? 'killed (-9)' : `stopped (${signal})`}, gone after ${gone - t0} ms`);
+      log(
+        `cluster: hub ${i} ${signal === 'SIGKILL' ? 'killed (-9)' : `stopped (${signal})`}, gone after ${gone - t0} ms`,
+      );
       return gone;
     };
 
@@ -416,11 +472,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await mkdir(ndir);
       await chmod(ndir, 0o777);
       const confFile = join(ndir, 'nginx.conf');
-      await writeFile(confFile, renderNginxConf(template, { listen: port, hubPorts: hubs.map((h) => h.port), dir: ndir }));
-      await run(program('nginx'), ['-t', '-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile]).catch((e: { stderr?: string }) => {
-        throw new Error(`nginx -t refused the rendered config: ${e.stderr ?? 'no message'}`);
-      });
-      track(spawnLogged(program('nginx'), ['-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile, '-g', 'daemon off;'], { logFile: join(dir, 'nginx.log') }));
+      await writeFile(
+        confFile,
+        renderNginxConf(template, { listen: port, hubPorts: hubs.map((h) => h.port), dir: ndir }),
+      );
+      await run(program('nginx'), ['-t', '-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile]).catch(
+        (e: { stderr?: string }) => {
+          throw new Error(`nginx -t refused the rendered config: ${e.stderr ?? 'no message'}`);
+        },
+      );
+      track(
+        spawnLogged(
+          program('nginx'),
+          ['-p', ndir, '-e', join(ndir, 'nginx-error.log'), '-c', confFile, '-g', 'daemon off;'],
+          { logFile: join(dir, 'nginx.log') },
+        ),
+      );
       await waitPort(port, 10_000, 'nginx');
       url = `http://127.0.0.1:${port}`;
       log(`cluster: nginx on ${port} → hubs ${hubs.map((h) => h.port).join(', ')}`);
@@ -471,7 +538,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       hubLog: (i, lines = 40) => tail(hubs[i]!.logFile, lines),
       async metrics(i) {
         try {
-          const r = await fetch(`${hubs[i]!.url}/metrics`, { headers: { authorization: `Bearer ${CLUSTER_METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
+          const r = await fetch(`${hubs[i]!.url}/metrics`, {
+            headers: { authorization: `Bearer ${CLUSTER_METRICS_TOKEN}` },
+            signal: AbortSignal.timeout(10_000),
+          });
           return r.ok ? await r.text() : null;
         } catch {
           return null; // not there (killed, starting) or too slow to answer
@@ -488,13 +558,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
 async function tail(file: string, lines: number): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }
 
 /** The machine's PostgreSQL binaries (Debian: /usr/lib/postgresql/<version>/bin), newest first. */
 function pgBin(name: string): string {
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', name))).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => existsSync(join(base, v, 'bin', name)))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (!versions.length) throw new Error(`no ${name} under ${base}/*/bin`);
   return join(base, versions[0]!, 'bin', name);
 }
@@ -505,7 +582,10 @@ function asPostgres(cmd: string, args: string[]): Promise<{ stdout: string; stde
   return run(cmd, args);
 }
 
-function pgCtl(o: { data: string; port: number; sock: string; logFile: string }, args: string[]): Promise<{ stdout: string; stderr: string }> {
+function pgCtl(
+  o: { data: string; port: number; sock: string; logFile: string },
+  args: string[],
+): Promise<{ stdout: string; stderr: string }> {
   const opts = `-p ${o.port} -k ${o.sock} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
   return asPostgres(pgBin('pg_ctl'), ['-D', o.data, '-l', o.logFile, '-w', '-t', '60', '-o', opts, ...args]);
 }
@@ -515,7 +595,10 @@ function pgCtl(o: { data: string; port: number; sock: string; logFile: string },
  * server on a private port. fsync is off: a restart of the server (not of the machine) keeps every
  * committed transaction anyway, since the WAL is in the OS's cache, and the test is about the hub.
  */
-async function startOwnPostgres(dir: string, log: (l: string) => void): Promise<{ data: string; port: number; sock: string; logFile: string }> {
+async function startOwnPostgres(
+  dir: string,
+  log: (l: string) => void,
+): Promise<{ data: string; port: number; sock: string; logFile: string }> {
   const base = join(dir, 'postgres');
   await mkdir(base);
   const data = join(base, 'data');
@@ -526,7 +609,17 @@ async function startOwnPostgres(dir: string, log: (l: string) => void): Promise<
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
     await chown(base, Number(stdout.trim()), Number(gid.trim()));
   }
-  await asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  await asPostgres(pgBin('initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]);
   const port = await freePort();
   const o = { data, port, sock, logFile };
   await pgCtl(o, ['start']);

@@ -229,15 +229,34 @@ interface DeviceLog {
  * meanwhile go in its next post. `stop()` ends the clock, then waits for every pending post and
  * publish to be acknowledged.
  */
-function startDevices(c: Cluster, prefix: string, rate: number, o: Pick<FaultOptions, 'httpDevices' | 'mqttDevices' | 'settleMs'>, where: { lon: number; lat: number }[]): { log: DeviceLog; stop: () => Promise<void> } {
-  const log: DeviceLog = { sent: 0, ackedHttp: new Set(), ackedMqtt: new Set(), retriedPosts: 0, failures: {}, ackAt: [] };
+function startDevices(
+  c: Cluster,
+  prefix: string,
+  rate: number,
+  o: Pick<FaultOptions, 'httpDevices' | 'mqttDevices' | 'settleMs'>,
+  where: { lon: number; lat: number }[],
+): { log: DeviceLog; stop: () => Promise<void> } {
+  const log: DeviceLog = {
+    sent: 0,
+    ackedHttp: new Set(),
+    ackedMqtt: new Set(),
+    retriedPosts: 0,
+    failures: {},
+    ackAt: [],
+  };
   let running = true;
   /** After stop(), a device sends its last post again until then, and gives up (those events stay unacknowledged). */
   let giveUpAt = Infinity;
   let k = 0;
   const event = (id: string) => {
     const p = where[k++ % where.length]!;
-    return { id, source: 'camera', type: 'stranger', at: new Date().toISOString(), location: { lon: p.lon, lat: p.lat } };
+    return {
+      id,
+      source: 'camera',
+      type: 'stranger',
+      at: new Date().toISOString(),
+      location: { lon: p.lon, lat: p.lat },
+    };
   };
   const fail = (why: string) => (log.failures[why] = (log.failures[why] ?? 0) + 1);
   const perDevice = rate / 2 / Math.max(1, o.httpDevices);
@@ -245,7 +264,12 @@ function startDevices(c: Cluster, prefix: string, rate: number, o: Pick<FaultOpt
   const tasks: Promise<void>[] = [];
   /** One post: true when the hub acknowledged every event (202 with none refused). */
   const postOnce = async (body: string): Promise<boolean> => {
-    const res = await fetch(`${c.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` }, body, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${c.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${c.key}` },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
     if (res.status !== 202) {
       fail(String(res.status));
       await res.body?.cancel();
@@ -304,7 +328,11 @@ function startDevices(c: Cluster, prefix: string, rate: number, o: Pick<FaultOpt
   for (let d = 0; d < o.mqttDevices; d++) {
     tasks.push(
       (async () => {
-        const client = await mqtt.connectAsync(c.mqttUrl!, { clientId: `${prefix}-dev-${d}`, clean: true, reconnectPeriod: 500 });
+        const client = await mqtt.connectAsync(c.mqttUrl!, {
+          clientId: `${prefix}-dev-${d}`,
+          clean: true,
+          reconnectPeriod: 500,
+        });
         clients.push(client);
         const t0 = Date.now();
         let made = 0;
@@ -316,13 +344,15 @@ function startDevices(c: Cluster, prefix: string, rate: number, o: Pick<FaultOpt
             made += due;
             log.sent += due;
             pending.push(
-              client.publishAsync('events/camera', JSON.stringify(events.length === 1 ? events[0] : { events }), { qos: 1 }).then(
-                () => {
-                  log.ackAt.push(Date.now());
-                  for (const e of events) log.ackedMqtt.add(e.id);
-                },
-                () => void fail('mqtt'),
-              ),
+              client
+                .publishAsync('events/camera', JSON.stringify(events.length === 1 ? events[0] : { events }), { qos: 1 })
+                .then(
+                  () => {
+                    log.ackAt.push(Date.now());
+                    for (const e of events) log.ackedMqtt.add(e.id);
+                  },
+                  () => void fail('mqtt'),
+                ),
             );
           }
           await sleep(100);
@@ -379,7 +409,9 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   const onHub = countBy(screens.map((s) => s.bootId));
   const spread = boots.map((b) => onHub.get(b) ?? 0);
   const victim = spread.indexOf(Math.max(...spread));
-  o.log(`${kind}: ${screens.length} screens ready; ${o.rate} events/s (${o.httpDevices} HTTP devices, ${o.mqttDevices} MQTT devices)`);
+  o.log(
+    `${kind}: ${screens.length} screens ready; ${o.rate} events/s (${o.httpDevices} HTTP devices, ${o.mqttDevices} MQTT devices)`,
+  );
 
   const crashesBefore = c.crashes.length;
   const devices = startDevices(c, prefix, o.rate, o, where);
@@ -409,7 +441,9 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   const stoppedAt = Date.now();
   await devices.stop();
   await hubBack;
-  o.log(`${kind}: devices stopped: ${devices.log.sent} sent, ${devices.log.ackedHttp.size} + ${devices.log.ackedMqtt.size} acknowledged; waiting for the store and the screens`);
+  o.log(
+    `${kind}: devices stopped: ${devices.log.sent} sent, ${devices.log.ackedHttp.size} + ${devices.log.ackedMqtt.size} acknowledged; waiting for the store and the screens`,
+  );
 
   // Settle: every acknowledged event stored, every screen holding the server's alarms of the run.
   const acked = new Set([...devices.log.ackedHttp, ...devices.log.ackedMqtt]);
@@ -420,13 +454,26 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   const like = `${prefix}-%`;
   const settleDeadline = Date.now() + o.settleMs;
   for (let round = 0; ; round++) {
-    stored = new Set((await query<{ id: string }>(c.databaseUrl, `select id from events where source = 'camera' and id like $1`, [like]).catch(() => [])).map((r) => r.id));
-    alarmRows = await query<AlarmRow>(c.databaseUrl, `select id, rev::text as rev, event_id, grid_code from alarms where event_source = 'camera' and event_id like $1`, [like]).catch(() => []);
+    stored = new Set(
+      (
+        await query<{ id: string }>(c.databaseUrl, `select id from events where source = 'camera' and id like $1`, [
+          like,
+        ]).catch(() => [])
+      ).map((r) => r.id),
+    );
+    alarmRows = await query<AlarmRow>(
+      c.databaseUrl,
+      `select id, rev::text as rev, event_id, grid_code from alarms where event_source = 'camera' and event_id like $1`,
+      [like],
+    ).catch(() => []);
     verdicts = screens.map((s) => judge(s, alarmRows, prefix));
     const allStored = [...acked].every((id) => stored.has(id));
     if ((allStored && verdicts.every((v) => v.missing + v.extra + v.stale === 0)) || Date.now() > settleDeadline) break;
     if (c.crashes.length > crashesBefore) break;
-    if (round % 10 === 9) o.log(`${kind}: settling: ${[...acked].filter((id) => !stored.has(id)).length} acknowledged not stored yet, ${verdicts.filter((v) => v.missing + v.extra + v.stale > 0).length} screens behind`);
+    if (round % 10 === 9)
+      o.log(
+        `${kind}: settling: ${[...acked].filter((id) => !stored.has(id)).length} acknowledged not stored yet, ${verdicts.filter((v) => v.missing + v.extra + v.stale > 0).length} screens behind`,
+      );
     await sleep(500);
   }
   const settledMs = Date.now() - stoppedAt;
@@ -435,7 +482,9 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   if (crashed.length) {
     for (const s of screens) s.close();
     await sleep(200);
-    throw new Error(`${kind}: hubs ended by themselves: ${crashed.map((x) => `hub ${x.hub} (${x.exit}):\n${x.log}`).join('\n')}`);
+    throw new Error(
+      `${kind}: hubs ended by themselves: ${crashed.map((x) => `hub ${x.hub} (${x.exit}):\n${x.log}`).join('\n')}`,
+    );
   }
   if (Date.now() > settleDeadline) o.log(`${kind}: not settled after ${o.settleMs} ms`);
   for (const s of screens) s.close();
@@ -455,7 +504,11 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
   });
   // Silence: the longest gap without a batch from a second before the fault to the end of the stream,
   // on the screens that have something to hear (a district with no events gets no batch at all).
-  const silence = screens.map((s) => (alarmRows.some((a) => a.grid_code.startsWith(scopePrefix(s.scope))) ? longestGap([...s.batchAt, ...s.syncedAt.filter((t) => t >= faultAt)], faultAt - 1_000, stoppedAt) : 0));
+  const silence = screens.map((s) =>
+    alarmRows.some((a) => a.grid_code.startsWith(scopePrefix(s.scope)))
+      ? longestGap([...s.batchAt, ...s.syncedAt.filter((t) => t >= faultAt)], faultAt - 1_000, stoppedAt)
+      : 0,
+  );
   const silenceByHub = boots.map((b) => Math.max(0, ...silence.filter((_, i) => screens[i]!.firstBootId === b)));
   const wrong = verdicts.filter((v) => v.missing + v.extra + v.stale > 0);
   // What the cut-off screens went through, when they were slow or wrong (ms from the fault).
@@ -464,8 +517,17 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
       const rel = (t: number) => t - faultAt;
       const v = verdicts[screens.indexOf(s)]!;
       o.log(
-        `${kind}: screen (${s.scope}) cut ${s.disconnectAt.filter((t) => t >= faultAt).map(rel).join(',')}; connected ${s.connectAt.filter((t) => t >= faultAt).map(rel).join(',')}; ` +
-          `syncs ${s.syncs.filter((x) => x.at >= faultAt).map((x) => `${rel(x.at)}+${x.ms} ${x.outcome}`).join('; ')}; missing ${v.missing}`,
+        `${kind}: screen (${s.scope}) cut ${s.disconnectAt
+          .filter((t) => t >= faultAt)
+          .map(rel)
+          .join(',')}; connected ${s.connectAt
+          .filter((t) => t >= faultAt)
+          .map(rel)
+          .join(',')}; ` +
+          `syncs ${s.syncs
+            .filter((x) => x.at >= faultAt)
+            .map((x) => `${rel(x.at)}+${x.ms} ${x.outcome}`)
+            .join('; ')}; missing ${v.missing}`,
       );
     }
   }
@@ -496,7 +558,11 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
     maxIngestGapMs: longestGap(devices.log.ackAt, faultAt - 1_000, stoppedAt),
     settledMs,
     holes: sum(screens.map((s) => s.holes)),
-    syncRetries: sum(screens.map((s) => s.syncs.filter((x) => x.at >= faultAt && x.outcome !== 'ok' && x.outcome !== 'snapshot').length)),
+    syncRetries: sum(
+      screens.map(
+        (s) => s.syncs.filter((x) => x.at >= faultAt && x.outcome !== 'ok' && x.outcome !== 'snapshot').length,
+      ),
+    ),
     snapshots: screens.filter((s) => s.syncs.some((x) => x.at >= faultAt && x.outcome === 'snapshot')).length,
   };
   o.log(`${kind}: ${summary(result)}`);
@@ -504,7 +570,11 @@ export async function runCase(c: Cluster, kind: FaultCase, o: FaultOptions): Pro
 }
 
 /** A screen's alarms of the run against the server's in its scope. */
-function judge(s: TimedScreen, rows: readonly { id: string; rev: string; grid_code: string }[], prefix: string): { missing: number; extra: number; stale: number } {
+function judge(
+  s: TimedScreen,
+  rows: readonly { id: string; rev: string; grid_code: string }[],
+  prefix: string,
+): { missing: number; extra: number; stale: number } {
   const scope = scopePrefix(s.scope);
   const want = new Map(rows.filter((r) => r.grid_code.startsWith(scope)).map((r) => [r.id, Number(r.rev)]));
   let missing = 0;
@@ -556,7 +626,11 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 export function summary(r: CaseResult): string {
   return (
     `sent ${r.sent}, acknowledged ${r.ackedHttp} HTTP + ${r.ackedMqtt} MQTT, lost ${r.lost}; ${r.alarms} alarms for ${r.stored} events (doubled ${r.doubled}, none ${r.withoutAlarm}); ` +
-    `posts retried ${r.retriedPosts} (${Object.entries(r.failures).map(([k, v]) => `${k}: ${v}`).join(', ') || 'no failures'}); ` +
+    `posts retried ${r.retriedPosts} (${
+      Object.entries(r.failures)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || 'no failures'
+    }); ` +
     `screens ${r.screens} over hubs [${r.spread.join(', ')}], cut off ${r.cutOff}, wrong ${r.screensWrong} (missing ${r.missing}, extra ${r.extra}, stale ${r.stale}), holes ${r.holes}, catch-ups retried ${r.syncRetries}, snapshots ${r.snapshots}; ` +
     `cut-off screens connected again within ${r.maxReconnectMs} ms and live (caught up) within ${r.maxCutOffLiveMs} ms of the fault, longest silence on a screen ${r.maxSilenceMs} ms (by first hub [${r.silenceByHubMs.join(', ')}]; hubs' longest event-loop delay [${r.loopMaxMs.join(', ')}] ms; longest without an acknowledged post or publish: ${r.maxIngestGapMs} ms); settled ${r.settledMs} ms after the devices stopped`
   );
@@ -568,7 +642,10 @@ export function failuresOf(r: CaseResult): string[] {
   if (r.lost) out.push(`${r.lost} acknowledged events lost`);
   if (r.doubled) out.push(`${r.doubled} events with more than one alarm`);
   if (r.withoutAlarm) out.push(`${r.withoutAlarm} stored events without their alarm`);
-  if (r.screensWrong) out.push(`${r.screensWrong} screens differ from the server (missing ${r.missing}, extra ${r.extra}, stale ${r.stale})`);
+  if (r.screensWrong)
+    out.push(
+      `${r.screensWrong} screens differ from the server (missing ${r.missing}, extra ${r.extra}, stale ${r.stale})`,
+    );
   if (r.maxCutOffLiveMs > 5_000) out.push(`a cut-off screen took ${r.maxCutOffLiveMs} ms to be live again`);
   // A hub that cannot reach its database says 503 (Retry-After); a 500 would be a bug of the hub.
   if (r.failures['500']) out.push(`${r.failures['500']} posts answered 500`);
@@ -578,7 +655,11 @@ export function failuresOf(r: CaseResult): string[] {
 /** Start the cluster (three hubs, its own PostgreSQL) and run the cases one after the other. */
 export async function runFaults(cases: readonly FaultCase[], o: FaultOptions): Promise<CaseResult[]> {
   const t0 = Date.now();
-  const cluster = await startCluster({ hubs: 3, postgres: 'own', log: (l) => o.log(`${((Date.now() - t0) / 1000).toFixed(1)} s ${l}`) });
+  const cluster = await startCluster({
+    hubs: 3,
+    postgres: 'own',
+    log: (l) => o.log(`${((Date.now() - t0) / 1000).toFixed(1)} s ${l}`),
+  });
   try {
     const results: CaseResult[] = [];
     for (const kind of cases) {
@@ -598,7 +679,8 @@ export async function runFaults(cases: readonly FaultCase[], o: FaultOptions): P
 async function main(): Promise<void> {
   const env = process.env;
   const cases = (env.BENCH_FAULTS_CASES ?? FAULT_CASES.join(',')).split(',') as FaultCase[];
-  for (const k of cases) if (!FAULT_CASES.includes(k)) throw new Error(`BENCH_FAULTS_CASES: unknown case ${k} (${FAULT_CASES.join(', ')})`);
+  for (const k of cases)
+    if (!FAULT_CASES.includes(k)) throw new Error(`BENCH_FAULTS_CASES: unknown case ${k} (${FAULT_CASES.join(', ')})`);
   const o: FaultOptions = {
     ...FULL,
     rate: Number(env.BENCH_FAULTS_RATE ?? FULL.rate),
@@ -607,19 +689,30 @@ async function main(): Promise<void> {
     afterMs: Number(env.BENCH_FAULTS_AFTER_S ?? FULL.afterMs / 1000) * 1000,
     log: (l) => console.log(l),
   };
-  console.log(`faults: three hubs behind nginx, ${o.rate} events/s, ${o.screens} screens, cases ${cases.join(', ')}; ${cpus().length} cores`);
+  console.log(
+    `faults: three hubs behind nginx, ${o.rate} events/s, ${o.screens} screens, cases ${cases.join(', ')}; ${cpus().length} cores`,
+  );
   const results = await runFaults(cases, o);
-  console.log('\ncase      | sent | acked HTTP+MQTT | lost | alarms | doubled | screens wrong | cut off | reconnected (max) | live again (max) | longest silence | longest ingest gap | settled');
+  console.log(
+    '\ncase      | sent | acked HTTP+MQTT | lost | alarms | doubled | screens wrong | cut off | reconnected (max) | live again (max) | longest silence | longest ingest gap | settled',
+  );
   for (const r of results) {
     console.log(
       `${r.case.padEnd(9)} | ${r.sent} | ${r.ackedHttp}+${r.ackedMqtt} | ${r.lost} | ${r.alarms} | ${r.doubled} | ${r.screensWrong}/${r.screens} | ${r.cutOff} | ${r.maxReconnectMs} ms | ${r.maxCutOffLiveMs} ms | ${r.maxSilenceMs} ms | ${r.maxIngestGapMs} ms | ${r.settledMs} ms`,
     );
   }
   const bad = results.flatMap((r) => failuresOf(r).map((f) => `${r.case}: ${f}`));
-  console.log(bad.length ? `\nFAIL\n${bad.join('\n')}` : '\nPASS: 0 acknowledged events lost, 0 alarms missing or doubled, every cut-off screen live again within 5 s');
+  console.log(
+    bad.length
+      ? `\nFAIL\n${bad.join('\n')}`
+      : '\nPASS: 0 acknowledged events lost, 0 alarms missing or doubled, every cut-off screen live again within 5 s',
+  );
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/faults-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  await writeFile(file, JSON.stringify({ options: { ...o, log: undefined }, cores: cpus().length, results }, null, 2) + '\n');
+  await writeFile(
+    file,
+    JSON.stringify({ options: { ...o, log: undefined }, cores: cpus().length, results }, null, 2) + '\n',
+  );
   console.log(`wrote ${file}`);
   if (bad.length) process.exitCode = 1;
 }

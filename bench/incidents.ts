@@ -28,7 +28,13 @@ import { IncidentRepository, type IncidentRow, type ListFilter } from '@server/r
 import { DispatchService } from '@server/services/incidents/dispatch.service';
 import type { Locator } from '@server/services/incidents/ports';
 import { UnitRepository } from '@server/repositories/unit.repository';
-import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, departmentOf, type RiskCategory } from '@shared/incident-categories';
+import {
+  CATEGORIES,
+  DISPUTE_CATEGORIES,
+  RISK_CATEGORIES,
+  departmentOf,
+  type RiskCategory,
+} from '@shared/incident-categories';
 import { UNIT_TRAVEL, ROUTE_FACTOR, UnitIndex } from '@server/services/unit-index';
 import type { DispatchProposal } from '@shared/incidents';
 import { tempDir, tempPostgresDatabase } from '../tests/integration/helpers';
@@ -54,7 +60,16 @@ const CAMERA_RADIUS_KM = 2;
 const GOAL_LIST_P99_MS = 50;
 const GOAL_PROPOSAL_P99_MS = 5;
 
-const OPEN_STATUSES = ['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene', 'resolved', 'verified', 'rated'];
+const OPEN_STATUSES = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'unit_accepted',
+  'on_scene',
+  'resolved',
+  'verified',
+  'rated',
+];
 
 // ------------------------------------------------------------------ the demo city
 
@@ -96,7 +111,9 @@ const h = (k: number): string => `((hashint4extended(i, ${k}) & 2147483647)::flo
 
 async function insertJson(raw: RawClient, table: string, columns: string, rows: unknown[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 20_000) {
-    await raw.query(`insert into ${table} select * from jsonb_to_recordset($1::jsonb) as x(${columns})`, [JSON.stringify(rows.slice(i, i + 20_000))]);
+    await raw.query(`insert into ${table} select * from jsonb_to_recordset($1::jsonb) as x(${columns})`, [
+      JSON.stringify(rows.slice(i, i + 20_000)),
+    ]);
   }
 }
 
@@ -107,31 +124,82 @@ async function fillWorld(raw: RawClient): Promise<void> {
     raw,
     'regions (code, parent_code, level, name, boundary, center_lon, center_lat)',
     'code text, parent_code text, level text, name text, boundary jsonb, center_lon float8, center_lat float8',
-    regions.map((r) => ({ code: r.code, parent_code: r.parentCode, level: r.level, name: r.name, boundary: [], center_lon: r.center[0], center_lat: r.center[1] })),
+    regions.map((r) => ({
+      code: r.code,
+      parent_code: r.parentCode,
+      level: r.level,
+      name: r.name,
+      boundary: [],
+      center_lon: r.center[0],
+      center_lat: r.center[1],
+    })),
   );
   await insertJson(
     raw,
     'units (id, callsign, kind, home_region_code, status, lon, lat, department)',
     'id text, callsign text, kind text, home_region_code text, status text, lon float8, lat float8, department text',
-    city.units.map((u) => ({ id: u.id, callsign: u.callsign, kind: u.kind, home_region_code: u.homeRegionCode, status: u.status, lon: u.position[0], lat: u.position[1], department: u.kind === 'department' ? departmentOf(u.callsign) : null })),
+    city.units.map((u) => ({
+      id: u.id,
+      callsign: u.callsign,
+      kind: u.kind,
+      home_region_code: u.homeRegionCode,
+      status: u.status,
+      lon: u.position[0],
+      lat: u.position[1],
+      department: u.kind === 'department' ? departmentOf(u.callsign) : null,
+    })),
   );
   await insertJson(
     raw,
     'cameras (id, name, kind, status, lon, lat, heading, fov, range_m, stream_url, grid_code)',
     'id text, name text, kind text, status text, lon float8, lat float8, heading real, fov real, range_m real, stream_url text, grid_code text',
-    city.cameras.map((c) => ({ id: c.id, name: c.name, kind: c.kind, status: c.status, lon: c.position[0], lat: c.position[1], heading: c.heading, fov: c.fov, range_m: c.rangeM, stream_url: c.streamUrl, grid_code: c.gridCode })),
+    city.cameras.map((c) => ({
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      status: c.status,
+      lon: c.position[0],
+      lat: c.position[1],
+      heading: c.heading,
+      fov: c.fov,
+      range_m: c.rangeM,
+      stream_url: c.streamUrl,
+      grid_code: c.gridCode,
+    })),
   );
-  await raw.query('create table bench_grids (idx int primary key, code text not null, name text not null, lon float8 not null, lat float8 not null)');
-  await insertJson(raw, 'bench_grids', 'idx int, code text, name text, lon float8, lat float8', grids.map((g, idx) => ({ idx, code: g.code, name: g.name, lon: g.center[0], lat: g.center[1] })));
-  await raw.query('create table bench_cats (idx int primary key, name text not null, zh text not null, department text not null, kind text not null)');
+  await raw.query(
+    'create table bench_grids (idx int primary key, code text not null, name text not null, lon float8 not null, lat float8 not null)',
+  );
+  await insertJson(
+    raw,
+    'bench_grids',
+    'idx int, code text, name text, lon float8, lat float8',
+    grids.map((g, idx) => ({ idx, code: g.code, name: g.name, lon: g.center[0], lat: g.center[1] })),
+  );
+  await raw.query(
+    'create table bench_cats (idx int primary key, name text not null, zh text not null, department text not null, kind text not null)',
+  );
   await insertJson(
     raw,
     'bench_cats',
     'idx int, name text, zh text, department text, kind text',
-    RISK_CATEGORIES.map((c, idx) => ({ idx, name: c, zh: CATEGORIES[c].zh, department: CATEGORIES[c].department, kind: DISPUTE_CATEGORIES.has(c) ? 'dispute' : 'general' })),
+    RISK_CATEGORIES.map((c, idx) => ({
+      idx,
+      name: c,
+      zh: CATEGORIES[c].zh,
+      department: CATEGORIES[c].department,
+      kind: DISPUTE_CATEGORIES.has(c) ? 'dispute' : 'general',
+    })),
   );
-  await raw.query('create table bench_unit_pick (idx int primary key, id text not null, callsign text not null, kind text not null)');
-  await insertJson(raw, 'bench_unit_pick', 'idx int, id text, callsign text, kind text', city.units.map((u, idx) => ({ idx, id: u.id, callsign: u.callsign, kind: u.kind })));
+  await raw.query(
+    'create table bench_unit_pick (idx int primary key, id text not null, callsign text not null, kind text not null)',
+  );
+  await insertJson(
+    raw,
+    'bench_unit_pick',
+    'idx int, id text, callsign text, kind text',
+    city.units.map((u, idx) => ({ idx, id: u.id, callsign: u.callsign, kind: u.kind })),
+  );
 }
 
 /** Open: 85 % of the incidents of the last week, 0.3 % of the older ones (long-running: disputes in mediation…): ~2 % in all. */
@@ -224,13 +292,19 @@ interface Filled {
  * made), then the copy with no index for the baseline, and ANALYZE of both.
  */
 async function fillIncidents(raw: RawClient, log: (s: string) => void): Promise<Filled> {
-  const defs = (await raw.query(`select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'incidents' and indexname <> 'incidents_pkey'`)).rows as { indexname: string; indexdef: string }[];
+  const defs = (
+    await raw.query(
+      `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'incidents' and indexname <> 'incidents_pkey'`,
+    )
+  ).rows as { indexname: string; indexdef: string }[];
   for (const d of defs) await raw.query(`drop index ${d.indexname}`);
   const t0 = performance.now();
   for (let lo = 1; lo <= N; lo += CHUNK) {
     const hi = Math.min(N, lo + CHUNK - 1);
     await raw.query(incidentChunkSql(lo, hi), [BASE]);
-    log(`  incidents ${hi.toLocaleString('en')} / ${N.toLocaleString('en')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    log(
+      `  incidents ${hi.toLocaleString('en')} / ${N.toLocaleString('en')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
   }
   const insertMs = performance.now() - t0;
   const t1 = performance.now();
@@ -247,8 +321,20 @@ async function fillIncidents(raw: RawClient, log: (s: string) => void): Promise<
   await raw.query('analyze units');
   await raw.query('analyze cameras');
   const analyzeMs = performance.now() - t3;
-  const size = (await raw.query(`select pg_table_size('incidents') as t, pg_indexes_size('incidents') as i, (select count(*) from incidents where status not in ('closed', 'merged', 'cancelled')) as open`)).rows[0]!;
-  return { insertMs, indexMs, copyMs, analyzeMs, incidentsMb: Number(size.t) / 2 ** 20, indexesMb: Number(size.i) / 2 ** 20, openRows: Number(size.open) };
+  const size = (
+    await raw.query(
+      `select pg_table_size('incidents') as t, pg_indexes_size('incidents') as i, (select count(*) from incidents where status not in ('closed', 'merged', 'cancelled')) as open`,
+    )
+  ).rows[0]!;
+  return {
+    insertMs,
+    indexMs,
+    copyMs,
+    analyzeMs,
+    incidentsMb: Number(size.t) / 2 ** 20,
+    indexesMb: Number(size.i) / 2 ** 20,
+    openRows: Number(size.open),
+  };
 }
 
 // ------------------------------------------------------------------ measuring
@@ -265,7 +351,13 @@ interface Stats {
 function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number): number => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] ?? NaN;
-  return { runs: s.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? NaN, maxAt: xs.indexOf(s[s.length - 1]!) };
+  return {
+    runs: s.length,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: s[s.length - 1] ?? NaN,
+    maxAt: xs.indexOf(s[s.length - 1]!),
+  };
 }
 
 /**
@@ -274,7 +366,8 @@ function stats(xs: number[]): Stats {
  */
 async function measure(runs: number, fn: (k: number) => Promise<unknown>, budgetMs = BUDGET_MS): Promise<Stats> {
   const w0 = performance.now();
-  for (let k = 0; k < Math.min(WARMUP, runs) && (k === 0 || performance.now() - w0 < 1_000); k++) await fn(runs - 1 - k);
+  for (let k = 0; k < Math.min(WARMUP, runs) && (k === 0 || performance.now() - w0 < 1_000); k++)
+    await fn(runs - 1 - k);
   const times: number[] = [];
   const t0 = performance.now();
   for (let k = 0; k < runs; k++) {
@@ -296,7 +389,8 @@ interface Case {
 /** The SQL and parameters `IncidentRepository.list` sends (it returns Drizzle's query builder: not run until awaited). */
 function listSql(repo: IncidentRepository, f: ListFilter): { sql: string; params: unknown[] } {
   const q = repo.list(f) as unknown as { toSQL?: () => { sql: string; params: unknown[] } };
-  if (typeof q.toSQL !== 'function') throw new Error('IncidentRepository.list no longer returns a query builder: capture its SQL another way');
+  if (typeof q.toSQL !== 'function')
+    throw new Error('IncidentRepository.list no longer returns a query builder: capture its SQL another way');
   return q.toSQL();
 }
 
@@ -304,10 +398,18 @@ const driverParams = (params: unknown[]): unknown[] => params.map((p) => (p inst
 
 async function buildCases(raw: RawClient, repo: IncidentRepository): Promise<Case[]> {
   const r = rng(SEED);
-  const units = (await raw.query(`select distinct a->>'unitId' as id from incidents, jsonb_array_elements(assignments) a where status not in ('closed', 'merged', 'cancelled') order by 1`)).rows.map((x) => String(x.id));
+  const units = (
+    await raw.query(
+      `select distinct a->>'unitId' as id from incidents, jsonb_array_elements(assignments) a where status not in ('closed', 'merged', 'cancelled') order by 1`,
+    )
+  ).rows.map((x) => String(x.id));
   // Keyset cursors: a random open incident (a later page of the city's list) and, per district,
   // the last row of the first page of its closed history, and a row half a year back (a deep page).
-  const openRows = (await raw.query(`select id, priority, due_at, created_at from incidents where status not in ('closed', 'merged', 'cancelled') order by id limit 2000`)).rows;
+  const openRows = (
+    await raw.query(
+      `select id, priority, due_at, created_at from incidents where status not in ('closed', 'merged', 'cancelled') order by id limit 2000`,
+    )
+  ).rows;
   const cursor = (x: Record<string, unknown>): NonNullable<ListFilter['after']> => ({
     id: String(x.id),
     priority: Number(x.priority),
@@ -320,7 +422,12 @@ async function buildCases(raw: RawClient, repo: IncidentRepository): Promise<Cas
   for (const d of districts) {
     const first = await repo.list(closedFirst(d));
     const last = first[first.length - 1]!;
-    page2.set(d, { id: last.id, priority: last.priority, dueAt: last.dueAt?.toISOString() ?? null, createdAt: last.createdAt.toISOString() });
+    page2.set(d, {
+      id: last.id,
+      priority: last.priority,
+      dueAt: last.dueAt?.toISOString() ?? null,
+      createdAt: last.createdAt.toISOString(),
+    });
     const next = String(BigInt(d) + 1n);
     const rows = (
       await raw.query(
@@ -341,16 +448,48 @@ async function buildCases(raw: RawClient, repo: IncidentRepository): Promise<Cas
   });
   const unitArgs = seq(() => pick(r, units));
   return [
-    { name: 'a', what: 'city-wide open, by priority, 100', filter: () => ({ prefix: '', statuses: 'open', sort: 'priority', limit: 100 }) },
-    { name: 'a2', what: 'city-wide open, by priority, a later keyset page', filter: (k) => ({ prefix: '', statuses: 'open', sort: 'priority', limit: 100, after: aAfter[k]! }) },
-    { name: 'b', what: "a district's open, one category, by due", filter: (k) => ({ prefix: bArgs[k]!.d, statuses: 'open', category: bArgs[k]!.c, sort: 'due', limit: 100 }) },
+    {
+      name: 'a',
+      what: 'city-wide open, by priority, 100',
+      filter: () => ({ prefix: '', statuses: 'open', sort: 'priority', limit: 100 }),
+    },
+    {
+      name: 'a2',
+      what: 'city-wide open, by priority, a later keyset page',
+      filter: (k) => ({ prefix: '', statuses: 'open', sort: 'priority', limit: 100, after: aAfter[k]! }),
+    },
+    {
+      name: 'b',
+      what: "a district's open, one category, by due",
+      filter: (k) => ({ prefix: bArgs[k]!.d, statuses: 'open', category: bArgs[k]!.c, sort: 'due', limit: 100 }),
+    },
     { name: 'c1', what: "a district's closed history, newest, page 1", filter: (k) => closedFirst(dists[k]!) },
-    { name: 'c2', what: "a district's closed history, newest, keyset page 2", filter: (k) => ({ ...closedFirst(dists[k]!), after: page2.get(dists[k]!)! }) },
-    { name: 'c3', what: "a district's closed history, newest, keyset page ~180 days back", filter: (k) => ({ ...closedFirst(deepArgs[k]!.d), after: deepArgs[k]!.after }) },
+    {
+      name: 'c2',
+      what: "a district's closed history, newest, keyset page 2",
+      filter: (k) => ({ ...closedFirst(dists[k]!), after: page2.get(dists[k]!)! }),
+    },
+    {
+      name: 'c3',
+      what: "a district's closed history, newest, keyset page ~180 days back",
+      filter: (k) => ({ ...closedFirst(deepArgs[k]!.d), after: deepArgs[k]!.after }),
+    },
     { name: 'c4', what: "a street's closed history, newest, page 1", filter: (k) => closedFirst(streetArgs[k]!) },
-    { name: 'd', what: 'flagged open, city-wide, by priority, 100', filter: () => ({ prefix: '', statuses: 'open', flagged: true, sort: 'priority', limit: 100 }) },
-    { name: 'e', what: "one unit's open incidents (the field page), 50", filter: (k) => ({ prefix: '', statuses: 'open', unitId: unitArgs[k], sort: 'priority', limit: 50 }) },
-    { name: 'e2', what: "one unit's history, all statuses, newest, 100", filter: (k) => ({ prefix: '', statuses: 'all', unitId: unitArgs[k], sort: 'newest', limit: 100 }) },
+    {
+      name: 'd',
+      what: 'flagged open, city-wide, by priority, 100',
+      filter: () => ({ prefix: '', statuses: 'open', flagged: true, sort: 'priority', limit: 100 }),
+    },
+    {
+      name: 'e',
+      what: "one unit's open incidents (the field page), 50",
+      filter: (k) => ({ prefix: '', statuses: 'open', unitId: unitArgs[k], sort: 'priority', limit: 50 }),
+    },
+    {
+      name: 'e2',
+      what: "one unit's history, all statuses, newest, 100",
+      filter: (k) => ({ prefix: '', statuses: 'all', unitId: unitArgs[k], sort: 'newest', limit: 100 }),
+    },
   ];
 }
 
@@ -369,7 +508,12 @@ interface ListResult {
 }
 
 /** Each case through the real `IncidentRepository.list`, and its SQL on `incidents_noidx` (the baseline). */
-async function benchLists(raw: RawClient, repo: IncidentRepository, cases: Case[], log: (s: string) => void): Promise<ListResult[]> {
+async function benchLists(
+  raw: RawClient,
+  repo: IncidentRepository,
+  cases: Case[],
+  log: (s: string) => void,
+): Promise<ListResult[]> {
   const out: ListResult[] = [];
   for (const c of cases) {
     const f0 = c.filter(0);
@@ -385,22 +529,34 @@ async function benchLists(raw: RawClient, repo: IncidentRepository, cases: Case[
     const same = got.length === want.length && got.every((id, i) => id === want[i]);
     const plan = await explain(raw, q0);
     const indexed = await measure(RUNS, (k) => repo.list(c.filter(k)));
-    const baseline = await measure(
-      RUNS,
-      (k) => {
-        const q = base(c.filter(k));
-        return raw.query(q.sql, q.params);
-      },
-    );
-    const res: ListResult = { case: c.name, what: c.what, rows: got.length, same, indexed, baseline, p50Ratio: baseline.p50 / indexed.p50, p99Ratio: baseline.p99 / indexed.p99, plan, slowest: c.filter(indexed.maxAt) };
+    const baseline = await measure(RUNS, (k) => {
+      const q = base(c.filter(k));
+      return raw.query(q.sql, q.params);
+    });
+    const res: ListResult = {
+      case: c.name,
+      what: c.what,
+      rows: got.length,
+      same,
+      indexed,
+      baseline,
+      p50Ratio: baseline.p50 / indexed.p50,
+      p99Ratio: baseline.p99 / indexed.p99,
+      plan,
+      slowest: c.filter(indexed.maxAt),
+    };
     out.push(res);
-    log(`  ${c.name.padEnd(3)} ${c.what.padEnd(66)} rows ${String(got.length).padStart(3)}${same ? '' : ' (DIFFERENT from baseline!)'}  indexed p50 ${ms(indexed.p50)} p99 ${ms(indexed.p99)}  baseline p50 ${ms(baseline.p50)} p99 ${ms(baseline.p99)} (${baseline.runs} runs)  × ${(res.p99Ratio).toFixed(1)}`);
+    log(
+      `  ${c.name.padEnd(3)} ${c.what.padEnd(66)} rows ${String(got.length).padStart(3)}${same ? '' : ' (DIFFERENT from baseline!)'}  indexed p50 ${ms(indexed.p50)} p99 ${ms(indexed.p99)}  baseline p50 ${ms(baseline.p50)} p99 ${ms(baseline.p99)} (${baseline.runs} runs)  × ${res.p99Ratio.toFixed(1)}`,
+    );
   }
   return out;
 }
 
 async function explain(raw: RawClient, q: { sql: string; params: unknown[] }): Promise<string> {
-  return (await raw.query(`explain ${q.sql}`, driverParams(q.params))).rows.map((x) => String(Object.values(x)[0])).join('\n');
+  return (await raw.query(`explain ${q.sql}`, driverParams(q.params))).rows
+    .map((x) => String(Object.values(x)[0]))
+    .join('\n');
 }
 
 // ------------------------------------------------------------------ the proposal
@@ -433,7 +589,11 @@ function baselineSql(): { units: string; cameras: string } {
 
 async function benchProposal(db: Db, raw: RawClient, log: (s: string) => void): Promise<ProposalResult> {
   const repo = new IncidentRepository(db);
-  const camRows = (await raw.query('select id, lon, lat from cameras order by id')).rows as { id: string; lon: number; lat: number }[];
+  const camRows = (await raw.query('select id, lon, lat from cameras order by id')).rows as {
+    id: string;
+    lon: number;
+    lat: number;
+  }[];
   const tc = performance.now();
   const tree = new KDBush(camRows.length);
   for (const c of camRows) tree.add(c.lon, c.lat);
@@ -457,15 +617,26 @@ async function benchProposal(db: Db, raw: RawClient, log: (s: string) => void): 
   const r = rng(SEED + 1);
   const points = Array.from({ length: POINTS }, () => {
     const g = pick(r, grids);
-    return { category: pick<RiskCategory>(r, RISK_CATEGORIES), lon: g.center[0] + (r() - 0.5) * 0.004, lat: g.center[1] + (r() - 0.5) * 0.004 };
+    return {
+      category: pick<RiskCategory>(r, RISK_CATEGORIES),
+      lon: g.center[0] + (r() - 0.5) * 0.004,
+      lat: g.center[1] + (r() - 0.5) * 0.004,
+    };
   });
-  const proposeFor = await measure(POINTS, (k) => service.proposeFor(points[k]!.category, points[k]!.lon, points[k]!.lat));
+  const proposeFor = await measure(POINTS, (k) =>
+    service.proposeFor(points[k]!.category, points[k]!.lon, points[k]!.lat),
+  );
   const units = await service.units.fresh();
   const unitsOnly = await measure(POINTS, (k) => {
     const p = points[k]!;
     const info = CATEGORIES[p.category];
     units.nearest(p.lon, p.lat, { kinds: info.unitKinds, count: PROPOSAL_UNITS, maxM: PROPOSAL_RADIUS_M });
-    units.nearest(p.lon, p.lat, { kinds: ['department'], department: info.department, count: 3, maxM: PROPOSAL_RADIUS_M * 2 });
+    units.nearest(p.lon, p.lat, {
+      kinds: ['department'],
+      department: info.department,
+      count: 3,
+      maxM: PROPOSAL_RADIUS_M * 2,
+    });
     return Promise.resolve();
   });
   const camerasOnly = await measure(POINTS, (k) => locator.cameras([points[k]!.lon, points[k]!.lat], PROPOSAL_CAMERAS));
@@ -487,8 +658,20 @@ async function benchProposal(db: Db, raw: RawClient, log: (s: string) => void): 
     if (mine.units.map((u) => u.unitId).join() !== theirs.units.join()) unitMismatches++;
   }
   const baseline = await measure(POINTS, plain);
-  log(`  proposal: proposeFor p50 ${ms(proposeFor.p50)} p99 ${ms(proposeFor.p99)} (units ${ms(unitsOnly.p99)}, cameras ${ms(camerasOnly.p99)} p99)  baseline SQL p50 ${ms(baseline.p50)} p99 ${ms(baseline.p99)} (${baseline.runs} points)  × ${(baseline.p99 / proposeFor.p99).toFixed(0)}; units differ at ${unitMismatches} of ${checked} points`);
-  return { points: POINTS, proposeFor, unitsOnly, camerasOnly, baseline, p50Ratio: baseline.p50 / proposeFor.p50, p99Ratio: baseline.p99 / proposeFor.p99, unitMismatches, cameraIndexMs };
+  log(
+    `  proposal: proposeFor p50 ${ms(proposeFor.p50)} p99 ${ms(proposeFor.p99)} (units ${ms(unitsOnly.p99)}, cameras ${ms(camerasOnly.p99)} p99)  baseline SQL p50 ${ms(baseline.p50)} p99 ${ms(baseline.p99)} (${baseline.runs} points)  × ${(baseline.p99 / proposeFor.p99).toFixed(0)}; units differ at ${unitMismatches} of ${checked} points`,
+  );
+  return {
+    points: POINTS,
+    proposeFor,
+    unitsOnly,
+    camerasOnly,
+    baseline,
+    p50Ratio: baseline.p50 / proposeFor.p50,
+    p99Ratio: baseline.p99 / proposeFor.p99,
+    unitMismatches,
+    cameraIndexMs,
+  };
 }
 
 // ------------------------------------------------------------------ one backend
@@ -513,9 +696,13 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
     const db = await database.migrateAndRun((d) => Promise.resolve(d));
     const raw = rawOf(db);
     const [, worldMs] = await timed(() => fillWorld(raw));
-    log(`world: ${city.regions.length} regions, ${city.units.length} units, ${city.cameras.length} cameras in ${(worldMs / 1000).toFixed(1)} s`);
+    log(
+      `world: ${city.regions.length} regions, ${city.units.length} units, ${city.cameras.length} cameras in ${(worldMs / 1000).toFixed(1)} s`,
+    );
     const filled = await fillIncidents(raw, log);
-    log(`filled: ${N.toLocaleString('en')} incidents (${filled.openRows.toLocaleString('en')} open), insert ${(filled.insertMs / 1000).toFixed(1)} s, indexes ${(filled.indexMs / 1000).toFixed(1)} s, copy ${(filled.copyMs / 1000).toFixed(1)} s, analyze ${(filled.analyzeMs / 1000).toFixed(1)} s; table ${filled.incidentsMb.toFixed(0)} MB, indexes ${filled.indexesMb.toFixed(0)} MB`);
+    log(
+      `filled: ${N.toLocaleString('en')} incidents (${filled.openRows.toLocaleString('en')} open), insert ${(filled.insertMs / 1000).toFixed(1)} s, indexes ${(filled.indexMs / 1000).toFixed(1)} s, copy ${(filled.copyMs / 1000).toFixed(1)} s, analyze ${(filled.analyzeMs / 1000).toFixed(1)} s; table ${filled.incidentsMb.toFixed(0)} MB, indexes ${filled.indexesMb.toFixed(0)} MB`,
+    );
     const repo = new IncidentRepository(db);
     const cases = await buildCases(raw, repo);
     const lists = await benchLists(raw, repo, cases, log);
@@ -528,20 +715,28 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
 }
 
 function table(results: Record<string, unknown>[]): void {
-  console.log(`\n${'backend'.padEnd(9)}${'case'.padEnd(5)}${'what'.padEnd(66)}${'idx p50'.padStart(9)}${'idx p99'.padStart(9)}${'base p50'.padStart(10)}${'base p99'.padStart(10)}${'p99 ×'.padStart(8)}  goal`);
+  console.log(
+    `\n${'backend'.padEnd(9)}${'case'.padEnd(5)}${'what'.padEnd(66)}${'idx p50'.padStart(9)}${'idx p99'.padStart(9)}${'base p50'.padStart(10)}${'base p99'.padStart(10)}${'p99 ×'.padStart(8)}  goal`,
+  );
   for (const r of results) {
     for (const l of r.lists as ListResult[]) {
-      console.log(`${String(r.backend).padEnd(9)}${l.case.padEnd(5)}${l.what.padEnd(66)}${ms(l.indexed.p50).padStart(9)}${ms(l.indexed.p99).padStart(9)}${ms(l.baseline.p50).padStart(10)}${ms(l.baseline.p99).padStart(10)}${l.p99Ratio.toFixed(1).padStart(8)}  ${l.indexed.p99 < GOAL_LIST_P99_MS ? 'met' : 'MISSED'}`);
+      console.log(
+        `${String(r.backend).padEnd(9)}${l.case.padEnd(5)}${l.what.padEnd(66)}${ms(l.indexed.p50).padStart(9)}${ms(l.indexed.p99).padStart(9)}${ms(l.baseline.p50).padStart(10)}${ms(l.baseline.p99).padStart(10)}${l.p99Ratio.toFixed(1).padStart(8)}  ${l.indexed.p99 < GOAL_LIST_P99_MS ? 'met' : 'MISSED'}`,
+      );
     }
     const p = r.proposal as ProposalResult;
-    console.log(`${String(r.backend).padEnd(9)}${'prop'.padEnd(5)}${'proposeFor (5 units, 3 crews, 4 cameras)'.padEnd(66)}${ms(p.proposeFor.p50).padStart(9)}${ms(p.proposeFor.p99).padStart(9)}${ms(p.baseline.p50).padStart(10)}${ms(p.baseline.p99).padStart(10)}${p.p99Ratio.toFixed(1).padStart(8)}  ${p.proposeFor.p99 < GOAL_PROPOSAL_P99_MS ? 'met' : 'MISSED'}`);
+    console.log(
+      `${String(r.backend).padEnd(9)}${'prop'.padEnd(5)}${'proposeFor (5 units, 3 crews, 4 cameras)'.padEnd(66)}${ms(p.proposeFor.p50).padStart(9)}${ms(p.proposeFor.p99).padStart(9)}${ms(p.baseline.p50).padStart(10)}${ms(p.baseline.p99).padStart(10)}${p.p99Ratio.toFixed(1).padStart(8)}  ${p.proposeFor.p99 < GOAL_PROPOSAL_P99_MS ? 'met' : 'MISSED'}`,
+    );
   }
 }
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg();
-  console.log(`incidents bench: ${N.toLocaleString('en')} incidents, ${RUNS} runs per list case, ${POINTS} proposal points; backends ${DBS.join(', ')}`);
+  console.log(
+    `incidents bench: ${N.toLocaleString('en')} incidents, ${RUNS} runs per list case, ${POINTS} proposal points; backends ${DBS.join(', ')}`,
+  );
   const results: Record<string, unknown>[] = [];
   for (const kind of DBS) {
     if (kind === 'postgres' && !PG_URL) throw new Error('postgres needs BENCH_DATABASE_URL');

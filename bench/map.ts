@@ -41,7 +41,14 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Response } from '@playwright/test';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+  type Response,
+} from '@playwright/test';
 import { pino } from 'pino';
 import { createApp } from '@server/app';
 import type { Config } from '@server/core/config';
@@ -80,7 +87,21 @@ interface BaselineLayer {
   kinds: GeomKind[];
 }
 
-const PALETTE = ['#4cc3ff', '#ffb347', '#7bd389', '#ff6b6b', '#c39bff', '#ffd84c', '#4cffd2', '#ff8fd1', '#a0b4ff', '#ffa07a', '#9be564', '#f4a261', '#e9c46a'];
+const PALETTE = [
+  '#4cc3ff',
+  '#ffb347',
+  '#7bd389',
+  '#ff6b6b',
+  '#c39bff',
+  '#ffd84c',
+  '#4cffd2',
+  '#ff8fd1',
+  '#a0b4ff',
+  '#ffa07a',
+  '#9be564',
+  '#f4a261',
+  '#e9c46a',
+];
 
 function baselineHtml(layers: BaselineLayer[], bbox: WorldSummary['bbox'], box: MapBox): string {
   const config = JSON.stringify({ layers, bbox, palette: PALETTE });
@@ -157,7 +178,8 @@ async function routeBaseline(context: BrowserContext, html: string): Promise<voi
   await context.route('**/__bench/**', async (route) => {
     const url = new URL(route.request().url());
     const file = url.pathname.slice('/__bench/'.length);
-    if (file === 'baseline.html') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    if (file === 'baseline.html')
+      return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
     const type = files[file];
     if (!type) return route.fulfill({ status: 404, body: 'not found' });
     return route.fulfill({ status: 200, contentType: type, body: await readFile(join(maplibreDist, file)) });
@@ -236,7 +258,15 @@ interface Loaf {
   blocking: number;
   render: number;
   styleAndLayout: number;
-  scripts: { duration: number; invoker: string; invokerType: string; source: string; fn: string; at: number; forcedLayout: number }[];
+  scripts: {
+    duration: number;
+    invoker: string;
+    invokerType: string;
+    source: string;
+    fn: string;
+    at: number;
+    forcedLayout: number;
+  }[];
 }
 interface LayerFetch {
   layer: string;
@@ -303,14 +333,20 @@ async function heapOf(page: Page, cdp: CDPSession): Promise<NonNullable<PageResu
   let reached = 0;
   try {
     const { targetInfos } = await browserCdp.send('Target.getTargets');
-    for (const t of targetInfos.filter((x) => x.type === 'worker' && x.browserContextId === own.targetInfo.browserContextId)) {
+    for (const t of targetInfos.filter(
+      (x) => x.type === 'worker' && x.browserContextId === own.targetInfo.browserContextId,
+    )) {
       workers++;
       try {
         const { sessionId } = await browserCdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
         const replies = new Map<number, (r: { result?: { usedSize?: number }; error?: { message: string } }) => void>();
         const onMessage = (e: { sessionId: string; message: string }): void => {
           if (e.sessionId !== sessionId) return;
-          const msg = JSON.parse(e.message) as { id?: number; result?: { usedSize?: number }; error?: { message: string } };
+          const msg = JSON.parse(e.message) as {
+            id?: number;
+            result?: { usedSize?: number };
+            error?: { message: string };
+          };
           if (msg.id !== undefined) replies.get(msg.id)?.(msg);
         };
         browserCdp.on('Target.receivedMessageFromTarget', onMessage);
@@ -321,7 +357,9 @@ async function heapOf(page: Page, cdp: CDPSession): Promise<NonNullable<PageResu
               clearTimeout(timer);
               resolve(r);
             });
-            void browserCdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) }).catch(reject);
+            void browserCdp
+              .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) })
+              .catch(reject);
           });
         await call(1, 'HeapProfiler.enable');
         await call(2, 'HeapProfiler.collectGarbage');
@@ -339,7 +377,12 @@ async function heapOf(page: Page, cdp: CDPSession): Promise<NonNullable<PageResu
   } finally {
     await browserCdp.detach().catch(() => undefined);
   }
-  return { mainUsedMb: mb(main.usedSize), mainTotalMb: mb(main.totalSize), workersUsedMb: reached === workers ? mb(workersUsed) : null, workers };
+  return {
+    mainUsedMb: mb(main.usedSize),
+    mainTotalMb: mb(main.totalSize),
+    workersUsedMb: reached === workers ? mb(workersUsed) : null,
+    workers,
+  };
 }
 
 interface CpuProfileNode {
@@ -399,12 +442,31 @@ function summariseProfile(profile: CpuProfile, rootFn: string | null): ProfileSu
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([fn, ms]) => ({ fn, ms: r1(ms) }));
-  return { sampledMs: r1(total), topSelf: top(self, 15), frameRoot: rootFn, underRootSelf: top(underSelf, 15), underRootInclusive: top(underIncl, 15) };
+  return {
+    sampledMs: r1(total),
+    topSelf: top(self, 15),
+    frameRoot: rootFn,
+    underRootSelf: top(underSelf, 15),
+    underRootInclusive: top(underIncl, 15),
+  };
 }
 
-async function measure(browser: Browser, base: string, session: string, kind: PageKind, round: number, baseline: string | null, profile = false): Promise<PageResult> {
+async function measure(
+  browser: Browser,
+  base: string,
+  session: string,
+  kind: PageKind,
+  round: number,
+  baseline: string | null,
+  profile = false,
+): Promise<PageResult> {
   const t0 = performance.now();
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    deviceScaleFactor: 1,
+  });
   const errors: string[] = [];
   const result: PageResult = { page: kind, round, ok: false, errors, wallMs: 0 };
   try {
@@ -464,14 +526,20 @@ async function measure(browser: Browser, base: string, session: string, kind: Pa
       } else {
         // The overview has no drawn mark: its district table is its last piece of content.
         await page.waitForLoadState('load', { timeout: drawTimeoutMs });
-        await poll(page, `!document.querySelector('[data-testid="world-loading"]') && !!document.querySelector('table, .n-data-table')`, drawTimeoutMs);
+        await poll(
+          page,
+          `!document.querySelector('[data-testid="world-loading"]') && !!document.querySelector('table, .n-data-table')`,
+          drawTimeoutMs,
+        );
         await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
       }
       if (doneMark) {
         // The mark can come before a WebGL canvas has its real size (a first frame drawn into the
         // default 300x150 buffer, stretched): wait until every canvas on the page has its size.
         const sized = `[...document.querySelectorAll('canvas')].filter((c) => c.clientWidth > 0).every((c) => Math.abs(c.width - c.clientWidth * devicePixelRatio) <= 1 && Math.abs(c.height - c.clientHeight * devicePixelRatio) <= 1)`;
-        await poll(page, sized, 60_000).catch(() => errors.push('a canvas never reached its on-screen size within 60 s of the drawn mark'));
+        await poll(page, sized, 60_000).catch(() =>
+          errors.push('a canvas never reached its on-screen size within 60 s of the drawn mark'),
+        );
       }
       result.ok = true;
     } catch (e) {
@@ -579,11 +647,20 @@ async function measure(browser: Browser, base: string, session: string, kind: Pa
     result.layerFetches = await Promise.all(
       layerResponses.map(async (res) => {
         const t = res.request().timing();
-        const sizes = await res.request().sizes().catch(() => null);
+        const sizes = await res
+          .request()
+          .sizes()
+          .catch(() => null);
         const name = decodeURIComponent(new URL(res.url()).pathname.slice(`${API_PREFIX}/layers/`.length));
         // timing.startTime is wall-clock ms; responseEnd is relative to it (-1 when unknown).
         const end = t.responseEnd >= 0 ? r1(t.startTime + t.responseEnd - navStart) : null;
-        return { layer: name, status: res.status(), start: r1(t.startTime - navStart), end, encodedBytes: sizes ? sizes.responseBodySize : null };
+        return {
+          layer: name,
+          status: res.status(),
+          start: r1(t.startTime - navStart),
+          end,
+          encodedBytes: sizes ? sizes.responseBodySize : null,
+        };
       }),
     );
     result.layerFetches.sort((a, b) => (a.end ?? Infinity) - (b.end ?? Infinity));
@@ -610,7 +687,10 @@ function cfg(dataDir: string, staticDir: string): Config {
     logLevel: 'silent',
     staticDir,
     // Generous request limits: one bench session loads every layer many times in a few minutes.
-    auth: { demoPassword: DEMO_PASSWORD, rateLimits: { userPerMin: 100_000, addressPerMin: 100_000, loginPer15Min: 1_000 } },
+    auth: {
+      demoPassword: DEMO_PASSWORD,
+      rateLimits: { userPerMin: 100_000, addressPerMin: 100_000, loginPer15Min: 1_000 },
+    },
   };
 }
 
@@ -618,7 +698,11 @@ function cfg(dataDir: string, staticDir: string): Config {
 function sourceState(): { commit: string | null; dirty: boolean | null } {
   try {
     const commit = execSync('git rev-parse HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execSync('git status --porcelain -- client server shared', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const dirty =
+      execSync('git status --porcelain -- client server shared', {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== '';
     return { commit, dirty };
   } catch {
     return { commit: null, dirty: null };
@@ -666,7 +750,9 @@ async function main(): Promise<void> {
 
     const session = await signIn(base);
     const cookie = `${SESSION_COOKIE}=${session}`;
-    const summary = (await (await fetch(`${base}${API_PREFIX}/world/summary`, { headers: { cookie } })).json()) as WorldSummary;
+    const summary = (await (
+      await fetch(`${base}${API_PREFIX}/world/summary`, { headers: { cookie } })
+    ).json()) as WorldSummary;
     const index = (await (await fetch(`${base}${API_PREFIX}/layers`, { headers: { cookie } })).json()) as LayerIndex;
 
     // Warm the hub's layer caches in both forms (both pages then get cached responses), and learn
@@ -685,10 +771,16 @@ async function main(): Promise<void> {
       }
       baselineLayers.push({ name: l.name, url: base + l.geojsonUrl, kinds: [...kinds] });
       // Wire sizes (brotli), from a HEAD-free second request of each form with raw bytes counted.
-      layerBytes[l.name] = { features: l.count, compactBr: await wireBytes(base + l.compactUrl, cookie), geojsonBr: await wireBytes(base + l.geojsonUrl, cookie) };
+      layerBytes[l.name] = {
+        features: l.count,
+        compactBr: await wireBytes(base + l.compactUrl, cookie),
+        geojsonBr: await wireBytes(base + l.geojsonUrl, cookie),
+      };
     }
     results.layers = baselineLayers.map((l) => ({ name: l.name, kinds: l.kinds, ...layerBytes[l.name] }));
-    console.log(`layers: ${baselineLayers.map((l) => `${l.name} (${layerBytes[l.name]!.features}, ${l.kinds.join('+')})`).join(', ')}`);
+    console.log(
+      `layers: ${baselineLayers.map((l) => `${l.name} (${layerBytes[l.name]!.features}, ${l.kinds.join('+')})`).join(', ')}`,
+    );
 
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
     results.browser = browser.version();
@@ -697,7 +789,9 @@ async function main(): Promise<void> {
     const log = (r: PageResult): void => {
       runs.push(r);
       const lt = r.longTasks;
-      const heap = r.heap ? `heap ${r.heap.mainUsedMb} MB main + ${r.heap.workersUsedMb ?? '?'} MB in ${r.heap.workers} workers` : 'heap ?';
+      const heap = r.heap
+        ? `heap ${r.heap.mainUsedMb} MB main + ${r.heap.workersUsedMb ?? '?'} MB in ${r.heap.workers} workers`
+        : 'heap ?';
       console.log(
         `  ${r.page.padEnd(9)} round ${r.round}: ${r.ok ? `drawn ${r.drawnMs} ms, at full size ${r.drawnFullSizeMs ?? '—'} ms (loaded ${r.loadedMs ?? '—'} ms)` : `FAILED: ${r.failure}`}; long tasks ${lt?.count ?? '?'} / ${lt?.totalMs ?? '?'} ms / max ${lt?.maxMs ?? '?'} ms (+${r.afterDrawn?.longTaskTotalMs ?? '?'} ms after drawn); ${heap}; JS ${kb(r.scriptGzipBytes ?? 0)} gzip${r.errors.length ? `; ${r.errors.length} errors: ${r.errors.slice(0, 3).join(' | ')}` : ''}`,
       );
@@ -710,7 +804,14 @@ async function main(): Promise<void> {
     for (let round = 1; round <= repeat; round++) {
       const order: ('desk' | 'baseline')[] = round % 2 ? ['desk', 'baseline'] : ['baseline', 'desk'];
       for (const kind of order) {
-        const r = await measure(browser, base, session, kind, round, kind === 'baseline' ? baselineHtml(baselineLayers, summary.bbox, box) : null);
+        const r = await measure(
+          browser,
+          base,
+          session,
+          kind,
+          round,
+          kind === 'baseline' ? baselineHtml(baselineLayers, summary.bbox, box) : null,
+        );
         // The baseline's map gets the same size and place on screen as the desk's map.
         if (kind === 'desk' && r.mapBox && r.mapBox.width > 0) box = r.mapBox;
         log(r);
@@ -720,7 +821,9 @@ async function main(): Promise<void> {
     let profiled: PageResult | null = null;
     if (profileDesk) {
       profiled = await measure(browser, base, session, 'desk', -1, null, true);
-      console.log(`  desk, profiled (not in the medians): ${profiled.ok ? `drawn ${profiled.drawnMs} ms` : `FAILED: ${profiled.failure}`}`);
+      console.log(
+        `  desk, profiled (not in the medians): ${profiled.ok ? `drawn ${profiled.drawnMs} ms` : `FAILED: ${profiled.failure}`}`,
+      );
       runs.push(profiled);
     }
     results.runs = runs;
@@ -728,14 +831,20 @@ async function main(): Promise<void> {
     // --- summary ---
     const of = (k: PageKind) => runs.filter((r) => r.page === k && r.round > 0);
     const ok = (k: PageKind) => of(k).filter((r) => r.ok);
-    const med = (k: PageKind, f: (r: PageResult) => number | undefined | null): number => median(ok(k).map((r) => f(r) ?? NaN));
+    const med = (k: PageKind, f: (r: PageResult) => number | undefined | null): number =>
+      median(ok(k).map((r) => f(r) ?? NaN));
     const row = (k: PageKind): SummaryRow => ({
       runs: of(k).length,
       ok: ok(k).length,
-      failures: of(k).filter((r) => !r.ok).map((r) => r.failure),
+      failures: of(k)
+        .filter((r) => !r.ok)
+        .map((r) => r.failure),
       drawnMs: r1(med(k, (r) => r.drawnMs)),
       drawnFullSizeMs: r1(med(k, (r) => r.drawnFullSizeMs)),
-      drawnRangeMs: [r1(Math.min(...ok(k).map((r) => r.drawnMs ?? NaN))), r1(Math.max(...ok(k).map((r) => r.drawnMs ?? NaN)))],
+      drawnRangeMs: [
+        r1(Math.min(...ok(k).map((r) => r.drawnMs ?? NaN))),
+        r1(Math.max(...ok(k).map((r) => r.drawnMs ?? NaN))),
+      ],
       loadedMs: r1(med(k, (r) => r.loadedMs)),
       longTaskCount: med(k, (r) => r.longTasks?.count),
       longTaskTotalMs: r1(med(k, (r) => r.longTasks?.totalMs)),
@@ -777,8 +886,12 @@ async function main(): Promise<void> {
         overview: overview.scriptGzipBytes ?? null,
         baseline: ok('baseline')[0]?.scriptGzipBytes ?? null,
         deskWithoutWorkers: (deskFirst?.scripts ?? []).filter((s) => !s.worker).reduce((n, s) => n + s.gzipBytes, 0),
-        deskChunks: (deskFirst?.scripts ?? []).slice(0, 8).map((s) => ({ file: s.file, gzip: s.gzipBytes, raw: s.rawBytes, worker: s.worker })),
-        overviewChunks: (overview.scripts ?? []).slice(0, 8).map((s) => ({ file: s.file, gzip: s.gzipBytes, raw: s.rawBytes, worker: s.worker })),
+        deskChunks: (deskFirst?.scripts ?? [])
+          .slice(0, 8)
+          .map((s) => ({ file: s.file, gzip: s.gzipBytes, raw: s.rawBytes, worker: s.worker })),
+        overviewChunks: (overview.scripts ?? [])
+          .slice(0, 8)
+          .map((s) => ({ file: s.file, gzip: s.gzipBytes, raw: s.rawBytes, worker: s.worker })),
       },
       goals: {
         drawnWithin3s: desk.ok > 0 && desk.drawnMs <= 3000,
@@ -817,8 +930,14 @@ async function main(): Promise<void> {
 }
 
 function printProfile(p: ProfileSummary): void {
-  const list = (xs: { fn: string; ms: number }[]): string => xs.slice(0, 8).map((x) => `    ${String(x.ms).padStart(8)} ms  ${x.fn}`).join('\n');
-  console.log(`\nCPU profile of one extra desk load (main thread, ${p.sampledMs} ms sampled, not idle), self time:\n${list(p.topSelf)}`);
+  const list = (xs: { fn: string; ms: number }[]): string =>
+    xs
+      .slice(0, 8)
+      .map((x) => `    ${String(x.ms).padStart(8)} ms  ${x.fn}`)
+      .join('\n');
+  console.log(
+    `\nCPU profile of one extra desk load (main thread, ${p.sampledMs} ms sampled, not idle), self time:\n${list(p.topSelf)}`,
+  );
   if (p.frameRoot) {
     console.log(`  under ${p.frameRoot} (the longest frame's callback), inclusive:\n${list(p.underRootInclusive)}`);
     console.log(`  under ${p.frameRoot}, self:\n${list(p.underRootSelf)}`);
@@ -878,8 +997,12 @@ function printSummary(
   overview: PageResult,
 ): void {
   const pad = (x: string | number, n: number): string => String(x).padStart(n);
-  console.log(`\nmedians of ${repeat} runs each (scale ${scale}, ${VIEWPORT.width}x${VIEWPORT.height}, SwiftShader; load average now ${loadavg().map(r1).join(' ')}):`);
-  console.log(`${'page'.padEnd(10)}${pad('ok', 5)}${pad('drawn ms', 10)}${pad('range', 16)}${pad('full size', 11)}${pad('loaded ms', 11)}${pad('long tasks', 12)}${pad('total ms', 10)}${pad('max ms', 8)}${pad('after ms', 10)}${pad('heap MB', 9)}${pad('+workers', 10)}`);
+  console.log(
+    `\nmedians of ${repeat} runs each (scale ${scale}, ${VIEWPORT.width}x${VIEWPORT.height}, SwiftShader; load average now ${loadavg().map(r1).join(' ')}):`,
+  );
+  console.log(
+    `${'page'.padEnd(10)}${pad('ok', 5)}${pad('drawn ms', 10)}${pad('range', 16)}${pad('full size', 11)}${pad('loaded ms', 11)}${pad('long tasks', 12)}${pad('total ms', 10)}${pad('max ms', 8)}${pad('after ms', 10)}${pad('heap MB', 9)}${pad('+workers', 10)}`,
+  );
   for (const [name, r] of [
     ['desk', s.desk],
     ['baseline', s.baseline],
@@ -888,21 +1011,36 @@ function printSummary(
       `${name.padEnd(10)}${pad(`${r.ok}/${r.runs}`, 5)}${pad(r.drawnMs, 10)}${pad(`${r.drawnRangeMs[0]}–${r.drawnRangeMs[1]}`, 16)}${pad(r.drawnFullSizeMs, 11)}${pad(r.loadedMs, 11)}${pad(r.longTaskCount, 12)}${pad(r.longTaskTotalMs, 10)}${pad(r.longTaskMaxMs, 8)}${pad(r.afterDrawnLongTaskMs, 10)}${pad(r.heapMainMb, 9)}${pad(r.heapWorkersMb, 10)}`,
     );
   }
-  console.log(`ratios baseline ÷ desk: ${Object.entries(s.ratios).map(([k, v]) => `${k} ${v}×`).join(', ')}`);
+  console.log(
+    `ratios baseline ÷ desk: ${Object.entries(s.ratios)
+      .map(([k, v]) => `${k} ${v}×`)
+      .join(', ')}`,
+  );
   const j = s.initialJsGzip;
-  console.log(`\ninitial JS (gzip -9 of every script loaded until drawn): /desk ${kb(j.desk ?? NaN)} (goal < 600 KB; ${kb(j.deskWithoutWorkers)} without workers), /overview ${kb(j.overview ?? NaN)}, baseline page ${kb(j.baseline ?? NaN)}`);
-  const chunk = (c: { file: string; gzip: number; raw: number; worker: boolean }): string => `${c.file} ${kb(c.gzip)} (${kb(c.raw)} raw${c.worker ? ', worker' : ''})`;
+  console.log(
+    `\ninitial JS (gzip -9 of every script loaded until drawn): /desk ${kb(j.desk ?? NaN)} (goal < 600 KB; ${kb(j.deskWithoutWorkers)} without workers), /overview ${kb(j.overview ?? NaN)}, baseline page ${kb(j.baseline ?? NaN)}`,
+  );
+  const chunk = (c: { file: string; gzip: number; raw: number; worker: boolean }): string =>
+    `${c.file} ${kb(c.gzip)} (${kb(c.raw)} raw${c.worker ? ', worker' : ''})`;
   console.log(`  /desk biggest: ${j.deskChunks.map(chunk).join(', ')}`);
   console.log(`  /overview biggest: ${j.overviewChunks.map(chunk).join(', ')}`);
   console.log(`  /overview ready in ${overview.drawnMs} ms${overview.ok ? '' : ` (FAILED: ${overview.failure})`}`);
-  console.log(`\ngoals: ${Object.entries(s.goals).map(([k, v]) => `${k} ${v ? 'PASS' : 'FAIL'}`).join(', ')}`);
+  console.log(
+    `\ngoals: ${Object.entries(s.goals)
+      .map(([k, v]) => `${k} ${v ? 'PASS' : 'FAIL'}`)
+      .join(', ')}`,
+  );
   console.log('');
   const frameLine = (f: Loaf & { round: number }): string => {
     const top = [...f.scripts].sort((a, b) => b.duration - a.duration).slice(0, 2);
     return `  round ${f.round} at ${r1(f.start)} ms: ${r1(f.duration)} ms (render ${r1(f.render)} ms)${top.map((x) => `; ${r1(x.duration)} ms in ${x.invoker || x.invokerType} ${x.fn ? x.fn + ' ' : ''}${(x.source || '').split('/').pop()}${x.at >= 0 ? ':' + x.at : ''}`).join('')}`;
   };
-  if (s.deskLongFrames.length) console.log(`longest desk frames before drawn (Long Animation Frames, main thread):\n${s.deskLongFrames.map(frameLine).join('\n')}`);
-  if (s.deskLongFramesAfterDrawn.length) console.log(`longest desk frames after drawn:\n${s.deskLongFramesAfterDrawn.map(frameLine).join('\n')}`);
+  if (s.deskLongFrames.length)
+    console.log(
+      `longest desk frames before drawn (Long Animation Frames, main thread):\n${s.deskLongFrames.map(frameLine).join('\n')}`,
+    );
+  if (s.deskLongFramesAfterDrawn.length)
+    console.log(`longest desk frames after drawn:\n${s.deskLongFramesAfterDrawn.map(frameLine).join('\n')}`);
   for (const [name, fetches] of [
     ['desk', s.deskLayerFetches],
     ['baseline', s.baselineLayerFetches],

@@ -33,7 +33,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Camera positions of the city the hub seeds (testConfig's small city): every event is located. */
 const CAMERAS = generateDemoCity({ scale: 'small', seed: testConfig().demoSeed }).cameras.map((c) => c.position);
 
-async function measure(db: 'pglite' | 'postgres', connections: number): Promise<{ rate: number; seconds: number; accepted: number }> {
+async function measure(
+  db: 'pglite' | 'postgres',
+  connections: number,
+): Promise<{ rate: number; seconds: number; accepted: number }> {
   const run = randomBytes(4).toString('hex');
   let cleanup: () => Promise<void>;
   let dbConfig: Partial<Config>;
@@ -46,10 +49,21 @@ async function measure(db: 'pglite' | 'postgres', connections: number): Promise<
     dbConfig = { dataDir: dir };
     cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  const hub = createApp(testConfig({ ...dbConfig, mqttUrl: MQTT_URL, mqttShareGroup: `bench-${run}`, mqttClientId: `bench-hub-${run}`, mqttConnections: connections }), { logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
+  const hub = createApp(
+    testConfig({
+      ...dbConfig,
+      mqttUrl: MQTT_URL,
+      mqttShareGroup: `bench-${run}`,
+      mqttClientId: `bench-hub-${run}`,
+      mqttConnections: connections,
+    }),
+    { logger: pino({ level: process.env.BENCH_LOG ?? 'silent' }) },
+  );
   await hub.listen();
   await hub.ready;
-  const pubs = await Promise.all(Array.from({ length: PUBLISHERS }, (_, i) => mqtt.connectAsync(MQTT_URL, { clientId: `bench-pub-${run}-${i}` })));
+  const pubs = await Promise.all(
+    Array.from({ length: PUBLISHERS }, (_, i) => mqtt.connectAsync(MQTT_URL, { clientId: `bench-pub-${run}-${i}` })),
+  );
   try {
     const ingest = () => hub.mqtt()!;
     while (!ingest().connected) await sleep(50);
@@ -65,14 +79,21 @@ async function measure(db: 'pglite' | 'postgres', connections: number): Promise<
       await Promise.all(
         Array.from({ length: n }, (_, k) => {
           const i = sent + k;
-          const e = { source: 'camera', id: `bench-${run}-${i}`, type: 'crowd', at: new Date().toISOString(), location: { lon: CAMERAS[i % CAMERAS.length]![0], lat: CAMERAS[i % CAMERAS.length]![1] } };
+          const e = {
+            source: 'camera',
+            id: `bench-${run}-${i}`,
+            type: 'crowd',
+            at: new Date().toISOString(),
+            location: { lon: CAMERAS[i % CAMERAS.length]![0], lat: CAMERAS[i % CAMERAS.length]![1] },
+          };
           return pubs[i % PUBLISHERS]!.publishAsync('events/camera', JSON.stringify(e), { qos: 1 });
         }),
       );
       sent += n;
     }
     while (ingest().stats.accepted + ingest().stats.duplicates < MESSAGES) {
-      if (performance.now() - t0 > 300_000) throw new Error(`only ${ingest().stats.accepted} of ${MESSAGES} stored in 5 min`);
+      if (performance.now() - t0 > 300_000)
+        throw new Error(`only ${ingest().stats.accepted} of ${MESSAGES} stored in 5 min`);
       await sleep(5);
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -86,16 +107,22 @@ async function measure(db: 'pglite' | 'postgres', connections: number): Promise<
 
 async function main(): Promise<void> {
   const dbs: ('pglite' | 'postgres')[] = PG_URL ? ['pglite', 'postgres'] : ['pglite'];
-  console.log(`mqtt ingest: ${MESSAGES} messages of one event each, QoS 1, ${PUBLISHERS} publishers, broker ${MQTT_URL}\n`);
+  console.log(
+    `mqtt ingest: ${MESSAGES} messages of one event each, QoS 1, ${PUBLISHERS} publishers, broker ${MQTT_URL}\n`,
+  );
   console.log('db        connections  events/s  seconds  stored');
   for (const db of dbs) {
     const rates: number[] = [];
     for (const c of CONNECTIONS) {
       const r = await measure(db, c);
       rates.push(r.rate);
-      console.log(`${db.padEnd(10)}${String(c).padStart(11)}${r.rate.toFixed(0).padStart(10)}${r.seconds.toFixed(1).padStart(9)}${String(r.accepted).padStart(8)}`);
+      console.log(
+        `${db.padEnd(10)}${String(c).padStart(11)}${r.rate.toFixed(0).padStart(10)}${r.seconds.toFixed(1).padStart(9)}${String(r.accepted).padStart(8)}`,
+      );
     }
-    console.log(`${db.padEnd(10)} ratio ${CONNECTIONS.at(-1)} : 1 connection = ${(rates.at(-1)! / rates[0]!).toFixed(2)}\n`);
+    console.log(
+      `${db.padEnd(10)} ratio ${CONNECTIONS.at(-1)} : 1 connection = ${(rates.at(-1)! / rates[0]!).toFixed(2)}\n`,
+    );
   }
 }
 

@@ -66,8 +66,11 @@ process.stdin.on('data', (d) => {
   const cpu = process.cpuUsage();
   // Exit once the report is written: a big report (hundreds of KB of latencies) outgrows the pipe's
   // buffer, and a parent slow to read it (a loaded machine) would otherwise get it cut short.
-  process.stdout.write(`${JSON.stringify({ received, batches, holes, doubled, latencies, cpuMs: Math.round((cpu.user + cpu.system) / 1000), wallMs: Math.round(performance.now()) })}\n`, () => {
-    for (const c of closers) c();
-    setTimeout(() => process.exit(0), 200);
-  });
+  process.stdout.write(
+    `${JSON.stringify({ received, batches, holes, doubled, latencies, cpuMs: Math.round((cpu.user + cpu.system) / 1000), wallMs: Math.round(performance.now()) })}\n`,
+    () => {
+      for (const c of closers) c();
+      setTimeout(() => process.exit(0), 200);
+    },
+  );
 });

@@ -148,7 +148,9 @@ class PgCpu {
   ) {}
 
   private async sample(): Promise<void> {
-    const { rows } = await this.admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [this.dbName]);
+    const { rows } = await this.admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
+      this.dbName,
+    ]);
     for (const { pid } of rows) {
       const cpu = await procCpu(pid);
       if (cpu === null) continue;
@@ -235,10 +237,19 @@ async function hubMetrics(url: string): Promise<HubMetrics> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const sum = (name: string) => {
     let s = 0;
-    for (const line of text.split('\n')) if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{')) s += Number(line.slice(line.lastIndexOf(' ') + 1));
+    for (const line of text.split('\n'))
+      if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{'))
+        s += Number(line.slice(line.lastIndexOf(' ') + 1));
     return s;
   };
-  return { cpuS: sum('process_cpu_seconds_total'), eventsIn: sum('events_in_total'), commits: sum('group_commit_events_count'), commitS: sum('group_commit_seconds_sum'), alarmsPushed: sum('alarms_pushed_total'), sockets: sum('sockets') };
+  return {
+    cpuS: sum('process_cpu_seconds_total'),
+    eventsIn: sum('events_in_total'),
+    commits: sum('group_commit_events_count'),
+    commitS: sum('group_commit_seconds_sum'),
+    alarmsPushed: sum('alarms_pushed_total'),
+    sockets: sum('sockets'),
+  };
 }
 
 /** Everything measured at one instant, so a window is the difference of two. */
@@ -339,7 +350,15 @@ class ScreenProcess {
 async function startScreens(url: string, cookie: string): Promise<Screens> {
   const procs = Array.from({ length: PROCS }, (_, p) => {
     const n = Math.floor(CLIENTS / PROCS) + (p < CLIENTS % PROCS ? 1 : 0);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/realtime-clients.ts', 'io', url, String(n), cookie]);
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      'bench/realtime-clients.ts',
+      'io',
+      url,
+      String(n),
+      cookie,
+    ]);
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     return new ScreenProcess(child);
   });
@@ -352,7 +371,15 @@ async function startScreens(url: string, cookie: string): Promise<Screens> {
     async report() {
       const parts = await Promise.all(procs.map((p) => p.ask<ScreenReport>('report')));
       const total = (k: 'received' | 'batches' | 'holes' | 'doubled' | 'cpuMs') => parts.reduce((a, p) => a + p[k], 0);
-      return { received: total('received'), batches: total('batches'), holes: total('holes'), doubled: total('doubled'), latencies: parts.flatMap((p) => p.latencies), cpuMs: total('cpuMs'), wallMs: Math.max(...parts.map((p) => p.wallMs)) };
+      return {
+        received: total('received'),
+        batches: total('batches'),
+        holes: total('holes'),
+        doubled: total('doubled'),
+        latencies: parts.flatMap((p) => p.latencies),
+        cpuMs: total('cpuMs'),
+        wallMs: Math.max(...parts.map((p) => p.wallMs)),
+      };
     },
   };
 }
@@ -367,7 +394,17 @@ interface Devices {
 }
 
 function publish(url: string, rate: number, seconds: number): Promise<Devices> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/realtime-publisher.ts', url, KEY, String(rate), String(seconds), String(lon), String(lat)]);
+  const child = spawn(process.execPath, [
+    '--import',
+    'tsx',
+    'bench/realtime-publisher.ts',
+    url,
+    KEY,
+    String(rate),
+    String(seconds),
+    String(lon),
+    String(lat),
+  ]);
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   return new Promise((resolve, reject) => {
     lines(child, (line) => line.startsWith('{') && resolve(JSON.parse(line) as Devices));
@@ -376,7 +413,11 @@ function publish(url: string, rate: number, seconds: number): Promise<Devices> {
 }
 
 async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }) });
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }),
+  });
   if (!res.ok) throw new Error(`sign-in: ${res.status}`);
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
@@ -386,7 +427,13 @@ async function warm(url: string): Promise<void> {
   await fetch(`${url}/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    body: JSON.stringify({ id: `warm-${url}-${Date.now()}`, source: 'camera', type: 'stranger', at: new Date().toISOString(), location: { lon, lat } }),
+    body: JSON.stringify({
+      id: `warm-${url}-${Date.now()}`,
+      source: 'camera',
+      type: 'stranger',
+      at: new Date().toISOString(),
+      location: { lon, lat },
+    }),
   });
 }
 
@@ -448,7 +495,20 @@ interface Result {
   /** Entries the adapter added to its Redis stream during the window. */
   streamAdded: number;
   /** Before the run: ingest only (no screen), and idle screens (no event). */
-  ingestOnly: { rate: number; accepted: number; hubsCpuS: number; hubsMsPer1kEvents: number; pgMsPer1kEvents: number; hubsCpuPct: number; hubsCorePerPostingS: number; commits: number; commitMs: number; pgCpuPct: number; postP50: number; postP99: number };
+  ingestOnly: {
+    rate: number;
+    accepted: number;
+    hubsCpuS: number;
+    hubsMsPer1kEvents: number;
+    pgMsPer1kEvents: number;
+    hubsCpuPct: number;
+    hubsCorePerPostingS: number;
+    commits: number;
+    commitMs: number;
+    pgCpuPct: number;
+    postP50: number;
+    postP99: number;
+  };
   idleScreens: { hubsCpuPct: number; pgCpuPct: number; perHubCpuPct: number[] };
   /** All hubs, no screen and no event, in % of one core. */
   idleHubsCpuPct: number;
@@ -524,7 +584,13 @@ async function runRate(d: Deployment, rate: number, cookie: string, pgCpu: PgCpu
     hubsCpuPct: pct(ingestHubs, wall),
     hubsCorePerPostingS: round(ingestHubs / INGEST_SECONDS, 3),
     commits: s1.hubs.reduce((a, h, i) => a + h.commits - s0.hubs[i]!.commits, 0),
-    commitMs: round((1000 * s1.hubs.reduce((a, h, i) => a + h.commitS - s0.hubs[i]!.commitS, 0)) / Math.max(1, s1.hubs.reduce((a, h, i) => a + h.commits - s0.hubs[i]!.commits, 0))),
+    commitMs: round(
+      (1000 * s1.hubs.reduce((a, h, i) => a + h.commitS - s0.hubs[i]!.commitS, 0)) /
+        Math.max(
+          1,
+          s1.hubs.reduce((a, h, i) => a + h.commits - s0.hubs[i]!.commits, 0),
+        ),
+    ),
     pgCpuPct: pct(pgS, wall),
     postP50: ingest.postP50,
     postP99: ingest.postP99,
@@ -540,7 +606,11 @@ async function runRate(d: Deployment, rate: number, cookie: string, pgCpu: PgCpu
   s1 = await snapshot(d);
   wall = (s1.at - s0.at) / 1000;
   const perHubIdle = s1.hubs.map((h, i) => pct(h.cpuS - s0.hubs[i]!.cpuS, wall));
-  const idleScreens = { hubsCpuPct: round(perHubIdle.reduce((a, b) => a + b, 0)), pgCpuPct: pct(pgS, wall), perHubCpuPct: perHubIdle };
+  const idleScreens = {
+    hubsCpuPct: round(perHubIdle.reduce((a, b) => a + b, 0)),
+    pgCpuPct: pct(pgS, wall),
+    perHubCpuPct: perHubIdle,
+  };
 
   // 3. The run.
   s0 = await snapshot(d);
@@ -552,7 +622,8 @@ async function runRate(d: Deployment, rate: number, cookie: string, pgCpu: PgCpu
   wall = (s1.at - s0.at) / 1000;
   const r = await screens.report();
   if (devices.failedPosts) console.warn(`${d.design} ${rate}/s: ${devices.failedPosts} posts failed`);
-  if (devices.accepted < devices.sent) console.warn(`${d.design} ${rate}/s: ${devices.sent - devices.accepted} of ${devices.sent} events not accepted`);
+  if (devices.accepted < devices.sent)
+    console.warn(`${d.design} ${rate}/s: ${devices.sent - devices.accepted} of ${devices.sent} events not accepted`);
 
   const expected = devices.sent * CLIENTS;
   const l = r.latencies.sort((a, b) => a - b);
@@ -635,7 +706,9 @@ async function revLock(serverUrl: string): Promise<LockResult[]> {
   const db = await tempPostgresDatabase(serverUrl);
   const setup = new pg.Client({ connectionString: db.url });
   await setup.connect();
-  await setup.query('create sequence bench_rev; create table bench_alarms (id text primary key, rev bigint not null, body jsonb not null)');
+  await setup.query(
+    'create sequence bench_rev; create table bench_alarms (id text primary key, rev bigint not null, body jsonb not null)',
+  );
   await setup.end();
   const out: LockResult[] = [];
   const cases: [string, number, number, boolean][] = [
@@ -647,31 +720,54 @@ async function revLock(serverUrl: string): Promise<LockResult[]> {
   const seconds = 3;
   let k = 0;
   for (const [name, clients, rows, lock] of cases) {
-    const conns = await Promise.all(Array.from({ length: clients }, async () => {
-      const c = new pg.Client({ connectionString: db.url });
-      await c.connect();
-      return c;
-    }));
+    const conns = await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        return c;
+      }),
+    );
     const times: number[] = [];
     const end = performance.now() + seconds * 1000;
     const t0 = performance.now();
-    await Promise.all(conns.map(async (c) => {
-      while (performance.now() < end) {
-        const body = JSON.stringify(Array.from({ length: rows }, () => ({ id: `a${k++}`, body: { rule: 'key-person-stranger', grid: '3601020010010001', priority: 2 } })));
-        const s = performance.now();
-        await c.query('begin');
-        if (lock) await c.query('select pg_advisory_xact_lock(1095519821)');
-        await c.query("insert into bench_alarms (id, rev, body) select x.id, nextval('bench_rev'), x.body from jsonb_to_recordset($1::jsonb) as x(id text, body jsonb)", [body]);
-        await c.query('commit');
-        times.push(performance.now() - s);
-      }
-    }));
+    await Promise.all(
+      conns.map(async (c) => {
+        while (performance.now() < end) {
+          const body = JSON.stringify(
+            Array.from({ length: rows }, () => ({
+              id: `a${k++}`,
+              body: { rule: 'key-person-stranger', grid: '3601020010010001', priority: 2 },
+            })),
+          );
+          const s = performance.now();
+          await c.query('begin');
+          if (lock) await c.query('select pg_advisory_xact_lock(1095519821)');
+          await c.query(
+            "insert into bench_alarms (id, rev, body) select x.id, nextval('bench_rev'), x.body from jsonb_to_recordset($1::jsonb) as x(id text, body jsonb)",
+            [body],
+          );
+          await c.query('commit');
+          times.push(performance.now() - s);
+        }
+      }),
+    );
     const wall = (performance.now() - t0) / 1000;
     await Promise.all(conns.map((c) => c.end()));
     times.sort((a, b) => a - b);
     const q = (p: number) => round(times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN, 2);
-    out.push({ case: name, clients, rowsPerTx: rows, lock, txPerS: Math.round(times.length / wall), rowsPerS: Math.round((times.length * rows) / wall), p50Ms: q(0.5), p99Ms: q(0.99) });
-    console.log(`rev lock: ${name.padEnd(26)} × ${clients} connections: ${out.at(-1)!.txPerS} commits/s, ${out.at(-1)!.rowsPerS} rows/s, p50/p99 ${out.at(-1)!.p50Ms}/${out.at(-1)!.p99Ms} ms`);
+    out.push({
+      case: name,
+      clients,
+      rowsPerTx: rows,
+      lock,
+      txPerS: Math.round(times.length / wall),
+      rowsPerS: Math.round((times.length * rows) / wall),
+      p50Ms: q(0.5),
+      p99Ms: q(0.99),
+    });
+    console.log(
+      `rev lock: ${name.padEnd(26)} × ${clients} connections: ${out.at(-1)!.txPerS} commits/s, ${out.at(-1)!.rowsPerS} rows/s, p50/p99 ${out.at(-1)!.p50Ms}/${out.at(-1)!.p99Ms} ms`,
+    );
   }
   await db.drop();
   return out;
@@ -699,7 +795,14 @@ interface AdapterTraffic {
  * home regions, through the adapter's stream): entries a second and their size.
  */
 async function adapterTraffic(): Promise<AdapterTraffic> {
-  const cluster = await startCluster({ hubs: 1, proxy: false, redis: true, mqtt: false, databaseServerUrl: PG_URL, env: { METRICS_TOKEN, REDIS_PREFIX, SIMULATOR: 'on', SIMULATOR_RATE: '0' } });
+  const cluster = await startCluster({
+    hubs: 1,
+    proxy: false,
+    redis: true,
+    mqtt: false,
+    databaseServerUrl: PG_URL,
+    env: { METRICS_TOKEN, REDIS_PREFIX, SIMULATOR: 'on', SIMULATOR_RATE: '0' },
+  });
   const c = new Redis(cluster.redisUrl!, { maxRetriesPerRequest: 1 });
   c.on('error', () => undefined);
   try {
@@ -724,7 +827,9 @@ async function adapterTraffic(): Promise<AdapterTraffic> {
       hubCpuPct: pct(hubsCpu(s0, s1), wall),
       redisCpuPct: pct(s1.redisCpuS - s0.redisCpuS, wall),
     };
-    console.log(`adapter traffic (1 hub, ${r.units} demo units not offline, moved every 5 s): ${r.entriesPerS} stream entries/s, ${r.bytesPerEntry} bytes each; hub ${r.hubCpuPct}%, Redis ${r.redisCpuPct}%`);
+    console.log(
+      `adapter traffic (1 hub, ${r.units} demo units not offline, moved every 5 s): ${r.entriesPerS} stream entries/s, ${r.bytesPerEntry} bytes each; hub ${r.hubCpuPct}%, Redis ${r.redisCpuPct}%`,
+    );
     return r;
   } finally {
     c.disconnect();
@@ -756,7 +861,14 @@ interface MqttIngestResult {
 }
 
 async function mqttIngest(rate: number): Promise<MqttIngestResult> {
-  const cluster = await startCluster({ hubs: 1, proxy: false, redis: false, mqtt: true, databaseServerUrl: PG_URL, env: { METRICS_TOKEN } });
+  const cluster = await startCluster({
+    hubs: 1,
+    proxy: false,
+    redis: false,
+    mqtt: true,
+    databaseServerUrl: PG_URL,
+    env: { METRICS_TOKEN },
+  });
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   const client = await mqtt.connectAsync(cluster.mqttUrl!, { clientId: `bench-devices-${process.pid}`, clean: true });
@@ -785,7 +897,13 @@ async function mqttIngest(rate: number): Promise<MqttIngestResult> {
       const at = new Date().toISOString();
       for (let i = 0; i < due; i++) {
         const id = `m-${sent++}-${Date.now()}`;
-        acks.push(client.publishAsync('events/camera', JSON.stringify({ id, source: 'camera', type: 'stranger', at, location: { lon, lat } }), { qos: 1 }));
+        acks.push(
+          client.publishAsync(
+            'events/camera',
+            JSON.stringify({ id, source: 'camera', type: 'stranger', at, location: { lon, lat } }),
+            { qos: 1 },
+          ),
+        );
       }
       if (elapsed >= MQTT_SECONDS * 1000) break;
       await sleep(Math.max(0, t0 + tick * 20 - Date.now()));
@@ -834,7 +952,9 @@ async function mqttIngest(rate: number): Promise<MqttIngestResult> {
 }
 
 /** What an event and an alarm take on disk, indexes included (after (a)'s runs: tens of thousands of rows). */
-async function rowBytes(databaseUrl: string): Promise<{ events: number; eventBytes: number; alarms: number; alarmBytes: number }> {
+async function rowBytes(
+  databaseUrl: string,
+): Promise<{ events: number; eventBytes: number; alarms: number; alarmBytes: number }> {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
@@ -843,8 +963,15 @@ async function rowBytes(databaseUrl: string): Promise<{ events: number; eventByt
       "select (select count(*)::int from events) events, pg_total_relation_size('events') ev, (select count(*)::int from alarms) alarms, pg_total_relation_size('alarms') al",
     );
     const r = rows[0]!;
-    const out = { events: r.events, eventBytes: Math.round(Number(r.ev) / Math.max(1, r.events)), alarms: r.alarms, alarmBytes: Math.round(Number(r.al) / Math.max(1, r.alarms)) };
-    console.log(`storage: ${out.events} events at ${out.eventBytes} bytes each, ${out.alarms} alarms at ${out.alarmBytes} bytes each (tables, TOAST and indexes)`);
+    const out = {
+      events: r.events,
+      eventBytes: Math.round(Number(r.ev) / Math.max(1, r.events)),
+      alarms: r.alarms,
+      alarmBytes: Math.round(Number(r.al) / Math.max(1, r.alarms)),
+    };
+    console.log(
+      `storage: ${out.events} events at ${out.eventBytes} bytes each, ${out.alarms} alarms at ${out.alarmBytes} bytes each (tables, TOAST and indexes)`,
+    );
     return out;
   } finally {
     await c.end();
@@ -863,7 +990,13 @@ interface AlarmMix {
    * Redis every such emit is one stream entry. Units not offline; all moved in one tick (the demo
    * motion: every 5 s) or spread over the ticks (phones reporting every 5 s at random moments).
    */
-  unitRooms: { units: number; moving: number; roomsOneTick: number; entriesPerSOneTick: number; entriesPerSSpread: number };
+  unitRooms: {
+    units: number;
+    moving: number;
+    roomsOneTick: number;
+    entriesPerSOneTick: number;
+    entriesPerSSpread: number;
+  };
   events: number;
   alarms: number;
   /** Alarms per event over the day, bulk streams only (the fence and one-key streams are fixed per hour, whatever the rate). */
@@ -889,7 +1022,11 @@ function alarmMix(): AlarmMix {
   for (const e of events) {
     const position = e.location ? ([e.location.lon, e.location.lat] as [number, number]) : at.get(e.deviceId ?? '');
     if (!position) continue;
-    const drafts = evaluate({ type: e.type, at: e.at, position, gridCode: '', deviceId: e.deviceId, severity: e.severity }, DEFAULT_RULES, ruleWorld);
+    const drafts = evaluate(
+      { type: e.type, at: e.at, position, gridCode: '', deviceId: e.deviceId, severity: e.severity },
+      DEFAULT_RULES,
+      ruleWorld,
+    );
     alarms += drafts.length;
     const fixed = e.source === 'fence' || e.type === 'one_key_alarm';
     if (!fixed) {
@@ -903,19 +1040,43 @@ function alarmMix(): AlarmMix {
   const rooms = (units: typeof moving) => new Set(units.flatMap((u) => regionRooms(u.homeRegionCode))).size;
   const ticks = 5_000 / TICK_MS;
   let spread = 0;
-  for (let t = 0; t < ticks; t++) spread += rooms(moving.filter((_, i) => Math.floor((i * ticks) / moving.length) === t));
-  const unitRooms = { units: full.units.length, moving: moving.length, roomsOneTick: rooms(moving), entriesPerSOneTick: rooms(moving) / 5, entriesPerSSpread: spread / 5 };
-  console.log(`unit moves (full demo city, ${moving.length} of ${full.units.length} units not offline, every 5 s): ${unitRooms.roomsOneTick} rooms → ${unitRooms.entriesPerSOneTick} adapter entries/s when all move in one tick, ${unitRooms.entriesPerSSpread} when spread over the ticks`);
-  const r = { unitRooms, events: events.length, alarms, bulkAlarmsPerEvent: Math.round((1e5 * bulkAlarms) / Math.max(1, bulkEvents)) / 1e5, byRule };
-  console.log(`alarm mix (a simulated day of the full demo city, default rules): ${r.events} events, ${r.alarms} alarms; bulk streams ${(100 * r.bulkAlarmsPerEvent).toFixed(2)} % of events raise one; by rule ${JSON.stringify(byRule)}`);
+  for (let t = 0; t < ticks; t++)
+    spread += rooms(moving.filter((_, i) => Math.floor((i * ticks) / moving.length) === t));
+  const unitRooms = {
+    units: full.units.length,
+    moving: moving.length,
+    roomsOneTick: rooms(moving),
+    entriesPerSOneTick: rooms(moving) / 5,
+    entriesPerSSpread: spread / 5,
+  };
+  console.log(
+    `unit moves (full demo city, ${moving.length} of ${full.units.length} units not offline, every 5 s): ${unitRooms.roomsOneTick} rooms → ${unitRooms.entriesPerSOneTick} adapter entries/s when all move in one tick, ${unitRooms.entriesPerSSpread} when spread over the ticks`,
+  );
+  const r = {
+    unitRooms,
+    events: events.length,
+    alarms,
+    bulkAlarmsPerEvent: Math.round((1e5 * bulkAlarms) / Math.max(1, bulkEvents)) / 1e5,
+    byRule,
+  };
+  console.log(
+    `alarm mix (a simulated day of the full demo city, default rules): ${r.events} events, ${r.alarms} alarms; bulk streams ${(100 * r.bulkAlarmsPerEvent).toFixed(2)} % of events raise one; by rule ${JSON.stringify(byRule)}`,
+  );
   return r;
 }
 
 // ---------------------------------------------------------------------------------------------
 
 function line(r: Result): string {
-  const perHub = r.hubs.map((h) => `${h.screens} screens ${h.commits} commits of ${h.commitMs} ms ${h.cpuPct}% ${h.msPer1kDelivered} ms/1k alarms ${h.msPer1kFrames} ms/1k frames`).join(' | ');
-  const ratio = r.ratios ? `; vs (a): p99 ×${r.ratios.p99}, hub CPU/1k delivered ×${r.ratios.hubsMsPer1kDelivered} (all hubs) ×${r.ratios.perHubMsPer1kDelivered} (per hub)` : '';
+  const perHub = r.hubs
+    .map(
+      (h) =>
+        `${h.screens} screens ${h.commits} commits of ${h.commitMs} ms ${h.cpuPct}% ${h.msPer1kDelivered} ms/1k alarms ${h.msPer1kFrames} ms/1k frames`,
+    )
+    .join(' | ');
+  const ratio = r.ratios
+    ? `; vs (a): p99 ×${r.ratios.p99}, hub CPU/1k delivered ×${r.ratios.hubsMsPer1kDelivered} (all hubs) ×${r.ratios.perHubMsPer1kDelivered} (per hub)`
+    : '';
   return (
     `(${r.design}) ${String(r.rate).padStart(5)}/s × ${r.clients}: sent ${r.sent}, delivered ${r.deliveredPct}% (${r.received}/${r.expected}), holes ${r.holes}, doubled ${r.doubled}, ` +
     `p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms; hubs [${perHub}] all ${r.hubsCpuPct}% ${r.hubsMsPer1kDelivered} ms/1k, ${r.hubsCorePerPostingS} core-s per s posted; ` +
@@ -949,7 +1110,10 @@ async function main(): Promise<void> {
             r.ratios = {
               p99: round(r.p99 / a.p99, 2),
               hubsMsPer1kDelivered: round(r.hubsMsPer1kDelivered / a.hubsMsPer1kDelivered, 2),
-              perHubMsPer1kDelivered: round(Math.max(...r.hubs.map((h) => h.msPer1kDelivered)) / a.hubs[0]!.msPer1kDelivered, 2),
+              perHubMsPer1kDelivered: round(
+                Math.max(...r.hubs.map((h) => h.msPer1kDelivered)) / a.hubs[0]!.msPer1kDelivered,
+                2,
+              ),
               hubsCpuPct: round(r.hubsCpuPct / a.hubsCpuPct, 2),
             };
           }
@@ -969,10 +1133,32 @@ async function main(): Promise<void> {
     await admin.end();
   }
   const all100 = results.every((r) => r.deliveredPct >= 100 && r.holes === 0 && r.doubled === 0);
-  console.log(`\n100 % delivered, no hole, no alarm twice, every design and rate: ${all100 ? 'PASS' : 'FAIL'} (${Math.round((Date.now() - t0) / 1000)} s)`);
+  console.log(
+    `\n100 % delivered, no hole, no alarm twice, every design and rate: ${all100 ? 'PASS' : 'FAIL'} (${Math.round((Date.now() - t0) / 1000)} s)`,
+  );
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/realtime-cluster-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  await writeFile(file, JSON.stringify({ clients: CLIENTS, seconds: SECONDS, ingestSeconds: INGEST_SECONDS, procs: PROCS, cores: cpus().length, loadAvg: { start: load0, end: loadavg() }, results, storage, alarmMix: mix, mqttIngest: mqttIn, adapterTraffic: adapter, revLock: lock }, null, 2) + '\n');
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        clients: CLIENTS,
+        seconds: SECONDS,
+        ingestSeconds: INGEST_SECONDS,
+        procs: PROCS,
+        cores: cpus().length,
+        loadAvg: { start: load0, end: loadavg() },
+        results,
+        storage,
+        alarmMix: mix,
+        mqttIngest: mqttIn,
+        adapterTraffic: adapter,
+        revLock: lock,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   console.log(`wrote ${file}`);
 }
 

@@ -27,14 +27,18 @@ async function post(ids: string[]): Promise<void> {
     const res = await fetch(`${url}/api/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ events: ids.map((id) => ({ id, source: 'camera', type: 'stranger', at, location: { lon, lat } })) }),
+      body: JSON.stringify({
+        events: ids.map((id) => ({ id, source: 'camera', type: 'stranger', at, location: { lon, lat } })),
+      }),
     });
     const reply = (await res.json()) as { accepted?: number };
     postMs.push(performance.now() - t0);
     accepted += reply.accepted ?? 0;
     if (reply.accepted !== ids.length && !warned) {
       warned = true;
-      process.stderr.write(`a post of ${ids.length} was answered ${res.status} ${JSON.stringify(reply).slice(0, 300)}\n`);
+      process.stderr.write(
+        `a post of ${ids.length} was answered ${res.status} ${JSON.stringify(reply).slice(0, 300)}\n`,
+      );
     }
   } catch {
     failedPosts++; // the hub dropped the connection: those events were never accepted
@@ -69,7 +73,9 @@ async function main(): Promise<void> {
   const q = (p: number) => Math.round(postMs[Math.min(postMs.length - 1, Math.floor(p * postMs.length))] ?? NaN);
   const cpu = process.cpuUsage();
   const cpuPct = Math.round((100 * (cpu.user + cpu.system)) / 1000 / (Date.now() - t0));
-  process.stdout.write(`${JSON.stringify({ sent, accepted, failedPosts, posts: postMs.length, postP50: q(0.5), postP99: q(0.99), cpuPct })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ sent, accepted, failedPosts, posts: postMs.length, postP50: q(0.5), postP99: q(0.99), cpuPct })}\n`,
+  );
 }
 
 void main();

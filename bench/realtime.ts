@@ -100,7 +100,15 @@ async function startScreens(mode: 'io' | 'ws', url: string, cookie: string): Pro
   const children = await Promise.all(
     Array.from({ length: PROCS }, (_, p) => {
       const n = Math.floor(CLIENTS / PROCS) + (p < CLIENTS % PROCS ? 1 : 0);
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/realtime-clients.ts', mode, url, String(n), cookie]);
+      const child = spawn(process.execPath, [
+        '--import',
+        'tsx',
+        'bench/realtime-clients.ts',
+        mode,
+        url,
+        String(n),
+        cookie,
+      ]);
       child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
       const reports: ((r: ScreenReport) => void)[] = [];
       return new Promise<{ child: typeof child; reports: typeof reports }>((resolve, reject) => {
@@ -123,7 +131,12 @@ async function startScreens(mode: 'io' | 'ws', url: string, cookie: string): Pro
             }),
         ),
       );
-      return { received: parts.reduce((a, p) => a + p.received, 0), latencies: parts.flatMap((p) => p.latencies), cpuMs: parts.reduce((a, p) => a + p.cpuMs, 0), wallMs: Math.max(...parts.map((p) => p.wallMs)) };
+      return {
+        received: parts.reduce((a, p) => a + p.received, 0),
+        latencies: parts.flatMap((p) => p.latencies),
+        cpuMs: parts.reduce((a, p) => a + p.cpuMs, 0),
+        wallMs: Math.max(...parts.map((p) => p.wallMs)),
+      };
     },
   };
 }
@@ -140,7 +153,17 @@ interface Devices {
 
 /** Run the devices for SECONDS at `rate` against the hub at `url`. */
 function publish(url: string, rate: number): Promise<Devices> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/realtime-publisher.ts', url, KEY, String(rate), String(SECONDS), String(lon), String(lat)]);
+  const child = spawn(process.execPath, [
+    '--import',
+    'tsx',
+    'bench/realtime-publisher.ts',
+    url,
+    KEY,
+    String(rate),
+    String(SECONDS),
+    String(lon),
+    String(lat),
+  ]);
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   return new Promise((resolve, reject) => {
     lines(child, (line) => line.startsWith('{') && resolve(JSON.parse(line) as Devices));
@@ -162,20 +185,34 @@ async function runHub(design: 'hub' | 'naive', rate: number, db: Db): Promise<Re
     demoSeed: SEED,
     logLevel: 'silent',
     staticDir: './dist',
-    auth: { demoPassword: PASSWORD, ingestApiKey: KEY, rateLimits: { userPerMin: 1e9, addressPerMin: 1e9, loginPer15Min: 1e9 } },
+    auth: {
+      demoPassword: PASSWORD,
+      ingestApiKey: KEY,
+      rateLimits: { userPerMin: 1e9, addressPerMin: 1e9, loginPer15Min: 1e9 },
+    },
     realtimeTickMs: design === 'naive' ? 0 : 50,
   };
   const hub = createApp(config, { logger: pino({ level: 'silent' }) });
   const { port } = await hub.listen();
   await hub.ready;
   const url = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }) });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }),
+  });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   // Build the hub's indexes before the clock starts.
   await fetch(`${url}/api/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-    body: JSON.stringify({ id: `warm-${Date.now()}`, source: 'camera', type: 'stranger', at: new Date().toISOString(), location: { lon, lat } }),
+    body: JSON.stringify({
+      id: `warm-${Date.now()}`,
+      source: 'camera',
+      type: 'stranger',
+      at: new Date().toISOString(),
+      location: { lon, lat },
+    }),
   });
   const screens = await startScreens('io', url, cookie);
   await sleep(500);
@@ -193,7 +230,14 @@ async function runHub(design: 'hub' | 'naive', rate: number, db: Db): Promise<Re
   await hub.close();
   await rm(dir, { recursive: true, force: true });
   await server?.drop();
-  return { ...result(`${design}${db === 'postgres' ? '/pg' : ''}`, rate, devices.sent, devices.accepted, r), postP50: devices.postP50, postP99: devices.postP99, hubCpuPct, devicesCpuPct: devices.cpuPct, hubLoopP99: Math.round(loop.percentile(99) / 1e6) };
+  return {
+    ...result(`${design}${db === 'postgres' ? '/pg' : ''}`, rate, devices.sent, devices.accepted, r),
+    postP50: devices.postP50,
+    postP99: devices.postP99,
+    hubCpuPct,
+    devicesCpuPct: devices.cpuPct,
+    hubLoopP99: Math.round(loop.percentile(99) / 1e6),
+  };
 }
 
 async function runWs(rate: number): Promise<Result> {
@@ -232,21 +276,41 @@ function result(design: string, rate: number, sent: number, accepted: number, r:
   const expected = sent * CLIENTS;
   const l = r.latencies.sort((a, b) => a - b);
   const q = (p: number) => l[Math.min(l.length - 1, Math.floor(p * l.length))] ?? NaN;
-  if (accepted < sent) console.warn(`${design} ${rate}/s: ${sent - accepted} of ${sent} events were not accepted by the hub`);
+  if (accepted < sent)
+    console.warn(`${design} ${rate}/s: ${sent - accepted} of ${sent} events were not accepted by the hub`);
   const screensCpuPct = Math.round((100 * r.cpuMs) / r.wallMs);
-  return { design, rate, clients: CLIENTS, sent, expected, received: r.received, deliveredPct: Math.floor((1000 * r.received) / Math.max(1, expected)) / 10, p50: q(0.5), p99: q(0.99), max: l[l.length - 1] ?? NaN, screensCpuPct };
+  return {
+    design,
+    rate,
+    clients: CLIENTS,
+    sent,
+    expected,
+    received: r.received,
+    deliveredPct: Math.floor((1000 * r.received) / Math.max(1, expected)) / 10,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: l[l.length - 1] ?? NaN,
+    screensCpuPct,
+  };
 }
 
 async function main(): Promise<void> {
   const results: Result[] = [];
   for (const rate of RATES) {
-    const runs: [Design, Db][] = DESIGNS.flatMap((d): [Design, Db][] => (d === 'ws' ? [[d, 'pglite']] : DBS.map((b): [Design, Db] => [d, b])));
+    const runs: [Design, Db][] = DESIGNS.flatMap((d): [Design, Db][] =>
+      d === 'ws' ? [[d, 'pglite']] : DBS.map((b): [Design, Db] => [d, b]),
+    );
     for (const [design, db] of runs) {
       if (design === 'ws' && !WS_RATES.includes(rate)) continue;
       const r = design === 'ws' ? await runWs(rate) : await runHub(design, rate, db);
       results.push(r);
-      const extra = r.postP50 !== undefined ? `; posts p50/p99 ${r.postP50}/${r.postP99} ms; CPU hub ${r.hubCpuPct}%, screens ${r.screensCpuPct}%, devices ${r.devicesCpuPct}%; hub loop delay p99 ${r.hubLoopP99} ms` : `; CPU screens ${r.screensCpuPct}%`;
-      console.log(`${r.design.padEnd(9)} ${String(rate).padStart(5)}/s × ${CLIENTS}: delivered ${r.deliveredPct}% (${r.received}/${r.expected}), p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms${extra}`);
+      const extra =
+        r.postP50 !== undefined
+          ? `; posts p50/p99 ${r.postP50}/${r.postP99} ms; CPU hub ${r.hubCpuPct}%, screens ${r.screensCpuPct}%, devices ${r.devicesCpuPct}%; hub loop delay p99 ${r.hubLoopP99} ms`
+          : `; CPU screens ${r.screensCpuPct}%`;
+      console.log(
+        `${r.design.padEnd(9)} ${String(rate).padStart(5)}/s × ${CLIENTS}: delivered ${r.deliveredPct}% (${r.received}/${r.expected}), p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms${extra}`,
+      );
     }
   }
   const ok = (r: Result | undefined) => !!r && r.deliveredPct >= 100 && r.p99 < 150;

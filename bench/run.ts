@@ -45,7 +45,11 @@ let cookie = '';
 
 async function signIn(port: number): Promise<{ cookie: string; token: string; ms: number }> {
   const t0 = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dispatcher', password: BENCH_PASSWORD }) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'dispatcher', password: BENCH_PASSWORD }),
+  });
   const ms = performance.now() - t0;
   if (res.status !== 200) throw new Error(`bench sign-in failed: ${res.status}`);
   const c = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -60,7 +64,11 @@ async function timeToReady(config: Config) {
   return { hub, port: addr.port, ms: performance.now() - t0 };
 }
 
-function get(port: number, path: string, encoding: string): Promise<{ bytes: number; ms: number; status: number; body: Buffer }> {
+function get(
+  port: number,
+  path: string,
+  encoding: string,
+): Promise<{ bytes: number; ms: number; status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': encoding, cookie } }, (res) => {
@@ -96,7 +104,9 @@ function clientDecodeMs(form: 'compact' | 'geojson', body: Buffer): number {
       else if (c.kind === 'dict') layer.dict(c.name);
     }
   } else {
-    const fc = JSON.parse(body.toString('utf8')) as { features: { geometry: { coordinates: unknown }; properties: Record<string, unknown> }[] };
+    const fc = JSON.parse(body.toString('utf8')) as {
+      features: { geometry: { coordinates: unknown }; properties: Record<string, unknown> }[];
+    };
     const flat: number[] = [];
     const walk = (c: unknown): void => {
       if (Array.isArray(c) && typeof c[0] === 'number') flat.push(c[0], c[1] as number);
@@ -135,7 +145,9 @@ async function main(): Promise<void> {
     pgliteLaterStartToReadyMs: r1(second.ms),
     heapAfterSeedMb: r1(heapAfterSeedMb),
   };
-  console.log(`seed (${scale}): generate ${r1(generateMs)} ms; first start → ready ${r1(first.ms)} ms; later start → ready ${r1(second.ms)} ms`);
+  console.log(
+    `seed (${scale}): generate ${r1(generateMs)} ms; first start → ready ${r1(first.ms)} ms; later start → ready ${r1(second.ms)} ms`,
+  );
 
   if (process.env.BENCH_DATABASE_URL) {
     const pgdb = await tempPostgresDatabase(process.env.BENCH_DATABASE_URL);

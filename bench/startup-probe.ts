@@ -11,6 +11,8 @@ const h = monitorEventLoopDelay({ resolution: 10 });
 h.enable();
 process.on('SIGUSR2', () => {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-  process.stderr.write(`@@loop ${JSON.stringify({ maxMs: ms(h.max), p99Ms: ms(h.percentile(99)), meanMs: ms(h.mean) })}\n`);
+  process.stderr.write(
+    `@@loop ${JSON.stringify({ maxMs: ms(h.max), p99Ms: ms(h.percentile(99)), meanMs: ms(h.mean) })}\n`,
+  );
   h.reset();
 });

@@ -86,15 +86,30 @@ async function freePort(): Promise<number> {
 }
 
 /** One request on a new connection: status and body, or null when nothing listens yet. */
-function call(port: number, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string } | null> {
+function call(
+  port: number,
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string } | null> {
   return new Promise((res) => {
-    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: GIVE_UP_MS }, (r) => {
-      let body = '';
-      r.setEncoding('utf8');
-      r.on('data', (d: string) => (body += d));
-      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
-      r.on('error', () => res(null));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        agent: false,
+        timeout: GIVE_UP_MS,
+      },
+      (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (d: string) => (body += d));
+        r.on('end', () => res({ status: r.statusCode ?? 0, body }));
+        r.on('error', () => res(null));
+      },
+    );
     req.on('error', () => res(null));
     req.on('timeout', () => req.destroy());
     req.end(init.body);
@@ -115,7 +130,16 @@ function startHub(root: string, env: Record<string, string>): Child {
   const prof = PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROF_DIR}`] : [];
   const proc = spawn(process.execPath, [...prof, '--import', 'tsx', '--import', PROBE, 'server/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', SIMULATOR: 'off', DEMO_SEED: String(SEED), DEMO_PASSWORD: PASSWORD, INGEST_API_KEY: KEY, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SIMULATOR: 'off',
+      DEMO_SEED: String(SEED),
+      DEMO_PASSWORD: PASSWORD,
+      INGEST_API_KEY: KEY,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -158,13 +182,21 @@ function startHub(root: string, env: Record<string, string>): Child {
     nextLoopLine() {
       const q = queued.shift();
       if (q) return Promise.resolve(q);
-      return Promise.race([new Promise<{ maxMs: number; p99Ms: number }>((r) => waiting.push(r)), sleep(30_000).then(() => null)]);
+      return Promise.race([
+        new Promise<{ maxMs: number; p99Ms: number }>((r) => waiting.push(r)),
+        sleep(30_000).then(() => null),
+      ]);
     },
   };
 }
 
 /** Poll a path every POLL_MS (one request in flight) until `stop()`; each answer goes to `seen`. */
-async function poll(port: number, path: string, stop: () => boolean, seen: (status: number, body: string, ms: number, at: number) => void): Promise<void> {
+async function poll(
+  port: number,
+  path: string,
+  stop: () => boolean,
+  seen: (status: number, body: string, ms: number, at: number) => void,
+): Promise<void> {
   while (!stop()) {
     const t = performance.now();
     const r = await call(port, path);
@@ -203,7 +235,8 @@ async function measure(
   let eventAt: number | null = null;
   let eventAnswered = false;
   // The window closes SETTLE_MS after ready, and not before the event at ready was answered.
-  const stop = () => dead || (performance.now() > windowEnd && eventAnswered) || performance.now() - child.t0 > GIVE_UP_MS;
+  const stop = () =>
+    dead || (performance.now() > windowEnd && eventAnswered) || performance.now() - child.t0 > GIVE_UP_MS;
   const pollers = Promise.all([
     poll(port, '/healthz', stop, (status, _body, ms, at) => {
       if (status !== 200) return;
@@ -225,14 +258,19 @@ async function measure(
         void call(port, '/api/v1/events', {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-          body: JSON.stringify({ source: 'camera', id: `startup-${Date.now()}`, type: 'stranger', at: new Date().toISOString(), location: event }),
+          body: JSON.stringify({
+            source: 'camera',
+            id: `startup-${Date.now()}`,
+            type: 'stranger',
+            at: new Date().toISOString(),
+            location: event,
+          }),
         }).then((r) => {
           eventAnswered = true;
           if (r?.status === 200 || r?.status === 202) {
             firstEventMs = performance.now() - t;
             eventAt = performance.now();
-          }
-          else process.stderr.write(`  the event at ready was answered ${r?.status} ${r?.body.slice(0, 200)}\n`);
+          } else process.stderr.write(`  the event at ready was answered ${r?.status} ${r?.body.slice(0, 200)}\n`);
         });
       } else if (status !== 200) {
         try {
@@ -247,7 +285,9 @@ async function measure(
   await pollers;
   if (ready === undefined || firstHealthz === undefined) {
     child.proc.kill('SIGKILL');
-    throw new Error(`${variant} ${db} ${scale} ${start}: the hub was not ready within ${GIVE_UP_MS / 1000} s${dead ? ' (it exited)' : ''}`);
+    throw new Error(
+      `${variant} ${db} ${scale} ${start}: the hub was not ready within ${GIVE_UP_MS / 1000} s${dead ? ' (it exited)' : ''}`,
+    );
   }
   await loopReset;
   child.proc.kill('SIGUSR2');
@@ -289,10 +329,19 @@ function print(r: Run): void {
 }
 
 async function main(): Promise<void> {
-  const variants: [Run['variant'], string][] = BASE ? [['base', BASE], ['this', ROOT]] : [['this', ROOT]];
+  const variants: [Run['variant'], string][] = BASE
+    ? [
+        ['base', BASE],
+        ['this', ROOT],
+      ]
+    : [['this', ROOT]];
   const runs: Run[] = [];
-  console.log(`start-up: scales ${SCALES.join(',')}, databases ${DBS.join(',')}, window ready + ${SETTLE_MS} ms${BASE ? `, baseline ${BASE}` : ''}\n`);
-  console.log(`${'db'.padEnd(9)}${'scale'.padEnd(6)}${'hub'.padEnd(6)}${'start'.padEnd(8)}${'health s'.padStart(9)}${'health max'.padStart(11)}${'h p99'.padStart(9)}${'ready max'.padStart(10)}${'ready s'.padStart(8)}${'event ms'.padStart(9)}${'event s'.padStart(8)}${'loop max'.padStart(9)}${'loop p99'.padStart(9)}`);
+  console.log(
+    `start-up: scales ${SCALES.join(',')}, databases ${DBS.join(',')}, window ready + ${SETTLE_MS} ms${BASE ? `, baseline ${BASE}` : ''}\n`,
+  );
+  console.log(
+    `${'db'.padEnd(9)}${'scale'.padEnd(6)}${'hub'.padEnd(6)}${'start'.padEnd(8)}${'health s'.padStart(9)}${'health max'.padStart(11)}${'h p99'.padStart(9)}${'ready max'.padStart(10)}${'ready s'.padStart(8)}${'event ms'.padStart(9)}${'event s'.padStart(8)}${'loop max'.padStart(9)}${'loop p99'.padStart(9)}`,
+  );
   for (const db of DBS) {
     if (db === 'postgres' && !PG_URL) throw new Error('postgres needs BENCH_DATABASE_URL');
     for (const scale of SCALES) {
@@ -337,7 +386,10 @@ async function main(): Promise<void> {
   const outDir = join(ROOT, 'bench', 'results');
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, `startup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, JSON.stringify({ settings: { scales: SCALES, dbs: DBS, settleMs: SETTLE_MS, base: BASE ?? null }, runs }, null, 2));
+  await writeFile(
+    file,
+    JSON.stringify({ settings: { scales: SCALES, dbs: DBS, settleMs: SETTLE_MS, base: BASE ?? null }, runs }, null, 2),
+  );
   console.log(`\n${file}`);
 }
 

@@ -20,21 +20,58 @@ export const parts = [
   { name: 'server/demo', path: 'server/demo', may: ['shared'] },
   { name: 'server/audit', path: 'server/audit', may: ['shared'] },
   { name: 'server/rules', path: 'server/rules', may: ['shared', 'server/demo'] },
-  { name: 'server/repositories', path: 'server/repositories', may: ['shared', 'server/db', 'server/core', 'server/audit'] },
+  {
+    name: 'server/repositories',
+    path: 'server/repositories',
+    may: ['shared', 'server/db', 'server/core', 'server/audit'],
+  },
   { name: 'server/auth', path: 'server/auth', may: ['shared', 'server/core', 'server/repositories'] },
   {
     name: 'server/services',
     path: 'server/services',
-    may: ['shared', 'server/db', 'server/core', 'server/demo', 'server/audit', 'server/rules', 'server/repositories', 'server/auth'],
+    may: [
+      'shared',
+      'server/db',
+      'server/core',
+      'server/demo',
+      'server/audit',
+      'server/rules',
+      'server/repositories',
+      'server/auth',
+    ],
   },
-  { name: 'server/realtime', path: 'server/realtime', may: ['shared', 'server/db', 'server/core', 'server/auth', 'server/services'] },
-  { name: 'server/http', path: 'server/http', may: ['shared', 'server/db', 'server/core', 'server/auth', 'server/services'] },
-  { name: 'server/routes', path: 'server/routes', may: ['shared', 'server/core', 'server/auth', 'server/services', 'server/http'] },
-  { name: 'server/simulator', path: 'server/simulator', may: ['shared', 'server/core', 'server/demo', 'server/repositories'] },
+  {
+    name: 'server/realtime',
+    path: 'server/realtime',
+    may: ['shared', 'server/db', 'server/core', 'server/auth', 'server/services'],
+  },
+  {
+    name: 'server/http',
+    path: 'server/http',
+    may: ['shared', 'server/db', 'server/core', 'server/auth', 'server/services'],
+  },
+  {
+    name: 'server/routes',
+    path: 'server/routes',
+    may: ['shared', 'server/core', 'server/auth', 'server/services', 'server/http'],
+  },
+  {
+    name: 'server/simulator',
+    path: 'server/simulator',
+    may: ['shared', 'server/core', 'server/demo', 'server/repositories'],
+  },
   {
     name: 'server/cli',
     path: 'server/cli',
-    may: ['shared', 'server/db', 'server/core', 'server/audit', 'server/repositories', 'server/auth', 'server/services'],
+    may: [
+      'shared',
+      'server/db',
+      'server/core',
+      'server/audit',
+      'server/repositories',
+      'server/auth',
+      'server/services',
+    ],
   },
   // The composition root (app.ts, main.ts): everything of the hub.
   { name: 'server/(root)', path: 'server', may: ['shared', 'server/*'] },
@@ -45,7 +82,11 @@ export const parts = [
   { name: 'client/api', path: 'client/src/api', may: ['shared', 'client/util'] },
   { name: 'client/map', path: 'client/src/map', may: ['shared'] },
   { name: 'client/stores', path: 'client/src/stores', may: ['shared', 'client/util', 'client/api'] },
-  { name: 'client/realtime', path: 'client/src/realtime', may: ['shared', 'client/util', 'client/api', 'client/stores'] },
+  {
+    name: 'client/realtime',
+    path: 'client/src/realtime',
+    may: ['shared', 'client/util', 'client/api', 'client/stores'],
+  },
   { name: 'client/common', path: 'client/src/common', may: [...base, 'client/map'] },
   { name: 'client/account', path: 'client/src/account', may: [...base, 'client/common'] },
   { name: 'client/cameras', path: 'client/src/cameras', may: [...base, 'client/common', 'client/map'] },
@@ -55,8 +96,16 @@ export const parts = [
   { name: 'client/field', path: 'client/src/field', may: [...base, 'client/common', 'client/report'] },
   { name: 'client/overview', path: 'client/src/overview', may: [...base, 'client/common', 'client/app'] },
   { name: 'client/admin', path: 'client/src/admin', may: [...base, 'client/common', 'client/app'] },
-  { name: 'client/incidents', path: 'client/src/incidents', may: [...base, 'client/common', 'client/map', 'client/cameras', 'client/report'] },
-  { name: 'client/alarms', path: 'client/src/alarms', may: [...base, 'client/common', 'client/map', 'client/incidents'] },
+  {
+    name: 'client/incidents',
+    path: 'client/src/incidents',
+    may: [...base, 'client/common', 'client/map', 'client/cameras', 'client/report'],
+  },
+  {
+    name: 'client/alarms',
+    path: 'client/src/alarms',
+    may: [...base, 'client/common', 'client/map', 'client/incidents'],
+  },
   {
     name: 'client/desk',
     path: 'client/src/desk',
@@ -85,5 +134,7 @@ export function partOf(file) {
 export function allowed(from, to) {
   if (from.name === to.name) return true;
   // `x/*`: every part under x but its root (the entry files, which nothing imports).
-  return from.may.some((m) => m === to.name || (m.endsWith('/*') && to.name.startsWith(m.slice(0, -1)) && !to.name.endsWith('(root)')));
+  return from.may.some(
+    (m) => m === to.name || (m.endsWith('/*') && to.name.startsWith(m.slice(0, -1)) && !to.name.endsWith('(root)')),
+  );
 }

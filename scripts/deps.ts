@@ -43,7 +43,8 @@ export function folderOf(file: string): string {
   return parts.length > 2 ? `server/${parts[1]}` : 'server/(root)';
 }
 
-const importRe = /(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]/g;
+const importRe =
+  /(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]|new URL\(\s*['"]([^'"]+)['"]/g;
 
 export function graph(): { files: string[]; edges: Map<string, Set<string>>; deep: number; deep3: number } {
   const files = tops.flatMap((t) => walk(join(root, t)));
@@ -128,9 +129,16 @@ function main(): void {
     .filter((f) => !dataFile.test(f))
     .map((f) => ({ f, n: readFileSync(join(root, f), 'utf8').split('\n').length }))
     .sort((x, y) => y.n - x.n);
-  const largest = (prefix: string) => sizes.filter((s) => s.f.startsWith(prefix)).slice(0, 3).map((s) => `${s.f} (${s.n})`).join(', ');
+  const largest = (prefix: string) =>
+    sizes
+      .filter((s) => s.f.startsWith(prefix))
+      .slice(0, 3)
+      .map((s) => `${s.f} (${s.n})`)
+      .join(', ');
   console.log(`files: ${files.length}`);
-  console.log(`folder cycles (strongly connected groups): ${folderCycles.length}${folderCycles.map((c) => `\n  ${c.join(' · ')}`).join('')}`);
+  console.log(
+    `folder cycles (strongly connected groups): ${folderCycles.length}${folderCycles.map((c) => `\n  ${c.join(' · ')}`).join('')}`,
+  );
   console.log(`folder pairs importing each other: ${pairs.length}${pairs.map((p) => `\n  ${p}`).join('')}`);
   console.log(`file cycles: ${fileCycles.length}${fileCycles.map((c) => `\n  ${c.join(' · ')}`).join('')}`);
   console.log(`imports climbing ../../ or more: ${deep} (../../../ or more: ${deep3})`);

@@ -88,9 +88,15 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   // Sockets on this hub (read at scrape time) and screens' catch-up requests (every `…:sync`),
   // counted at Socket.IO's edge so the gateway need not know about metrics.
   metrics.countSockets(() => io.of('/').sockets.size);
-  io.on('connection', (socket) => socket.use(([event], next) => (typeof event === 'string' && event.endsWith(':sync') && metrics.catchup(event), next())));
+  io.on('connection', (socket) =>
+    socket.use(
+      ([event], next) => (typeof event === 'string' && event.endsWith(':sync') && metrics.catchup(event), next()),
+    ),
+  );
   // Several hubs (realtime/redis-adapter.ts): set before the gateway, which listens to the adapter's rooms.
-  const redis = config.redisUrl ? attachRedisAdapter(io, config.redisUrl, config.redisPrefix ?? 'city-command', log) : null;
+  const redis = config.redisUrl
+    ? attachRedisAdapter(io, config.redisUrl, config.redisPrefix ?? 'city-command', log)
+    : null;
   // Until the hub is ready a WebSocket upgrade is refused with 503 where a proxy sees it (the
   // handshake's own refusal is inside the WebSocket, invisible to nginx; upgrades.ts), and a
   // handshake that gets through (long polling) is refused too. The gateway authenticates after.
@@ -106,7 +112,13 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
   app.use(securityHeaders(config));
   app.use(compression());
   // One line per request ("GET /api/v1/x 200 12ms"), warn on 4xx, error on 5xx; never headers (server/core/logging.ts).
-  app.use(pinoHttp({ logger: log, ...httpLogOptions(), autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(
+    pinoHttp({
+      logger: log,
+      ...httpLogOptions(),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
   app.use(healthRoutes(readiness));
   app.use(docsRoutes());
   // The API (server/routes/index.ts: limits, body, credential, CSRF, the routes), once ready.
@@ -168,11 +180,24 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         httpServer.listen(config.port, config.host, () => {
           httpServer.off('error', rejectListen);
           const address = httpServer.address() as AddressInfo;
-          log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}` }, 'hub listening');
-          booting = boot({ config, log, metrics, clock, readiness, io, crossHub: redis !== null, address, scheduler, signal: seedAbort.signal, onDemoAccounts: opts.onDemoAccounts, open }).then(
-            () => resolveReady(),
-            rejectReady,
+          log.info(
+            { url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}` },
+            'hub listening',
           );
+          booting = boot({
+            config,
+            log,
+            metrics,
+            clock,
+            readiness,
+            io,
+            crossHub: redis !== null,
+            address,
+            scheduler,
+            signal: seedAbort.signal,
+            onDemoAccounts: opts.onDemoAccounts,
+            open,
+          }).then(() => resolveReady(), rejectReady);
           resolveListen(address);
         });
       });

@@ -72,7 +72,8 @@ export function compose(database: Database, d: ComposeDeps): Components {
   const events = new DomainEvents();
   const repositories = createRepositories(database.db);
   const r = repositories;
-  const transact = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => database.db.transaction((tx) => fn(tx as unknown as Db));
+  const transact = <T>(fn: (tx: Db) => Promise<T>): Promise<T> =>
+    database.db.transaction((tx) => fn(tx as unknown as Db));
 
   const audit = new AuditService(r.audit, clock, log);
   const auth = new AuthService(r.identity, audit, events, clock, settings, log);
@@ -82,7 +83,13 @@ export function compose(database: Database, d: ComposeDeps): Components {
   // Layers and basemap sources are read and encoded off the main thread (build-thread.ts).
   const builds = new BuildThread(() => database.threadConnection(), log);
   const layers = new LayerService(r.world, log, builds);
-  const basemap = new BasemapService(r.world, world, { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' }, log, builds);
+  const basemap = new BasemapService(
+    r.world,
+    world,
+    { styleUrl: config.mapStyleUrl, crs: config.mapCrs ?? 'wgs84' },
+    log,
+    builds,
+  );
   const qr = new QrService(world);
   // Device commands are recorded in the outbox in the raising transaction, delivered after commit by any hub.
   const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log);
@@ -115,7 +122,13 @@ export function compose(database: Database, d: ComposeDeps): Components {
         connections: config.mqttConnections,
       })
     : undefined;
-  const outbox = new OutboxRelay(r.outbox, () => (mqtt?.connected ? (topic, payload) => mqtt.publishAcked(topic, payload) : null), events, clock, log);
+  const outbox = new OutboxRelay(
+    r.outbox,
+    () => (mqtt?.connected ? (topic, payload) => mqtt.publishAcked(topic, payload) : null),
+    events,
+    clock,
+    log,
+  );
 
   const gateway = new RealtimeGateway({
     io: d.io,
@@ -133,6 +146,31 @@ export function compose(database: Database, d: ComposeDeps): Components {
     log,
   });
 
-  const services: ApiServices = { world, layers, basemap, auth, admin, audit, ingest, alarms, incidents, deadLetters, qr };
-  return { ...services, database, repositories, events, absence, demoAccounts, locator, builds, outbox, mqtt, gateway, api: createApi(services, settings, metrics) };
+  const services: ApiServices = {
+    world,
+    layers,
+    basemap,
+    auth,
+    admin,
+    audit,
+    ingest,
+    alarms,
+    incidents,
+    deadLetters,
+    qr,
+  };
+  return {
+    ...services,
+    database,
+    repositories,
+    events,
+    absence,
+    demoAccounts,
+    locator,
+    builds,
+    outbox,
+    mqtt,
+    gateway,
+    api: createApi(services, settings, metrics),
+  };
 }

@@ -57,12 +57,25 @@ void hub.ready
   .then(async () => {
     if (!config.simulator?.enabled) return;
     const key = authSettings(config).ingestApiKey;
-    if (!key) return hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
+    if (!key)
+      return hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
     const addr = hub.httpServer.address() as AddressInfo;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    const host =
+      config.host === '0.0.0.0' || config.host === '::'
+        ? '127.0.0.1'
+        : config.host.includes(':')
+          ? `[${config.host}]`
+          : config.host;
     const world = await simWorldFromRepository(hub.services().repositories.world);
     if (stopping) return;
-    simulator = startSimulator({ baseUrl: `http://${host}:${addr.port}`, apiKey: key, world, ratePerSec: config.simulator.ratePerSec, seed: config.demoSeed, log: hub.log });
+    simulator = startSimulator({
+      baseUrl: `http://${host}:${addr.port}`,
+      apiKey: key,
+      world,
+      ratePerSec: config.simulator.ratePerSec,
+      seed: config.demoSeed,
+      log: hub.log,
+    });
     hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
     motion = await startDemoUnitMotion();
   })
@@ -82,7 +95,13 @@ async function startDemoUnitMotion(): Promise<{ stop(): Promise<void> } | undefi
   if (stopping) return undefined;
   const runner = startUnitMotion({
     roads,
-    units: live.map((u) => ({ id: u.id, kind: u.kind, status: u.status, position: [u.lon, u.lat] as [number, number], homeRegionCode: u.homeRegionCode })),
+    units: live.map((u) => ({
+      id: u.id,
+      kind: u.kind,
+      status: u.status,
+      position: [u.lon, u.lat] as [number, number],
+      homeRegionCode: u.homeRegionCode,
+    })),
     seed: config.demoSeed,
     log: hub.log,
     move: (moves) => incidents.dispatch.moveUnits(moves),
@@ -92,10 +111,11 @@ async function startDemoUnitMotion(): Promise<{ stop(): Promise<void> } | undefi
   events.on('unitsSent', (ids, target) => {
     for (const id of ids) runner.goTo(id, target);
   });
-  for (const u of live) if (u.status === 'busy' && u.incidentId) {
-    const row = await incidents.read.incidentPosition(u.incidentId);
-    if (row) runner.goTo(u.id, row);
-  }
+  for (const u of live)
+    if (u.status === 'busy' && u.incidentId) {
+      const row = await incidents.read.incidentPosition(u.incidentId);
+      if (row) runner.goTo(u.id, row);
+    }
   hub.log.info({ units: live.length, roads: roads.length }, 'demo units move along the roads');
   return runner;
 }

@@ -74,7 +74,9 @@ async function setUp(c: Components, d: BootDeps): Promise<void> {
     await c.database.migrateAndRun(async (db) => {
       readiness.set('migrations', 'ok');
       readiness.set('demoData', 'seeding');
-      await c.world.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, d.signal, (what) => readiness.step(what));
+      await c.world.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, d.signal, (what) =>
+        readiness.step(what),
+      );
       readiness.step('alarm rules and accounts');
       await c.alarms.ensureRules();
       await c.absence.ensureRule();
@@ -114,19 +116,42 @@ function start(c: Components, d: BootDeps): void {
  * First what the first event needs (a broker's backlog arrives at once after a restart): the
  * ingest grid index and device table, the alarm zone index. Then what screens need.
  */
-function warmUp(c: Components, log: Logger, readiness: ReadinessState, t0: number, readyMs: number, loopDelay: IntervalHistogram): void {
+function warmUp(
+  c: Components,
+  log: Logger,
+  readiness: ReadinessState,
+  t0: number,
+  readyMs: number,
+  loopDelay: IntervalHistogram,
+): void {
   void Promise.all([c.locator.index(), c.alarms.nearestCameras([0, 0], 1)])
-    .catch((e: unknown) => log.warn({ err: e }, 'building the ingest and alarm indexes failed; the first event builds them'))
+    .catch((e: unknown) =>
+      log.warn({ err: e }, 'building the ingest and alarm indexes failed; the first event builds them'),
+    )
     .then(() =>
       Promise.all([
-        c.world.summary().catch((e: unknown) => log.warn({ err: e }, 'computing the world summary failed; it will be computed on request')),
-        c.layers.warm().catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request')),
+        c.world
+          .summary()
+          .catch((e: unknown) =>
+            log.warn({ err: e }, 'computing the world summary failed; it will be computed on request'),
+          ),
+        c.layers
+          .warm()
+          .catch((e: unknown) => log.warn({ err: e }, 'warming layers failed; they will be built on request')),
       ]),
     )
     .then(() => {
       readiness.step(undefined);
       loopDelay.disable();
       const ms = (ns: number) => Math.round(ns / 1e5) / 10;
-      log.info({ readyMs: Math.round(readyMs), warmMs: Math.round(performance.now() - t0), loopDelayMaxMs: ms(loopDelay.max), loopDelayP99Ms: ms(loopDelay.percentile(99)) }, 'start-up finished');
+      log.info(
+        {
+          readyMs: Math.round(readyMs),
+          warmMs: Math.round(performance.now() - t0),
+          loopDelayMaxMs: ms(loopDelay.max),
+          loopDelayP99Ms: ms(loopDelay.percentile(99)),
+        },
+        'start-up finished',
+      );
     });
 }

@@ -62,25 +62,61 @@ export const alarmColumns = z
     const n = c.id.length;
     for (const [key, value] of Object.entries(c)) {
       if (key === 'strings' || key === 'lists' || key === 'base') continue;
-      if ((value as unknown[]).length !== n) ctx.addIssue({ code: 'custom', path: [key], message: `has ${(value as unknown[]).length} entries, id has ${n}` });
+      if ((value as unknown[]).length !== n)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `has ${(value as unknown[]).length} entries, id has ${n}`,
+        });
     }
     const strings = c.strings.length;
     for (const key of STRING_COLUMNS) {
-      c[key].forEach((s, i) => s >= strings && ctx.addIssue({ code: 'custom', path: [key, i], message: `no string ${s} in the batch` }));
+      c[key].forEach(
+        (s, i) =>
+          s >= strings && ctx.addIssue({ code: 'custom', path: [key, i], message: `no string ${s} in the batch` }),
+      );
     }
     for (const key of LIST_COLUMNS) {
-      c[key].forEach((l, i) => l >= c.lists.length && ctx.addIssue({ code: 'custom', path: [key, i], message: `no list ${l} in the batch` }));
+      c[key].forEach(
+        (l, i) =>
+          l >= c.lists.length && ctx.addIssue({ code: 'custom', path: [key, i], message: `no list ${l} in the batch` }),
+      );
     }
-    c.lists.forEach((l, i) => l.forEach((s, j) => s >= strings && ctx.addIssue({ code: 'custom', path: ['lists', i, j], message: `no string ${s} in the batch` })));
+    c.lists.forEach((l, i) =>
+      l.forEach(
+        (s, j) =>
+          s >= strings &&
+          ctx.addIssue({ code: 'custom', path: ['lists', i, j], message: `no string ${s} in the batch` }),
+      ),
+    );
     const check = (key: 'source' | 'type' | 'status', allowed: readonly string[]) =>
-      c[key].forEach((s, i) => s >= 0 && s < strings && !allowed.includes(c.strings[s]!) && ctx.addIssue({ code: 'custom', path: [key, i], message: `${JSON.stringify(c.strings[s])} is not a ${key}` }));
+      c[key].forEach(
+        (s, i) =>
+          s >= 0 &&
+          s < strings &&
+          !allowed.includes(c.strings[s]!) &&
+          ctx.addIssue({ code: 'custom', path: [key, i], message: `${JSON.stringify(c.strings[s])} is not a ${key}` }),
+      );
     check('source', ALARM_EVENT_SOURCES);
     check('type', EVENT_TYPES);
     check('status', ALARM_STATUSES);
   });
 export type AlarmColumns = z.infer<typeof alarmColumns>;
 
-const STRING_COLUMNS = ['source', 'type', 'ruleId', 'ruleName', 'status', 'gridCode', 'zoneId', 'zoneName', 'speakerId', 'say', 'handledBy', 'incidentId'] as const;
+const STRING_COLUMNS = [
+  'source',
+  'type',
+  'ruleId',
+  'ruleName',
+  'status',
+  'gridCode',
+  'zoneId',
+  'zoneName',
+  'speakerId',
+  'say',
+  'handledBy',
+  'incidentId',
+] as const;
 const LIST_COLUMNS = ['actions', 'cameraIds', 'unitIds'] as const;
 
 /** What `alarm:batch` carries: the alarms that changed in this room since the last tick, in rev order. */
@@ -126,8 +162,34 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     return i;
   };
   const c: AlarmColumns = {
-    strings: [], lists: [], base: views.length ? Date.parse(views[0]!.createdAt) : 0, id: [], rev: [], createdAt: [], updatedAt: [], eventId: [], eventAt: [], priority: [], lon: [], lat: [], source: [], type: [],
-    ruleId: [], ruleName: [], status: [], gridCode: [], zoneId: [], zoneName: [], speakerId: [], say: [], handledBy: [], incidentId: [], actions: [], cameraIds: [], unitIds: [], handledAt: [],
+    strings: [],
+    lists: [],
+    base: views.length ? Date.parse(views[0]!.createdAt) : 0,
+    id: [],
+    rev: [],
+    createdAt: [],
+    updatedAt: [],
+    eventId: [],
+    eventAt: [],
+    priority: [],
+    lon: [],
+    lat: [],
+    source: [],
+    type: [],
+    ruleId: [],
+    ruleName: [],
+    status: [],
+    gridCode: [],
+    zoneId: [],
+    zoneName: [],
+    speakerId: [],
+    say: [],
+    handledBy: [],
+    incidentId: [],
+    actions: [],
+    cameraIds: [],
+    unitIds: [],
+    handledAt: [],
   };
   for (const v of views) {
     const created = Date.parse(v.createdAt);
@@ -180,7 +242,12 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
       rev: c.rev[i]!,
       createdAt: iso(created),
       updatedAt: iso(created + c.updatedAt[i]!),
-      event: { source: s[c.source[i]!] as AlarmEventSource, id: c.eventId[i]!, type: s[c.type[i]!] as EventType, at: iso(created + c.eventAt[i]!) },
+      event: {
+        source: s[c.source[i]!] as AlarmEventSource,
+        id: c.eventId[i]!,
+        type: s[c.type[i]!] as EventType,
+        at: iso(created + c.eventAt[i]!),
+      },
       rule: { id: s[c.ruleId[i]!]!, name: s[c.ruleName[i]!]! },
       priority: c.priority[i]!,
       status: s[c.status[i]!] as AlarmStatus,

@@ -16,7 +16,10 @@ export const role = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` 
 export type Role = z.infer<typeof role>;
 
 /** A region code: 6 (city, district), 9 (street), 12 (community) or 15 (grid) digits. */
-export const regionCode = text(32).regex(/^(\d{6}|\d{9}|\d{12}|\d{15})$/, 'must be a region code of 6, 9, 12 or 15 digits');
+export const regionCode = text(32).regex(
+  /^(\d{6}|\d{9}|\d{12}|\d{15})$/,
+  'must be a region code of 6, 9, 12 or 15 digits',
+);
 
 /**
  * The part of a region code that its whole subtree shares: a 6-digit code ending in 0000 is a
@@ -113,7 +116,10 @@ export const SESSION_COOKIE = 'cd_session';
 
 const displayName = text(64, { trim: true, min: 1 });
 /** Lower-case letters, digits, dot, dash, underscore; 2-64 characters. */
-const newUsername = text(64).regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'must be 2-64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit');
+const newUsername = text(64).regex(
+  /^[a-z0-9][a-z0-9._-]{1,63}$/,
+  'must be 2-64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit',
+);
 
 export const userView = z.object({
   id: z.string(),
@@ -210,7 +216,12 @@ export const auditQuery = z.strictObject({
   /** Free text over target, address and details. */
   q: text(200).optional(),
   before: z.coerce.number({ error: 'must be a number' }).int().positive().optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1-200').max(200, 'must be 1-200').default(50),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, 'must be 1-200')
+    .max(200, 'must be 1-200')
+    .default(50),
 });
 export type AuditQuery = z.infer<typeof auditQuery>;
 

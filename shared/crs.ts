@@ -20,7 +20,8 @@ export function wgs84ToGcj02(lon: number, lat: number): [number, number] {
  * `stride` numbers per point with lon and lat first). Returns the same array.
  */
 export function wgs84ToGcj02InPlace<T extends Float32Array | Float64Array>(coords: T, stride = 2): T {
-  if (stride < 2 || !Number.isInteger(stride)) throw new RangeError(`stride must be a whole number >= 2, got ${stride}`);
+  if (stride < 2 || !Number.isInteger(stride))
+    throw new RangeError(`stride must be a whole number >= 2, got ${stride}`);
   for (let i = 0; i + 1 < coords.length; i += stride) {
     const [x, y] = wgs84ToGcj02(coords[i]!, coords[i + 1]!);
     coords[i] = x;

@@ -30,8 +30,17 @@ export type DeadLetterView = z.infer<typeof deadLetterView>;
 
 /** GET /admin/dead-letters: newest first; `before` (the last id seen) pages back. */
 export const deadLetterQuery = z.strictObject({
-  before: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be 1 or more').optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-200').max(200, 'must be 1-200').default(50),
+  before: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be 1 or more')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1-200')
+    .max(200, 'must be 1-200')
+    .default(50),
 });
 export type DeadLetterQuery = z.infer<typeof deadLetterQuery>;
 
@@ -77,7 +86,10 @@ export function bytesAsText(bytes: Uint8Array, maxChars: number): { text: string
       i++;
       continue;
     }
-    out += (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) || cp === 0x7f ? `\\u${cp.toString(16).padStart(4, '0')}` : String.fromCodePoint(cp);
+    out +=
+      (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) || cp === 0x7f
+        ? `\\u${cp.toString(16).padStart(4, '0')}`
+        : String.fromCodePoint(cp);
     i += len;
   }
   return { text: out, truncated: false };

@@ -31,7 +31,25 @@ const CATEGORY_POINTS: Readonly<Record<string, number>> = {
 };
 
 /** Words of threat, violence or despair (zh and en); one found is enough. */
-export const THREAT_WORDS = ['杀', '砍', '捅', '同归于尽', '报复', '弄死', '汽油', '炸', '跳楼', '自杀', '拼命', '刀', 'kill', 'revenge', 'knife', 'burn', 'suicide'];
+export const THREAT_WORDS = [
+  '杀',
+  '砍',
+  '捅',
+  '同归于尽',
+  '报复',
+  '弄死',
+  '汽油',
+  '炸',
+  '跳楼',
+  '自杀',
+  '拼命',
+  '刀',
+  'kill',
+  'revenge',
+  'knife',
+  'burn',
+  'suicide',
+];
 
 export const HIGH_RISK = 60;
 export const MEDIUM_RISK = 30;
@@ -40,12 +58,32 @@ const cap = (n: number, max: number) => Math.min(n, max);
 
 export function disputeRisk(input: RiskInput): DisputeRisk {
   const factors: RiskFactor[] = [];
-  if (input.sameParties > 0) factors.push({ code: 'repeat_parties', detail: `same parties in ${input.sameParties} earlier dispute(s) within a year`, points: cap(15 * input.sameParties, 45) });
-  if (input.sameAddress > 0) factors.push({ code: 'repeat_address', detail: `${input.sameAddress} earlier dispute(s) within 100 m in 180 days`, points: cap(5 * input.sameAddress, 20) });
+  if (input.sameParties > 0)
+    factors.push({
+      code: 'repeat_parties',
+      detail: `same parties in ${input.sameParties} earlier dispute(s) within a year`,
+      points: cap(15 * input.sameParties, 45),
+    });
+  if (input.sameAddress > 0)
+    factors.push({
+      code: 'repeat_address',
+      detail: `${input.sameAddress} earlier dispute(s) within 100 m in 180 days`,
+      points: cap(5 * input.sameAddress, 20),
+    });
   const cat = CATEGORY_POINTS[input.category] ?? 0;
   if (cat > 0) factors.push({ code: 'category', detail: `category ${input.category}`, points: cat });
-  if (input.failedMediations > 0) factors.push({ code: 'failed_mediations', detail: `${input.failedMediations} failed mediation(s)`, points: cap(15 * input.failedMediations, 45) });
-  if (input.escalations > 0) factors.push({ code: 'escalations', detail: `escalated ${input.escalations} time(s)`, points: cap(10 * input.escalations, 20) });
+  if (input.failedMediations > 0)
+    factors.push({
+      code: 'failed_mediations',
+      detail: `${input.failedMediations} failed mediation(s)`,
+      points: cap(15 * input.failedMediations, 45),
+    });
+  if (input.escalations > 0)
+    factors.push({
+      code: 'escalations',
+      detail: `escalated ${input.escalations} time(s)`,
+      points: cap(10 * input.escalations, 20),
+    });
   const lower = input.text.toLowerCase();
   const words = THREAT_WORDS.filter((w) => lower.includes(w));
   if (words.length) factors.push({ code: 'threat_words', detail: `threat words: ${words.join(', ')}`, points: 30 });

@@ -35,28 +35,112 @@ export const CATEGORIES: Readonly<Record<RiskCategory, CategoryInfo>> = {
   fraud: { zh: '电信网络诈骗', en: 'Telecom fraud', family: 'security', department: '公安', unitKinds: ['police'] },
   dispute_neighbour: { zh: '邻里纠纷', en: 'Neighbour dispute', family: 'dispute', department: '司法', unitKinds: MED },
   dispute_family: { zh: '婚姻家庭纠纷', en: 'Family dispute', family: 'dispute', department: '妇联', unitKinds: MED },
-  dispute_property: { zh: '物业纠纷', en: 'Property-management dispute', family: 'dispute', department: '住建', unitKinds: MED },
-  dispute_labour: { zh: '劳资纠纷（欠薪）', en: 'Labour dispute (unpaid wages)', family: 'dispute', department: '人社', unitKinds: MED },
+  dispute_property: {
+    zh: '物业纠纷',
+    en: 'Property-management dispute',
+    family: 'dispute',
+    department: '住建',
+    unitKinds: MED,
+  },
+  dispute_labour: {
+    zh: '劳资纠纷（欠薪）',
+    en: 'Labour dispute (unpaid wages)',
+    family: 'dispute',
+    department: '人社',
+    unitKinds: MED,
+  },
   dispute_land: { zh: '土地山林纠纷', en: 'Land dispute', family: 'dispute', department: '自然资源', unitKinds: MED },
-  dispute_traffic: { zh: '交通事故纠纷', en: 'Traffic-accident dispute', family: 'dispute', department: '交通运输', unitKinds: ['patrol_car', 'police'] },
-  dispute_consumer: { zh: '消费纠纷', en: 'Consumer dispute', family: 'dispute', department: '市场监管', unitKinds: CITY },
+  dispute_traffic: {
+    zh: '交通事故纠纷',
+    en: 'Traffic-accident dispute',
+    family: 'dispute',
+    department: '交通运输',
+    unitKinds: ['patrol_car', 'police'],
+  },
+  dispute_consumer: {
+    zh: '消费纠纷',
+    en: 'Consumer dispute',
+    family: 'dispute',
+    department: '市场监管',
+    unitKinds: CITY,
+  },
   petition: { zh: '信访（越级访）', en: 'Petition', family: 'dispute', department: '信访', unitKinds: MED },
-  fire_hazard: { zh: '消防隐患', en: 'Fire hazard', family: 'safety', department: '应急管理', unitKinds: ['fire', 'grid_worker'] },
-  ebike_violation: { zh: '电动车上楼、飞线充电', en: 'E-bike indoors / unsafe charging', family: 'safety', department: '应急管理', unitKinds: ['grid_worker', 'fire'] },
-  high_throw: { zh: '高空抛物', en: 'Object thrown from height', family: 'safety', department: '公安', unitKinds: ['police', 'grid_worker'] },
-  gas_hazard: { zh: '燃气安全隐患', en: 'Gas hazard', family: 'safety', department: '燃气', unitKinds: ['department', 'fire'] },
-  building_hazard: { zh: '房屋建筑安全隐患', en: 'Building hazard', family: 'safety', department: '住建', unitKinds: CITY },
-  road_facility: { zh: '道路设施损坏', en: 'Damaged road facility', family: 'city', department: '城管', unitKinds: CITY },
-  illegal_parking: { zh: '违停占道', en: 'Illegal parking', family: 'city', department: '交通运输', unitKinds: ['patrol_car', 'grid_worker'] },
+  fire_hazard: {
+    zh: '消防隐患',
+    en: 'Fire hazard',
+    family: 'safety',
+    department: '应急管理',
+    unitKinds: ['fire', 'grid_worker'],
+  },
+  ebike_violation: {
+    zh: '电动车上楼、飞线充电',
+    en: 'E-bike indoors / unsafe charging',
+    family: 'safety',
+    department: '应急管理',
+    unitKinds: ['grid_worker', 'fire'],
+  },
+  high_throw: {
+    zh: '高空抛物',
+    en: 'Object thrown from height',
+    family: 'safety',
+    department: '公安',
+    unitKinds: ['police', 'grid_worker'],
+  },
+  gas_hazard: {
+    zh: '燃气安全隐患',
+    en: 'Gas hazard',
+    family: 'safety',
+    department: '燃气',
+    unitKinds: ['department', 'fire'],
+  },
+  building_hazard: {
+    zh: '房屋建筑安全隐患',
+    en: 'Building hazard',
+    family: 'safety',
+    department: '住建',
+    unitKinds: CITY,
+  },
+  road_facility: {
+    zh: '道路设施损坏',
+    en: 'Damaged road facility',
+    family: 'city',
+    department: '城管',
+    unitKinds: CITY,
+  },
+  illegal_parking: {
+    zh: '违停占道',
+    en: 'Illegal parking',
+    family: 'city',
+    department: '交通运输',
+    unitKinds: ['patrol_car', 'grid_worker'],
+  },
   street_vending: { zh: '占道经营', en: 'Street vending', family: 'city', department: '城管', unitKinds: CITY },
   noise: { zh: '噪音扰民', en: 'Noise', family: 'city', department: '生态环境', unitKinds: ['grid_worker', 'police'] },
   sanitation: { zh: '环境卫生', en: 'Sanitation', family: 'city', department: '城管', unitKinds: CITY },
   illegal_building: { zh: '违章搭建', en: 'Illegal building', family: 'city', department: '城管', unitKinds: CITY },
-  railway_safety: { zh: '涉铁安全（行人、牲畜上道）', en: 'Railway safety', family: 'security', department: '公安', unitKinds: SEC },
+  railway_safety: {
+    zh: '涉铁安全（行人、牲畜上道）',
+    en: 'Railway safety',
+    family: 'security',
+    department: '公安',
+    unitKinds: SEC,
+  },
   school_safety: { zh: '校园安全', en: 'School safety', family: 'security', department: '公安', unitKinds: SEC },
-  hospital_safety: { zh: '医院安全（涉医）', en: 'Hospital safety', family: 'security', department: '公安', unitKinds: ['police', 'patrol_car', 'medical'] },
+  hospital_safety: {
+    zh: '医院安全（涉医）',
+    en: 'Hospital safety',
+    family: 'security',
+    department: '公安',
+    unitKinds: ['police', 'patrol_car', 'medical'],
+  },
   key_person: { zh: '重点人员动态', en: 'Key person', family: 'security', department: '公安', unitKinds: SEC },
-  vulnerable_care: { zh: '特殊人群关怀（独居老人、残障、五保）', en: 'Care for vulnerable people', family: 'care', department: '民政', unitKinds: ['grid_worker', 'medical'] },
+  vulnerable_care: {
+    zh: '特殊人群关怀（独居老人、残障、五保）',
+    en: 'Care for vulnerable people',
+    family: 'care',
+    department: '民政',
+    unitKinds: ['grid_worker', 'medical'],
+  },
   crowd_gathering: { zh: '人员聚集', en: 'Crowd gathering', family: 'security', department: '公安', unitKinds: SEC },
 };
 
@@ -64,7 +148,19 @@ export const CATEGORIES: Readonly<Record<RiskCategory, CategoryInfo>> = {
  * The departments that have crews in the field (unit kind `department`): a crew's callsign names
  * its department (东湖城管03). The demo city draws callsigns from this list; seeding reads it back.
  */
-export const DEPARTMENTS = ['城管', '市场监管', '住建', '生态环境', '水务', '应急管理', '交通运输', '卫健', '民政', '供电', '燃气'];
+export const DEPARTMENTS = [
+  '城管',
+  '市场监管',
+  '住建',
+  '生态环境',
+  '水务',
+  '应急管理',
+  '交通运输',
+  '卫健',
+  '民政',
+  '供电',
+  '燃气',
+];
 
 /** A department crew's department, read from its callsign (东湖城管03 → 城管). */
 export function departmentOf(callsign: string): string | null {
@@ -72,7 +168,9 @@ export function departmentOf(callsign: string): string | null {
 }
 
 /** Dispute categories (矛盾纠纷): their incidents are disputes, with parties, mediation and a risk score. */
-export const DISPUTE_CATEGORIES: ReadonlySet<RiskCategory> = new Set(RISK_CATEGORIES.filter((c) => CATEGORIES[c].family === 'dispute'));
+export const DISPUTE_CATEGORIES: ReadonlySet<RiskCategory> = new Set(
+  RISK_CATEGORIES.filter((c) => CATEGORIES[c].family === 'dispute'),
+);
 
 /**
  * The category of an incident made from an event (an alarm's): a category type is itself; device

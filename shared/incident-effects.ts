@@ -8,7 +8,15 @@
  * Pure: no I/O and no clock (callers pass `at`). The hub's incident services read the row under
  * its lock, ask these functions, and write what they return; times are Dates, as the hub stores them.
  */
-import { OPEN_STATUSES, transition, type ActionInput, type IncidentActor, type IncidentState, type IncidentStatus, type TransitionRecord } from './incident-machine';
+import {
+  OPEN_STATUSES,
+  transition,
+  type ActionInput,
+  type IncidentActor,
+  type IncidentState,
+  type IncidentStatus,
+  type TransitionRecord,
+} from './incident-machine';
 import type { AssignmentView, DisputeView, IncidentSource } from './incidents';
 import { dueBreaches, nextDue, stageMinutes, type SlaPolicy, type SlaStage, type StageTimes } from './sla';
 
@@ -107,17 +115,36 @@ export interface Reporter {
 
 /** What the machine needs to know of an incident. */
 export function stateOf(row: IncidentFacts): IncidentState {
-  return { status: row.status, units: activeUnits(row.assignments), escalations: row.escalations, maxEscalations: row.maxEscalations };
+  return {
+    status: row.status,
+    units: activeUnits(row.assignments),
+    escalations: row.escalations,
+    maxEscalations: row.maxEscalations,
+  };
 }
 
 /** Units still on the incident (not declined, not released). */
 export function activeUnits(assignments: readonly AssignmentView[]): string[] {
-  return assignments.filter((a) => a.status === 'assigned' || a.status === 'accepted' || a.status === 'arrived').map((a) => a.unitId);
+  return assignments
+    .filter((a) => a.status === 'assigned' || a.status === 'accepted' || a.status === 'arrived')
+    .map((a) => a.unitId);
 }
 
-export function timesOf(r: Pick<IncidentFacts, 'createdAt' | 'dispatchedAt' | 'firstDispatchedAt' | 'unitAcceptedAt' | 'arrivedAt' | 'resolvedAt'>): StageTimes {
+export function timesOf(
+  r: Pick<
+    IncidentFacts,
+    'createdAt' | 'dispatchedAt' | 'firstDispatchedAt' | 'unitAcceptedAt' | 'arrivedAt' | 'resolvedAt'
+  >,
+): StageTimes {
   const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
-  return { createdAt: r.createdAt.getTime(), dispatchedAt: ms(r.dispatchedAt), firstDispatchedAt: ms(r.firstDispatchedAt), unitAcceptedAt: ms(r.unitAcceptedAt), arrivedAt: ms(r.arrivedAt), resolvedAt: ms(r.resolvedAt) };
+  return {
+    createdAt: r.createdAt.getTime(),
+    dispatchedAt: ms(r.dispatchedAt),
+    firstDispatchedAt: ms(r.firstDispatchedAt),
+    unitAcceptedAt: ms(r.unitAcceptedAt),
+    arrivedAt: ms(r.arrivedAt),
+    resolvedAt: ms(r.resolvedAt),
+  };
 }
 
 /** The SLA clocks stop once the loop is closed, and while the work waits for verification and rating. */
@@ -140,12 +167,25 @@ const dueDate = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /** The next SLA deadline not handled yet (`due_at`, what the breach sweep reads), or null when no clock runs. */
 export function nextDeadline(row: IncidentFacts, policy: SlaPolicy): Date | null {
-  return dueDate(nextDue(timesOf(row), stageMinutes(policy, row.category, row.priority), row.breaches as SlaStage[], clocksStopped(row.status)));
+  return dueDate(
+    nextDue(
+      timesOf(row),
+      stageMinutes(policy, row.category, row.priority),
+      row.breaches as SlaStage[],
+      clocksStopped(row.status),
+    ),
+  );
 }
 
 /** The stages whose deadline has passed at `now` and that are not breached yet. */
 export function freshBreaches(row: IncidentFacts, policy: SlaPolicy, now: number): SlaStage[] {
-  return dueBreaches(timesOf(row), stageMinutes(policy, row.category, row.priority), row.breaches as SlaStage[], now, !OPEN_STATUSES.has(row.status));
+  return dueBreaches(
+    timesOf(row),
+    stageMinutes(policy, row.category, row.priority),
+    row.breaches as SlaStage[],
+    now,
+    !OPEN_STATUSES.has(row.status),
+  );
 }
 
 // ------------------------------------------------------------------ steps
@@ -156,11 +196,39 @@ export function reportedEffects(
   who: Reporter,
   policy: SlaPolicy,
   risk: { level: string; score: number } | null,
-): { set: Required<Pick<IncidentPatch, 'status' | 'assignments' | 'escalations' | 'maxEscalations' | 'dueAt' | 'breaches' | 'flagged' | 'mergedFrom'>>; supervised: boolean; timeline: TimelineEntry[] } {
-  const times: StageTimes = { createdAt: d.createdAt.getTime(), dispatchedAt: null, firstDispatchedAt: null, unitAcceptedAt: null, arrivedAt: null, resolvedAt: null };
+): {
+  set: Required<
+    Pick<
+      IncidentPatch,
+      'status' | 'assignments' | 'escalations' | 'maxEscalations' | 'dueAt' | 'breaches' | 'flagged' | 'mergedFrom'
+    >
+  >;
+  supervised: boolean;
+  timeline: TimelineEntry[];
+} {
+  const times: StageTimes = {
+    createdAt: d.createdAt.getTime(),
+    dispatchedAt: null,
+    firstDispatchedAt: null,
+    unitAcceptedAt: null,
+    arrivedAt: null,
+    resolvedAt: null,
+  };
   const escalate = risk?.level === 'high';
   const maxEscalations = maxEscalationsOf(d.gridCode);
-  const timeline: TimelineEntry[] = [{ at: d.createdAt, action: 'report', fromStatus: null, toStatus: 'reported', actor: who.actor, actorId: who.actorId, actorName: who.actorName, note: who.note, details: { source: d.source } }];
+  const timeline: TimelineEntry[] = [
+    {
+      at: d.createdAt,
+      action: 'report',
+      fromStatus: null,
+      toStatus: 'reported',
+      actor: who.actor,
+      actorId: who.actorId,
+      actorName: who.actorName,
+      note: who.note,
+      details: { source: d.source },
+    },
+  ];
   if (escalate) timeline.push(highRiskEntry(d.createdAt, risk.score));
   return {
     set: {
@@ -194,18 +262,42 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
   let assignments = row.assignments.map((a) => ({ ...a }));
   const change: Change = {
     set,
-    timeline: [{ at, action: input.action, fromStatus: row.status, toStatus: r.next.status, actor: input.actor, actorId: input.actorId, actorName, note: r.record.note, details: input.unitIds ? { units: input.unitIds } : input.intoId ? { into: input.intoId } : null }],
+    timeline: [
+      {
+        at,
+        action: input.action,
+        fromStatus: row.status,
+        toStatus: r.next.status,
+        actor: input.actor,
+        actorId: input.actorId,
+        actorName,
+        note: r.record.note,
+        details: input.unitIds ? { units: input.unitIds } : input.intoId ? { into: input.intoId } : null,
+      },
+    ],
   };
-  const mine = (a: AssignmentView) => a.unitId === input.unitId && (a.status === 'assigned' || a.status === 'accepted' || a.status === 'arrived');
+  const mine = (a: AssignmentView) =>
+    a.unitId === input.unitId && (a.status === 'assigned' || a.status === 'accepted' || a.status === 'arrived');
   const release = (keepResponse: boolean) => {
     change.free = activeUnits(assignments);
-    assignments = assignments.map((a) => (activeUnits([a]).length ? { ...a, status: 'released', ...(keepResponse ? { respondedAt: a.respondedAt ?? iso } : {}) } : a));
+    assignments = assignments.map((a) =>
+      activeUnits([a]).length
+        ? { ...a, status: 'released', ...(keepResponse ? { respondedAt: a.respondedAt ?? iso } : {}) }
+        : a,
+    );
   };
   switch (input.action) {
     case 'dispatch':
       for (const id of input.unitIds ?? []) {
         const u = unitOf(id);
-        assignments.push({ unitId: id, callsign: u.callsign, kind: u.kind, status: 'assigned', assignedAt: iso, respondedAt: null });
+        assignments.push({
+          unitId: id,
+          callsign: u.callsign,
+          kind: u.kind,
+          status: 'assigned',
+          assignedAt: iso,
+          respondedAt: null,
+        });
       }
       change.busy = [...(input.unitIds ?? [])];
       if (row.status === 'accepted') {
@@ -214,7 +306,9 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
       }
       break;
     case 'unit_accept':
-      assignments = assignments.map((a) => (mine(a) && a.status === 'assigned' ? { ...a, status: 'accepted', respondedAt: iso } : a));
+      assignments = assignments.map((a) =>
+        mine(a) && a.status === 'assigned' ? { ...a, status: 'accepted', respondedAt: iso } : a,
+      );
       if (row.status === 'dispatched') set.unitAcceptedAt = at;
       break;
     case 'unit_decline':
@@ -241,7 +335,17 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
       if (!row.trackingCode) {
         set.status = 'closed';
         set.closedAt = at;
-        change.timeline.push({ at, action: 'close', fromStatus: 'verified', toStatus: 'closed', actor: 'system', actorId: 'hub', actorName: 'system', note: 'no citizen rating to wait for', details: null });
+        change.timeline.push({
+          at,
+          action: 'close',
+          fromStatus: 'verified',
+          toStatus: 'closed',
+          actor: 'system',
+          actorId: 'hub',
+          actorName: 'system',
+          note: 'no citizen rating to wait for',
+          details: null,
+        });
       }
       break;
     case 'close':
@@ -270,11 +374,32 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
  * it), takes the more urgent priority, gets it as a source and a 'merged_in' timeline entry. The
  * merged incident's own sources are copied over by the caller.
  */
-export function mergedInEffects(into: IncidentFacts, from: IncidentFacts, record: TransitionRecord, actorName: string): Change {
+export function mergedInEffects(
+  into: IncidentFacts,
+  from: IncidentFacts,
+  record: TransitionRecord,
+  actorName: string,
+): Change {
   const at = new Date(record.at);
   return {
-    set: { mergedFrom: [...into.mergedFrom, from.id, ...from.mergedFrom], updatedAt: at, priority: Math.min(into.priority, from.priority) },
-    timeline: [{ at, action: 'merged_in', fromStatus: into.status, toStatus: into.status, actor: record.actor, actorId: record.actorId, actorName, note: record.note, details: { from: from.id, code: from.code } }],
+    set: {
+      mergedFrom: [...into.mergedFrom, from.id, ...from.mergedFrom],
+      updatedAt: at,
+      priority: Math.min(into.priority, from.priority),
+    },
+    timeline: [
+      {
+        at,
+        action: 'merged_in',
+        fromStatus: into.status,
+        toStatus: into.status,
+        actor: record.actor,
+        actorId: record.actorId,
+        actorName,
+        note: record.note,
+        details: { from: from.id, code: from.code },
+      },
+    ],
     sources: [{ kind: 'incident', ref: from.id, at: from.createdAt, summary: `${from.code} ${from.title}` }],
   };
 }
@@ -284,7 +409,20 @@ export function ratedEffects(rated: Change, score: number, comment: string, at: 
   return {
     ...rated,
     set: { ...rated.set, rating: score, ratingComment: comment, status: 'closed', closedAt: at },
-    timeline: [...rated.timeline, { at, action: 'close', fromStatus: 'rated', toStatus: 'closed', actor: 'system', actorId: 'hub', actorName: 'system', note: 'rated by the citizen', details: null }],
+    timeline: [
+      ...rated.timeline,
+      {
+        at,
+        action: 'close',
+        fromStatus: 'rated',
+        toStatus: 'closed',
+        actor: 'system',
+        actorId: 'hub',
+        actorName: 'system',
+        note: 'rated by the citizen',
+        details: null,
+      },
+    ],
   };
 }
 
@@ -292,12 +430,37 @@ export function ratedEffects(rated: Change, score: number, comment: string, at: 
 export function breachEffects(row: IncidentFacts, fresh: readonly SlaStage[], at: Date): Change {
   const escalations = Math.min(row.maxEscalations, row.escalations + (fresh.length ? 1 : 0));
   return {
-    set: { breaches: [...row.breaches, ...fresh], flagged: row.flagged || fresh.length > 0, escalations, updatedAt: at },
-    timeline: fresh.map((stage) => ({ at, action: 'sla_breach', fromStatus: row.status, toStatus: row.status, actor: 'system', actorId: 'hub', actorName: 'system', note: `${stage} deadline passed; escalated one level up`, details: { stage, escalations } })),
+    set: {
+      breaches: [...row.breaches, ...fresh],
+      flagged: row.flagged || fresh.length > 0,
+      escalations,
+      updatedAt: at,
+    },
+    timeline: fresh.map((stage) => ({
+      at,
+      action: 'sla_breach',
+      fromStatus: row.status,
+      toStatus: row.status,
+      actor: 'system',
+      actorId: 'hub',
+      actorName: 'system',
+      note: `${stage} deadline passed; escalated one level up`,
+      details: { stage, escalations },
+    })),
   };
 }
 
 /** The timeline entry of a dispute whose risk turned high. */
 export function highRiskEntry(at: Date, score: number): TimelineEntry {
-  return { at, action: 'risk_high', fromStatus: null, toStatus: null, actor: 'system', actorId: 'hub', actorName: 'system', note: `risk score ${score}: high (民转刑 early warning); escalated and supervised`, details: { score } };
+  return {
+    at,
+    action: 'risk_high',
+    fromStatus: null,
+    toStatus: null,
+    actor: 'system',
+    actorId: 'hub',
+    actorName: 'system',
+    note: `risk score ${score}: high (民转刑 early warning); escalated and supervised`,
+    details: { score },
+  };
 }

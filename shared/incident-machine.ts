@@ -19,10 +19,36 @@
  * a message that says why. No I/O, no clock: the caller passes `at`.
  */
 
-export const INCIDENT_STATUSES = ['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene', 'resolved', 'verified', 'rated', 'closed', 'merged', 'cancelled'] as const;
+export const INCIDENT_STATUSES = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'unit_accepted',
+  'on_scene',
+  'resolved',
+  'verified',
+  'rated',
+  'closed',
+  'merged',
+  'cancelled',
+] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const INCIDENT_ACTIONS = ['accept', 'dispatch', 'unit_accept', 'unit_decline', 'arrive', 'resolve', 'verify', 'reject', 'rate', 'close', 'escalate', 'merge', 'cancel'] as const;
+export const INCIDENT_ACTIONS = [
+  'accept',
+  'dispatch',
+  'unit_accept',
+  'unit_decline',
+  'arrive',
+  'resolve',
+  'verify',
+  'reject',
+  'rate',
+  'close',
+  'escalate',
+  'merge',
+  'cancel',
+] as const;
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
 /** Who acts: the command centre (dispatchers, commanders), a field unit, the grid worker who verifies, the citizen, the hub itself (SLA breaches, automatic closing). */
@@ -30,7 +56,16 @@ export const INCIDENT_ACTORS = ['centre', 'unit', 'grid_worker', 'citizen', 'sys
 export type IncidentActor = (typeof INCIDENT_ACTORS)[number];
 
 /** The statuses in which an incident is still open (its loop is not closed). */
-export const OPEN_STATUSES: ReadonlySet<IncidentStatus> = new Set(['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene', 'resolved', 'verified', 'rated']);
+export const OPEN_STATUSES: ReadonlySet<IncidentStatus> = new Set([
+  'reported',
+  'accepted',
+  'dispatched',
+  'unit_accepted',
+  'on_scene',
+  'resolved',
+  'verified',
+  'rated',
+]);
 /** Statuses before the work is done: merging and cancelling are possible only here. */
 const UNRESOLVED: readonly IncidentStatus[] = ['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene'];
 
@@ -43,9 +78,21 @@ interface Rule {
 
 const RULES: Record<IncidentAction, Rule> = {
   accept: { from: ['reported'], to: 'accepted', by: ['centre', 'system'] },
-  dispatch: { from: ['accepted', 'dispatched', 'unit_accepted', 'on_scene'], to: (i) => (i.status === 'accepted' ? 'dispatched' : i.status), by: ['centre', 'system'] },
-  unit_accept: { from: ['dispatched', 'unit_accepted', 'on_scene'], to: (i) => (i.status === 'dispatched' ? 'unit_accepted' : i.status), by: ['unit'] },
-  unit_decline: { from: ['dispatched'], to: (i, a) => (i.units.some((u) => u !== a.unitId) ? 'dispatched' : 'accepted'), by: ['unit'] },
+  dispatch: {
+    from: ['accepted', 'dispatched', 'unit_accepted', 'on_scene'],
+    to: (i) => (i.status === 'accepted' ? 'dispatched' : i.status),
+    by: ['centre', 'system'],
+  },
+  unit_accept: {
+    from: ['dispatched', 'unit_accepted', 'on_scene'],
+    to: (i) => (i.status === 'dispatched' ? 'unit_accepted' : i.status),
+    by: ['unit'],
+  },
+  unit_decline: {
+    from: ['dispatched'],
+    to: (i, a) => (i.units.some((u) => u !== a.unitId) ? 'dispatched' : 'accepted'),
+    by: ['unit'],
+  },
   arrive: { from: ['unit_accepted', 'on_scene'], to: 'on_scene', by: ['unit'] },
   resolve: { from: ['on_scene'], to: 'resolved', by: ['unit', 'centre'] },
   verify: { from: ['resolved'], to: 'verified', by: ['grid_worker', 'centre'] },
@@ -95,16 +142,20 @@ export interface TransitionRecord {
   note: string | null;
 }
 
-export type TransitionResult = { ok: true; next: IncidentState; record: TransitionRecord } | { ok: false; reason: string };
+export type TransitionResult =
+  { ok: true; next: IncidentState; record: TransitionRecord } | { ok: false; reason: string };
 
 const refuse = (reason: string): TransitionResult => ({ ok: false, reason });
 
 /** Apply one action; refused (with why) when the status, the actor or the action's details do not allow it. */
 export function transition(state: IncidentState, input: ActionInput): TransitionResult {
   const rule = RULES[input.action];
-  if (!rule.by.includes(input.actor)) return refuse(`${input.action}: not for the ${input.actor} (only ${rule.by.join(', ')})`);
+  if (!rule.by.includes(input.actor))
+    return refuse(`${input.action}: not for the ${input.actor} (only ${rule.by.join(', ')})`);
   if (!rule.from.includes(state.status)) {
-    return refuse(`${input.action}: not possible while the incident is ${state.status} (only when ${rule.from.join(', ')})`);
+    return refuse(
+      `${input.action}: not possible while the incident is ${state.status} (only when ${rule.from.join(', ')})`,
+    );
   }
   let units = state.units;
   let escalations = state.escalations;
@@ -120,11 +171,13 @@ export function transition(state: IncidentState, input: ActionInput): Transition
     case 'unit_accept':
     case 'unit_decline':
     case 'arrive':
-      if (!input.unitId || !units.includes(input.unitId)) return refuse(`${input.action}: unit ${input.unitId ?? '(none)'} is not assigned to this incident`);
+      if (!input.unitId || !units.includes(input.unitId))
+        return refuse(`${input.action}: unit ${input.unitId ?? '(none)'} is not assigned to this incident`);
       if (input.action === 'unit_decline') units = units.filter((u) => u !== input.unitId);
       break;
     case 'rate':
-      if (!Number.isInteger(input.rating) || input.rating! < 1 || input.rating! > 5) return refuse('rate: the rating must be a whole number from 1 to 5');
+      if (!Number.isInteger(input.rating) || input.rating! < 1 || input.rating! > 5)
+        return refuse('rate: the rating must be a whole number from 1 to 5');
       break;
     case 'escalate':
       if (escalations >= state.maxEscalations) return refuse('escalate: already handled at the top level (the city)');
@@ -147,11 +200,24 @@ export function transition(state: IncidentState, input: ActionInput): Transition
   return {
     ok: true,
     next: { ...state, status: to, units, escalations },
-    record: { action: input.action, from: state.status, to, actor: input.actor, actorId: input.actorId, at: input.at, note: input.note?.trim() || null },
+    record: {
+      action: input.action,
+      from: state.status,
+      to,
+      actor: input.actor,
+      actorId: input.actorId,
+      at: input.at,
+      note: input.note?.trim() || null,
+    },
   };
 }
 
 /** The actions an actor may try on an incident now (what a screen offers). */
 export function allowedActions(state: IncidentState, actor: IncidentActor): IncidentAction[] {
-  return INCIDENT_ACTIONS.filter((a) => RULES[a].by.includes(actor) && RULES[a].from.includes(state.status) && (a !== 'escalate' || state.escalations < state.maxEscalations));
+  return INCIDENT_ACTIONS.filter(
+    (a) =>
+      RULES[a].by.includes(actor) &&
+      RULES[a].from.includes(state.status) &&
+      (a !== 'escalate' || state.escalations < state.maxEscalations),
+  );
 }

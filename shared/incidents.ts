@@ -147,7 +147,12 @@ export const timelineEntry = z.object({
 export type TimelineEntry = z.infer<typeof timelineEntry>;
 
 /** Where an incident came from (an alarm, an event, a report); merging keeps every source. */
-export const incidentSourceView = z.object({ kind: z.enum(['alarm', 'event', 'report', 'incident']), ref: z.string(), at: z.string(), summary: z.string() });
+export const incidentSourceView = z.object({
+  kind: z.enum(['alarm', 'event', 'report', 'incident']),
+  ref: z.string(),
+  at: z.string(),
+  summary: z.string(),
+});
 export type IncidentSourceView = z.infer<typeof incidentSourceView>;
 
 export const unitProposal = z.object({
@@ -196,18 +201,29 @@ export type IncidentDetail = z.infer<typeof incidentDetail>;
 
 /** Free text of a form: trimmed, storable (shared/text.ts), at most `max` characters. */
 const text = (max: number) => textRule(max, { trim: true });
-const version = z.number({ error: 'must be the version you saw (a number)' }).int('must be a whole number').min(1, 'must be 1 or more');
+const version = z
+  .number({ error: 'must be the version you saw (a number)' })
+  .int('must be a whole number')
+  .min(1, 'must be 1 or more');
 export const location = z.strictObject({
   lon: z.number({ error: 'must be a number' }).min(-180, 'must be -180 to 180').max(180, 'must be -180 to 180'),
   lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
 });
-const category = z.enum(RISK_CATEGORIES, { error: 'must be one of the 29 categories (shared/ingest.ts: RISK_CATEGORIES)' });
-const photoIds = z.array(textRule(64).regex(/^[0-9a-f-]{36}$/i, 'must be a photo id from POST /photos'), { error: 'must be an array' }).max(6, 'at most 6 photos');
+const category = z.enum(RISK_CATEGORIES, {
+  error: 'must be one of the 29 categories (shared/ingest.ts: RISK_CATEGORIES)',
+});
+const photoIds = z
+  .array(textRule(64).regex(/^[0-9a-f-]{36}$/i, 'must be a photo id from POST /photos'), { error: 'must be an array' })
+  .max(6, 'at most 6 photos');
 
 /** The dispatcher's form, a hotline ticket (a device key posts those), or a field unit's report. */
 export const createIncidentBody = z.strictObject({
   category,
-  priority: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-4').max(4, 'must be 1-4'),
+  priority: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1-4')
+    .max(4, 'must be 1-4'),
   title: text(120).min(1, 'must not be empty'),
   description: text(4000).default(''),
   location,
@@ -226,7 +242,11 @@ export const incidentActionBody = z.strictObject({
   action: z.enum(INCIDENT_ACTIONS, { error: `must be one of ${INCIDENT_ACTIONS.join(', ')}` }),
   version,
   note: text(1000).optional(),
-  unitIds: z.array(textRule(64, { min: 1 }), { error: 'must be an array of unit ids' }).min(1, 'name at least one unit').max(20, 'at most 20 units').optional(),
+  unitIds: z
+    .array(textRule(64, { min: 1 }), { error: 'must be an array of unit ids' })
+    .min(1, 'name at least one unit')
+    .max(20, 'at most 20 units')
+    .optional(),
   intoId: textRule(64, { min: 1 }).optional(),
 });
 export type IncidentActionBody = z.infer<typeof incidentActionBody>;
@@ -244,16 +264,25 @@ export type MediationBody = z.infer<typeof mediationBody>;
 export const INCIDENT_SORTS = ['priority', 'due', 'newest'] as const;
 export const incidentListQuery = z.strictObject({
   /** open (default), closed (closed, merged, cancelled), all, or one status. */
-  status: z.enum(['open', 'closed', 'all', ...INCIDENT_STATUSES], { error: 'must be open, closed, all or a status' }).default('open'),
+  status: z
+    .enum(['open', 'closed', 'all', ...INCIDENT_STATUSES], { error: 'must be open, closed, all or a status' })
+    .default('open'),
   category: category.optional(),
   priority: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1-4').max(4, 'must be 1-4').optional(),
-  region: textRule(32).regex(/^\d{6,15}$/, 'must be a region code').optional(),
+  region: textRule(32)
+    .regex(/^\d{6,15}$/, 'must be a region code')
+    .optional(),
   source: z.enum(INCIDENT_SOURCES).optional(),
   kind: z.enum(INCIDENT_KINDS).optional(),
   flagged: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
   unit: textRule(64).optional(),
   sort: z.enum(INCIDENT_SORTS).default('priority'),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be 1-500').max(500, 'must be 1-500').default(100),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, 'must be 1-500')
+    .max(500, 'must be 1-500')
+    .default(100),
   cursor: textRule(200).optional(),
 });
 export type IncidentListQuery = z.infer<typeof incidentListQuery>;
@@ -262,7 +291,12 @@ export type IncidentPage = z.infer<typeof incidentPage>;
 
 /** incident:sync's answer (as alarm:sync): changes since a rev, or the open incidents of the scope. */
 /** As alarmSyncReply: a delta in pages (`more`: ask again since `rev`), or a snapshot of the open incidents. */
-export const incidentSyncReply = z.object({ mode: z.enum(['delta', 'snapshot']), rev: z.number().int(), incidents: z.array(incidentView), more: z.boolean().optional() });
+export const incidentSyncReply = z.object({
+  mode: z.enum(['delta', 'snapshot']),
+  rev: z.number().int(),
+  incidents: z.array(incidentView),
+  more: z.boolean().optional(),
+});
 export type IncidentSyncReply = z.infer<typeof incidentSyncReply>;
 export const INCIDENT_SNAPSHOT_LIMIT = 5000;
 /** Incident deltas come in pages of this many (`more`); further behind than INCIDENT_DELTA_MAX_BEHIND revs: a snapshot. */
@@ -315,12 +349,17 @@ export const citizenReportBody = z
     location: location.optional(),
     address: text(200).default(''),
     /** The grid or community of the QR code the citizen scanned (码上解纷), if any. */
-    regionCode: textRule(32).regex(/^(\d{12}|\d{15})$/, 'must be a community (12) or grid (15) code').optional(),
+    regionCode: textRule(32)
+      .regex(/^(\d{12}|\d{15})$/, 'must be a community (12) or grid (15) code')
+      .optional(),
     contact: z.strictObject({ name: text(64).optional(), phone: text(32).optional() }).optional(),
     parties: z.array(party, { error: 'must be an array' }).max(10, 'at most 10 parties').optional(),
     photoIds: photoIds.optional(),
   })
-  .refine((b) => b.location !== undefined || b.regionCode !== undefined, { message: 'needs a location, or the regionCode of the QR code', path: ['location'] });
+  .refine((b) => b.location !== undefined || b.regionCode !== undefined, {
+    message: 'needs a location, or the regionCode of the QR code',
+    path: ['location'],
+  });
 export type CitizenReportBody = z.infer<typeof citizenReportBody>;
 
 /** A tracking code: 12 characters of Crockford base32 in groups of four (no I, L, O, U). */
@@ -350,7 +389,11 @@ export const citizenStatus = z.object({
 export type CitizenStatus = z.infer<typeof citizenStatus>;
 
 export const ratingBody = z.strictObject({
-  score: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-5').max(5, 'must be 1-5'),
+  score: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1-5')
+    .max(5, 'must be 1-5'),
   comment: text(500).default(''),
 });
 export type RatingBody = z.infer<typeof ratingBody>;

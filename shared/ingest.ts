@@ -7,7 +7,16 @@
 import { z } from 'zod';
 import { jsonObject, storableText, text } from './text';
 
-export const EVENT_SOURCES = ['camera', 'fence', 'access', 'alarm_button', 'sensor', 'citizen', 'grid_worker', 'hotline'] as const;
+export const EVENT_SOURCES = [
+  'camera',
+  'fence',
+  'access',
+  'alarm_button',
+  'sensor',
+  'citizen',
+  'grid_worker',
+  'hotline',
+] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /** The 29 risk-event categories of MISSION.md (the monthly per-grid analysis counts these). */
@@ -87,7 +96,9 @@ export const eventInput = z
     id: text(128, { min: 1 }),
     source: z.enum(EVENT_SOURCES, { error: `must be one of ${EVENT_SOURCES.join(', ')}` }),
     type: z.enum(EVENT_TYPES, { error: 'must be a known event type (see shared/ingest.ts: EVENT_TYPES)' }),
-    at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone offset' }).refine(storableInstant, 'must be a time in the years 0001 to 9999 (UTC)'),
+    at: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone offset' })
+      .refine(storableInstant, 'must be a time in the years 0001 to 9999 (UTC)'),
     deviceId: text(64, { min: 1 }).optional(),
     /** WGS84. */
     location: z
@@ -96,21 +107,32 @@ export const eventInput = z
         lat: z.number({ error: 'must be a number' }).min(-90, 'must be -90 to 90').max(90, 'must be -90 to 90'),
       })
       .optional(),
-    severity: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be 1-4').max(4, 'must be 1-4').optional(),
+    severity: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be 1-4')
+      .max(4, 'must be 1-4')
+      .optional(),
     /** Free JSON: storable keys and strings, at most MAX_ATTRIBUTES_DEPTH levels and MAX_ATTRIBUTES_BYTES. */
     attributes: jsonObject({ maxDepth: MAX_ATTRIBUTES_DEPTH, maxBytes: MAX_ATTRIBUTES_BYTES }).optional(),
     media: z
       .array(
         z.strictObject({
           kind: z.enum(['image', 'video', 'audio'], { error: 'must be image, video or audio' }),
-          url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2000, 'must be at most 2000 characters').superRefine(storableText),
+          url: z
+            .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+            .max(2000, 'must be at most 2000 characters')
+            .superRefine(storableText),
         }),
         { error: 'must be an array' },
       )
       .max(10, 'must hold at most 10 items')
       .optional(),
   })
-  .refine((e) => e.deviceId !== undefined || e.location !== undefined, { message: 'needs a deviceId or a location', path: ['location'] });
+  .refine((e) => e.deviceId !== undefined || e.location !== undefined, {
+    message: 'needs a deviceId or a location',
+    path: ['location'],
+  });
 export type EventInput = z.infer<typeof eventInput>;
 
 /** One problem with one event of a batch. */

@@ -52,7 +52,15 @@ export type ColumnSpec =
   | { name: string; kind: 'numeric'; type: NumericType; size: number; byteOffset: number; length: number }
   /** UTF-8 strings back to back; `lengths` holds each string's byte length (small integers
    *  compress far better than running offsets; the reader sums them). */
-  | { name: string; kind: 'utf8'; byteOffset: number; byteLength: number; count: number; lengthsType: 'u8' | 'u16' | 'u32'; lengthsByteOffset: number }
+  | {
+      name: string;
+      kind: 'utf8';
+      byteOffset: number;
+      byteLength: number;
+      count: number;
+      lengthsType: 'u8' | 'u16' | 'u32';
+      lengthsByteOffset: number;
+    }
   | { name: string; kind: 'dict'; type: 'u8' | 'u16'; values: string[]; byteOffset: number; length: number };
 
 export type GeometryKind = 'point' | 'line' | 'polygon';
@@ -104,7 +112,14 @@ export function encodePacked(
         const type = numericTypeOf(input.data);
         const bytes = new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength);
         chunks.push({
-          spec: { name: input.name, kind: 'numeric', type, size: input.size ?? 1, byteOffset: 0, length: input.data.length },
+          spec: {
+            name: input.name,
+            kind: 'numeric',
+            type,
+            size: input.size ?? 1,
+            byteOffset: 0,
+            length: input.data.length,
+          },
           parts: [{ rel: 'data', bytes }],
         });
         break;
@@ -123,7 +138,8 @@ export function encodePacked(
           total += n;
           if (n > longest) longest = n;
         });
-        const lengths = longest < 256 ? Uint8Array.from(lengths32) : longest < 65536 ? Uint16Array.from(lengths32) : lengths32;
+        const lengths =
+          longest < 256 ? Uint8Array.from(lengths32) : longest < 65536 ? Uint16Array.from(lengths32) : lengths32;
         chunks.push({
           spec: {
             name: input.name,
@@ -150,7 +166,8 @@ export function encodePacked(
             values.push(s);
           }
         }
-        if (values.length > 65536) throw new Error(`packed: column ${input.name} has too many distinct values for a dictionary`);
+        if (values.length > 65536)
+          throw new Error(`packed: column ${input.name} has too many distinct values for a dictionary`);
         const codes = values.length <= 256 ? new Uint8Array(input.data.length) : new Uint16Array(input.data.length);
         input.data.forEach((s, i) => {
           codes[i] = index.get(s) ?? 0;
@@ -181,7 +198,13 @@ export function encodePacked(
       cursor = align8(cursor + p.bytes.byteLength);
     }
   }
-  const header: PackedHeader = { layer, geometry, count, columns: chunks.map((c) => c.spec), ...(meta ? { meta } : {}) };
+  const header: PackedHeader = {
+    layer,
+    geometry,
+    count,
+    columns: chunks.map((c) => c.spec),
+    ...(meta ? { meta } : {}),
+  };
   const headerBytes = textEncoder.encode(JSON.stringify(header));
   const dataStart = align8(8 + headerBytes.byteLength);
   const out = new Uint8Array(dataStart + cursor);

@@ -65,10 +65,19 @@ export const ruleSchema: z.ZodType<Rule> = z.discriminatedUnion('kind', [
     zoneIds: z.array(z.string()).optional(),
     window: z.strictObject({ from: hhmm, to: hhmm }).optional(),
   }),
-  z.strictObject({ ...ruleBase, kind: z.literal('facility'), facilityKinds: z.array(z.enum(['hospital', 'school', 'police_kiosk'])).min(1) }),
+  z.strictObject({
+    ...ruleBase,
+    kind: z.literal('facility'),
+    facilityKinds: z.array(z.enum(['hospital', 'school', 'police_kiosk'])).min(1),
+  }),
   z.strictObject({
     ...ruleBase,
     kind: z.literal('absence'),
-    hours: z.number({ error: 'must be a number' }).int('must be a whole number of hours').min(1, 'must be 1-720').max(720, 'must be 1-720').default(48),
+    hours: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number of hours')
+      .min(1, 'must be 1-720')
+      .max(720, 'must be 1-720')
+      .default(48),
   }),
 ]);

@@ -14,7 +14,11 @@ import { RISK_CATEGORIES } from './ingest';
 export const SLA_STAGES = ['dispatch', 'accept', 'arrive', 'resolve'] as const;
 export type SlaStage = (typeof SLA_STAGES)[number];
 
-const minutes = z.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1 minute').max(60 * 24 * 90, 'must be at most 90 days');
+const minutes = z
+  .number({ error: 'must be a number of minutes' })
+  .int('must be a whole number of minutes')
+  .min(1, 'must be at least 1 minute')
+  .max(60 * 24 * 90, 'must be at most 90 days');
 export const slaMinutes = z.strictObject({ dispatch: minutes, accept: minutes, arrive: minutes, resolve: minutes });
 export type SlaMinutes = z.infer<typeof slaMinutes>;
 
@@ -22,7 +26,10 @@ export const slaPolicy = z.strictObject({
   /** Priority 1 (most urgent) to 4. */
   byPriority: z.strictObject({ '1': slaMinutes, '2': slaMinutes, '3': slaMinutes, '4': slaMinutes }),
   /** Per category, stages that differ from the priority's (e.g. disputes take days to resolve). */
-  byCategory: z.partialRecord(z.enum(RISK_CATEGORIES, { error: 'must be one of the 29 categories' }), slaMinutes.partial()),
+  byCategory: z.partialRecord(
+    z.enum(RISK_CATEGORIES, { error: 'must be one of the 29 categories' }),
+    slaMinutes.partial(),
+  ),
 });
 export type SlaPolicy = z.infer<typeof slaPolicy>;
 
@@ -119,7 +126,13 @@ export function nextDue(t: StageTimes, m: SlaMinutes, handled: readonly SlaStage
 }
 
 /** The running clocks past their deadline at `now` whose breach has not been handled yet. */
-export function dueBreaches(t: StageTimes, m: SlaMinutes, handled: readonly SlaStage[], now: number, stopped = false): SlaStage[] {
+export function dueBreaches(
+  t: StageTimes,
+  m: SlaMinutes,
+  handled: readonly SlaStage[],
+  now: number,
+  stopped = false,
+): SlaStage[] {
   return slaClocks(t, m, now, stopped)
     .filter((c) => c.state === 'breached' && !handled.includes(c.stage))
     .map((c) => c.stage);

@@ -56,7 +56,8 @@ export function text(max: number, opts: TextOptions = {}): z.ZodString {
   let s = z.string({ error: 'must be a string' });
   if (opts.trim) s = s.trim();
   s = s.superRefine(storableText).max(max, `must be at most ${max} characters`);
-  if (opts.min !== undefined) s = s.min(opts.min, opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters`);
+  if (opts.min !== undefined)
+    s = s.min(opts.min, opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters`);
   return s;
 }
 
@@ -112,20 +113,23 @@ export function unstorable(value: unknown, opts: WalkOptions): Unstorable | null
     const depth = f.depth + 1;
     if (depth > opts.maxDepth) return { path: pathOf(f), message: `nested deeper than ${opts.maxDepth} levels` };
     if (Array.isArray(v)) {
-      if (opts.maxKeys !== undefined && v.length > opts.maxKeys) return { path: pathOf(f), message: `must hold at most ${opts.maxKeys} items` };
+      if (opts.maxKeys !== undefined && v.length > opts.maxKeys)
+        return { path: pathOf(f), message: `must hold at most ${opts.maxKeys} items` };
       // Pushed last to first, so the first problem in reading order is the one found.
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i] as unknown, key: i, parent: f, depth });
       continue;
     }
     const keys = Object.keys(v);
-    if (opts.maxKeys !== undefined && keys.length > opts.maxKeys) return { path: pathOf(f), message: `must hold at most ${opts.maxKeys} keys` };
+    if (opts.maxKeys !== undefined && keys.length > opts.maxKeys)
+      return { path: pathOf(f), message: `must hold at most ${opts.maxKeys} keys` };
     if (checkText) {
       for (const k of keys) {
         const problem = textProblem(k);
         if (problem) return { path: [...pathOf(f), k], message: `the key ${problem}` };
       }
     }
-    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (v as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: f, depth });
+    for (let i = keys.length - 1; i >= 0; i--)
+      stack.push({ value: (v as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: f, depth });
   }
   return null;
 }
@@ -148,11 +152,15 @@ const byteLength = (v: unknown): number => new TextEncoder().encode(JSON.stringi
  */
 export function jsonObject(opts: { maxDepth: number; maxBytes: number; maxKeys?: number }) {
   return z.record(z.string(), z.unknown(), { error: 'must be an object' }).superRefine((v, ctx) => {
-    const bad = unstorable(v, { maxDepth: opts.maxDepth, ...(opts.maxKeys === undefined ? {} : { maxKeys: opts.maxKeys }) });
+    const bad = unstorable(v, {
+      maxDepth: opts.maxDepth,
+      ...(opts.maxKeys === undefined ? {} : { maxKeys: opts.maxKeys }),
+    });
     if (bad) {
       ctx.addIssue({ code: 'custom', message: bad.message, path: bad.path, input: v });
       return;
     }
-    if (byteLength(v) > opts.maxBytes) ctx.addIssue({ code: 'custom', message: `must be at most ${opts.maxBytes / 1024} KB as JSON`, input: v });
+    if (byteLength(v) > opts.maxBytes)
+      ctx.addIssue({ code: 'custom', message: `must be at most ${opts.maxBytes / 1024} KB as JSON`, input: v });
   });
 }

@@ -61,9 +61,16 @@ export class ChainVerifier {
     const expectedSeq = this.prev ? this.prev.seq + 1 : 1;
     const expectedPrev = this.prev?.hash ?? GENESIS_HASH;
     const { prevHash: _p, hash, ...fields } = r;
-    if (r.seq !== expectedSeq) this.broken = { ok: false, seq: r.seq, reason: `expected record ${expectedSeq} here (a record is missing or out of order)` };
-    else if (r.prevHash !== expectedPrev) this.broken = { ok: false, seq: r.seq, reason: 'its previous-hash does not match the record before it' };
-    else if (recordHash(expectedPrev, fields) !== hash) this.broken = { ok: false, seq: r.seq, reason: 'its contents do not match its hash (the record was edited)' };
+    if (r.seq !== expectedSeq)
+      this.broken = {
+        ok: false,
+        seq: r.seq,
+        reason: `expected record ${expectedSeq} here (a record is missing or out of order)`,
+      };
+    else if (r.prevHash !== expectedPrev)
+      this.broken = { ok: false, seq: r.seq, reason: 'its previous-hash does not match the record before it' };
+    else if (recordHash(expectedPrev, fields) !== hash)
+      this.broken = { ok: false, seq: r.seq, reason: 'its contents do not match its hash (the record was edited)' };
     if (this.broken) return this.broken;
     this.prev = r;
     this.count++;

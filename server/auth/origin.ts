@@ -2,7 +2,12 @@
 import type { AuthSettings } from '../core/config';
 
 /** The origins a browser may send state-changing requests and open sockets from. */
-export function originAllowed(origin: string | undefined, host: string | undefined, settings: AuthSettings, secure: boolean): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  settings: AuthSettings,
+  secure: boolean,
+): boolean {
   if (origin === undefined) return true; // not a browser's cross-site request (curl, devices, same-origin GET)
   if (settings.allowedOrigins.includes(origin)) return true;
   if (!host) return false;

@@ -33,9 +33,33 @@ export type PrincipalRole = Role | 'device';
 
 export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> = {
   admin: new Set<Action>([...READ, 'account:self', 'audit:read', 'admin:manage']),
-  commander: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch', 'incident:act', 'audit:read']),
-  dispatcher: new Set<Action>([...READ, 'account:self', 'alarm:handle', 'incident:create', 'incident:dispatch', 'incident:act']),
-  field: new Set<Action>(['session:self', 'account:self', 'world:read', 'video:play', 'incident:read', 'incident:create', 'incident:field', 'incident:act']),
+  commander: new Set<Action>([
+    ...READ,
+    'account:self',
+    'alarm:handle',
+    'incident:create',
+    'incident:dispatch',
+    'incident:act',
+    'audit:read',
+  ]),
+  dispatcher: new Set<Action>([
+    ...READ,
+    'account:self',
+    'alarm:handle',
+    'incident:create',
+    'incident:dispatch',
+    'incident:act',
+  ]),
+  field: new Set<Action>([
+    'session:self',
+    'account:self',
+    'world:read',
+    'video:play',
+    'incident:read',
+    'incident:create',
+    'incident:field',
+    'incident:act',
+  ]),
   // A display: read-only, its password or token managed by an admin.
   wall: new Set<Action>(READ),
   viewer: new Set<Action>(['session:self', 'account:self', 'world:read', 'alarm:read', 'incident:read']),
@@ -118,6 +142,8 @@ export function sees(who: Principal, regionCode: string): boolean {
  * the object as the caller did and the caller's scope, never the object's region or other fields.
  */
 export function authorizeObject(who: Principal, action: Action, what: string, regionCode: string): void {
-  if (!ROLE_ACTIONS[who.role].has(action)) throw new HttpError(403, ErrorCode.AuthForbidden, `role ${who.role} may not ${action}`);
-  if (!inScope(who.scope, regionCode)) throw new HttpError(403, ErrorCode.AuthForbidden, `${what} lies outside scope ${who.scope}`);
+  if (!ROLE_ACTIONS[who.role].has(action))
+    throw new HttpError(403, ErrorCode.AuthForbidden, `role ${who.role} may not ${action}`);
+  if (!inScope(who.scope, regionCode))
+    throw new HttpError(403, ErrorCode.AuthForbidden, `${what} lies outside scope ${who.scope}`);
 }

@@ -16,7 +16,8 @@ import { systemClock } from '../core/clock';
 import { newPassword, regionCode } from '@shared/auth';
 import { main, openFromEnv } from './db';
 
-const USAGE = 'usage: npm run accounts -- create-admin <username> <region code>   (password from ADMIN_PASSWORD)\n       npm run accounts -- remove-demo\n';
+const USAGE =
+  'usage: npm run accounts -- create-admin <username> <region code>   (password from ADMIN_PASSWORD)\n       npm run accounts -- remove-demo\n';
 
 main(async () => {
   const [command, ...args] = process.argv.slice(2);
@@ -27,10 +28,20 @@ main(async () => {
   const database = await openFromEnv();
   try {
     const repo = new IdentityRepository(database.db);
-    const audit = new AuditService(new AuditRepository(database.db), systemClock, createLogger({ logLevel: 'silent', logFormat: 'json' }));
+    const audit = new AuditService(
+      new AuditRepository(database.db),
+      systemClock,
+      createLogger({ logLevel: 'silent', logFormat: 'json' }),
+    );
     if (command === 'remove-demo') {
       const gone = await repo.deleteDemoUsers();
-      await audit.record({ actor: null, actorName: 'cli', action: 'user.demo-remove', outcome: 'ok', details: { users: gone } });
+      await audit.record({
+        actor: null,
+        actorName: 'cli',
+        action: 'user.demo-remove',
+        outcome: 'ok',
+        details: { users: gone },
+      });
       process.stdout.write(gone.length ? `removed demo accounts: ${gone.join(', ')}\n` : 'no demo accounts\n');
       return 0;
     }
@@ -44,9 +55,20 @@ main(async () => {
     if (!(await repo.regionName(scope))) throw new Error(`no region has the code ${scope}`);
     if (await repo.userByName(username)) throw new Error(`a user named ${username} exists already`);
     const id = randomUUID();
-    await repo.insertUsers([{ id, username, displayName: username, role: 'admin', scope, passwordHash: await hashPassword(pw.data) }]);
-    await audit.record({ actor: null, actorName: 'cli', action: 'user.create', target: `user:${id}`, outcome: 'ok', details: { username, role: 'admin', scope } });
-    process.stdout.write(`created admin ${username} (scope ${scope}); in production they set up a second factor at first sign-in\n`);
+    await repo.insertUsers([
+      { id, username, displayName: username, role: 'admin', scope, passwordHash: await hashPassword(pw.data) },
+    ]);
+    await audit.record({
+      actor: null,
+      actorName: 'cli',
+      action: 'user.create',
+      target: `user:${id}`,
+      outcome: 'ok',
+      details: { username, role: 'admin', scope },
+    });
+    process.stdout.write(
+      `created admin ${username} (scope ${scope}); in production they set up a second factor at first sign-in\n`,
+    );
     return 0;
   } finally {
     await database.close();

@@ -12,7 +12,11 @@ import { main, openFromEnv } from './db';
 main(async () => {
   const database = await openFromEnv();
   try {
-    const check = await new AuditService(new AuditRepository(database.db), systemClock, createLogger({ logLevel: 'silent', logFormat: 'json' })).verify();
+    const check = await new AuditService(
+      new AuditRepository(database.db),
+      systemClock,
+      createLogger({ logLevel: 'silent', logFormat: 'json' }),
+    ).verify();
     if (check.ok) {
       process.stdout.write(`audit log intact: ${check.count} records, every hash chained\n`);
       return 0;

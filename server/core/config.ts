@@ -15,7 +15,9 @@ const port = z.coerce
   .min(0, 'must be 0-65535')
   .max(65535, 'must be 0-65535');
 
-const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+const bool = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
   PORT: port.default(8080),
@@ -26,45 +28,122 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DEMO_SCALE: demoScale.default('full'),
-  DEMO_SEED: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(2 ** 31 - 1).default(20260101),
+  DEMO_SEED: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(20260101),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
   STATIC_DIR: z.string().min(1).default('./dist'),
   MAP_STYLE_URL: z
     .string()
-    .refine((v) => (/^https?:\/\/\S+$/.test(v) && URL.canParse(v)) || /^\/(?!\/)\S*$/.test(v), 'must be an http:// or https:// URL, or a path starting with /')
+    .refine(
+      (v) => (/^https?:\/\/\S+$/.test(v) && URL.canParse(v)) || /^\/(?!\/)\S*$/.test(v),
+      'must be an http:// or https:// URL, or a path starting with /',
+    )
     .optional(),
   MAP_CRS: z.enum(MAP_CRS, { error: `must be one of ${MAP_CRS.join(', ')}` }).default('wgs84'),
   NODE_ENV: z.string().optional(),
   MQTT_URL: z
     .string()
-    .refine((v) => /^(mqtts?|wss?|tcp|tls):\/\/\S+$/.test(v) && URL.canParse(v), 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .refine(
+      (v) => /^(mqtts?|wss?|tcp|tls):\/\/\S+$/.test(v) && URL.canParse(v),
+      'must be an mqtt://, mqtts://, ws:// or wss:// URL',
+    )
     .optional(),
-  MQTT_CLIENT_ID: z.string().min(1).max(64).regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore').optional(),
-  MQTT_SHARE_GROUP: z.string().max(64).regex(/^(?:[\w.-]+|off)$/, 'must be letters, digits, dot, dash or underscore, or off').default('city-command'),
-  MQTT_CONNECTIONS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(16).optional(),
+  MQTT_CLIENT_ID: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w.-]+$/, 'must be letters, digits, dot, dash or underscore')
+    .optional(),
+  MQTT_SHARE_GROUP: z
+    .string()
+    .max(64)
+    .regex(/^(?:[\w.-]+|off)$/, 'must be letters, digits, dot, dash or underscore, or off')
+    .default('city-command'),
+  MQTT_CONNECTIONS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1)
+    .max(16)
+    .optional(),
   REDIS_URL: z
     .string()
     .refine((v) => /^rediss?:\/\/\S+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL')
     .optional(),
-  REDIS_PREFIX: z.string().min(1).max(64).regex(/^[\w.:-]+$/, 'must be letters, digits, dot, colon, dash or underscore').default('city-command'),
+  REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w.:-]+$/, 'must be letters, digits, dot, colon, dash or underscore')
+    .default('city-command'),
   DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
   REQUIRE_ADMIN_TOTP: bool.optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(24 * 60).default(30),
-  SESSION_MAX_HOURS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(24 * 7).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1)
+    .max(24 * 7)
+    .default(12),
   TRUST_PROXY: z.string().optional(),
   ALLOWED_ORIGINS: z
     .string()
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
-    .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins like https://wall.example.org')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      'must be a comma-separated list of origins like https://wall.example.org',
+    )
     .optional(),
-  INGEST_API_KEY: z.string().min(16, 'must be at least 16 characters').max(100).regex(/^\S+$/, 'must not contain spaces').optional(),
+  INGEST_API_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(100)
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional(),
   SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
-  ABSENCE_SWEEP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(86_400_000, 'must be at most 86400000 (a day)').default(60_000),
-  SLA_SWEEP_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(3_600_000, 'must be at most 3600000 (an hour)').default(5_000),
-  AUTO_INCIDENT_PRIORITY: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) to 4').max(4, 'must be 0 (off) to 4').default(1),
-  SIMULATOR_RATE: z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0-10000').max(10_000, 'must be 0-10000').default(5),
+  ABSENCE_SWEEP_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(86_400_000, 'must be at most 86400000 (a day)')
+    .default(60_000),
+  SLA_SWEEP_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(3_600_000, 'must be at most 3600000 (an hour)')
+    .default(5_000),
+  AUTO_INCIDENT_PRIORITY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) to 4')
+    .max(4, 'must be 0 (off) to 4')
+    .default(1),
+  SIMULATOR_RATE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be 0-10000')
+    .max(10_000, 'must be 0-10000')
+    .default(5),
   RATE_LIMIT_USER_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(600),
   RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
@@ -165,7 +244,15 @@ export function authSettings(config: Config): AuthSettings {
 }
 
 /** Settings that may carry credentials (passwords, tile keys): never echoed in an error. */
-const SECRET_SETTINGS = new Set(['DATABASE_URL', 'MAP_STYLE_URL', 'DEMO_PASSWORD', 'INGEST_API_KEY', 'MQTT_URL', 'METRICS_TOKEN', 'REDIS_URL']);
+const SECRET_SETTINGS = new Set([
+  'DATABASE_URL',
+  'MAP_STYLE_URL',
+  'DEMO_PASSWORD',
+  'INGEST_API_KEY',
+  'MQTT_URL',
+  'METRICS_TOKEN',
+  'REDIS_URL',
+]);
 
 export class ConfigError extends Error {}
 
@@ -183,7 +270,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.MQTT_SHARE_GROUP === 'off' && (e.MQTT_CONNECTIONS ?? 1) > 1) {
-    throw new ConfigError(`invalid setting MQTT_CONNECTIONS: more than 1 needs a shared subscription (MQTT_SHARE_GROUP is off: each connection would take every message) (got ${JSON.stringify(cleaned.MQTT_CONNECTIONS)})`);
+    throw new ConfigError(
+      `invalid setting MQTT_CONNECTIONS: more than 1 needs a shared subscription (MQTT_SHARE_GROUP is off: each connection would take every message) (got ${JSON.stringify(cleaned.MQTT_CONNECTIONS)})`,
+    );
   }
   return {
     port: e.PORT,
@@ -207,7 +296,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
     autoIncidentPriority: e.AUTO_INCIDENT_PRIORITY,
-    simulator: { enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on', ratePerSec: e.SIMULATOR_RATE },
+    simulator: {
+      enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      ratePerSec: e.SIMULATOR_RATE,
+    },
     auth: {
       production: e.NODE_ENV === 'production',
       demoPassword: e.DEMO_PASSWORD,
@@ -217,7 +309,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: parseTrustProxy(e.TRUST_PROXY),
       allowedOrigins: e.ALLOWED_ORIGINS ?? [],
       ingestApiKey: e.INGEST_API_KEY,
-      rateLimits: { userPerMin: e.RATE_LIMIT_USER_PER_MIN, addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN, loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN, citizenPerHour: e.RATE_LIMIT_CITIZEN_PER_HOUR },
+      rateLimits: {
+        userPerMin: e.RATE_LIMIT_USER_PER_MIN,
+        addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN,
+        loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
+        citizenPerHour: e.RATE_LIMIT_CITIZEN_PER_HOUR,
+      },
     },
   };
 }

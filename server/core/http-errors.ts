@@ -35,10 +35,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let body: ErrorBody = { error: { code: ErrorCode.Internal, message: 'internal error' } };
     if (err instanceof HttpError) {
       status = err.status;
-      body = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+      body = {
+        error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+      };
     } else if (err instanceof Error && (err as BodyParserError).type === 'entity.parse.failed') {
       status = 400;
-      body = { error: { code: ErrorCode.RequestMalformedJson, message: `request body is not valid JSON: ${err.message}` } };
+      body = {
+        error: { code: ErrorCode.RequestMalformedJson, message: `request body is not valid JSON: ${err.message}` },
+      };
     } else if (err instanceof Error && (err as BodyParserError).type === 'entity.too.large') {
       status = 413;
       body = { error: { code: ErrorCode.RequestTooLarge, message: 'request body is too large' } };
@@ -51,16 +55,41 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       // fault, not the hub's. Logged without the SQL and its parameters (Drizzle's message has both).
       status = 400;
       const where = partOf(req);
-      body = { error: { code: ErrorCode.RequestInvalid, message: `${where}: holds a value the database cannot store (${printable(dbMessage(err))})` } };
-      log.warn({ sqlState: sqlState(err), reason: printable(dbMessage(err)), method: req.method, path: `${req.baseUrl}${req.path}` }, 'a data error reached the error handler: answered 400');
+      body = {
+        error: {
+          code: ErrorCode.RequestInvalid,
+          message: `${where}: holds a value the database cannot store (${printable(dbMessage(err))})`,
+        },
+      };
+      log.warn(
+        {
+          sqlState: sqlState(err),
+          reason: printable(dbMessage(err)),
+          method: req.method,
+          path: `${req.baseUrl}${req.path}`,
+        },
+        'a data error reached the error handler: answered 400',
+      );
     } else if (databaseUnavailable(err)) {
       // The database is restarting or out of reach: nothing was stored, the caller may send it
       // again (device posts carry their ids: a second copy is not a second event).
       status = 503;
       res.set('Retry-After', String(DB_RETRY_AFTER_S));
-      body = { error: { code: ErrorCode.ServiceUnavailable, message: 'the database is unavailable for a moment: nothing was done; send it again' } };
-      log.warn({ reason: printable(dbMessage(err)), method: req.method, path: `${req.baseUrl}${req.path}` }, 'the database is unavailable: answered 503');
-    } else if (err instanceof Error && typeof (err as BodyParserError).status === 'number' && (err as BodyParserError).status! < 500) {
+      body = {
+        error: {
+          code: ErrorCode.ServiceUnavailable,
+          message: 'the database is unavailable for a moment: nothing was done; send it again',
+        },
+      };
+      log.warn(
+        { reason: printable(dbMessage(err)), method: req.method, path: `${req.baseUrl}${req.path}` },
+        'the database is unavailable: answered 503',
+      );
+    } else if (
+      err instanceof Error &&
+      typeof (err as BodyParserError).status === 'number' &&
+      (err as BodyParserError).status! < 500
+    ) {
       status = (err as BodyParserError).status!;
       body = { error: { code: ErrorCode.RequestInvalid, message: err.message } };
     } else {
@@ -77,13 +106,22 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
  * Parse a request's body or query with a zod schema; a failure is a 400 whose message names the
  * first bad field (`body.username: must not be empty`) and whose details list every issue.
  */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => {
     const keys = i.code === 'unrecognized_keys' ? i.keys : [];
     const path = formatPath(where, i.path);
-    const message = i.code === 'unrecognized_keys' ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}` : value === undefined && i.path.length === 0 ? `a JSON object is needed (send Content-Type: application/json)` : i.message;
+    const message =
+      i.code === 'unrecognized_keys'
+        ? `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}`
+        : value === undefined && i.path.length === 0
+          ? `a JSON object is needed (send Content-Type: application/json)`
+          : i.message;
     return { path, message, ...(keys.length ? { fields: keys } : {}) };
   });
   const first = issues[0]!;
@@ -99,7 +137,8 @@ function isDataException(err: unknown): boolean {
 /** Which part of a request a refused value most likely came from, for the message. */
 function partOf(req: Request): 'body' | 'query' | 'params' {
   const body: unknown = req.body;
-  if (body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0)) return 'body';
+  if (body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0))
+    return 'body';
   return Object.keys(req.query).length > 0 ? 'query' : 'params';
 }
 
@@ -136,5 +175,7 @@ export const storableParams: RequestHandler = (req, _res, next) => {
 
 function refused(where: 'body' | 'query' | 'params', bad: Unstorable): HttpError {
   const path = formatPath(where, bad.path);
-  return new HttpError(400, ErrorCode.RequestInvalid, `${path}: ${bad.message}`, { issues: [{ path, message: bad.message }] });
+  return new HttpError(400, ErrorCode.RequestInvalid, `${path}: ${bad.message}`, {
+    issues: [{ path, message: bad.message }],
+  });
 }

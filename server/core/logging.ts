@@ -103,7 +103,8 @@ function scrubFields<T>(value: T, depth: number): T {
 }
 
 /** Query parameters whose values are credentials or capabilities. */
-const SECRET_QUERY = /^(?:.*(?:token|secret|password|passwd|pass|key|session|auth|csrf|otp|totp|signature|sig)|code|sid)$/i;
+const SECRET_QUERY =
+  /^(?:.*(?:token|secret|password|passwd|pass|key|session|auth|csrf|otp|totp|signature|sig)|code|sid)$/i;
 
 /** A server's URL (broker, Redis, database) as it may be logged: its password masked. */
 export function serverUrl(url: string): string {
@@ -153,16 +154,21 @@ const MAY_HOLD_SECRET = /params: |:\/\/|bearer|basic|cd_session|cd[kw]_|invalid 
  */
 export function scrubText(text: string): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
-  return text
-    .replace(/(\bparams: )[\s\S]*$/, `$1${REDACTED}`)
-    // PostgreSQL quotes the value it refused: invalid input syntax for type integer: "<a key's hash>".
-    .replace(/((?:invalid input (?:syntax|value) for [^:\n]*|out of range[^:\n]*|invalid value for [^:\n]*): )"[^\n]*/gi, `$1"${REDACTED}"`)
-    // And before the words when the digits overflow: value "<a hash that starts with 10 digits>" is out of range for type integer.
-    .replace(/\bvalue "[^\n]*" is out of range/gi, `value "${REDACTED}" is out of range`)
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]*@/gi, `$1${REDACTED}@`)
-    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
-    .replace(/\b(cd_session=)[^;\s,"']+/gi, `$1${REDACTED}`)
-    .replace(/\b(cd[kw]_)[A-Za-z0-9_-]{6,}/g, `$1${REDACTED}`);
+  return (
+    text
+      .replace(/(\bparams: )[\s\S]*$/, `$1${REDACTED}`)
+      // PostgreSQL quotes the value it refused: invalid input syntax for type integer: "<a key's hash>".
+      .replace(
+        /((?:invalid input (?:syntax|value) for [^:\n]*|out of range[^:\n]*|invalid value for [^:\n]*): )"[^\n]*/gi,
+        `$1"${REDACTED}"`,
+      )
+      // And before the words when the digits overflow: value "<a hash that starts with 10 digits>" is out of range for type integer.
+      .replace(/\bvalue "[^\n]*" is out of range/gi, `value "${REDACTED}" is out of range`)
+      .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]*@/gi, `$1${REDACTED}@`)
+      .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
+      .replace(/\b(cd_session=)[^;\s,"']+/gi, `$1${REDACTED}`)
+      .replace(/\b(cd[kw]_)[A-Za-z0-9_-]{6,}/g, `$1${REDACTED}`)
+  );
 }
 
 interface SerializedError {
@@ -195,8 +201,10 @@ export function serializeError(err: unknown, depth = 0): unknown {
   if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
   if (typeof e.stack === 'string') out.stack = safeStack(e.stack, rawMessage, message);
   if (depth < MAX_CAUSE_DEPTH) {
-    if (e.cause !== undefined && e.cause !== null) out.cause = serializeError(e.cause, depth + 1) as SerializedError | string;
-    if (Array.isArray(e.errors)) out.errors = e.errors.slice(0, 10).map((x) => serializeError(x, depth + 1) as SerializedError | string);
+    if (e.cause !== undefined && e.cause !== null)
+      out.cause = serializeError(e.cause, depth + 1) as SerializedError | string;
+    if (Array.isArray(e.errors))
+      out.errors = e.errors.slice(0, 10).map((x) => serializeError(x, depth + 1) as SerializedError | string);
   }
   return out;
 }
@@ -213,10 +221,20 @@ function safeStack(stack: string, rawMessage: string, message: string): string {
   return [message, ...frames.map(scrubText)].join('\n');
 }
 
-type LoggedRequest = Partial<IncomingMessage> & { originalUrl?: string; id?: unknown; remoteAddress?: string; raw?: IncomingMessage };
+type LoggedRequest = Partial<IncomingMessage> & {
+  originalUrl?: string;
+  id?: unknown;
+  remoteAddress?: string;
+  raw?: IncomingMessage;
+};
 
 /** A request: method, URL (secrets replaced), id, client address; never headers, body or cookies. */
-export function serializeRequest(req: LoggedRequest): { method?: string; url: string; id?: unknown; remoteAddress?: string } {
+export function serializeRequest(req: LoggedRequest): {
+  method?: string;
+  url: string;
+  id?: unknown;
+  remoteAddress?: string;
+} {
   // pino-http hands over pino-std-serializers' form, which keeps the original in `raw`.
   const raw = (req.raw ?? req) as LoggedRequest;
   return {
@@ -272,7 +290,10 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
  * object a line otherwise (or LOG_FORMAT=json). pino-pretty runs in this thread: on a terminal a
  * person reads the lines, so their rate is a person's, and no worker thread is left to stop.
  */
-export function createLogger(config: Pick<Config, 'logLevel'> & { logFormat?: LogFormat | undefined }, opts: CreateLoggerOptions = {}): Logger {
+export function createLogger(
+  config: Pick<Config, 'logLevel'> & { logFormat?: LogFormat | undefined },
+  opts: CreateLoggerOptions = {},
+): Logger {
   const tty = opts.tty ?? Boolean(process.stdout.isTTY);
   const format: LogFormat = config.logFormat ?? (tty ? 'pretty' : 'json');
   const options = loggerOptions(config.logLevel);
@@ -307,10 +328,10 @@ export function httpLogOptions(): {
     serializers,
     // Ours see the raw request, response and error (not pino-std-serializers' copies with headers).
     wrapSerializers: false,
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     customSuccessMessage: (req, res, ms) => line(req, res, ms),
     // pino-http passes the response time as a fourth argument (its typings stop at three).
     customErrorMessage: (req, res, _err, ms) => line(req, res, ms),
   };
 }
-

@@ -44,20 +44,55 @@ export class HubMetrics {
     if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     // The MQTT subscriber keeps its own counts: what they grew by is added at each scrape.
     const pull = () => this.pullMqtt();
-    this.eventsInTotal = new Counter({ name: 'events_in_total', help: 'Events stored (new, not duplicates), by the channel they came in on.', labelNames: ['channel'], registers, collect: pull });
-    this.eventsRejectedTotal = new Counter({
-      name: 'events_rejected_total',
-      help: 'Events refused (invalid, outside the key\'s region), and posts or messages refused whole, by channel.',
+    this.eventsInTotal = new Counter({
+      name: 'events_in_total',
+      help: 'Events stored (new, not duplicates), by the channel they came in on.',
       labelNames: ['channel'],
       registers,
       collect: pull,
     });
-    this.deadLettersTotal = new Counter({ name: 'dead_letters_total', help: 'Messages that can never be stored, acknowledged and set aside in dead_letters.', registers, collect: pull });
-    this.groupCommitEvents = new Histogram({ name: 'group_commit_events', help: 'Events written by one group commit (one transaction).', buckets: BATCH_BUCKETS, registers });
-    this.groupCommitSeconds = new Histogram({ name: 'group_commit_seconds', help: 'Time of one group commit, from its transaction start to commit.', buckets: LATENCY_BUCKETS, registers });
-    this.alarmsPushedTotal = new Counter({ name: 'alarms_pushed_total', help: "Alarm changes this hub pushed to its own screens (each once, however many rooms): every hub counts what its screens got, whoever committed it.", registers });
-    this.catchupRequestsTotal = new Counter({ name: 'catchup_requests_total', help: "Screens' catch-up requests (alarm:sync, incident sync), by kind.", labelNames: ['kind'], registers });
-    this.dbQuerySeconds = new Histogram({ name: 'db_query_seconds', help: 'Time of one database query as the hub sees it (pool wait included).', buckets: LATENCY_BUCKETS, registers });
+    this.eventsRejectedTotal = new Counter({
+      name: 'events_rejected_total',
+      help: "Events refused (invalid, outside the key's region), and posts or messages refused whole, by channel.",
+      labelNames: ['channel'],
+      registers,
+      collect: pull,
+    });
+    this.deadLettersTotal = new Counter({
+      name: 'dead_letters_total',
+      help: 'Messages that can never be stored, acknowledged and set aside in dead_letters.',
+      registers,
+      collect: pull,
+    });
+    this.groupCommitEvents = new Histogram({
+      name: 'group_commit_events',
+      help: 'Events written by one group commit (one transaction).',
+      buckets: BATCH_BUCKETS,
+      registers,
+    });
+    this.groupCommitSeconds = new Histogram({
+      name: 'group_commit_seconds',
+      help: 'Time of one group commit, from its transaction start to commit.',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.alarmsPushedTotal = new Counter({
+      name: 'alarms_pushed_total',
+      help: 'Alarm changes this hub pushed to its own screens (each once, however many rooms): every hub counts what its screens got, whoever committed it.',
+      registers,
+    });
+    this.catchupRequestsTotal = new Counter({
+      name: 'catchup_requests_total',
+      help: "Screens' catch-up requests (alarm:sync, incident sync), by kind.",
+      labelNames: ['kind'],
+      registers,
+    });
+    this.dbQuerySeconds = new Histogram({
+      name: 'db_query_seconds',
+      help: 'Time of one database query as the hub sees it (pool wait included).',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
 
     const source = () => this.socketSource;
     new Gauge({
@@ -177,14 +212,15 @@ export class HubMetrics {
       // node-postgres Pool: a transaction runs on a client checked out with connect().
       const connect = c.connect.bind(c);
       const wrap = (pc: unknown) => (this.wrapQuery(pc as DriverLike), pc);
-      c.connect = ((...args: unknown[]) => {
+      c.connect = (...args: unknown[]) => {
         if (typeof args[0] === 'function') return connect(...args);
         return (connect() as Promise<unknown>).then(wrap);
-      });
+      };
     } else if (typeof c.transaction === 'function') {
       // PGlite: transaction(fn) hands fn its own query-capable object.
       const transaction = c.transaction.bind(c);
-      c.transaction = ((fn: (tx: unknown) => unknown) => transaction((tx: unknown) => fn(this.wrapQuery(tx as DriverLike))));
+      c.transaction = (fn: (tx: unknown) => unknown) =>
+        transaction((tx: unknown) => fn(this.wrapQuery(tx as DriverLike)));
     }
   }
 
@@ -192,7 +228,7 @@ export class HubMetrics {
     if (typeof target.query !== 'function' || (target as Record<symbol, unknown>)[TIMED]) return target;
     const query = target.query.bind(target);
     const observe = (t0: number) => this.dbQuerySeconds.observe((performance.now() - t0) / 1000);
-    target.query = ((...args: unknown[]) => {
+    target.query = (...args: unknown[]) => {
       // Callback style (no caller of ours uses it) is passed through untimed.
       if (typeof args[args.length - 1] === 'function') return query(...args);
       const t0 = performance.now();
@@ -205,7 +241,7 @@ export class HubMetrics {
           throw e;
         },
       );
-    });
+    };
     (target as Record<symbol, unknown>)[TIMED] = true;
     return target;
   }

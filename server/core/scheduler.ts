@@ -53,7 +53,17 @@ export class Scheduler {
   every(name: string, everyMs: number, run: () => unknown, opts: JobOptions = {}): void {
     if (this.jobs.has(name)) throw new Error(`scheduler: a job named '${name}' is scheduled already`);
     if (this.stopped || !(everyMs > 0) || !Number.isFinite(everyMs)) return;
-    const job: Job = { name, everyMs, run, runs: 0, failures: 0, lastStartedAt: null, lastMs: null, timer: null, running: null };
+    const job: Job = {
+      name,
+      everyMs,
+      run,
+      runs: 0,
+      failures: 0,
+      lastStartedAt: null,
+      lastMs: null,
+      timer: null,
+      running: null,
+    };
     this.jobs.set(name, job);
     if (opts.immediately) this.start(job);
     else this.arm(job, everyMs);
@@ -70,7 +80,15 @@ export class Scheduler {
   }
 
   status(): JobState[] {
-    return [...this.jobs.values()].map(({ name, everyMs, runs, failures, running, lastStartedAt, lastMs }) => ({ name, everyMs, runs, failures, running: running !== null, lastStartedAt, lastMs }));
+    return [...this.jobs.values()].map(({ name, everyMs, runs, failures, running, lastStartedAt, lastMs }) => ({
+      name,
+      everyMs,
+      runs,
+      failures,
+      running: running !== null,
+      lastStartedAt,
+      lastMs,
+    }));
   }
 
   private arm(job: Job, ms: number): void {

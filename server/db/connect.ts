@@ -86,7 +86,10 @@ export async function claimDataDir(dataDir: string): Promise<string> {
   const entries = info ? await readdir(dir) : [];
   if (entries.length === 0) {
     await mkdir(dir, { recursive: true });
-    await writeFile(markerPath, JSON.stringify({ app: APP_ID, format: 1, createdAt: new Date().toISOString() }, null, 2) + '\n');
+    await writeFile(
+      markerPath,
+      JSON.stringify({ app: APP_ID, format: 1, createdAt: new Date().toISOString() }, null, 2) + '\n',
+    );
   } else if (!entries.includes(MARKER_FILE)) {
     throw new DatabaseSetupError(
       `DATA_DIR ${dir} holds files that are not this hub's database (no ${MARKER_FILE}); refusing to touch it. Set DATA_DIR to a new or empty folder.`,
@@ -99,13 +102,17 @@ export async function claimDataDir(dataDir: string): Promise<string> {
       throw new DatabaseSetupError(`DATA_DIR ${dir}: ${MARKER_FILE} is not valid JSON; refusing to touch the folder`);
     }
     if (typeof marker !== 'object' || marker === null || (marker as { app?: unknown }).app !== APP_ID) {
-      throw new DatabaseSetupError(`DATA_DIR ${dir}: ${MARKER_FILE} belongs to another application; refusing to touch the folder`);
+      throw new DatabaseSetupError(
+        `DATA_DIR ${dir}: ${MARKER_FILE} belongs to another application; refusing to touch the folder`,
+      );
     }
   }
   const pgDir = join(dir, 'pglite');
   const pgEntries = await readdir(pgDir).catch(() => [] as string[]);
   if (pgEntries.length > 0 && !pgEntries.includes('PG_VERSION')) {
-    throw new DatabaseSetupError(`${pgDir} is not a PostgreSQL data directory (no PG_VERSION); refusing to initialise over it`);
+    throw new DatabaseSetupError(
+      `${pgDir} is not a PostgreSQL data directory (no PG_VERSION); refusing to initialise over it`,
+    );
   }
   return pgDir;
 }
@@ -167,7 +174,9 @@ async function openPostgres(url: string): Promise<Database> {
   } catch (e) {
     await pool.end().catch(() => undefined);
     const err = e as NodeJS.ErrnoException;
-    throw new DatabaseSetupError(`cannot reach the PostgreSQL server in DATABASE_URL (${where}): ${err.code ?? ''} ${err.message}`.trim());
+    throw new DatabaseSetupError(
+      `cannot reach the PostgreSQL server in DATABASE_URL (${where}): ${err.code ?? ''} ${err.message}`.trim(),
+    );
   }
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
@@ -198,13 +207,19 @@ async function openPostgres(url: string): Promise<Database> {
 }
 
 /** Rows of a raw SQL query, on either driver (both answer with `{ rows }`). */
-export async function queryRows<T>(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, query: SQL): Promise<T[]> {
+export async function queryRows<T>(
+  db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>,
+  query: SQL,
+): Promise<T[]> {
   const result: unknown = await db.execute(query);
   return (result as { rows: T[] }).rows;
 }
 
 /** Refuse a database that holds tables of some other application. */
-async function refuseForeignDatabase(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, where: string): Promise<void> {
+async function refuseForeignDatabase(
+  db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>,
+  where: string,
+): Promise<void> {
   const rows = await queryRows<{ table_name: string }>(
     db,
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
@@ -216,10 +231,15 @@ async function refuseForeignDatabase(db: PgDatabase<PgQueryResultHKT, Record<str
       `the database at ${where} already holds tables that are not this hub's (${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}); refusing to migrate into it`,
     );
   }
-  const owner = await queryRows<{ value: { app?: unknown } | null }>(db, sql`select value from app_meta where key = 'owner'`);
+  const owner = await queryRows<{ value: { app?: unknown } | null }>(
+    db,
+    sql`select value from app_meta where key = 'owner'`,
+  );
   const app = owner[0]?.value?.app;
   if (app !== undefined && app !== APP_ID) {
-    throw new DatabaseSetupError(`the database at ${where} belongs to another application (${JSON.stringify(app)}); refusing to touch it`);
+    throw new DatabaseSetupError(
+      `the database at ${where} belongs to another application (${JSON.stringify(app)}); refusing to touch it`,
+    );
   }
 }
 

@@ -15,7 +15,11 @@ const SQLSTATE = /^(\d\d|F0|HV|P0|XX)[0-9A-Z]{3}$/;
 
 /** The SQLSTATE of an error or of one of its causes, if any. */
 export function sqlState(e: unknown): string | undefined {
-  for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 6; at = (at as { cause?: unknown }).cause, depth++) {
+  for (
+    let at = e, depth = 0;
+    at !== null && typeof at === 'object' && depth < 6;
+    at = (at as { cause?: unknown }).cause, depth++
+  ) {
     const code = (at as { code?: unknown }).code;
     if (typeof code === 'string' && SQLSTATE.test(code)) return code;
   }
@@ -28,10 +32,15 @@ export function sqlState(e: unknown): string | undefined {
  */
 export function dbMessage(e: unknown): string {
   let innermost: string | undefined;
-  for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 6; at = (at as { cause?: unknown }).cause, depth++) {
+  for (
+    let at = e, depth = 0;
+    at !== null && typeof at === 'object' && depth < 6;
+    at = (at as { cause?: unknown }).cause, depth++
+  ) {
     const code = (at as { code?: unknown }).code;
     const message = (at as { message?: unknown }).message;
-    if (typeof code === 'string' && SQLSTATE.test(code)) return typeof message === 'string' ? message : 'the database refused it';
+    if (typeof code === 'string' && SQLSTATE.test(code))
+      return typeof message === 'string' ? message : 'the database refused it';
     if (typeof message === 'string' && !message.startsWith('Failed query:')) innermost = message;
   }
   return innermost ?? 'the database refused it';
@@ -54,21 +63,50 @@ export function dbErrorKind(e: unknown): DbErrorKind {
   if (code === undefined) return programError(e) ? 'fault' : 'transient';
   const cls = code.slice(0, 2);
   if (cls === '22' || cls === '23' || cls === '54') return 'data';
-  if (cls === '08' || cls === '53' || code.startsWith('57P') || code === '57014' || code === '55P03' || code === '40001' || code === '40P01') return 'transient';
+  if (
+    cls === '08' ||
+    cls === '53' ||
+    code.startsWith('57P') ||
+    code === '57014' ||
+    code === '55P03' ||
+    code === '40001' ||
+    code === '40P01'
+  )
+    return 'transient';
   return 'fault';
 }
 
 function programError(e: unknown): boolean {
-  for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 6; at = (at as { cause?: unknown }).cause, depth++) {
-    if (at instanceof TypeError || at instanceof RangeError || at instanceof ReferenceError || at instanceof SyntaxError) return true;
+  for (
+    let at = e, depth = 0;
+    at !== null && typeof at === 'object' && depth < 6;
+    at = (at as { cause?: unknown }).cause, depth++
+  ) {
+    if (
+      at instanceof TypeError ||
+      at instanceof RangeError ||
+      at instanceof ReferenceError ||
+      at instanceof SyntaxError
+    )
+      return true;
   }
   return false;
 }
 
 /** Node's socket errors that mean the database server cannot be reached now. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 /** node-postgres', PGlite's and our PGlite thread's words for a lost or closed connection (they carry no code). */
-const LOST = /Connection terminated|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|the database (is closed|thread stopped)|the database system is (starting up|shutting down)/i;
+const LOST =
+  /Connection terminated|Client was closed and is not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|the database (is closed|thread stopped)|the database system is (starting up|shutting down)/i;
 
 /**
  * The database cannot be reached or is restarting now (a SQLSTATE of class 08, 57P, 53, a socket
@@ -79,7 +117,11 @@ const LOST = /Connection terminated|Client was closed and is not queryable|timeo
 export function databaseUnavailable(e: unknown): boolean {
   const code = sqlState(e);
   if (code !== undefined) return code.startsWith('08') || code.startsWith('57P') || code.startsWith('53');
-  for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 6; at = (at as { cause?: unknown }).cause, depth++) {
+  for (
+    let at = e, depth = 0;
+    at !== null && typeof at === 'object' && depth < 6;
+    at = (at as { cause?: unknown }).cause, depth++
+  ) {
     const c = (at as { code?: unknown }).code;
     const m = (at as { message?: unknown }).message;
     if (typeof c === 'string' && SOCKET_CODES.has(c)) return true;

@@ -47,7 +47,9 @@ export class PgliteThreadError extends Error {
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: Record<string, string> };
 
 /** Where requests go: the database thread itself, or a port to it that another thread holds. */
-type Endpoint = Pick<MessagePort, 'postMessage' | 'ref' | 'unref'> & { on(event: 'message', f: (m: Reply) => void): unknown };
+type Endpoint = Pick<MessagePort, 'postMessage' | 'ref' | 'unref'> & {
+  on(event: 'message', f: (m: Reply) => void): unknown;
+};
 
 /**
  * A connection to the database thread, from the main thread (PgliteThread) or from another worker
@@ -84,7 +86,14 @@ export class PgliteClient {
   }
 
   async query<T>(sql: string, params?: unknown[], opts?: QueryOptions, tx?: number): Promise<ThreadResults<T>> {
-    const r = (await this.call({ op: 'query', sql, params: params ?? [], rowMode: opts?.rowMode ?? 'object', raw: this.textTypes(opts), tx })) as ThreadResults<T> & { more?: number };
+    const r = (await this.call({
+      op: 'query',
+      sql,
+      params: params ?? [],
+      rowMode: opts?.rowMode ?? 'object',
+      raw: this.textTypes(opts),
+      tx,
+    })) as ThreadResults<T> & { more?: number };
     if (r.more === undefined) return r;
     // A big result comes in slices, each its own message (and task): pulled one at a time.
     const rows = r.rows;
@@ -148,7 +157,8 @@ export class PgliteClient {
       ids = [];
       for (const [oid, parse] of Object.entries(parsers)) {
         const probe = '2026-01-01 00:00:00';
-        if (parse(probe, Number(oid)) !== probe) throw new Error(`a custom parser for type ${oid} cannot cross to the database thread`);
+        if (parse(probe, Number(oid)) !== probe)
+          throw new Error(`a custom parser for type ${oid} cannot cross to the database thread`);
         ids.push(Number(oid));
       }
       this.rawTypes.set(parsers, ids);

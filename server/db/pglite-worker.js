@@ -39,7 +39,20 @@ function firstRows(r) {
 /** A PostgreSQL error as plain data (structured clone keeps only name and message of an Error). */
 function plainError(e) {
   const out = { message: String(e?.message ?? e), name: e?.name ?? 'Error' };
-  for (const k of ['code', 'severity', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'routine']) {
+  for (const k of [
+    'code',
+    'severity',
+    'detail',
+    'hint',
+    'position',
+    'where',
+    'schema',
+    'table',
+    'column',
+    'dataType',
+    'constraint',
+    'routine',
+  ]) {
     if (e && typeof e[k] === 'string') out[k] = e[k];
   }
   return out;
@@ -65,7 +78,10 @@ async function handle(msg, endpoint) {
       // The caller's parsers (functions) cannot cross threads: `raw` lists the type ids it wants as text.
       const parsers = {};
       for (const oid of msg.raw ?? []) parsers[oid] = identity;
-      const r = await target(txs, msg.tx).query(msg.sql, msg.params ?? [], { rowMode: msg.rowMode ?? 'object', parsers });
+      const r = await target(txs, msg.tx).query(msg.sql, msg.params ?? [], {
+        rowMode: msg.rowMode ?? 'object',
+        parsers,
+      });
       return firstRows(r);
     }
     case 'more': {

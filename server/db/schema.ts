@@ -6,7 +6,24 @@
  * Geometry is kept as JSON coordinates plus plain lon/lat columns: PGlite ships no PostGIS, and
  * the hub answers spatial questions from in-memory indexes built from these rows.
  */
-import { type AnyPgColumn, bigint, customType, boolean, doublePrecision, index, integer, jsonb, pgSequence, pgTable, primaryKey, real, text, timestamp, check, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  customType,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  check,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '@shared/world';
 
@@ -154,7 +171,12 @@ export const residents = pgTable(
     lat: doublePrecision('lat').notNull(),
     registeredAt: timestamp('registered_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('residents_community_idx').on(t.communityId), index('residents_living_alone_idx').on(t.id).where(sql`${t.livingAlone}`)],
+  (t) => [
+    index('residents_community_idx').on(t.communityId),
+    index('residents_living_alone_idx')
+      .on(t.id)
+      .where(sql`${t.livingAlone}`),
+  ],
 );
 
 export const facilities = pgTable(
@@ -295,7 +317,11 @@ export const sessions = pgTable(
     address: text('address'),
     userAgent: text('user_agent'),
   },
-  (t) => [uniqueIndex('sessions_token_idx').on(t.tokenHash), index('sessions_user_idx').on(t.userId), index('sessions_credential_idx').on(t.credentialId)],
+  (t) => [
+    uniqueIndex('sessions_token_idx').on(t.tokenHash),
+    index('sessions_user_idx').on(t.userId),
+    index('sessions_credential_idx').on(t.credentialId),
+  ],
 );
 
 /**
@@ -408,7 +434,9 @@ export const alarms = pgTable(
     uniqueIndex('alarms_rev_idx').on(t.rev),
     uniqueIndex('alarms_event_rule_idx').on(t.eventSource, t.eventId, t.ruleId),
     // The open alarms, newest change first (a screen's snapshot); a closed alarm leaves it.
-    index('alarms_open_rev_idx').on(t.rev).where(sql`${t.status} in ('new', 'acknowledged')`),
+    index('alarms_open_rev_idx')
+      .on(t.rev)
+      .where(sql`${t.status} in ('new', 'acknowledged')`),
   ],
 );
 
@@ -439,9 +467,20 @@ export interface AssignmentJson {
 export interface DisputeJson {
   parties: { name: string; idKey: string | null }[];
   channel: 'people' | 'administrative' | 'judicial' | 'industry' | null;
-  mediations: { at: string; channel: 'people' | 'administrative' | 'judicial' | 'industry'; mediator: string; note: string; outcome: 'ongoing' | 'agreed' | 'failed'; by: string }[];
+  mediations: {
+    at: string;
+    channel: 'people' | 'administrative' | 'judicial' | 'industry';
+    mediator: string;
+    note: string;
+    outcome: 'ongoing' | 'agreed' | 'failed';
+    by: string;
+  }[];
   outcome: 'ongoing' | 'agreed' | 'failed';
-  risk: { score: number; level: 'low' | 'medium' | 'high'; factors: { code: string; detail: string; points: number }[] };
+  risk: {
+    score: number;
+    level: 'low' | 'medium' | 'high';
+    factors: { code: string; detail: string; points: number }[];
+  };
   supervised: boolean;
 }
 
@@ -463,7 +502,21 @@ export const incidents = pgTable(
     priority: integer('priority').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull(),
-    status: text('status', { enum: ['reported', 'accepted', 'dispatched', 'unit_accepted', 'on_scene', 'resolved', 'verified', 'rated', 'closed', 'merged', 'cancelled'] }).notNull(),
+    status: text('status', {
+      enum: [
+        'reported',
+        'accepted',
+        'dispatched',
+        'unit_accepted',
+        'on_scene',
+        'resolved',
+        'verified',
+        'rated',
+        'closed',
+        'merged',
+        'cancelled',
+      ],
+    }).notNull(),
     source: text('source', { enum: ['alarm', 'dispatcher', 'field', 'citizen', 'hotline'] }).notNull(),
     /** The hotline's ticket number (a repeat post is the same incident). */
     externalId: text('external_id'),
@@ -500,16 +553,24 @@ export const incidents = pgTable(
   (t) => [
     uniqueIndex('incidents_code_idx').on(t.code),
     uniqueIndex('incidents_rev_idx').on(t.rev),
-    uniqueIndex('incidents_tracking_idx').on(t.trackingCode).where(sql`${t.trackingCode} is not null`),
-    uniqueIndex('incidents_external_idx').on(t.source, t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex('incidents_tracking_idx')
+      .on(t.trackingCode)
+      .where(sql`${t.trackingCode} is not null`),
+    uniqueIndex('incidents_external_idx')
+      .on(t.source, t.externalId)
+      .where(sql`${t.externalId} is not null`),
     // The desk's open list: by priority then the next deadline, the list's own sort expression (and a
     // screen's snapshot by rev).
     index('incidents_open_priority_idx')
       .on(t.priority, sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
       .where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
-    index('incidents_open_rev_idx').on(t.rev).where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
+    index('incidents_open_rev_idx')
+      .on(t.rev)
+      .where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
     // The breach sweep: open incidents whose next deadline has passed.
-    index('incidents_due_idx').on(t.dueAt).where(sql`${t.dueAt} is not null`),
+    index('incidents_due_idx')
+      .on(t.dueAt)
+      .where(sql`${t.dueAt} is not null`),
     // History: newest first, in a region, of a category.
     index('incidents_created_idx').on(t.createdAt, t.id),
     // A district's and a street's history, newest first (the list filters them by left(grid_code, n)).
@@ -609,7 +670,11 @@ export const outbox = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     lastError: text('last_error'),
   },
-  (t) => [index('outbox_pending_idx').on(t.dueAt, t.id).where(sql`${t.deliveredAt} is null`)],
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.dueAt, t.id)
+      .where(sql`${t.deliveredAt} is null`),
+  ],
 );
 
 export const schema = {

@@ -61,7 +61,12 @@ export function moveAshore(ctx: CityContext, water: WaterIndex, objs: ShoreObjec
     const others = pool.filter((k) => k !== cell && ok(k) && !noDryPoint.has(k)).sort((a, b) => d2(a) - d2(b) || a - b);
     yield* others.slice(0, 40);
   }
-  const relocate = (cell: number, margin: number, pool: readonly number[], ok: (k: number) => boolean = () => true): { cell: number; p: LonLat } | null => {
+  const relocate = (
+    cell: number,
+    margin: number,
+    pool: readonly number[],
+    ok: (k: number) => boolean = () => true,
+  ): { cell: number; p: LonLat } | null => {
     const side = sideOfCell(cell);
     for (const k of candidates(cell, pool, ok)) {
       const p = dryPoint(k, margin, side, k === cell ? 40 : 12);
@@ -102,7 +107,8 @@ export function moveAshore(ctx: CityContext, water: WaterIndex, objs: ShoreObjec
   const zones = objs.zones.map((z): Zone => {
     if (z.shape.type !== 'circle') return z;
     const follow = movedFacility.get(z.id.replace(/^zone-/, ''));
-    if (follow && (z.kind === 'hospital' || z.kind === 'school')) return { ...z, shape: { ...z.shape, center: follow.p }, gridCode: follow.gridCode };
+    if (follow && (z.kind === 'hospital' || z.kind === 'school'))
+      return { ...z, shape: { ...z.shape, center: follow.p }, gridCode: follow.gridCode };
     if (!water.isWet(z.shape.center) || (z.kind !== 'key_person' && z.kind !== 'landmark')) return z;
     const cell = cellOf(z.gridCode);
     const to =
@@ -132,19 +138,28 @@ export function moveAshore(ctx: CityContext, water: WaterIndex, objs: ShoreObjec
         const ring = sc.boundary[0]!.map(move);
         if (!ring.every((p) => strictlyInCell(ctx, k, p))) continue;
         const center = move(sc.center);
-        if (compoundProbe({ boundary: [ring], center }).some((p) => water.isWet(p) || water.ganSide(p) !== side)) continue;
+        if (compoundProbe({ boundary: [ring], center }).some((p) => water.isWet(p) || water.ganSide(p) !== side))
+          continue;
         compoundCells.delete(cell);
         compoundCells.add(k);
         const gridCode = tree.gridCode[k]!;
         shifts.set(sc.gridCode, { d, gridCode });
-        return { ...sc, boundary: [ring], center, gridCode, gates: sc.gates.map((g) => ({ ...g, position: move(g.position) })) };
+        return {
+          ...sc,
+          boundary: [ring],
+          center,
+          gridCode,
+          gates: sc.gates.map((g) => ({ ...g, position: move(g.position) })),
+        };
       }
     }
     return sc;
   });
   const communityCameras = objs.communityCameras.map((c): Camera => {
     const s = shifts.get(c.gridCode);
-    return s ? { ...c, position: [round6(c.position[0] + s.d[0]), round6(c.position[1] + s.d[1])], gridCode: s.gridCode } : c;
+    return s
+      ? { ...c, position: [round6(c.position[0] + s.d[0]), round6(c.position[1] + s.d[1])], gridCode: s.gridCode }
+      : c;
   });
 
   // Units stay in their home region (a grid for grid workers, a street or district for others).
@@ -179,7 +194,8 @@ function strictlyInCell(ctx: CityContext, cell: number, p: LonLat): boolean {
   for (let k = 0; k < 4; k++) {
     const a = lat.corners[4 * cell + k]!;
     const b = lat.corners[4 * cell + ((k + 1) % 4)]!;
-    const cross = (lat.vLon[b]! - lat.vLon[a]!) * (p[1] - lat.vLat[a]!) - (lat.vLat[b]! - lat.vLat[a]!) * (p[0] - lat.vLon[a]!);
+    const cross =
+      (lat.vLon[b]! - lat.vLon[a]!) * (p[1] - lat.vLat[a]!) - (lat.vLat[b]! - lat.vLat[a]!) * (p[0] - lat.vLon[a]!);
     if (cross <= 1e-11) return false;
   }
   return true;

@@ -101,4 +101,3 @@ export const SETTINGS: Record<'full' | 'small', ScaleSettings> = {
     neighbourhoodParks: 4,
   },
 };
-

@@ -35,13 +35,14 @@ export function buildBasemap(ctx: CityContext, scale: 'full' | 'small', objects:
   // The city's box in metres, and a margin around it that water and roads may run into.
   const city = ctx.tree.regions.find((r) => r.level === 'city')!;
   const box: Box = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-  for (const poly of city.boundary) for (const p of poly[0]!) {
-    const [x, y] = plane.toXY(p);
-    box.minX = Math.min(box.minX, x);
-    box.minY = Math.min(box.minY, y);
-    box.maxX = Math.max(box.maxX, x);
-    box.maxY = Math.max(box.maxY, y);
-  }
+  for (const poly of city.boundary)
+    for (const p of poly[0]!) {
+      const [x, y] = plane.toXY(p);
+      box.minX = Math.min(box.minX, x);
+      box.minY = Math.min(box.minY, y);
+      box.maxX = Math.max(box.maxX, x);
+      box.maxY = Math.max(box.maxY, y);
+    }
   const margin = 3_000;
   const outer = { minX: box.minX - margin, minY: box.minY - margin, maxX: box.maxX + margin, maxY: box.maxY + margin };
 
@@ -50,7 +51,10 @@ export function buildBasemap(ctx: CityContext, scale: 'full' | 'small', objects:
   // Expressways first: lakes keep clear of them.
   const motorways = layMotorways(ctx, settings, rng.fork('roads'));
   const lakes = buildLakes(plane, objects, motorways, rivers.bodies, waterRng);
-  const bodies = [...rivers.bodies, ...lakes.map((l) => ({ kind: 'lake' as const, name: l.spec.name, ring: l.ring, index: new RingIndex(l.ring) }))];
+  const bodies = [
+    ...rivers.bodies,
+    ...lakes.map((l) => ({ kind: 'lake' as const, name: l.spec.name, ring: l.ring, index: new RingIndex(l.ring) })),
+  ];
   const water = new WaterIndex(plane.frame, bodies, rivers.gan.stations);
 
   const features = [

@@ -17,7 +17,10 @@ import { sampleDistinct, type Rng } from './random';
 /** Gate names by the cell side they stand on (cell edges run S, E, N, W before the lattice's small rotation). */
 const SIDE_NAMES = ['南门', '东门', '北门', '西门'] as const;
 
-export function buildSmartCommunities(ctx: CityContext, rng: Rng): { smartCommunities: SmartCommunity[]; cameras: Camera[] } {
+export function buildSmartCommunities(
+  ctx: CityContext,
+  rng: Rng,
+): { smartCommunities: SmartCommunity[]; cameras: Camera[] } {
   const { lat, tree, cfg } = ctx;
   const weights = new Float64Array(lat.n);
   for (let c = 0; c < lat.n; c++) weights[c] = downtownWeight(ctx, c, 1.6, 0.03);
@@ -33,7 +36,12 @@ export function buildSmartCommunities(ctx: CityContext, rng: Rng): { smartCommun
     const u1 = Math.min(0.88, u0 + rng.float(0.3, 0.5));
     const v0 = rng.float(0.12, 0.35);
     const v1 = Math.min(0.88, v0 + rng.float(0.3, 0.5));
-    const corners: LonLat[] = [cellPoint(lat, cell, u0, v0), cellPoint(lat, cell, u1, v0), cellPoint(lat, cell, u1, v1), cellPoint(lat, cell, u0, v1)];
+    const corners: LonLat[] = [
+      cellPoint(lat, cell, u0, v0),
+      cellPoint(lat, cell, u1, v0),
+      cellPoint(lat, cell, u1, v1),
+      cellPoint(lat, cell, u0, v1),
+    ];
     const ring: LonLat[] = [...corners, corners[0]!];
     const areaM2 = ringSignedArea(ring) * m2PerDeg2;
     const name = compoundName(rng, usedNames);

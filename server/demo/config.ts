@@ -51,7 +51,13 @@ export interface ScaleConfig {
   townRadiusM: number;
   /** Length scale of the downtown density bump used for cameras, facilities and zones, metres. */
   densityScaleM: number;
-  cameras: { cityHd: number; ai: number; social: number; perCompound: readonly [number, number]; railwaySpacingM: number };
+  cameras: {
+    cityHd: number;
+    ai: number;
+    social: number;
+    perCompound: readonly [number, number];
+    railwaySpacingM: number;
+  };
   zones: { keyPerson: number; landmark: number };
   smartCommunities: number;
   residents: ResidentSpec;

@@ -54,7 +54,17 @@ export function roadOf(ctx: CityContext, cell: number, rng: Rng): string {
  * Returns null if the point is outside the city.
  */
 export function placePoint(ctx: CityContext, p: LonLat): { position: LonLat; gridCode: string } | null {
-  const NUDGES = [[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]] as const;
+  const NUDGES = [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+    [1, 1],
+    [-1, -1],
+    [1, -1],
+    [-1, 1],
+  ] as const;
   for (const [dx, dy] of NUDGES) {
     const q: LonLat = [round6(p[0] + dx * 1e-6), round6(p[1] + dy * 1e-6)];
     const hits = ctx.locator.locateAll(q);

@@ -15,7 +15,14 @@
  * The serial counts up per 14-digit prefix, so ids are unique by construction.
  */
 export const DEVICE_TYPE = { camera: '131', ipCamera: '132', speaker: '137', gate: '139' } as const;
-export const INDUSTRY = { road: '00', community: '01', transportOther: '07', hospitality: '50', finance: '51', business: '53' } as const;
+export const INDUSTRY = {
+  road: '00',
+  community: '01',
+  transportOther: '07',
+  hospitality: '50',
+  finance: '51',
+  business: '53',
+} as const;
 export const NETWORK = { videoPrivate: '0', socialResource: '8' } as const;
 
 export class DeviceIdAllocator {

@@ -53,7 +53,8 @@ const opts = { scale: workerData.scale, seed: workerData.seed };
 const world = demo.generateDemoCity(opts);
 world.regions = [...world.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level));
 const lists = workerData.parts.map((p) => [p, world[p]]);
-if (workerData.seedMs !== undefined) lists.push(['seedAccess', demo.generateSeedAccess(opts, world.residents, world.smartCommunities, workerData.seedMs)]);
+if (workerData.seedMs !== undefined)
+  lists.push(['seedAccess', demo.generateSeedAccess(opts, world.residents, world.smartCommunities, workerData.seedMs)]);
 const totals = Object.fromEntries(lists.map(([p, l]) => [p, l.length]));
 const it = slices(lists);
 parentPort.on('message', () => {

@@ -116,7 +116,11 @@ export function pointInMultiPolygon(x: number, y: number, mp: MultiPolygon): boo
 }
 
 /** Point at a distance along a polyline (clamped to its ends), with the bearing of that segment. */
-export function pointAlong(line: readonly LonLat[], cumM: readonly number[], s: number): { p: LonLat; bearing: number } {
+export function pointAlong(
+  line: readonly LonLat[],
+  cumM: readonly number[],
+  s: number,
+): { p: LonLat; bearing: number } {
   const n = line.length;
   if (n < 2) throw new Error('pointAlong: line needs two points');
   let lo = 0;

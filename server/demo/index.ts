@@ -48,8 +48,25 @@ export function generateDemoCity(opts: DemoOptions): World {
   const street = streetCameras(ctx, rng.fork('cameras'));
   const units = buildUnits(ctx, rng.fork('units'));
   // Last: the water is shaped around what is on the land, then what the rivers cover moves ashore.
-  const basemap = buildBasemap(ctx, opts.scale, { facilities, smartCommunities: sc.smartCommunities, zones: circles, railways: rail.railways }, rng.fork('basemap'));
-  const dry = moveAshore(ctx, basemap.water, { streetCameras: street, communityCameras: sc.cameras, smartCommunities: sc.smartCommunities, facilities, zones: circles, units }, rng.fork('basemap').fork('ashore'));
+  const basemap = buildBasemap(
+    ctx,
+    opts.scale,
+    { facilities, smartCommunities: sc.smartCommunities, zones: circles, railways: rail.railways },
+    rng.fork('basemap'),
+  );
+  const dry = moveAshore(
+    ctx,
+    basemap.water,
+    {
+      streetCameras: street,
+      communityCameras: sc.cameras,
+      smartCommunities: sc.smartCommunities,
+      facilities,
+      zones: circles,
+      units,
+    },
+    rng.fork('basemap').fork('ashore'),
+  );
 
   const residents = generateResidents(opts, dry.smartCommunities);
 
@@ -74,10 +91,19 @@ export function generateDemoCity(opts: DemoOptions): World {
  * gets them from its stored communities this way.
  */
 export function generateResidents(opts: DemoOptions, communities: readonly SmartCommunity[]): Resident[] {
-  return buildResidents(communities, SCALES[opts.scale].residents, Rng.fromSeed(opts.seed).fork(opts.scale).fork('residents'));
+  return buildResidents(
+    communities,
+    SCALES[opts.scale].residents,
+    Rng.fromSeed(opts.seed).fork(opts.scale).fork('residents'),
+  );
 }
 
 /** The living-alone residents' last access before `seedMs` (residents.ts), from the city's seed. */
-export function generateSeedAccess(opts: DemoOptions, residents: readonly Resident[], communities: readonly SmartCommunity[], seedMs: number): SeedAccess[] {
+export function generateSeedAccess(
+  opts: DemoOptions,
+  residents: readonly Resident[],
+  communities: readonly SmartCommunity[],
+  seedMs: number,
+): SeedAccess[] {
   return seedAccessEvents(residents, communities, seedMs, Rng.fromSeed(opts.seed).fork(opts.scale).fork('seed-access'));
 }

@@ -31,10 +31,17 @@ export interface Lake {
  * stream. Hard obstacles: railways, expressways (`motorways`) and the rivers; soft ones: compounds,
  * facilities and circle zones.
  */
-export function buildLakes(plane: Plane, objects: BasemapObjects, motorways: readonly { pts: XY[] }[], rivers: readonly WaterBody[], waterRng: Rng): Lake[] {
+export function buildLakes(
+  plane: Plane,
+  objects: BasemapObjects,
+  motorways: readonly { pts: XY[] }[],
+  rivers: readonly WaterBody[],
+  waterRng: Rng,
+): Lake[] {
   const { frame, toXY, inCity } = plane;
   const hard: Obstacle[] = [];
-  for (const r of objects.railways) for (const p of resample(r.line.map(toXY), 50)) hard.push({ x: p[0], y: p[1], m: 80 });
+  for (const r of objects.railways)
+    for (const p of resample(r.line.map(toXY), 50)) hard.push({ x: p[0], y: p[1], m: 80 });
   for (const m of motorways) for (const p of resample(m.pts, 50)) hard.push({ x: p[0], y: p[1], m: 80 });
   for (const b of rivers) for (const p of resample(b.ring, 50)) hard.push({ x: p[0], y: p[1], m: 250 });
   const soft: XY[] = [
@@ -66,11 +73,21 @@ interface Obstacle {
  * the nominal one are tried; the one keeping most of the lake, covering the fewest soft
  * obstacles and straying least wins.
  */
-function shapeLake(spec: LakeSpec, frame: LocalFrame, hard: readonly Obstacle[], soft: readonly XY[], rng: Rng): XY[] | null {
+function shapeLake(
+  spec: LakeSpec,
+  frame: LocalFrame,
+  hard: readonly Obstacle[],
+  soft: readonly XY[],
+  rng: Rng,
+): XY[] | null {
   const c0: XY = [frame.x(spec.center[0]), frame.y(spec.center[1])];
   const [a, b] = spec.semiAxesM;
   const rot = (spec.rotationDeg * Math.PI) / 180;
-  const harmonics = [2, 3, 4, 5, 7].map((k) => ({ k, amp: rng.float(0.03, 0.09) / Math.sqrt(k - 1), phase: rng.float(0, 2 * Math.PI) }));
+  const harmonics = [2, 3, 4, 5, 7].map((k) => ({
+    k,
+    amp: rng.float(0.03, 0.09) / Math.sqrt(k - 1),
+    phase: rng.float(0, 2 * Math.PI),
+  }));
   const dTheta = (2 * Math.PI) / LAKE_VERTICES;
   const nominal = new Float64Array(LAKE_VERTICES);
   for (let k = 0; k < LAKE_VERTICES; k++) {
@@ -122,7 +139,8 @@ function shapeLake(spec: LakeSpec, frame: LocalFrame, hard: readonly Obstacle[],
   };
   const ringAt = (c: XY, r: Float64Array): XY[] => {
     const ring: XY[] = [];
-    for (let k = 0; k < LAKE_VERTICES; k++) ring.push([c[0] + r[k]! * Math.cos(k * dTheta), c[1] + r[k]! * Math.sin(k * dTheta)]);
+    for (let k = 0; k < LAKE_VERTICES; k++)
+      ring.push([c[0] + r[k]! * Math.cos(k * dTheta), c[1] + r[k]! * Math.sin(k * dTheta)]);
     ring.push(ring[0]!);
     return ring;
   };
@@ -132,7 +150,10 @@ function shapeLake(spec: LakeSpec, frame: LocalFrame, hard: readonly Obstacle[],
   for (const u of steps) {
     for (const v of steps) {
       // Offsets along the lake's own axes.
-      const c: XY = [c0[0] + u * a * Math.cos(rot) - v * b * Math.sin(rot), c0[1] + u * a * Math.sin(rot) + v * b * Math.cos(rot)];
+      const c: XY = [
+        c0[0] + u * a * Math.cos(rot) - v * b * Math.sin(rot),
+        c0[1] + u * a * Math.sin(rot) + v * b * Math.cos(rot),
+      ];
       const r = radiiAt(c);
       if (!r) continue;
       const ring = ringAt(c, r);

@@ -67,7 +67,11 @@ function makeOutline(p: LatticeParams, rng: Rng): (theta: number) => number {
   const [ax, ay] = p.semiAxesM;
   const harmonics: { k: number; amp: number; phase: number }[] = [];
   for (let k = 2; k <= 6; k++) {
-    harmonics.push({ k, amp: (p.outlineWobble * rng.float(0.4, 1)) / Math.sqrt(k - 1), phase: rng.float(0, 2 * Math.PI) });
+    harmonics.push({
+      k,
+      amp: (p.outlineWobble * rng.float(0.4, 1)) / Math.sqrt(k - 1),
+      phase: rng.float(0, 2 * Math.PI),
+    });
   }
   return (theta: number) => {
     const c = Math.cos(theta);

@@ -15,7 +15,15 @@ import type { Rivers } from './rivers';
 import type { WaterIndex } from './water';
 
 /** Every park as a feature (`green-001` …), from the basemap's `green` stream. */
-export function buildParks(ctx: CityContext, plane: Plane, settings: ScaleSettings, lakes: readonly Lake[], gan: Rivers['gan'], water: WaterIndex, greenRng: Rng): BasemapFeature[] {
+export function buildParks(
+  ctx: CityContext,
+  plane: Plane,
+  settings: ScaleSettings,
+  lakes: readonly Lake[],
+  gan: Rivers['gan'],
+  water: WaterIndex,
+  greenRng: Rng,
+): BasemapFeature[] {
   const { frame, toXY, inCity, ring } = plane;
   const ganStations = gan.stations;
   const features: BasemapFeature[] = [];
@@ -58,7 +66,11 @@ export function buildParks(ctx: CityContext, plane: Plane, settings: ScaleSettin
   const usedNames = new Set<string>(parks.map((p) => p.name));
   const cumulative = new Float64Array(ctx.lat.n);
   for (let c = 0, acc = 0; c < ctx.lat.n; c++) cumulative[c] = acc += Math.exp(-ctx.lat.r[c]! / ctx.cfg.densityScaleM);
-  for (let tries = 0, placed = 0; placed < settings.neighbourhoodParks && tries < settings.neighbourhoodParks * 30; tries++) {
+  for (
+    let tries = 0, placed = 0;
+    placed < settings.neighbourhoodParks && tries < settings.neighbourhoodParks * 30;
+    tries++
+  ) {
     const cell = pickCumulative(cumulative, greenRng.next());
     const c = toXY(randomCellPoint(ctx.lat, cell, greenRng, 0.2));
     const a = greenRng.float(110, 260);

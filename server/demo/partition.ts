@@ -71,7 +71,13 @@ export function growWeighted(
  * Growth: the child that is currently smallest relative to its target takes the next cell of its
  * breadth-first frontier. Targets vary by ±25 % so sizes are not all identical.
  */
-export function splitBalanced(lat: Lattice, cells: readonly number[], k: number, rng: Rng, scratch: Int32Array): number[][] {
+export function splitBalanced(
+  lat: Lattice,
+  cells: readonly number[],
+  k: number,
+  rng: Rng,
+  scratch: Int32Array,
+): number[][] {
   const n = cells.length;
   k = Math.max(1, Math.min(k, n));
   // scratch maps a global cell to its local index while we work; -1 elsewhere (restored on exit).

@@ -94,7 +94,10 @@ export class RingIndex {
   private readonly bandH: number;
 
   constructor(readonly ring: readonly XY[]) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (const [x, y] of ring) {
       minX = Math.min(minX, x);
       minY = Math.min(minY, y);
@@ -135,7 +138,6 @@ export class RingIndex {
     return inside;
   }
 }
-
 
 export function lineLength(pts: readonly XY[]): number {
   let s = 0;

@@ -42,7 +42,9 @@ function traceLine(ctx: CityContext, spec: RailwaySpec, rng: Rng): LonLat[] {
   const inside: boolean[] = [];
   for (let t = -spec.lengthM / 2; t <= spec.lengthM / 2; t += SAMPLE_M) {
     const off =
-      spec.curveAmpM * (0.75 * Math.sin((2 * Math.PI * t) / spec.curveWavelengthM + ph1) + 0.25 * Math.sin((2 * Math.PI * t) / lam2 + ph2));
+      spec.curveAmpM *
+      (0.75 * Math.sin((2 * Math.PI * t) / spec.curveWavelengthM + ph1) +
+        0.25 * Math.sin((2 * Math.PI * t) / lam2 + ph2));
     const x = x0 + dir[0] * t + perp[0] * off;
     const y = y0 + dir[1] * t + perp[1] * off;
     const p: LonLat = [frame.lon(x), frame.lat(y)];
@@ -51,7 +53,7 @@ function traceLine(ctx: CityContext, spec: RailwaySpec, rng: Rng): LonLat[] {
   }
   // Longest run of consecutive samples inside the city.
   let best = [0, -1];
-  for (let i = 0; i < samples.length; ) {
+  for (let i = 0; i < samples.length;) {
     if (!inside[i]) {
       i++;
       continue;
@@ -115,7 +117,11 @@ export function buildRailways(ctx: CityContext, rng: Rng): RailwayObjects {
 
     // Loudspeakers on poles 8 m beside the track, alternating sides, about every kilometre.
     let side = 1;
-    for (let s = SPEAKER_SPACING_M / 2 + r.float(-80, 80); s <= length - 100; s += SPEAKER_SPACING_M + r.float(-80, 80)) {
+    for (
+      let s = SPEAKER_SPACING_M / 2 + r.float(-80, 80);
+      s <= length - 100;
+      s += SPEAKER_SPACING_M + r.float(-80, 80)
+    ) {
       const at = pointAlong(line, cum, s);
       const b = (at.bearing * Math.PI) / 180;
       const placed = placePoint(ctx, offsetM(at.p, side * 8 * Math.cos(b), -side * 8 * Math.sin(b)));
@@ -123,7 +129,12 @@ export function buildRailways(ctx: CityContext, rng: Rng): RailwayObjects {
       if (!placed) continue;
       const chainageM = Math.round(s * 10) / 10;
       result.speakers.push({
-        id: ctx.ids.next(centreCode(placed.gridCode), INDUSTRY.transportOther, DEVICE_TYPE.speaker, NETWORK.videoPrivate),
+        id: ctx.ids.next(
+          centreCode(placed.gridCode),
+          INDUSTRY.transportOther,
+          DEVICE_TYPE.speaker,
+          NETWORK.videoPrivate,
+        ),
         name: `${spec.name}${chainageLabel(chainageM)}广播`,
         railwayId: spec.id,
         position: placed.position,
@@ -140,7 +151,9 @@ export function buildRailways(ctx: CityContext, rng: Rng): RailwayObjects {
       const placed = placePoint(ctx, offsetM(at.p, off * Math.cos(b), -off * Math.sin(b)));
       if (!placed) continue;
       const heading = (at.bearing + (r.chance(0.5) ? 0 : 180)) % 360;
-      result.cameras.push(makeCamera(ctx, r, 'railway', placed.position, placed.gridCode, `${spec.name}${chainageLabel(s)}`, heading));
+      result.cameras.push(
+        makeCamera(ctx, r, 'railway', placed.position, placed.gridCode, `${spec.name}${chainageLabel(s)}`, heading),
+      );
     }
   }
   return result;

@@ -38,9 +38,7 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(
-    private readonly seedKey: string,
-  ) {
+  constructor(private readonly seedKey: string) {
     [this.a, this.b, this.c, this.d] = cyrb128(seedKey);
     // Discard the first outputs: sfc32 needs a few rounds to mix a weak seed.
     for (let i = 0; i < 15; i++) this.nextUint32();

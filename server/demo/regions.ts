@@ -193,7 +193,15 @@ export function buildRegionTree(lat: Lattice, cfg: ScaleConfig, rng: Rng): Regio
       // 0xx for 社区 (residents' committees), 2xx for 村 (villagers' committees).
       const code = s.code + (village ? pad3(201 + nVillage++, 399) : pad3(1 + nCommunity++, 199));
       const name = uniqueName(communityRng, communityNames[s.parent]!, village ? '村' : '社区');
-      const node: RegionNode = { index: communities.length, code, name, level: 'community', parent: s.index, cells, meanR };
+      const node: RegionNode = {
+        index: communities.length,
+        code,
+        name,
+        level: 'community',
+        parent: s.index,
+        cells,
+        meanR,
+      };
       for (const c of cells) cellCommunity[c] = node.index;
       communities.push(node);
     }

@@ -80,7 +80,12 @@ export const SEED_ACCESS_MAX_AGE_MS = 50 * 3_600_000;
  * One access event per living-alone resident, `seedMs` less a seeded random 0–50 h. The offsets
  * come from `rng` only (not from the time), so the same city gets the same offsets whenever seeded.
  */
-export function seedAccessEvents(residents: readonly Resident[], communities: readonly SmartCommunity[], seedMs: number, rng: Rng): SeedAccess[] {
+export function seedAccessEvents(
+  residents: readonly Resident[],
+  communities: readonly SmartCommunity[],
+  seedMs: number,
+  rng: Rng,
+): SeedAccess[] {
   const byId = new Map(communities.map((c) => [c.id, c]));
   const out: SeedAccess[] = [];
   for (const r of residents) {
@@ -89,7 +94,14 @@ export function seedAccessEvents(residents: readonly Resident[], communities: re
     const sc = byId.get(r.communityId);
     if (!sc) continue;
     const gate = sc.gates.find((g) => g.kind === 'pedestrian') ?? sc.gates[0]!;
-    out.push({ id: `seed-access-${r.id}`, residentId: r.id, gateId: gate.id, position: gate.position, gridCode: sc.gridCode, at: seedMs - ageMs });
+    out.push({
+      id: `seed-access-${r.id}`,
+      residentId: r.id,
+      gateId: gate.id,
+      position: gate.position,
+      gridCode: sc.gridCode,
+      at: seedMs - ageMs,
+    });
   }
   return out;
 }

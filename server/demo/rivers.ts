@@ -26,11 +26,23 @@ export function buildRivers(plane: Plane, outer: Box, waterRng: Rng): Rivers {
   const bodies: WaterBody[] = [];
   const ganStations = clipStations(stationsAlong(GAN_RIVER.map(toXY)), outer);
   const gan = riverRing(ganStations, GAN_WIDTH_M, waterRng.fork('gan'));
-  bodies.push({ kind: 'gan', name: '赣江', ring: gan.ring, index: new RingIndex(gan.ring), line: ganStations.map((s) => s.p) });
+  bodies.push({
+    kind: 'gan',
+    name: '赣江',
+    ring: gan.ring,
+    index: new RingIndex(gan.ring),
+    line: ganStations.map((s) => s.p),
+  });
   const fuStations = clipStations(stationsAlong(FU_RIVER.line.map(toXY)), outer);
   if (fuStations.length >= 2) {
     const fu = riverRing(fuStations, FU_RIVER.widthM, waterRng.fork('fu'));
-    bodies.push({ kind: 'tributary', name: FU_RIVER.name, ring: fu.ring, index: new RingIndex(fu.ring), line: fuStations.map((s) => s.p) });
+    bodies.push({
+      kind: 'tributary',
+      name: FU_RIVER.name,
+      ring: fu.ring,
+      index: new RingIndex(fu.ring),
+      line: fuStations.map((s) => s.p),
+    });
   }
   return { bodies, gan: { stations: ganStations, left: gan.left, right: gan.right } };
 }
@@ -50,7 +62,10 @@ function roundCorners(pts: XY[], radius: number): XY[] {
     const p2 = lerp(v, b, d / dist(v, b));
     for (let k = 0; k <= 8; k++) {
       const t = k / 8;
-      out.push([(1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * v[0] + t * t * p2[0], (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * v[1] + t * t * p2[1]]);
+      out.push([
+        (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * v[0] + t * t * p2[0],
+        (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * v[1] + t * t * p2[1],
+      ]);
     }
   }
   out.push(pts[pts.length - 1]!);

@@ -52,12 +52,19 @@ export function layMotorways(ctx: CityContext, settings: ScaleSettings, roadRng:
 }
 
 /** Every road as a feature (`road-0001` …), motorways first, then primary, then secondary roads. */
-export function buildRoads(ctx: CityContext, plane: Plane, settings: ScaleSettings, motorways: readonly Motorway[], water: WaterIndex): BasemapFeature[] {
+export function buildRoads(
+  ctx: CityContext,
+  plane: Plane,
+  settings: ScaleSettings,
+  motorways: readonly Motorway[],
+  water: WaterIndex,
+): BasemapFeature[] {
   const { frame, toXY, toLonLat } = plane;
   const features: BasemapFeature[] = [];
   const roads: { cls: RoadClass; name: string; pts: XY[]; bridge: boolean }[] = [];
   for (const m of motorways) {
-    for (const piece of cutByWater(m.pts, [], 'motorway', true, water)) roads.push({ cls: 'motorway', name: m.name, pts: piece.pts, bridge: false });
+    for (const piece of cutByWater(m.pts, [], 'motorway', true, water))
+      roads.push({ cls: 'motorway', name: m.name, pts: piece.pts, bridge: false });
   }
   const { rows, cols } = latticeLines(ctx);
   const nextName = new Map<number, number>();
@@ -95,7 +102,8 @@ export function buildRoads(ctx: CityContext, plane: Plane, settings: ScaleSettin
       }
     });
     if (pts.length < 2) continue;
-    for (const piece of cutByWater(pts, tags, cls, bridged, water)) roads.push({ cls, name: stretches[piece.tag]!.name, pts: piece.pts, bridge: piece.bridge });
+    for (const piece of cutByWater(pts, tags, cls, bridged, water))
+      roads.push({ cls, name: stretches[piece.tag]!.name, pts: piece.pts, bridge: piece.bridge });
   }
   // Bridges over the Gan: each real name goes to the nearest bridge within 1.5 km of its crossing.
   const bridges = roads.filter((r) => r.bridge);
@@ -116,7 +124,13 @@ export function buildRoads(ctx: CityContext, plane: Plane, settings: ScaleSettin
   for (const r of roads) {
     const coordinates = dedupe(r.pts.map(toLonLat));
     if (coordinates.length < 2) continue;
-    features.push({ id: `road-${String(++nRoad).padStart(4, '0')}`, kind: 'road', class: r.cls, name: r.name, geometry: { type: 'LineString', coordinates } });
+    features.push({
+      id: `road-${String(++nRoad).padStart(4, '0')}`,
+      kind: 'road',
+      class: r.cls,
+      name: r.name,
+      geometry: { type: 'LineString', coordinates },
+    });
   }
   return features;
 }
@@ -141,7 +155,13 @@ interface RoadPiece {
  * (tags are the named stretches of a lattice line). Returns the road pieces and the bridges
  * (a bridge may span tags: it gets a name of its own); water's edges are found to a metre.
  */
-function cutByWater(pts: XY[], tags: readonly number[], cls: RoadClass, bridged: boolean, water: WaterIndex): RoadPiece[] {
+function cutByWater(
+  pts: XY[],
+  tags: readonly number[],
+  cls: RoadClass,
+  bridged: boolean,
+  water: WaterIndex,
+): RoadPiece[] {
   type State = 'road' | 'bridge' | 'gap';
   const state = (p: XY): State => {
     const k = water.kindAt(p[0], p[1]);
@@ -228,7 +248,13 @@ function latticeLines(ctx: CityContext): { rows: LatticeLine[]; cols: LatticeLin
     if (!cols.has(i)) cols.set(i, []);
     cols.get(i)!.push({ j, c });
   }
-  const runs = <T extends { c: number }>(index: number, list: T[], key: (t: T) => number, from: number, to: number): LatticeLine[] => {
+  const runs = <T extends { c: number }>(
+    index: number,
+    list: T[],
+    key: (t: T) => number,
+    from: number,
+    to: number,
+  ): LatticeLine[] => {
     list.sort((x, y) => key(x) - key(y));
     const out: LatticeLine[] = [];
     let cur: LatticeLine | null = null;

@@ -16,7 +16,8 @@ export interface DemoParts extends World {
 }
 export type DemoPart = keyof DemoParts;
 
-type Message = { ready: true; totals: Partial<Record<DemoPart, number>> } | { done: true } | { part: DemoPart; items: unknown[] };
+type Message =
+  { ready: true; totals: Partial<Record<DemoPart, number>> } | { done: true } | { part: DemoPart; items: unknown[] };
 
 export interface StreamOptions<K extends keyof World> {
   /** The World parts wanted, in this order (regions arrive city first, then by level). */

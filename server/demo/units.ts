@@ -62,7 +62,8 @@ export function buildUnits(ctx: CityContext, rng: Rng): Unit[] {
   // Police officers: shared over streets by size, numbered within their street.
   const police = byCells(tree.streets, cfg.units.police);
   tree.streets.forEach((s, i) => {
-    for (let k = 1; k <= police[i]!; k++) add('police', s.code, cellIn(s), `${shortStreet(s.name)}民警${String(k).padStart(2, '0')}`);
+    for (let k = 1; k <= police[i]!; k++)
+      add('police', s.code, cellIn(s), `${shortStreet(s.name)}民警${String(k).padStart(2, '0')}`);
   });
 
   const perDistrict = (kind: UnitKind, label: (d: RegionNode, k: number) => string) => {

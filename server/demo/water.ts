@@ -44,7 +44,10 @@ export class WaterIndex {
     private readonly bodies: readonly WaterBody[],
     private readonly gan: readonly Station[],
   ) {
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (const b of bodies) {
       minX = Math.min(minX, b.index.minX);
       minY = Math.min(minY, b.index.minY);
@@ -66,7 +69,8 @@ export class WaterIndex {
       const r1 = Math.floor((b.index.maxY - this.y0) / COARSE_M);
       for (let r = r0; r <= r1; r++) {
         for (let c = c0; c <= c1; c++) {
-          if (b.index.contains(this.x0 + (c + 0.5) * COARSE_M, this.y0 + (r + 0.5) * COARSE_M)) this.near[r * this.cols + c] = 1;
+          if (b.index.contains(this.x0 + (c + 0.5) * COARSE_M, this.y0 + (r + 0.5) * COARSE_M))
+            this.near[r * this.cols + c] = 1;
         }
       }
     }
@@ -122,7 +126,9 @@ export class WaterIndex {
     };
     const bx = Math.floor(x / GAN_BUCKET_M);
     const by = Math.floor(y / GAN_BUCKET_M);
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) for (const i of this.ganBuckets.get((by + dy) * 100_000 + bx + dx) ?? []) consider(i);
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++)
+        for (const i of this.ganBuckets.get((by + dy) * 100_000 + bx + dx) ?? []) consider(i);
     if (best < 0) for (let i = 0; i < this.gan.length; i++) consider(i);
     const st = this.gan[best];
     if (!st) return 1;

@@ -27,7 +27,10 @@ declare module 'express-serve-static-core' {
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** 'public': no credential needed; 'authenticated': any valid one; otherwise the action the caller's role must have. */
-export type Access = 'public' | 'authenticated' | { action: Action; /** Usable while an admin's second factor is pending. */ duringMfaSetup?: boolean };
+export type Access =
+  | 'public'
+  | 'authenticated'
+  | { action: Action; /** Usable while an admin's second factor is pending. */ duringMfaSetup?: boolean };
 
 export interface RouteSpec {
   method: Method;
@@ -49,7 +52,12 @@ export function authenticate(auth: Pick<AuthService, 'authenticateDeviceKey' | '
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const ctx = m ? await auth.authenticateDeviceKey(m[1]!) : null;
-      if (!ctx) throw new HttpError(401, ErrorCode.AuthRequired, 'the Authorization header does not carry a valid device key (Bearer cdk_…)');
+      if (!ctx)
+        throw new HttpError(
+          401,
+          ErrorCode.AuthRequired,
+          'the Authorization header does not carry a valid device key (Bearer cdk_…)',
+        );
       req.auth = ctx;
       return next();
     }
@@ -71,14 +79,24 @@ export function csrfGuard(settings: AuthSettings): RequestHandler {
   return (req, _res, next) => {
     if (!UNSAFE.has(req.method)) return next();
     if (!originAllowed(req.get('origin'), req.get('host'), settings, req.secure)) {
-      throw new HttpError(403, ErrorCode.AuthCsrf, `requests from origin ${req.get('origin')} are not accepted (see ALLOWED_ORIGINS)`);
+      throw new HttpError(
+        403,
+        ErrorCode.AuthCsrf,
+        `requests from origin ${req.get('origin')} are not accepted (see ALLOWED_ORIGINS)`,
+      );
     }
     const ctx = req.auth;
     if (ctx && ctx.kind !== 'device') {
       const sent = req.get(CSRF_HEADER) ?? '';
       const want = ctx.csrfToken ?? '';
-      const ok = sent.length === want.length && want.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
-      if (!ok) throw new HttpError(403, ErrorCode.AuthCsrf, `a ${req.method} needs the session's ${CSRF_HEADER} header (from GET /api/v1/auth/session)`);
+      const ok =
+        sent.length === want.length && want.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(want));
+      if (!ok)
+        throw new HttpError(
+          403,
+          ErrorCode.AuthCsrf,
+          `a ${req.method} needs the session's ${CSRF_HEADER} header (from GET /api/v1/auth/session)`,
+        );
     }
     next();
   };
@@ -91,11 +109,22 @@ function limited(message: string): RequestHandler {
 }
 
 /** Per address on everything, per principal on authenticated calls, and a tighter one on sign-in. */
-export function rateLimits(settings: AuthSettings): { perAddress: RequestHandler; perPrincipal: RequestHandler; login: RequestHandler; citizen: RequestHandler } {
+export function rateLimits(settings: AuthSettings): {
+  perAddress: RequestHandler;
+  perPrincipal: RequestHandler;
+  login: RequestHandler;
+  citizen: RequestHandler;
+} {
   const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false };
   const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
   return {
-    perAddress: rateLimit({ ...common, windowMs: 60_000, limit: settings.rateLimits.addressPerMin, keyGenerator: ipKey, handler: limited('too many requests from this address: slow down (Retry-After)') }),
+    perAddress: rateLimit({
+      ...common,
+      windowMs: 60_000,
+      limit: settings.rateLimits.addressPerMin,
+      keyGenerator: ipKey,
+      handler: limited('too many requests from this address: slow down (Retry-After)'),
+    }),
     perPrincipal: rateLimit({
       ...common,
       windowMs: 60_000,
@@ -104,9 +133,21 @@ export function rateLimits(settings: AuthSettings): { perAddress: RequestHandler
       keyGenerator: (req) => `${req.auth?.kind}:${req.auth?.principal.id}`,
       handler: limited('too many requests for this account: slow down (Retry-After)'),
     }),
-    login: rateLimit({ ...common, windowMs: 15 * 60_000, limit: settings.rateLimits.loginPer15Min, keyGenerator: ipKey, handler: limited('too many sign-in attempts from this address: wait (Retry-After)') }),
+    login: rateLimit({
+      ...common,
+      windowMs: 15 * 60_000,
+      limit: settings.rateLimits.loginPer15Min,
+      keyGenerator: ipKey,
+      handler: limited('too many sign-in attempts from this address: wait (Retry-After)'),
+    }),
     // Citizens' reports and photos (no account): a person reports a few things an hour, a script many.
-    citizen: rateLimit({ ...common, windowMs: 3_600_000, limit: settings.rateLimits.citizenPerHour ?? 30, keyGenerator: ipKey, handler: limited('too many reports from this address: try again later (Retry-After)') }),
+    citizen: rateLimit({
+      ...common,
+      windowMs: 3_600_000,
+      limit: settings.rateLimits.citizenPerHour ?? 30,
+      keyGenerator: ipKey,
+      handler: limited('too many reports from this address: try again later (Retry-After)'),
+    }),
   };
 }
 
@@ -148,12 +189,24 @@ export class ApiRoutes {
       if (!ctx) throw new HttpError(401, ErrorCode.AuthRequired, 'sign in first (no session, or it ended)');
       if (access === 'authenticated') return next();
       if (ctx.mfaPending && !access.duringMfaSetup) {
-        throw new HttpError(403, ErrorCode.AuthTotpSetupRequired, 'set up a second factor first (POST /api/v1/auth/totp/setup, then /auth/totp/enable)');
+        throw new HttpError(
+          403,
+          ErrorCode.AuthTotpSetupRequired,
+          'set up a second factor first (POST /api/v1/auth/totp/setup, then /auth/totp/enable)',
+        );
       }
       const d = decide(ctx.principal, access.action);
       if (!d.allow) {
         if (UNSAFE.has(req.method)) {
-          await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'access.denied', target: `${req.method} ${req.baseUrl}${req.path}`, address: req.ip ?? null, outcome: 'denied', details: { reason: d.reason } });
+          await this.audit.record({
+            actor: actorOf(ctx),
+            actorName: ctx.name,
+            action: 'access.denied',
+            target: `${req.method} ${req.baseUrl}${req.path}`,
+            address: req.ip ?? null,
+            outcome: 'denied',
+            details: { reason: d.reason },
+          });
         }
         throw new HttpError(403, ErrorCode.AuthForbidden, d.reason);
       }

@@ -16,7 +16,11 @@ export class MountPoint {
 
   constructor() {
     this.router.use((_req, _res, next) => {
-      next(this.open ? undefined : new HttpError(503, ErrorCode.ServiceNotReady, 'the hub is still starting (see /readyz)'));
+      next(
+        this.open
+          ? undefined
+          : new HttpError(503, ErrorCode.ServiceNotReady, 'the hub is still starting (see /readyz)'),
+      );
     });
   }
 

@@ -16,10 +16,15 @@ export function clientApp(dir: string): Router {
   router.get(/^\/(?!api\/|socket\.io\/|streams\/|assets\/)(?!.*\.[a-z0-9]{1,6}$).*$/i, (_req, res) => {
     const index = resolve(staticDir, 'index.html');
     if (existsSync(index)) res.set('Cache-Control', 'no-cache').sendFile(index);
-    else res.status(503).type('text/plain').send('The client is not built: run `npm run build` (npm start does it for you).\n');
+    else
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The client is not built: run `npm run build` (npm start does it for you).\n');
   });
   router.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') res.status(404).type('text/plain').send(`not found: ${req.path}\n`);
+    if (req.method === 'GET' || req.method === 'HEAD')
+      res.status(404).type('text/plain').send(`not found: ${req.path}\n`);
     else next();
   });
   return router;

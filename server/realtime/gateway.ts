@@ -57,7 +57,10 @@ export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, {}, Socke
 /** The catch-up events of the contract (shared/events.ts): `<collection>:sync`. */
 export type SyncEvent = Extract<keyof ClientToServerEvents, `${string}:sync`>;
 /** What a catch-up event's acknowledgement carries when it succeeds. */
-export type SyncReply<E extends SyncEvent> = Exclude<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { error: string }>;
+export type SyncReply<E extends SyncEvent> = Exclude<
+  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0],
+  { error: string }
+>;
 
 /** A collection screens follow by rev and catch up on: its event, and one answer in a principal's scope. */
 export interface SyncedCollection<E extends SyncEvent> {
@@ -196,7 +199,8 @@ export class RealtimeGateway {
     const adapter = io.of('/').adapter;
     adapter.on('create-room', (room: string) => {
       if (!room.startsWith('region:')) return;
-      for (const s of [this.alarmRooms, this.incidentRooms] as StreamRooms<unknown>[]) s.told.set(room, s.feed?.position ?? 0);
+      for (const s of [this.alarmRooms, this.incidentRooms] as StreamRooms<unknown>[])
+        s.told.set(room, s.feed?.position ?? 0);
     });
     adapter.on('delete-room', (room: string) => {
       this.alarmRooms.told.delete(room);
@@ -219,7 +223,14 @@ export class RealtimeGateway {
         if (typeof since === 'string') return ack({ error: since });
         if (!this.synced.has(event)) return ack({ error: 'service/not-ready' });
         let queue = queues.get(event);
-        if (!queue) queues.set(event, (queue = new SyncQueue((s: number | null) => this.synced.get(event)!(socket.data.principal, s), () => socket.connected)));
+        if (!queue)
+          queues.set(
+            event,
+            (queue = new SyncQueue(
+              (s: number | null) => this.synced.get(event)!(socket.data.principal, s),
+              () => socket.connected,
+            )),
+          );
         queue.push(since, ack);
       });
     });
@@ -236,8 +247,34 @@ export class RealtimeGateway {
 
   /** The streams to follow (the rev feeds start with the first screen). */
   private follow(feeds: GatewayFeeds, log: Logger, pollMs: number): void {
-    this.alarmRooms.feed = new RevFeed('alarms', feeds.alarms, (d) => this.gatherFeed(this.alarmRooms, d, (a) => a.gridCode, (a) => a.id, (a) => a.rev), log, pollMs);
-    this.incidentRooms.feed = new RevFeed('incidents', feeds.incidents, (d) => this.gatherFeed(this.incidentRooms, d, (i) => i.gridCode, (i) => i.id, (i) => i.rev), log, pollMs);
+    this.alarmRooms.feed = new RevFeed(
+      'alarms',
+      feeds.alarms,
+      (d) =>
+        this.gatherFeed(
+          this.alarmRooms,
+          d,
+          (a) => a.gridCode,
+          (a) => a.id,
+          (a) => a.rev,
+        ),
+      log,
+      pollMs,
+    );
+    this.incidentRooms.feed = new RevFeed(
+      'incidents',
+      feeds.incidents,
+      (d) =>
+        this.gatherFeed(
+          this.incidentRooms,
+          d,
+          (i) => i.gridCode,
+          (i) => i.id,
+          (i) => i.rev,
+        ),
+      log,
+      pollMs,
+    );
   }
 
   private async startFeeds(): Promise<void> {
@@ -264,7 +301,13 @@ export class RealtimeGateway {
   }
 
   /** A feed delivered the changes (from, to]: gather them per room with screens on this hub. */
-  private gatherFeed<V>(stream: StreamRooms<V>, d: FeedDelivery<V>, region: (v: V) => string, id: (v: V) => string, rev: (v: V) => number): void {
+  private gatherFeed<V>(
+    stream: StreamRooms<V>,
+    d: FeedDelivery<V>,
+    region: (v: V) => string,
+    id: (v: V) => string,
+    rev: (v: V) => number,
+  ): void {
     const rooms = this.io.of('/').adapter.rooms;
     const p = stream.pending;
     let reaching = 0;
@@ -362,7 +405,9 @@ export class RealtimeGateway {
    * A stream's pending batches, each complete over (what its room was last told, the feed position
    * they reach]; the room is then told up to there.
    */
-  private take<V extends { rev: number }>(stream: StreamRooms<V>): { room: string; from: number; to: number; list: V[] }[] {
+  private take<V extends { rev: number }>(
+    stream: StreamRooms<V>,
+  ): { room: string; from: number; to: number; list: V[] }[] {
     const p = stream.pending;
     stream.pending = { byRoom: new Map(), to: p.to };
     const out: { room: string; from: number; to: number; list: V[] }[] = [];

@@ -34,7 +34,9 @@ export const EVENT_TOPIC = 'events/+';
  * host listen on two ports, so they never knock each other off the broker.
  */
 export function defaultMqttClientId(port: number): string {
-  return `city-command-hub-${hostname().replace(/[^\w.-]/g, '_').slice(0, 40)}-${port}`;
+  return `city-command-hub-${hostname()
+    .replace(/[^\w.-]/g, '_')
+    .slice(0, 40)}-${port}`;
 }
 
 /** A message nested deeper than this is refused before anything reads it (as an HTTP body). */
@@ -93,7 +95,15 @@ export interface MqttIngestOptions {
 }
 
 export class MqttIngest {
-  readonly stats: MqttIngestStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0, malformed: 0, deadLettered: 0, storeFailures: 0 };
+  readonly stats: MqttIngestStats = {
+    messages: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    malformed: 0,
+    deadLettered: 0,
+    storeFailures: 0,
+  };
   private readonly url: string;
   private readonly ingest: Pick<IngestService, 'ingest'>;
   private readonly principal: () => Promise<AuthContext>;
@@ -114,7 +124,12 @@ export class MqttIngest {
     this.shareGroup = o.shareGroup;
     this.clientId = o.clientId ?? `city-command-hub-${hostname()}`;
     const n = o.shareGroup ? Math.max(1, Math.floor(o.connections ?? 1)) : 1;
-    this.links = Array.from({ length: n }, (_, i) => ({ id: i === 0 ? this.clientId : `${this.clientId}-${i}`, client: null, failures: 0, reconnectTimer: null }));
+    this.links = Array.from({ length: n }, (_, i) => ({
+      id: i === 0 ? this.clientId : `${this.clientId}-${i}`,
+      client: null,
+      failures: 0,
+      reconnectTimer: null,
+    }));
   }
 
   /** The topic filter this hub subscribes to. */
@@ -132,7 +147,12 @@ export class MqttIngest {
   }
 
   private open(link: Link, first: boolean): void {
-    const client = mqtt.connect(this.url, { clientId: link.id, clean: false, reconnectPeriod: 2_000, connectTimeout: 10_000 });
+    const client = mqtt.connect(this.url, {
+      clientId: link.id,
+      clean: false,
+      reconnectPeriod: 2_000,
+      connectTimeout: 10_000,
+    });
     link.client = client;
     // Store first, then let MQTT.js send the PUBACK (QoS 1): nothing acknowledged is lost.
     client.handleMessage = (packet: IPublishPacket, done) => {
@@ -147,7 +167,16 @@ export class MqttIngest {
           this.stats.storeFailures++;
           const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(link.failures, 10));
           link.failures++;
-          this.log.error({ sqlState: sqlState(e), reason: printable(dbMessage(e)), topic: printable(packet.topic), clientId: link.id, retryInMs: wait }, 'mqtt: storing events failed; not acknowledged');
+          this.log.error(
+            {
+              sqlState: sqlState(e),
+              reason: printable(dbMessage(e)),
+              topic: printable(packet.topic),
+              clientId: link.id,
+              retryInMs: wait,
+            },
+            'mqtt: storing events failed; not acknowledged',
+          );
           client.end(true, undefined, () => {
             if (link.client !== client) return;
             clearTimeout(link.reconnectTimer ?? undefined);
@@ -170,7 +199,9 @@ export class MqttIngest {
         if (err) this.log.error({ err, clientId: link.id }, 'mqtt: subscribing failed');
       });
     });
-    client.on('error', (err) => this.log.warn({ err: err.message, clientId: link.id }, 'mqtt: connection error (retrying)'));
+    client.on('error', (err) =>
+      this.log.warn({ err: err.message, clientId: link.id }, 'mqtt: connection error (retrying)'),
+    );
     client.on('offline', () => this.log.warn({ clientId: link.id }, 'mqtt: broker unreachable (retrying)'));
   }
 
@@ -189,8 +220,13 @@ export class MqttIngest {
     if (reason === null) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     // Throws only when the database is away: then the message is not acknowledged either.
-    if (this.deadLetters) await this.deadLetters.record({ channel: 'mqtt', topic: packet.topic, payload, error: reason });
-    else this.log.warn({ topic: printable(packet.topic), bytes: payload.length, error: printable(reason) }, 'mqtt: message set aside');
+    if (this.deadLetters)
+      await this.deadLetters.record({ channel: 'mqtt', topic: packet.topic, payload, error: reason });
+    else
+      this.log.warn(
+        { topic: printable(packet.topic), bytes: payload.length, error: printable(reason) },
+        'mqtt: message set aside',
+      );
     this.stats.deadLettered++;
   }
 
@@ -201,7 +237,8 @@ export class MqttIngest {
       this.stats.malformed++;
       return reason;
     };
-    if (!(EVENT_SOURCES as readonly string[]).includes(source)) return malformed(`unknown source ${JSON.stringify(source)} in the topic`);
+    if (!(EVENT_SOURCES as readonly string[]).includes(source))
+      return malformed(`unknown source ${JSON.stringify(source)} in the topic`);
     let body: unknown;
     try {
       // JSON is UTF-8 (RFC 8259): bytes that are not are refused, not silently replaced.
@@ -213,11 +250,18 @@ export class MqttIngest {
     // The shape before anything walks it (strings are checked per event, so good events still flow).
     const shape = unstorable(body, { maxDepth: MAX_MESSAGE_DEPTH, text: false });
     if (shape) return malformed(`${formatPath('', shape.path) || '(message)'}: ${shape.message}`);
-    const batch = body !== null && typeof body === 'object' && !Array.isArray(body) && Array.isArray((body as { events?: unknown }).events);
+    const batch =
+      body !== null &&
+      typeof body === 'object' &&
+      !Array.isArray(body) &&
+      Array.isArray((body as { events?: unknown }).events);
     const items: unknown[] = batch ? (body as { events: unknown[] }).events : [body];
-    if (items.length === 0 || items.length > MAX_BATCH) return malformed(`a batch holds 1-${MAX_BATCH} events (got ${items.length})`);
+    if (items.length === 0 || items.length > MAX_BATCH)
+      return malformed(`a batch holds 1-${MAX_BATCH} events (got ${items.length})`);
     // An event on events/<source> must say that source: a device cannot post as another kind.
-    const mismatched = items.filter((i) => i !== null && typeof i === 'object' && (i as { source?: unknown }).source !== source).length;
+    const mismatched = items.filter(
+      (i) => i !== null && typeof i === 'object' && (i as { source?: unknown }).source !== source,
+    ).length;
     if (mismatched) return malformed(`${mismatched} event(s) whose source is not ${source}`);
     let reply;
     try {
@@ -234,7 +278,12 @@ export class MqttIngest {
     if (!first) return null;
     const err = first.errors[0] ?? { path: '(event)', message: 'refused' };
     const where = batch ? `events.${first.index}${err.path === '(event)' ? '' : `.${err.path}`}` : err.path;
-    const more = reply.rejected.length > 1 ? ` (${reply.rejected.length} of ${items.length} events refused)` : batch ? ` (1 of ${items.length} events refused)` : '';
+    const more =
+      reply.rejected.length > 1
+        ? ` (${reply.rejected.length} of ${items.length} events refused)`
+        : batch
+          ? ` (1 of ${items.length} events refused)`
+          : '';
     return `${where}: ${err.message}${more}`;
   }
 

@@ -23,6 +23,13 @@ export function attachRedisAdapter(io: HubIo, url: string, prefix: string, log: 
     if (down) log.info({ redis: serverUrl(url) }, 'redis: connected again');
     down = false;
   });
-  io.adapter(createAdapter(client, { streamName: prefix, channelPrefix: prefix, sessionKeyPrefix: `${prefix}:session:`, maxLen: 100_000 }));
+  io.adapter(
+    createAdapter(client, {
+      streamName: prefix,
+      channelPrefix: prefix,
+      sessionKeyPrefix: `${prefix}:session:`,
+      maxLen: 100_000,
+    }),
+  );
   return client;
 }

@@ -19,7 +19,6 @@ import type { Logger } from 'pino';
 import type { FeedSource } from '../services/sync-page';
 export type { FeedSource };
 
-
 export interface FeedDelivery<V> {
   /** Everything with rev in (from, to] is in `items` (the latest state of each changed object). */
   from: number;
@@ -147,7 +146,11 @@ export class RevFeed<V> {
         this.failures = 0;
       } catch (e) {
         this.failures++;
-        if (this.failures === 1 || this.failures % 20 === 0) this.log.warn({ err: e, feed: this.name, failures: this.failures }, 'rev feed: reading changes failed; retrying');
+        if (this.failures === 1 || this.failures % 20 === 0)
+          this.log.warn(
+            { err: e, feed: this.name, failures: this.failures },
+            'rev feed: reading changes failed; retrying',
+          );
         return;
       }
       if (this.cursor !== from) return; // stopped (or restarted) meanwhile

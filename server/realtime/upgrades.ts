@@ -16,6 +16,8 @@ export function refuseUpgradesUntil(server: HttpServer, canTake: () => boolean):
       for (const h of handlers) h.call(server, req, socket, head);
       return;
     }
-    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n\r\nthe hub is starting');
+    socket.end(
+      'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n\r\nthe hub is starting',
+    );
   });
 }

@@ -85,7 +85,13 @@ export class AlarmRepository {
   }
 
   /** Change an alarm's status (only from one of `from`); returns the row with its new rev, or undefined. */
-  async setStatus(id: string, from: readonly AlarmRow['status'][], to: AlarmRow['status'], by: string, at: Date): Promise<AlarmRow | undefined> {
+  async setStatus(
+    id: string,
+    from: readonly AlarmRow['status'][],
+    to: AlarmRow['status'],
+    by: string,
+    at: Date,
+  ): Promise<AlarmRow | undefined> {
     return this.db.transaction(async (tx) => {
       await lockRevs(tx);
       const rows = await tx
@@ -101,11 +107,23 @@ export class AlarmRepository {
    * Tie alarms to an incident inside the caller's transaction (each gets the next rev); with `status`
    * they also become `incident` (from `new` or `acknowledged` only: others keep their status).
    */
-  async linkIncident(tx: Db, ids: readonly string[], incidentId: string, status: { by: string; at: Date } | null, at: Date): Promise<AlarmRow[]> {
+  async linkIncident(
+    tx: Db,
+    ids: readonly string[],
+    incidentId: string,
+    status: { by: string; at: Date } | null,
+    at: Date,
+  ): Promise<AlarmRow[]> {
     if (ids.length === 0) return [];
     await lockRevs(tx);
     const handled = status
-      ? { status: sql<AlarmRow['status']>`case when ${alarms.status} in ('new', 'acknowledged') then 'incident' else ${alarms.status} end`, handledBy: status.by, handledAt: status.at }
+      ? {
+          status: sql<
+            AlarmRow['status']
+          >`case when ${alarms.status} in ('new', 'acknowledged') then 'incident' else ${alarms.status} end`,
+          handledBy: status.by,
+          handledAt: status.at,
+        }
       : {};
     return tx
       .update(alarms)
@@ -148,7 +166,9 @@ export class AlarmRepository {
     return this.db
       .select()
       .from(alarms)
-      .where(and(inArray(alarms.status, ['new', 'acknowledged']), prefix ? like(alarms.gridCode, `${prefix}%`) : undefined))
+      .where(
+        and(inArray(alarms.status, ['new', 'acknowledged']), prefix ? like(alarms.gridCode, `${prefix}%`) : undefined),
+      )
       .orderBy(desc(alarms.rev))
       .limit(limit);
   }

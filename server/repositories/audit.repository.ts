@@ -28,7 +28,10 @@ export class AuditRepository {
     const where: SQL[] = [];
     if (q.before !== undefined) where.push(lt(auditLog.seq, q.before));
     if (q.actor) where.push(or(ilike(auditLog.actorName, `%${escapeLike(q.actor)}%`), eq(auditLog.actor, q.actor))!);
-    if (q.action) where.push(/[.:]$/.test(q.action) ? like(auditLog.action, `${escapeLike(q.action)}%`) : eq(auditLog.action, q.action));
+    if (q.action)
+      where.push(
+        /[.:]$/.test(q.action) ? like(auditLog.action, `${escapeLike(q.action)}%`) : eq(auditLog.action, q.action),
+      );
     if (q.outcome) where.push(eq(auditLog.outcome, q.outcome));
     // `at` is ISO 8601 in UTC (Z), so text order is time order; inputs are normalised to UTC.
     if (q.from) where.push(gte(auditLog.at, new Date(q.from).toISOString()));
@@ -49,7 +52,12 @@ export class AuditRepository {
   async *walk(pageSize = 1000): AsyncGenerator<AuditRecord> {
     let after = 0;
     for (;;) {
-      const rows = await this.db.select().from(auditLog).where(gt(auditLog.seq, after)).orderBy(asc(auditLog.seq)).limit(pageSize);
+      const rows = await this.db
+        .select()
+        .from(auditLog)
+        .where(gt(auditLog.seq, after))
+        .orderBy(asc(auditLog.seq))
+        .limit(pageSize);
       for (const r of rows) yield toRecord(r);
       if (rows.length < pageSize) return;
       after = rows[rows.length - 1]!.seq;

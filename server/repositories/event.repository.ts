@@ -43,7 +43,12 @@ export class EventRepository {
   }
 
   async byKey(source: string, id: string): Promise<EventRow | undefined> {
-    return (await this.db.select().from(events).where(and(eq(events.source, source), eq(events.id, id))))[0];
+    return (
+      await this.db
+        .select()
+        .from(events)
+        .where(and(eq(events.source, source), eq(events.id, id)))
+    )[0];
   }
 
   async count(): Promise<number> {

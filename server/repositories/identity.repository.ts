@@ -27,12 +27,19 @@ export class IdentityRepository {
 
   async regionNames(codes: readonly string[]): Promise<Map<string, string>> {
     if (codes.length === 0) return new Map();
-    const rows = await this.db.select({ code: regions.code, name: regions.name }).from(regions).where(inArray(regions.code, [...new Set(codes)]));
+    const rows = await this.db
+      .select({ code: regions.code, name: regions.name })
+      .from(regions)
+      .where(inArray(regions.code, [...new Set(codes)]));
     return new Map(rows.map((r) => [r.code, r.name]));
   }
 
   async districtCodes(): Promise<string[]> {
-    const rows = await this.db.select({ code: regions.code }).from(regions).where(eq(regions.level, 'district')).orderBy(asc(regions.code));
+    const rows = await this.db
+      .select({ code: regions.code })
+      .from(regions)
+      .where(eq(regions.level, 'district'))
+      .orderBy(asc(regions.code));
     return rows.map((r) => r.code);
   }
 
@@ -56,7 +63,10 @@ export class IdentityRepository {
 
   /** The first `perKind` units of each kind (by id): the demo city's field accounts belong to them. */
   async firstUnits(perKind: number): Promise<{ id: string; kind: string; callsign: string; homeRegionCode: string }[]> {
-    const rows = await this.db.select({ id: units.id, kind: units.kind, callsign: units.callsign, homeRegionCode: units.homeRegionCode }).from(units).orderBy(asc(units.id));
+    const rows = await this.db
+      .select({ id: units.id, kind: units.kind, callsign: units.callsign, homeRegionCode: units.homeRegionCode })
+      .from(units)
+      .orderBy(asc(units.id));
     const seen = new Map<string, number>();
     return rows.filter((u) => {
       const n = (seen.get(u.kind) ?? 0) + 1;
@@ -66,7 +76,11 @@ export class IdentityRepository {
   }
 
   async putUnitsOnDuty(ids: readonly string[]): Promise<void> {
-    if (ids.length) await this.db.update(units).set({ status: 'available', updatedAt: sql`now()` }).where(and(inArray(units.id, [...ids]), ne(units.status, 'available')));
+    if (ids.length)
+      await this.db
+        .update(units)
+        .set({ status: 'available', updatedAt: sql`now()` })
+        .where(and(inArray(units.id, [...ids]), ne(units.status, 'available')));
   }
 
   async hasRole(role: UserRow['role']): Promise<boolean> {
@@ -78,7 +92,9 @@ export class IdentityRepository {
   }
 
   async demoUserNames(): Promise<string[]> {
-    return (await this.db.select({ username: users.username }).from(users).where(eq(users.demo, true))).map((r) => r.username);
+    return (await this.db.select({ username: users.username }).from(users).where(eq(users.demo, true))).map(
+      (r) => r.username,
+    );
   }
 
   async insertUsers(rows: NewUser[], tx: Db = this.db): Promise<void> {
@@ -106,7 +122,10 @@ export class IdentityRepository {
     await this.db
       .insert(loginThrottle)
       .values(row)
-      .onConflictDoUpdate({ target: loginThrottle.username, set: { failures: row.failures, windowStart: row.windowStart, lockedUntil: row.lockedUntil } });
+      .onConflictDoUpdate({
+        target: loginThrottle.username,
+        set: { failures: row.failures, windowStart: row.windowStart, lockedUntil: row.lockedUntil },
+      });
   }
 
   async clearThrottle(username: string): Promise<void> {
@@ -131,7 +150,13 @@ export class IdentityRepository {
   }
 
   async revokeCredential(id: string, at: Date, tx: Db = this.db): Promise<CredentialRow | undefined> {
-    return (await tx.update(credentials).set({ revokedAt: at }).where(and(eq(credentials.id, id), isNull(credentials.revokedAt))).returning())[0];
+    return (
+      await tx
+        .update(credentials)
+        .set({ revokedAt: at })
+        .where(and(eq(credentials.id, id), isNull(credentials.revokedAt)))
+        .returning()
+    )[0];
   }
 
   async touchCredential(id: string, at: Date): Promise<void> {
@@ -163,7 +188,10 @@ export class IdentityRepository {
   }
 
   async touchSession(id: string, at: Date): Promise<void> {
-    await this.db.update(sessions).set({ lastSeenAt: at }).where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
+    await this.db
+      .update(sessions)
+      .set({ lastSeenAt: at })
+      .where(and(eq(sessions.id, id), isNull(sessions.endedAt)));
   }
 
   async updateSession(id: string, set: Partial<typeof sessions.$inferInsert>): Promise<SessionRow | undefined> {
@@ -181,7 +209,12 @@ export class IdentityRepository {
   }
 
   /** End every open session of a user or a credential; returns their ids. */
-  async endSessionsOf(owner: { userId: string } | { credentialId: string }, at: Date, reason: string, exceptId?: string): Promise<string[]> {
+  async endSessionsOf(
+    owner: { userId: string } | { credentialId: string },
+    at: Date,
+    reason: string,
+    exceptId?: string,
+  ): Promise<string[]> {
     const where = 'userId' in owner ? eq(sessions.userId, owner.userId) : eq(sessions.credentialId, owner.credentialId);
     const rows = await this.db
       .update(sessions)
@@ -201,7 +234,9 @@ export class IdentityRepository {
     const rows = await this.db
       .update(sessions)
       .set({ endedAt: now, endReason: 'expired' })
-      .where(and(isNull(sessions.endedAt), or(lt(sessions.expiresAt, now), and(lt(sessions.lastSeenAt, idleBefore), idle))))
+      .where(
+        and(isNull(sessions.endedAt), or(lt(sessions.expiresAt, now), and(lt(sessions.lastSeenAt, idleBefore), idle))),
+      )
       .returning({ id: sessions.id });
     return rows.map((r) => r.id);
   }

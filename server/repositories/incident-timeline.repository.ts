@@ -15,6 +15,10 @@ export class IncidentTimelineRepository {
 
   /** Timelines of these incidents (an incident and those merged into it), oldest first. */
   of(ids: readonly string[]): Promise<TimelineRow[]> {
-    return this.db.select().from(incidentTimeline).where(inArray(incidentTimeline.incidentId, [...ids])).orderBy(asc(incidentTimeline.at), asc(incidentTimeline.id));
+    return this.db
+      .select()
+      .from(incidentTimeline)
+      .where(inArray(incidentTimeline.incidentId, [...ids]))
+      .orderBy(asc(incidentTimeline.at), asc(incidentTimeline.id));
   }
 }

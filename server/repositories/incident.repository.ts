@@ -22,7 +22,8 @@ export const CLOSED_STATUSES = ['closed', 'merged', 'cancelled'] as const;
  */
 export function regionRange(column: typeof incidents.gridCode, prefix: string): SQL | undefined {
   if (!prefix) return undefined;
-  if (prefix.length === 6 || prefix.length === 9) return sql`left(${column}, ${sql.raw(String(prefix.length))}) = ${prefix}`;
+  if (prefix.length === 6 || prefix.length === 9)
+    return sql`left(${column}, ${sql.raw(String(prefix.length))}) = ${prefix}`;
   const next = (BigInt(prefix) + 1n).toString().padStart(prefix.length, '0');
   return and(gte(column, prefix), lt(column, next));
 }
@@ -51,7 +52,12 @@ export class IncidentRepository {
     const day = new Date(row.createdAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
     const out = await tx
       .insert(incidents)
-      .values({ ...row, rev: NEXT_REV, version: 1, code: sql<string>`${'E' + day + '-'} || lpad(nextval('incident_no')::text, 6, '0')` })
+      .values({
+        ...row,
+        rev: NEXT_REV,
+        version: 1,
+        code: sql<string>`${'E' + day + '-'} || lpad(nextval('incident_no')::text, 6, '0')`,
+      })
       .returning();
     return out[0]!;
   }
@@ -77,7 +83,12 @@ export class IncidentRepository {
   }
 
   async byExternalId(source: string, externalId: string, tx: Db = this.db): Promise<IncidentRow | undefined> {
-    return (await tx.select().from(incidents).where(and(eq(incidents.source, source as IncidentRow['source']), eq(incidents.externalId, externalId))))[0];
+    return (
+      await tx
+        .select()
+        .from(incidents)
+        .where(and(eq(incidents.source, source as IncidentRow['source']), eq(incidents.externalId, externalId)))
+    )[0];
   }
 
   /** The incident (not merged away) that has this alarm among its sources. */
@@ -86,7 +97,9 @@ export class IncidentRepository {
       .select({ i: incidents })
       .from(incidentSources)
       .innerJoin(incidents, eq(incidents.id, incidentSources.incidentId))
-      .where(and(eq(incidentSources.kind, 'alarm'), eq(incidentSources.ref, alarmId), sql`${incidents.status} <> 'merged'`))
+      .where(
+        and(eq(incidentSources.kind, 'alarm'), eq(incidentSources.ref, alarmId), sql`${incidents.status} <> 'merged'`),
+      )
       .limit(1);
     return rows[0]?.i;
   }
@@ -120,7 +133,10 @@ export class IncidentRepository {
             : sql`(${due}, ${incidents.priority}, ${incidents.id}) > (${aDue}::timestamptz, ${a.priority}, ${a.id})`,
         );
       }
-      order = f.sort === 'priority' ? [asc(incidents.priority), asc(due), asc(incidents.id)] : [asc(due), asc(incidents.priority), asc(incidents.id)];
+      order =
+        f.sort === 'priority'
+          ? [asc(incidents.priority), asc(due), asc(incidents.id)]
+          : [asc(due), asc(incidents.priority), asc(incidents.id)];
     }
     return this.db
       .select()
@@ -166,7 +182,15 @@ export class IncidentRepository {
   }
 
   /** Open, unresolved incidents around a point created within a window (merge candidates), in a region prefix ('' all). */
-  nearbyOpen(lon: number, lat: number, dLon: number, dLat: number, from: Date, to: Date, prefix = ''): Promise<IncidentRow[]> {
+  nearbyOpen(
+    lon: number,
+    lat: number,
+    dLon: number,
+    dLat: number,
+    from: Date,
+    to: Date,
+    prefix = '',
+  ): Promise<IncidentRow[]> {
     return this.db
       .select()
       .from(incidents)
@@ -201,7 +225,10 @@ export class IncidentRepository {
   ): Promise<{ sameParties: number; sameAddress: number }> {
     let sameParties = 0;
     if (parties.length) {
-      const conds = parties.map((p) => sql`(${incidents.dispute}->'parties') @> ${JSON.stringify([p.idKey ? { idKey: p.idKey } : { name: p.name }])}::jsonb`);
+      const conds = parties.map(
+        (p) =>
+          sql`(${incidents.dispute}->'parties') @> ${JSON.stringify([p.idKey ? { idKey: p.idKey } : { name: p.name }])}::jsonb`,
+      );
       const rows = await queryRows<{ n: string | number }>(
         tx,
         sql`select count(*) as n from incidents where dispute is not null and id <> ${excludeId} and created_at >= ${from.toISOString()}::timestamptz and (${sql.join(conds, sql` or `)})`,

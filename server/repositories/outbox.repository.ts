@@ -16,7 +16,9 @@ export class OutboxRepository {
   /** Record side effects inside the caller's transaction (they exist exactly when the change does). */
   async add(items: readonly NewOutboxItem[], at: Date, tx: Db): Promise<void> {
     if (items.length === 0) return;
-    await tx.insert(outbox).values(items.map((i) => ({ kind: i.kind, topic: i.topic, payload: i.payload, createdAt: at, dueAt: at })));
+    await tx
+      .insert(outbox)
+      .values(items.map((i) => ({ kind: i.kind, topic: i.topic, payload: i.payload, createdAt: at, dueAt: at })));
   }
 
   /**
@@ -49,12 +51,18 @@ export class OutboxRepository {
 
   async delivered(ids: readonly number[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.update(outbox).set({ deliveredAt: at, lastError: null }).where(inArray(outbox.id, [...ids]));
+    await this.db
+      .update(outbox)
+      .set({ deliveredAt: at, lastError: null })
+      .where(inArray(outbox.id, [...ids]));
   }
 
   /** A failed delivery: try again at `retryAt`. */
   async failed(id: number, error: string, retryAt: Date): Promise<void> {
-    await this.db.update(outbox).set({ dueAt: retryAt, lastError: error.slice(0, 500) }).where(and(sql`${outbox.id} = ${id}`, isNull(outbox.deliveredAt)));
+    await this.db
+      .update(outbox)
+      .set({ dueAt: retryAt, lastError: error.slice(0, 500) })
+      .where(and(sql`${outbox.id} = ${id}`, isNull(outbox.deliveredAt)));
   }
 
   async pending(): Promise<number> {
@@ -64,6 +72,10 @@ export class OutboxRepository {
 
   /** Rows of one topic (tests and the admin's view). */
   async byTopic(topic: string): Promise<OutboxRow[]> {
-    return this.db.select().from(outbox).where(sql`${outbox.topic} = ${topic}`).orderBy(outbox.id);
+    return this.db
+      .select()
+      .from(outbox)
+      .where(sql`${outbox.topic} = ${topic}`)
+      .orderBy(outbox.id);
   }
 }

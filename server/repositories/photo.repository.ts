@@ -21,6 +21,11 @@ export class PhotoRepository {
   /** Which of these ids are stored photos. */
   async existing(ids: readonly string[], tx: Db = this.db): Promise<string[]> {
     if (ids.length === 0) return [];
-    return (await tx.select({ id: photos.id }).from(photos).where(inArray(photos.id, [...ids]))).map((r) => r.id);
+    return (
+      await tx
+        .select({ id: photos.id })
+        .from(photos)
+        .where(inArray(photos.id, [...ids]))
+    ).map((r) => r.id);
   }
 }

@@ -40,7 +40,13 @@ export class ResidentRepository {
            where coalesce(last_access, registered_at) <= ${cutoff.toISOString()}::timestamptz
            order by id`,
     );
-    return rows.map((r) => ({ ...r, lon: Number(r.lon), lat: Number(r.lat), registeredMs: Number(r.registeredMs), lastAccessMs: r.lastAccessMs === null ? null : Number(r.lastAccessMs) }));
+    return rows.map((r) => ({
+      ...r,
+      lon: Number(r.lon),
+      lat: Number(r.lat),
+      registeredMs: Number(r.registeredMs),
+      lastAccessMs: r.lastAccessMs === null ? null : Number(r.lastAccessMs),
+    }));
   }
 
   /** (event id, rule id) of the alarms already raised for these access-source events. */

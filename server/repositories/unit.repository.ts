@@ -22,17 +22,28 @@ export class UnitRepository {
   /** Units by id, locked for the transaction (dispatching them). */
   async forUpdate(ids: readonly string[], tx: Db = this.db): Promise<UnitRow[]> {
     if (ids.length === 0) return [];
-    return tx.select().from(units).where(inArray(units.id, [...ids])).for('update');
+    return tx
+      .select()
+      .from(units)
+      .where(inArray(units.id, [...ids]))
+      .for('update');
   }
 
   /** Units by id, read without a lock (their home regions, checked before a transaction opens). */
   async byIds(ids: readonly string[]): Promise<UnitRow[]> {
     if (ids.length === 0) return [];
-    return this.db.select().from(units).where(inArray(units.id, [...ids]));
+    return this.db
+      .select()
+      .from(units)
+      .where(inArray(units.id, [...ids]));
   }
 
   /** Units' status (the database's clock stamps them: the unit index refreshes by it). */
-  async setStatus(ids: readonly string[], set: { status: UnitRow['status']; incidentId: string | null }, tx: Db): Promise<UnitRow[]> {
+  async setStatus(
+    ids: readonly string[],
+    set: { status: UnitRow['status']; incidentId: string | null },
+    tx: Db,
+  ): Promise<UnitRow[]> {
     if (ids.length === 0) return [];
     return tx
       .update(units)
@@ -42,7 +53,13 @@ export class UnitRepository {
   }
 
   async move(id: string, lon: number, lat: number): Promise<UnitRow | undefined> {
-    return (await this.db.update(units).set({ lon, lat, updatedAt: sql`now()` }).where(eq(units.id, id)).returning())[0];
+    return (
+      await this.db
+        .update(units)
+        .set({ lon, lat, updatedAt: sql`now()` })
+        .where(eq(units.id, id))
+        .returning()
+    )[0];
   }
 
   /** Many units' positions at once (the simulator's tick): one statement. */

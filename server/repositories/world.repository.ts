@@ -6,11 +6,41 @@ import { and, count, eq, getTableColumns, gt, inArray, like, sql } from 'drizzle
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../db/connect';
 import { departmentOf } from '@shared/incident-categories';
-import { basemapFeatures, cameras, facilities, gates, railways, regions, residents, smartCommunities, speakers, units, zones } from '../db/schema';
-import { REGION_LEVELS, type LonLat, type MultiPolygon, type RegionLevel, type Resident, type World } from '@shared/world';
+import {
+  basemapFeatures,
+  cameras,
+  facilities,
+  gates,
+  railways,
+  regions,
+  residents,
+  smartCommunities,
+  speakers,
+  units,
+  zones,
+} from '../db/schema';
+import {
+  REGION_LEVELS,
+  type LonLat,
+  type MultiPolygon,
+  type RegionLevel,
+  type Resident,
+  type World,
+} from '@shared/world';
 
 /** The parts of a World in the order they are inserted: what a row refers to comes first. */
-export const WORLD_PARTS = ['regions', 'railways', 'cameras', 'zones', 'speakers', 'smartCommunities', 'facilities', 'units', 'residents', 'basemap'] as const satisfies readonly (keyof World)[];
+export const WORLD_PARTS = [
+  'regions',
+  'railways',
+  'cameras',
+  'zones',
+  'speakers',
+  'smartCommunities',
+  'facilities',
+  'units',
+  'residents',
+  'basemap',
+] as const satisfies readonly (keyof World)[];
 export type WorldPart = (typeof WORLD_PARTS)[number];
 
 /** Rows per INSERT (one JSON parameter): a few ms of JSON.stringify on the main thread each. */
@@ -27,7 +57,8 @@ export class WorldRepository {
    */
   async insertWorld(world: World, tx: Db, signal?: AbortSignal, registeredAt: Date = new Date()): Promise<void> {
     const byLevel = [...world.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level));
-    for (const part of WORLD_PARTS) await this.insertPart(part, part === 'regions' ? byLevel : world[part], tx, signal, registeredAt);
+    for (const part of WORLD_PARTS)
+      await this.insertPart(part, part === 'regions' ? byLevel : world[part], tx, signal, registeredAt);
   }
 
   /**
@@ -35,7 +66,13 @@ export class WorldRepository {
    * the order parents come before children; regions must come by level, city first). A smart
    * community's gates go in with it.
    */
-  async insertPart<K extends WorldPart>(part: K, items: World[K], tx: Db, signal?: AbortSignal, registeredAt: Date = new Date()): Promise<void> {
+  async insertPart<K extends WorldPart>(
+    part: K,
+    items: World[K],
+    tx: Db,
+    signal?: AbortSignal,
+    registeredAt: Date = new Date(),
+  ): Promise<void> {
     const list = items;
     switch (part) {
       case 'regions':
@@ -51,12 +88,25 @@ export class WorldRepository {
       case 'smartCommunities': {
         const sc = list as World['smartCommunities'];
         await insertBatched(tx, smartCommunities, sc.map(centered), signal);
-        return insertBatched(tx, gates, sc.flatMap((c) => c.gates.map((g) => ({ ...located(g), communityId: c.id }))), signal);
+        return insertBatched(
+          tx,
+          gates,
+          sc.flatMap((c) => c.gates.map((g) => ({ ...located(g), communityId: c.id }))),
+          signal,
+        );
       }
       case 'facilities':
         return insertBatched(tx, facilities, (list as World['facilities']).map(located), signal);
       case 'units':
-        return insertBatched(tx, units, (list as World['units']).map((u) => ({ ...located(u), department: u.kind === 'department' ? departmentOf(u.callsign) : null })), signal);
+        return insertBatched(
+          tx,
+          units,
+          (list as World['units']).map((u) => ({
+            ...located(u),
+            department: u.kind === 'department' ? departmentOf(u.callsign) : null,
+          })),
+          signal,
+        );
       case 'residents':
         return this.insertResidents(list as World['residents'], registeredAt, tx, signal);
       case 'basemap':
@@ -65,8 +115,18 @@ export class WorldRepository {
   }
 
   /** Residents, registered at `registeredAt` (a database seeded before residents existed gets them on its next start). */
-  async insertResidents(list: readonly Resident[], registeredAt: Date, tx: Db = this.db, signal?: AbortSignal): Promise<void> {
-    await insertBatched(tx, residents, list.map((r) => ({ ...located(r), registeredAt })), signal);
+  async insertResidents(
+    list: readonly Resident[],
+    registeredAt: Date,
+    tx: Db = this.db,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await insertBatched(
+      tx,
+      residents,
+      list.map((r) => ({ ...located(r), registeredAt })),
+      signal,
+    );
   }
 
   async residentCount(): Promise<number> {
@@ -99,12 +159,26 @@ export class WorldRepository {
   }
 
   /** Table counts within a region prefix ('' for all); railways cross the city and are all counted. */
-  async tableCounts(prefix = ''): Promise<{ cameras: number; camerasOnline: number; zones: number; railways: number; speakers: number; smartCommunities: number; facilities: number; units: number }> {
+  async tableCounts(prefix = ''): Promise<{
+    cameras: number;
+    camerasOnline: number;
+    zones: number;
+    railways: number;
+    speakers: number;
+    smartCommunities: number;
+    facilities: number;
+    units: number;
+  }> {
     const one = async (q: Promise<{ n: number }[]>): Promise<number> => (await q)[0]?.n ?? 0;
     const within = (col: AnyPgColumn) => (prefix ? like(col, `${prefix}%`) : undefined);
     const [cam, camOn, zon, rail, spk, sc, fac, uni] = await Promise.all([
       one(this.db.select({ n: count() }).from(cameras).where(within(cameras.gridCode))),
-      one(this.db.select({ n: count() }).from(cameras).where(and(eq(cameras.status, 'online'), within(cameras.gridCode)))),
+      one(
+        this.db
+          .select({ n: count() })
+          .from(cameras)
+          .where(and(eq(cameras.status, 'online'), within(cameras.gridCode))),
+      ),
       one(this.db.select({ n: count() }).from(zones).where(within(zones.gridCode))),
       one(this.db.select({ n: count() }).from(railways)),
       one(this.db.select({ n: count() }).from(speakers).where(within(speakers.gridCode))),
@@ -112,12 +186,31 @@ export class WorldRepository {
       one(this.db.select({ n: count() }).from(facilities).where(within(facilities.gridCode))),
       one(this.db.select({ n: count() }).from(units).where(within(units.homeRegionCode))),
     ]);
-    return { cameras: cam, camerasOnline: camOn, zones: zon, railways: rail, speakers: spk, smartCommunities: sc, facilities: fac, units: uni };
+    return {
+      cameras: cam,
+      camerasOnline: camOn,
+      zones: zon,
+      railways: rail,
+      speakers: spk,
+      smartCommunities: sc,
+      facilities: fac,
+      units: uni,
+    };
   }
 
   /** Per district: grids and cameras (online and all), by the district prefix of the grid code. */
-  async districtSummaries(): Promise<{ code: string; name: string; grids: number; cameras: number; camerasOnline: number }[]> {
-    const rows = await queryRows<{ code: string; name: string; grids: number; cameras: number; cameras_online: number }>(this.db, sql`
+  async districtSummaries(): Promise<
+    { code: string; name: string; grids: number; cameras: number; camerasOnline: number }[]
+  > {
+    const rows = await queryRows<{
+      code: string;
+      name: string;
+      grids: number;
+      cameras: number;
+      cameras_online: number;
+    }>(
+      this.db,
+      sql`
       with d as (select code, name from regions where level = 'district'),
       g as (select left(code, 6) as d, count(*)::int as n from regions where level = 'grid' group by 1),
       c as (select left(grid_code, 6) as d, count(*)::int as n,
@@ -125,8 +218,15 @@ export class WorldRepository {
               from cameras group by 1)
       select d.code, d.name, coalesce(g.n, 0) as grids, coalesce(c.n, 0) as cameras, coalesce(c.online, 0) as cameras_online
         from d left join g on g.d = d.code left join c on c.d = d.code
-       order by d.code`);
-    return rows.map((r) => ({ code: r.code, name: r.name, grids: Number(r.grids), cameras: Number(r.cameras), camerasOnline: Number(r.cameras_online) }));
+       order by d.code`,
+    );
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      grids: Number(r.grids),
+      cameras: Number(r.cameras),
+      camerasOnline: Number(r.cameras_online),
+    }));
   }
 
   async regionName(code: string): Promise<string | undefined> {
@@ -134,7 +234,12 @@ export class WorldRepository {
   }
 
   async regionPlace(code: string): Promise<{ name: string; center: [number, number] } | undefined> {
-    const r = (await this.db.select({ name: regions.name, lon: regions.centerLon, lat: regions.centerLat }).from(regions).where(eq(regions.code, code)))[0];
+    const r = (
+      await this.db
+        .select({ name: regions.name, lon: regions.centerLon, lat: regions.centerLat })
+        .from(regions)
+        .where(eq(regions.code, code))
+    )[0];
     return r ? { name: r.name, center: [r.lon, r.lat] } : undefined;
   }
 
@@ -162,9 +267,11 @@ export class WorldRepository {
    */
   cameras(): Promise<(typeof cameras.$inferSelect)[]> {
     const p = (this.camerasRead ??= this.readCameras());
-    void p.finally(() => {
-      if (this.camerasRead === p) this.camerasRead = undefined;
-    }).catch(() => undefined);
+    void p
+      .finally(() => {
+        if (this.camerasRead === p) this.camerasRead = undefined;
+      })
+      .catch(() => undefined);
     return p;
   }
   private camerasRead: Promise<(typeof cameras.$inferSelect)[]> | undefined;
@@ -173,7 +280,12 @@ export class WorldRepository {
     const out: (typeof cameras.$inferSelect)[] = [];
     let after = '';
     for (;;) {
-      const page = await this.db.select().from(cameras).where(gt(cameras.id, after)).orderBy(cameras.id).limit(READ_PAGE);
+      const page = await this.db
+        .select()
+        .from(cameras)
+        .where(gt(cameras.id, after))
+        .orderBy(cameras.id)
+        .limit(READ_PAGE);
       for (const row of page) out.push(row);
       const last = page[page.length - 1];
       if (!last || page.length < READ_PAGE) return out;
@@ -184,7 +296,10 @@ export class WorldRepository {
   /** Cameras' grids by id (scoping a list of camera ids). */
   cameraGrids(ids: readonly string[]): Promise<{ id: string; gridCode: string }[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.select({ id: cameras.id, gridCode: cameras.gridCode }).from(cameras).where(inArray(cameras.id, [...ids]));
+    return this.db
+      .select({ id: cameras.id, gridCode: cameras.gridCode })
+      .from(cameras)
+      .where(inArray(cameras.id, [...ids]));
   }
   zones() {
     return this.db.select().from(zones).orderBy(zones.id);
@@ -221,12 +336,18 @@ export class WorldRepository {
  * only, so `gates` or any other field of the item that is no column stays out) and its `position`
  * as `lon`, `lat`.
  */
-function located<T extends { position: LonLat }>({ position, ...rest }: T): Omit<T, 'position'> & { lon: number; lat: number } {
+function located<T extends { position: LonLat }>({
+  position,
+  ...rest
+}: T): Omit<T, 'position'> & { lon: number; lat: number } {
   return { ...rest, lon: position[0], lat: position[1] };
 }
 
 /** As located, for an item with a `center` (`centerLon`, `centerLat`). */
-function centered<T extends { center: LonLat }>({ center, ...rest }: T): Omit<T, 'center'> & { centerLon: number; centerLat: number } {
+function centered<T extends { center: LonLat }>({
+  center,
+  ...rest
+}: T): Omit<T, 'center'> & { centerLon: number; centerLat: number } {
   return { ...rest, centerLon: center[0], centerLat: center[1] };
 }
 
@@ -238,7 +359,12 @@ function centered<T extends { center: LonLat }>({ center, ...rest }: T): Omit<T,
  * defaults); values go through JSON, which is all the world tables hold (text, numbers, booleans,
  * jsonb, timestamps as ISO text).
  */
-async function insertBatched<T extends PgTable>(tx: Db, table: T, rows: T['$inferInsert'][], signal?: AbortSignal): Promise<void> {
+async function insertBatched<T extends PgTable>(
+  tx: Db,
+  table: T,
+  rows: T['$inferInsert'][],
+  signal?: AbortSignal,
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = getTableColumns(table) as Record<string, AnyPgColumn>;
   const named = new Set<string>();
@@ -256,7 +382,9 @@ async function insertBatched<T extends PgTable>(tx: Db, table: T, rows: T['$infe
         return o;
       }),
     );
-    await tx.execute(sql`insert into ${table} (${target}) select ${target} from jsonb_to_recordset(${json}::jsonb) as x(${recordType})`);
+    await tx.execute(
+      sql`insert into ${table} (${target}) select ${target} from jsonb_to_recordset(${json}::jsonb) as x(${recordType})`,
+    );
     await yieldToIo();
   }
 }

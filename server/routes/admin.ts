@@ -10,7 +10,10 @@ import { deadLetterQuery } from '@shared/dead-letters';
 import type { AuthContext } from '../auth/context';
 import { scopePrefix } from '@shared/auth';
 
-export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: AuditService; deadLetters: DeadLetterService }): void {
+export function adminRoutes(
+  api: ApiRoutes,
+  deps: { admin: AdminService; audit: AuditService; deadLetters: DeadLetterService },
+): void {
   const manage = { action: 'admin:manage' } as const;
 
   api.add('get', '/admin/users', manage, async (req, res) => {
@@ -35,7 +38,10 @@ export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: 
     });
     api.add('post', base, manage, async (req, res) => {
       const body = parseInput(createCredentialBody, req.body, 'body');
-      res.status(201).set('Cache-Control', 'no-store').json(await deps.admin.createCredential(ctxOf(req), kind, body, requestMeta(req)));
+      res
+        .status(201)
+        .set('Cache-Control', 'no-store')
+        .json(await deps.admin.createCredential(ctxOf(req), kind, body, requestMeta(req)));
     });
     api.add('delete', `${base}/:id`, manage, async (req, res) => {
       await deps.admin.revokeCredential(ctxOf(req), kind, String(req.params.id), requestMeta(req));
@@ -66,6 +72,10 @@ export function adminRoutes(api: ApiRoutes, deps: { admin: AdminService; audit: 
 /** The audit log records the whole city's actions: only a city-wide (or wider) account reads it. */
 function cityWide(ctx: AuthContext): void {
   if (scopePrefix(ctx.principal.scope).length > 4) {
-    throw new HttpError(403, ErrorCode.AuthForbidden, `the audit log covers the whole city; scope ${ctx.principal.scope} is narrower`);
+    throw new HttpError(
+      403,
+      ErrorCode.AuthForbidden,
+      `the audit log covers the whole city; scope ${ctx.principal.scope} is narrower`,
+    );
   }
 }

@@ -7,7 +7,11 @@ import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { AlarmService } from '../services/alarm.service';
 
 const syncQuery = z.strictObject({
-  since: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').optional(),
+  since: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .optional(),
 });
 
 export function alarmRoutes(api: ApiRoutes, deps: { alarms: AlarmService }): void {

@@ -17,7 +17,8 @@ export function authRoutes(api: ApiRoutes, deps: { auth: AuthService; loginLimit
       setSessionCookie(req, res, token);
       res.set('Cache-Control', 'no-store').json(info);
     } catch (e) {
-      const retry = e instanceof HttpError ? (e.details as { retryAfterSec?: number } | undefined)?.retryAfterSec : undefined;
+      const retry =
+        e instanceof HttpError ? (e.details as { retryAfterSec?: number } | undefined)?.retryAfterSec : undefined;
       if (retry) res.set('Retry-After', String(retry));
       throw e;
     }

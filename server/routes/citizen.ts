@@ -10,7 +10,10 @@ import { requestMeta, type ApiRoutes } from '../http/auth';
 import type { CitizenService } from '../services/incidents/citizen.service';
 import type { WorldService } from '../services/world.service';
 
-export function citizenRoutes(api: ApiRoutes, deps: { citizens: CitizenService; world: WorldService; citizenLimit: RequestHandler }): void {
+export function citizenRoutes(
+  api: ApiRoutes,
+  deps: { citizens: CitizenService; world: WorldService; citizenLimit: RequestHandler },
+): void {
   api.add('post', '/public/reports', 'public', deps.citizenLimit, async (req, res) => {
     const body = parseInput(citizenReportBody, req.body, 'body');
     res.status(201).json(await deps.citizens.report(body, requestMeta(req)));

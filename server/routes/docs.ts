@@ -9,7 +9,9 @@ import { eventInput, ingestReply, MAX_BATCH } from '@shared/ingest';
 import { alarmActionBody, alarmSyncReply, alarmView } from '@shared/alarms';
 import { loginBody, sessionInfo, wallLoginBody, whoami } from '@shared/auth';
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
 
 interface Op {
   method: 'get' | 'post' | 'put';
@@ -28,8 +30,13 @@ const OPS: Op[] = [
     summary: `Post one event, or a batch {"events": [...]} of at most ${MAX_BATCH}. Good items are kept when others are bad; an id sent again (per source) is a duplicate and is not stored twice.`,
     auth: 'Authorization: Bearer <device key> (or INGEST_API_KEY in the demo city)',
     body: z.union([eventInput, z.object({ events: z.array(eventInput).min(1).max(MAX_BATCH) })]),
-    ok: { status: 202, schema: ingestReply, what: 'what was kept, what was a duplicate, and each refused item with its index and the fields at fault' },
-    errors: '400 neither an event nor a batch, or a single invalid event (the message names the field) · 401 no valid key · 403 not a device · 413 over 1,000 events or 4 MB · 429 over the rate',
+    ok: {
+      status: 202,
+      schema: ingestReply,
+      what: 'what was kept, what was a duplicate, and each refused item with its index and the fields at fault',
+    },
+    errors:
+      '400 neither an event nor a batch, or a single invalid event (the message names the field) · 401 no valid key · 403 not a device · 413 over 1,000 events or 4 MB · 429 over the rate',
   },
   {
     method: 'get',
@@ -57,8 +64,23 @@ const OPS: Op[] = [
     ok: { status: 200, schema: sessionInfo, what: 'the session, with the CSRF token for later writes' },
     errors: '400 · 401 auth/invalid-credentials, auth/otp-required, auth/otp-invalid · 429 auth/locked (Retry-After)',
   },
-  { method: 'post', path: '/api/v1/auth/wall', summary: 'A wall display signs in with its token.', auth: 'none', body: wallLoginBody, ok: { status: 200, schema: sessionInfo, what: 'the session' }, errors: '400 · 401' },
-  { method: 'get', path: '/api/v1/auth/whoami', summary: 'Who this credential is.', auth: 'session or device key', ok: { status: 200, schema: whoami, what: 'kind, id, role, scope' }, errors: '401' },
+  {
+    method: 'post',
+    path: '/api/v1/auth/wall',
+    summary: 'A wall display signs in with its token.',
+    auth: 'none',
+    body: wallLoginBody,
+    ok: { status: 200, schema: sessionInfo, what: 'the session' },
+    errors: '400 · 401',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/auth/whoami',
+    summary: 'Who this credential is.',
+    auth: 'session or device key',
+    ok: { status: 200, schema: whoami, what: 'kind, id, role, scope' },
+    errors: '401',
+  },
 ];
 
 const json = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -69,16 +91,28 @@ export function openApiDocument(): Record<string, unknown> {
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       description: `Authentication: ${op.auth}. Errors: ${op.errors}.`,
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(op.body) } } } } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: json(op.body) } } } }
+        : {}),
       responses: {
-        [op.ok.status]: { description: op.ok.what, ...(op.ok.schema ? { content: { 'application/json': { schema: json(op.ok.schema) } } } : {}) },
-        '4XX': { description: 'a coded error: { error: { code, message, details? } }', content: { 'application/json': { schema: json(errorBody) } } },
+        [op.ok.status]: {
+          description: op.ok.what,
+          ...(op.ok.schema ? { content: { 'application/json': { schema: json(op.ok.schema) } } } : {}),
+        },
+        '4XX': {
+          description: 'a coded error: { error: { code, message, details? } }',
+          content: { 'application/json': { schema: json(errorBody) } },
+        },
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'City command-dispatch hub', version: '1', description: 'Events in, alarms out. Socket.IO events are typed in shared/events.ts.' },
+    info: {
+      title: 'City command-dispatch hub',
+      version: '1',
+      description: 'Events in, alarms out. Socket.IO events are typed in shared/events.ts.',
+    },
     paths,
   };
 }
@@ -90,7 +124,9 @@ function escape(s: string): string {
 function page(): string {
   const rows = OPS.map((op) => {
     const body = op.body ? `<h4>Body</h4><pre>${escape(JSON.stringify(json(op.body), null, 2))}</pre>` : '';
-    const reply = op.ok.schema ? `<h4>${op.ok.status}: ${escape(op.ok.what)}</h4><pre>${escape(JSON.stringify(json(op.ok.schema), null, 2))}</pre>` : '';
+    const reply = op.ok.schema
+      ? `<h4>${op.ok.status}: ${escape(op.ok.what)}</h4><pre>${escape(JSON.stringify(json(op.ok.schema), null, 2))}</pre>`
+      : '';
     return `<section><h3><code>${op.method.toUpperCase()} ${escape(op.path)}</code></h3><p>${escape(op.summary)}</p><p><b>Authentication:</b> ${escape(op.auth)}</p><p><b>Errors:</b> ${escape(op.errors)}</p><details><summary>Schemas</summary>${body}${reply}</details></section>`;
   }).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hub API</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;background:#0b1526;color:#dbe4f0}code,pre{font-family:ui-monospace,monospace}pre{background:#12233f;padding:1em;overflow:auto;font-size:12px}section{border-top:1px solid #1f6fc0;padding-top:.5em}a{color:#7fb8ff}</style></head><body><h1>City command-dispatch hub: API</h1><p>Made from the zod schemas the hub validates with. Machine-readable: <a href="/api/docs/openapi.json">openapi.json</a>. Errors are <code>{"error": {"code", "message", "details"}}</code>; a bad input is 400 <code>request/invalid</code> naming the field.</p>${rows}</body></html>`;

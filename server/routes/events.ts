@@ -14,7 +14,8 @@ export function eventRoutes(api: ApiRoutes, deps: { ingest: IngestService; metri
       res.status(202).json(reply);
     } catch (e) {
       // A single event that is not valid, or a body that is not events at all: one refused post.
-      if (e instanceof HttpError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403) deps.metrics?.eventsRejected('http', 1);
+      if (e instanceof HttpError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403)
+        deps.metrics?.eventsRejected('http', 1);
       throw e;
     }
   });

@@ -9,7 +9,10 @@ export function healthRoutes(readiness: ReadinessState): Router {
   });
   r.get('/readyz', (_req, res) => {
     const snap = readiness.snapshot();
-    res.set('Cache-Control', 'no-store').status(snap.ready ? 200 : 503).json(snap);
+    res
+      .set('Cache-Control', 'no-store')
+      .status(snap.ready ? 200 : 503)
+      .json(snap);
   });
   return r;
 }

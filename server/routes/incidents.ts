@@ -28,7 +28,11 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
     res.status(created ? 201 : 200).json(detail);
   });
   api.add('post', '/incidents/from-alarm/:alarmId', { action: 'incident:dispatch' }, async (req, res) => {
-    const { detail, created } = await deps.incidents.commands.fromAlarm(ctxOf(req), id(req.params.alarmId), requestMeta(req));
+    const { detail, created } = await deps.incidents.commands.fromAlarm(
+      ctxOf(req),
+      id(req.params.alarmId),
+      requestMeta(req),
+    );
     res.status(created ? 201 : 200).json(detail);
   });
   api.add('get', '/incidents/:id', { action: 'incident:read' }, async (req, res) => {
@@ -40,7 +44,15 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
   });
   api.add('post', '/incidents/:id/alarms', { action: 'incident:dispatch' }, async (req, res) => {
     const body = parseInput(attachBody, req.body, 'body');
-    res.json(await deps.incidents.commands.attachAlarm(ctxOf(req), id(req.params.id), body.alarmId, body.version, requestMeta(req)));
+    res.json(
+      await deps.incidents.commands.attachAlarm(
+        ctxOf(req),
+        id(req.params.id),
+        body.alarmId,
+        body.version,
+        requestMeta(req),
+      ),
+    );
   });
   api.add('post', '/incidents/:id/mediations', { action: 'incident:dispatch' }, async (req, res) => {
     const body = parseInput(mediationBody, req.body, 'body');
@@ -50,6 +62,8 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
     res.set('Cache-Control', 'no-store').json(await deps.incidents.dispatch.proposal(ctxOf(req), id(req.params.id)));
   });
   api.add('get', '/incidents/:id/merge-candidates', { action: 'incident:read' }, async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ candidates: await deps.incidents.merging.candidates(ctxOf(req), id(req.params.id)) });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ candidates: await deps.incidents.merging.candidates(ctxOf(req), id(req.params.id)) });
   });
 }

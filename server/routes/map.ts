@@ -24,7 +24,11 @@ export function mapRoutes(api: ApiRoutes, deps: { basemap: BasemapService }): vo
     const file = String(req.params.file);
     const name = file.endsWith('.geojson') ? file.slice(0, -'.geojson'.length) : '';
     if (!isBasemapSource(name)) {
-      throw new HttpError(404, ErrorCode.RouteNotFound, `no basemap source ${JSON.stringify(file)}; sources: ${BASEMAP_SOURCES.map((s) => `${s}.geojson`).join(', ')}`);
+      throw new HttpError(
+        404,
+        ErrorCode.RouteNotFound,
+        `no basemap source ${JSON.stringify(file)}; sources: ${BASEMAP_SOURCES.map((s) => `${s}.geojson`).join(', ')}`,
+      );
     }
     sendCached(req, res, await deps.basemap.source(name, negotiateCoding(req.get('accept-encoding'))));
   });
@@ -33,7 +37,8 @@ export function mapRoutes(api: ApiRoutes, deps: { basemap: BasemapService }): vo
 /** scheme://host[:port] as the browser reached the hub: the style's source URLs point back at it. */
 function originOf(req: Request): string {
   const host = req.get('host') ?? '';
-  if (!HOST.test(host)) throw new HttpError(400, ErrorCode.RequestInvalid, 'a Host header is needed to build the style');
+  if (!HOST.test(host))
+    throw new HttpError(400, ErrorCode.RequestInvalid, 'a Host header is needed to build the style');
   return `${req.protocol}://${host}`;
 }
 

@@ -53,7 +53,11 @@ export function metricsRoutes(deps: MetricsRouteDeps): Router {
       if (header === undefined) return session(req, res, next); // a browser: the session decides
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!deps.token || !m || !sameSecret(m[1]!, deps.token)) {
-        throw new HttpError(401, ErrorCode.AuthRequired, 'the Authorization header does not carry the metrics token (METRICS_TOKEN)');
+        throw new HttpError(
+          401,
+          ErrorCode.AuthRequired,
+          'the Authorization header does not carry the metrics token (METRICS_TOKEN)',
+        );
       }
       res.locals.metricsToken = true;
       next();
@@ -61,12 +65,21 @@ export function metricsRoutes(deps: MetricsRouteDeps): Router {
     (req, res, next) => {
       if (res.locals.metricsToken === true) return next();
       const ctx = req.auth;
-      if (!ctx) throw new HttpError(401, ErrorCode.AuthRequired, 'sign in as an admin, or send Authorization: Bearer <METRICS_TOKEN>');
+      if (!ctx)
+        throw new HttpError(
+          401,
+          ErrorCode.AuthRequired,
+          'sign in as an admin, or send Authorization: Bearer <METRICS_TOKEN>',
+        );
       if (ctx.kind !== 'password' || ctx.mfaPending || !decide(ctx.principal, 'admin:manage').allow) {
         throw new HttpError(403, ErrorCode.AuthForbidden, 'the metrics are for admins');
       }
       if (scopePrefix(ctx.principal.scope).length > 4) {
-        throw new HttpError(403, ErrorCode.AuthForbidden, `the metrics cover the whole hub; scope ${ctx.principal.scope} is narrower`);
+        throw new HttpError(
+          403,
+          ErrorCode.AuthForbidden,
+          `the metrics cover the whole hub; scope ${ctx.principal.scope} is narrower`,
+        );
       }
       next();
     },

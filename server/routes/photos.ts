@@ -14,15 +14,22 @@ import type { IncidentReadService } from '../services/incidents/incident-read.se
 const rawPhoto: RequestHandler = (req, res, next) => {
   express.raw({ type: () => true, limit: MAX_PHOTO_BYTES })(req, res, (err?: unknown) => {
     if ((err as { type?: string } | undefined)?.type === 'entity.too.large') {
-      return next(new HttpError(413, ErrorCode.PhotoTooLarge, `the photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB`));
+      return next(
+        new HttpError(413, ErrorCode.PhotoTooLarge, `the photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB`),
+      );
     }
     next(err);
   });
 };
 
-export function photoRoutes(api: ApiRoutes, deps: { photos: PhotoService; read: IncidentReadService; citizenLimit: RequestHandler }): void {
+export function photoRoutes(
+  api: ApiRoutes,
+  deps: { photos: PhotoService; read: IncidentReadService; citizenLimit: RequestHandler },
+): void {
   api.add('post', '/photos', { action: 'incident:create' }, rawPhoto, async (req, res) => {
-    res.status(201).json(await deps.photos.upload(req.get('content-type'), req.body as unknown, ctxOf(req).principal.id));
+    res
+      .status(201)
+      .json(await deps.photos.upload(req.get('content-type'), req.body as unknown, ctxOf(req).principal.id));
   });
   api.add('get', '/photos/:id', { action: 'incident:read' }, async (req, res) => {
     const p = await deps.read.photo(ctxOf(req), String(req.params.id));

@@ -12,7 +12,9 @@ export function worldRoutes(api: ApiRoutes, deps: { world: WorldService; layers:
   const read = { action: 'world:read' } as const;
 
   api.add('get', '/world/summary', read, async (req, res) => {
-    res.set({ 'Cache-Control': 'no-cache, private', Vary: 'Cookie' }).json(await deps.world.summary(ctxOf(req).principal.scope));
+    res
+      .set({ 'Cache-Control': 'no-cache, private', Vary: 'Cookie' })
+      .json(await deps.world.summary(ctxOf(req).principal.scope));
   });
 
   api.add('get', '/layers', read, async (req, res) => {
@@ -31,9 +33,15 @@ export function worldRoutes(api: ApiRoutes, deps: { world: WorldService; layers:
 
   api.add('get', '/layers/:file', read, async (req, res) => {
     const file = String(req.params.file);
-    const [name, format]: [string, LayerFormat] = file.endsWith('.geojson') ? [file.slice(0, -'.geojson'.length), 'geojson'] : [file, 'compact'];
+    const [name, format]: [string, LayerFormat] = file.endsWith('.geojson')
+      ? [file.slice(0, -'.geojson'.length), 'geojson']
+      : [file, 'compact'];
     if (!isLayerName(name)) {
-      throw new HttpError(404, ErrorCode.LayerNotFound, `no layer named ${JSON.stringify(name)}; layers: ${LAYER_NAMES.join(', ')}`);
+      throw new HttpError(
+        404,
+        ErrorCode.LayerNotFound,
+        `no layer named ${JSON.stringify(name)}; layers: ${LAYER_NAMES.join(', ')}`,
+      );
     }
     const coding = negotiateCoding(req.get('accept-encoding'));
     const layer = await deps.layers.get(name, format, coding, ctxOf(req).principal.scope);

@@ -16,7 +16,16 @@
  */
 import { type LonLat, type Zone } from '@shared/world';
 import { type EventType } from '@shared/ingest';
-import { RULE_ACTIONS, ruleSchema, type AbsenceRule, type FacilityRule, type Priority, type Rule, type RuleAction, type ZoneRule } from '@shared/rules';
+import {
+  RULE_ACTIONS,
+  ruleSchema,
+  type AbsenceRule,
+  type FacilityRule,
+  type Priority,
+  type Rule,
+  type RuleAction,
+  type ZoneRule,
+} from '@shared/rules';
 import type { ZoneIndex } from './zone-index';
 
 export { RULE_ACTIONS, ruleSchema };
@@ -76,12 +85,21 @@ export function evaluate(event: RuleEvent, rules: readonly Rule[], world: RuleWo
   for (const rule of rules) {
     // Absence rules are time-driven (the absence sweep), whatever event comes in.
     if (!rule.enabled || rule.kind === 'absence' || !rule.eventTypes.includes(event.type)) continue;
-    const base = { ruleId: rule.id, ruleName: rule.name, priority: rule.priority, actions: rule.actions, ...(rule.say ? { say: rule.say } : {}) };
+    const base = {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      priority: rule.priority,
+      actions: rule.actions,
+      ...(rule.say ? { say: rule.say } : {}),
+    };
     if (rule.kind === 'zone') {
       if (rule.window && !inWindow(event.at, rule.window)) continue;
       zones ??= world.zones.containing(event.position);
-      const zone = zones.find((z) => (!rule.zoneKinds || rule.zoneKinds.includes(z.kind)) && (!rule.zoneIds || rule.zoneIds.includes(z.id)));
-      if (zone) out.push({ ...base, zone: { id: zone.id, name: zone.name, kind: zone.kind, railwayId: zone.railwayId } });
+      const zone = zones.find(
+        (z) => (!rule.zoneKinds || rule.zoneKinds.includes(z.kind)) && (!rule.zoneIds || rule.zoneIds.includes(z.id)),
+      );
+      if (zone)
+        out.push({ ...base, zone: { id: zone.id, name: zone.name, kind: zone.kind, railwayId: zone.railwayId } });
     } else if (rule.kind === 'facility') {
       const kind = event.deviceId ? world.facilityKind(event.deviceId) : undefined;
       if (kind && rule.facilityKinds.includes(kind)) out.push(base);
@@ -103,15 +121,96 @@ export const DEFAULT_RULES: readonly Rule[] = [
     say: '您已进入铁路防护区域，请立即离开，请勿滞留！',
     enabled: true,
   },
-  { id: 'one-key-alarm', kind: 'facility', name: '医院/学校一键报警', eventTypes: ['one_key_alarm'], facilityKinds: ['hospital', 'school'], priority: 1, actions: ['cameras', 'units'], enabled: true },
-  { id: 'key-person-stranger', kind: 'zone', name: '重点人员安全圈陌生人', eventTypes: ['stranger'], zoneKinds: ['key_person'], priority: 2, actions: ['cameras'], enabled: true },
-  { id: 'crowd-landmark', kind: 'zone', name: '地标人员聚集', eventTypes: ['crowd', 'crowd_gathering'], zoneKinds: ['landmark'], priority: 2, actions: ['cameras', 'units'], enabled: true },
-  { id: 'smoke-anywhere-zone', kind: 'zone', name: '警戒区烟火', eventTypes: ['smoke', 'fire_hazard'], priority: 1, actions: ['cameras', 'units'], enabled: true },
-  { id: 'school-night-stranger', kind: 'zone', name: '夜间校园陌生人', eventTypes: ['stranger'], zoneKinds: ['school'], window: { from: '22:00', to: '06:00' }, priority: 2, actions: ['cameras'], enabled: true },
-  { id: 'community-high-throw', kind: 'zone', name: '小区高空抛物', eventTypes: ['high_throw'], zoneKinds: ['community'], priority: 3, actions: ['cameras'], enabled: true },
-  { id: 'community-ebike', kind: 'zone', name: '电动车进电梯', eventTypes: ['ebike_in_lift', 'ebike_violation'], zoneKinds: ['community'], priority: 3, actions: [], enabled: true },
-  { id: 'hospital-disturbance', kind: 'zone', name: '涉医警情', eventTypes: ['public_order', 'hospital_safety'], zoneKinds: ['hospital'], priority: 2, actions: ['units'], enabled: true },
-  { id: 'resident-absence', kind: 'absence', name: '独居老人长时间无出入', eventTypes: ['resident_absence'], hours: 48, priority: 2, actions: ['grid_worker'], enabled: true },
+  {
+    id: 'one-key-alarm',
+    kind: 'facility',
+    name: '医院/学校一键报警',
+    eventTypes: ['one_key_alarm'],
+    facilityKinds: ['hospital', 'school'],
+    priority: 1,
+    actions: ['cameras', 'units'],
+    enabled: true,
+  },
+  {
+    id: 'key-person-stranger',
+    kind: 'zone',
+    name: '重点人员安全圈陌生人',
+    eventTypes: ['stranger'],
+    zoneKinds: ['key_person'],
+    priority: 2,
+    actions: ['cameras'],
+    enabled: true,
+  },
+  {
+    id: 'crowd-landmark',
+    kind: 'zone',
+    name: '地标人员聚集',
+    eventTypes: ['crowd', 'crowd_gathering'],
+    zoneKinds: ['landmark'],
+    priority: 2,
+    actions: ['cameras', 'units'],
+    enabled: true,
+  },
+  {
+    id: 'smoke-anywhere-zone',
+    kind: 'zone',
+    name: '警戒区烟火',
+    eventTypes: ['smoke', 'fire_hazard'],
+    priority: 1,
+    actions: ['cameras', 'units'],
+    enabled: true,
+  },
+  {
+    id: 'school-night-stranger',
+    kind: 'zone',
+    name: '夜间校园陌生人',
+    eventTypes: ['stranger'],
+    zoneKinds: ['school'],
+    window: { from: '22:00', to: '06:00' },
+    priority: 2,
+    actions: ['cameras'],
+    enabled: true,
+  },
+  {
+    id: 'community-high-throw',
+    kind: 'zone',
+    name: '小区高空抛物',
+    eventTypes: ['high_throw'],
+    zoneKinds: ['community'],
+    priority: 3,
+    actions: ['cameras'],
+    enabled: true,
+  },
+  {
+    id: 'community-ebike',
+    kind: 'zone',
+    name: '电动车进电梯',
+    eventTypes: ['ebike_in_lift', 'ebike_violation'],
+    zoneKinds: ['community'],
+    priority: 3,
+    actions: [],
+    enabled: true,
+  },
+  {
+    id: 'hospital-disturbance',
+    kind: 'zone',
+    name: '涉医警情',
+    eventTypes: ['public_order', 'hospital_safety'],
+    zoneKinds: ['hospital'],
+    priority: 2,
+    actions: ['units'],
+    enabled: true,
+  },
+  {
+    id: 'resident-absence',
+    kind: 'absence',
+    name: '独居老人长时间无出入',
+    eventTypes: ['resident_absence'],
+    hours: 48,
+    priority: 2,
+    actions: ['grid_worker'],
+    enabled: true,
+  },
 ];
 
 /** The default rule a database seeded before absence rules existed gets (AbsenceService.ensureRule). */
@@ -154,14 +253,18 @@ export function absenceEventId(residentId: string, lastAccessMs: number | null):
  * from when it learned of them, not reported at once) lies `hours` or more before now. A last
  * access in the future (a device's clock ahead) is not overdue. In the order given.
  */
-export function overdueResidents(candidates: readonly AbsenceCandidate[], hours: number, nowMs: number): OverdueResident[] {
+export function overdueResidents(
+  candidates: readonly AbsenceCandidate[],
+  hours: number,
+  nowMs: number,
+): OverdueResident[] {
   const out: OverdueResident[] = [];
   const span = hours * HOUR_MS;
   for (const c of candidates) {
     const sinceMs = c.lastAccessMs ?? c.registeredMs;
     const dueMs = sinceMs + span;
-    if (nowMs >= dueMs) out.push({ residentId: c.residentId, eventId: absenceEventId(c.residentId, c.lastAccessMs), sinceMs, dueMs });
+    if (nowMs >= dueMs)
+      out.push({ residentId: c.residentId, eventId: absenceEventId(c.residentId, c.lastAccessMs), sinceMs, dueMs });
   }
   return out;
 }
-

@@ -18,9 +18,12 @@ export interface ZoneIndex {
 /** Distance in metres from p to the segment a-b (local equirectangular projection around p). */
 export function distanceToSegmentM(p: LonLat, a: LonLat, b: LonLat): number {
   const kx = M_PER_DEG_LAT * Math.cos((p[1] * Math.PI) / 180);
-  const ax = (a[0] - p[0]) * kx, ay = (a[1] - p[1]) * M_PER_DEG_LAT;
-  const bx = (b[0] - p[0]) * kx, by = (b[1] - p[1]) * M_PER_DEG_LAT;
-  const dx = bx - ax, dy = by - ay;
+  const ax = (a[0] - p[0]) * kx,
+    ay = (a[1] - p[1]) * M_PER_DEG_LAT;
+  const bx = (b[0] - p[0]) * kx,
+    by = (b[1] - p[1]) * M_PER_DEG_LAT;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2));
   return Math.hypot(ax + t * dx, ay + t * dy);
@@ -34,7 +37,10 @@ function bbox(z: Zone): [number, number, number, number] {
     return [s.center[0] - dLon, s.center[1] - dLat, s.center[0] + dLon, s.center[1] + dLat];
   }
   const pts: readonly LonLat[] = s.type === 'polygon' ? (s.polygon[0] ?? []) : s.line;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const [x, y] of pts) {
     x0 = Math.min(x0, x);
     y0 = Math.min(y0, y);
@@ -53,7 +59,8 @@ export function contains(z: Zone, p: LonLat): boolean {
   const s = z.shape;
   if (s.type === 'circle') return planarDistanceM(s.center, p) <= s.radiusM;
   if (s.type === 'polygon') return pointInPolygon(p[0], p[1], s.polygon);
-  for (let i = 1; i < s.line.length; i++) if (distanceToSegmentM(p, s.line[i - 1]!, s.line[i]!) <= s.halfWidthM) return true;
+  for (let i = 1; i < s.line.length; i++)
+    if (distanceToSegmentM(p, s.line[i - 1]!, s.line[i]!) <= s.halfWidthM) return true;
   return false;
 }
 

@@ -21,7 +21,13 @@ import type { EventRepository } from '../repositories/event.repository';
 import type { AlarmRepository } from '../repositories/alarm.repository';
 import type { AlarmService } from './alarm.service';
 import { eventRow, type StoredEvent } from './stored-event';
-import { DEFAULT_ABSENCE_RULE, overdueResidents, type AbsenceRule, type AlarmDraft, type OverdueResident } from '../rules/rules';
+import {
+  DEFAULT_ABSENCE_RULE,
+  overdueResidents,
+  type AbsenceRule,
+  type AlarmDraft,
+  type OverdueResident,
+} from '../rules/rules';
 import type { AlarmView } from '@shared/alarms';
 
 const HOUR_MS = 3_600_000;
@@ -70,7 +76,11 @@ export class AbsenceService {
       const rows = await this.residents.livingAloneIdleSince(cutoff, tx);
       if (rows.length === 0) return [];
       const byId = new Map(rows.map((r) => [r.id, r]));
-      const candidates = rows.map((r) => ({ residentId: r.id, lastAccessMs: r.lastAccessMs, registeredMs: r.registeredMs }));
+      const candidates = rows.map((r) => ({
+        residentId: r.id,
+        lastAccessMs: r.lastAccessMs,
+        registeredMs: r.registeredMs,
+      }));
       const spells = new Map<string, { event: StoredEvent; rules: AbsenceRule[] }>();
       for (const rule of rules) {
         for (const o of overdueResidents(candidates, rule.hours, nowMs)) {
@@ -82,22 +92,43 @@ export class AbsenceService {
           spell.rules.push(rule);
         }
       }
-      const done = new Set((await this.residents.alarmedEvents([...spells.values()].map((s) => s.event.id), tx)).map((a) => `${a.eventId}\u0000${a.ruleId}`));
+      const done = new Set(
+        (
+          await this.residents.alarmedEvents(
+            [...spells.values()].map((s) => s.event.id),
+            tx,
+          )
+        ).map((a) => `${a.eventId}\u0000${a.ruleId}`),
+      );
       const items: { event: StoredEvent; draft: AlarmDraft }[] = [];
       const fresh: StoredEvent[] = [];
       for (const { event, rules: overdue } of spells.values()) {
         const todo = overdue.filter((r) => !done.has(`${event.id}\u0000${r.id}`));
         if (todo.length === 0) continue;
         fresh.push(event);
-        for (const r of todo) items.push({ event, draft: { ruleId: r.id, ruleName: r.name, priority: r.priority, actions: r.actions, ...(r.say ? { say: r.say } : {}) } });
+        for (const r of todo)
+          items.push({
+            event,
+            draft: {
+              ruleId: r.id,
+              ruleName: r.name,
+              priority: r.priority,
+              actions: r.actions,
+              ...(r.say ? { say: r.say } : {}),
+            },
+          });
       }
       if (items.length === 0) return [];
       // Stored once per spell (a second absence rule's alarm finds the event there already).
-      await this.events.insertNew(fresh.map((e) => eventRow(e, new Date(nowMs), null)), tx);
+      await this.events.insertNew(
+        fresh.map((e) => eventRow(e, new Date(nowMs), null)),
+        tx,
+      );
       return this.alarms.raiseDrafts(items, tx, prepared);
     });
     const views = this.alarms.published(raised);
-    if (views.length) this.log.info({ alarms: views.length }, 'absence sweep: residents living alone with no access raised alarms');
+    if (views.length)
+      this.log.info({ alarms: views.length }, 'absence sweep: residents living alone with no access raised alarms');
     return views;
   }
 }

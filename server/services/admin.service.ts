@@ -15,7 +15,15 @@ import { authorize } from '../auth/policy';
 import { hashPassword } from '../auth/password';
 import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
-import { inScope, type CreateCredentialBody, type CreateUserBody, type CreatedCredential, type CredentialView, type UpdateUserBody, type UserView } from '@shared/auth';
+import {
+  inScope,
+  type CreateCredentialBody,
+  type CreateUserBody,
+  type CreatedCredential,
+  type CredentialView,
+  type UpdateUserBody,
+  type UserView,
+} from '@shared/auth';
 import type { SessionEndReason } from '@shared/events';
 
 export type CredentialKind = CredentialRow['kind'];
@@ -35,14 +43,22 @@ export class AdminService {
   async listUsers(ctx: AuthContext): Promise<UserView[]> {
     authorize(ctx.principal, 'admin:manage');
     const rows = (await this.repo.users()).filter((u) => inScope(ctx.principal.scope, u.scope));
-    const [names, open] = await Promise.all([this.repo.regionNames(rows.map((u) => u.scope)), this.repo.openSessionCounts(new Date(this.clock.now()))]);
+    const [names, open] = await Promise.all([
+      this.repo.regionNames(rows.map((u) => u.scope)),
+      this.repo.openSessionCounts(new Date(this.clock.now())),
+    ]);
     return rows.map((u) => userView(u, names.get(u.scope) ?? u.scope, open.get(u.id) ?? 0));
   }
 
   async createUser(ctx: AuthContext, body: CreateUserBody, meta: RequestMeta): Promise<UserView> {
     authorize(ctx.principal, 'admin:manage', body.scope);
     const scopeName = await this.requireRegion(body.scope, 'body.scope');
-    if (await this.repo.userByName(body.username)) throw new HttpError(409, ErrorCode.UserExists, `body.username: a user named ${JSON.stringify(body.username)} exists already`);
+    if (await this.repo.userByName(body.username))
+      throw new HttpError(
+        409,
+        ErrorCode.UserExists,
+        `body.username: a user named ${JSON.stringify(body.username)} exists already`,
+      );
     const row = {
       id: randomUUID(),
       username: body.username,
@@ -53,7 +69,15 @@ export class AdminService {
       demo: false,
     };
     await this.repo.insertUsers([row]);
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'user.create', target: `user:${row.id}`, address: meta.address, outcome: 'ok', details: { username: row.username, role: row.role, scope: row.scope } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'user.create',
+      target: `user:${row.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { username: row.username, role: row.role, scope: row.scope },
+    });
     return userView((await this.repo.userById(row.id))!, scopeName, 0);
   }
 
@@ -63,8 +87,15 @@ export class AdminService {
       authorize(ctx.principal, 'admin:manage', body.scope);
       await this.requireRegion(body.scope, 'body.scope');
     }
-    if (user.id === ctx.principal.id && (body.disabled === true || (body.role !== undefined && body.role !== 'admin') || body.scope !== undefined)) {
-      throw new HttpError(409, ErrorCode.RequestInvalid, 'an admin cannot disable themselves or change their own role or scope (ask another admin)');
+    if (
+      user.id === ctx.principal.id &&
+      (body.disabled === true || (body.role !== undefined && body.role !== 'admin') || body.scope !== undefined)
+    ) {
+      throw new HttpError(
+        409,
+        ErrorCode.RequestInvalid,
+        'an admin cannot disable themselves or change their own role or scope (ask another admin)',
+      );
     }
     const set: Partial<UserRow> = {};
     if (body.displayName !== undefined) set.displayName = body.displayName;
@@ -78,7 +109,13 @@ export class AdminService {
     const changed = Object.keys(body).filter((k) => k !== 'password');
     let reason: SessionEndReason | null = null;
     if (body.disabled === true) reason = 'revoked';
-    else if ((body.role !== undefined && body.role !== user.role) || (body.scope !== undefined && body.scope !== user.scope) || body.password !== undefined || body.resetTotp) reason = 'changed';
+    else if (
+      (body.role !== undefined && body.role !== user.role) ||
+      (body.scope !== undefined && body.scope !== user.scope) ||
+      body.password !== undefined ||
+      body.resetTotp
+    )
+      reason = 'changed';
     const ended = reason ? await this.auth.endSessionsOf({ userId: user.id }, reason) : 0;
     await this.audit.record({
       actor: actorOf(ctx),
@@ -105,7 +142,15 @@ export class AdminService {
   async endUserSessions(ctx: AuthContext, id: string, meta: RequestMeta): Promise<number> {
     const user = await this.userInScope(ctx, id);
     const n = await this.auth.endSessionsOf({ userId: user.id }, 'revoked');
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'user.sessions-end', target: `user:${user.id}`, address: meta.address, outcome: 'ok', details: { username: user.username, sessionsEnded: n } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'user.sessions-end',
+      target: `user:${user.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { username: user.username, sessionsEnded: n },
+    });
     return n;
   }
 
@@ -119,7 +164,10 @@ export class AdminService {
 
   private async requireRegion(code: string, field: string): Promise<string> {
     const name = await this.repo.regionName(code);
-    if (name === undefined) throw new HttpError(400, ErrorCode.RequestInvalid, `${field}: no region has the code ${code}`, { issues: [{ path: field, message: `no region has the code ${code}` }] });
+    if (name === undefined)
+      throw new HttpError(400, ErrorCode.RequestInvalid, `${field}: no region has the code ${code}`, {
+        issues: [{ path: field, message: `no region has the code ${code}` }],
+      });
     return name;
   }
 
@@ -133,7 +181,12 @@ export class AdminService {
   }
 
   /** A new key or token: the secret is in this answer and nowhere else (only its hash is kept). */
-  async createCredential(ctx: AuthContext, kind: CredentialKind, body: CreateCredentialBody, meta: RequestMeta): Promise<CreatedCredential> {
+  async createCredential(
+    ctx: AuthContext,
+    kind: CredentialKind,
+    body: CreateCredentialBody,
+    meta: RequestMeta,
+  ): Promise<CreatedCredential> {
     authorize(ctx.principal, 'admin:manage', body.scope);
     const scopeName = await this.requireRegion(body.scope, 'body.scope');
     const secret = newSecret(SECRET_PREFIX[kind]);
@@ -147,19 +200,36 @@ export class AdminService {
       createdAt: new Date(this.clock.now()),
       createdBy: ctx.name,
     });
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `${AUDIT_NAME[kind]}.create`, target: `${kind}:${row.id}`, address: meta.address, outcome: 'ok', details: { name: row.name, scope: row.scope, prefix: row.prefix } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: `${AUDIT_NAME[kind]}.create`,
+      target: `${kind}:${row.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { name: row.name, scope: row.scope, prefix: row.prefix },
+    });
     return { item: credentialView(row, scopeName), secret };
   }
 
   async revokeCredential(ctx: AuthContext, kind: CredentialKind, id: string, meta: RequestMeta): Promise<void> {
     authorize(ctx.principal, 'admin:manage');
     const cred = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.credentialById(id) : undefined;
-    if (!cred || cred.kind !== kind) throw new HttpError(404, ErrorCode.CredentialNotFound, `no ${AUDIT_NAME[kind]} with id ${JSON.stringify(id)}`);
+    if (!cred || cred.kind !== kind)
+      throw new HttpError(404, ErrorCode.CredentialNotFound, `no ${AUDIT_NAME[kind]} with id ${JSON.stringify(id)}`);
     authorize(ctx.principal, 'admin:manage', cred.scope);
     if (cred.revokedAt) return; // revoking twice is the same as once
     await this.repo.revokeCredential(cred.id, new Date(this.clock.now()));
     const ended = kind === 'wall' ? await this.auth.endSessionsOf({ credentialId: cred.id }, 'revoked') : 0;
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `${AUDIT_NAME[kind]}.revoke`, target: `${kind}:${cred.id}`, address: meta.address, outcome: 'ok', details: { name: cred.name, sessionsEnded: ended } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: `${AUDIT_NAME[kind]}.revoke`,
+      target: `${kind}:${cred.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { name: cred.name, sessionsEnded: ended },
+    });
   }
 }
 

@@ -99,7 +99,18 @@ export class AlarmService {
     const { surroundings: s, rules } = prepared;
     const items: { event: StoredEvent; draft: AlarmDraft }[] = [];
     for (const e of events) {
-      for (const d of evaluate({ type: e.type, at: e.at, position: [e.lon, e.lat], gridCode: e.gridCode, deviceId: e.deviceId, severity: e.severity }, rules, s.world)) {
+      for (const d of evaluate(
+        {
+          type: e.type,
+          at: e.at,
+          position: [e.lon, e.lat],
+          gridCode: e.gridCode,
+          deviceId: e.deviceId,
+          severity: e.severity,
+        },
+        rules,
+        s.world,
+      )) {
         items.push({ event: e, draft: d });
       }
     }
@@ -111,17 +122,27 @@ export class AlarmService {
    * stored, inside its transaction; the actions (grid workers, cameras, units) as for `raise`.
    * An (event, rule) that has its alarm already is skipped.
    */
-  async raiseDrafts(items: readonly { event: StoredEvent; draft: AlarmDraft }[], tx: Db, prepared: PreparedRules): Promise<AlarmRow[]> {
+  async raiseDrafts(
+    items: readonly { event: StoredEvent; draft: AlarmDraft }[],
+    tx: Db,
+    prepared: PreparedRules,
+  ): Promise<AlarmRow[]> {
     if (items.length === 0) return [];
     return this.insertAlarms(items, tx, prepared.surroundings);
   }
 
-  private async insertAlarms(items: readonly { event: StoredEvent; draft: AlarmDraft }[], tx: Db, s: Surroundings): Promise<AlarmRow[]> {
+  private async insertAlarms(
+    items: readonly { event: StoredEvent; draft: AlarmDraft }[],
+    tx: Db,
+    s: Surroundings,
+  ): Promise<AlarmRow[]> {
     const now = new Date(this.clock.now());
     const rows: NewAlarm[] = [];
     for (const { event: e, draft: d } of items) {
       const position: LonLat = [e.lon, e.lat];
-      const speaker = d.actions.includes('broadcast') ? nearestSpeaker(s.speakers, position, d.zone?.railwayId ?? null) : null;
+      const speaker = d.actions.includes('broadcast')
+        ? nearestSpeaker(s.speakers, position, d.zone?.railwayId ?? null)
+        : null;
       rows.push({
         id: randomUUID(),
         createdAt: now,
@@ -140,7 +161,9 @@ export class AlarmService {
         zoneId: d.zone?.id ?? null,
         zoneName: d.zone?.name ?? null,
         actions: [...d.actions],
-        cameraIds: d.actions.includes('cameras') ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM) : [],
+        cameraIds: d.actions.includes('cameras')
+          ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM)
+          : [],
         unitIds: [
           ...(d.actions.includes('grid_worker') ? gridWorkersFor(s.gridWorkers, e.gridCode) : []),
           ...(d.actions.includes('units') ? nearest(s.responders, position, UNITS_PER_ALARM, UNIT_RADIUS_KM) : []),
@@ -154,7 +177,11 @@ export class AlarmService {
     const commands = inserted.filter((r) => r.speakerId && r.say);
     if (commands.length && this.outbox) {
       await this.outbox.add(
-        commands.map((r) => ({ kind: 'mqtt' as const, topic: `devices/speaker/${r.speakerId}/say`, payload: { text: r.say, alarmId: r.id, at: r.createdAt.toISOString() } })),
+        commands.map((r) => ({
+          kind: 'mqtt' as const,
+          topic: `devices/speaker/${r.speakerId}/say`,
+          payload: { text: r.say, alarmId: r.id, at: r.createdAt.toISOString() },
+        })),
         now,
         tx,
       );
@@ -191,7 +218,11 @@ export class AlarmService {
     authorize(principal, 'alarm:read');
     const prefix = scopeFilter(principal.scope);
     const { rows, ...reply } = await syncPage(
-      { maxRev: () => this.repo.maxRev(), changedSince: (after, limit) => this.repo.changedSince(prefix, after, limit), open: () => this.repo.open(prefix, SNAPSHOT_LIMIT) },
+      {
+        maxRev: () => this.repo.maxRev(),
+        changedSince: (after, limit) => this.repo.changedSince(prefix, after, limit),
+        open: () => this.repo.open(prefix, SNAPSHOT_LIMIT),
+      },
       since,
       page,
       DELTA_MAX_BEHIND,
@@ -200,7 +231,12 @@ export class AlarmService {
   }
 
   /** Acknowledge an alarm, or mark it false; in the handler's scope; audited; pushed to every screen. */
-  async handle(ctx: AuthContext, id: string, action: 'acknowledge' | 'false_alarm', meta: RequestMeta): Promise<AlarmView> {
+  async handle(
+    ctx: AuthContext,
+    id: string,
+    action: 'acknowledge' | 'false_alarm',
+    meta: RequestMeta,
+  ): Promise<AlarmView> {
     authorize(ctx.principal, 'alarm:handle');
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.byId(id) : undefined;
     if (!row) throw new HttpError(404, ErrorCode.AlarmNotFound, `no alarm with id ${JSON.stringify(id)}`);
@@ -209,8 +245,21 @@ export class AlarmService {
     const from: AlarmRow['status'][] = action === 'acknowledge' ? ['new'] : ['new', 'acknowledged'];
     const to: AlarmRow['status'] = action === 'acknowledge' ? 'acknowledged' : 'false_alarm';
     const updated = await this.repo.setStatus(row.id, from, to, ctx.name, new Date(this.clock.now()));
-    if (!updated) throw new HttpError(409, ErrorCode.RequestInvalid, `the alarm is ${row.status} already; it cannot be set to ${to}`);
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `alarm.${action}`, target: `alarm:${row.id}`, address: meta.address, outcome: 'ok', details: { from: row.status, to, rule: row.ruleId, grid: row.gridCode } });
+    if (!updated)
+      throw new HttpError(
+        409,
+        ErrorCode.RequestInvalid,
+        `the alarm is ${row.status} already; it cannot be set to ${to}`,
+      );
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: `alarm.${action}`,
+      target: `alarm:${row.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { from: row.status, to, rule: row.ruleId, grid: row.gridCode },
+    });
     return this.published([updated])[0]!;
   }
 
@@ -223,12 +272,26 @@ export class AlarmService {
   /** Create or replace a rule; the next event is judged by it. City-wide admins only (rules apply city-wide). */
   async putRule(ctx: AuthContext, id: string, rule: Rule, meta: RequestMeta): Promise<Rule> {
     authorize(ctx.principal, 'admin:manage');
-    if (scopePrefix(ctx.principal.scope).length > 4) throw new HttpError(403, ErrorCode.AuthForbidden, `rules apply to the whole city; scope ${ctx.principal.scope} is narrower`);
-    if (rule.id !== id) throw new HttpError(400, ErrorCode.RequestInvalid, `body.id: must be the id in the path (${id})`);
+    if (scopePrefix(ctx.principal.scope).length > 4)
+      throw new HttpError(
+        403,
+        ErrorCode.AuthForbidden,
+        `rules apply to the whole city; scope ${ctx.principal.scope} is narrower`,
+      );
+    if (rule.id !== id)
+      throw new HttpError(400, ErrorCode.RequestInvalid, `body.id: must be the id in the path (${id})`);
     const before = (await this.repo.rules()).find((r) => r.id === id)?.definition ?? null;
     await this.repo.putRule(id, rule);
     this.rules = null;
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: before ? 'rule.update' : 'rule.create', target: `rule:${id}`, address: meta.address, outcome: 'ok', details: { before, after: rule } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: before ? 'rule.update' : 'rule.create',
+      target: `rule:${id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { before, after: rule },
+    });
     return rule;
   }
 
@@ -245,7 +308,11 @@ export class AlarmService {
     for (const r of await this.repo.rules()) {
       const parsed = ruleSchema.safeParse(r.definition);
       if (parsed.success) out.push(parsed.data);
-      else this.log.error({ rule: r.id, error: parsed.error.issues[0]?.message }, 'a stored rule is not valid; it is skipped');
+      else
+        this.log.error(
+          { rule: r.id, error: parsed.error.issues[0]?.message },
+          'a stored rule is not valid; it is skipped',
+        );
     }
     return out;
   }
@@ -260,7 +327,14 @@ export class AlarmService {
 
   private async buildSurroundings(): Promise<Surroundings> {
     const t0 = performance.now();
-    const zones = (await this.world.zones()).map((z) => ({ id: z.id, name: z.name, kind: z.kind, shape: z.shape, gridCode: z.gridCode, railwayId: z.railwayId }));
+    const zones = (await this.world.zones()).map((z) => ({
+      id: z.id,
+      name: z.name,
+      kind: z.kind,
+      shape: z.shape,
+      gridCode: z.gridCode,
+      railwayId: z.railwayId,
+    }));
     const facilityKinds = new Map((await this.world.facilities()).map((f) => [f.id, f.kind]));
     const cams = await this.world.cameras();
     const units = await this.world.units();
@@ -274,8 +348,21 @@ export class AlarmService {
         else gridWorkers.set(code, [u.id]);
       }
     }
-    const speakers = (await this.world.speakers()).map((s) => ({ id: s.id, position: [s.lon, s.lat] as LonLat, railwayId: s.railwayId }));
-    this.log.info({ zones: zones.length, cameras: cams.length, speakers: speakers.length, responders: responders.length, ms: Math.round(performance.now() - t0) }, 'alarms: zone index and nearest-device indexes built');
+    const speakers = (await this.world.speakers()).map((s) => ({
+      id: s.id,
+      position: [s.lon, s.lat] as LonLat,
+      railwayId: s.railwayId,
+    }));
+    this.log.info(
+      {
+        zones: zones.length,
+        cameras: cams.length,
+        speakers: speakers.length,
+        responders: responders.length,
+        ms: Math.round(performance.now() - t0),
+      },
+      'alarms: zone index and nearest-device indexes built',
+    );
     return {
       world: { zones: createZoneIndex(zones), facilityKind: (id) => facilityKinds.get(id) },
       cameras: pointIndex(cams.map((c) => ({ id: c.id, lon: c.lon, lat: c.lat }))),
@@ -313,7 +400,11 @@ function nearest(index: { tree: KDBush; ids: string[] }, p: LonLat, count: numbe
 }
 
 /** The nearest loudspeaker of the fence's railway (any railway's when it has none). */
-function nearestSpeaker(speakers: Surroundings['speakers'], p: LonLat, railwayId: string | null): { id: string } | null {
+function nearestSpeaker(
+  speakers: Surroundings['speakers'],
+  p: LonLat,
+  railwayId: string | null,
+): { id: string } | null {
   const candidates = railwayId ? speakers.filter((s) => s.railwayId === railwayId) : speakers;
   let best: { id: string } | null = null;
   let bestD = Infinity;
@@ -335,7 +426,12 @@ export function alarmView(r: AlarmRow): AlarmView {
     rev: r.rev,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    event: { source: r.eventSource as AlarmEventSource, id: r.eventId, type: r.eventType as EventType, at: r.eventAt.toISOString() },
+    event: {
+      source: r.eventSource as AlarmEventSource,
+      id: r.eventId,
+      type: r.eventType as EventType,
+      at: r.eventAt.toISOString(),
+    },
     rule: { id: r.ruleId, name: r.ruleName },
     priority: r.priority,
     status: r.status,

@@ -53,7 +53,14 @@ export class AuthService {
     const now = this.now();
     const throttle = await this.repo.throttle(key);
     if (throttle?.lockedUntil && throttle.lockedUntil > now) {
-      await this.audit.record({ actor: null, actorName: key, action: 'auth.login', address: meta.address, outcome: 'failed', details: { reason: 'locked' } });
+      await this.audit.record({
+        actor: null,
+        actorName: key,
+        action: 'auth.login',
+        address: meta.address,
+        outcome: 'failed',
+        details: { reason: 'locked' },
+      });
       throw this.lockedError(throttle.lockedUntil, now);
     }
     const user = await this.repo.userByName(key);
@@ -64,14 +71,26 @@ export class AuthService {
     }
     const u = user!;
     if (u.totpEnabled && u.totpSecret) {
-      if (!body.otp) throw new HttpError(401, ErrorCode.AuthOtpRequired, 'this account has a second factor: send the 6-digit code from the authenticator app as `otp`');
+      if (!body.otp)
+        throw new HttpError(
+          401,
+          ErrorCode.AuthOtpRequired,
+          'this account has a second factor: send the 6-digit code from the authenticator app as `otp`',
+        );
       if (!(await this.totpAccept(u, u.totpSecret, body.otp))) await this.failed(key, u, meta, 'bad-otp');
     }
     await this.repo.clearThrottle(key);
     const mfaPending = this.settings.requireAdminTotp && u.role === 'admin' && !u.totpEnabled;
     const { token, info } = await this.openSession({ kind: 'password', user: u, credential: null, mfaPending }, meta);
     await this.repo.updateUser(u.id, { lastLoginAt: now });
-    await this.audit.record({ actor: `user:${u.id}`, actorName: u.username, action: 'auth.login', address: meta.address, outcome: 'ok', details: mfaPending ? { mfaPending: true } : null });
+    await this.audit.record({
+      actor: `user:${u.id}`,
+      actorName: u.username,
+      action: 'auth.login',
+      address: meta.address,
+      outcome: 'ok',
+      details: mfaPending ? { mfaPending: true } : null,
+    });
     return { token, info };
   }
 
@@ -92,25 +111,44 @@ export class AuthService {
       details: { reason, failures, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
     });
     if (lockedUntil) throw this.lockedError(lockedUntil, now);
-    if (reason === 'bad-otp') throw new HttpError(401, ErrorCode.AuthOtpInvalid, 'the second-factor code is wrong or too old');
+    if (reason === 'bad-otp')
+      throw new HttpError(401, ErrorCode.AuthOtpInvalid, 'the second-factor code is wrong or too old');
     throw new HttpError(401, ErrorCode.AuthInvalidCredentials, 'wrong username or password');
   }
 
   private lockedError(until: Date, now: Date): HttpError {
     const retryAfterSec = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-    return new HttpError(429, ErrorCode.AuthLocked, `too many failed sign-ins: try again in ${Math.ceil(retryAfterSec / 60)} minute(s)`, { retryAfterSec });
+    return new HttpError(
+      429,
+      ErrorCode.AuthLocked,
+      `too many failed sign-ins: try again in ${Math.ceil(retryAfterSec / 60)} minute(s)`,
+      { retryAfterSec },
+    );
   }
 
   /** A wall display signs in with its token: a session with no idle timeout and no fixed end. */
   async wallLogin(secret: string, meta: RequestMeta): Promise<{ token: string; info: SessionInfo }> {
     const cred = await this.repo.credentialBySecretHash(sha256(secret));
     if (!cred || cred.kind !== 'wall' || cred.revokedAt) {
-      await this.audit.record({ actor: null, actorName: null, action: 'auth.wall-login', address: meta.address, outcome: 'failed', details: { reason: cred?.revokedAt ? 'revoked' : 'unknown token' } });
+      await this.audit.record({
+        actor: null,
+        actorName: null,
+        action: 'auth.wall-login',
+        address: meta.address,
+        outcome: 'failed',
+        details: { reason: cred?.revokedAt ? 'revoked' : 'unknown token' },
+      });
       throw new HttpError(401, ErrorCode.AuthInvalidCredentials, 'this wall token is not valid (unknown or revoked)');
     }
     const opened = await this.openSession({ kind: 'wall', user: null, credential: cred, mfaPending: false }, meta);
     await this.repo.touchCredential(cred.id, this.now());
-    await this.audit.record({ actor: `wall:${cred.id}`, actorName: cred.name, action: 'auth.wall-login', address: meta.address, outcome: 'ok' });
+    await this.audit.record({
+      actor: `wall:${cred.id}`,
+      actorName: cred.name,
+      action: 'auth.wall-login',
+      address: meta.address,
+      outcome: 'ok',
+    });
     return opened;
   }
 
@@ -161,7 +199,8 @@ export class AuthService {
       await this.endSessions([found.session.id], 'revoked', null);
       return null;
     }
-    if (touch && now.getTime() - found.session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.repo.touchSession(found.session.id, now);
+    if (touch && now.getTime() - found.session.lastSeenAt.getTime() >= TOUCH_EVERY_MS)
+      await this.repo.touchSession(found.session.id, now);
     return ctx;
   }
 
@@ -214,12 +253,14 @@ export class AuthService {
   /** A device key from `Authorization: Bearer <key>`, or null. */
   async authenticateDeviceKey(secret: string): Promise<AuthContext | null> {
     const envKey = this.settings.ingestApiKey;
-    if (envKey && secret.length === envKey.length && timingSafeEqual(Buffer.from(secret), Buffer.from(envKey))) return this.cityDevice('ingest-api-key', 'INGEST_API_KEY');
+    if (envKey && secret.length === envKey.length && timingSafeEqual(Buffer.from(secret), Buffer.from(envKey)))
+      return this.cityDevice('ingest-api-key', 'INGEST_API_KEY');
     if (!secret.startsWith('cdk_') || secret.length > 100) return null;
     const cred = await this.repo.credentialBySecretHash(sha256(secret));
     if (!cred || cred.kind !== 'device' || cred.revokedAt) return null;
     const now = this.now();
-    if (!cred.lastUsedAt || now.getTime() - cred.lastUsedAt.getTime() > 60_000) await this.repo.touchCredential(cred.id, now);
+    if (!cred.lastUsedAt || now.getTime() - cred.lastUsedAt.getTime() > 60_000)
+      await this.repo.touchCredential(cred.id, now);
     return {
       principal: { id: cred.id, role: 'device', scope: cred.scope },
       kind: 'device',
@@ -241,7 +282,18 @@ export class AuthService {
   async cityDevice(id: string, name: string): Promise<AuthContext | null> {
     const city = (this.cityCode ??= await this.repo.cityCode());
     if (!city) return null;
-    return { principal: { id, role: 'device', scope: city }, kind: 'device', name, displayName: name, sessionId: null, csrfToken: null, mfaPending: false, user: null, credential: null, expiresAt: null };
+    return {
+      principal: { id, role: 'device', scope: city },
+      kind: 'device',
+      name,
+      displayName: name,
+      sessionId: null,
+      csrfToken: null,
+      mfaPending: false,
+      user: null,
+      credential: null,
+      expiresAt: null,
+    };
   }
 
   async sessionInfo(ctx: AuthContext): Promise<SessionInfo> {
@@ -273,7 +325,13 @@ export class AuthService {
   async logout(ctx: AuthContext, meta: RequestMeta): Promise<void> {
     if (!ctx.sessionId) return;
     await this.endSessions([ctx.sessionId], 'logout', null);
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.logout', address: meta.address, outcome: 'ok' });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'auth.logout',
+      address: meta.address,
+      outcome: 'ok',
+    });
   }
 
   /** End sessions by id (those still open), record expiries, and close their sockets. */
@@ -282,7 +340,14 @@ export class AuthService {
     const ended: string[] = [];
     for (const id of ids) if (await this.repo.endSession(id, now, reason)) ended.push(id);
     if (ended.length === 0) return;
-    if (reason === 'expired') await this.audit.record({ actor: null, actorName: 'system', action: 'session.expired', outcome: 'ok', details: { sessions: ended } });
+    if (reason === 'expired')
+      await this.audit.record({
+        actor: null,
+        actorName: 'system',
+        action: 'session.expired',
+        outcome: 'ok',
+        details: { sessions: ended },
+      });
     this.events.emit('sessionsEnded', ended, reason);
   }
 
@@ -297,7 +362,13 @@ export class AuthService {
   async sweep(): Promise<number> {
     const ids = await this.repo.endExpiredSessions(this.now(), this.settings.sessionIdleMs);
     if (ids.length) {
-      await this.audit.record({ actor: null, actorName: 'system', action: 'session.expired', outcome: 'ok', details: { sessions: ids } });
+      await this.audit.record({
+        actor: null,
+        actorName: 'system',
+        action: 'session.expired',
+        outcome: 'ok',
+        details: { sessions: ids },
+      });
       this.events.emit('sessionsEnded', ids, 'expired');
     }
     return ids.length;
@@ -307,22 +378,46 @@ export class AuthService {
 
   async changePassword(ctx: AuthContext, body: PasswordChangeBody, meta: RequestMeta): Promise<void> {
     const user = ctx.user;
-    if (!user || ctx.kind !== 'password') throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person has a password to change');
+    if (!user || ctx.kind !== 'password')
+      throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person has a password to change');
     if (!(await verifyPassword(body.current, user.passwordHash))) {
-      await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.password', address: meta.address, outcome: 'failed', details: { reason: 'wrong current password' } });
-      throw new HttpError(400, ErrorCode.RequestInvalid, 'body.current: the current password is wrong', { issues: [{ path: 'body.current', message: 'the current password is wrong' }] });
+      await this.audit.record({
+        actor: actorOf(ctx),
+        actorName: ctx.name,
+        action: 'auth.password',
+        address: meta.address,
+        outcome: 'failed',
+        details: { reason: 'wrong current password' },
+      });
+      throw new HttpError(400, ErrorCode.RequestInvalid, 'body.current: the current password is wrong', {
+        issues: [{ path: 'body.current', message: 'the current password is wrong' }],
+      });
     }
     await this.repo.updateUser(user.id, { passwordHash: await hashPassword(body.next) });
     // Other sessions of this user end (a stolen session does not survive a password change).
-    const others = await this.repo.endSessionsOf({ userId: user.id }, this.now(), 'changed', ctx.sessionId ?? undefined);
+    const others = await this.repo.endSessionsOf(
+      { userId: user.id },
+      this.now(),
+      'changed',
+      ctx.sessionId ?? undefined,
+    );
     if (others.length) this.events.emit('sessionsEnded', others, 'changed');
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.password', address: meta.address, outcome: 'ok', details: { otherSessionsEnded: others.length } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'auth.password',
+      address: meta.address,
+      outcome: 'ok',
+      details: { otherSessionsEnded: others.length },
+    });
   }
 
   async totpSetup(ctx: AuthContext): Promise<TotpSetupReply> {
     const user = ctx.user;
-    if (!user || ctx.kind !== 'password') throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person can set up a second factor');
-    if (user.totpEnabled) throw new HttpError(409, ErrorCode.RequestInvalid, 'a second factor is already set up; an admin can reset it');
+    if (!user || ctx.kind !== 'password')
+      throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person can set up a second factor');
+    if (user.totpEnabled)
+      throw new HttpError(409, ErrorCode.RequestInvalid, 'a second factor is already set up; an admin can reset it');
     const secret = new OTPAuth.Secret({ size: 20 }).base32;
     await this.repo.updateUser(user.id, { totpSecret: secret });
     const totp = this.totp(user.username, secret);
@@ -331,21 +426,46 @@ export class AuthService {
 
   async totpEnable(ctx: AuthContext, code: string, meta: RequestMeta): Promise<SessionInfo> {
     const user = ctx.user ? await this.repo.userById(ctx.user.id) : undefined;
-    if (!user || ctx.kind !== 'password') throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person can set up a second factor');
+    if (!user || ctx.kind !== 'password')
+      throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person can set up a second factor');
     if (user.totpEnabled) throw new HttpError(409, ErrorCode.RequestInvalid, 'a second factor is already set up');
     if (!user.totpSecret) throw new HttpError(409, ErrorCode.RequestInvalid, 'start with POST /api/v1/auth/totp/setup');
     if (!(await this.totpAccept(user, user.totpSecret, code))) {
-      await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.totp-enable', address: meta.address, outcome: 'failed' });
-      throw new HttpError(400, ErrorCode.AuthOtpInvalid, 'body.code: the code does not match; check the phone clock and try the current code', { issues: [{ path: 'body.code', message: 'does not match' }] });
+      await this.audit.record({
+        actor: actorOf(ctx),
+        actorName: ctx.name,
+        action: 'auth.totp-enable',
+        address: meta.address,
+        outcome: 'failed',
+      });
+      throw new HttpError(
+        400,
+        ErrorCode.AuthOtpInvalid,
+        'body.code: the code does not match; check the phone clock and try the current code',
+        { issues: [{ path: 'body.code', message: 'does not match' }] },
+      );
     }
     const updated = (await this.repo.updateUser(user.id, { totpEnabled: true }))!;
     if (ctx.sessionId) await this.repo.updateSession(ctx.sessionId, { mfaPending: false });
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'auth.totp-enable', address: meta.address, outcome: 'ok' });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'auth.totp-enable',
+      address: meta.address,
+      outcome: 'ok',
+    });
     return this.sessionInfo({ ...ctx, user: updated, mfaPending: false });
   }
 
   private totp(username: string, secret: string): OTPAuth.TOTP {
-    return new OTPAuth.TOTP({ issuer: TOTP_ISSUER, label: username, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) });
+    return new OTPAuth.TOTP({
+      issuer: TOTP_ISSUER,
+      label: username,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      secret: OTPAuth.Secret.fromBase32(secret),
+    });
   }
 
   /**

@@ -51,7 +51,10 @@ export class BasemapService {
     private readonly builds?: BuildThread,
   ) {
     if (!settings.styleUrl && settings.crs !== 'wgs84') {
-      log.warn({ crs: settings.crs }, 'MAP_CRS applies to the tiles of MAP_STYLE_URL, which is not set: the built-in basemap is WGS84, so the map uses wgs84');
+      log.warn(
+        { crs: settings.crs },
+        'MAP_CRS applies to the tiles of MAP_STYLE_URL, which is not set: the built-in basemap is WGS84, so the map uses wgs84',
+      );
     }
   }
 
@@ -71,12 +74,21 @@ export class BasemapService {
   /** The built-in style, its sources on `origin` (scheme://host:port of the hub, as the browser sees it). */
   async style(origin: string): Promise<StyleSpecification> {
     const city = await this.repo.city();
-    return buildBasemapStyle(origin, { name: city?.name ?? '', center: city ? [city.centerLon, city.centerLat] : undefined });
+    return buildBasemapStyle(origin, {
+      name: city?.name ?? '',
+      center: city ? [city.centerLon, city.centerLat] : undefined,
+    });
   }
 
   async source(name: BasemapSource, coding: ContentCoding): Promise<BasemapSourceBody> {
     const entry = await this.cache.get(name, () => this.build(name));
-    return { etag: entry.body.etag, contentType: entry.body.contentType, count: entry.count, body: await entry.body.body(coding), coding };
+    return {
+      etag: entry.body.etag,
+      contentType: entry.body.contentType,
+      count: entry.count,
+      body: await entry.body.body(coding),
+      coding,
+    };
   }
 
   /** Drop the built sources (after the basemap changed). */
@@ -95,7 +107,15 @@ export class BasemapService {
       });
     }
     built ??= await buildBasemapSource(this.repo, name);
-    this.log.debug({ source: name, features: built.count, bytes: built.raw.byteLength, ms: Math.round(built.readMs + built.encodeMs) }, 'basemap source built');
+    this.log.debug(
+      {
+        source: name,
+        features: built.count,
+        bytes: built.raw.byteLength,
+        ms: Math.round(built.readMs + built.encodeMs),
+      },
+      'basemap source built',
+    );
     return { body: new CompressedBody(built.raw, built.contentType), count: built.count };
   }
 }
@@ -106,7 +126,13 @@ export async function buildBasemapSource(repo: WorldRepository, name: BasemapSou
   const features = await basemapFeatures(repo, name);
   const t1 = performance.now();
   const raw = Buffer.from(geojsonText(features));
-  return { raw, contentType: 'application/geo+json', count: features.length, readMs: t1 - t0, encodeMs: performance.now() - t1 };
+  return {
+    raw,
+    contentType: 'application/geo+json',
+    count: features.length,
+    readMs: t1 - t0,
+    encodeMs: performance.now() - t1,
+  };
 }
 
 async function basemapFeatures(repo: WorldRepository, name: BasemapSource): Promise<Feature[]> {
@@ -118,7 +144,9 @@ async function basemapFeatures(repo: WorldRepository, name: BasemapSource): Prom
     case 'green': {
       const kind = name === 'roads' ? 'road' : name;
       const rows = (await repo.basemap()).filter((f) => f.kind === kind);
-      return rows.map((f) => feature(f.geometry.type, f.geometry.coordinates, { id: f.id, class: f.class, name: f.name }));
+      return rows.map((f) =>
+        feature(f.geometry.type, f.geometry.coordinates, { id: f.id, class: f.class, name: f.name }),
+      );
     }
     case 'boundaries': {
       const [districts, streets] = await Promise.all([repo.regionsAt('district'), repo.regionsAt('street')]);
@@ -133,8 +161,12 @@ async function basemapFeatures(repo: WorldRepository, name: BasemapSource): Prom
     case 'labels': {
       const [districts, streets] = await Promise.all([repo.regionsAt('district'), repo.regionsAt('street')]);
       return [
-        ...districts.map((r) => feature('Point', [r.centerLon, r.centerLat], { level: 'district', code: r.code, name: r.name })),
-        ...streets.map((r) => feature('Point', [r.centerLon, r.centerLat], { level: 'street', code: r.code, name: r.name })),
+        ...districts.map((r) =>
+          feature('Point', [r.centerLon, r.centerLat], { level: 'district', code: r.code, name: r.name }),
+        ),
+        ...streets.map((r) =>
+          feature('Point', [r.centerLon, r.centerLat], { level: 'street', code: r.code, name: r.name }),
+        ),
       ];
     }
   }
@@ -259,33 +291,216 @@ function widthByZoom(stops: [number, number][]): ['interpolate', ['exponential',
  * The built-in style. `origin` is scheme://host[:port] of the hub: GeoJSON sources need absolute
  * URLs (MapLibre fetches them from its worker), and they all point back at the hub.
  */
-export function buildBasemapStyle(origin: string, opts: { name?: string; center?: [number, number] | undefined } = {}): StyleSpecification {
+export function buildBasemapStyle(
+  origin: string,
+  opts: { name?: string; center?: [number, number] | undefined } = {},
+): StyleSpecification {
   const url = (path: string) => `${origin}${path}`;
-  const geojson = (path: string) => ({ type: 'geojson' as const, data: url(path), attribution: '演示城市底图 (demo city)' });
-  const textLayout = (size: unknown, font = FONT) => ({ 'text-field': ['get', 'name'], 'text-font': font, 'text-size': size });
-  const textPaint = (color: string) => ({ 'text-color': color, 'text-halo-color': C.halo, 'text-halo-width': 1.4, 'text-halo-blur': 0.5 });
+  const geojson = (path: string) => ({
+    type: 'geojson' as const,
+    data: url(path),
+    attribution: '演示城市底图 (demo city)',
+  });
+  const textLayout = (size: unknown, font = FONT) => ({
+    'text-field': ['get', 'name'],
+    'text-font': font,
+    'text-size': size,
+  });
+  const textPaint = (color: string) => ({
+    'text-color': color,
+    'text-halo-color': C.halo,
+    'text-halo-width': 1.4,
+    'text-halo-blur': 0.5,
+  });
 
   const layers = [
     { id: 'background', type: 'background', paint: { 'background-color': C.background } },
     { id: 'land', type: 'fill', source: 'land', paint: { 'fill-color': C.land } },
-    { id: 'green', type: 'fill', source: 'green', minzoom: 9, paint: { 'fill-color': C.green, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 12, 0.9] } },
-    { id: 'water', type: 'fill', source: 'water', filter: ['in', ['get', 'class'], ['literal', ['river', 'lake']]], paint: { 'fill-color': C.water, 'fill-outline-color': C.waterLine } },
+    {
+      id: 'green',
+      type: 'fill',
+      source: 'green',
+      minzoom: 9,
+      paint: { 'fill-color': C.green, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 9, 0.5, 12, 0.9] },
+    },
+    {
+      id: 'water',
+      type: 'fill',
+      source: 'water',
+      filter: ['in', ['get', 'class'], ['literal', ['river', 'lake']]],
+      paint: { 'fill-color': C.water, 'fill-outline-color': C.waterLine },
+    },
     // The river's centre line, where the river itself is under a pixel wide.
-    { id: 'waterway', type: 'line', source: 'water', maxzoom: 11, filter: ['==', ['get', 'class'], 'waterway'], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': C.water, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1, 11, 2] } },
-    { id: 'boundary-street', type: 'line', source: 'boundaries', minzoom: 11.5, filter: ['==', ['get', 'level'], 'street'], layout: { 'line-join': 'round' }, paint: { 'line-color': C.streetBorder, 'line-width': ['interpolate', ['linear'], ['zoom'], 11.5, 0.6, 16, 1.2], 'line-dasharray': [3, 3] } },
-    { id: 'boundary-district', type: 'line', source: 'boundaries', filter: ['==', ['get', 'level'], 'district'], layout: { 'line-join': 'round' }, paint: { 'line-color': C.districtBorder, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.2], 'line-dasharray': [4, 2.5] } },
-    { id: 'road-secondary', type: 'line', source: 'roads', minzoom: 10, filter: ['==', ['get', 'class'], 'secondary'], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': C.secondary, 'line-width': widthByZoom([[10, 0.5], [13, 1.8], [16, 6], [18, 14]]) } },
-    { id: 'road-primary', type: 'line', source: 'roads', minzoom: 8, filter: ['==', ['get', 'class'], 'primary'], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': C.primary, 'line-width': widthByZoom([[8, 0.6], [12, 2.2], [16, 9], [18, 20]]) } },
-    { id: 'road-motorway', type: 'line', source: 'roads', filter: ['==', ['get', 'class'], 'motorway'], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': C.motorway, 'line-width': widthByZoom([[7, 0.8], [11, 2.2], [16, 11], [18, 24]]) } },
+    {
+      id: 'waterway',
+      type: 'line',
+      source: 'water',
+      maxzoom: 11,
+      filter: ['==', ['get', 'class'], 'waterway'],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: { 'line-color': C.water, 'line-width': ['interpolate', ['linear'], ['zoom'], 6, 1, 11, 2] },
+    },
+    {
+      id: 'boundary-street',
+      type: 'line',
+      source: 'boundaries',
+      minzoom: 11.5,
+      filter: ['==', ['get', 'level'], 'street'],
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': C.streetBorder,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 11.5, 0.6, 16, 1.2],
+        'line-dasharray': [3, 3],
+      },
+    },
+    {
+      id: 'boundary-district',
+      type: 'line',
+      source: 'boundaries',
+      filter: ['==', ['get', 'level'], 'district'],
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': C.districtBorder,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1, 14, 2.2],
+        'line-dasharray': [4, 2.5],
+      },
+    },
+    {
+      id: 'road-secondary',
+      type: 'line',
+      source: 'roads',
+      minzoom: 10,
+      filter: ['==', ['get', 'class'], 'secondary'],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': C.secondary,
+        'line-width': widthByZoom([
+          [10, 0.5],
+          [13, 1.8],
+          [16, 6],
+          [18, 14],
+        ]),
+      },
+    },
+    {
+      id: 'road-primary',
+      type: 'line',
+      source: 'roads',
+      minzoom: 8,
+      filter: ['==', ['get', 'class'], 'primary'],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': C.primary,
+        'line-width': widthByZoom([
+          [8, 0.6],
+          [12, 2.2],
+          [16, 9],
+          [18, 20],
+        ]),
+      },
+    },
+    {
+      id: 'road-motorway',
+      type: 'line',
+      source: 'roads',
+      filter: ['==', ['get', 'class'], 'motorway'],
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': C.motorway,
+        'line-width': widthByZoom([
+          [7, 0.8],
+          [11, 2.2],
+          [16, 11],
+          [18, 24],
+        ]),
+      },
+    },
     // Railways: a grey bed with light dashes across it, the usual hatched look.
-    { id: 'railway', type: 'line', source: 'railways', paint: { 'line-color': C.railBase, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 16, 5] } },
-    { id: 'railway-hatch', type: 'line', source: 'railways', minzoom: 10, paint: { 'line-color': C.railTie, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 3], 'line-dasharray': [0.6, 2.4] } },
-    { id: 'label-water-lake', type: 'symbol', source: 'water', minzoom: 11, filter: ['==', ['get', 'class'], 'lake'], layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 11, 11, 16, 15]), 'symbol-placement': 'point' }, paint: textPaint(C.labelWater) },
-    { id: 'label-water-river', type: 'symbol', source: 'water', minzoom: 9, filter: ['==', ['get', 'class'], 'waterway'], layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 9, 12, 16, 17]), 'symbol-placement': 'line', 'symbol-spacing': 500, 'text-letter-spacing': 0.6, 'text-max-angle': 30 }, paint: textPaint(C.labelWater) },
-    { id: 'label-road-minor', type: 'symbol', source: 'roads', minzoom: 14, filter: ['==', ['get', 'class'], 'secondary'], layout: { ...textLayout(12), 'symbol-placement': 'line', 'symbol-spacing': 350, 'text-max-angle': 40 }, paint: textPaint(C.label) },
-    { id: 'label-road-major', type: 'symbol', source: 'roads', minzoom: 12, filter: ['in', ['get', 'class'], ['literal', ['motorway', 'primary']]], layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 12, 11, 16, 14]), 'symbol-placement': 'line', 'symbol-spacing': 400, 'text-max-angle': 40 }, paint: textPaint(C.label) },
-    { id: 'label-street', type: 'symbol', source: 'labels', minzoom: 12, filter: ['==', ['get', 'level'], 'street'], layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 12, 12, 16, 15]), 'text-padding': 4 }, paint: textPaint(C.label) },
-    { id: 'label-district', type: 'symbol', source: 'labels', maxzoom: 14, filter: ['==', ['get', 'level'], 'district'], layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 8, 13, 13, 18], FONT_BOLD), 'text-letter-spacing': 0.2 }, paint: textPaint(C.labelMajor) },
+    {
+      id: 'railway',
+      type: 'line',
+      source: 'railways',
+      paint: { 'line-color': C.railBase, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 16, 5] },
+    },
+    {
+      id: 'railway-hatch',
+      type: 'line',
+      source: 'railways',
+      minzoom: 10,
+      paint: {
+        'line-color': C.railTie,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 16, 3],
+        'line-dasharray': [0.6, 2.4],
+      },
+    },
+    {
+      id: 'label-water-lake',
+      type: 'symbol',
+      source: 'water',
+      minzoom: 11,
+      filter: ['==', ['get', 'class'], 'lake'],
+      layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 11, 11, 16, 15]), 'symbol-placement': 'point' },
+      paint: textPaint(C.labelWater),
+    },
+    {
+      id: 'label-water-river',
+      type: 'symbol',
+      source: 'water',
+      minzoom: 9,
+      filter: ['==', ['get', 'class'], 'waterway'],
+      layout: {
+        ...textLayout(['interpolate', ['linear'], ['zoom'], 9, 12, 16, 17]),
+        'symbol-placement': 'line',
+        'symbol-spacing': 500,
+        'text-letter-spacing': 0.6,
+        'text-max-angle': 30,
+      },
+      paint: textPaint(C.labelWater),
+    },
+    {
+      id: 'label-road-minor',
+      type: 'symbol',
+      source: 'roads',
+      minzoom: 14,
+      filter: ['==', ['get', 'class'], 'secondary'],
+      layout: { ...textLayout(12), 'symbol-placement': 'line', 'symbol-spacing': 350, 'text-max-angle': 40 },
+      paint: textPaint(C.label),
+    },
+    {
+      id: 'label-road-major',
+      type: 'symbol',
+      source: 'roads',
+      minzoom: 12,
+      filter: ['in', ['get', 'class'], ['literal', ['motorway', 'primary']]],
+      layout: {
+        ...textLayout(['interpolate', ['linear'], ['zoom'], 12, 11, 16, 14]),
+        'symbol-placement': 'line',
+        'symbol-spacing': 400,
+        'text-max-angle': 40,
+      },
+      paint: textPaint(C.label),
+    },
+    {
+      id: 'label-street',
+      type: 'symbol',
+      source: 'labels',
+      minzoom: 12,
+      filter: ['==', ['get', 'level'], 'street'],
+      layout: { ...textLayout(['interpolate', ['linear'], ['zoom'], 12, 12, 16, 15]), 'text-padding': 4 },
+      paint: textPaint(C.label),
+    },
+    {
+      id: 'label-district',
+      type: 'symbol',
+      source: 'labels',
+      maxzoom: 14,
+      filter: ['==', ['get', 'level'], 'district'],
+      layout: {
+        ...textLayout(['interpolate', ['linear'], ['zoom'], 8, 13, 13, 18], FONT_BOLD),
+        'text-letter-spacing': 0.2,
+      },
+      paint: textPaint(C.labelMajor),
+    },
   ] as LayerSpecification[];
 
   return {

@@ -23,7 +23,9 @@ export interface BuiltBody {
   encodeMs: number;
 }
 
-export type BuildJob = { kind: 'layer'; name: LayerName; format: 'compact' | 'geojson'; prefix: string } | { kind: 'basemap'; name: BasemapSource };
+export type BuildJob =
+  | { kind: 'layer'; name: LayerName; format: 'compact' | 'geojson'; prefix: string }
+  | { kind: 'basemap'; name: BasemapSource };
 
 /** The hub is closing: a build still waiting is dropped, not done on the main thread instead. */
 export class BuildThreadClosedError extends Error {
@@ -32,7 +34,9 @@ export class BuildThreadClosedError extends Error {
   }
 }
 
-type Reply = { id: number; ok: true; raw: Uint8Array; contentType: string; count: number; readMs: number; encodeMs: number } | { id: number; ok: false; message: string };
+type Reply =
+  | { id: number; ok: true; raw: Uint8Array; contentType: string; count: number; readMs: number; encodeMs: number }
+  | { id: number; ok: false; message: string };
 
 export class BuildThread {
   private worker: Worker | undefined;
@@ -84,7 +88,13 @@ export class BuildThread {
         this.pending.delete(m.id);
         if (this.pending.size === 0) worker.unref();
         if (!m.ok) return p.reject(new Error(m.message));
-        p.resolve({ raw: Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength), contentType: m.contentType, count: m.count, readMs: m.readMs, encodeMs: m.encodeMs });
+        p.resolve({
+          raw: Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength),
+          contentType: m.contentType,
+          count: m.count,
+          readMs: m.readMs,
+          encodeMs: m.encodeMs,
+        });
       });
       const gone = (e: Error) => {
         if (this.worker === worker) this.worker = undefined;
@@ -96,7 +106,9 @@ export class BuildThread {
         this.log.warn({ err: e }, 'the build thread failed; it starts again on the next build');
         gone(e);
       });
-      worker.on('exit', (code) => gone(this.closed ? new BuildThreadClosedError() : new Error(`the build thread stopped (exit code ${code})`)));
+      worker.on('exit', (code) =>
+        gone(this.closed ? new BuildThreadClosedError() : new Error(`the build thread stopped (exit code ${code})`)),
+      );
       this.worker = worker;
       return worker;
     })();

@@ -38,8 +38,14 @@ parentPort.on('message', ({ id, job }) => {
   run(job).then(
     (b) => {
       // A copy only when the bytes share a buffer with something else (Buffer's pool): transfer moves the rest.
-      const raw = b.raw.byteOffset === 0 && b.raw.byteLength === b.raw.buffer.byteLength ? new Uint8Array(b.raw.buffer) : new Uint8Array(b.raw);
-      parentPort.postMessage({ id, ok: true, raw, contentType: b.contentType, count: b.count, readMs: b.readMs, encodeMs: b.encodeMs }, [raw.buffer]);
+      const raw =
+        b.raw.byteOffset === 0 && b.raw.byteLength === b.raw.buffer.byteLength
+          ? new Uint8Array(b.raw.buffer)
+          : new Uint8Array(b.raw);
+      parentPort.postMessage(
+        { id, ok: true, raw, contentType: b.contentType, count: b.count, readMs: b.readMs, encodeMs: b.encodeMs },
+        [raw.buffer],
+      );
     },
     (e) => parentPort.postMessage({ id, ok: false, message: String(e?.message ?? e) }),
   );

@@ -31,7 +31,9 @@ export class CompressedBody {
       // Quality 5 / level 6: most of the gain at a fraction of the maximum's CPU time.
       p =
         coding === 'br'
-          ? brotli(this.raw, { params: { [zc.BROTLI_PARAM_QUALITY]: 5, [zc.BROTLI_PARAM_SIZE_HINT]: this.raw.byteLength } })
+          ? brotli(this.raw, {
+              params: { [zc.BROTLI_PARAM_QUALITY]: 5, [zc.BROTLI_PARAM_SIZE_HINT]: this.raw.byteLength },
+            })
           : gzipAsync(this.raw, { level: 6 });
       this.encoded[coding] = p;
     }

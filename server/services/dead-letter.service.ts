@@ -14,7 +14,13 @@ import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
 import { scopePrefix } from '@shared/auth';
 import { printable } from '@shared/text';
-import { bytesAsText, DEAD_LETTER_BASE64_BYTES, DEAD_LETTER_TEXT_CHARS, type DeadLetterPage, type DeadLetterQuery } from '@shared/dead-letters';
+import {
+  bytesAsText,
+  DEAD_LETTER_BASE64_BYTES,
+  DEAD_LETTER_TEXT_CHARS,
+  type DeadLetterPage,
+  type DeadLetterQuery,
+} from '@shared/dead-letters';
 
 /** The most bytes of one payload kept (an MQTT message may be far larger than anything useful to read). */
 export const MAX_DEAD_LETTER_BYTES = 1024 * 1024;
@@ -42,7 +48,9 @@ export class DeadLetterService {
    */
   async record(d: DeadLetterInput): Promise<number> {
     const cut = d.payload.length > MAX_DEAD_LETTER_BYTES;
-    const error = printable(d.error).slice(0, MAX_ERROR_CHARS) + (cut ? ` (payload cut to ${MAX_DEAD_LETTER_BYTES} of ${d.payload.length} bytes)` : '');
+    const error =
+      printable(d.error).slice(0, MAX_ERROR_CHARS) +
+      (cut ? ` (payload cut to ${MAX_DEAD_LETTER_BYTES} of ${d.payload.length} bytes)` : '');
     const id = await this.repo.insert({
       channel: d.channel,
       topic: printable(d.topic).slice(0, 512),
@@ -51,7 +59,10 @@ export class DeadLetterService {
       receivedAt: new Date(this.clock.now()),
     });
     // One line per dead letter, at warn, never the payload (it may carry anything a device sent).
-    this.log.warn({ deadLetter: id, channel: d.channel, topic: printable(d.topic), bytes: d.payload.length, error }, 'message set aside as a dead letter');
+    this.log.warn(
+      { deadLetter: id, channel: d.channel, topic: printable(d.topic), bytes: d.payload.length, error },
+      'message set aside as a dead letter',
+    );
     return id;
   }
 
@@ -59,7 +70,11 @@ export class DeadLetterService {
   async list(ctx: AuthContext, q: DeadLetterQuery): Promise<DeadLetterPage> {
     authorize(ctx.principal, 'admin:manage');
     if (scopePrefix(ctx.principal.scope).length > 4) {
-      throw new HttpError(403, ErrorCode.AuthForbidden, `dead letters come from devices of the whole city; scope ${ctx.principal.scope} is narrower`);
+      throw new HttpError(
+        403,
+        ErrorCode.AuthForbidden,
+        `dead letters come from devices of the whole city; scope ${ctx.principal.scope} is narrower`,
+      );
     }
     const headBytes = Math.max(DEAD_LETTER_BASE64_BYTES, DEAD_LETTER_TEXT_CHARS * 4);
     const [rows, total] = await Promise.all([this.repo.page(q.before, q.limit, headBytes), this.repo.count()]);

@@ -38,12 +38,24 @@ export class DemoAccountsService {
       { username: 'dispatcher', displayName: '市级调度员', role: 'dispatcher', scope: city },
       { username: 'wall', displayName: '指挥大屏', role: 'wall', scope: city },
       { username: 'viewer', displayName: '值班观察员', role: 'viewer', scope: city },
-      ...districts.map((d) => ({ username: `dispatcher-${d}`, displayName: `${names.get(d) ?? d}调度员`, role: 'dispatcher' as const, scope: d })),
+      ...districts.map((d) => ({
+        username: `dispatcher-${d}`,
+        displayName: `${names.get(d) ?? d}调度员`,
+        role: 'dispatcher' as const,
+        scope: d,
+      })),
     ];
     const rows = [];
-    for (const s of specs) rows.push({ id: randomUUID(), ...s, passwordHash: await hashPassword(password), demo: true });
+    for (const s of specs)
+      rows.push({ id: randomUUID(), ...s, passwordHash: await hashPassword(password), demo: true });
     await this.repo.insertUsers(rows);
-    await this.audit.record({ actor: null, actorName: 'system', action: 'user.demo-seed', outcome: 'ok', details: { users: specs.map((s) => s.username) } });
+    await this.audit.record({
+      actor: null,
+      actorName: 'system',
+      action: 'user.demo-seed',
+      outcome: 'ok',
+      details: { users: specs.map((s) => s.username) },
+    });
     this.log.info({ users: specs.map((s) => s.username) }, 'demo accounts created');
     const field = await this.ensureField(password);
     return { created: [...specs.map((s) => s.username), ...field.created], generatedPassword: generated };
@@ -74,7 +86,13 @@ export class DemoAccountsService {
     await this.repo.insertUsers(rows);
     // The units with a demo account are on duty, so the demo loop can always dispatch them.
     await this.repo.putUnitsOnDuty(unitRows.map((u) => u.id));
-    await this.audit.record({ actor: null, actorName: 'system', action: 'user.demo-seed', outcome: 'ok', details: { users: rows.map((r) => r.username) } });
+    await this.audit.record({
+      actor: null,
+      actorName: 'system',
+      action: 'user.demo-seed',
+      outcome: 'ok',
+      details: { users: rows.map((r) => r.username) },
+    });
     return { created: rows.map((r) => r.username), generatedPassword: generated };
   }
 

@@ -28,7 +28,14 @@ import { authorize } from '../auth/policy';
 import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
 import { inScope } from '@shared/auth';
-import { eventInput, MAX_ATTRIBUTES_DEPTH, MAX_BATCH, type EventInput, type IngestReply, type ItemError } from '@shared/ingest';
+import {
+  eventInput,
+  MAX_ATTRIBUTES_DEPTH,
+  MAX_BATCH,
+  type EventInput,
+  type IngestReply,
+  type ItemError,
+} from '@shared/ingest';
 import { formatPath, printable, unstorable } from '@shared/text';
 import { dbErrorKind, dbMessage, sqlState } from '../db/errors';
 import type { LonLat } from '@shared/world';
@@ -40,7 +47,12 @@ import { round6 } from '@shared/geo';
  */
 export interface AutoIncidents {
   /** Inside the commit: the incidents made from the alarms it raised, and the alarms changed with them. */
-  fromAlarms(raised: AlarmRow[], events: StoredEvent[], tx: Db, prepared: PreparedRules): Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>;
+  fromAlarms(
+    raised: AlarmRow[],
+    events: StoredEvent[],
+    tx: Db,
+    prepared: PreparedRules,
+  ): Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }>;
   /** After the commit: announce them (a domain event). */
   published(rows: IncidentRow[]): Promise<unknown>;
 }
@@ -109,15 +121,31 @@ export class IngestService {
   async ingestBody(ctx: AuthContext, body: unknown): Promise<IngestReply> {
     authorize(ctx.principal, 'ingest:write');
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new HttpError(400, ErrorCode.RequestInvalid, 'body: must be one event (an object) or a batch {"events": [...]}');
+      throw new HttpError(
+        400,
+        ErrorCode.RequestInvalid,
+        'body: must be one event (an object) or a batch {"events": [...]}',
+      );
     }
     const b = body as Record<string, unknown>;
     if ('events' in b) {
       const extra = Object.keys(b).filter((k) => k !== 'events');
-      if (extra.length) throw new HttpError(400, ErrorCode.RequestInvalid, `body: unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')} beside "events"`);
-      if (!Array.isArray(b.events)) throw new HttpError(400, ErrorCode.RequestInvalid, 'body.events: must be an array of events');
-      if (b.events.length === 0) throw new HttpError(400, ErrorCode.RequestInvalid, 'body.events: must hold at least one event');
-      if (b.events.length > MAX_BATCH) throw new HttpError(413, ErrorCode.RequestTooLarge, `body.events: at most ${MAX_BATCH} events per batch (got ${b.events.length})`);
+      if (extra.length)
+        throw new HttpError(
+          400,
+          ErrorCode.RequestInvalid,
+          `body: unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => JSON.stringify(k)).join(', ')} beside "events"`,
+        );
+      if (!Array.isArray(b.events))
+        throw new HttpError(400, ErrorCode.RequestInvalid, 'body.events: must be an array of events');
+      if (b.events.length === 0)
+        throw new HttpError(400, ErrorCode.RequestInvalid, 'body.events: must hold at least one event');
+      if (b.events.length > MAX_BATCH)
+        throw new HttpError(
+          413,
+          ErrorCode.RequestTooLarge,
+          `body.events: at most ${MAX_BATCH} events per batch (got ${b.events.length})`,
+        );
       return this.ingest(ctx, b.events);
     }
     const reply = await this.ingest(ctx, [b]);
@@ -125,7 +153,9 @@ export class IngestService {
     if (bad) {
       const inBody = (path: string) => (path === '(event)' ? 'body' : `body.${path}`);
       const first = bad.errors[0]!;
-      throw new HttpError(400, ErrorCode.RequestInvalid, `${inBody(first.path)}: ${first.message}`, { issues: bad.errors.map((e) => ({ ...e, path: inBody(e.path) })) });
+      throw new HttpError(400, ErrorCode.RequestInvalid, `${inBody(first.path)}: ${first.message}`, {
+        issues: bad.errors.map((e) => ({ ...e, path: inBody(e.path) })),
+      });
     }
     return reply;
   }
@@ -154,7 +184,15 @@ export class IngestService {
         return;
       }
       if (!inScope(ctx.principal.scope, placed.gridCode)) {
-        rejected.push({ index, errors: [{ path: e.location ? 'location' : 'deviceId', message: `lies in grid ${placed.gridCode}, outside this key's region ${ctx.principal.scope}` }] });
+        rejected.push({
+          index,
+          errors: [
+            {
+              path: e.location ? 'location' : 'deviceId',
+              message: `lies in grid ${placed.gridCode}, outside this key's region ${ctx.principal.scope}`,
+            },
+          ],
+        });
         return;
       }
       const key = `${e.source}\u0000${e.id}`;
@@ -167,7 +205,10 @@ export class IngestService {
       indexOf.push(index);
     });
     if (stored.length === 0) return { accepted: 0, duplicates, rejected };
-    const { accepted, refused } = await this.store(stored.map((e) => eventRow(e, receivedAt, ctx.principal.id)), stored);
+    const { accepted, refused } = await this.store(
+      stored.map((e) => eventRow(e, receivedAt, ctx.principal.id)),
+      stored,
+    );
     if (refused.length > 0) {
       for (const r of refused) rejected.push({ index: indexOf[r.at]!, errors: [r.error] });
       rejected.sort((a, b) => a.index - b.index);
@@ -226,7 +267,13 @@ export class IngestService {
           const refused: Refusal[] = [];
           try {
             // A group of one already failed alone: go straight to its halves.
-            const accepted = await this.storeRange(w, 0, w.rows.length, refused, group.length === 1 ? failed : undefined);
+            const accepted = await this.storeRange(
+              w,
+              0,
+              w.rows.length,
+              refused,
+              group.length === 1 ? failed : undefined,
+            );
             w.resolve({ accepted, refused });
           } catch (e) {
             w.reject(e);
@@ -246,7 +293,10 @@ export class IngestService {
     const prepared = await this.alarms.prepare();
     const t0 = performance.now();
     const { counts, raised, incidents } = await this.transact(async (tx) => {
-      const inserted = await this.events.insertNew(parts.flatMap((w) => w.rows), tx);
+      const inserted = await this.events.insertNew(
+        parts.flatMap((w) => w.rows),
+        tx,
+      );
       const unclaimed = new Set(inserted.map((k) => `${k.source}\u0000${k.id}`));
       const news: StoredEvent[] = [];
       const counts = parts.map((w) => {
@@ -261,10 +311,15 @@ export class IngestService {
       });
       const raised = await this.alarms.raise(news, tx, prepared);
       // Priority-1 alarms become incidents at once, in the same transaction (never one without the other).
-      const auto = this.autoIncidents ? await this.autoIncidents.fromAlarms(raised, news, tx, prepared) : { incidents: [], alarms: [] };
+      const auto = this.autoIncidents
+        ? await this.autoIncidents.fromAlarms(raised, news, tx, prepared)
+        : { incidents: [], alarms: [] };
       return { counts, raised: [...raised, ...auto.alarms], incidents: auto.incidents };
     });
-    this.metrics?.groupCommit(parts.reduce((n, w) => n + w.rows.length, 0), (performance.now() - t0) / 1000);
+    this.metrics?.groupCommit(
+      parts.reduce((n, w) => n + w.rows.length, 0),
+      (performance.now() - t0) / 1000,
+    );
     this.alarms.published(raised);
     if (incidents.length) void this.autoIncidents?.published(incidents);
     return counts;
@@ -300,11 +355,23 @@ export class IngestService {
       // is sent are short.
       const position: LonLat = [round6(e.location.lon), round6(e.location.lat)];
       const gridCode = places.grids.locate(position);
-      if (!gridCode) return { error: { path: 'location', message: `(${e.location.lon}, ${e.location.lat}) lies outside the city (no grid contains it)` } };
+      if (!gridCode)
+        return {
+          error: {
+            path: 'location',
+            message: `(${e.location.lon}, ${e.location.lat}) lies outside the city (no grid contains it)`,
+          },
+        };
       return { gridCode, position };
     }
     const device = places.devices.get(e.deviceId!);
-    if (!device) return { error: { path: 'deviceId', message: `unknown device ${JSON.stringify(e.deviceId)} and no location: give a location` } };
+    if (!device)
+      return {
+        error: {
+          path: 'deviceId',
+          message: `unknown device ${JSON.stringify(e.deviceId)} and no location: give a location`,
+        },
+      };
     return device;
   }
 }
@@ -323,6 +390,10 @@ function refusalOf(e: unknown, event: StoredEvent): ItemError {
 
 function issueToError(i: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): ItemError {
   const path = formatPath('', i.path) || '(event)';
-  if (i.code === 'unrecognized_keys') return { path, message: `unknown field${(i.keys?.length ?? 0) > 1 ? 's' : ''} ${(i.keys ?? []).map((k) => JSON.stringify(k)).join(', ')}` };
+  if (i.code === 'unrecognized_keys')
+    return {
+      path,
+      message: `unknown field${(i.keys?.length ?? 0) > 1 ? 's' : ''} ${(i.keys ?? []).map((k) => JSON.stringify(k)).join(', ')}`,
+    };
   return { path, message: i.message };
 }

@@ -51,10 +51,11 @@ export function packLines(lines: readonly LineString[]): ColumnInput[] {
   pathStart[lines.length] = n;
   const position = new Float32Array(n * 2);
   let k = 0;
-  for (const l of lines) for (const p of l) {
-    position[k++] = p[0];
-    position[k++] = p[1];
-  }
+  for (const l of lines)
+    for (const p of l) {
+      position[k++] = p[0];
+      position[k++] = p[1];
+    }
   return [
     { name: 'position', kind: 'numeric', data: position, size: 2 },
     { name: 'pathStart', kind: 'numeric', data: pathStart },
@@ -62,19 +63,24 @@ export function packLines(lines: readonly LineString[]): ColumnInput[] {
 }
 
 export function packPolygons(features: readonly MultiPolygon[]): ColumnInput[] {
-  let nPoly = 0, nRing = 0, nVert = 0;
-  for (const mp of features) for (const poly of mp) {
-    nPoly++;
-    for (const ring of poly) {
-      nRing++;
-      nVert += ring.length;
+  let nPoly = 0,
+    nRing = 0,
+    nVert = 0;
+  for (const mp of features)
+    for (const poly of mp) {
+      nPoly++;
+      for (const ring of poly) {
+        nRing++;
+        nVert += ring.length;
+      }
     }
-  }
   const position = new Float32Array(nVert * 2);
   const ringStart = new Uint32Array(nRing + 1);
   const polygonStart = new Uint32Array(nPoly + 1);
   const featureStart = new Uint32Array(features.length + 1);
-  let v = 0, r = 0, p = 0;
+  let v = 0,
+    r = 0,
+    p = 0;
   features.forEach((mp, f) => {
     featureStart[f] = p;
     for (const poly of mp) {
@@ -159,7 +165,11 @@ function rowSet<R>(
       for (const r of rows) {
         const properties: Props = {};
         for (const [name, , value] of props) properties[name] = value(r);
-        yield { type: 'Feature' as const, geometry: shape.geometry(r), properties: { ...properties, ...extra.properties?.(r) } };
+        yield {
+          type: 'Feature' as const,
+          geometry: shape.geometry(r),
+          properties: { ...properties, ...extra.properties?.(r) },
+        };
       }
     },
   };
@@ -170,7 +180,10 @@ function regionLayer(level: RegionLevel): LayerLoader {
     const rows = (await repo.regionsAt(level)).filter((r) => keep(r.code));
     return rowSet(
       rows,
-      polygon((r) => r.boundary, (r) => ({ type: 'MultiPolygon', coordinates: r.boundary })),
+      polygon(
+        (r) => r.boundary,
+        (r) => ({ type: 'MultiPolygon', coordinates: r.boundary }),
+      ),
       [
         ['code', 'utf8', (r) => r.code],
         ['name', 'utf8', (r) => r.name],
@@ -196,103 +209,151 @@ export const LAYERS: Record<LayerName, LayerLoader> = {
 
   cameras: async (repo, keep) => {
     const rows = (await repo.cameras()).filter((r) => keep(r.gridCode));
-    return rowSet(rows, point((r) => [r.lon, r.lat]), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['kind', 'dict', (r) => r.kind],
-      ['status', 'dict', (r) => r.status],
-      ['heading', 'u16', (r) => Math.round(r.heading) % 360],
-      ['fov', 'u16', (r) => Math.round(r.fov)],
-      ['rangeM', 'u16', (r) => Math.round(r.rangeM)],
-      ['streamUrl', 'dict', (r) => r.streamUrl],
-      ['gridCode', 'dict', (r) => r.gridCode],
-    ]);
+    return rowSet(
+      rows,
+      point((r) => [r.lon, r.lat]),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['kind', 'dict', (r) => r.kind],
+        ['status', 'dict', (r) => r.status],
+        ['heading', 'u16', (r) => Math.round(r.heading) % 360],
+        ['fov', 'u16', (r) => Math.round(r.fov)],
+        ['rangeM', 'u16', (r) => Math.round(r.rangeM)],
+        ['streamUrl', 'dict', (r) => r.streamUrl],
+        ['gridCode', 'dict', (r) => r.gridCode],
+      ],
+    );
   },
 
   'zone-circles': async (repo, keep) => {
-    const rows = (await repo.zones()).filter((z) => keep(z.gridCode)).flatMap((z) => {
-      const c = circleOf(z.shape);
-      return c ? [{ ...z, ...c }] : [];
-    });
-    return rowSet(rows, point((r) => r.center), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['kind', 'dict', (r) => r.kind],
-      ['radiusM', 'f32', (r) => r.radiusM],
-      ['gridCode', 'dict', (r) => r.gridCode],
-    ]);
+    const rows = (await repo.zones())
+      .filter((z) => keep(z.gridCode))
+      .flatMap((z) => {
+        const c = circleOf(z.shape);
+        return c ? [{ ...z, ...c }] : [];
+      });
+    return rowSet(
+      rows,
+      point((r) => r.center),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['kind', 'dict', (r) => r.kind],
+        ['radiusM', 'f32', (r) => r.radiusM],
+        ['gridCode', 'dict', (r) => r.gridCode],
+      ],
+    );
   },
 
   'zone-corridors': async (repo, keep) => {
-    const rows = (await repo.zones()).filter((z) => keep(z.gridCode)).flatMap((z) => (z.shape.type === 'corridor' ? [{ ...z, line: z.shape.line, halfWidthM: z.shape.halfWidthM }] : []));
-    return rowSet(rows, line((r) => r.line), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['halfWidthM', 'f32', (r) => r.halfWidthM],
-      ['railwayId', 'dict', (r) => r.railwayId],
-      ['gridCode', 'dict', (r) => r.gridCode],
-    ]);
+    const rows = (await repo.zones())
+      .filter((z) => keep(z.gridCode))
+      .flatMap((z) =>
+        z.shape.type === 'corridor' ? [{ ...z, line: z.shape.line, halfWidthM: z.shape.halfWidthM }] : [],
+      );
+    return rowSet(
+      rows,
+      line((r) => r.line),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['halfWidthM', 'f32', (r) => r.halfWidthM],
+        ['railwayId', 'dict', (r) => r.railwayId],
+        ['gridCode', 'dict', (r) => r.gridCode],
+      ],
+    );
   },
 
   // Railway lines cross the whole city and carry nothing but their course: every scope sees them
   // (their fence corridors, speakers and cameras are scoped like everything else).
   railways: async (repo) =>
-    rowSet(await repo.railways(), line((r) => r.line), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-    ]),
+    rowSet(
+      await repo.railways(),
+      line((r) => r.line),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+      ],
+    ),
 
   speakers: async (repo, keep) => {
     const rows = (await repo.speakers()).filter((r) => keep(r.gridCode));
-    return rowSet(rows, point((r) => [r.lon, r.lat]), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['railwayId', 'dict', (r) => r.railwayId],
-      ['chainageM', 'f32', (r) => r.chainageM],
-      ['gridCode', 'dict', (r) => r.gridCode],
-    ]);
+    return rowSet(
+      rows,
+      point((r) => [r.lon, r.lat]),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['railwayId', 'dict', (r) => r.railwayId],
+        ['chainageM', 'f32', (r) => r.chainageM],
+        ['gridCode', 'dict', (r) => r.gridCode],
+      ],
+    );
   },
 
   'smart-communities': async (repo, keep) => {
     const rows = (await repo.smartCommunities()).filter((r) => keep(r.gridCode));
-    return rowSet(rows, polygon((r) => [r.boundary], (r) => ({ type: 'Polygon', coordinates: r.boundary })), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['households', 'u32', (r) => r.households],
-      ['gridCode', 'dict', (r) => r.gridCode],
-    ]);
+    return rowSet(
+      rows,
+      polygon(
+        (r) => [r.boundary],
+        (r) => ({ type: 'Polygon', coordinates: r.boundary }),
+      ),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['households', 'u32', (r) => r.households],
+        ['gridCode', 'dict', (r) => r.gridCode],
+      ],
+    );
   },
 
   gates: async (repo, keep) => {
     // A gate belongs to its smart community, which is located in a grid.
-    const inScope = keep === KEEP_ALL ? null : new Set((await repo.smartCommunities()).filter((c) => keep(c.gridCode)).map((c) => c.id));
+    const inScope =
+      keep === KEEP_ALL
+        ? null
+        : new Set((await repo.smartCommunities()).filter((c) => keep(c.gridCode)).map((c) => c.id));
     const rows = (await repo.gates()).filter((g) => !inScope || inScope.has(g.communityId));
-    return rowSet(rows, point((r) => [r.lon, r.lat]), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['kind', 'dict', (r) => r.kind],
-      ['communityId', 'utf8', (r) => r.communityId],
-    ]);
+    return rowSet(
+      rows,
+      point((r) => [r.lon, r.lat]),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['kind', 'dict', (r) => r.kind],
+        ['communityId', 'utf8', (r) => r.communityId],
+      ],
+    );
   },
 
   facilities: async (repo, keep) => {
     const rows = (await repo.facilities()).filter((r) => keep(r.gridCode));
-    return rowSet(rows, point((r) => [r.lon, r.lat]), [
-      ['id', 'utf8', (r) => r.id],
-      ['name', 'utf8', (r) => r.name],
-      ['kind', 'dict', (r) => r.kind],
-      ['gridCode', 'dict', (r) => r.gridCode],
-    ]);
+    return rowSet(
+      rows,
+      point((r) => [r.lon, r.lat]),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['name', 'utf8', (r) => r.name],
+        ['kind', 'dict', (r) => r.kind],
+        ['gridCode', 'dict', (r) => r.gridCode],
+      ],
+    );
   },
 
   units: async (repo, keep) => {
     const rows = (await repo.units()).filter((r) => keep(r.homeRegionCode));
-    return rowSet(rows, point((r) => [r.lon, r.lat]), [
-      ['id', 'utf8', (r) => r.id],
-      ['callsign', 'utf8', (r) => r.callsign],
-      ['kind', 'dict', (r) => r.kind],
-      ['status', 'dict', (r) => r.status],
-      ['homeRegionCode', 'dict', (r) => r.homeRegionCode],
-    ]);
+    return rowSet(
+      rows,
+      point((r) => [r.lon, r.lat]),
+      [
+        ['id', 'utf8', (r) => r.id],
+        ['callsign', 'utf8', (r) => r.callsign],
+        ['kind', 'dict', (r) => r.kind],
+        ['status', 'dict', (r) => r.status],
+        ['homeRegionCode', 'dict', (r) => r.homeRegionCode],
+      ],
+    );
   },
 };

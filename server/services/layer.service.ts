@@ -87,7 +87,9 @@ export class LayerService {
     // Scopes of a city or wider see the whole (single-city) world: one shared build.
     const prefix = scope === undefined ? '' : scopePrefix(scope);
     const filtered = prefix.length > 4 ? prefix : '';
-    return this.cache.get(`${name}.${format}${filtered ? `@${filtered}` : ''}`, () => this.build(name, format, filtered));
+    return this.cache.get(`${name}.${format}${filtered ? `@${filtered}` : ''}`, () =>
+      this.build(name, format, filtered),
+    );
   }
 
   private async build(name: LayerName, format: LayerFormat, prefix: string): Promise<Entry> {
@@ -101,13 +103,32 @@ export class LayerService {
       });
     }
     built ??= await buildLayer(this.repo, name, format, prefix);
-    this.log.debug({ layer: name, format, bytes: built.raw.byteLength, readMs: Math.round(built.readMs), encodeMs: Math.round(built.encodeMs) }, 'layer built');
-    return { body: new CompressedBody(built.raw, built.contentType), count: built.count, readMs: built.readMs, encodeMs: built.encodeMs };
+    this.log.debug(
+      {
+        layer: name,
+        format,
+        bytes: built.raw.byteLength,
+        readMs: Math.round(built.readMs),
+        encodeMs: Math.round(built.encodeMs),
+      },
+      'layer built',
+    );
+    return {
+      body: new CompressedBody(built.raw, built.contentType),
+      count: built.count,
+      readMs: built.readMs,
+      encodeMs: built.encodeMs,
+    };
   }
 }
 
 /** One layer's body, read and encoded on the calling thread (the build thread runs this too). */
-export async function buildLayer(repo: WorldRepository, name: LayerName, format: LayerFormat, prefix: string): Promise<BuiltBody> {
+export async function buildLayer(
+  repo: WorldRepository,
+  name: LayerName,
+  format: LayerFormat,
+  prefix: string,
+): Promise<BuiltBody> {
   const t0 = performance.now();
   const rows = await LAYERS[name](repo, prefix ? (code) => code.startsWith(prefix) : KEEP_ALL);
   const t1 = performance.now();

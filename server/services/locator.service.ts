@@ -23,7 +23,10 @@ export interface Places {
   devices: Map<string, Device>;
 }
 
-type WorldPlaces = Pick<WorldRepository, 'regionsAt' | 'cameras' | 'facilities' | 'speakers' | 'smartCommunities' | 'gates' | 'regionPlace'>;
+type WorldPlaces = Pick<
+  WorldRepository,
+  'regionsAt' | 'cameras' | 'facilities' | 'speakers' | 'smartCommunities' | 'gates' | 'regionPlace'
+>;
 
 export class LocatorService implements Locator {
   private places: Promise<Places> | null = null;
@@ -62,18 +65,29 @@ export class LocatorService implements Locator {
     const t0 = performance.now();
     const gridRows = await this.world.regionsAt('grid');
     const grids = createGridLocator(
-      gridRows.map((r) => ({ code: r.code, parentCode: r.parentCode, level: r.level, name: r.name, boundary: r.boundary, center: [r.centerLon, r.centerLat] as LonLat })),
+      gridRows.map((r) => ({
+        code: r.code,
+        parentCode: r.parentCode,
+        level: r.level,
+        name: r.name,
+        boundary: r.boundary,
+        center: [r.centerLon, r.centerLat] as LonLat,
+      })),
     );
     const devices = new Map<string, Device>();
     for (const c of await this.world.cameras()) devices.set(c.id, { position: [c.lon, c.lat], gridCode: c.gridCode });
-    for (const f of await this.world.facilities()) devices.set(f.id, { position: [f.lon, f.lat], gridCode: f.gridCode });
+    for (const f of await this.world.facilities())
+      devices.set(f.id, { position: [f.lon, f.lat], gridCode: f.gridCode });
     for (const s of await this.world.speakers()) devices.set(s.id, { position: [s.lon, s.lat], gridCode: s.gridCode });
     const communityGrid = new Map((await this.world.smartCommunities()).map((c) => [c.id, c.gridCode]));
     for (const g of await this.world.gates()) {
       const gridCode = communityGrid.get(g.communityId) ?? grids.locate([g.lon, g.lat]);
       if (gridCode) devices.set(g.id, { position: [g.lon, g.lat], gridCode });
     }
-    this.log.info({ grids: grids.size, devices: devices.size, ms: Math.round(performance.now() - t0) }, 'ingest: grid index and device table built');
+    this.log.info(
+      { grids: grids.size, devices: devices.size, ms: Math.round(performance.now() - t0) },
+      'ingest: grid index and device table built',
+    );
     return { grids, devices };
   }
 }

@@ -99,7 +99,10 @@ export class OutboxRelay {
     } catch (e) {
       const backoff = Math.min(60_000, 1_000 * 2 ** Math.min(row.attempts, 6));
       await this.repo.failed(row.id, (e as Error).message, new Date(this.clock.now() + backoff));
-      this.log.warn({ topic: row.topic, attempts: row.attempts, err: (e as Error).message }, 'outbox: a delivery failed; retrying later');
+      this.log.warn(
+        { topic: row.topic, attempts: row.attempts, err: (e as Error).message },
+        'outbox: a delivery failed; retrying later',
+      );
       return false;
     }
   }

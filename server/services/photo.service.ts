@@ -22,16 +22,33 @@ export class PhotoService {
     const want = PHOTO_TYPES.join(', ');
     const type = (declared ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(PHOTO_TYPES as readonly string[]).includes(type)) {
-      throw new HttpError(415, ErrorCode.PhotoType, `Content-Type ${type ? JSON.stringify(type) : '(none)'} is not a photo type: send the image's bytes as ${want}`);
+      throw new HttpError(
+        415,
+        ErrorCode.PhotoType,
+        `Content-Type ${type ? JSON.stringify(type) : '(none)'} is not a photo type: send the image's bytes as ${want}`,
+      );
     }
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new HttpError(400, ErrorCode.RequestInvalid, 'body: empty; send the image bytes');
-    if (body.length > MAX_PHOTO_BYTES) throw new HttpError(413, ErrorCode.PhotoTooLarge, `the photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw new HttpError(400, ErrorCode.RequestInvalid, 'body: empty; send the image bytes');
+    if (body.length > MAX_PHOTO_BYTES)
+      throw new HttpError(413, ErrorCode.PhotoTooLarge, `the photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
     const sniffed = await fileTypeFromBuffer(body);
     if (!sniffed || !(PHOTO_TYPES as readonly string[]).includes(sniffed.mime)) {
-      throw new HttpError(415, ErrorCode.PhotoType, `the bytes are not a JPEG, PNG or WebP image${sniffed ? ` (they look like ${sniffed.mime})` : ''}`);
+      throw new HttpError(
+        415,
+        ErrorCode.PhotoType,
+        `the bytes are not a JPEG, PNG or WebP image${sniffed ? ` (they look like ${sniffed.mime})` : ''}`,
+      );
     }
     const id = randomUUID();
-    await this.repo.insert({ id, type: sniffed.mime, bytes: body.length, data: body, uploadedBy: by, createdAt: new Date(this.clock.now()) });
+    await this.repo.insert({
+      id,
+      type: sniffed.mime,
+      bytes: body.length,
+      data: body,
+      uploadedBy: by,
+      createdAt: new Date(this.clock.now()),
+    });
     return { id, type: sniffed.mime as PhotoType, bytes: body.length };
   }
 
@@ -51,7 +68,12 @@ export class PhotoService {
     const unique = [...new Set(ids.map((i) => i.toLowerCase()))];
     const found = new Set(await this.repo.existing(unique));
     const missing = unique.filter((i) => !found.has(i));
-    if (missing.length) throw new HttpError(400, ErrorCode.PhotoNotFound, `body.photoIds: no photo ${missing.join(', ')} (upload it first with POST /photos)`);
+    if (missing.length)
+      throw new HttpError(
+        400,
+        ErrorCode.PhotoNotFound,
+        `body.photoIds: no photo ${missing.join(', ')} (upload it first with POST /photos)`,
+      );
     return unique;
   }
 }

@@ -15,7 +15,12 @@ export class QrService {
   /** The report page's QR code for a community (12 digits) or grid (15 digits) that exists, at `origin` (scheme and host). */
   async reportPageSvg(ctx: AuthContext, code: string, origin: string): Promise<string> {
     authorize(ctx.principal, 'world:read', code);
-    if (code.length !== 12 && code.length !== 15) throw new HttpError(400, ErrorCode.RequestInvalid, 'params.code: QR codes are made for communities (12 digits) and grids (15 digits)');
+    if (code.length !== 12 && code.length !== 15)
+      throw new HttpError(
+        400,
+        ErrorCode.RequestInvalid,
+        'params.code: QR codes are made for communities (12 digits) and grids (15 digits)',
+      );
     await this.world.regionName(code);
     return QRCode.toString(`${origin}/report?region=${code}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   }

@@ -20,7 +20,12 @@ export interface SyncPage<R> {
   more?: true;
 }
 
-export async function syncPage<R extends { rev: number }>(source: SyncSource<R>, since: number | null, page: number, maxBehind: number): Promise<SyncPage<R>> {
+export async function syncPage<R extends { rev: number }>(
+  source: SyncSource<R>,
+  since: number | null,
+  page: number,
+  maxBehind: number,
+): Promise<SyncPage<R>> {
   const rev = await source.maxRev();
   if (since !== null && since <= rev && rev - since <= maxBehind) {
     const rows = await source.changedSince(since, page + 1);

@@ -46,7 +46,9 @@ export class UnitIndex {
     this.loading ??= (async () => {
       try {
         // A little overlap: a transaction stamped before seenUpTo may commit after we looked.
-        const rows = this.byId.size ? await this.changedSince(new Date(this.seenUpTo.getTime() - OVERLAP_MS)) : await this.load();
+        const rows = this.byId.size
+          ? await this.changedSince(new Date(this.seenUpTo.getTime() - OVERLAP_MS))
+          : await this.load();
         this.apply(rows);
         this.lastRefresh = this.now();
       } finally {
@@ -78,7 +80,11 @@ export class UnitIndex {
    * The `count` nearest available units of these kinds (all kinds when empty), within `maxM`, by
    * ETA; `department` keeps only that department's crews.
    */
-  nearest(lon: number, lat: number, opts: { kinds?: readonly string[]; department?: string; count: number; maxM: number }): UnitProposal[] {
+  nearest(
+    lon: number,
+    lat: number,
+    opts: { kinds?: readonly string[]; department?: string; count: number; maxM: number },
+  ): UnitProposal[] {
     const kinds = opts.kinds?.length ? new Set(opts.kinds) : null;
     const found: UnitProposal[] = [];
     for (const u of this.byId.values()) {
@@ -87,7 +93,14 @@ export class UnitIndex {
       if (opts.department && u.department !== opts.department) continue;
       const d = distanceM([lon, lat], [u.lon, u.lat]);
       if (d > opts.maxM) continue;
-      found.push({ unitId: u.id, callsign: u.callsign, kind: u.kind, department: u.department, distanceM: Math.round(d), etaMin: etaMinutes(u.kind, d) });
+      found.push({
+        unitId: u.id,
+        callsign: u.callsign,
+        kind: u.kind,
+        department: u.department,
+        distanceM: Math.round(d),
+        etaMin: etaMinutes(u.kind, d),
+      });
     }
     found.sort((a, b) => a.etaMin - b.etaMin || a.distanceM - b.distanceM || (a.unitId < b.unitId ? -1 : 1));
     return found.slice(0, opts.count);

@@ -69,7 +69,12 @@ export class WorldService {
    * parameter each, so the event loop stays free for probes and sockets all along; `step` hears
    * what is being done (for /readyz).
    */
-  async ensureSeeded(db: Db, opts: { scale: DemoScale; seed: number }, signal?: AbortSignal, step: (what: string) => void = () => undefined): Promise<{ seeded: boolean; provenance: WorldProvenance }> {
+  async ensureSeeded(
+    db: Db,
+    opts: { scale: DemoScale; seed: number },
+    signal?: AbortSignal,
+    step: (what: string) => void = () => undefined,
+  ): Promise<{ seeded: boolean; provenance: WorldProvenance }> {
     const existing = await this.meta.get<WorldProvenance>(WORLD_KEY);
     if (existing) {
       if (existing.scale !== opts.scale || existing.seed !== opts.seed) {
@@ -85,7 +90,13 @@ export class WorldService {
     const t0 = performance.now();
     const seedMs = this.clock.now();
     let generatedMs = 0;
-    const provenance = (): WorldProvenance => ({ scale: opts.scale, seed: opts.seed, seededAt: new Date(seedMs).toISOString(), generatorVersion: GENERATOR_VERSION, bbox });
+    const provenance = (): WorldProvenance => ({
+      scale: opts.scale,
+      seed: opts.seed,
+      seededAt: new Date(seedMs).toISOString(),
+      generatorVersion: GENERATOR_VERSION,
+      bbox,
+    });
     let bbox: WorldProvenance['bbox'] = [0, 0, 0, 0];
     let grids = 0;
     const totals: Partial<Record<DemoPart, number>> = {};
@@ -129,7 +140,14 @@ export class WorldService {
     });
     this.invalidateSummary();
     this.log.info(
-      { scale: opts.scale, seed: opts.seed, generatedMs: Math.round(generatedMs), totalMs: Math.round(performance.now() - t0), cameras: done.cameras ?? 0, grids },
+      {
+        scale: opts.scale,
+        seed: opts.seed,
+        generatedMs: Math.round(generatedMs),
+        totalMs: Math.round(performance.now() - t0),
+        cameras: done.cameras ?? 0,
+        grids,
+      },
       'demo city seeded',
     );
     return { seeded: true, provenance: provenance() };
@@ -141,7 +159,12 @@ export class WorldService {
    * rest of the stored city is left as it is (the generator now also moves objects off the water,
    * so a few of an old city's objects may stand in a river; a new database has none there).
    */
-  private async ensureBasemap(db: Db, world: WorldProvenance, signal: AbortSignal | undefined, step: (what: string) => void): Promise<void> {
+  private async ensureBasemap(
+    db: Db,
+    world: WorldProvenance,
+    signal: AbortSignal | undefined,
+    step: (what: string) => void,
+  ): Promise<void> {
     if ((await new WorldRepository(db).basemapCount()) > 0) return;
     const t0 = performance.now();
     step('adding the basemap to a demo city seeded without one');
@@ -149,10 +172,14 @@ export class WorldService {
     await db.transaction(async (tx) => {
       const txDb = tx as unknown as Db;
       const repo = new WorldRepository(txDb);
-      await streamDemoCity({ scale: world.scale, seed: world.seed }, { parts: ['basemap'], signal }, async (_part, items) => {
-        await repo.insertBasemap(items as World['basemap'], txDb, signal);
-        features += items.length;
-      });
+      await streamDemoCity(
+        { scale: world.scale, seed: world.seed },
+        { parts: ['basemap'], signal },
+        async (_part, items) => {
+          await repo.insertBasemap(items as World['basemap'], txDb, signal);
+          features += items.length;
+        },
+      );
     });
     this.log.info(
       { scale: world.scale, seed: world.seed, features, ms: Math.round(performance.now() - t0) },
@@ -167,7 +194,12 @@ export class WorldService {
    * registered now, with the living-alone ones' last access 0–60 h before now. One transaction,
    * under the startup lock; a database with residents is left alone.
    */
-  private async ensureResidents(db: Db, world: WorldProvenance, signal: AbortSignal | undefined, step: (what: string) => void): Promise<void> {
+  private async ensureResidents(
+    db: Db,
+    world: WorldProvenance,
+    signal: AbortSignal | undefined,
+    step: (what: string) => void,
+  ): Promise<void> {
     const repo = new WorldRepository(db);
     if ((await repo.residentCount()) > 0) return;
     const t0 = performance.now();
@@ -190,14 +222,25 @@ export class WorldService {
     const opts = { scale: world.scale, seed: world.seed };
     const residents = generateResidents(opts, communities);
     const nowMs = this.clock.now();
-    const access = generateSeedAccess(opts, residents, communities.filter((c) => c.gates.length > 0), nowMs);
+    const access = generateSeedAccess(
+      opts,
+      residents,
+      communities.filter((c) => c.gates.length > 0),
+      nowMs,
+    );
     await db.transaction(async (tx) => {
       const txDb = tx as unknown as Db;
       await new WorldRepository(txDb).insertResidents(residents, new Date(nowMs), txDb, signal);
       await new EventRepository(txDb).insertNew(seedAccessRows(access, nowMs), txDb);
     });
     this.log.info(
-      { scale: world.scale, seed: world.seed, residents: residents.length, livingAlone: access.length, ms: Math.round(performance.now() - t0) },
+      {
+        scale: world.scale,
+        seed: world.seed,
+        residents: residents.length,
+        livingAlone: access.length,
+        ms: Math.round(performance.now() - t0),
+      },
       'residents added to a demo city seeded without them',
     );
   }
@@ -272,13 +315,19 @@ function seedAccessRows(access: readonly SeedAccess[], seedMs: number): NewEvent
 }
 
 function bboxOf(mp: number[][][][]): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const poly of mp) for (const ring of poly) for (const p of ring) {
-    const x = p[0] ?? 0, y = p[1] ?? 0;
-    if (x < minX) minX = x;
-    if (y < minY) minY = y;
-    if (x > maxX) maxX = x;
-    if (y > maxY) maxY = y;
-  }
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
+  for (const poly of mp)
+    for (const ring of poly)
+      for (const p of ring) {
+        const x = p[0] ?? 0,
+          y = p[1] ?? 0;
+        if (x < minX) minX = x;
+        if (y < minY) minY = y;
+        if (x > maxX) maxX = x;
+        if (y > maxY) maxY = y;
+      }
   return [minX, minY, maxX, maxY];
 }

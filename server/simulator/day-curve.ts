@@ -13,9 +13,30 @@ const BEIJING_OFFSET_MS = 8 * HOUR_MS;
 
 /** Relative activity at each hour 00:00 … 23:00 Beijing time (linear in between, 24:00 = 00:00). */
 export const DAY_CURVE_RAW: readonly number[] = [
-  0.45, 0.3, 0.15, 0.12, 0.12, 0.15, 0.35, 0.9, // 00-07: night low 02-06, waking up
-  1.5, 1.4, 1.1, 1.05, 1.0, 0.95, 1.0, 1.05, // 08-15: morning peak at 08, day plateau
-  1.15, 1.45, 1.7, 1.75, 1.5, 1.2, 0.9, 0.65, // 16-23: evening peak 18-19, winding down
+  0.45,
+  0.3,
+  0.15,
+  0.12,
+  0.12,
+  0.15,
+  0.35,
+  0.9, // 00-07: night low 02-06, waking up
+  1.5,
+  1.4,
+  1.1,
+  1.05,
+  1.0,
+  0.95,
+  1.0,
+  1.05, // 08-15: morning peak at 08, day plateau
+  1.15,
+  1.45,
+  1.7,
+  1.75,
+  1.5,
+  1.2,
+  0.9,
+  0.65, // 16-23: evening peak 18-19, winding down
 ];
 /** Mean of the piecewise-linear raw curve over a day (periodic trapezoids = mean of the hourly values). */
 const RAW_MEAN = DAY_CURVE_RAW.reduce((a, b) => a + b, 0) / DAY_CURVE_RAW.length;

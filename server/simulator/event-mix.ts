@@ -17,7 +17,12 @@ export const PLATE_SHARE = 0.35;
 
 export type CameraType = 'stranger' | 'illegal_parking' | 'crowd' | 'ebike_in_lift' | 'high_throw' | 'smoke';
 /** Camera AI detections: weight, severity, and the camera kinds that see them (any camera if none of those exist). */
-export const CAMERA_TYPES: readonly { type: CameraType; weight: number; severity: number; kinds: readonly CameraKind[] }[] = [
+export const CAMERA_TYPES: readonly {
+  type: CameraType;
+  weight: number;
+  severity: number;
+  kinds: readonly CameraKind[];
+}[] = [
   { type: 'stranger', weight: 0.35, severity: 2, kinds: ['community', 'ai'] },
   { type: 'illegal_parking', weight: 0.25, severity: 1, kinds: ['city_hd', 'ai'] },
   { type: 'crowd', weight: 0.12, severity: 2, kinds: ['ai', 'city_hd', 'social'] },

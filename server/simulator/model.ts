@@ -23,7 +23,17 @@
 import { RISK_CATEGORIES, type EventInput, type EventSource, type EventType } from '@shared/ingest';
 import { Rng } from '@server/demo/random';
 import { beijingIso, CURVE_MAX, DAY_MS, dayCurve, HOUR_MS } from './day-curve';
-import { BULK_KINDS, BULK_WEIGHTS, CAMERA_TYPES, CATEGORY_TABLE, CATEGORY_WEIGHTS, PLATE_SHARE, plate, REPORT_SOURCE_WEIGHTS, REPORT_SOURCES } from './event-mix';
+import {
+  BULK_KINDS,
+  BULK_WEIGHTS,
+  CAMERA_TYPES,
+  CATEGORY_TABLE,
+  CATEGORY_WEIGHTS,
+  PLATE_SHARE,
+  plate,
+  REPORT_SOURCE_WEIGHTS,
+  REPORT_SOURCES,
+} from './event-mix';
 import { buildPickers } from './places';
 import type { SimWorld } from './world';
 
@@ -61,7 +71,8 @@ export interface EventModel {
 }
 
 export function createEventModel(world: SimWorld, opts: SimOptions): EventModel {
-  if (!(opts.ratePerSec >= 0) || !Number.isFinite(opts.ratePerSec)) throw new Error(`ratePerSec must be a finite number >= 0 (got ${opts.ratePerSec})`);
+  if (!(opts.ratePerSec >= 0) || !Number.isFinite(opts.ratePerSec))
+    throw new Error(`ratePerSec must be a finite number >= 0 (got ${opts.ratePerSec})`);
   const root = Rng.fromSeed(opts.seed).fork('simulator');
   const runId = opts.runId ?? String(opts.seed);
   const fencePerHour = opts.fencePerHour ?? 4;
@@ -77,7 +88,12 @@ export function createEventModel(world: SimWorld, opts: SimOptions): EventModel 
     return list && list.length ? { residentId: residentRng.pick(list) } : {};
   };
 
-  const base = (ms: number, source: EventSource, type: EventType, rest: Omit<EventInput, 'id' | 'source' | 'type' | 'at'>): EventInput => ({
+  const base = (
+    ms: number,
+    source: EventSource,
+    type: EventType,
+    rest: Omit<EventInput, 'id' | 'source' | 'type' | 'at'>,
+  ): EventInput => ({
     id: nextId(),
     source,
     type,
@@ -96,20 +112,34 @@ export function createEventModel(world: SimWorld, opts: SimOptions): EventModel 
       if (vehicle) {
         const p = plate(rng);
         const match = rng.chance(0.85) ? 'resident' : 'visitor';
-        return base(ms, 'access', 'plate_access', { deviceId: gate.id, attributes: { sim: true, direction, plate: p, match, ...(match === 'resident' ? residentAt(gate.id) : {}) } });
+        return base(ms, 'access', 'plate_access', {
+          deviceId: gate.id,
+          attributes: { sim: true, direction, plate: p, match, ...(match === 'resident' ? residentAt(gate.id) : {}) },
+        });
       }
       const match = rng.chance(0.9) ? 'resident' : rng.chance(0.7) ? 'visitor' : 'unknown';
-      return base(ms, 'access', 'face_access', { deviceId: gate.id, attributes: { sim: true, direction, match, ...(match === 'resident' ? residentAt(gate.id) : {}) } });
+      return base(ms, 'access', 'face_access', {
+        deviceId: gate.id,
+        attributes: { sim: true, direction, match, ...(match === 'resident' ? residentAt(gate.id) : {}) },
+      });
     }
     if (kind === 'camera') {
       const t = CAMERA_TYPES[rng.weightedIndex(CAMERA_TYPES.map((c) => c.weight))]!;
       const cam = rng.pick(pick.camerasFor(t.type));
-      return base(ms, 'camera', t.type, { deviceId: cam.id, severity: t.severity, attributes: { sim: true, confidence: Math.round(rng.float(0.6, 0.99) * 100) / 100 } });
+      return base(ms, 'camera', t.type, {
+        deviceId: cam.id,
+        severity: t.severity,
+        attributes: { sim: true, confidence: Math.round(rng.float(0.6, 0.99) * 100) / 100 },
+      });
     }
     const source = REPORT_SOURCES[rng.weightedIndex(REPORT_SOURCE_WEIGHTS)]!;
     const category = RISK_CATEGORIES[rng.weightedIndex(CATEGORY_WEIGHTS)]!;
     const p = pick.reportPoint(category, rng);
-    return base(ms, source, category, { location: { lon: p[0], lat: p[1] }, severity: CATEGORY_TABLE[category].severity, attributes: { sim: true } });
+    return base(ms, source, category, {
+      location: { lon: p[0], lat: p[1] },
+      severity: CATEGORY_TABLE[category].severity,
+      attributes: { sim: true },
+    });
   };
 
   const makeFence = (ms: number, rng: Rng): EventInput | null => {
@@ -118,23 +148,40 @@ export function createEventModel(world: SimWorld, opts: SimOptions): EventModel 
     return base(ms, 'fence', 'fence_intrusion', {
       location: { lon: f.p[0], lat: f.p[1] },
       severity: 3,
-      attributes: { sim: true, zoneId: f.zoneId, ...(f.railwayId ? { railwayId: f.railwayId } : {}), offsetM: f.offsetM, target: rng.chance(0.8) ? 'person' : 'animal' },
+      attributes: {
+        sim: true,
+        zoneId: f.zoneId,
+        ...(f.railwayId ? { railwayId: f.railwayId } : {}),
+        offsetM: f.offsetM,
+        target: rng.chance(0.8) ? 'person' : 'animal',
+      },
     });
   };
 
   const makeOneKey = (ms: number, rng: Rng): EventInput | null => {
     if (world.facilities.length === 0) return null;
     const f = rng.pick(world.facilities);
-    return base(ms, 'alarm_button', 'one_key_alarm', { deviceId: f.id, severity: 4, attributes: { sim: true, facilityKind: f.kind } });
+    return base(ms, 'alarm_button', 'one_key_alarm', {
+      deviceId: f.id,
+      severity: 4,
+      attributes: { sim: true, facilityKind: f.kind },
+    });
   };
 
   const streams: Stream[] = [
-    { rng: root.fork('bulk'), peakPerMs: (opts.ratePerSec * CURVE_MAX) / 1000, accept: (ms) => dayCurve(ms) / CURVE_MAX, make: makeBulk, next: 0 },
+    {
+      rng: root.fork('bulk'),
+      peakPerMs: (opts.ratePerSec * CURVE_MAX) / 1000,
+      accept: (ms) => dayCurve(ms) / CURVE_MAX,
+      make: makeBulk,
+      next: 0,
+    },
     { rng: root.fork('fence'), peakPerMs: fencePerHour / HOUR_MS, accept: () => 1, make: makeFence, next: 0 },
     { rng: root.fork('one-key'), peakPerMs: oneKeyPerDay / DAY_MS, accept: () => 1, make: makeOneKey, next: 0 },
   ];
   /** The next candidate arrival after `from` (before thinning). */
-  const draw = (s: Stream, from: number) => (s.peakPerMs > 0 ? from - Math.log(1 - s.rng.next()) / s.peakPerMs : Infinity);
+  const draw = (s: Stream, from: number) =>
+    s.peakPerMs > 0 ? from - Math.log(1 - s.rng.next()) / s.peakPerMs : Infinity;
   for (const s of streams) s.next = draw(s, opts.startMs);
 
   return {

@@ -22,7 +22,10 @@ export const HIDDEN_EVERY = 7;
 
 /** The residents living alone the simulator never names (see the file comment). */
 export function hiddenResidents(residents: readonly { id: string; livingAlone: boolean }[]): Set<string> {
-  const alone = residents.filter((r) => r.livingAlone).map((r) => r.id).sort();
+  const alone = residents
+    .filter((r) => r.livingAlone)
+    .map((r) => r.id)
+    .sort();
   return new Set(alone.filter((_, i) => i % HIDDEN_EVERY === 0));
 }
 
@@ -54,7 +57,16 @@ export function buildPickers(world: SimWorld) {
   // With boundaries, a fence point near the city's edge is checked to lie in some grid.
   const withBoundary = world.grids.filter((g) => g.boundary);
   const locator: GridLocator | null = withBoundary.length
-    ? createGridLocator(withBoundary.map((g) => ({ code: g.code, parentCode: null, level: 'grid', name: g.code, boundary: g.boundary!, center: g.center })))
+    ? createGridLocator(
+        withBoundary.map((g) => ({
+          code: g.code,
+          parentCode: null,
+          level: 'grid',
+          name: g.code,
+          boundary: g.boundary!,
+          center: g.center,
+        })),
+      )
     : null;
 
   const fencePoint = (rng: Rng): { p: LonLat; zoneId: string; railwayId: string | null; offsetM: number } => {
@@ -74,14 +86,23 @@ export function buildPickers(world: SimWorld) {
         break;
       }
     }
-    return { p: [round6(p[0]), round6(p[1])], zoneId: x.f.id, railwayId: x.f.railwayId ?? null, offsetM: Math.round(Math.abs(off) * 10) / 10 };
+    return {
+      p: [round6(p[0]), round6(p[1])],
+      zoneId: x.f.id,
+      railwayId: x.f.railwayId ?? null,
+      offsetM: Math.round(Math.abs(off) * 10) / 10,
+    };
   };
 
   const gridPoint = (rng: Rng): LonLat => {
     const g = rng.pick(world.grids);
     if (g.boundary) {
       for (let tries = 0; tries < 3; tries++) {
-        const q = offsetM(g.center, rng.float(-REPORT_JITTER_M, REPORT_JITTER_M), rng.float(-REPORT_JITTER_M, REPORT_JITTER_M));
+        const q = offsetM(
+          g.center,
+          rng.float(-REPORT_JITTER_M, REPORT_JITTER_M),
+          rng.float(-REPORT_JITTER_M, REPORT_JITTER_M),
+        );
         const r: LonLat = [round6(q[0]), round6(q[1])];
         if (pointInMultiPolygon(r[0], r[1], g.boundary)) return r;
       }
@@ -115,7 +136,11 @@ export function buildPickers(world: SimWorld) {
     const perCommunity = new Map<string | undefined, number>();
     for (const g of list) perCommunity.set(g.communityId, (perCommunity.get(g.communityId) ?? 0) + 1);
     // Without residents every gate weighs 1 (the same draw as rng.pick).
-    const weights = list.map((g) => (population.size && g.communityId !== undefined ? Math.max(1, population.get(g.communityId) ?? 0) / perCommunity.get(g.communityId)! : 1));
+    const weights = list.map((g) =>
+      population.size && g.communityId !== undefined
+        ? Math.max(1, population.get(g.communityId) ?? 0) / perCommunity.get(g.communityId)!
+        : 1,
+    );
     return { list, draw: weightedDraw(weights) };
   };
   const pedestrian = gatesOf('pedestrian');
@@ -128,7 +153,12 @@ export function buildPickers(world: SimWorld) {
       const c = communityOfGate.get(gateId);
       return c === undefined ? undefined : shown.get(c);
     },
-    has: { access: world.gates.length > 0, camera: allCameras.length > 0, report: world.grids.length > 0, fence: fences.length > 0 },
+    has: {
+      access: world.gates.length > 0,
+      camera: allCameras.length > 0,
+      report: world.grids.length > 0,
+      fence: fences.length > 0,
+    },
     camerasFor: (t: CameraType) => byType.get(t)!,
     fencePoint,
     reportPoint,

@@ -65,12 +65,24 @@ interface Station {
 }
 
 /** Intersection of segments p0-p1 and q0-q1: fractions along each, or null (parallel or apart). */
-function crossing(p0x: number, p0y: number, p1x: number, p1y: number, q0x: number, q0y: number, q1x: number, q1y: number): [number, number] | null {
-  const rx = p1x - p0x, ry = p1y - p0y;
-  const sx = q1x - q0x, sy = q1y - q0y;
+function crossing(
+  p0x: number,
+  p0y: number,
+  p1x: number,
+  p1y: number,
+  q0x: number,
+  q0y: number,
+  q1x: number,
+  q1y: number,
+): [number, number] | null {
+  const rx = p1x - p0x,
+    ry = p1y - p0y;
+  const sx = q1x - q0x,
+    sy = q1y - q0y;
   const den = rx * sy - ry * sx;
   if (Math.abs(den) < EPS * Math.hypot(rx, ry) * Math.hypot(sx, sy)) return null;
-  const wx = q0x - p0x, wy = q0y - p0y;
+  const wx = q0x - p0x,
+    wy = q0y - p0y;
   const t = (wx * sy - wy * sx) / den;
   const u = (wx * ry - wy * rx) / den;
   if (t < -EPS || t > 1 + EPS || u < -EPS || u > 1 + EPS) return null;
@@ -79,7 +91,10 @@ function crossing(p0x: number, p0y: number, p1x: number, p1y: number, q0x: numbe
 
 /** Build the road graph (see the file comment). Roads with fewer than two distinct points are skipped. */
 export function createRoadNetwork(roads: readonly RoadInput[]): RoadNetwork {
-  let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+  let minLon = Infinity,
+    minLat = Infinity,
+    maxLon = -Infinity,
+    maxLat = -Infinity;
   for (const r of roads) {
     for (const [lon, lat] of r.coordinates) {
       minLon = Math.min(minLon, lon);
@@ -88,7 +103,9 @@ export function createRoadNetwork(roads: readonly RoadInput[]): RoadNetwork {
       maxLat = Math.max(maxLat, lat);
     }
   }
-  const frame = Number.isFinite(minLon) ? new LocalFrame((minLon + maxLon) / 2, (minLat + maxLat) / 2) : new LocalFrame(0, 0);
+  const frame = Number.isFinite(minLon)
+    ? new LocalFrame((minLon + maxLon) / 2, (minLat + maxLat) / 2)
+    : new LocalFrame(0, 0);
 
   // Lines in metres, without repeated points.
   const lines: { pts: XY[]; cls: number }[] = [];
@@ -130,7 +147,12 @@ export function createRoadNetwork(roads: readonly RoadInput[]): RoadNetwork {
   if (segIndex) {
     for (let s = 0; s < segLine.length; s++) {
       const [a, b] = seg(s);
-      for (const o of segIndex.search(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]))) {
+      for (const o of segIndex.search(
+        Math.min(a[0], b[0]),
+        Math.min(a[1], b[1]),
+        Math.max(a[0], b[0]),
+        Math.max(a[1], b[1]),
+      )) {
         if (o <= s || (segLine[o] === segLine[s] && Math.abs(segK[o]! - segK[s]!) <= 1)) continue;
         const [c, d] = seg(o);
         const hit = crossing(a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]);
@@ -150,15 +172,20 @@ export function createRoadNetwork(roads: readonly RoadInput[]): RoadNetwork {
         for (const o of segIndex.search(x - JOIN_M, y - JOIN_M, x + JOIN_M, y + JOIN_M)) {
           if (segLine[o] === l && segK[o] === ownSeg) continue;
           const [c, d] = seg(o);
-          const dx = d[0] - c[0], dy = d[1] - c[1];
+          const dx = d[0] - c[0],
+            dy = d[1] - c[1];
           const t = Math.min(1, Math.max(0, ((x - c[0]) * dx + (y - c[1]) * dy) / (dx * dx + dy * dy)));
-          const fx = c[0] + dx * t, fy = c[1] + dy * t;
+          const fx = c[0] + dx * t,
+            fy = c[1] + dy * t;
           const dist = Math.hypot(x - fx, y - fy);
           if (!best || dist < best.d || (dist === best.d && o < best.s)) best = { s: o, t, x: fx, y: fy, d: dist };
         }
         if (!best || best.d > JOIN_M || best.d <= MERGE_M) continue;
         stations[segLine[best.s]!]!.push({ at: segK[best.s]! + best.t, x: best.x, y: best.y });
-        joins.push([[x, y], [best.x, best.y]]);
+        joins.push([
+          [x, y],
+          [best.x, best.y],
+        ]);
       }
     }
   }
@@ -210,7 +237,8 @@ export function createRoadNetwork(roads: readonly RoadInput[]): RoadNetwork {
   const nN = nodeX.length;
   const nE = eu.length;
   const edgeLen = new Float64Array(nE);
-  for (let e = 0; e < nE; e++) edgeLen[e] = Math.hypot(nodeX[ev[e]!]! - nodeX[eu[e]!]!, nodeY[ev[e]!]! - nodeY[eu[e]!]!);
+  for (let e = 0; e < nE; e++)
+    edgeLen[e] = Math.hypot(nodeX[ev[e]!]! - nodeX[eu[e]!]!, nodeY[ev[e]!]! - nodeY[eu[e]!]!);
 
   // Adjacency (CSR) and connected components.
   const adjStart = new Int32Array(nN + 1);
@@ -253,10 +281,26 @@ export function createRoadNetwork(roads: readonly RoadInput[]): RoadNetwork {
   if (nE > 0) {
     index = new Flatbush(nE);
     for (let e = 0; e < nE; e++) {
-      const ax = nodeX[eu[e]!]!, ay = nodeY[eu[e]!]!, bx = nodeX[ev[e]!]!, by = nodeY[ev[e]!]!;
+      const ax = nodeX[eu[e]!]!,
+        ay = nodeY[eu[e]!]!,
+        bx = nodeX[ev[e]!]!,
+        by = nodeY[ev[e]!]!;
       index.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
     }
     index.finish();
   }
-  return new RoadNetwork(frame, Float64Array.from(nodeX), Float64Array.from(nodeY), Int32Array.from(eu), Int32Array.from(ev), edgeLen, Uint8Array.from(ecls), adjStart, adjEdge, component, main, index);
+  return new RoadNetwork(
+    frame,
+    Float64Array.from(nodeX),
+    Float64Array.from(nodeY),
+    Int32Array.from(eu),
+    Int32Array.from(ev),
+    edgeLen,
+    Uint8Array.from(ecls),
+    adjStart,
+    adjEdge,
+    component,
+    main,
+    index,
+  );
 }

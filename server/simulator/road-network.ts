@@ -101,7 +101,10 @@ export class RoadNetwork {
     const v = this.edgeV[edge]!;
     const len = this.edgeLen[edge]!;
     const t = len > 0 ? Math.min(1, Math.max(0, off / len)) : 0;
-    return [this.nodeX[u]! + (this.nodeX[v]! - this.nodeX[u]!) * t, this.nodeY[u]! + (this.nodeY[v]! - this.nodeY[u]!) * t];
+    return [
+      this.nodeX[u]! + (this.nodeX[v]! - this.nodeX[u]!) * t,
+      this.nodeY[u]! + (this.nodeY[v]! - this.nodeY[u]!) * t,
+    ];
   }
 
   /** The nearest point (metres) on an edge of the network (of one component, when given). */
@@ -110,7 +113,10 @@ export class RoadNetwork {
     if (!index) return null;
     // Grow a search box until the best exact distance fits inside it: an edge closer than r has
     // its bounding box within r of the point, so the answer is then exact.
-    const reach = Math.hypot(Math.max(Math.abs(x - index.minX), Math.abs(x - index.maxX)), Math.max(Math.abs(y - index.minY), Math.abs(y - index.maxY)));
+    const reach = Math.hypot(
+      Math.max(Math.abs(x - index.minX), Math.abs(x - index.maxX)),
+      Math.max(Math.abs(y - index.minY), Math.abs(y - index.maxY)),
+    );
     for (let r = 64; ; r *= 4) {
       let best: Foot | null = null;
       for (const e of index.search(x - r, y - r, x + r, y + r)) {
@@ -125,11 +131,14 @@ export class RoadNetwork {
   private foot(edge: number, x: number, y: number): Foot {
     const u = this.edgeU[edge]!;
     const v = this.edgeV[edge]!;
-    const ax = this.nodeX[u]!, ay = this.nodeY[u]!;
-    const dx = this.nodeX[v]! - ax, dy = this.nodeY[v]! - ay;
+    const ax = this.nodeX[u]!,
+      ay = this.nodeY[u]!;
+    const dx = this.nodeX[v]! - ax,
+      dy = this.nodeY[v]! - ay;
     const len2 = dx * dx + dy * dy;
     const t = len2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / len2)) : 0;
-    const px = ax + dx * t, py = ay + dy * t;
+    const px = ax + dx * t,
+      py = ay + dy * t;
     return { edge, off: t * this.edgeLen[edge]!, x: px, y: py, d: Math.hypot(x - px, y - py) };
   }
 

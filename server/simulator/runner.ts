@@ -79,9 +79,26 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
   /** The most events kept waiting for a hub that does not answer: about 10 s at the evening peak. */
   const maxBacklog = Math.max(MAX_BATCH, Math.ceil(opts.ratePerSec * 10 * 2));
 
-  const stats: SimulatorStats = { generated: 0, posts: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0, dropped: 0, pending: 0 };
+  const stats: SimulatorStats = {
+    generated: 0,
+    posts: 0,
+    sent: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    failed: 0,
+    dropped: 0,
+    pending: 0,
+  };
   let last = now();
-  const model = createEventModel(opts.world, { seed, ratePerSec: opts.ratePerSec, startMs: last, runId, fencePerHour: opts.fencePerHour, oneKeyPerDay: opts.oneKeyPerDay });
+  const model = createEventModel(opts.world, {
+    seed,
+    ratePerSec: opts.ratePerSec,
+    startMs: last,
+    runId,
+    fencePerHour: opts.fencePerHour,
+    oneKeyPerDay: opts.oneKeyPerDay,
+  });
   let queue: EventInput[] = [];
   const abort = new AbortController();
   let stopped = false;
@@ -122,7 +139,17 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
         const first = reply.data.rejected[0];
         if (first) {
           const e = batch[first.index];
-          warn('rejected', { rejectedInBatch: reply.data.rejected.length, id: e?.id, source: e?.source, type: e?.type, error: first.errors[0] }, `simulator: the hub rejected an event: ${first.errors[0]?.path ?? '?'}: ${first.errors[0]?.message ?? '?'}`);
+          warn(
+            'rejected',
+            {
+              rejectedInBatch: reply.data.rejected.length,
+              id: e?.id,
+              source: e?.source,
+              type: e?.type,
+              error: first.errors[0],
+            },
+            `simulator: the hub rejected an event: ${first.errors[0]?.path ?? '?'}: ${first.errors[0]?.message ?? '?'}`,
+          );
         }
         return 'done';
       }
@@ -133,13 +160,21 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
         return 'retry';
       }
       stats.dropped += batch.length;
-      warn('refused', { status: res.status, body }, `simulator: the hub refused a batch with ${res.status}; ${batch.length} events dropped`);
+      warn(
+        'refused',
+        { status: res.status, body },
+        `simulator: the hub refused a batch with ${res.status}; ${batch.length} events dropped`,
+      );
       return 'drop';
     } catch (e) {
       if (abort.signal.aborted) return 'retry'; // stopping: not a failure of the hub
       stats.failed++;
       const err = e as Error & { cause?: { code?: string; message?: string } };
-      warn('unreachable', { url, error: err.cause?.code ?? err.cause?.message ?? err.message }, 'simulator: the hub is unreachable; retrying next tick');
+      warn(
+        'unreachable',
+        { url, error: err.cause?.code ?? err.cause?.message ?? err.message },
+        'simulator: the hub is unreachable; retrying next tick',
+      );
       return 'retry';
     }
   }
@@ -185,7 +220,18 @@ export function startSimulator(opts: SimulatorOptions): Simulator {
   };
 
   log.info(
-    { ratePerSec: opts.ratePerSec, batchMs, runId, url, grids: opts.world.grids.length, cameras: opts.world.cameras.length, fences: opts.world.fences.length, facilities: opts.world.facilities.length, gates: opts.world.gates.length, residents: opts.world.residents?.length ?? 0 },
+    {
+      ratePerSec: opts.ratePerSec,
+      batchMs,
+      runId,
+      url,
+      grids: opts.world.grids.length,
+      cameras: opts.world.cameras.length,
+      fences: opts.world.fences.length,
+      facilities: opts.world.facilities.length,
+      gates: opts.world.gates.length,
+      residents: opts.world.residents?.length ?? 0,
+    },
     'simulator: started',
   );
   schedule(batchMs);

@@ -110,7 +110,12 @@ export function createUnitMotion(units: readonly MotionUnit[], net: RoadNetwork,
     get(id) {
       const w = byId.get(id);
       if (!w) return undefined;
-      return { position: [frame.lon(w.x), frame.lat(w.y)], status: w.status, mode: w.mode, onRoad: w.edge >= 0 && !w.leg };
+      return {
+        position: [frame.lon(w.x), frame.lat(w.y)],
+        status: w.status,
+        mode: w.mode,
+        onRoad: w.edge >= 0 && !w.leg,
+      };
     },
   };
 }

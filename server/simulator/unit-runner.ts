@@ -80,7 +80,8 @@ export function startUnitMotion(opts: UnitMotionRunnerOptions): UnitMotionRunner
     try {
       if (opts.statusOf) {
         try {
-          for (const [id, status] of await opts.statusOf()) if (known.has(id) && known.get(id) !== status) setStatus(id, status);
+          for (const [id, status] of await opts.statusOf())
+            if (known.has(id) && known.get(id) !== status) setStatus(id, status);
         } catch (e) {
           warn('status', e, `unit motion: reading statuses failed: ${(e as Error).message}`);
         }
@@ -118,7 +119,10 @@ export function startUnitMotion(opts: UnitMotionRunnerOptions): UnitMotionRunner
     timer.unref?.();
   };
 
-  log.info({ units: opts.units.length, roads: opts.roads.length, nodes: network.nodeCount, edges: network.edgeCount, tickMs }, 'unit motion: started');
+  log.info(
+    { units: opts.units.length, roads: opts.roads.length, nodes: network.nodeCount, edges: network.edgeCount, tickMs },
+    'unit motion: started',
+  );
   schedule(tickMs);
 
   return {

@@ -37,7 +37,8 @@ export function walkRules(net: RoadNetwork, homeRadius: number): WalkRules {
     w.off = w.fwd ? 0 : net.edgeLen[edge]!;
   };
   /** Where a trip or a return goes: the target; a station kind's station; a patrol's anchor. */
-  const targetOf = (w: Walker): XY => (w.mode === 'trip' && w.target ? w.target : w.patrolMps > 0 ? [w.anchorX, w.anchorY] : [w.homeX, w.homeY]);
+  const targetOf = (w: Walker): XY =>
+    w.mode === 'trip' && w.target ? w.target : w.patrolMps > 0 ? [w.anchorX, w.anchorY] : [w.homeX, w.homeY];
 
   const arrive = (w: Walker) => {
     w.leg = null;
@@ -98,7 +99,8 @@ export function walkRules(net: RoadNetwork, homeRadius: number): WalkRules {
   /** Which road to take from a node while patrolling. */
   const patrolChoice = (w: Walker, node: number, via: number): number => {
     const options: number[] = [];
-    for (let a = net.adjStart[node]!; a < net.adjStart[node + 1]!; a++) if (net.adjEdge[a] !== via) options.push(net.adjEdge[a]!);
+    for (let a = net.adjStart[node]!; a < net.adjStart[node + 1]!; a++)
+      if (net.adjEdge[a] !== via) options.push(net.adjEdge[a]!);
     if (options.length === 0) return via; // a dead end: back the way it came
     if (options.length === 1) return options[0]!;
     const from = net.other(via, node);

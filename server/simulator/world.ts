@@ -32,16 +32,23 @@ function fencesOf(zones: readonly Pick<Zone, 'id' | 'kind' | 'shape' | 'railwayI
   return out;
 }
 
-function buttonFacilities<T extends { id: string; kind: string; position: LonLat }>(facilities: readonly T[]): SimWorld['facilities'][number][] {
+function buttonFacilities<T extends { id: string; kind: string; position: LonLat }>(
+  facilities: readonly T[],
+): SimWorld['facilities'][number][] {
   const out: SimWorld['facilities'][number][] = [];
-  for (const f of facilities) if (f.kind === 'hospital' || f.kind === 'school') out.push({ id: f.id, kind: f.kind, position: f.position });
+  for (const f of facilities)
+    if (f.kind === 'hospital' || f.kind === 'school') out.push({ id: f.id, kind: f.kind, position: f.position });
   return out;
 }
 
 /** From a generated world (generateDemoCity). */
-export function simWorldFromCity(world: Pick<World, 'regions' | 'cameras' | 'zones' | 'facilities' | 'smartCommunities' | 'residents'>): SimWorld {
+export function simWorldFromCity(
+  world: Pick<World, 'regions' | 'cameras' | 'zones' | 'facilities' | 'smartCommunities' | 'residents'>,
+): SimWorld {
   return {
-    grids: world.regions.filter((r) => r.level === 'grid').map((r) => ({ code: r.code, center: r.center, boundary: r.boundary })),
+    grids: world.regions
+      .filter((r) => r.level === 'grid')
+      .map((r) => ({ code: r.code, center: r.center, boundary: r.boundary })),
     cameras: world.cameras.map((c) => ({ id: c.id, kind: c.kind })),
     fences: fencesOf(world.zones),
     facilities: buttonFacilities(world.facilities),
@@ -51,7 +58,9 @@ export function simWorldFromCity(world: Pick<World, 'regions' | 'cameras' | 'zon
 }
 
 /** From the hub's database (what the hub knows is what it will accept). */
-export async function simWorldFromRepository(repo: Pick<WorldRepository, 'regionsAt' | 'cameras' | 'zones' | 'facilities' | 'gates' | 'residents'>): Promise<SimWorld> {
+export async function simWorldFromRepository(
+  repo: Pick<WorldRepository, 'regionsAt' | 'cameras' | 'zones' | 'facilities' | 'gates' | 'residents'>,
+): Promise<SimWorld> {
   const grids = await repo.regionsAt('grid');
   const cameras = await repo.cameras();
   const zones = await repo.zones();
@@ -62,7 +71,9 @@ export async function simWorldFromRepository(repo: Pick<WorldRepository, 'region
     grids: grids.map((r) => ({ code: r.code, center: [r.centerLon, r.centerLat] as LonLat, boundary: r.boundary })),
     cameras: cameras.map((c) => ({ id: c.id, kind: c.kind })),
     fences: fencesOf(zones),
-    facilities: buttonFacilities(facilities.map((f) => ({ id: f.id, kind: f.kind, position: [f.lon, f.lat] as LonLat }))),
+    facilities: buttonFacilities(
+      facilities.map((f) => ({ id: f.id, kind: f.kind, position: [f.lon, f.lat] as LonLat })),
+    ),
     gates: gates.map((g) => ({ id: g.id, kind: g.kind, communityId: g.communityId })),
     residents,
   };

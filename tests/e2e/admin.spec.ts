@@ -31,11 +31,15 @@ async function createCredential(page: Page, name: string): Promise<{ secret: str
   await expect(page.getByTestId('secret-warning')).toContainText('只显示这一次');
   const secret = (await page.getByTestId('secret-value').textContent())!.trim();
   expect(secret.length).toBeGreaterThan(20);
-  const link = (await page.getByTestId('secret-link').count()) ? (await page.getByTestId('secret-link').textContent())!.trim() : null;
+  const link = (await page.getByTestId('secret-link').count())
+    ? (await page.getByTestId('secret-link').textContent())!.trim()
+    : null;
   return { secret, link };
 }
 
-test('a new device key: its secret is shown once, and is nowhere afterwards; revoking asks first', async ({ page }, testInfo) => {
+test('a new device key: its secret is shown once, and is nowhere afterwards; revoking asks first', async ({
+  page,
+}, testInfo) => {
   await openTab(page, 'device-keys', '设备密钥');
   const { secret, link } = await createCredential(page, 'e2e gateway');
   expect(link).toBeNull();
@@ -64,7 +68,11 @@ test('a new device key: its secret is shown once, and is nowhere afterwards; rev
   await expect(row).toHaveAttribute('data-revoked', 'true');
 });
 
-test('a wall token signs a second browser in through its link, and it reaches the desk', async ({ page, browser, baseURL }) => {
+test('a wall token signs a second browser in through its link, and it reaches the desk', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await openTab(page, 'wall-tokens', '大屏令牌');
   const { link } = await createCredential(page, 'e2e hall wall');
   expect(link).toMatch(new RegExp(`^${baseURL}/login#wall-token=`));
@@ -92,12 +100,15 @@ test('the audit log shows the sign-ins, finds by action, and its chain verifies'
   const rows = page.getByTestId('audit-row');
   await expect(rows.first()).toBeVisible();
   // This test's own sign-in is the newest sign-in of all.
-  await expect(page.locator('[data-testid="audit-row"][data-action="auth.login"][data-outcome="ok"]').first()).toContainText('admin');
+  await expect(
+    page.locator('[data-testid="audit-row"][data-action="auth.login"][data-outcome="ok"]').first(),
+  ).toContainText('admin');
 
   await page.getByTestId('audit-action').locator('input').fill('auth.wall-login');
   await page.getByTestId('audit-search').click();
   await expect(rows.first()).toHaveAttribute('data-action', 'auth.wall-login');
-  for (const action of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')))) expect(action).toBe('auth.wall-login');
+  for (const action of await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action'))))
+    expect(action).toBe('auth.wall-login');
 
   // A prefix finds a family of actions; an outcome narrows it.
   await page.getByTestId('audit-action').locator('input').fill('auth.');

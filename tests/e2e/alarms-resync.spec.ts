@@ -27,7 +27,10 @@ async function geojson<P>(page: Page, layer: string): Promise<Feature<P>[]> {
 
 /** Posts events through the ingest API (a device's key, not the page: it works while the page is offline). */
 async function postEvents(request: APIRequestContext, events: object[]): Promise<void> {
-  const res = await request.post('/api/v1/events', { headers: { authorization: `Bearer ${INGEST_KEY}` }, data: { events } });
+  const res = await request.post('/api/v1/events', {
+    headers: { authorization: `Bearer ${INGEST_KEY}` },
+    data: { events },
+  });
   expect(res.status(), await res.text()).toBe(202);
 }
 
@@ -57,9 +60,15 @@ async function recordConnectionStates(page: Page): Promise<void> {
   });
 }
 
-const rowIds = (page: Page) => page.getByTestId('alarm-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
+const rowIds = (page: Page) =>
+  page.getByTestId('alarm-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
 
-test('a desk offline for a few seconds catches up on the alarms it missed, each once, and goes live again', async ({ page, context, request, baseURL }, testInfo) => {
+test('a desk offline for a few seconds catches up on the alarms it missed, each once, and goes live again', async ({
+  page,
+  context,
+  request,
+  baseURL,
+}, testInfo) => {
   const { api } = await apiLogin(baseURL!, 'dispatcher');
   await loginAs(page, 'dispatcher');
   await page.goto('/desk');
@@ -70,8 +79,12 @@ test('a desk offline for a few seconds catches up on the alarms it missed, each 
   await expect(page.getByTestId('alarm-queue')).toBeVisible();
 
   // Where alarms can be raised: railway fence corridors, and a hospital's or school's alarm button.
-  const fences = (await geojson<object>(page, 'zone-corridors')).map((f) => (f.geometry.coordinates as [number, number][])[0]!);
-  const button = (await geojson<{ id: string; kind: string }>(page, 'facilities')).find((f) => f.properties.kind === 'hospital' || f.properties.kind === 'school');
+  const fences = (await geojson<object>(page, 'zone-corridors')).map(
+    (f) => (f.geometry.coordinates as [number, number][])[0]!,
+  );
+  const button = (await geojson<{ id: string; kind: string }>(page, 'facilities')).find(
+    (f) => f.properties.kind === 'hospital' || f.properties.kind === 'school',
+  );
   expect(fences.length).toBeGreaterThan(0);
   expect(button, 'a hospital or school in the demo city').toBeDefined();
 
@@ -90,9 +103,21 @@ test('a desk offline for a few seconds catches up on the alarms it missed, each 
   const now = () => new Date().toISOString();
   const fence = (n: number) => {
     const at = fences[n % fences.length]!;
-    return { id: `e2e-resync-${run}-fence-${n}`, source: 'fence', type: 'fence_intrusion', at: now(), location: { lon: at[0], lat: at[1] } };
+    return {
+      id: `e2e-resync-${run}-fence-${n}`,
+      source: 'fence',
+      type: 'fence_intrusion',
+      at: now(),
+      location: { lon: at[0], lat: at[1] },
+    };
   };
-  const oneKey = { id: `e2e-resync-${run}-button`, source: 'alarm_button', type: 'one_key_alarm', at: now(), deviceId: button!.properties.id };
+  const oneKey = {
+    id: `e2e-resync-${run}-button`,
+    source: 'alarm_button',
+    type: 'one_key_alarm',
+    at: now(),
+    deviceId: button!.properties.id,
+  };
   await postEvents(request, [fence(1), fence(2)]);
   await page.waitForTimeout(1_000);
   await postEvents(request, [oneKey, fence(3)]);
@@ -111,7 +136,11 @@ test('a desk offline for a few seconds catches up on the alarms it missed, each 
   await expect(conn).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   await expect(conn).toHaveText('实时');
   const states = await page.evaluate(() => (window as unknown as { connStates: string[] }).connStates);
-  expect(states.slice(states.indexOf('reconnecting')), `states seen: ${states.join(' → ')}`).toEqual(['reconnecting', 'resyncing', 'live']);
+  expect(states.slice(states.indexOf('reconnecting')), `states seen: ${states.join(' → ')}`).toEqual([
+    'reconnecting',
+    'resyncing',
+    'live',
+  ]);
 
   // Exactly what was missed, once each: no gap, no duplicate, nothing else.
   await expect.poll(() => rowIds(page)).toHaveLength(before.size + missedIds.length);
@@ -124,10 +153,9 @@ test('a desk offline for a few seconds catches up on the alarms it missed, each 
   // The one-key alarm proposes units, and its row names them.
   const buttonAlarm = missed.find((a) => a.event.id === oneKey.id)!;
   expect(buttonAlarm.unitIds.length).toBeGreaterThan(0);
-  await expect(page.locator(`[data-testid="alarm-row"][data-id="${buttonAlarm.id}"]`).getByTestId('alarm-units')).toHaveAttribute(
-    'data-count',
-    String(buttonAlarm.unitIds.length),
-  );
+  await expect(
+    page.locator(`[data-testid="alarm-row"][data-id="${buttonAlarm.id}"]`).getByTestId('alarm-units'),
+  ).toHaveAttribute('data-count', String(buttonAlarm.unitIds.length));
 
   // Still live a moment later (no reconnect loop), and nothing arrived twice meanwhile.
   await page.waitForTimeout(1_000);

@@ -15,7 +15,9 @@ let seq = 0;
 
 /** A point on a railway fence corridor (its line's first vertex). */
 async function fencePoint(page: Page): Promise<[number, number]> {
-  const fc = (await (await page.request.get('/api/v1/layers/zone-corridors.geojson')).json()) as { features: { geometry: { coordinates: [number, number][] } }[] };
+  const fc = (await (await page.request.get('/api/v1/layers/zone-corridors.geojson')).json()) as {
+    features: { geometry: { coordinates: [number, number][] } }[];
+  };
   return fc.features[0]!.geometry.coordinates[0]!;
 }
 
@@ -24,7 +26,13 @@ async function postFenceIntrusion(page: Page, at: [number, number]): Promise<str
   const id = `e2e-fence-${run}-${++seq}`;
   const res = await page.request.post('/api/v1/events', {
     headers: { authorization: `Bearer ${INGEST_KEY}` },
-    data: { id, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: at[0], lat: at[1] } },
+    data: {
+      id,
+      source: 'fence',
+      type: 'fence_intrusion',
+      at: new Date().toISOString(),
+      location: { lon: at[0], lat: at[1] },
+    },
   });
   expect(res.status(), await res.text()).toBe(202);
   return id;
@@ -32,13 +40,21 @@ async function postFenceIntrusion(page: Page, at: [number, number]): Promise<str
 
 /** Presses a hospital's or school's one-key alarm button (the event names the device, not a place); returns its event id. */
 async function pressOneKeyButton(page: Page): Promise<string> {
-  const fc = (await (await page.request.get('/api/v1/layers/facilities.geojson')).json()) as { features: { properties: { id: string; kind: string } }[] };
+  const fc = (await (await page.request.get('/api/v1/layers/facilities.geojson')).json()) as {
+    features: { properties: { id: string; kind: string } }[];
+  };
   const button = fc.features.find((f) => f.properties.kind === 'hospital' || f.properties.kind === 'school');
   expect(button, 'a hospital or school in the demo city').toBeDefined();
   const id = `e2e-button-${run}-${++seq}`;
   const res = await page.request.post('/api/v1/events', {
     headers: { authorization: `Bearer ${INGEST_KEY}` },
-    data: { id, source: 'alarm_button', type: 'one_key_alarm', at: new Date().toISOString(), deviceId: button!.properties.id },
+    data: {
+      id,
+      source: 'alarm_button',
+      type: 'one_key_alarm',
+      at: new Date().toISOString(),
+      deviceId: button!.properties.id,
+    },
   });
   expect(res.status(), await res.text()).toBe(202);
   return id;
@@ -82,9 +98,13 @@ test('a fence intrusion reaches the queue, a popup and the map within a second',
   // Timed in the page: when the first new row appears (no polling delay of the test runner).
   await page.evaluate(() => {
     const w = window as unknown as { alarmRowAt?: number };
-    const seen = new Set([...document.querySelectorAll('[data-testid="alarm-row"]')].map((e) => e.getAttribute('data-id')));
+    const seen = new Set(
+      [...document.querySelectorAll('[data-testid="alarm-row"]')].map((e) => e.getAttribute('data-id')),
+    );
     new MutationObserver((_, obs) => {
-      const fresh = [...document.querySelectorAll('[data-testid="alarm-row"]')].some((e) => !seen.has(e.getAttribute('data-id')));
+      const fresh = [...document.querySelectorAll('[data-testid="alarm-row"]')].some(
+        (e) => !seen.has(e.getAttribute('data-id')),
+      );
       if (fresh) {
         w.alarmRowAt = Date.now();
         obs.disconnect();
@@ -152,17 +172,23 @@ test('a viewer sees the queue but cannot handle alarms', async ({ browser }) => 
   await viewer.context().close();
 });
 
-test('a one-key alarm from a hospital or school names its proposed units in the popup and the queue', async ({ page }, testInfo) => {
+test('a one-key alarm from a hospital or school names its proposed units in the popup and the queue', async ({
+  page,
+}, testInfo) => {
   await loginAs(page, 'dispatcher');
   await openDesk(page);
   const alarm = await alarmOf(page, await pressOneKeyButton(page));
   expect(alarm.rule.id).toBe('one-key-alarm');
   expect(alarm.unitIds.length).toBeGreaterThan(0);
-  const units = (await (await page.request.get('/api/v1/layers/units.geojson')).json()) as { features: { properties: { id: string; callsign: string } }[] };
+  const units = (await (await page.request.get('/api/v1/layers/units.geojson')).json()) as {
+    features: { properties: { id: string; callsign: string } }[];
+  };
   const callsigns = alarm.unitIds.map((id) => units.features.find((f) => f.properties.id === id)?.properties.callsign);
   expect(callsigns.every(Boolean), 'the desk knows every proposed unit').toBe(true);
 
-  const popupUnits = page.locator(`[data-testid="alarm-popup"][data-id="${alarm.id}"]`).getByTestId('alarm-popup-units');
+  const popupUnits = page
+    .locator(`[data-testid="alarm-popup"][data-id="${alarm.id}"]`)
+    .getByTestId('alarm-popup-units');
   const rowUnits = page.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`).getByTestId('alarm-units');
   for (const shown of [popupUnits, rowUnits]) {
     await expect(shown).toHaveAttribute('data-count', String(alarm.unitIds.length));

@@ -18,7 +18,6 @@ test.beforeEach(async ({ page }) => {
   await loginAs(page, 'dispatcher');
 });
 
-
 /** Fails the test on any uncaught page error or console error (CSP violations, failed parses, ...). */
 function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -114,7 +113,9 @@ test('an unknown path lands on the desk, and the screen switches to English and 
   await expect(page.getByTestId('connection-state')).toHaveText('Live');
   await expect(page.getByTestId('stat-cameras')).toContainText('Cameras');
   const lines = summary.counts.railways;
-  await expect(page.getByTestId('stat-speakers').getByTestId('stat-sub')).toHaveText(`${lines} railway line${lines === 1 ? '' : 's'}`);
+  await expect(page.getByTestId('stat-speakers').getByTestId('stat-sub')).toHaveText(
+    `${lines} railway line${lines === 1 ? '' : 's'}`,
+  );
   await page.screenshot({ path: testInfo.outputPath('overview-en.png'), fullPage: true });
 
   // The choice survives a reload (a wall PC keeps its language).

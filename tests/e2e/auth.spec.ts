@@ -21,7 +21,9 @@ async function watchCsp(page: Page): Promise<string[]> {
   // An init script is injected by the browser, not inline in the page: the CSP does not apply to it.
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      void (window as unknown as { __reportCsp: (v: string) => Promise<void> }).__reportCsp(`${e.violatedDirective} ${e.blockedURI}`);
+      void (window as unknown as { __reportCsp: (v: string) => Promise<void> }).__reportCsp(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      );
     });
   });
   return violations;
@@ -77,7 +79,9 @@ test('a wrong password says so, and the English page says it in English', async 
   expect(csp).toEqual([]);
 });
 
-test('sign in through the form → the desk with the map and the name in the header; sign out → sign-in page', async ({ page }) => {
+test('sign in through the form → the desk with the map and the name in the header; sign out → sign-in page', async ({
+  page,
+}) => {
   const csp = await watchCsp(page);
   await page.goto('/desk');
   await expectLoginPage(page, { next: '/desk' });
@@ -108,7 +112,10 @@ test('sign in through the form → the desk with the map and the name in the hea
   expect(csp).toEqual([]);
 });
 
-test('a session ended by an admin takes the open desk to the sign-in page by itself, saying why', async ({ page, baseURL }) => {
+test('a session ended by an admin takes the open desk to the sign-in page by itself, saying why', async ({
+  page,
+  baseURL,
+}) => {
   const csp = await watchCsp(page);
   const me = await loginAs(page, 'dispatcher');
   await page.goto('/desk');
@@ -165,7 +172,10 @@ test('a district dispatcher sees only their district', async ({ page, baseURL })
   expect(csp).toEqual([]);
 });
 
-test('a second factor: set up from the user menu, then the sign-in form asks for the code', async ({ page, baseURL }, testInfo) => {
+test('a second factor: set up from the user menu, then the sign-in form asks for the code', async ({
+  page,
+  baseURL,
+}, testInfo) => {
   const csp = await watchCsp(page);
   const password = 'e2e-otp-pass-2026';
   const admin = await apiLogin(baseURL!, 'admin');
@@ -197,7 +207,11 @@ test('a second factor: set up from the user menu, then the sign-in form asks for
   await expect(page.getByTestId('totp-enabled')).toBeVisible();
 
   // Signed out and in again: the password first, then the code (a wrong one is said so).
-  await page.request.post('/api/v1/auth/logout', { headers: { 'X-CSRF-Token': sessionInfo.parse(await (await page.request.get('/api/v1/auth/session')).json()).csrfToken } });
+  await page.request.post('/api/v1/auth/logout', {
+    headers: {
+      'X-CSRF-Token': sessionInfo.parse(await (await page.request.get('/api/v1/auth/session')).json()).csrfToken,
+    },
+  });
   await page.goto('/login');
   await signInWithForm(page, 'e2e-otp', password);
   await expect(page.getByTestId('login-otp')).toBeVisible();
@@ -206,7 +220,10 @@ test('a second factor: set up from the user menu, then the sign-in form asks for
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('login-error')).toHaveText('验证码错误或已过期，请重新输入。');
   // The code just used to enable it is spent (no replay): the next 30-second step's code is good.
-  await page.getByTestId('login-otp').locator('input').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+  await page
+    .getByTestId('login-otp')
+    .locator('input')
+    .fill(totp.generate({ timestamp: Date.now() + 30_000 }));
   await page.getByTestId('login-submit').click();
   await expect(page).toHaveURL(/\/desk$/);
   await expect(page.getByTestId('user-name')).toHaveText('E2E 双因素');

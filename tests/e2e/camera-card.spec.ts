@@ -44,7 +44,6 @@ test.beforeEach(async ({ page }) => {
   await loginAs(page, 'dispatcher');
 });
 
-
 async function openCard(page: Page, id: string): Promise<Locator> {
   await page.goto(`/desk?camera=${id}`);
   const card = page.getByTestId('camera-card');
@@ -58,7 +57,11 @@ const videoTime = (card: Locator) => card.getByTestId('camera-video').evaluate((
 
 test('an online HLS camera: the card shows its facts and the live video plays', async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(page.request), 'online HLS camera', (c) => c.status === 'online' && PLAYABLE_HLS.test(c.streamUrl ?? ''));
+  const cam = pick(
+    await fetchCameras(page.request),
+    'online HLS camera',
+    (c) => c.status === 'online' && PLAYABLE_HLS.test(c.streamUrl ?? ''),
+  );
   const card = await openCard(page, cam.id);
 
   await expect(card.getByTestId('camera-id')).toHaveText(cam.id);
@@ -81,7 +84,11 @@ test('an online HLS camera: the card shows its facts and the live video plays', 
 
 test('an HTTP-FLV camera plays through mpegts.js', async ({ page }) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(page.request), 'online FLV camera', (c) => c.status === 'online' && PLAYABLE_FLV.test(c.streamUrl ?? ''));
+  const cam = pick(
+    await fetchCameras(page.request),
+    'online FLV camera',
+    (c) => c.status === 'online' && PLAYABLE_FLV.test(c.streamUrl ?? ''),
+  );
   const card = await openCard(page, cam.id);
   await expect.poll(() => videoTime(card), { timeout: 20_000 }).toBeGreaterThan(1);
   await expect(card.getByTestId('camera-video-box')).toHaveAttribute('data-state', 'playing');
@@ -90,7 +97,11 @@ test('an HTTP-FLV camera plays through mpegts.js', async ({ page }) => {
 
 test('a broken stream URL is named within 15 s and the page stays responsive', async ({ page }, testInfo) => {
   const errors = collectPageErrors(page);
-  const cam = pick(await fetchCameras(page.request), 'camera with the broken URL', (c) => c.status === 'online' && c.streamUrl === BROKEN_URL);
+  const cam = pick(
+    await fetchCameras(page.request),
+    'camera with the broken URL',
+    (c) => c.status === 'online' && c.streamUrl === BROKEN_URL,
+  );
   const card = await openCard(page, cam.id);
 
   const message = card.getByTestId('camera-video-message');
@@ -128,7 +139,11 @@ test('a camera not connected to the video platform says so and loads nothing', a
 });
 
 test('an offline camera says so instead of waiting for a stream', async ({ page }) => {
-  const cam = pick(await fetchCameras(page.request), 'offline camera with a stream', (c) => c.status === 'offline' && c.streamUrl !== null);
+  const cam = pick(
+    await fetchCameras(page.request),
+    'offline camera with a stream',
+    (c) => c.status === 'offline' && c.streamUrl !== null,
+  );
   const card = await openCard(page, cam.id);
   await expect(card.getByTestId('camera-status')).toHaveAttribute('data-status', 'offline');
   await expect(card.getByTestId('camera-video-message')).toHaveText('摄像机离线，暂无实时画面');
@@ -146,12 +161,17 @@ test('clicking a nearby camera switches the card to it, and its video plays', as
   await expect(items.first()).toBeVisible();
   expect(await items.count()).toBeGreaterThan(1);
   // Nearest first: distances (in metres) never decrease down the list.
-  const distances = (await items.allTextContents()).map((t) => Number(/([\d.]+)\s*(米|公里)/.exec(t)?.[1] ?? NaN) * (t.includes('公里') ? 1000 : 1));
+  const distances = (await items.allTextContents()).map(
+    (t) => Number(/([\d.]+)\s*(米|公里)/.exec(t)?.[1] ?? NaN) * (t.includes('公里') ? 1000 : 1),
+  );
   expect(distances.every((d, i) => Number.isFinite(d) && (i === 0 || d >= distances[i - 1]!))).toBe(true);
 
   // Click the nearest neighbour that plays, so the switch is also a switch of players.
   const ids = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
-  const target = ids.find((id) => byId.get(id)?.status === 'online' && /^\/streams\/demo\/cam-/.test(byId.get(id)?.streamUrl ?? '')) ?? ids[0]!;
+  const target =
+    ids.find(
+      (id) => byId.get(id)?.status === 'online' && /^\/streams\/demo\/cam-/.test(byId.get(id)?.streamUrl ?? ''),
+    ) ?? ids[0]!;
   await card.locator(`[data-testid="nearby-camera"][data-id="${target}"]`).click();
   await expect(card).toHaveAttribute('data-camera-id', target);
   await expect(card.getByTestId('camera-id')).toHaveText(target);

@@ -80,13 +80,18 @@ function holdFirstAnswers(ws: WebSocketRoute) {
 }
 
 async function postEvents(request: APIRequestContext, events: object[]): Promise<void> {
-  const res = await request.post('/api/v1/events', { headers: { authorization: `Bearer ${INGEST_KEY}` }, data: { events } });
+  const res = await request.post('/api/v1/events', {
+    headers: { authorization: `Bearer ${INGEST_KEY}` },
+    data: { events },
+  });
   expect(res.status(), await res.text()).toBe(202);
 }
 
 /** What the API lists as open to this user: alarm ids and incident ids. */
 async function openOnHub(api: APIRequestContext): Promise<{ alarms: string[]; incidents: string[] }> {
-  const alarms = alarmSyncReply.parse(await (await api.get('/api/v1/alarms')).json()).alarms.filter((a) => a.status === 'new' || a.status === 'acknowledged');
+  const alarms = alarmSyncReply
+    .parse(await (await api.get('/api/v1/alarms')).json())
+    .alarms.filter((a) => a.status === 'new' || a.status === 'acknowledged');
   const incidents: string[] = [];
   let cursor: string | null = null;
   do {
@@ -121,16 +126,21 @@ function recordConnectionStates(): void {
   }).observe(document, { childList: true, subtree: true });
 }
 
-const alarmRowIds = (page: Page) => page.getByTestId('alarm-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? '').sort());
+const alarmRowIds = (page: Page) =>
+  page.getByTestId('alarm-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? '').sort());
 
 /** Every row of the (virtualised) incident list: scrolled through top to bottom. */
 function incidentRowIds(page: Page): Promise<string[]> {
   return page.getByTestId('incident-list').evaluate(async (list) => {
-    const scroller = [list, ...list.querySelectorAll<HTMLElement>('*')].find((e) => e.scrollHeight > e.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(e).overflowY));
+    const scroller = [list, ...list.querySelectorAll<HTMLElement>('*')].find(
+      (e) => e.scrollHeight > e.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(e).overflowY),
+    );
     const ids = new Set<string>();
-    const grab = () => list.querySelectorAll('[data-testid="incident-row"]').forEach((r) => ids.add(r.getAttribute('data-id') ?? ''));
+    const grab = () =>
+      list.querySelectorAll('[data-testid="incident-row"]').forEach((r) => ids.add(r.getAttribute('data-id') ?? ''));
     // The list draws the rows in view on its scroll event: two frames, and a little more on a slow machine.
-    const settle = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))));
+    const settle = () =>
+      new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))));
     if (scroller) {
       scroller.scrollTop = 0;
       await settle();
@@ -146,29 +156,52 @@ function incidentRowIds(page: Page): Promise<string[]> {
   });
 }
 
-test('a desk whose first catch-up answers come too late asks again and ends with every open incident and alarm', async ({ page, request, baseURL }, testInfo) => {
+test('a desk whose first catch-up answers come too late asks again and ends with every open incident and alarm', async ({
+  page,
+  request,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(240_000);
   const { api, csrf } = await apiLogin(baseURL!, 'dispatcher');
-  const fences = ((await (await api.get('/api/v1/layers/zone-corridors.geojson')).json()) as { features: Feature[] }).features.map((f) => f.geometry.coordinates[0]!);
+  const fences = (
+    (await (await api.get('/api/v1/layers/zone-corridors.geojson')).json()) as { features: Feature[] }
+  ).features.map((f) => f.geometry.coordinates[0]!);
   expect(fences.length).toBeGreaterThan(0);
   const at = (n: number) => fences[n % fences.length]!;
-  const fence = (n: number) => ({ id: `e2e-catchup-${run}-fence-${n}`, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: at(n)[0], lat: at(n)[1] } });
+  const fence = (n: number) => ({
+    id: `e2e-catchup-${run}-fence-${n}`,
+    source: 'fence',
+    type: 'fence_intrusion',
+    at: new Date().toISOString(),
+    location: { lon: at(n)[0], lat: at(n)[1] },
+  });
   const createIncident = async (n: number) => {
     const res = await api.post('/api/v1/incidents', {
       headers: csrf,
-      data: { category: 'noise', priority: 1 + (n % 4), title: `e2e catch-up ${run} #${n}`, location: { lon: at(n)[0] + 0.001, lat: at(n)[1] + 0.001 } },
+      data: {
+        category: 'noise',
+        priority: 1 + (n % 4),
+        title: `e2e catch-up ${run} #${n}`,
+        location: { lon: at(n)[0] + 0.001, lat: at(n)[1] + 0.001 },
+      },
     });
     expect(res.status(), await res.text()).toBe(201);
   };
 
   // Open work before the desk opens: alarms (fence intrusions, which also open priority-1 incidents) and incidents.
-  await postEvents(request, Array.from({ length: SEED }, (_, n) => fence(n)));
+  await postEvents(
+    request,
+    Array.from({ length: SEED }, (_, n) => fence(n)),
+  );
   for (let n = 0; n < SEED; n++) await createIncident(n);
   const seeded = await openOnHub(api);
   expect(seeded.alarms.length).toBeGreaterThanOrEqual(SEED);
   expect(seeded.incidents.length).toBeGreaterThanOrEqual(SEED);
 
-  await page.addInitScript(([key, ms]) => localStorage.setItem(key, ms), [SYNC_TIMEOUT_KEY, String(SYNC_TIMEOUT_MS)] as const);
+  await page.addInitScript(([key, ms]) => localStorage.setItem(key, ms), [
+    SYNC_TIMEOUT_KEY,
+    String(SYNC_TIMEOUT_MS),
+  ] as const);
   await page.addInitScript(recordConnectionStates);
   let wire: ReturnType<typeof holdFirstAnswers> | null = null;
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
@@ -203,14 +236,22 @@ test('a desk whose first catch-up answers come too late asks again and ends with
   const w = wire as ReturnType<typeof holdFirstAnswers> | null;
   expect(w, 'the socket went through the route').not.toBeNull();
   expect(w!.asked.get('alarm:sync')?.length ?? 0, 'the desk asked alarm:sync again').toBeGreaterThanOrEqual(2);
-  expect(w!.asked.get('incident:sync')?.length ?? 0, 'the desk asked incident:sync twice more').toBeGreaterThanOrEqual(3);
-  expect(w!.late.sort(), 'the held answers went to the desk after its retries').toEqual(['alarm:sync', 'incident:sync', 'incident:sync']);
+  expect(w!.asked.get('incident:sync')?.length ?? 0, 'the desk asked incident:sync twice more').toBeGreaterThanOrEqual(
+    3,
+  );
+  expect(w!.late.sort(), 'the held answers went to the desk after its retries').toEqual([
+    'alarm:sync',
+    'incident:sync',
+    'incident:sync',
+  ]);
 
   // Every open incident and alarm the hub lists, each once, and nothing else.
   const onHub = await openOnHub(api);
   expect(onHub.incidents.length).toBeGreaterThanOrEqual(seeded.incidents.length + 3);
   await page.getByTestId('desk-tab-incidents').click({ timeout: 60_000 });
-  await expect(page.getByTestId('desk-tab-incident-count')).toHaveText(String(onHub.incidents.length), { timeout: 30_000 });
+  await expect(page.getByTestId('desk-tab-incident-count')).toHaveText(String(onHub.incidents.length), {
+    timeout: 30_000,
+  });
   await expect.poll(() => incidentRowIds(page), { timeout: 30_000 }).toEqual(onHub.incidents);
   await page.screenshot({ path: testInfo.outputPath('catchup-incidents-live.png') });
   await page.getByTestId('desk-tab-alarms').click();

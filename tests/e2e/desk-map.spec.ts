@@ -24,7 +24,6 @@ test.beforeEach(async ({ page }) => {
   await loginAs(page, 'dispatcher');
 });
 
-
 async function openDesk(page: Page, path = '/desk'): Promise<void> {
   await page.goto(path);
   await expect(page.locator('.desk')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
@@ -67,7 +66,7 @@ async function shot(map: Locator): Promise<Buffer> {
   return map.screenshot();
 }
 
-test('every layer draws, and a toggled-off layer\'s pixels go', async ({ page }, testInfo) => {
+test("every layer draws, and a toggled-off layer's pixels go", async ({ page }, testInfo) => {
   const foreign = watchForeignRequests(page);
   await openDesk(page);
   const map = page.getByTestId('map');
@@ -88,7 +87,9 @@ test('every layer draws, and a toggled-off layer\'s pixels go', async ({ page },
 
 test('search flies to a grid and opens its card; an unknown term finds nothing', async ({ page }, testInfo) => {
   const foreign = watchForeignRequests(page);
-  const grids = (await (await page.request.get('/api/v1/layers/grids.geojson')).json()) as { features: { properties: { code: string; name: string } }[] };
+  const grids = (await (await page.request.get('/api/v1/layers/grids.geojson')).json()) as {
+    features: { properties: { code: string; name: string } }[];
+  };
   const target = grids.features[Math.floor(grids.features.length / 2)]!.properties;
   await openDesk(page);
 
@@ -110,7 +111,9 @@ test('search flies to a grid and opens its card; an unknown term finds nothing',
 });
 
 test('a click on a camera opens its card', async ({ page }) => {
-  const cams = (await (await page.request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string; status: string } }[] };
+  const cams = (await (await page.request.get('/api/v1/layers/cameras.geojson')).json()) as {
+    features: { properties: { id: string; status: string } }[];
+  };
   const cam = cams.features.find((f) => f.properties.status === 'online')!.properties;
   // The deep link centres the map on the camera at street zoom; close its card, then click the
   // camera where it is drawn: the map's centre.
@@ -128,7 +131,9 @@ test('a click on a camera opens its card', async ({ page }) => {
 });
 
 test('a deep link holds while the map is up before the linked layer has arrived', async ({ page }) => {
-  const cams = (await (await page.request.get('/api/v1/layers/cameras.geojson')).json()) as { features: { properties: { id: string } }[] };
+  const cams = (await (await page.request.get('/api/v1/layers/cameras.geojson')).json()) as {
+    features: { properties: { id: string } }[];
+  };
   const id = cams.features[0]!.properties.id;
   // Hold the cameras back (the layer worker's request included) so the map is drawn first.
   await page.context().route(/\/api\/v1\/layers\/cameras$/, async (route) => {

@@ -85,7 +85,9 @@ test.afterEach(async () => {
   if (hub) await stopHub(hub);
 });
 
-test('after a hub restart the screen reconnects and reloads the world; a hub that lost the session sends it to sign in', async ({ page }) => {
+test('after a hub restart the screen reconnects and reloads the world; a hub that lost the session sends it to sign in', async ({
+  page,
+}) => {
   test.setTimeout(HUB_START_MS * 3 + 60_000);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

@@ -45,14 +45,23 @@ test('a citizen report goes round the whole loop, live on a second desk', async 
   test.setTimeout(180_000);
   // Where: next to grid worker 0001 (inside their grid, so they verify it).
   const { api: admin } = await apiLogin(baseURL!, 'dispatcher');
-  const units = (await (await admin.get('/api/v1/layers/units.geojson')).json()) as { features: { properties: { id: string }; geometry: { coordinates: [number, number] } }[] };
+  const units = (await (await admin.get('/api/v1/layers/units.geojson')).json()) as {
+    features: { properties: { id: string }; geometry: { coordinates: [number, number] } }[];
+  };
   const worker = units.features.find((f) => f.properties.id === WORKER)!;
   expect(worker).toBeDefined();
   const spot: [number, number] = [worker.geometry.coordinates[0] + 0.0002, worker.geometry.coordinates[1] + 0.0002];
   await admin.dispose();
   // The officer's phone reports a position 40 m away, so they are among the nearest units.
   const officerApi = await apiLogin(baseURL!, 'police-0001');
-  expect((await officerApi.api.post('/api/v1/field/position', { headers: officerApi.csrf, data: { lon: spot[0] + 0.0004, lat: spot[1] } })).status()).toBe(204);
+  expect(
+    (
+      await officerApi.api.post('/api/v1/field/position', {
+        headers: officerApi.csrf,
+        data: { lon: spot[0] + 0.0004, lat: spot[1] },
+      })
+    ).status(),
+  ).toBe(204);
 
   const deskA = await deskAs(browser, 'dispatcher');
   const deskB = await deskAs(browser, 'commander');
@@ -72,7 +81,10 @@ test('a citizen report goes round the whole loop, live on a second desk', async 
   await citizen.page.screenshot({ path: testInfo.outputPath('citizen-reported.png') });
 
   // 2. Both desks see it at once.
-  const rowA = deskA.locator('[data-testid="incident-row"][data-status="reported"]').filter({ hasText: '噪音' }).first();
+  const rowA = deskA
+    .locator('[data-testid="incident-row"][data-status="reported"]')
+    .filter({ hasText: '噪音' })
+    .first();
   await expect(rowA).toBeVisible({ timeout: 10_000 });
   const id = (await rowA.getAttribute('data-id'))!;
   const rowB = deskB.locator(`[data-testid="incident-row"][data-id="${id}"]`);
@@ -97,7 +109,11 @@ test('a citizen report goes round the whole loop, live on a second desk', async 
   await officer.page.goto('/field');
   const task = officer.page.getByTestId('field-assignment').first();
   await expect(task).toBeVisible();
-  for (const [action, status] of [['unit_accept', 'unit_accepted'], ['arrive', 'on_scene'], ['resolve', 'resolved']] as const) {
+  for (const [action, status] of [
+    ['unit_accept', 'unit_accepted'],
+    ['arrive', 'on_scene'],
+    ['resolve', 'resolved'],
+  ] as const) {
     await task.getByTestId(`field-action-${action}`).click();
     if (action === 'resolve') {
       await officer.page.getByTestId('field-note-input').locator('textarea').fill('已劝导商铺关闭音响');
@@ -111,7 +127,10 @@ test('a citizen report goes round the whole loop, live on a second desk', async 
   const gw = await phone(browser);
   await loginAs(gw.page, 'grid_worker-0001');
   await gw.page.goto('/field');
-  const check = gw.page.getByTestId('field-assignment').filter({ has: gw.page.getByTestId('field-action-verify') }).first();
+  const check = gw.page
+    .getByTestId('field-assignment')
+    .filter({ has: gw.page.getByTestId('field-action-verify') })
+    .first();
   await check.getByTestId('field-action-verify').click();
   await expect(rowB).toHaveAttribute('data-status', 'verified', { timeout: 10_000 });
 
@@ -126,10 +145,23 @@ test('a citizen report goes round the whole loop, live on a second desk', async 
 
   // The whole timeline, as the dispatcher's detail shows it.
   const { api } = await apiLogin(baseURL!, 'dispatcher');
-  const d = (await (await api.get(`/api/v1/incidents/${id}`)).json()) as { incident: { status: string; rating: { score: number } }; timeline: { action: string }[] };
+  const d = (await (await api.get(`/api/v1/incidents/${id}`)).json()) as {
+    incident: { status: string; rating: { score: number } };
+    timeline: { action: string }[];
+  };
   expect(d.incident.status).toBe('closed');
   expect(d.incident.rating.score).toBe(5);
-  expect(d.timeline.map((t) => t.action)).toEqual(['report', 'accept', 'dispatch', 'unit_accept', 'arrive', 'resolve', 'verify', 'rate', 'close']);
+  expect(d.timeline.map((t) => t.action)).toEqual([
+    'report',
+    'accept',
+    'dispatch',
+    'unit_accept',
+    'arrive',
+    'resolve',
+    'verify',
+    'rate',
+    'close',
+  ]);
   await deskB.screenshot({ path: testInfo.outputPath('desk-b-after.png') });
   await api.dispose();
   await officerApi.api.dispose();

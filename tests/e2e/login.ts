@@ -4,7 +4,13 @@
  * the next `page.goto` is signed in. `apiLogin` signs a bare APIRequestContext in (a second actor,
  * e.g. an admin ending someone's sessions) and returns the session with its CSRF token.
  */
-import { expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
+import {
+  expect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
 import { CSRF_HEADER, sessionInfo, type SessionInfo } from '@shared/auth';
 
 /** The demo accounts' password: the e2e hubs are started with DEMO_PASSWORD set to it. */
@@ -22,7 +28,10 @@ export function loginAs(page: Page | BrowserContext, username: string, base = ''
 }
 
 /** A separate request context signed in as `username` (dispose it after use). */
-export async function apiLogin(baseURL: string, username: string): Promise<{ api: APIRequestContext; session: SessionInfo; csrf: Record<string, string> }> {
+export async function apiLogin(
+  baseURL: string,
+  username: string,
+): Promise<{ api: APIRequestContext; session: SessionInfo; csrf: Record<string, string> }> {
   const api = await playwrightRequest.newContext({ baseURL });
   const session = await postLogin(api, username);
   return { api, session, csrf: { [CSRF_HEADER]: session.csrfToken } };

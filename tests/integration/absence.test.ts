@@ -39,7 +39,9 @@ describe.each(backends)('absence rule on $name', (backend) => {
   const city = generateDemoCity({ scale: 'small', seed: 7 });
   // Grid workers on duty (not offline) by grid: who a 'grid_worker' alarm goes to.
   const workers = new Map<string, string[]>();
-  for (const u of city.units) if (u.kind === 'grid_worker' && u.status !== 'offline') workers.set(u.homeRegionCode, [...(workers.get(u.homeRegionCode) ?? []), u.id]);
+  for (const u of city.units)
+    if (u.kind === 'grid_worker' && u.status !== 'offline')
+      workers.set(u.homeRegionCode, [...(workers.get(u.homeRegionCode) ?? []), u.id]);
   // A resident of a compound whose grid has a grid worker; the community flags them as living alone below.
   const resident = city.residents.find((r) => workers.has(r.gridCode))!;
   const other = city.residents.find((r) => !r.livingAlone && r.id !== resident.id)!;
@@ -57,14 +59,24 @@ describe.each(backends)('absence rule on $name', (backend) => {
       deviceId: community.gates[0]!.id,
       attributes: { residentId, match: 'resident', direction: 'in' },
     };
-    const res = await fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(event) });
+    const res = await fetch(`${url}${API}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify(event),
+    });
     expect(ingestReply.parse(await res.json())).toMatchObject({ accepted: 1 });
     return event;
   };
   const sweep = () => hub.services().absence.sweep();
-  const of = (alarms: AlarmView[], residentId: string) => alarms.filter((a) => a.event.id.startsWith(`absence:${residentId}:`));
+  const of = (alarms: AlarmView[], residentId: string) =>
+    alarms.filter((a) => a.event.id.startsWith(`absence:${residentId}:`));
   const storedAlarms = async (residentId: string) =>
-    (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from alarms where event_id like ${`absence:${residentId}:%`}`))[0]!.n;
+    (
+      await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from alarms where event_id like ${`absence:${residentId}:%`}`,
+      )
+    )[0]!.n;
   /** A signed-in screen's alarms (after the clock moved: sessions time out by the same clock). */
   const screen = async (username: string) => {
     const sc = new ScreenSocket(url, (await signIn(url, username, TEST_PASSWORD)).cookie);
@@ -77,20 +89,36 @@ describe.each(backends)('absence rule on $name', (backend) => {
     const admin = await signIn(url, 'admin', TEST_PASSWORD);
     const rules = (await (await admin.fetch(`${url}${API}/rules`)).json()) as { rules: { id: string }[] };
     const rule = rules.rules.find((r) => r.id === 'resident-absence')!;
-    const res = await admin.fetch(`${url}${API}/rules/resident-absence`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...rule, ...patch }) });
+    const res = await admin.fetch(`${url}${API}/rules/resident-absence`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...rule, ...patch }),
+    });
     expect(res.status).toBe(200);
   };
 
   beforeAll(async () => {
     const p = await backend.provision();
     cleanup = p.cleanup;
-    hub = createApp(testConfig({ ...p.config, absenceSweepMs: 0, auth: { demoPassword: TEST_PASSWORD, ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } }), { logger: pino({ level: 'silent' }), clock });
+    hub = createApp(
+      testConfig({
+        ...p.config,
+        absenceSweepMs: 0,
+        auth: {
+          demoPassword: TEST_PASSWORD,
+          ingestApiKey: KEY,
+          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
+        },
+      }),
+      { logger: pino({ level: 'silent' }), clock },
+    );
     const addr = await hub.listen();
     await hub.ready;
     url = `http://127.0.0.1:${addr.port}`;
     db = hub.services().database.db;
     expect(resident).toBeDefined();
-    if (!resident.livingAlone) await db.execute(sql`update residents set living_alone = true where id = ${resident.id}`);
+    if (!resident.livingAlone)
+      await db.execute(sql`update residents set living_alone = true where id = ${resident.id}`);
   });
   afterAll(async () => {
     for (const s of screens) s.socket.disconnect();
@@ -139,8 +167,20 @@ describe.each(backends)('absence rule on $name', (backend) => {
     await until(() => mine.has(alarm!.id));
     await new Promise((r) => setTimeout(r, 200));
     expect(theirs.has(alarm!.id)).toBe(false);
-    const [stored] = await queryRows<{ attributes: Record<string, unknown>; grid_code: string }>(db, sql`select attributes, grid_code from events where source = 'access' and id = ${alarm!.event.id}`);
-    expect(stored).toEqual({ grid_code: resident.gridCode, attributes: { residentId: resident.id, residentName: resident.name, communityId: resident.communityId, lastAccessAt: null, hours: 48 } });
+    const [stored] = await queryRows<{ attributes: Record<string, unknown>; grid_code: string }>(
+      db,
+      sql`select attributes, grid_code from events where source = 'access' and id = ${alarm!.event.id}`,
+    );
+    expect(stored).toEqual({
+      grid_code: resident.gridCode,
+      attributes: {
+        residentId: resident.id,
+        residentName: resident.name,
+        communityId: resident.communityId,
+        lastAccessAt: null,
+        hours: 48,
+      },
+    });
     // Residents not living alone never raise one.
     expect(of(raised, other.id)).toEqual([]);
   });
@@ -150,7 +190,15 @@ describe.each(backends)('absence rule on $name', (backend) => {
     clock.advance(H);
     // A second sweeper on the same database, with transactions of its own (as another hub would).
     const { alarms } = hub.services();
-    const second = new AbsenceService(new ResidentRepository(db), new EventRepository(db), new AlarmRepository(db), alarms, (fn) => db.transaction((tx) => fn(tx as unknown as Db)), clock, pino({ level: 'silent' }));
+    const second = new AbsenceService(
+      new ResidentRepository(db),
+      new EventRepository(db),
+      new AlarmRepository(db),
+      alarms,
+      (fn) => db.transaction((tx) => fn(tx as unknown as Db)),
+      clock,
+      pino({ level: 'silent' }),
+    );
     const both = await Promise.all([sweep(), second.sweep()]);
     expect(of(both.flat(), resident.id)).toEqual([]);
     // Other residents may fall due in that hour: each spell's alarm comes from one sweeper only.

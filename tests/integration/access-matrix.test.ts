@@ -57,15 +57,28 @@ const MATRIX: Row[] = [
   { route: 'DELETE /admin/users/:id/sessions', url: (i) => `${API}/admin/users/${i.userB}/sessions`, allowed: ADMIN },
   { route: 'GET /admin/device-keys', url: () => `${API}/admin/device-keys`, allowed: ADMIN },
   { route: 'POST /admin/device-keys', url: () => `${API}/admin/device-keys`, body: {}, allowed: ADMIN },
-  { route: 'DELETE /admin/device-keys/:id', url: () => `${API}/admin/device-keys/00000000-0000-0000-0000-000000000000`, allowed: ADMIN },
+  {
+    route: 'DELETE /admin/device-keys/:id',
+    url: () => `${API}/admin/device-keys/00000000-0000-0000-0000-000000000000`,
+    allowed: ADMIN,
+  },
   { route: 'GET /admin/wall-tokens', url: () => `${API}/admin/wall-tokens`, allowed: ADMIN },
   { route: 'POST /admin/wall-tokens', url: () => `${API}/admin/wall-tokens`, body: {}, allowed: ADMIN },
-  { route: 'DELETE /admin/wall-tokens/:id', url: () => `${API}/admin/wall-tokens/00000000-0000-0000-0000-000000000000`, allowed: ADMIN },
+  {
+    route: 'DELETE /admin/wall-tokens/:id',
+    url: () => `${API}/admin/wall-tokens/00000000-0000-0000-0000-000000000000`,
+    allowed: ADMIN,
+  },
   { route: 'GET /admin/audit', url: () => `${API}/admin/audit`, allowed: AUDIT },
   { route: 'GET /admin/audit/verify', url: () => `${API}/admin/audit/verify`, allowed: AUDIT },
   { route: 'GET /admin/dead-letters', url: () => `${API}/admin/dead-letters`, allowed: ADMIN },
   { route: 'GET /alarms', url: () => `${API}/alarms`, allowed: ['admin', 'commander', 'dispatcher', 'wall', 'viewer'] },
-  { route: 'POST /alarms/:id/actions', url: () => `${API}/alarms/00000000-0000-0000-0000-000000000000/actions`, body: {}, allowed: ['commander', 'dispatcher'] },
+  {
+    route: 'POST /alarms/:id/actions',
+    url: () => `${API}/alarms/00000000-0000-0000-0000-000000000000/actions`,
+    body: {},
+    allowed: ['commander', 'dispatcher'],
+  },
   { route: 'GET /rules', url: () => `${API}/rules`, allowed: ADMIN },
   { route: 'PUT /rules/:id', url: () => `${API}/rules/x`, body: {}, allowed: ADMIN },
   { route: 'POST /events', url: () => `${API}/events`, body: {}, allowed: ['device'] },
@@ -76,12 +89,36 @@ const MATRIX: Row[] = [
   { route: 'GET /basemap/style.json', url: () => `${API}/basemap/style.json`, allowed: WORLD },
   { route: 'GET /basemap/:file', url: () => `${API}/basemap/water.geojson`, allowed: WORLD },
   { route: 'GET /incidents', url: () => `${API}/incidents`, allowed: PEOPLE },
-  { route: 'POST /incidents', url: () => `${API}/incidents`, body: {}, allowed: ['commander', 'dispatcher', 'field', 'device'] },
-  { route: 'POST /incidents/from-alarm/:alarmId', url: () => `${API}/incidents/from-alarm/x`, allowed: ['commander', 'dispatcher'] },
+  {
+    route: 'POST /incidents',
+    url: () => `${API}/incidents`,
+    body: {},
+    allowed: ['commander', 'dispatcher', 'field', 'device'],
+  },
+  {
+    route: 'POST /incidents/from-alarm/:alarmId',
+    url: () => `${API}/incidents/from-alarm/x`,
+    allowed: ['commander', 'dispatcher'],
+  },
   { route: 'GET /incidents/:id', url: () => `${API}/incidents/x`, allowed: PEOPLE },
-  { route: 'POST /incidents/:id/actions', url: () => `${API}/incidents/x/actions`, body: {}, allowed: ['commander', 'dispatcher', 'field'] },
-  { route: 'POST /incidents/:id/alarms', url: () => `${API}/incidents/x/alarms`, body: {}, allowed: ['commander', 'dispatcher'] },
-  { route: 'POST /incidents/:id/mediations', url: () => `${API}/incidents/x/mediations`, body: {}, allowed: ['commander', 'dispatcher'] },
+  {
+    route: 'POST /incidents/:id/actions',
+    url: () => `${API}/incidents/x/actions`,
+    body: {},
+    allowed: ['commander', 'dispatcher', 'field'],
+  },
+  {
+    route: 'POST /incidents/:id/alarms',
+    url: () => `${API}/incidents/x/alarms`,
+    body: {},
+    allowed: ['commander', 'dispatcher'],
+  },
+  {
+    route: 'POST /incidents/:id/mediations',
+    url: () => `${API}/incidents/x/mediations`,
+    body: {},
+    allowed: ['commander', 'dispatcher'],
+  },
   { route: 'GET /incidents/:id/proposal', url: () => `${API}/incidents/x/proposal`, allowed: PEOPLE },
   { route: 'GET /incidents/:id/merge-candidates', url: () => `${API}/incidents/x/merge-candidates`, allowed: PEOPLE },
   { route: 'GET /sla', url: () => `${API}/sla`, allowed: PEOPLE },
@@ -89,21 +126,39 @@ const MATRIX: Row[] = [
   { route: 'GET /units', url: () => `${API}/units`, allowed: WORLD },
   { route: 'GET /field/home', url: () => `${API}/field/home`, allowed: ['field'] },
   { route: 'POST /field/position', url: () => `${API}/field/position`, body: {}, allowed: ['field'] },
-  { route: 'POST /photos', url: () => `${API}/photos`, body: {}, allowed: ['commander', 'dispatcher', 'field', 'device'] },
+  {
+    route: 'POST /photos',
+    url: () => `${API}/photos`,
+    body: {},
+    allowed: ['commander', 'dispatcher', 'field', 'device'],
+  },
   { route: 'GET /photos/:id', url: () => `${API}/photos/x`, allowed: PEOPLE },
   { route: 'GET /regions/:code/qr.svg', url: () => `${API}/regions/360102001001/qr.svg`, allowed: WORLD },
   { route: 'POST /public/photos', url: () => `${API}/public/photos`, body: {}, allowed: EVERYONE },
   { route: 'POST /public/reports', url: () => `${API}/public/reports`, body: {}, allowed: EVERYONE },
   { route: 'GET /public/reports/:code', url: () => `${API}/public/reports/NONE`, allowed: EVERYONE },
-  { route: 'POST /public/reports/:code/rating', url: () => `${API}/public/reports/NONE/rating`, body: {}, allowed: EVERYONE },
+  {
+    route: 'POST /public/reports/:code/rating',
+    url: () => `${API}/public/reports/NONE/rating`,
+    body: {},
+    allowed: EVERYONE,
+  },
   { route: 'GET /public/regions/:code', url: () => `${API}/public/regions/360102`, allowed: EVERYONE },
-  { route: 'USE /streams', url: () => '/streams/demo/cam-1/index.m3u8', allowed: ['admin', 'commander', 'dispatcher', 'field', 'wall'] },
+  {
+    route: 'USE /streams',
+    url: () => '/streams/demo/cam-1/index.m3u8',
+    allowed: ['admin', 'commander', 'dispatcher', 'field', 'wall'],
+  },
 ];
 
 /** Every route Express holds, as 'METHOD path' (a RegExp path, the SPA fallback, as '<spa>'). */
 function expressRoutes(app: Express): string[] {
   const out: string[] = [];
-  type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; name?: string };
+  type Layer = {
+    route?: { path: unknown; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+    name?: string;
+  };
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
@@ -130,12 +185,28 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
     ({ hub, url } = await startHub(testConfig(p.config)));
     admin = await signIn(url, 'admin');
     const create = async (path: string, body: unknown) => {
-      const res = await admin.fetch(`${url}${API}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await admin.fetch(`${url}${API}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status, path).toBe(201);
       return res.json() as Promise<Record<string, unknown>>;
     };
-    await create('/admin/users', { username: 'field-1', displayName: 'Field one', role: 'field', scope: '360100', password: 'field-pass-2026' });
-    const userB = (await create('/admin/users', { username: 'viewer-b', displayName: 'Viewer B', role: 'viewer', scope: '360103', password: 'viewer-pass-2026' })) as { id: string };
+    await create('/admin/users', {
+      username: 'field-1',
+      displayName: 'Field one',
+      role: 'field',
+      scope: '360100',
+      password: 'field-pass-2026',
+    });
+    const userB = (await create('/admin/users', {
+      username: 'viewer-b',
+      displayName: 'Viewer B',
+      role: 'viewer',
+      scope: '360103',
+      password: 'viewer-pass-2026',
+    })) as { id: string };
     const device = (await create('/admin/device-keys', { name: 'gate sensor', scope: '360102' })) as { secret: string };
     const wall = (await create('/admin/wall-tokens', { name: 'main wall', scope: '360100' })) as { secret: string };
     ids = { userB: userB.id, deviceKey: device.secret, wallToken: wall.secret };
@@ -149,12 +220,24 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
     const field = await signIn(url, 'police-0001');
     as.field = (path, init) => field.fetch(`${url}${path}`, init);
     // The wall display signs in with its token (the demo `wall` user is a person-kind wall).
-    const wallRes = await fetch(`${url}${API}/auth/wall`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: wall.secret }) });
+    const wallRes = await fetch(`${url}${API}/auth/wall`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: wall.secret }),
+    });
     expect(wallRes.status).toBe(200);
     const wallCookie = (wallRes.headers.get('set-cookie') ?? '').split(';')[0]!;
     const wallCsrf = ((await wallRes.json()) as { csrfToken: string }).csrfToken;
-    as.wall = (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: wallCookie, 'x-csrf-token': wallCsrf } });
-    as.device = (path, init = {}) => fetch(`${url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${device.secret}` } });
+    as.wall = (path, init = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), cookie: wallCookie, 'x-csrf-token': wallCsrf },
+      });
+    as.device = (path, init = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${device.secret}` },
+      });
   });
   afterAll(async () => {
     await hub?.close();
@@ -168,7 +251,19 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       .sort();
     expect(actual).toEqual(listed);
     // And every API route went through the registry (so it has a guard).
-    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(listed.filter((r) => !['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET <spa>', 'GET /api/docs', 'GET /api/docs/openapi.json'].includes(r)));
+    expect(hub.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(
+      listed.filter(
+        (r) =>
+          ![
+            'GET /healthz',
+            'GET /readyz',
+            'GET /metrics',
+            'GET <spa>',
+            'GET /api/docs',
+            'GET /api/docs/openapi.json',
+          ].includes(r),
+      ),
+    );
   });
 
   it.each(MATRIX)('$route answers each principal as the matrix says', async (row) => {
@@ -177,11 +272,16 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       // Logout would end the session the other rows use: it runs anonymously only.
       if (row.route === 'POST /auth/logout' && who !== 'anonymous') continue;
       const init: RequestInit = { method: method === 'USE' ? 'GET' : method };
-      if (row.body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(row.body) });
+      if (row.body !== undefined)
+        Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(row.body) });
       const res = await as[who]!(row.url(ids), init);
       const allowed = row.allowed.includes(who);
-      if (allowed) expect([401, 403], `${who} ${row.route} → ${res.status} ${await res.clone().text()}`).not.toContain(res.status);
-      else expect(res.status, `${who} ${row.route}`).toBe(who === 'anonymous' || (row.route === 'GET /metrics' && who === 'device') ? 401 : 403);
+      if (allowed)
+        expect([401, 403], `${who} ${row.route} → ${res.status} ${await res.clone().text()}`).not.toContain(res.status);
+      else
+        expect(res.status, `${who} ${row.route}`).toBe(
+          who === 'anonymous' || (row.route === 'GET /metrics' && who === 'device') ? 401 : 403,
+        );
       if (!allowed && res.status !== 404) {
         const body = (await res.json()) as { error: { code: string } };
         expect(body.error.code).toMatch(/^auth\//);
@@ -193,22 +293,39 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
     const create = await admin.fetch(`${url}${API}/admin/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin-a', displayName: 'Admin A', role: 'admin', scope: '360102', password: 'admin-a-pass-2026' }),
+      body: JSON.stringify({
+        username: 'admin-a',
+        displayName: 'Admin A',
+        role: 'admin',
+        scope: '360102',
+        password: 'admin-a-pass-2026',
+      }),
     });
     expect(create.status).toBe(201);
     const adminA = await signIn(url, 'admin-a', 'admin-a-pass-2026');
-    const patch = (id: string, body: unknown) => adminA.fetch(`${url}${API}/admin/users/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const patch = (id: string, body: unknown) =>
+      adminA.fetch(`${url}${API}/admin/users/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     // Out of scope: the viewer of district 360103, and handing out a scope outside 360102.
     const out = await patch(ids.userB, { displayName: 'x' });
     expect(out.status).toBe(403);
     expect(((await out.json()) as { error: { message: string } }).error.message).toMatch(/outside scope 360102/);
-    const users = (await (await adminA.fetch(`${url}${API}/admin/users`)).json()) as { users: { username: string; scope: string }[] };
+    const users = (await (await adminA.fetch(`${url}${API}/admin/users`)).json()) as {
+      users: { username: string; scope: string }[];
+    };
     expect(users.users.every((u) => u.scope.startsWith('360102'))).toBe(true);
     expect(users.users.map((u) => u.username)).toContain('dispatcher-360102');
     const dA = users.users.find((u) => u.username === 'dispatcher-360102') as unknown as { id: string };
     expect((await patch(dA.id, { displayName: 'Dispatcher A' })).status).toBe(200);
     expect((await patch(dA.id, { scope: '360103' })).status).toBe(403);
-    const key = await adminA.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'k', scope: '360103' }) });
+    const key = await adminA.fetch(`${url}${API}/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'k', scope: '360103' }),
+    });
     expect(key.status).toBe(403);
     // The audit log covers the whole city: a district admin may not read it.
     expect((await adminA.fetch(`${url}${API}/admin/audit`)).status).toBe(403);

@@ -28,8 +28,24 @@ describe.each(backends)('alarms on $name', (backend) => {
   const onFence = offsetM(fenceLine[0]!, 0, 0);
   const keyPerson = city.zones.find((z) => z.kind === 'key_person' && z.shape.type === 'circle')!;
   let n = 0;
-  const event = (over: Partial<EventInput>): EventInput => ({ id: `a-${++n}`, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: onFence[0], lat: onFence[1] }, ...over });
-  const post = async (body: unknown) => ingestReply.parse(await (await fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) })).json());
+  const event = (over: Partial<EventInput>): EventInput => ({
+    id: `a-${++n}`,
+    source: 'fence',
+    type: 'fence_intrusion',
+    at: new Date().toISOString(),
+    location: { lon: onFence[0], lat: onFence[1] },
+    ...over,
+  });
+  const post = async (body: unknown) =>
+    ingestReply.parse(
+      await (
+        await fetch(`${url}${API}/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+          body: JSON.stringify(body),
+        })
+      ).json(),
+    );
   /** A screen holding the alarms in its scope (a snapshot, then what is pushed). */
   const screen = async (s: Signed) => {
     const sc = new ScreenSocket(url, s.cookie);
@@ -42,7 +58,16 @@ describe.each(backends)('alarms on $name', (backend) => {
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
-    ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: 'test-pass-2026', ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } })));
+    ({ hub, url } = await startHub(
+      testConfig({
+        ...p.config,
+        auth: {
+          demoPassword: 'test-pass-2026',
+          ingestApiKey: KEY,
+          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
+        },
+      }),
+    ));
   });
   afterAll(async () => {
     for (const s of screens) s.socket.disconnect();
@@ -61,7 +86,12 @@ describe.each(backends)('alarms on $name', (backend) => {
     expect(await post(event({}))).toMatchObject({ accepted: 1 });
     await until(() => cityScreen.alarms.size === 1 && mine.alarms.size === 1, 10_000);
     const [alarm] = [...mine.alarms.values()];
-    expect(alarm).toMatchObject({ priority: 1, status: 'new', rule: { id: 'fence-intrusion' }, zone: { id: fence.id } });
+    expect(alarm).toMatchObject({
+      priority: 1,
+      status: 'new',
+      rule: { id: 'fence-intrusion' },
+      zone: { id: fence.id },
+    });
     expect(alarm!.cameraIds.length).toBe(3);
     expect(alarm!.broadcast?.say).toMatch(/铁路/);
     expect(city.speakers.find((s) => s.id === alarm!.broadcast?.speakerId)?.railwayId).toBe(fence.railwayId);
@@ -73,7 +103,12 @@ describe.each(backends)('alarms on $name', (backend) => {
     expect(await post(event({ id: `a-${n}` }))).toMatchObject({ accepted: 0, duplicates: 1 });
     // A stranger by a key person's home is priority 2; a noise report raises nothing.
     const kp = (keyPerson.shape as { center: LonLat }).center;
-    await post({ events: [event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }), event({ source: 'citizen', type: 'noise', location: { lon: kp[0], lat: kp[1] } })] });
+    await post({
+      events: [
+        event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }),
+        event({ source: 'citizen', type: 'noise', location: { lon: kp[0], lat: kp[1] } }),
+      ],
+    });
     await until(() => cityScreen.alarms.size === 2);
     expect([...cityScreen.alarms.values()].map((a) => a.priority).sort()).toEqual([1, 2]);
   });
@@ -84,7 +119,12 @@ describe.each(backends)('alarms on $name', (backend) => {
     const watcher = await screen(await signIn(url, 'commander'));
     const target = [...watcher.alarms.values()].find((a) => a.rule.id === 'fence-intrusion')!;
     const outsider = await signIn(url, `dispatcher-${other}`);
-    const act = (s: Signed, action: string) => s.fetch(`${url}${API}/alarms/${target.id}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+    const act = (s: Signed, action: string) =>
+      s.fetch(`${url}${API}/alarms/${target.id}/actions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action }),
+      });
     expect((await act(outsider, 'acknowledge')).status).toBe(403);
     const insider = await signIn(url, `dispatcher-${fenceDistrict}`);
     const res = await act(insider, 'acknowledge');
@@ -101,14 +141,23 @@ describe.each(backends)('alarms on $name', (backend) => {
 
   it('admins edit the rules: a disabled rule raises nothing, a bad rule is refused by field', async () => {
     const admin = await signIn(url, 'admin');
-    const rules = (await (await admin.fetch(`${url}${API}/rules`)).json()) as { rules: { id: string; enabled: boolean }[] };
+    const rules = (await (await admin.fetch(`${url}${API}/rules`)).json()) as {
+      rules: { id: string; enabled: boolean }[];
+    };
     const rule = rules.rules.find((r) => r.id === 'key-person-stranger')!;
-    const put = (body: unknown, id = rule.id) => admin.fetch(`${url}${API}/rules/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const put = (body: unknown, id = rule.id) =>
+      admin.fetch(`${url}${API}/rules/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await put({ ...rule, enabled: false })).status).toBe(200);
     const watcher = await screen(await signIn(url, 'dispatcher'));
     const before = watcher.alarms.size;
     const kp = (keyPerson.shape as { center: LonLat }).center;
-    expect(await post(event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } }))).toMatchObject({ accepted: 1 });
+    expect(
+      await post(event({ source: 'camera', type: 'stranger', location: { lon: kp[0], lat: kp[1] } })),
+    ).toMatchObject({ accepted: 1 });
     await new Promise((r) => setTimeout(r, 300));
     expect(watcher.alarms.size).toBe(before);
     const bad = await put({ ...rule, priority: 7 });
@@ -141,7 +190,11 @@ describe.each(backends)('alarms on $name', (backend) => {
     // holding exactly the server's open set.
     const reader = await signIn(url, 'dispatcher');
     const serverSet = async () => alarmSyncReply.parse(await (await reader.fetch(`${url}${API}/alarms`)).json());
-    const held = () => [...s.alarms.values()].filter((a) => a.status === 'new' || a.status === 'acknowledged').map((a) => `${a.id}@${a.rev}`).sort();
+    const held = () =>
+      [...s.alarms.values()]
+        .filter((a) => a.status === 'new' || a.status === 'acknowledged')
+        .map((a) => `${a.id}@${a.rev}`)
+        .sort();
     let server = await serverSet();
     for (let t0 = Date.now(); Date.now() - t0 < 5_000; server = await serverSet()) {
       if (JSON.stringify(held()) === JSON.stringify(server.alarms.map((a) => `${a.id}@${a.rev}`).sort())) break;
@@ -178,6 +231,8 @@ describe.each(backends)('alarms on $name', (backend) => {
     }
     expect(pages).toBe(Math.max(1, Math.ceil(whole.alarms.length / 7)));
     expect(since).toBe(whole.rev);
-    expect([...paged].map(([id, rev]) => `${id}@${rev}`).sort()).toEqual(whole.alarms.map((a) => `${a.id}@${a.rev}`).sort());
+    expect([...paged].map(([id, rev]) => `${id}@${rev}`).sort()).toEqual(
+      whole.alarms.map((a) => `${a.id}@${a.rev}`).sort(),
+    );
   });
 });

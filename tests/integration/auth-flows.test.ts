@@ -26,7 +26,11 @@ function refused(s: ClientSocket): Promise<string> {
 }
 
 function post(origin: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 async function errorOf(res: Response): Promise<{ code: string; message: string }> {
@@ -124,7 +128,9 @@ describe.each(backends)('identity on $name', (backend) => {
     await connected(s1);
     // Recovery resumes from the last room broadcast the client saw.
     const seen = new Promise((r) => s1.onAny(r));
-    (hub.gateway.toRegion('360100') as unknown as { emit(e: string, p: unknown): void }).emit('test:located', { at: '360100' });
+    (hub.gateway.toRegion('360100') as unknown as { emit(e: string, p: unknown): void }).emit('test:located', {
+      at: '360100',
+    });
     await seen;
     const dropped = new Promise((r) => s1.once('disconnect', r));
     s1.io.engine.close(); // emits 'disconnect' synchronously
@@ -158,7 +164,9 @@ describe.each(backends)('identity on $name', (backend) => {
     await connected(sock2);
     const reason2 = new Promise<string>((r) => sock2.once('auth:ended', (e) => r(e.reason)));
     const admin = await signIn(url, 'admin');
-    const users = (await (await admin.fetch(`${url}${API}/admin/users`)).json()) as { users: { id: string; username: string }[] };
+    const users = (await (await admin.fetch(`${url}${API}/admin/users`)).json()) as {
+      users: { id: string; username: string }[];
+    };
     const id = users.users.find((u) => u.username === 'dispatcher-360102')!.id;
     expect((await admin.fetch(`${url}${API}/admin/users/${id}/sessions`, { method: 'DELETE' })).status).toBe(204);
     expect(await reason2).toBe('revoked');
@@ -170,7 +178,10 @@ describe.each(backends)('identity on $name', (backend) => {
     const b = await signIn(url, 'dispatcher-360103');
     const city = await signIn(url, 'dispatcher');
     // REST: the layers and the summary hold only the dispatcher's district.
-    for (const [s, code] of [[a, '360102'], [b, '360103']] as [Signed, string][]) {
+    for (const [s, code] of [
+      [a, '360102'],
+      [b, '360103'],
+    ] as [Signed, string][]) {
       const cams = decodePacked(new Uint8Array(await (await s.fetch(`${url}${API}/layers/cameras`)).arrayBuffer()));
       const grids = cams.strings('gridCode');
       expect(grids.length).toBeGreaterThan(0);
@@ -184,13 +195,21 @@ describe.each(backends)('identity on $name', (backend) => {
       expect(x0 >= cityBox[0] && y0 >= cityBox[1] && x1 <= cityBox[2] && y1 <= cityBox[3]).toBe(true);
       expect((x1 - x0) * (y1 - y0)).toBeLessThan((cityBox[2] - cityBox[0]) * (cityBox[3] - cityBox[1]));
     }
-    const all = decodePacked(new Uint8Array(await (await city.fetch(`${url}${API}/layers/cameras`)).arrayBuffer())).strings('id').length;
-    const aCount = decodePacked(new Uint8Array(await (await a.fetch(`${url}${API}/layers/cameras`)).arrayBuffer())).strings('id').length;
+    const all = decodePacked(
+      new Uint8Array(await (await city.fetch(`${url}${API}/layers/cameras`)).arrayBuffer()),
+    ).strings('id').length;
+    const aCount = decodePacked(
+      new Uint8Array(await (await a.fetch(`${url}${API}/layers/cameras`)).arrayBuffer()),
+    ).strings('id').length;
     expect(all).toBeGreaterThan(aCount);
 
     // Sockets: things located in A and B flow; each district's screen gets its own, the city's both.
     const got: Record<string, string[]> = { a: [], b: [], city: [] };
-    for (const [name, s] of [['a', a], ['b', b], ['city', city]] as const) {
+    for (const [name, s] of [
+      ['a', a],
+      ['b', b],
+      ['city', city],
+    ] as const) {
       const sock = track(openSocket(url, s.cookie));
       await connected(sock);
       sock.onAny((event: string, payload: { at: string }) => {
@@ -198,7 +217,8 @@ describe.each(backends)('identity on $name', (backend) => {
       });
     }
     const gateway = hub.services() && hub.gateway;
-    const emitTo = (code: string) => (gateway.toRegion(code) as unknown as { emit(e: string, p: unknown): void }).emit('test:located', { at: code });
+    const emitTo = (code: string) =>
+      (gateway.toRegion(code) as unknown as { emit(e: string, p: unknown): void }).emit('test:located', { at: code });
     for (let i = 0; i < 10; i++) {
       emitTo(`360102001001${String(i).padStart(3, '0')}`);
       emitTo(`360103001001${String(i).padStart(3, '0')}`);
@@ -216,9 +236,26 @@ describe.each(backends)('identity on $name', (backend) => {
     const leaving = await signIn(url, 'viewer');
     await leaving.fetch(`${url}${API}/auth/logout`, { method: 'POST' });
     const admin = await signIn(url, 'admin');
-    const users = (await (await admin.fetch(`${url}${API}/admin/users`)).json()) as { users: { id: string; username: string }[] };
-    await admin.fetch(`${url}${API}/admin/users/${users.users.find((u) => u.username === 'viewer')!.id}/sessions`, { method: 'DELETE' });
-    const page = (q: string) => admin.fetch(`${url}${API}/admin/audit?${q}`).then((r) => r.json() as Promise<{ records: { seq: number; action: string; outcome: string; actorName: string | null; address: string | null }[]; nextBefore: number | null }>);
+    const users = (await (await admin.fetch(`${url}${API}/admin/users`)).json()) as {
+      users: { id: string; username: string }[];
+    };
+    await admin.fetch(`${url}${API}/admin/users/${users.users.find((u) => u.username === 'viewer')!.id}/sessions`, {
+      method: 'DELETE',
+    });
+    const page = (q: string) =>
+      admin.fetch(`${url}${API}/admin/audit?${q}`).then(
+        (r) =>
+          r.json() as Promise<{
+            records: {
+              seq: number;
+              action: string;
+              outcome: string;
+              actorName: string | null;
+              address: string | null;
+            }[];
+            nextBefore: number | null;
+          }>,
+      );
     const logins = await page('action=auth.login&limit=200');
     expect(logins.records.some((r) => r.outcome === 'failed' && r.actorName === 'nobody-here')).toBe(true);
     expect(logins.records.some((r) => r.outcome === 'ok' && r.actorName === 'admin' && r.address)).toBe(true);
@@ -232,7 +269,10 @@ describe.each(backends)('identity on $name', (backend) => {
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).message).toMatch(/^query\.outcome: /);
 
-    const verify = () => admin.fetch(`${url}${API}/admin/audit/verify`).then((r) => r.json() as Promise<{ ok: boolean; seq?: number; count?: number }>);
+    const verify = () =>
+      admin
+        .fetch(`${url}${API}/admin/audit/verify`)
+        .then((r) => r.json() as Promise<{ ok: boolean; seq?: number; count?: number }>);
     const ok = await verify();
     expect(ok.ok).toBe(true);
     expect(ok.count).toBeGreaterThan(5);
@@ -240,7 +280,11 @@ describe.each(backends)('identity on $name', (backend) => {
     const { database } = hub.services();
     const edited = Math.ceil(ok.count! / 2); // a record in the middle of the chain, whatever ran before
     // The database refuses to change the log...
-    const refusal = (q: string) => database.db.execute(q).then(() => 'changed', (e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+    const refusal = (q: string) =>
+      database.db.execute(q).then(
+        () => 'changed',
+        (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+      );
     expect(await refusal(`update audit_log set outcome = 'ok' where seq = ${edited}`)).toMatch(/append-only/);
     expect(await refusal(`delete from audit_log where seq = ${edited}`)).toMatch(/append-only/);
     // ...and when someone with the power to switch that off edits a record anyway, the chain names it.
@@ -253,19 +297,34 @@ describe.each(backends)('identity on $name', (backend) => {
   it('refuses a state change without the CSRF token, from another origin, or with an oversize body', async () => {
     const admin = await signIn(url, 'admin');
     const body = JSON.stringify({ name: 'k', scope: '360100' });
-    const noToken = await fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin.cookie }, body });
+    const noToken = await fetch(`${url}${API}/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: admin.cookie },
+      body,
+    });
     expect(noToken.status).toBe(403);
     expect((await errorOf(noToken)).code).toBe('auth/csrf');
-    const foreign = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body });
+    const foreign = await admin.fetch(`${url}${API}/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body,
+    });
     expect(foreign.status).toBe(403);
     expect((await errorOf(foreign)).code).toBe('auth/csrf');
-    const loginFromElsewhere = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD }, { origin: 'https://evil.example' });
+    const loginFromElsewhere = await post(
+      url,
+      `${API}/auth/login`,
+      { username: 'admin', password: TEST_PASSWORD },
+      { origin: 'https://evil.example' },
+    );
     expect(loginFromElsewhere.status).toBe(403);
     const huge = await post(url, `${API}/auth/login`, { username: 'admin', password: 'x'.repeat(300_000) });
     expect(huge.status).toBe(413);
     expect((await errorOf(huge)).code).toBe('request/too-large');
     // A socket from a page of another site is refused at the handshake.
-    const evil = track(openSocket(url, admin.cookie, { extraHeaders: { cookie: admin.cookie, origin: 'https://evil.example' } }));
+    const evil = track(
+      openSocket(url, admin.cookie, { extraHeaders: { cookie: admin.cookie, origin: 'https://evil.example' } }),
+    );
     expect(await refused(evil)).toMatch(/origin not allowed|websocket error|xhr poll error/i);
     // The page's policy: scripts from the hub only, no inline script, no eval.
     const csp = (await fetch(`${url}/healthz`)).headers.get('content-security-policy') ?? '';
@@ -276,7 +335,11 @@ describe.each(backends)('identity on $name', (backend) => {
 
   it('gives a device key its region scope, and a revoked key nothing', async () => {
     const admin = await signIn(url, 'admin');
-    const res = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'fence sensor 7', scope: '360103' }) });
+    const res = await admin.fetch(`${url}${API}/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'fence sensor 7', scope: '360103' }),
+    });
     expect(res.status).toBe(201);
     const { item, secret } = (await res.json()) as { item: { id: string; prefix: string }; secret: string };
     expect(secret.startsWith(item.prefix)).toBe(true);
@@ -284,9 +347,13 @@ describe.each(backends)('identity on $name', (backend) => {
     expect(list).not.toContain(secret); // shown once, never again
     const who = await fetch(`${url}${API}/auth/whoami`, { headers: { authorization: `Bearer ${secret}` } });
     expect(await who.json()).toEqual({ kind: 'device', id: item.id, role: 'device', scope: '360103' });
-    expect((await fetch(`${url}${API}/layers/cameras`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${url}${API}/layers/cameras`, { headers: { authorization: `Bearer ${secret}` } })).status,
+    ).toBe(403);
     expect((await admin.fetch(`${url}${API}/admin/device-keys/${item.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${url}${API}/auth/whoami`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect((await fetch(`${url}${API}/auth/whoami`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -296,17 +363,27 @@ describe('production', () => {
     try {
       const { hub } = await startHub(testConfig(p.config));
       await hub.close();
-      const prod = createApp(testConfig({ ...p.config, auth: { production: true } }), { logger: pino({ level: 'silent' }) });
+      const prod = createApp(testConfig({ ...p.config, auth: { production: true } }), {
+        logger: pino({ level: 'silent' }),
+      });
       await prod.listen();
       await expect(prod.ready).rejects.toThrow(/production.*demo accounts \(admin, commander/);
       await prod.close();
       // The operator removes them with the CLI, and the hub starts.
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/accounts.ts', 'remove-demo'], { env: { PATH: process.env.PATH, DATA_DIR: p.config.dataDir }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/accounts.ts', 'remove-demo'], {
+        env: { PATH: process.env.PATH, DATA_DIR: p.config.dataDir },
+        encoding: 'utf8',
+      });
       expect(r.stdout).toMatch(/removed demo accounts: admin, commander/);
-      const audit = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/audit-verify.ts'], { env: { PATH: process.env.PATH, DATA_DIR: p.config.dataDir }, encoding: 'utf8' });
+      const audit = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/audit-verify.ts'], {
+        env: { PATH: process.env.PATH, DATA_DIR: p.config.dataDir },
+        encoding: 'utf8',
+      });
       expect(audit.status).toBe(0);
       expect(audit.stdout).toMatch(/audit log intact: \d+ records/);
-      const again = createApp(testConfig({ ...p.config, auth: { production: true } }), { logger: pino({ level: 'silent' }) });
+      const again = createApp(testConfig({ ...p.config, auth: { production: true } }), {
+        logger: pino({ level: 'silent' }),
+      });
       await again.listen();
       await again.ready;
       await again.close();
@@ -317,7 +394,9 @@ describe('production', () => {
 
   it('makes an admin set up a second factor before anything else, then asks for it at sign-in', async () => {
     const p = await backends[0]!.provision({ seeded: true });
-    const { hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, requireAdminTotp: true } }));
+    const { hub, url } = await startHub(
+      testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, requireAdminTotp: true } }),
+    );
     try {
       const a = await signIn(url, 'admin');
       expect(a.info.mfaPending).toBe(true);
@@ -325,13 +404,24 @@ describe('production', () => {
       expect(blocked.status).toBe(403);
       expect((await errorOf(blocked)).code).toBe('auth/totp-setup-required');
       expect(await refused(openSocket(url, a.cookie))).toBe('auth/required');
-      const setup = (await (await a.fetch(`${url}${API}/auth/totp/setup`, { method: 'POST' })).json()) as { secret: string; uri: string };
+      const setup = (await (await a.fetch(`${url}${API}/auth/totp/setup`, { method: 'POST' })).json()) as {
+        secret: string;
+        uri: string;
+      };
       expect(setup.uri).toMatch(/^otpauth:\/\/totp\//);
       const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.secret) });
-      const wrong = await a.fetch(`${url}${API}/auth/totp/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: totp.generate() === '000000' ? '111111' : '000000' }) });
+      const wrong = await a.fetch(`${url}${API}/auth/totp/enable`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: totp.generate() === '000000' ? '111111' : '000000' }),
+      });
       expect(wrong.status).toBe(400);
       const enableCode = totp.generate();
-      const enabled = await a.fetch(`${url}${API}/auth/totp/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: enableCode }) });
+      const enabled = await a.fetch(`${url}${API}/auth/totp/enable`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: enableCode }),
+      });
       expect(enabled.status).toBe(200);
       expect((await a.fetch(`${url}${API}/world/summary`)).status).toBe(200);
       // Next sign-in: the password alone is not enough.
@@ -339,12 +429,24 @@ describe('production', () => {
       expect(noOtp.status).toBe(401);
       expect((await errorOf(noOtp)).code).toBe('auth/otp-required');
       // A code is good once: the one that enabled the factor cannot be replayed.
-      const replay = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: enableCode });
+      const replay = await post(url, `${API}/auth/login`, {
+        username: 'admin',
+        password: TEST_PASSWORD,
+        otp: enableCode,
+      });
       expect(replay.status).toBe(401);
       expect((await errorOf(replay)).code).toBe('auth/otp-invalid');
-      const withOtp = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: totp.generate({ timestamp: Date.now() + 30_000 }) });
+      const withOtp = await post(url, `${API}/auth/login`, {
+        username: 'admin',
+        password: TEST_PASSWORD,
+        otp: totp.generate({ timestamp: Date.now() + 30_000 }),
+      });
       expect(withOtp.status).toBe(200);
-      const again = await post(url, `${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: totp.generate({ timestamp: Date.now() + 30_000 }) });
+      const again = await post(url, `${API}/auth/login`, {
+        username: 'admin',
+        password: TEST_PASSWORD,
+        otp: totp.generate({ timestamp: Date.now() + 30_000 }),
+      });
       expect(again.status).toBe(401);
     } finally {
       await hub.close();
@@ -356,13 +458,23 @@ describe('production', () => {
 describe('rate limits', () => {
   it('limits sign-in attempts per address and requests per account, with a coded 429', async () => {
     const p = await backends[0]!.provision({ seeded: true });
-    const { hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, rateLimits: { loginPer15Min: 4, userPerMin: 10, addressPerMin: 100_000 } } }));
+    const { hub, url } = await startHub(
+      testConfig({
+        ...p.config,
+        auth: { demoPassword: TEST_PASSWORD, rateLimits: { loginPer15Min: 4, userPerMin: 10, addressPerMin: 100_000 } },
+      }),
+    );
     try {
       // startHub signed in once already: three more sign-ins pass, the fifth is limited.
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await post(url, `${API}/auth/login`, { username: 'viewer', password: TEST_PASSWORD })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await post(url, `${API}/auth/login`, { username: 'viewer', password: TEST_PASSWORD })).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const s = await fetch(`${url}${API}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const s = await fetch(`${url}${API}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(s.status).toBe(429);
       expect((await errorOf(s)).code).toBe('rate/limited');
       expect(s.headers.get('retry-after')).toBeTruthy();

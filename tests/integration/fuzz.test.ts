@@ -16,27 +16,102 @@ import type { Hub } from '@server/app';
 import { decide, type PrincipalRole } from '@server/auth/policy';
 import type { RouteSpec } from '@server/http/auth';
 
-const FIELDS = ['kind', 'eventTypes', 'zoneKinds', 'priority', 'actions', 'enabled', 'window', 'action', 'id', 'source', 'type', 'at', 'location', 'deviceId', 'severity', 'attributes', 'media', 'username', 'password', 'otp', 'token', 'current', 'next', 'code', 'displayName', 'role', 'scope', 'disabled', 'resetTotp', 'name', 'events'];
+const FIELDS = [
+  'kind',
+  'eventTypes',
+  'zoneKinds',
+  'priority',
+  'actions',
+  'enabled',
+  'window',
+  'action',
+  'id',
+  'source',
+  'type',
+  'at',
+  'location',
+  'deviceId',
+  'severity',
+  'attributes',
+  'media',
+  'username',
+  'password',
+  'otp',
+  'token',
+  'current',
+  'next',
+  'code',
+  'displayName',
+  'role',
+  'scope',
+  'disabled',
+  'resetTotp',
+  'name',
+  'events',
+];
 
 /** Bodies: any JSON, objects with our field names and wild values, and text that is not JSON at all. */
 const jsonBody = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(fc.jsonValue(), fc.string(), fc.constantFrom('admin', '360100', '360102', 'dispatcher', '123456', '', 'x'.repeat(300)))).map((v) => JSON.stringify(v)),
+  fc
+    .dictionary(
+      fc.constantFrom(...FIELDS),
+      fc.oneof(
+        fc.jsonValue(),
+        fc.string(),
+        fc.constantFrom('admin', '360100', '360102', 'dispatcher', '123456', '', 'x'.repeat(300)),
+      ),
+    )
+    .map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{', '[', '"', 'null', '{"username":', '\u0000', '{"__proto__":{"role":"admin"}}', '{"constructor":{"prototype":{"x":1}}}'),
+  fc.constantFrom(
+    '{',
+    '[',
+    '"',
+    'null',
+    '{"username":',
+    '\u0000',
+    '{"__proto__":{"role":"admin"}}',
+    '{"constructor":{"prototype":{"x":1}}}',
+  ),
 );
 
 const QUERY_KEYS = ['actor', 'action', 'outcome', 'from', 'to', 'q', 'before', 'limit', 'x'];
-const query = fc.dictionary(fc.constantFrom(...QUERY_KEYS), fc.oneof(fc.string({ maxLength: 50 }), fc.integer().map(String), fc.constantFrom('2026-11-22T10:00:00+08:00', 'ok', '-1', '1e9', 'NaN', '%', '[]')));
+const query = fc.dictionary(
+  fc.constantFrom(...QUERY_KEYS),
+  fc.oneof(
+    fc.string({ maxLength: 50 }),
+    fc.integer().map(String),
+    fc.constantFrom('2026-11-22T10:00:00+08:00', 'ok', '-1', '1e9', 'NaN', '%', '[]'),
+  ),
+);
 
 /** Strings PostgreSQL cannot store, and strings it can that look alike. */
-const BAD_TEXT = ['\u0000', '\ud800', '\udbff', '\udc00x', 'a\u0000b', '\ud83d', 'x\udfff', '\u0000\ud800', '😀', '中文', '\ud83d\ude00'];
+const BAD_TEXT = [
+  '\u0000',
+  '\ud800',
+  '\udbff',
+  '\udc00x',
+  'a\u0000b',
+  '\ud83d',
+  'x\udfff',
+  '\u0000\ud800',
+  '😀',
+  '中文',
+  '\ud83d\ude00',
+];
 const nasty = fc.oneof(
   fc.constantFrom(...BAD_TEXT),
   fc.string({ unit: 'binary', maxLength: 24 }),
   fc.string({ unit: 'grapheme', maxLength: 24 }),
   // A bad unit in the middle of full Unicode.
-  fc.tuple(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom('\u0000', '\ud800', '\udc00'), fc.string({ unit: 'grapheme', maxLength: 8 })).map(([a, b, c]) => a + b + c),
+  fc
+    .tuple(
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+      fc.constantFrom('\u0000', '\ud800', '\udc00'),
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+    )
+    .map(([a, b, c]) => a + b + c),
 );
 
 /**
@@ -56,7 +131,14 @@ function wtf8(s: string): string {
       out += String.fromCharCode(cp);
       continue;
     }
-    const bytes = cp < 0x80 ? [cp] : cp < 0x800 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)] : cp < 0x10000 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)] : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
+    const bytes =
+      cp < 0x80
+        ? [cp]
+        : cp < 0x800
+          ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
+          : cp < 0x10000
+            ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+            : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
     out += bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   }
   return out;
@@ -67,28 +149,80 @@ const LOCATION = { lon: 115.89, lat: 28.68 };
 /** A valid-looking body per route, so the bad text reaches past the shape into the fields. */
 function template(ep: RouteSpec): Record<string, unknown> {
   const p = ep.path;
-  if (p === '/events') return { id: 'fuzz-1', source: 'camera', type: 'stranger', at: AT, location: LOCATION, attributes: { note: 'x' } };
+  if (p === '/events')
+    return { id: 'fuzz-1', source: 'camera', type: 'stranger', at: AT, location: LOCATION, attributes: { note: 'x' } };
   if (p === '/auth/login') return { username: 'admin', password: 'wrong-password' };
   if (p === '/auth/wall') return { token: 'x'.repeat(40) };
   if (p === '/auth/password') return { current: 'wrong-password', next: 'a-new-password-2026' };
   if (p === '/auth/totp/enable') return { code: '123456' };
-  if (p === '/admin/users' && ep.method === 'post') return { username: 'fuzz-user', displayName: 'Fuzz', role: 'viewer', scope: '360102', password: 'fuzz-user-pass' };
+  if (p === '/admin/users' && ep.method === 'post')
+    return { username: 'fuzz-user', displayName: 'Fuzz', role: 'viewer', scope: '360102', password: 'fuzz-user-pass' };
   if (p === '/admin/users/:id') return { displayName: 'Fuzz' };
   if (p === '/admin/device-keys' || p === '/admin/wall-tokens') return { name: 'fuzz', scope: '360102' };
-  if (p === '/rules/:id') return { id: 'fuzz-rule', name: 'Fuzz', kind: 'zone', eventTypes: ['stranger'], zoneKinds: ['school'], priority: 3, actions: [], enabled: false };
+  if (p === '/rules/:id')
+    return {
+      id: 'fuzz-rule',
+      name: 'Fuzz',
+      kind: 'zone',
+      eventTypes: ['stranger'],
+      zoneKinds: ['school'],
+      priority: 3,
+      actions: [],
+      enabled: false,
+    };
   if (p === '/alarms/:id/actions') return { action: 'acknowledge' };
-  if (p === '/incidents' && ep.method === 'post') return { category: 'noise', priority: 4, title: 'fuzz', description: 'd', location: LOCATION, reporter: { name: 'n', phone: '1' } };
-  if (p === '/incidents/:id/actions') return { action: 'cancel', version: 1, note: 'n', unitIds: ['u-1'], intoId: 'i-1' };
+  if (p === '/incidents' && ep.method === 'post')
+    return {
+      category: 'noise',
+      priority: 4,
+      title: 'fuzz',
+      description: 'd',
+      location: LOCATION,
+      reporter: { name: 'n', phone: '1' },
+    };
+  if (p === '/incidents/:id/actions')
+    return { action: 'cancel', version: 1, note: 'n', unitIds: ['u-1'], intoId: 'i-1' };
   if (p === '/incidents/:id/alarms') return { alarmId: 'a-1', version: 1 };
-  if (p === '/incidents/:id/mediations') return { version: 1, channel: 'people', mediator: 'm', note: 'n', outcome: 'ongoing' };
+  if (p === '/incidents/:id/mediations')
+    return { version: 1, channel: 'people', mediator: 'm', note: 'n', outcome: 'ongoing' };
   if (p === '/field/position') return { ...LOCATION, accuracy: 5, at: AT };
-  if (p === '/public/reports') return { category: 'noise', description: 'loud', location: LOCATION, address: 'a', contact: { name: 'n', phone: '1' }, parties: [{ name: 'p', idKey: 'k' }] };
+  if (p === '/public/reports')
+    return {
+      category: 'noise',
+      description: 'loud',
+      location: LOCATION,
+      address: 'a',
+      contact: { name: 'n', phone: '1' },
+      parties: [{ name: 'p', idKey: 'k' }],
+    };
   if (p === '/public/reports/:code/rating') return { score: 5, comment: 'ok' };
   return { name: 'x' };
 }
 
 /** Query keys the GET routes read (and some they do not). */
-const GET_KEYS = ['since', 'status', 'category', 'priority', 'region', 'source', 'kind', 'flagged', 'unit', 'sort', 'limit', 'cursor', 'actor', 'action', 'outcome', 'from', 'to', 'q', 'before', 'form', 'x'];
+const GET_KEYS = [
+  'since',
+  'status',
+  'category',
+  'priority',
+  'region',
+  'source',
+  'kind',
+  'flagged',
+  'unit',
+  'sort',
+  'limit',
+  'cursor',
+  'actor',
+  'action',
+  'outcome',
+  'from',
+  'to',
+  'q',
+  'before',
+  'form',
+  'x',
+];
 
 describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
   let cleanup: () => Promise<void>;
@@ -105,20 +239,44 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
-    ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: TEST_PASSWORD, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6, citizenPerHour: 1e6 } } })));
+    ({ hub, url } = await startHub(
+      testConfig({
+        ...p.config,
+        auth: {
+          demoPassword: TEST_PASSWORD,
+          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6, citizenPerHour: 1e6 },
+        },
+      }),
+    ));
     admin = await signIn(url, 'admin');
     const res = await admin.fetch(`${url}/api/v1/admin/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'fuzz-target', displayName: 'Fuzz target', role: 'viewer', scope: '360102', password: 'fuzz-target-pass' }),
+      body: JSON.stringify({
+        username: 'fuzz-target',
+        displayName: 'Fuzz target',
+        role: 'viewer',
+        scope: '360102',
+        password: 'fuzz-target-pass',
+      }),
     });
     targetId = ((await res.json()) as { id: string }).id;
-    const key = await admin.fetch(`${url}/api/v1/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'fuzz', scope: '360100' }) });
+    const key = await admin.fetch(`${url}/api/v1/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'fuzz', scope: '360100' }),
+    });
     deviceKey = ((await key.json()) as { secret: string }).secret;
     await admin.fetch(`${url}/api/v1/admin/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'fuzz-field', displayName: 'Fuzz field', role: 'field', scope: '360100', password: 'fuzz-field-pass' }),
+      body: JSON.stringify({
+        username: 'fuzz-field',
+        displayName: 'Fuzz field',
+        role: 'field',
+        scope: '360100',
+        password: 'fuzz-field-pass',
+      }),
     });
     const fetchOf = (s: Signed) => (u: string, init?: RequestInit) => s.fetch(u, init);
     as.set('admin', fetchOf(admin));
@@ -142,31 +300,41 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
       const body = JSON.parse(text) as { error: { code: string; message: string } };
       expect(typeof body.error.code, what).toBe('string');
       expect(body.error.message.length, what).toBeGreaterThan(0);
-      if (body.error.code === 'request/invalid') expect(body.error.message, what).toMatch(/^(body|query|params)\b[^:]*: /);
+      if (body.error.code === 'request/invalid')
+        expect(body.error.message, what).toMatch(/^(body|query|params)\b[^:]*: /);
       // Never a stack trace or SQL in an answer.
       expect(text, what).not.toMatch(/\bat .+\.(ts|js):\d+|select .+ from|insert into|Failed query/i);
     }
   }
 
-  it.runIf(firstBackend)('answers every body sent to every POST/PATCH/PUT endpoint below 500, naming the bad field', async () => {
-    const endpoints = hub.routes.filter((r) => (r.method === 'post' || r.method === 'patch' || r.method === 'put') && r.path !== '/auth/logout');
-    expect(endpoints.length).toBeGreaterThanOrEqual(8);
-    for (const ep of endpoints) {
-      const path = `/api/v1${ep.path.replace(':id', ep.path.startsWith('/rules') ? 'fuzz-rule' : targetId)}`;
-      await fc.assert(
-        fc.asyncProperty(jsonBody, fc.boolean(), async (body, asJson) => {
-          const headers = { 'content-type': asJson ? 'application/json' : 'text/plain' };
-          // Ingestion takes device keys; everything else the admin's session.
-          const res =
-            typeof ep.access === 'object' && ep.access.action === 'ingest:write'
-              ? await fetch(`${url}${path}`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${deviceKey}` }, body })
-              : await admin.fetch(`${url}${path}`, { method: ep.method.toUpperCase(), headers, body });
-          await expectCleanAnswer(res, `${ep.method.toUpperCase()} ${ep.path} ${body.slice(0, 80)}`);
-        }),
-        { numRuns: ep.path === '/auth/login' || ep.path === '/auth/wall' ? 40 : 60 },
+  it.runIf(firstBackend)(
+    'answers every body sent to every POST/PATCH/PUT endpoint below 500, naming the bad field',
+    async () => {
+      const endpoints = hub.routes.filter(
+        (r) => (r.method === 'post' || r.method === 'patch' || r.method === 'put') && r.path !== '/auth/logout',
       );
-    }
-  });
+      expect(endpoints.length).toBeGreaterThanOrEqual(8);
+      for (const ep of endpoints) {
+        const path = `/api/v1${ep.path.replace(':id', ep.path.startsWith('/rules') ? 'fuzz-rule' : targetId)}`;
+        await fc.assert(
+          fc.asyncProperty(jsonBody, fc.boolean(), async (body, asJson) => {
+            const headers = { 'content-type': asJson ? 'application/json' : 'text/plain' };
+            // Ingestion takes device keys; everything else the admin's session.
+            const res =
+              typeof ep.access === 'object' && ep.access.action === 'ingest:write'
+                ? await fetch(`${url}${path}`, {
+                    method: 'POST',
+                    headers: { ...headers, authorization: `Bearer ${deviceKey}` },
+                    body,
+                  })
+                : await admin.fetch(`${url}${path}`, { method: ep.method.toUpperCase(), headers, body });
+            await expectCleanAnswer(res, `${ep.method.toUpperCase()} ${ep.path} ${body.slice(0, 80)}`);
+          }),
+          { numRuns: ep.path === '/auth/login' || ep.path === '/auth/wall' ? 40 : 60 },
+        );
+      }
+    },
+  );
 
   it.runIf(firstBackend)('answers every query of the audit search below 500, naming the bad parameter', async () => {
     await fc.assert(
@@ -182,8 +350,16 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }), async (id) => {
         const enc = encodeURIComponent(id);
-        for (const [method, path] of [['PATCH', `/admin/users/${enc}`], ['DELETE', `/admin/users/${enc}/sessions`], ['DELETE', `/admin/device-keys/${enc}`], ['GET', `/layers/${enc}`]] as const) {
-          const init: RequestInit = method === 'PATCH' ? { method, headers: { 'content-type': 'application/json' }, body: '{"displayName":"x"}' } : { method };
+        for (const [method, path] of [
+          ['PATCH', `/admin/users/${enc}`],
+          ['DELETE', `/admin/users/${enc}/sessions`],
+          ['DELETE', `/admin/device-keys/${enc}`],
+          ['GET', `/layers/${enc}`],
+        ] as const) {
+          const init: RequestInit =
+            method === 'PATCH'
+              ? { method, headers: { 'content-type': 'application/json' }, body: '{"displayName":"x"}' }
+              : { method };
           const res = await admin.fetch(`${url}/api/v1${path}`, init);
           await expectCleanAnswer(res, `${method} ${path}`);
         }
@@ -193,11 +369,16 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
   });
 
   /** Who calls a route: no account for public ones, else the first principal whose role may. */
-  function caller(ep: RouteSpec): { who: PrincipalRole | 'anonymous'; fetch: (url: string, init?: RequestInit) => Promise<Response> } {
+  function caller(ep: RouteSpec): {
+    who: PrincipalRole | 'anonymous';
+    fetch: (url: string, init?: RequestInit) => Promise<Response>;
+  } {
     if (ep.access === 'public') return { who: 'anonymous', fetch: (u, init) => fetch(u, init) };
     if (ep.access === 'authenticated') return { who: 'admin', fetch: as.get('admin')! };
     const action = ep.access.action;
-    const who = (['admin', 'commander', 'dispatcher', 'field', 'viewer', 'device'] as const).find((r) => decide({ id: 'fuzz', role: r, scope: '360100' }, action).allow);
+    const who = (['admin', 'commander', 'dispatcher', 'field', 'viewer', 'device'] as const).find(
+      (r) => decide({ id: 'fuzz', role: r, scope: '360100' }, action).allow,
+    );
     if (!who) throw new Error(`no principal may ${action}`);
     return { who, fetch: as.get(who)! };
   }
@@ -212,7 +393,10 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
       await fc.assert(
         fc.asyncProperty(
           fc.record({
-            params: fc.array(nasty.map((v) => (v === '' ? '\u0000' : v)), { minLength: 3, maxLength: 3 }),
+            params: fc.array(
+              nasty.map((v) => (v === '' ? '\u0000' : v)),
+              { minLength: 3, maxLength: 3 },
+            ),
             query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...GET_KEYS), nasty), nasty), { maxLength: 2 }),
             mutation: fc.constantFrom('value', 'key', 'nested', 'attributes', 'batch', 'none'),
             pick: fc.nat(),
@@ -230,12 +414,23 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
             else if (mutation === 'key') body[bad] = 'x';
             else if (mutation === 'nested') body[k] = { [bad]: [bad, { deeper: bad }] };
             else if (mutation === 'attributes') body.attributes = { note: bad, [`k${bad}`]: 1 };
-            const sent = mutation === 'batch' && ep.path === '/events' ? { events: [template(ep), { ...body, id: bad }] } : body;
-            const init: RequestInit = hasBody ? { method: ep.method.toUpperCase(), headers: { 'content-type': 'application/json' }, body: JSON.stringify(sent) } : { method: ep.method.toUpperCase() };
+            const sent =
+              mutation === 'batch' && ep.path === '/events' ? { events: [template(ep), { ...body, id: bad }] } : body;
+            const init: RequestInit = hasBody
+              ? {
+                  method: ep.method.toUpperCase(),
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify(sent),
+                }
+              : { method: ep.method.toUpperCase() };
             const res = await call(`${url}/api/v1${path}${qs ? `?${qs}` : ''}`, init);
             counts.requests++;
-            if (res.status === 400 && /must not contain (U\+0000|a lone surrogate)/.test(await res.clone().text())) counts.unstorable++;
-            await expectCleanAnswer(res, `${who} ${ep.method.toUpperCase()} ${ep.path} → ${path}?${qs} ${JSON.stringify(sent).slice(0, 120)}`);
+            if (res.status === 400 && /must not contain (U\+0000|a lone surrogate)/.test(await res.clone().text()))
+              counts.unstorable++;
+            await expectCleanAnswer(
+              res,
+              `${who} ${ep.method.toUpperCase()} ${ep.path} → ${path}?${qs} ${JSON.stringify(sent).slice(0, 120)}`,
+            );
           },
         ),
         { numRuns: 8 },
@@ -263,12 +458,31 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
   });
 
   it('refuses NUL and lone surrogates on /auth/login and /public/reports with no account, naming the field', async () => {
-    const post = (path: string, body: string) => fetch(`${url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (path: string, body: string) =>
+      fetch(`${url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     for (const [path, body, want] of [
       ['/auth/login', '{"username":"admin\\u0000","password":"x"}', 'body.username: must not contain U+0000'],
-      ['/auth/login', '{"username":"admin","password":"\\ud800"}', 'body.password: must not contain a lone surrogate (U+D800)'],
-      ['/public/reports', JSON.stringify({ ...template({ method: 'post', path: '/public/reports', access: 'public' }), description: 'noise\udc00' }), 'body.description: must not contain a lone surrogate (U+DC00)'],
-      ['/public/reports', JSON.stringify({ ...template({ method: 'post', path: '/public/reports', access: 'public' }), contact: { name: '\u0000' } }), 'body.contact.name: must not contain U+0000'],
+      [
+        '/auth/login',
+        '{"username":"admin","password":"\\ud800"}',
+        'body.password: must not contain a lone surrogate (U+D800)',
+      ],
+      [
+        '/public/reports',
+        JSON.stringify({
+          ...template({ method: 'post', path: '/public/reports', access: 'public' }),
+          description: 'noise\udc00',
+        }),
+        'body.description: must not contain a lone surrogate (U+DC00)',
+      ],
+      [
+        '/public/reports',
+        JSON.stringify({
+          ...template({ method: 'post', path: '/public/reports', access: 'public' }),
+          contact: { name: '\u0000' },
+        }),
+        'body.contact.name: must not contain U+0000',
+      ],
     ] as const) {
       const res = await post(path, body);
       const text = await res.text();
@@ -284,11 +498,29 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
       return JSON.stringify(t).replace(/}$/, `,"${field}":${deep}}`);
     };
     const device = as.get('device')!;
-    const post = (f: (u: string, init?: RequestInit) => Promise<Response>, path: string, body: string) => f(`${url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (f: (u: string, init?: RequestInit) => Promise<Response>, path: string, body: string) =>
+      f(`${url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     for (const [res, field] of [
-      [await post(device, '/events', withDeep('/events', 'attributes').replace('"attributes":{"note":"x"},', '')), 'attributes'],
-      [await post(fetch, '/public/reports', withDeep('/public/reports', 'contact').replace(/"contact":\{[^}]*\},/, '')), 'contact'],
-      [await post(as.get('dispatcher')!, '/incidents', withDeep('/incidents', 'reporter').replace(/"reporter":\{[^}]*\}/, '"x":1')), 'reporter'],
+      [
+        await post(device, '/events', withDeep('/events', 'attributes').replace('"attributes":{"note":"x"},', '')),
+        'attributes',
+      ],
+      [
+        await post(
+          fetch,
+          '/public/reports',
+          withDeep('/public/reports', 'contact').replace(/"contact":\{[^}]*\},/, ''),
+        ),
+        'contact',
+      ],
+      [
+        await post(
+          as.get('dispatcher')!,
+          '/incidents',
+          withDeep('/incidents', 'reporter').replace(/"reporter":\{[^}]*\}/, '"x":1'),
+        ),
+        'reporter',
+      ],
     ] as const) {
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: { code: string; message: string } };

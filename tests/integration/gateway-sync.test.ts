@@ -19,7 +19,8 @@ import { connected, openSocket, type ClientSocket } from './screen';
 
 const principal: Principal = { id: 'u-1', role: 'dispatcher', scope: '360102' };
 const auth = {
-  authenticateSession: (token: string) => Promise.resolve(token === 'good' ? { sessionId: 's-1', principal, mfaPending: false } : null),
+  authenticateSession: (token: string) =>
+    Promise.resolve(token === 'good' ? { sessionId: 's-1', principal, mfaPending: false } : null),
 } as unknown as Pick<AuthService, 'authenticateSession'>;
 
 describe('the gateway serves every synced collection through one handler', () => {
@@ -63,15 +64,23 @@ describe('the gateway serves every synced collection through one handler', () =>
 
   it('names a bad since', async () => {
     for (const since of [-1, 1.5, '3', undefined]) {
-      expect(await socket.emitWithAck('alarm:sync', { since } as never)).toEqual({ error: 'since: must be null or a whole number ≥ 0' });
+      expect(await socket.emitWithAck('alarm:sync', { since } as never)).toEqual({
+        error: 'since: must be null or a whole number ≥ 0',
+      });
     }
   });
 
   it('serves one request per collection at a time; collections do not wait for each other', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    gateway.sync({ event: 'alarm:sync', sync: async (_p, since) => (await held, { mode: 'delta', rev: since ?? 0, alarms: [] }) });
-    gateway.sync({ event: 'incident:sync', sync: (_p, since) => Promise.resolve<IncidentSyncReply>({ mode: 'delta', rev: since ?? 0, incidents: [] }) });
+    gateway.sync({
+      event: 'alarm:sync',
+      sync: async (_p, since) => (await held, { mode: 'delta', rev: since ?? 0, alarms: [] }),
+    });
+    gateway.sync({
+      event: 'incident:sync',
+      sync: (_p, since) => Promise.resolve<IncidentSyncReply>({ mode: 'delta', rev: since ?? 0, incidents: [] }),
+    });
     const first = socket.emitWithAck('alarm:sync', { since: 1 });
     const second = socket.emitWithAck('alarm:sync', { since: 2 });
     const third = socket.emitWithAck('alarm:sync', { since: 3 });

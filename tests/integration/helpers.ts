@@ -22,7 +22,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     staticDir: './dist',
     mapStyleUrl: undefined,
     mapCrs: 'wgs84',
-    auth: { demoPassword: TEST_PASSWORD, rateLimits: { userPerMin: 100_000, addressPerMin: 100_000, loginPer15Min: 100_000 } },
+    auth: {
+      demoPassword: TEST_PASSWORD,
+      rateLimits: { userPerMin: 100_000, addressPerMin: 100_000, loginPer15Min: 100_000 },
+    },
     ...overrides,
   };
 }
@@ -40,7 +43,11 @@ export interface Signed {
 
 /** Sign in through the API and keep the session cookie. */
 export async function signIn(origin: string, username = 'dispatcher', password = TEST_PASSWORD): Promise<Signed> {
-  const res = await fetch(`${origin}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   const info = sessionInfo.parse(await res.json());
@@ -75,7 +82,10 @@ export async function tempDir(prefix = 'cd-test-'): Promise<{ path: string; remo
  * A fresh PostgreSQL database on the TEST_DATABASE_URL server, dropped afterwards; a copy of
  * `template` (a database on that server no one is connected to) when given.
  */
-export async function tempPostgresDatabase(serverUrl: string, template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function tempPostgresDatabase(
+  serverUrl: string,
+  template?: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `cd_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -131,7 +141,10 @@ export const backends: Backend[] = [
         {
           name: 'postgres' as const,
           async provision(opts?: { seeded?: boolean }) {
-            const db = await tempPostgresDatabase(TEST_DATABASE_URL, opts?.seeded ? process.env[TEMPLATE_ENV.postgres] : undefined);
+            const db = await tempPostgresDatabase(
+              TEST_DATABASE_URL,
+              opts?.seeded ? process.env[TEMPLATE_ENV.postgres] : undefined,
+            );
             return { config: { databaseUrl: db.url }, cleanup: db.drop };
           },
         },
@@ -150,7 +163,10 @@ export async function startHub(config: Config): Promise<{ hub: Hub; url: string 
 }
 
 /** GET with node:http (fetch adds Cache-Control: no-cache to conditional requests, defeating 304s). */
-export function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const cookie = hubSessions.get(new URL(url).origin)?.cookie;
     request(url, { headers: cookie && !('cookie' in headers) ? { ...headers, cookie } : headers }, (res) => {

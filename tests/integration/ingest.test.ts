@@ -39,15 +39,32 @@ describe.each(backends)('ingestion on $name', (backend) => {
     ...over,
   });
   const post = (key: string, body: unknown, raw = false) =>
-    fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: raw ? (body as string) : JSON.stringify(body) });
+    fetch(`${url}${API}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: raw ? (body as string) : JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
-    ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: 'test-pass-2026', ingestApiKey: ENV_KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } })));
+    ({ hub, url } = await startHub(
+      testConfig({
+        ...p.config,
+        auth: {
+          demoPassword: 'test-pass-2026',
+          ingestApiKey: ENV_KEY,
+          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
+        },
+      }),
+    ));
     admin = await signIn(url, 'admin');
     const key = async (scope: string) => {
-      const res = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `k ${scope}`, scope }) });
+      const res = await admin.fetch(`${url}${API}/admin/device-keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `k ${scope}`, scope }),
+      });
       return ((await res.json()) as { secret: string }).secret;
     };
     cityKey = await key('360100');
@@ -82,13 +99,19 @@ describe.each(backends)('ingestion on $name', (backend) => {
       { ...event(), colour: 'red' },
       'not an event',
     ];
-    const good = [event(), event({ location: undefined, deviceId: camera.id, source: 'camera' }), event({ source: 'citizen', type: 'noise' })];
+    const good = [
+      event(),
+      event({ location: undefined, deviceId: camera.id, source: 'camera' }),
+      event({ source: 'citizen', type: 'noise' }),
+    ];
     const res = await post(cityKey, { events: [good[0], ...bad, good[1], good[2]] });
     expect(res.status).toBe(202);
     const reply = ingestReply.parse(await res.json());
     expect(reply.accepted).toBe(3);
     expect(reply.duplicates).toBe(0);
-    const byIndex = new Map(reply.rejected.map((r) => [r.index, r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')]));
+    const byIndex = new Map(
+      reply.rejected.map((r) => [r.index, r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')]),
+    );
     expect([...byIndex.keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(byIndex.get(1)).toMatch(/^type: /);
     expect(byIndex.get(2)).toMatch(/^location\.lon: must be a number/);
@@ -101,7 +124,9 @@ describe.each(backends)('ingestion on $name', (backend) => {
     expect(byIndex.get(9)).toMatch(/unknown field "colour"/);
     expect(byIndex.get(10)).toMatch(/expected object|must be/i);
     // The device's own position placed the event without a location.
-    expect((await new EventRepository(hub.services().database.db).byKey('camera', good[1]!.id))?.gridCode).toBe(camera.gridCode);
+    expect((await new EventRepository(hub.services().database.db).byKey('camera', good[1]!.id))?.gridCode).toBe(
+      camera.gridCode,
+    );
   });
 
   it('counts an id sent again as a duplicate: in one batch, across batches, and at the same moment', async () => {
@@ -115,11 +140,19 @@ describe.each(backends)('ingestion on $name', (backend) => {
     expect(other.accepted).toBe(1);
 
     const batch = Array.from({ length: 50 }, () => event());
-    const replies = await Promise.all([post(cityKey, { events: batch }), post(cityKey, { events: batch }), post(cityKey, { events: batch })]);
+    const replies = await Promise.all([
+      post(cityKey, { events: batch }),
+      post(cityKey, { events: batch }),
+      post(cityKey, { events: batch }),
+    ]);
     const parsed = await Promise.all(replies.map(async (r) => ingestReply.parse(await r.json())));
     expect(parsed.reduce((s, r) => s + r.accepted, 0)).toBe(50);
     expect(parsed.reduce((s, r) => s + r.duplicates, 0)).toBe(100);
-    const count = await hub.services().database.db.execute(`select count(*)::int as n from events where id in (${batch.map((b) => `'${b.id}'`).join(',')})`);
+    const count = await hub
+      .services()
+      .database.db.execute(
+        `select count(*)::int as n from events where id in (${batch.map((b) => `'${b.id}'`).join(',')})`,
+      );
     expect(JSON.stringify(count)).toContain('"n":50');
   });
 
@@ -130,11 +163,15 @@ describe.each(backends)('ingestion on $name', (backend) => {
       const res = await post(cityKey, body);
       expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
       // (A bare number is refused by the JSON parser itself: request/malformed-json.)
-      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^(body(\.events)?: |request body is not valid JSON)/);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /^(body(\.events)?: |request body is not valid JSON)/,
+      );
     }
     const single = await post(cityKey, { ...event(), severity: 0 });
     expect(single.status).toBe(400);
-    expect(((await single.json()) as { error: { message: string } }).error.message).toMatch(/^body\.severity: must be 1-4/);
+    expect(((await single.json()) as { error: { message: string } }).error.message).toMatch(
+      /^body\.severity: must be 1-4/,
+    );
     const tooMany = await post(cityKey, { events: Array.from({ length: 1001 }, () => event()) });
     expect(tooMany.status).toBe(413);
     const tooBig = await post(cityKey, { events: [{ ...event(), attributes: { blob: 'x'.repeat(5 * 1024 * 1024) } }] });
@@ -150,7 +187,11 @@ describe.each(backends)('ingestion on $name', (backend) => {
     expect((await post(ENV_KEY, inB)).status).toBe(202);
     expect((await post('cdk_not-a-key-at-all-000000000000', event())).status).toBe(401);
     const person = await signIn(url, 'dispatcher');
-    const asPerson = await person.fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event()) });
+    const asPerson = await person.fetch(`${url}${API}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event()),
+    });
     expect(asPerson.status).toBe(403);
   });
 
@@ -165,7 +206,10 @@ describe.each(backends)('ingestion on $name', (backend) => {
       event({ at: '0000-06-01T00:00:00Z' }),
       event({ attributes: JSON.parse(deepJson(9)) as Record<string, unknown> }),
     ];
-    const good = [event({ id: `ok-😀-${n}` }), event({ attributes: { note: '中文 😀', nested: { deep: [1, { x: 'y' }] } } })];
+    const good = [
+      event({ id: `ok-😀-${n}` }),
+      event({ attributes: { note: '中文 😀', nested: { deep: [1, { x: 'y' }] } } }),
+    ];
     const res = await post(cityKey, { events: [good[0], ...bad, good[1]] });
     expect(res.status).toBe(202);
     const reply = ingestReply.parse(await res.json());
@@ -191,10 +235,16 @@ describe.each(backends)('ingestion on $name', (backend) => {
       return body.error.message;
     };
     expect(await message(await post(cityKey, event({ id: 'x\u0000' })))).toBe('body.id: must not contain U+0000');
-    expect(await message(await post(cityKey, event({ attributes: { a: '\ud800' } })))).toBe('body.attributes.a: must not contain a lone surrogate (U+D800)');
+    expect(await message(await post(cityKey, event({ attributes: { a: '\ud800' } })))).toBe(
+      'body.attributes.a: must not contain a lone surrogate (U+D800)',
+    );
     const deep = JSON.stringify(event()).replace(/}$/, `,"attributes":${deepJson(7000)}}`);
-    expect(await message(await post(cityKey, deep, true))).toMatch(/^body\.attributes\.a\.a[.a…(\d more)]*: nested deeper than \d+ levels$/);
-    expect(await message(await post(cityKey, `{"events":[${deep}]}`, true))).toMatch(/^body\.events\.0\.attributes\.a[.a…(\d more)]*: nested deeper than \d+ levels$/);
+    expect(await message(await post(cityKey, deep, true))).toMatch(
+      /^body\.attributes\.a\.a[.a…(\d more)]*: nested deeper than \d+ levels$/,
+    );
+    expect(await message(await post(cityKey, `{"events":[${deep}]}`, true))).toMatch(
+      /^body\.events\.0\.attributes\.a[.a…(\d more)]*: nested deeper than \d+ levels$/,
+    );
     // The hub is fine afterwards.
     expect((await post(cityKey, event())).status).toBe(202);
   });
@@ -205,11 +255,17 @@ describe.each(backends)('ingestion on $name', (backend) => {
     const db = hub.services().database.db;
     await db.execute(sql`create or replace function refuse_poison() returns trigger language plpgsql as $$
       begin if new.id like 'poison-%' then raise exception 'poisoned value in %', new.id using errcode = '22023'; end if; return new; end $$`);
-    await db.execute(sql`create trigger refuse_poison before insert on events for each row execute function refuse_poison()`);
+    await db.execute(
+      sql`create trigger refuse_poison before insert on events for each row execute function refuse_poison()`,
+    );
     try {
       const keys = await Promise.all(
         Array.from({ length: 40 }, async (_, i) => {
-          const r = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `dev ${i}`, scope: '360100' }) });
+          const r = await admin.fetch(`${url}${API}/admin/device-keys`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: `dev ${i}`, scope: '360100' }),
+          });
           return ((await r.json()) as { secret: string }).secret;
         }),
       );
@@ -238,7 +294,7 @@ describe.each(backends)('ingestion on $name', (backend) => {
       const goods = keys.map((_, i) => event({ id: `good-${run}-${i}`, source: 'sensor', type: 'smoke' }));
       const poison = event({ id: `poison-${run}`, source: 'sensor', type: 'smoke' });
       const until = async (check: () => boolean) => {
-        for (let t0 = Date.now(); !check(); ) {
+        for (let t0 = Date.now(); !check();) {
           if (Date.now() - t0 > 20_000) throw new Error('timed out waiting for the ingest queue');
           await new Promise((r) => setTimeout(r, 20));
         }
@@ -253,7 +309,10 @@ describe.each(backends)('ingestion on $name', (backend) => {
       const answers = [await first, ...(await rest)];
       spy.mockRestore();
       // The poison failed a commit it shared with good posts; each was then stored on its own.
-      expect(commits.some((c) => c.failed && c.parts > 1), JSON.stringify(commits)).toBe(true);
+      expect(
+        commits.some((c) => c.failed && c.parts > 1),
+        JSON.stringify(commits),
+      ).toBe(true);
       const statuses = answers.map((r) => r.status);
       expect(statuses.slice(0, 40)).toEqual(Array(40).fill(202));
       expect(statuses[40]).toBe(400);
@@ -276,11 +335,15 @@ describe.each(backends)('ingestion on $name', (backend) => {
   });
 
   it('documents the contract at /api/docs from the same schemas', async () => {
-    const doc = (await (await fetch(`${url}/api/docs/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> };
+    const doc = (await (await fetch(`${url}/api/docs/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const post = doc.paths['/api/v1/events']!.post!;
     const text = JSON.stringify(post);
-    for (const word of ['fence_intrusion', 'alarm_button', 'deviceId', 'attributes', 'rejected']) expect(text).toContain(word);
+    for (const word of ['fence_intrusion', 'alarm_button', 'deviceId', 'attributes', 'rejected'])
+      expect(text).toContain(word);
     expect(Object.keys(post.responses)).toContain('202');
     const html = await (await fetch(`${url}/api/docs`)).text();
     expect(html).toContain('POST /api/v1/events');

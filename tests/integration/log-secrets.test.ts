@@ -31,7 +31,11 @@ function memoryLog(): { stream: Writable; text: () => string } {
 }
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe.each(backends)('the log on $name', (backend) => {
@@ -47,7 +51,9 @@ describe.each(backends)('the log on $name', (backend) => {
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
-    hub = createApp(testConfig({ ...p.config, logLevel: 'trace' }), { logger: createLogger({ logLevel: 'trace', logFormat: 'json' }, { stream: log.stream }) });
+    hub = createApp(testConfig({ ...p.config, logLevel: 'trace' }), {
+      logger: createLogger({ logLevel: 'trace', logFormat: 'json' }, { stream: log.stream }),
+    });
     const addr = await hub.listen();
     await hub.ready;
     url = `http://127.0.0.1:${addr.port}`;
@@ -65,7 +71,13 @@ describe.each(backends)('the log on $name', (backend) => {
     secrets.set('session cookie', admin.cookie.split('=')[1]!);
     secrets.set('csrf token', admin.csrf);
     // The same token in a query string (a careless client): the request line must not carry it.
-    expect((await admin.fetch(`${url}${API}/auth/session?token=${encodeURIComponent(admin.csrf)}&session=${admin.cookie.split('=')[1]!}`)).status).toBe(200);
+    expect(
+      (
+        await admin.fetch(
+          `${url}${API}/auth/session?token=${encodeURIComponent(admin.csrf)}&session=${admin.cookie.split('=')[1]!}`,
+        )
+      ).status,
+    ).toBe(200);
 
     // A wrong password.
     const wrong = 'Wr0ng-passw0rd-for-the-log';
@@ -73,34 +85,67 @@ describe.each(backends)('the log on $name', (backend) => {
     expect((await post(`${url}${API}/auth/login`, { username: 'viewer', password: wrong })).status).toBe(401);
 
     // A device key, its hash in the database, and posts with it (good, refused, a wrong key).
-    const created = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'log test sensor', scope: '360103' }) });
+    const created = await admin.fetch(`${url}${API}/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'log test sensor', scope: '360103' }),
+    });
     expect(created.status).toBe(201);
     const { secret: key } = (await created.json()) as { secret: string };
     expect(key.startsWith('cdk_')).toBe(true);
     secrets.set('device key', key);
     const { database } = hub.services();
-    const [stored] = await database.db.select({ hash: credentials.secretHash }).from(credentials).where(eq(credentials.secretHash, sha256(key)));
+    const [stored] = await database.db
+      .select({ hash: credentials.secretHash })
+      .from(credentials)
+      .where(eq(credentials.secretHash, sha256(key)));
     const keyHash = stored!.hash;
     secrets.set('device key hash', keyHash);
-    const grid = generateDemoCity({ scale: 'small', seed: 7 }).regions.find((r) => r.level === 'grid' && r.code.startsWith('360103'))!;
-    const event = { id: 'log-secrets-1', source: 'camera', type: 'stranger', at: new Date().toISOString(), location: { lon: grid.center[0], lat: grid.center[1] } };
+    const grid = generateDemoCity({ scale: 'small', seed: 7 }).regions.find(
+      (r) => r.level === 'grid' && r.code.startsWith('360103'),
+    )!;
+    const event = {
+      id: 'log-secrets-1',
+      source: 'camera',
+      type: 'stranger',
+      at: new Date().toISOString(),
+      location: { lon: grid.center[0], lat: grid.center[1] },
+    };
     expect((await post(`${url}${API}/events`, event, { authorization: `Bearer ${key}` })).status).toBe(202);
-    expect((await post(`${url}${API}/events`, { ...event, type: 'alien_landing' }, { authorization: `Bearer ${key}` })).status).toBe(400);
+    expect(
+      (await post(`${url}${API}/events`, { ...event, type: 'alien_landing' }, { authorization: `Bearer ${key}` }))
+        .status,
+    ).toBe(400);
     const badKey = `cdk_${'x'.repeat(43)}`;
     secrets.set('wrong device key', badKey);
     expect((await post(`${url}${API}/events`, event, { authorization: `Bearer ${badKey}` })).status).toBe(401);
 
     // A second factor: its secret, the code that enables it, the code of the next sign-in.
-    const setup = (await (await admin.fetch(`${url}${API}/auth/totp/setup`, { method: 'POST' })).json()) as { secret: string; uri: string };
+    const setup = (await (await admin.fetch(`${url}${API}/auth/totp/setup`, { method: 'POST' })).json()) as {
+      secret: string;
+      uri: string;
+    };
     secrets.set('totp secret', setup.secret);
     secrets.set('totp uri', setup.uri);
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.secret) });
     const enableCode = totp.generate();
     codes.push(enableCode);
-    expect((await admin.fetch(`${url}${API}/auth/totp/enable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: enableCode }) })).status).toBe(200);
+    expect(
+      (
+        await admin.fetch(`${url}${API}/auth/totp/enable`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: enableCode }),
+        })
+      ).status,
+    ).toBe(200);
     const loginCode = totp.generate({ timestamp: Date.now() + 30_000 });
     codes.push(loginCode);
-    const withOtp = await post(`${url}${API}/auth/login`, { username: 'admin', password: TEST_PASSWORD, otp: loginCode });
+    const withOtp = await post(`${url}${API}/auth/login`, {
+      username: 'admin',
+      password: TEST_PASSWORD,
+      otp: loginCode,
+    });
     expect(withOtp.status).toBe(200);
     secrets.set('second session cookie', (withOtp.headers.get('set-cookie') ?? '').split(';')[0]!.split('=')[1]!);
 
@@ -109,7 +154,15 @@ describe.each(backends)('the log on $name', (backend) => {
     secrets.set('dispatcher cookie', dispatcher.cookie.split('=')[1]!);
     const next = 'N3w-passw0rd-for-the-log';
     secrets.set('new password', next);
-    expect((await dispatcher.fetch(`${url}${API}/auth/password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ current: TEST_PASSWORD, next }) })).status).toBe(204);
+    expect(
+      (
+        await dispatcher.fetch(`${url}${API}/auth/password`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ current: TEST_PASSWORD, next }),
+        })
+      ).status,
+    ).toBe(204);
     const again = await signIn(url, 'dispatcher', next);
     secrets.set('third session cookie', again.cookie.split('=')[1]!);
 
@@ -144,7 +197,12 @@ describe.each(backends)('the log on $name', (backend) => {
 
     const found = [...secrets].filter(([, value]) => value.length >= 6 && text.includes(value)).map(([what]) => what);
     // On a failure, say where (the lines that hold them, cut short): test values, nothing real.
-    const where = found.map((what) => text.split('\n').find((l) => l.includes(secrets.get(what)!))!.slice(0, 600));
+    const where = found.map((what) =>
+      text
+        .split('\n')
+        .find((l) => l.includes(secrets.get(what)!))!
+        .slice(0, 600),
+    );
     expect(found, `secrets in the log:\n${where.join('\n')}`).toEqual([]);
     const foundCodes = codes.filter((c) => new RegExp(`(?<![0-9])${c}(?![0-9])`).test(text));
     expect(foundCodes, 'TOTP codes in the log').toEqual([]);

@@ -40,7 +40,13 @@ describe.each(backends)('map on $name', (backend) => {
     expect(res.status).toBe(200);
     const cfg = mapConfig.parse(await res.json());
     const summary = worldSummary.parse(await (await apiFetch(`${url}/api/v1/world/summary`)).json());
-    expect(cfg).toEqual({ styleUrl: BUILT_IN_STYLE_URL, builtInStyleUrl: '/api/v1/basemap/style.json', crs: 'wgs84', bounds: summary.bbox, center: summary.city.center });
+    expect(cfg).toEqual({
+      styleUrl: BUILT_IN_STYLE_URL,
+      builtInStyleUrl: '/api/v1/basemap/style.json',
+      crs: 'wgs84',
+      bounds: summary.bbox,
+      center: summary.city.center,
+    });
   });
 
   it('serves a valid dark style whose every source is on the hub and answers with GeoJSON', async () => {
@@ -66,9 +72,20 @@ describe.each(backends)('map on $name', (backend) => {
   });
 
   it('the water, road and green sources hold the generated basemap', async () => {
-    for (const [source, kind] of [['water', 'water'], ['roads', 'road'], ['green', 'green']] as const) {
-      const fc = (await (await apiFetch(`${url}/api/v1/basemap/${source}.geojson`)).json()) as { features: { properties: { id: string } }[] };
-      expect(fc.features.map((f) => f.properties.id).sort(), source).toEqual(expected.basemap.filter((f) => f.kind === kind).map((f) => f.id).sort());
+    for (const [source, kind] of [
+      ['water', 'water'],
+      ['roads', 'road'],
+      ['green', 'green'],
+    ] as const) {
+      const fc = (await (await apiFetch(`${url}/api/v1/basemap/${source}.geojson`)).json()) as {
+        features: { properties: { id: string } }[];
+      };
+      expect(fc.features.map((f) => f.properties.id).sort(), source).toEqual(
+        expected.basemap
+          .filter((f) => f.kind === kind)
+          .map((f) => f.id)
+          .sort(),
+      );
     }
   });
 
@@ -82,7 +99,10 @@ describe.each(backends)('map on $name', (backend) => {
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(brotliDecompressSync(first.body).equals(plain.body)).toBe(true);
     expect(plain.headers.etag).toBe(etag);
-    const again = await rawGet(`${url}/api/v1/basemap/roads.geojson`, { 'if-none-match': etag as string, 'accept-encoding': 'br' });
+    const again = await rawGet(`${url}/api/v1/basemap/roads.geojson`, {
+      'if-none-match': etag as string,
+      'accept-encoding': 'br',
+    });
     expect(again.status).toBe(304);
     expect(again.body.byteLength).toBe(0);
   });
@@ -99,7 +119,9 @@ describe.each(backends)('map on $name', (backend) => {
     await hub!.close();
     hub = undefined;
 
-    ({ hub, url } = await startHub(testConfig({ ...storage, mapStyleUrl: 'https://tiles.example.cn/styles/dark.json', mapCrs: 'gcj02' })));
+    ({ hub, url } = await startHub(
+      testConfig({ ...storage, mapStyleUrl: 'https://tiles.example.cn/styles/dark.json', mapCrs: 'gcj02' }),
+    ));
     const fc = (await (await apiFetch(`${url}/api/v1/basemap/water.geojson`)).json()) as { features: unknown[] };
     expect(fc.features).toHaveLength(expected.basemap.filter((f) => f.kind === 'water').length);
     const cfg = mapConfig.parse(await (await apiFetch(`${url}/api/v1/map/config`)).json());
@@ -118,7 +140,9 @@ describe.each(backends)('map on $name', (backend) => {
 describe('map before the hub is ready', () => {
   it('answers 503 service/not-ready', async () => {
     // A database that refuses connections: the hub serves, but never becomes ready.
-    const hub = createApp(testConfig({ databaseUrl: 'postgres://nobody@127.0.0.1:9/none' }), { logger: pino({ level: 'silent' }) });
+    const hub = createApp(testConfig({ databaseUrl: 'postgres://nobody@127.0.0.1:9/none' }), {
+      logger: pino({ level: 'silent' }),
+    });
     const addr = await hub.listen();
     try {
       for (const path of ['/api/v1/map/config', BUILT_IN_STYLE_URL, '/api/v1/basemap/water.geojson']) {

@@ -20,7 +20,9 @@ const TOKEN = 'metrics-token-for-the-test-0123456789';
 
 /** The value of one sample (`name{labels} value`) in Prometheus text, or undefined. */
 function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
@@ -30,8 +32,16 @@ describe.each(backends)('metrics on $name', (backend) => {
   let url: string;
   let admin: Signed;
   let key: string;
-  const grid = generateDemoCity({ scale: 'small', seed: 7 }).regions.find((r) => r.level === 'grid' && r.code.startsWith('360103'))!;
-  const event = (id: string) => ({ id, source: 'camera', type: 'stranger', at: new Date().toISOString(), location: { lon: grid.center[0], lat: grid.center[1] } });
+  const grid = generateDemoCity({ scale: 'small', seed: 7 }).regions.find(
+    (r) => r.level === 'grid' && r.code.startsWith('360103'),
+  )!;
+  const event = (id: string) => ({
+    id,
+    source: 'camera',
+    type: 'stranger',
+    at: new Date().toISOString(),
+    location: { lon: grid.center[0], lat: grid.center[1] },
+  });
   const scrape = (headers: Record<string, string> = {}) => fetch(`${url}/metrics`, { headers });
 
   beforeAll(async () => {
@@ -39,7 +49,11 @@ describe.each(backends)('metrics on $name', (backend) => {
     cleanup = p.cleanup;
     ({ hub, url } = await startHub(testConfig({ ...p.config, metricsToken: TOKEN })));
     admin = await signIn(url, 'admin');
-    const res = await admin.fetch(`${url}${API}/admin/device-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'metrics sensor', scope: '360103' }) });
+    const res = await admin.fetch(`${url}${API}/admin/device-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'metrics sensor', scope: '360103' }),
+    });
     key = ((await res.json()) as { secret: string }).secret;
   });
   afterAll(async () => {
@@ -50,9 +64,17 @@ describe.each(backends)('metrics on $name', (backend) => {
   it('counts events in and refused, group commits, queries and sockets, read with the token', async () => {
     const before = await (await scrape({ authorization: `Bearer ${TOKEN}` })).text();
     const inBefore = sample(before, 'events_in_total', '{channel="http"}') ?? 0;
-    const post = (body: unknown) => fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${url}${API}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+      });
     const run = Date.now().toString(36);
-    expect((await post({ events: [event(`${run}-1`), event(`${run}-2`), { ...event(`${run}-3`), type: 'alien_landing' }] })).status).toBe(202);
+    expect(
+      (await post({ events: [event(`${run}-1`), event(`${run}-2`), { ...event(`${run}-3`), type: 'alien_landing' }] }))
+        .status,
+    ).toBe(202);
     expect((await post(event(`${run}-4`))).status).toBe(202);
     expect((await post({ ...event(`${run}-5`), type: 'alien_landing' })).status).toBe(400);
     const socket = openSocket(url, admin.cookie);
@@ -89,7 +111,9 @@ describe.each(backends)('metrics on $name', (backend) => {
     expect((await scrape({ authorization: `Bearer ${key}` })).status).toBe(401);
     expect((await scrape({ authorization: TOKEN })).status).toBe(401);
     // With the wrong token, a good session cookie does not help: the header decides.
-    expect((await admin.fetch(`${url}/metrics`, { headers: { authorization: 'Bearer nope-nope-nope-nope' } })).status).toBe(401);
+    expect(
+      (await admin.fetch(`${url}/metrics`, { headers: { authorization: 'Bearer nope-nope-nope-nope' } })).status,
+    ).toBe(401);
   });
 });
 

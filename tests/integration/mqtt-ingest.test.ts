@@ -37,13 +37,23 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
   const world = generateDemoCity({ scale: 'small', seed: 7 });
   const grid = world.regions.find((r) => r.level === 'grid')!;
   const fence = world.zones.find((z) => z.kind === 'railway' && z.shape.type === 'corridor')!;
-  const event = (id: string, source = 'fence') => ({ id: `${run}-${id}`, source, type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: grid.center[0], lat: grid.center[1] } });
+  const event = (id: string, source = 'fence') => ({
+    id: `${run}-${id}`,
+    source,
+    type: 'fence_intrusion',
+    at: new Date().toISOString(),
+    location: { lon: grid.center[0], lat: grid.center[1] },
+  });
 
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
     // A client id of its own, so parallel runs on one broker do not share a session.
-    ({ hub, url } = await startHub({ ...testConfig(p.config), mqttUrl: TEST_MQTT_URL, mqttClientId: `test-hub-${run}` }));
+    ({ hub, url } = await startHub({
+      ...testConfig(p.config),
+      mqttUrl: TEST_MQTT_URL,
+      mqttClientId: `test-hub-${run}`,
+    }));
     await until(() => hub.mqtt() !== undefined);
     publisher = await mqtt.connectAsync(TEST_MQTT_URL!, { clientId: `test-pub-${run}` });
     // Let the hub's subscription settle before publishing.
@@ -59,7 +69,9 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
     const stats = hub.mqtt()!.stats;
     const repo = new EventRepository(hub.services().database.db);
     await publisher.publishAsync('events/fence', JSON.stringify(event('a')), { qos: 1 });
-    await publisher.publishAsync('events/fence', JSON.stringify({ events: [event('b'), event('c'), event('a')] }), { qos: 1 });
+    await publisher.publishAsync('events/fence', JSON.stringify({ events: [event('b'), event('c'), event('a')] }), {
+      qos: 1,
+    });
     await publisher.publishAsync('events/fence', '{"not": json', { qos: 1 });
     await publisher.publishAsync('events/fence', JSON.stringify(event('d', 'camera')), { qos: 1 });
     await publisher.publishAsync('events/ufo', JSON.stringify(event('e')), { qos: 1 });
@@ -67,23 +79,35 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
     await publisher.publishAsync('events/fence', JSON.stringify({ ...event('f'), type: 'nope' }), { qos: 1 });
     await until(() => stats.messages >= 7 && stats.deadLettered >= 5).catch(() => undefined);
     // Malformed (4) and the one with a refused event: acknowledged and set aside, not redelivered.
-    expect(stats).toMatchObject({ accepted: 3, duplicates: 1, rejected: 1, malformed: 4, deadLettered: 5, storeFailures: 0 });
+    expect(stats).toMatchObject({
+      accepted: 3,
+      duplicates: 1,
+      rejected: 1,
+      malformed: 4,
+      deadLettered: 5,
+      storeFailures: 0,
+    });
     for (const id of ['a', 'b', 'c']) expect((await repo.byKey('fence', `${run}-${id}`))?.gridCode).toBe(grid.code);
     expect(await repo.byKey('fence', `${run}-f`)).toBeUndefined();
     // Still up: a good event after the bad ones is stored too.
     await publisher.publishAsync('events/fence', JSON.stringify(event('g')), { qos: 1 });
     await until(async () => (await repo.byKey('fence', `${run}-g`)) !== undefined);
-    expect((await fetch(`http://127.0.0.1:${(hub.httpServer.address() as { port: number }).port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${(hub.httpServer.address() as { port: number }).port}/readyz`)).status).toBe(
+      200,
+    );
   });
 
   it('tells the nearest loudspeaker to speak when an intrusion on the fence raises an alarm', async () => {
     const said: { topic: string; body: { text: string; alarmId: string } }[] = [];
     publisher.on('message', (topic, payload) => {
-      if (topic.startsWith('devices/speaker/')) said.push({ topic, body: JSON.parse(payload.toString()) as { text: string; alarmId: string } });
+      if (topic.startsWith('devices/speaker/'))
+        said.push({ topic, body: JSON.parse(payload.toString()) as { text: string; alarmId: string } });
     });
     await publisher.subscribeAsync('devices/speaker/+/say', { qos: 1 });
     const [lon, lat] = (fence.shape as { line: [number, number][] }).line[0]!;
-    await publisher.publishAsync('events/fence', JSON.stringify({ ...event('intrusion'), location: { lon, lat } }), { qos: 1 });
+    await publisher.publishAsync('events/fence', JSON.stringify({ ...event('intrusion'), location: { lon, lat } }), {
+      qos: 1,
+    });
     await until(() => said.length > 0);
     const speaker = said[0]!.topic.split('/')[2];
     expect(world.speakers.find((s) => s.id === speaker)?.railwayId).toBe(fence.railwayId);
@@ -101,16 +125,21 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
     // raising a data exception, as for any value the schemas could not foresee).
     await db.execute(sql`create or replace function refuse_poison() returns trigger language plpgsql as $$
       begin if new.id like '%-poison-db' then raise exception 'poisoned value' using errcode = '22023'; end if; return new; end $$`);
-    await db.execute(sql`create trigger refuse_poison before insert on events for each row execute function refuse_poison()`);
+    await db.execute(
+      sql`create trigger refuse_poison before insert on events for each row execute function refuse_poison()`,
+    );
     try {
       const before = stats.deadLettered;
       const nul = Buffer.from(JSON.stringify(cam('poison-\u0000')));
       await publisher.publishAsync('events/camera', nul, { qos: 1 });
       await publisher.publishAsync('events/camera', JSON.stringify(cam('poison-db')), { qos: 1 });
       const t0 = Date.now();
-      for (let i = 0; i < 100; i++) await publisher.publishAsync('events/camera', JSON.stringify(cam(`good-${i}`)), { qos: 1 });
+      for (let i = 0; i < 100; i++)
+        await publisher.publishAsync('events/camera', JSON.stringify(cam(`good-${i}`)), { qos: 1 });
       await until(async () => {
-        const rows = await db.execute(sql`select count(*)::int as n from events where source = 'camera' and id like ${`${run}-good-%`}`);
+        const rows = await db.execute(
+          sql`select count(*)::int as n from events where source = 'camera' and id like ${`${run}-good-%`}`,
+        );
         return JSON.stringify(rows).includes('"n":100');
       }, 15_000);
       expect(Date.now() - t0).toBeLessThan(10_000);
@@ -133,7 +162,9 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
       expect(nul1!.text).toContain('poison-\\u0000');
       expect(nul1!.bytes).toBe(nul.length);
       // Keyset paging: the next page holds older ones, none twice.
-      const next = deadLetterPage.parse(await (await admin.fetch(`${url}/api/v1/admin/dead-letters?limit=50&before=${page.nextBefore}`)).json());
+      const next = deadLetterPage.parse(
+        await (await admin.fetch(`${url}/api/v1/admin/dead-letters?limit=50&before=${page.nextBefore}`)).json(),
+      );
       expect(next.items.every((d) => d.id < nul1!.id)).toBe(true);
       expect(next.items.some((d) => d.error.startsWith('not UTF-8') && d.text.startsWith('\\xff\\xfe'))).toBe(true);
     } finally {
@@ -143,12 +174,20 @@ describe.skipIf(!TEST_MQTT_URL).each(backends)('MQTT ingestion on $name', (backe
 
   it('leaves a message unacknowledged while the database fails, reconnecting with a backoff (not a storm)', async () => {
     // A second subscriber whose store always fails as a lost connection does (no SQLSTATE).
-    const failing = { ingest: () => Promise.reject(new Error('Connection terminated unexpectedly')) } as unknown as IngestService;
+    const failing = {
+      ingest: () => Promise.reject(new Error('Connection terminated unexpectedly')),
+    } as unknown as IngestService;
     const clientId = `test-failing-${run}`;
     const sub = new MqttIngest({
       url: TEST_MQTT_URL!,
       ingest: failing,
-      principal: () => Promise.resolve({ principal: { id: 'mqtt', role: 'device', scope: '360100' }, kind: 'device', name: 'mqtt', displayName: 'mqtt' } as never),
+      principal: () =>
+        Promise.resolve({
+          principal: { id: 'mqtt', role: 'device', scope: '360100' },
+          kind: 'device',
+          name: 'mqtt',
+          displayName: 'mqtt',
+        } as never),
       log: pino({ level: 'silent' }),
       clientId,
     });

@@ -16,8 +16,18 @@ import { incidentSyncReply, incidentView, type IncidentSyncReply, type IncidentV
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A socket with this session cookie (undefined: none), WebSocket only, not reconnecting unless `extra` says so. */
-export function openSocket(url: string, cookie: string | undefined, extra: Partial<ManagerOptions & SocketOptions> = {}): ClientSocket {
-  return connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...(cookie ? { extraHeaders: { cookie } } : {}), ...extra });
+export function openSocket(
+  url: string,
+  cookie: string | undefined,
+  extra: Partial<ManagerOptions & SocketOptions> = {},
+): ClientSocket {
+  return connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(cookie ? { extraHeaders: { cookie } } : {}),
+    ...extra,
+  });
 }
 
 /** Resolves when the socket connects, rejects when its handshake is refused. */
@@ -41,7 +51,11 @@ export class ScreenSocket {
   readonly socket: ClientSocket;
 
   constructor(url: string, cookie: string, opts: { reconnection?: boolean } = {}) {
-    this.socket = openSocket(url, cookie, { reconnection: opts.reconnection ?? false, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+    this.socket = openSocket(url, cookie, {
+      reconnection: opts.reconnection ?? false,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+    });
     this.socket.on('alarm:batch', (b) => {
       this.alarmBatches++;
       // Validate the columns as they arrive, then decode them as the client does.
@@ -110,7 +124,8 @@ export class Screen extends ScreenSocket {
     });
     this.socket.on('incident:batch', (b) => {
       if (this.syncing) return;
-      if (this.incidentCursor !== null && b.from <= this.incidentCursor) this.incidentCursor = Math.max(this.incidentCursor, b.rev);
+      if (this.incidentCursor !== null && b.from <= this.incidentCursor)
+        this.incidentCursor = Math.max(this.incidentCursor, b.rev);
       else {
         this.holes++;
         void this.sync();
@@ -130,12 +145,12 @@ export class Screen extends ScreenSocket {
     this.syncing ??= (async () => {
       try {
         // Page by page while the hub says `more`.
-        for (let more = true; more; ) {
+        for (let more = true; more;) {
           const a = await this.syncAlarms(this.alarmCursor);
           this.alarmCursor = a.mode === 'snapshot' ? a.rev : Math.max(this.alarmCursor ?? 0, a.rev);
           more = a.more === true;
         }
-        for (let more = true; more; ) {
+        for (let more = true; more;) {
           const i = await this.syncIncidents(this.incidentCursor);
           this.incidentCursor = i.mode === 'snapshot' ? i.rev : Math.max(this.incidentCursor ?? 0, i.rev);
           more = i.more === true;

@@ -34,14 +34,25 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
   const fence = city.zones.find((z) => z.kind === 'railway' && z.shape.type === 'corridor')!;
   const onFence = offsetM((fence.shape as { line: LonLat[] }).line[0]!, 0, 0);
   let n = 0;
-  const event = (over: Partial<EventInput> = {}): EventInput => ({ id: `${run}-${++n}`, source: 'fence', type: 'fence_intrusion', at: new Date().toISOString(), location: { lon: onFence[0], lat: onFence[1] }, ...over });
+  const event = (over: Partial<EventInput> = {}): EventInput => ({
+    id: `${run}-${++n}`,
+    source: 'fence',
+    type: 'fence_intrusion',
+    at: new Date().toISOString(),
+    location: { lon: onFence[0], lat: onFence[1] },
+    ...over,
+  });
   let drop: () => Promise<void>;
   let base: Config;
   const hubs: Hub[] = [];
   const urls: string[] = [];
   const screens: Screen[] = [];
   const post = async (url: string, body: unknown) => {
-    const res = await fetch(`${url}${API}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${API}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(202);
     return ingestReply.parse(await res.json());
   };
@@ -59,7 +70,11 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
       databaseUrl: db.url,
       redisUrl: TEST_REDIS_URL,
       redisPrefix: `cd-test-${run}`,
-      auth: { demoPassword: 'test-pass-2026', ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } },
+      auth: {
+        demoPassword: 'test-pass-2026',
+        ingestApiKey: KEY,
+        rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
+      },
     });
     await hubAt();
     await hubAt();
@@ -83,9 +98,16 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
     const db = hubs[0]!.services().alarms;
     const server = await db.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
     const want = new Set(server.alarms.map((x) => x.id));
-    await until(() => [...want].every((id) => sB.alarms.has(id) && sA.alarms.has(id)), 10_000, 'every alarm on both screens').catch((e: unknown) => {
-      const missing = (s: Screen) => [...want].filter((id) => !s.alarms.has(id)).map((id) => server.alarms.find((x) => x.id === id)!.rev);
-      throw new Error(`${(e as Error).message}: want ${want.size}, A lacks revs ${missing(sA).join(',')} (cursor ${sA.alarmCursor}), B lacks ${missing(sB).join(',')} (cursor ${sB.alarmCursor}), holes ${sA.holes}/${sB.holes}`);
+    await until(
+      () => [...want].every((id) => sB.alarms.has(id) && sA.alarms.has(id)),
+      10_000,
+      'every alarm on both screens',
+    ).catch((e: unknown) => {
+      const missing = (s: Screen) =>
+        [...want].filter((id) => !s.alarms.has(id)).map((id) => server.alarms.find((x) => x.id === id)!.rev);
+      throw new Error(
+        `${(e as Error).message}: want ${want.size}, A lacks revs ${missing(sA).join(',')} (cursor ${sA.alarmCursor}), B lacks ${missing(sB).join(',')} (cursor ${sB.alarmCursor}), holes ${sA.holes}/${sB.holes}`,
+      );
     });
     expect(sB.holes).toBe(0);
     expect(sA.holes).toBe(0);
@@ -95,8 +117,14 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
     const cursor = sB.alarmCursor!;
     expect(cursor).toBeGreaterThanOrEqual(Math.max(...server.alarms.map((x) => x.rev)));
     // Priority-1 fence alarms became incidents on hub A or B: both screens hold all of them.
-    const incidents = await hubs[1]!.services().incidents.read.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
-    await until(() => incidents.incidents.every((i) => sB.incidents.has(i.id) && sA.incidents.has(i.id)), 10_000, 'every incident on both screens');
+    const incidents = await hubs[1]!
+      .services()
+      .incidents.read.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
+    await until(
+      () => incidents.incidents.every((i) => sB.incidents.has(i.id) && sA.incidents.has(i.id)),
+      10_000,
+      'every incident on both screens',
+    );
   });
 
   it('a screen whose hub dies catches up on another hub with exactly the missing alarms', async () => {
@@ -116,7 +144,9 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
     moved.incidentCursor = c.incidentCursor;
     for (const [id, v] of c.alarms) moved.alarms.set(id, v);
     await moved.ready();
-    const server = await hubs[0]!.services().alarms.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
+    const server = await hubs[0]!
+      .services()
+      .alarms.sync({ id: 'x', role: 'dispatcher', scope: '36', name: 't' } as never, null);
     expect(new Set(moved.alarms.keys())).toEqual(new Set(server.alarms.map((x) => x.id)));
   });
 
@@ -138,19 +168,33 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
       // Hub A has no broker (its commits record the command); hub C with the broker delivers it.
       const said: { topic: string; body: { alarmId: string; outboxId: number } }[] = [];
       const listener = await mqtt.connectAsync(TEST_MQTT_URL!, { clientId: `test-speakers-${run}` });
-      listener.on('message', (topic, payload) => said.push({ topic, body: JSON.parse(payload.toString()) as { alarmId: string; outboxId: number } }));
+      listener.on('message', (topic, payload) =>
+        said.push({ topic, body: JSON.parse(payload.toString()) as { alarmId: string; outboxId: number } }),
+      );
       await listener.subscribeAsync('devices/speaker/+/say', { qos: 1 });
       try {
         const reply = await post(urls[0]!, event());
         expect(reply.accepted).toBe(1);
         const outbox = new OutboxRepository(hubs[0]!.services().database.db);
         await until(async () => (await outbox.pending()) > 0, 5_000, 'the command recorded');
-        const withBroker = await hubAt({ mqttUrl: TEST_MQTT_URL, mqttClientId: `test-hub-c-${run}`, mqttShareGroup: `g-${run}` });
+        const withBroker = await hubAt({
+          mqttUrl: TEST_MQTT_URL,
+          mqttClientId: `test-hub-c-${run}`,
+          mqttShareGroup: `g-${run}`,
+        });
         await until(() => said.length >= 1, 10_000, 'the command delivered');
         // Acknowledge the alarm (a change): no new command.
         const alarmId = said[0]!.body.alarmId;
         const d = await signIn(withBroker.url);
-        expect((await d.fetch(`${withBroker.url}${API}/alarms/${alarmId}/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'acknowledge' }) })).status).toBe(200);
+        expect(
+          (
+            await d.fetch(`${withBroker.url}${API}/alarms/${alarmId}/actions`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ action: 'acknowledge' }),
+            })
+          ).status,
+        ).toBe(200);
         await new Promise((r) => setTimeout(r, 1_500));
         expect(said.filter((m) => m.body.alarmId === alarmId)).toHaveLength(1);
         expect(await outbox.pending()).toBe(0);
@@ -179,7 +223,11 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
         await pub.endAsync();
       }
       const repo = new EventRepository(one.hub.services().database.db);
-      await until(async () => (await Promise.all(ids.map((id) => repo.byKey('camera', id)))).every(Boolean), 15_000, 'every event stored');
+      await until(
+        async () => (await Promise.all(ids.map((id) => repo.byKey('camera', id)))).every(Boolean),
+        15_000,
+        'every event stored',
+      );
       const s1 = one.hub.mqtt()!.stats;
       const s2 = two.hub.mqtt()!.stats;
       // Shared: each message went to one hub (the sum is the count, not twice it), and both took some.

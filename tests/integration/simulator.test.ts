@@ -26,7 +26,16 @@ describe.each(backends)('simulator on $name', (backend) => {
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
-    ({ hub, url } = await startHub(testConfig({ ...p.config, auth: { demoPassword: 'test-pass-2026', ingestApiKey: KEY, rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 } } })));
+    ({ hub, url } = await startHub(
+      testConfig({
+        ...p.config,
+        auth: {
+          demoPassword: 'test-pass-2026',
+          ingestApiKey: KEY,
+          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
+        },
+      }),
+    ));
     world = await simWorldFromRepository(new WorldRepository(hub.services().database.db));
   });
   afterAll(async () => {
@@ -49,7 +58,16 @@ describe.each(backends)('simulator on $name', (backend) => {
     const events = new EventRepository(hub.services().database.db);
     const before = await events.count();
     // A high fence rate too, so fence points (near the city's edge as well) go through the real locator.
-    const sim = startSimulator({ baseUrl: url, apiKey: KEY, world, ratePerSec: 200, seed: 3, log: pino({ level: 'silent' }), fencePerHour: 3_600 * 20, oneKeyPerDay: 86_400 * 5 });
+    const sim = startSimulator({
+      baseUrl: url,
+      apiKey: KEY,
+      world,
+      ratePerSec: 200,
+      seed: 3,
+      log: pino({ level: 'silent' }),
+      fencePerHour: 3_600 * 20,
+      oneKeyPerDay: 86_400 * 5,
+    });
     // At least 2 s, and until a few posts went through (a loaded machine posts slower: behaviour, not speed).
     await sleep(2_000);
     for (let t = 0; t < 200 && (sim.stats.posts <= 2 || sim.stats.accepted <= 50); t++) await sleep(100);
@@ -85,7 +103,15 @@ describe.each(backends)('simulator on $name', (backend) => {
         srv.close(() => resolve(p));
       });
     });
-    const sim = startSimulator({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY, world, ratePerSec: 200, seed: 4, log: pino({ level: 'silent' }), batchMs: 50 });
+    const sim = startSimulator({
+      baseUrl: `http://127.0.0.1:${port}`,
+      apiKey: KEY,
+      world,
+      ratePerSec: 200,
+      seed: 4,
+      log: pino({ level: 'silent' }),
+      batchMs: 50,
+    });
     await sleep(600);
     await sim.stop();
     const s = sim.stats;

@@ -17,7 +17,10 @@ interface Run {
   ms: number;
 }
 
-function runHub(env: Record<string, string>, opts: { untilReady?: boolean; timeoutMs?: number } = {}): Promise<Run & { kill?: () => void }> {
+function runHub(
+  env: Record<string, string>,
+  opts: { untilReady?: boolean; timeoutMs?: number } = {},
+): Promise<Run & { kill?: () => void }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -81,7 +84,10 @@ describe('data safety', () => {
   it('refuses a pglite folder that is not a PostgreSQL data directory', async () => {
     const dir = await tempDir();
     cleanups.push(dir.remove);
-    await writeFile(join(dir.path, 'command-dispatch.json'), JSON.stringify({ app: 'city-command-dispatch', format: 1 }));
+    await writeFile(
+      join(dir.path, 'command-dispatch.json'),
+      JSON.stringify({ app: 'city-command-dispatch', format: 1 }),
+    );
     await mkdir(join(dir.path, 'pglite'));
     await writeFile(join(dir.path, 'pglite', 'notes.txt'), 'not a database');
     const r = await runHub({ DATA_DIR: dir.path, PORT: String(await freePort()) });
@@ -92,14 +98,17 @@ describe('data safety', () => {
 
   it('fails clearly within 10 s when DATABASE_URL cannot be reached', async () => {
     const closedPort = await freePort();
-    const r = await runHub({ DATABASE_URL: `postgres://nobody@127.0.0.1:${closedPort}/none`, PORT: String(await freePort()) }, { timeoutMs: 20_000 });
+    const r = await runHub(
+      { DATABASE_URL: `postgres://nobody@127.0.0.1:${closedPort}/none`, PORT: String(await freePort()) },
+      { timeoutMs: 20_000 },
+    );
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(10_000);
     expect(r.stderr).toContain(`127.0.0.1:${closedPort}`);
     expect(r.stderr).toMatch(/cannot reach/);
   });
 
-  it.runIf(TEST_DATABASE_URL)('refuses a PostgreSQL database that holds another application\'s tables', async () => {
+  it.runIf(TEST_DATABASE_URL)("refuses a PostgreSQL database that holds another application's tables", async () => {
     const db = await tempPostgresDatabase(TEST_DATABASE_URL!);
     cleanups.push(db.drop);
     const c = new pg.Client({ connectionString: db.url });
@@ -112,7 +121,9 @@ describe('data safety', () => {
     const c2 = new pg.Client({ connectionString: db.url });
     await c2.connect();
     const rows = await c2.query<{ n: number }>('select count(*)::int as n from invoices');
-    const tables = await c2.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
+    const tables = await c2.query<{ n: number }>(
+      `select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
+    );
     await c2.end();
     expect(rows.rows[0]?.n).toBe(1);
     expect(tables.rows[0]?.n).toBe(1);
@@ -133,7 +144,10 @@ describe('shutdown', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // Wait for ready.
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() - t0 > 60_000) throw new Error('hub did not become ready');
       await new Promise((r) => setTimeout(r, 200));
@@ -146,7 +160,15 @@ describe('shutdown', () => {
     // Second start: ready fast, same world.
     const port2 = await freePort();
     const child2 = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SCALE: 'small', DATA_DIR: dir.path, PORT: String(port2), DEMO_PASSWORD: TEST_PASSWORD },
+      env: {
+        PATH: process.env.PATH,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DEMO_SCALE: 'small',
+        DATA_DIR: dir.path,
+        PORT: String(port2),
+        DEMO_PASSWORD: TEST_PASSWORD,
+      },
       stdio: 'ignore',
     });
     const exited2 = new Promise<number | null>((r) => child2.on('exit', (c) => r(c)));
@@ -171,7 +193,16 @@ describe('start-up that does not stall', () => {
     cleanups.push(dir.remove);
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SCALE: 'small', SIMULATOR: 'off', DATA_DIR: dir.path, PORT: String(port), DEMO_PASSWORD: TEST_PASSWORD },
+      env: {
+        PATH: process.env.PATH,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DEMO_SCALE: 'small',
+        SIMULATOR: 'off',
+        DATA_DIR: dir.path,
+        PORT: String(port),
+        DEMO_PASSWORD: TEST_PASSWORD,
+      },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

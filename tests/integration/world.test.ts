@@ -33,7 +33,10 @@ describe.each(backends)('hub on $name', (backend) => {
   it('is ready and reports every check ok', async () => {
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ready: true, checks: { database: 'ok', migrations: 'ok', demoData: 'ok' } });
+    expect(await res.json()).toMatchObject({
+      ready: true,
+      checks: { database: 'ok', migrations: 'ok', demoData: 'ok' },
+    });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
@@ -62,7 +65,10 @@ describe.each(backends)('hub on $name', (backend) => {
       expect(res.headers.get('content-type')).toContain(PACKED_MEDIA_TYPE);
       const layer = decodePacked(new Uint8Array(await res.arrayBuffer()));
       expect(layer.header.count, info.name).toBe(info.count);
-      const gj = (await (await apiFetch(`${url}${info.geojsonUrl}`)).json()) as { type: string; features: { properties: Record<string, unknown> }[] };
+      const gj = (await (await apiFetch(`${url}${info.geojsonUrl}`)).json()) as {
+        type: string;
+        features: { properties: Record<string, unknown> }[];
+      };
       expect(gj.type).toBe('FeatureCollection');
       expect(gj.features.length, info.name).toBe(info.count);
       if (layer.has('id')) expect(layer.strings('id')).toEqual(gj.features.map((f) => f.properties.id));
@@ -101,7 +107,10 @@ describe.each(backends)('hub on $name', (backend) => {
     const br = await rawGet(`${url}/api/v1/layers/grids`, { 'accept-encoding': 'gzip, br' });
     expect(br.headers['content-encoding']).toBe('br');
     expect(brotliDecompressSync(br.body).equals(raw.body)).toBe(true);
-    const again = await rawGet(`${url}/api/v1/layers/grids`, { 'if-none-match': etag as string, 'accept-encoding': 'br' });
+    const again = await rawGet(`${url}/api/v1/layers/grids`, {
+      'if-none-match': etag as string,
+      'accept-encoding': 'br',
+    });
     expect(again.status).toBe(304);
     expect(again.body.byteLength).toBe(0);
     const stale = await rawGet(`${url}/api/v1/layers/grids`, { 'if-none-match': '"something-else"' });
@@ -115,7 +124,11 @@ describe.each(backends)('hub on $name', (backend) => {
     const route = await apiFetch(`${url}/api/v1/no-such-thing`);
     expect(route.status).toBe(404);
     expect(await route.json()).toMatchObject({ error: { code: 'route/not-found' } });
-    const bad = await apiFetch(`${url}/api/v1/world/summary`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"oops":' });
+    const bad = await apiFetch(`${url}/api/v1/world/summary`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"oops":',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'request/malformed-json' } });
   });

@@ -5,10 +5,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { generateDemoCity, generateResidents, generateSeedAccess, maskName, SEED_ACCESS_MAX_AGE_MS } from '@server/demo';
+import {
+  generateDemoCity,
+  generateResidents,
+  generateSeedAccess,
+  maskName,
+  SEED_ACCESS_MAX_AGE_MS,
+} from '@server/demo';
 import { pointInPolygon } from '@server/demo/geo';
 import { createZoneIndex } from '@server/rules/zone-index';
-import { absenceEventId, DEFAULT_ABSENCE_RULE, DEFAULT_RULES, evaluate, overdueResidents, ruleSchema, type AbsenceCandidate, type Rule } from '@server/rules/rules';
+import {
+  absenceEventId,
+  DEFAULT_ABSENCE_RULE,
+  DEFAULT_RULES,
+  evaluate,
+  overdueResidents,
+  ruleSchema,
+  type AbsenceCandidate,
+  type Rule,
+} from '@server/rules/rules';
 import { resident } from '@shared/world';
 import { ConfigError, loadConfig } from '@server/core/config';
 
@@ -17,7 +32,11 @@ const NOW = Date.parse('2026-11-22T12:00:00Z');
 const REG = NOW - 100 * H;
 
 describe('overdueResidents', () => {
-  const c = (residentId: string, lastAccessMs: number | null, registeredMs = REG): AbsenceCandidate => ({ residentId, lastAccessMs, registeredMs });
+  const c = (residentId: string, lastAccessMs: number | null, registeredMs = REG): AbsenceCandidate => ({
+    residentId,
+    lastAccessMs,
+    registeredMs,
+  });
   it.each([
     ['49 h since the last access, rule 48 h', [c('a', NOW - 49 * H)], 48, ['a']],
     ['exactly 48 h', [c('a', NOW - 48 * H)], 48, ['a']],
@@ -39,21 +58,38 @@ describe('overdueResidents', () => {
   it('says when the spell started and crossed the rule, and names the spell', () => {
     const last = Date.parse('2026-11-20T08:30:00.123Z');
     expect(overdueResidents([c('sc-00001-r007', last)], 48, NOW)).toEqual([
-      { residentId: 'sc-00001-r007', eventId: 'absence:sc-00001-r007:2026-11-20T08:30:00.123Z', sinceMs: last, dueMs: last + 48 * H },
+      {
+        residentId: 'sc-00001-r007',
+        eventId: 'absence:sc-00001-r007:2026-11-20T08:30:00.123Z',
+        sinceMs: last,
+        dueMs: last + 48 * H,
+      },
     ]);
-    expect(overdueResidents([c('r', null)], 48, NOW)).toEqual([{ residentId: 'r', eventId: 'absence:r:never', sinceMs: REG, dueMs: REG + 48 * H }]);
+    expect(overdueResidents([c('r', null)], 48, NOW)).toEqual([
+      { residentId: 'r', eventId: 'absence:r:never', sinceMs: REG, dueMs: REG + 48 * H },
+    ]);
   });
 
   it('gives one event id per spell, whatever the time of the sweep or the rule', () => {
     const last = NOW - 60 * H;
-    const ids = [NOW, NOW + H, NOW + 50 * H].flatMap((now) => [24, 48].flatMap((h) => overdueResidents([c('r', last)], h, now).map((o) => o.eventId)));
+    const ids = [NOW, NOW + H, NOW + 50 * H].flatMap((now) =>
+      [24, 48].flatMap((h) => overdueResidents([c('r', last)], h, now).map((o) => o.eventId)),
+    );
     expect(new Set(ids)).toEqual(new Set([absenceEventId('r', last)]));
     expect(absenceEventId('r', last + 1)).not.toBe(absenceEventId('r', last));
   });
 });
 
 describe('the absence rule', () => {
-  const base = { id: 'resident-absence', kind: 'absence', name: '独居老人长时间无出入', eventTypes: ['resident_absence'], priority: 2, actions: ['grid_worker'], enabled: true };
+  const base = {
+    id: 'resident-absence',
+    kind: 'absence',
+    name: '独居老人长时间无出入',
+    eventTypes: ['resident_absence'],
+    priority: 2,
+    actions: ['grid_worker'],
+    enabled: true,
+  };
   it.each([
     ['the default', base, true, 48],
     ['24 hours', { ...base, hours: 24 }, true, 24],
@@ -81,7 +117,13 @@ describe('the absence rule', () => {
     const rules: Rule[] = [{ ...DEFAULT_ABSENCE_RULE, eventTypes: ['resident_absence', 'face_access'] }];
     const world = { zones: createZoneIndex([]), facilityKind: () => undefined };
     for (const type of ['resident_absence', 'face_access'] as const) {
-      expect(evaluate({ type, at: new Date(NOW).toISOString(), position: [115.88, 28.68], gridCode: '360102001001001' }, rules, world)).toEqual([]);
+      expect(
+        evaluate(
+          { type, at: new Date(NOW).toISOString(), position: [115.88, 28.68], gridCode: '360102001001001' },
+          rules,
+          world,
+        ),
+      ).toEqual([]);
     }
   });
 });

@@ -40,24 +40,45 @@ function alarm(id: string, over: Partial<AlarmView> & { sec?: number } = {}): Al
   };
 }
 
-const held = (...alarms: AlarmView[]): Held<AlarmView> => ({ byId: new Map(alarms.map((a) => [a.id, a])), gone: new Map(), floor: 0 });
+const held = (...alarms: AlarmView[]): Held<AlarmView> => ({
+  byId: new Map(alarms.map((a) => [a.id, a])),
+  gone: new Map(),
+  floor: 0,
+});
 /** The alarm store's merge: no `keep`, every copy is held. */
 const mergeAlarms = (h: Held<AlarmView>, incoming: readonly AlarmView[]) => mergeByRev(h, incoming);
 const ids = (alarms: readonly AlarmView[]) => alarms.map((a) => a.id);
 
 describe('compareAlarms', () => {
   it.each([
-    ['priority 1 before priority 2, whatever their age', [alarm('p2-new', { priority: 2, sec: 60 }), alarm('p1-old', { priority: 1, sec: 0 })], ['p1-old', 'p2-new']],
-    ['same priority: newest first', [alarm('older', { sec: 0 }), alarm('newer', { sec: 30 }), alarm('middle', { sec: 10 })], ['newer', 'middle', 'older']],
+    [
+      'priority 1 before priority 2, whatever their age',
+      [alarm('p2-new', { priority: 2, sec: 60 }), alarm('p1-old', { priority: 1, sec: 0 })],
+      ['p1-old', 'p2-new'],
+    ],
+    [
+      'same priority: newest first',
+      [alarm('older', { sec: 0 }), alarm('newer', { sec: 30 }), alarm('middle', { sec: 10 })],
+      ['newer', 'middle', 'older'],
+    ],
     [
       'priority, then newest',
-      [alarm('p3', { priority: 3, sec: 90 }), alarm('p1-a', { sec: 5 }), alarm('p4', { priority: 4, sec: 99 }), alarm('p1-b', { sec: 50 }), alarm('p2', { priority: 2 })],
+      [
+        alarm('p3', { priority: 3, sec: 90 }),
+        alarm('p1-a', { sec: 5 }),
+        alarm('p4', { priority: 4, sec: 99 }),
+        alarm('p1-b', { sec: 50 }),
+        alarm('p2', { priority: 2 }),
+      ],
       ['p1-b', 'p1-a', 'p2', 'p3', 'p4'],
     ],
     [
       // One ingest batch raises its alarms with one createdAt: the event's time decides.
       'same priority and creation: newest event first',
-      [alarm('ev-early', { event: { source: 'fence', id: 'e1', type: 'fence_intrusion', at: iso(-20) } }), alarm('ev-late', { event: { source: 'fence', id: 'e2', type: 'fence_intrusion', at: iso(-5) } })],
+      [
+        alarm('ev-early', { event: { source: 'fence', id: 'e1', type: 'fence_intrusion', at: iso(-20) } }),
+        alarm('ev-late', { event: { source: 'fence', id: 'e2', type: 'fence_intrusion', at: iso(-5) } }),
+      ],
       ['ev-late', 'ev-early'],
     ],
   ] as [string, AlarmView[], string[]][])('%s', (_what, input, expected) => {
@@ -65,7 +86,9 @@ describe('compareAlarms', () => {
   });
 
   it('is a total order: ties end in the same order whatever order they arrive in', () => {
-    const twins = ['c', 'a', 'd', 'b'].map((id) => alarm(id, { event: { source: 'fence', id: 'same', type: 'fence_intrusion', at: iso(0) } }));
+    const twins = ['c', 'a', 'd', 'b'].map((id) =>
+      alarm(id, { event: { source: 'fence', id: 'same', type: 'fence_intrusion', at: iso(0) } }),
+    );
     const once = ids([...twins].sort(compareAlarms));
     expect(ids([...twins].reverse().sort(compareAlarms))).toEqual(once);
     expect(compareAlarms(twins[0]!, twins[0]!)).toBe(0);
@@ -115,18 +138,21 @@ describe('mergeAlarms', () => {
     expect(r.added).toEqual([a2]);
   });
 
-  it.each([['false_alarm'], ['incident']] as [AlarmStatus][])('an alarm that becomes %s stays held with that status, out of the open queue', (status) => {
-    const closed = alarm('a', { rev: 3, status, handledBy: 'dispatcher', handledAt: iso(60) });
-    const r = mergeAlarms(held(a1, b5), [closed]);
-    expect(r.changed).toBe(true);
-    expect(r.added).toEqual([]);
-    // Held (the status filter can list it), but no longer open: the queue and its counts drop it.
-    expect(r.next.byId.get('a')).toBe(closed);
-    expect(isOpen(closed)).toBe(false);
-    expect(ids([...r.next.byId.values()].filter(isOpen))).toEqual(['b']);
-    // And a late copy of its open past cannot reopen it.
-    expect(mergeAlarms(r.next, [a1, a2]).changed).toBe(false);
-  });
+  it.each([['false_alarm'], ['incident']] as [AlarmStatus][])(
+    'an alarm that becomes %s stays held with that status, out of the open queue',
+    (status) => {
+      const closed = alarm('a', { rev: 3, status, handledBy: 'dispatcher', handledAt: iso(60) });
+      const r = mergeAlarms(held(a1, b5), [closed]);
+      expect(r.changed).toBe(true);
+      expect(r.added).toEqual([]);
+      // Held (the status filter can list it), but no longer open: the queue and its counts drop it.
+      expect(r.next.byId.get('a')).toBe(closed);
+      expect(isOpen(closed)).toBe(false);
+      expect(ids([...r.next.byId.values()].filter(isOpen))).toEqual(['b']);
+      // And a late copy of its open past cannot reopen it.
+      expect(mergeAlarms(r.next, [a1, a2]).changed).toBe(false);
+    },
+  );
 });
 
 describe('the alarm store', () => {
@@ -165,7 +191,10 @@ describe('the alarm store', () => {
     const live = [alarm('live', { rev: 11 }), alarm('acked', { rev: 12, status: 'acknowledged' })];
     for (const a of live) store.applyBatch([a]);
     // Pushed before the catch-up started, and no longer open at the hub: the snapshot drops it.
-    store.applySync({ mode: 'snapshot', rev: 10, items: [alarm('acked', { rev: 9 }), alarm('other', { rev: 10 })] }, live);
+    store.applySync(
+      { mode: 'snapshot', rev: 10, items: [alarm('acked', { rev: 9 }), alarm('other', { rev: 10 })] },
+      live,
+    );
     expect(ids([...store.byId.values()]).sort()).toEqual(['acked', 'live', 'other']);
     expect(store.byId.get('acked')?.status).toBe('acknowledged');
     // Copies handed along that the snapshot already covers do not outlive it.
@@ -189,10 +218,17 @@ describe('the alarm store', () => {
  */
 const STATUSES: AlarmStatus[] = ['new', 'acknowledged', 'false_alarm', 'incident'];
 const history = fc
-  .array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), status: fc.constantFrom(...STATUSES), priority: fc.integer({ min: 1, max: 4 }) }), {
-    minLength: 1,
-    maxLength: 25,
-  })
+  .array(
+    fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      status: fc.constantFrom(...STATUSES),
+      priority: fc.integer({ min: 1, max: 4 }),
+    }),
+    {
+      minLength: 1,
+      maxLength: 25,
+    },
+  )
   .map((changes) => changes.map((c, i) => alarm(c.id, { rev: i + 1, status: c.status, priority: c.priority })));
 
 const deliveries = history.chain((views) =>
@@ -240,7 +276,9 @@ describe('merging batches in any order', () => {
   it('gives the same queue (open alarms, in order) whatever order the batches arrive in', () => {
     fc.assert(
       fc.property(
-        deliveries.chain((d) => fc.record({ d: fc.constant(d), order: fc.shuffledSubarray(d.batches, { minLength: d.batches.length }) })),
+        deliveries.chain((d) =>
+          fc.record({ d: fc.constant(d), order: fc.shuffledSubarray(d.batches, { minLength: d.batches.length }) }),
+        ),
         ({ d, order }) => {
           const queue = (m: ReadonlyMap<string, AlarmView>) => ids([...m.values()].filter(isOpen).sort(compareAlarms));
           expect(queue(mergeAll(held(), order).map)).toEqual(queue(mergeAll(held(), d.batches).map));

@@ -5,7 +5,9 @@ import { ALARM_STATUSES, alarmView, type AlarmView } from '@shared/alarms';
 import { alarmColumns, decodeAlarmColumns, encodeAlarmColumns } from '@shared/alarm-wire';
 import { ALARM_EVENT_SOURCES, EVENT_TYPES } from '@shared/ingest';
 
-const iso = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const iso = fc
+  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 const smallId = fc.constantFrom('a', 'b', 'c', 'd');
 
 const view: fc.Arbitrary<AlarmView> = fc.record({
@@ -13,18 +15,29 @@ const view: fc.Arbitrary<AlarmView> = fc.record({
   rev: fc.integer({ min: 1, max: 2 ** 40 }),
   createdAt: iso,
   updatedAt: iso,
-  event: fc.record({ source: fc.constantFrom(...ALARM_EVENT_SOURCES), id: fc.string({ minLength: 1 }), type: fc.constantFrom(...EVENT_TYPES), at: iso }),
+  event: fc.record({
+    source: fc.constantFrom(...ALARM_EVENT_SOURCES),
+    id: fc.string({ minLength: 1 }),
+    type: fc.constantFrom(...EVENT_TYPES),
+    at: iso,
+  }),
   // Few distinct rules and zones, so the dictionaries are shared between alarms of a batch.
   rule: smallId.map((id) => ({ id: `rule-${id}`, name: `规则 ${id}` })),
   priority: fc.integer({ min: 1, max: 4 }),
   status: fc.constantFrom(...ALARM_STATUSES),
   gridCode: fc.stringMatching(/^36\d{13}$/),
   position: fc.tuple(fc.double({ min: 115, max: 117, noNaN: true }), fc.double({ min: 28, max: 29, noNaN: true })),
-  zone: fc.option(smallId.map((id) => ({ id: `zone-${id}`, name: `区域 ${id}` })), { nil: null }),
+  zone: fc.option(
+    smallId.map((id) => ({ id: `zone-${id}`, name: `区域 ${id}` })),
+    { nil: null },
+  ),
   actions: fc.subarray(['broadcast', 'cameras', 'units', 'grid_worker']),
   cameraIds: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
   unitIds: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
-  broadcast: fc.option(fc.record({ speakerId: fc.string({ minLength: 1 }), say: fc.constantFrom('请离开铁路', '危险') }), { nil: null }),
+  broadcast: fc.option(
+    fc.record({ speakerId: fc.string({ minLength: 1 }), say: fc.constantFrom('请离开铁路', '危险') }),
+    { nil: null },
+  ),
   handledBy: fc.option(fc.string({ minLength: 1 }), { nil: null }),
   handledAt: fc.option(iso, { nil: null }),
   incidentId: fc.option(fc.uuid(), { nil: null }),
@@ -57,7 +70,8 @@ describe('alarm columns', () => {
       broadcast: { speakerId: `s${rev}`, say: '请离开' },
     }));
     const c = encodeAlarmColumns(views);
-    for (const s of ['360102001001001', 'r', 'R', 'z', 'Z', '请离开', 'cam-1']) expect(c.strings.filter((x) => x === s)).toHaveLength(1);
+    for (const s of ['360102001001001', 'r', 'R', 'z', 'Z', '请离开', 'cam-1'])
+      expect(c.strings.filter((x) => x === s)).toHaveLength(1);
     expect(new Set(c.cameraIds).size).toBe(1);
     expect(new Set(c.gridCode).size).toBe(1);
     expect(c.speakerId.map((i) => c.strings[i])).toEqual(['s1', 's2', 's3']);

@@ -59,7 +59,8 @@ describe('policy', () => {
     const reads = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'audit:read'];
     const writes = ACTIONS.filter((a) => !reads.includes(a));
     for (const a of writes) expect(ROLE_ACTIONS.wall.has(a), `wall ${a}`).toBe(false);
-    for (const a of writes.filter((w) => w !== 'account:self')) expect(ROLE_ACTIONS.viewer.has(a), `viewer ${a}`).toBe(false);
+    for (const a of writes.filter((w) => w !== 'account:self'))
+      expect(ROLE_ACTIONS.viewer.has(a), `viewer ${a}`).toBe(false);
   });
 
   it('covers every role', () => {
@@ -68,7 +69,16 @@ describe('policy', () => {
 });
 
 describe('audit chain', () => {
-  const entry = (action: string) => ({ at: '2026-11-22T10:00:00.000Z', actor: 'u1', actorName: 'admin', action, target: null, address: '127.0.0.1', outcome: 'ok' as const, details: { b: 1, a: [2, { d: 3, c: 4 }] } });
+  const entry = (action: string) => ({
+    at: '2026-11-22T10:00:00.000Z',
+    actor: 'u1',
+    actorName: 'admin',
+    action,
+    target: null,
+    address: '127.0.0.1',
+    outcome: 'ok' as const,
+    details: { b: 1, a: [2, { d: 3, c: 4 }] },
+  });
   const chain = (): AuditRecord[] => {
     const out: AuditRecord[] = [];
     for (const a of ['login', 'alarm.ack', 'logout']) out.push(seal(out.at(-1) ?? null, entry(a)));

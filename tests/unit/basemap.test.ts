@@ -31,10 +31,18 @@ const waterAreas = (w: World): (BasemapFeature & { mp: MultiPolygon })[] =>
 const inWater = (w: World) => {
   const areas = waterAreas(w).map((a) => {
     const pts = a.mp.flat(2);
-    const box = [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
+    const box = [
+      Math.min(...pts.map((p) => p[0])),
+      Math.min(...pts.map((p) => p[1])),
+      Math.max(...pts.map((p) => p[0])),
+      Math.max(...pts.map((p) => p[1])),
+    ];
     return { ...a, box };
   });
-  return (p: LonLat) => areas.some((a) => p[0] >= a.box[0]! && p[1] >= a.box[1]! && p[0] <= a.box[2]! && p[1] <= a.box[3]! && inMulti(p, a.mp));
+  return (p: LonLat) =>
+    areas.some(
+      (a) => p[0] >= a.box[0]! && p[1] >= a.box[1]! && p[0] <= a.box[2]! && p[1] <= a.box[3]! && inMulti(p, a.mp),
+    );
 };
 const share = (n: number, of: number) => n / Math.max(1, of);
 
@@ -47,7 +55,11 @@ function selfCrossings(ring: readonly LonLat[]): number {
     for (let j = i + 2; j < n; j++) {
       if (i === 0 && j === n - 1) continue;
       const [a, b, c, d] = [ring[i]!, ring[i + 1]!, ring[j]!, ring[j + 1]!];
-      if (Math.sign(cross(a, b, c)) * Math.sign(cross(a, b, d)) < 0 && Math.sign(cross(c, d, a)) * Math.sign(cross(c, d, b)) < 0) count++;
+      if (
+        Math.sign(cross(a, b, c)) * Math.sign(cross(a, b, d)) < 0 &&
+        Math.sign(cross(c, d, a)) * Math.sign(cross(c, d, b)) < 0
+      )
+        count++;
     }
   }
   return count;
@@ -72,7 +84,9 @@ describe.each([
     const names = new Set(w.basemap.filter((f) => f.kind === 'water').map((f) => f.name));
     expect(names.has('赣江')).toBe(true);
     expect(names.has('抚河')).toBe(true);
-    expect(w.basemap.filter((f) => f.kind === 'road' && f.class === 'secondary').length).toBeGreaterThan(w.basemap.filter((f) => f.kind === 'road' && f.class === 'primary').length);
+    expect(w.basemap.filter((f) => f.kind === 'road' && f.class === 'secondary').length).toBeGreaterThan(
+      w.basemap.filter((f) => f.kind === 'road' && f.class === 'primary').length,
+    );
   });
 
   it('water areas are closed, counter-clockwise, simple rings', () => {
@@ -102,7 +116,10 @@ describe.each([
       const dx = (b[0] - a[0]) * mLon;
       const dy = (b[1] - a[1]) * M_LAT;
       const len = Math.hypot(dx, dy);
-      const at = (m: number): LonLat => [line[i]![0] + ((-dy / len) * m) / mLon, line[i]![1] + ((dx / len) * m) / M_LAT];
+      const at = (m: number): LonLat => [
+        line[i]![0] + ((-dy / len) * m) / mLon,
+        line[i]![1] + ((dx / len) * m) / M_LAT,
+      ];
       expect(inMulti(at(190), river.mp) && inMulti(at(-190), river.mp), `${i}`).toBe(true);
       expect(inMulti(at(460), river.mp) || inMulti(at(-460), river.mp), `${i}`).toBe(false);
     }
@@ -125,7 +142,9 @@ describe.each([
     const nonRail = cameras.filter((c) => c.kind !== 'railway');
     expect(share(cameras.length, w.cameras.length)).toBeLessThan(0.02);
     expect(share(nonRail.length, w.cameras.length)).toBeLessThan(0.001);
-    expect(share(w.smartCommunities.filter((s) => s.boundary[0]!.some(wet)).length, w.smartCommunities.length)).toBeLessThan(0.01);
+    expect(
+      share(w.smartCommunities.filter((s) => s.boundary[0]!.some(wet)).length, w.smartCommunities.length),
+    ).toBeLessThan(0.01);
     expect(share(w.facilities.filter((f) => wet(f.position)).length, w.facilities.length)).toBeLessThan(0.01);
   }, 60_000);
 
@@ -139,7 +158,9 @@ describe.each([
     const local = roads.filter((r) => r.class !== 'motorway' && !r.name!.endsWith('大桥'));
     for (const r of local) expect(fromCameras.has(r.name!), `${r.id} ${r.name}`).toBe(true);
     const drawn = new Set(roads.map((r) => r.name));
-    expect(share(streetCams.filter((c) => drawn.has(cameraRoad(c.name) ?? null)).length, streetCams.length)).toBeGreaterThan(0.6);
+    expect(
+      share(streetCams.filter((c) => drawn.has(cameraRoad(c.name) ?? null)).length, streetCams.length),
+    ).toBeGreaterThan(0.6);
   });
 
   it('some primary roads cross the Gan on named bridges', () => {
@@ -161,12 +182,19 @@ describe('basemap: determinism and placement', () => {
 
   it('lakes are near their real places (full scale)', () => {
     const lakes = waterAreas(full).filter((a) => a.class === 'lake');
-    const real: Record<string, LonLat> = { 青山湖: [115.937, 28.69], 艾溪湖: [115.978, 28.69], 象湖: [115.886, 28.622] };
+    const real: Record<string, LonLat> = {
+      青山湖: [115.937, 28.69],
+      艾溪湖: [115.978, 28.69],
+      象湖: [115.886, 28.622],
+    };
     for (const [name, at] of Object.entries(real)) {
       const lake = lakes.find((l) => l.name === name);
       expect(lake, name).toBeDefined();
       const ring = lake!.mp[0]![0]!;
-      const c: LonLat = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+      const c: LonLat = [
+        ring.reduce((s, p) => s + p[0], 0) / ring.length,
+        ring.reduce((s, p) => s + p[1], 0) / ring.length,
+      ];
       expect(distM(c, at), name).toBeLessThan(1_500);
     }
   });
@@ -175,10 +203,31 @@ describe('basemap: determinism and placement', () => {
 describe('borders: each shared edge once, chained', () => {
   // Two squares side by side, and a third on top of both: three regions, two internal borders
   // meeting at a T junction.
-  const sq = (x0: number, y0: number, x1: number, y1: number): MultiPolygon => [[[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]];
+  const sq = (x0: number, y0: number, x1: number, y1: number): MultiPolygon => [
+    [
+      [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+        [x0, y0],
+      ],
+    ],
+  ];
   const a = sq(0, 0, 1, 1);
   const b = sq(1, 0, 2, 1);
-  const top: MultiPolygon = [[[[0, 1], [1, 1], [2, 1], [2, 2], [0, 2], [0, 1]]]];
+  const top: MultiPolygon = [
+    [
+      [
+        [0, 1],
+        [1, 1],
+        [2, 1],
+        [2, 2],
+        [0, 2],
+        [0, 1],
+      ],
+    ],
+  ];
 
   it('keeps only the edges two regions share', () => {
     const edges = sharedEdges([a, b, top]);
@@ -193,7 +242,24 @@ describe('borders: each shared edge once, chained', () => {
   });
 
   it('gives a closed line for a region inside another', () => {
-    const outer: MultiPolygon = [[[[0, 0], [3, 0], [3, 3], [0, 3], [0, 0]], [[1, 1], [1, 2], [2, 2], [2, 1], [1, 1]]]];
+    const outer: MultiPolygon = [
+      [
+        [
+          [0, 0],
+          [3, 0],
+          [3, 3],
+          [0, 3],
+          [0, 0],
+        ],
+        [
+          [1, 1],
+          [1, 2],
+          [2, 2],
+          [2, 1],
+          [1, 1],
+        ],
+      ],
+    ];
     const inner = sq(1, 1, 2, 2);
     const lines = chainEdges(sharedEdges([outer, inner]));
     expect(lines).toHaveLength(1);
@@ -220,28 +286,52 @@ describe('the built-in style', () => {
       expect(typeof data, id).toBe('string');
       expect(new URL(data as string).origin, id).toBe(origin);
     }
-    for (const name of BASEMAP_SOURCES) expect((style.sources[name] as { data: string }).data).toBe(`${origin}/api/v1/basemap/${name}.geojson`);
+    for (const name of BASEMAP_SOURCES)
+      expect((style.sources[name] as { data: string }).data).toBe(`${origin}/api/v1/basemap/${name}.geojson`);
     expect((style.sources.railways as { data: string }).data).toBe(`${origin}/api/v1/layers/railways.geojson`);
   });
 
   it('draws the dark basemap: land, water, green, roads by class, railways, borders and labels', () => {
     const ids = style.layers.map((l) => l.id);
     expect(ids[0]).toBe('background');
-    for (const id of ['land', 'water', 'green', 'road-motorway', 'road-primary', 'road-secondary', 'railway', 'railway-hatch', 'boundary-district', 'boundary-street', 'label-district', 'label-street', 'label-road-major', 'label-water-river']) {
+    for (const id of [
+      'land',
+      'water',
+      'green',
+      'road-motorway',
+      'road-primary',
+      'road-secondary',
+      'railway',
+      'railway-hatch',
+      'boundary-district',
+      'boundary-street',
+      'label-district',
+      'label-street',
+      'label-road-major',
+      'label-water-river',
+    ]) {
       expect(ids, id).toContain(id);
     }
     // Land under water under roads under labels.
     expect(ids.indexOf('land')).toBeLessThan(ids.indexOf('water'));
     expect(ids.indexOf('water')).toBeLessThan(ids.indexOf('road-primary'));
     expect(ids.indexOf('road-primary')).toBeLessThan(ids.indexOf('label-road-major'));
-    const layer = (id: string) => style.layers.find((l) => l.id === id) as { minzoom?: number; paint?: Record<string, unknown>; layout?: Record<string, unknown> };
+    const layer = (id: string) =>
+      style.layers.find((l) => l.id === id) as {
+        minzoom?: number;
+        paint?: Record<string, unknown>;
+        layout?: Record<string, unknown>;
+      };
     expect(layer('label-street').minzoom).toBeGreaterThanOrEqual(12);
     expect(layer('label-road-major').layout?.['symbol-placement']).toBe('line');
     expect(layer('boundary-district').paint?.['line-dasharray']).toBeDefined();
     expect(layer('boundary-street').minzoom).toBeGreaterThan(10);
     expect(layer('railway-hatch').paint?.['line-dasharray']).toBeDefined();
     // Dark: the background is darker than the land.
-    const lum = (hex: unknown) => parseInt(String(hex).slice(1, 3), 16) + parseInt(String(hex).slice(3, 5), 16) + parseInt(String(hex).slice(5, 7), 16);
+    const lum = (hex: unknown) =>
+      parseInt(String(hex).slice(1, 3), 16) +
+      parseInt(String(hex).slice(3, 5), 16) +
+      parseInt(String(hex).slice(5, 7), 16);
     expect(lum(layer('background').paint?.['background-color'])).toBeLessThan(lum(layer('land').paint?.['fill-color']));
     expect(lum(layer('land').paint?.['fill-color'])).toBeLessThan(120);
   });

@@ -48,7 +48,10 @@ describe('import boundaries', () => {
   });
 
   test('a crossing is found', () => {
-    const probe = new Map([['client/src/map/probe.ts', new Set(['client/src/stores/alarms.ts'])], ['shared/probe.ts', new Set(['server/db/schema.ts'])]]);
+    const probe = new Map([
+      ['client/src/map/probe.ts', new Set(['client/src/stores/alarms.ts'])],
+      ['shared/probe.ts', new Set(['server/db/schema.ts'])],
+    ]);
     expect(crossings(probe)).toHaveLength(2);
   });
 
@@ -64,7 +67,11 @@ function check(tsconfig: string, code: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'boundary-'));
   const file = join(dir, 'probe.ts');
   writeFileSync(file, code);
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(root, tsconfig),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!parsed) throw new Error(`cannot read ${tsconfig}`);
   const program = ts.createProgram([file], { ...parsed.options, noEmit: true });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
@@ -72,7 +79,10 @@ function check(tsconfig: string, code: string): string[] {
 
 describe('each part is compiled with only its environment', () => {
   test('shared/ sees neither Node nor the DOM', () => {
-    const errors = check('shared/tsconfig.json', 'export const a = [typeof Buffer, typeof document, typeof process];\n');
+    const errors = check(
+      'shared/tsconfig.json',
+      'export const a = [typeof Buffer, typeof document, typeof process];\n',
+    );
     expect(errors.join('\n')).toMatch(/Buffer/);
     expect(errors.join('\n')).toMatch(/document/);
     expect(errors.join('\n')).toMatch(/process/);

@@ -10,7 +10,9 @@ const R = 6_371_000; // the mean Earth radius geokdbush uses, metres
 const rad = (d: number) => (d * Math.PI) / 180;
 
 function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const a = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
+  const a =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -54,7 +56,12 @@ describe('nearestCameras', () => {
         // Same distances in the same order (indices may differ only on exact ties).
         expect(got[i]!.distanceM, `query ${from}, rank ${i}`).toBeCloseTo(want[i]!.distanceM, 3);
         expect(got[i]!.distanceM).toBeCloseTo(
-          haversineM(positions[2 * from]!, positions[2 * from + 1]!, positions[2 * got[i]!.index]!, positions[2 * got[i]!.index + 1]!),
+          haversineM(
+            positions[2 * from]!,
+            positions[2 * from + 1]!,
+            positions[2 * got[i]!.index]!,
+            positions[2 * got[i]!.index + 1]!,
+          ),
           3,
         );
       }

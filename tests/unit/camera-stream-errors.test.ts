@@ -18,7 +18,10 @@ import { streamFormatOf } from '@client/cameras/stream-players';
 import zhCN from '@client/i18n/zh-CN';
 
 const hls = (details: string, extra: Partial<HlsErrorLike> = {}): HlsErrorLike => ({
-  type: details.startsWith('manifest') || details.startsWith('frag') || details.startsWith('level') ? 'networkError' : 'mediaError',
+  type:
+    details.startsWith('manifest') || details.startsWith('frag') || details.startsWith('level')
+      ? 'networkError'
+      : 'mediaError',
   details,
   fatal: true,
   ...extra,
@@ -26,11 +29,19 @@ const hls = (details: string, extra: Partial<HlsErrorLike> = {}): HlsErrorLike =
 
 describe('classifyHlsError', () => {
   it.each<[string, HlsErrorLike, Partial<StreamError>]>([
-    ['playlist 404', hls('manifestLoadError', { response: { code: 404, text: 'Not Found' } }), { code: 'notFound', status: 404 }],
+    [
+      'playlist 404',
+      hls('manifestLoadError', { response: { code: 404, text: 'Not Found' } }),
+      { code: 'notFound', status: 404 },
+    ],
     ['playlist 500', hls('manifestLoadError', { response: { code: 500 } }), { code: 'http', status: 500 }],
     ['playlist, no answer', hls('manifestLoadError', { response: { code: 0 } }), { code: 'network' }],
     ['segment 404', hls('fragLoadError', { response: { code: 404 } }), { code: 'notFound', status: 404 }],
-    ['HTML instead of a playlist', hls('manifestParsingError', { reason: 'no EXTM3U delimiter' }), { code: 'badManifest' }],
+    [
+      'HTML instead of a playlist',
+      hls('manifestParsingError', { reason: 'no EXTM3U delimiter' }),
+      { code: 'badManifest' },
+    ],
     ['playlist timeout', hls('manifestLoadTimeOut'), { code: 'timeout' }],
     [
       'H.265 in the playlist CODECS',
@@ -39,7 +50,10 @@ describe('classifyHlsError', () => {
     ],
     [
       'H.265 refused by MSE',
-      hls('bufferAddCodecError', { mimeType: 'video/mp4;codecs=hvc1.1.6.L93.B0', error: new Error('NotSupportedError') }),
+      hls('bufferAddCodecError', {
+        mimeType: 'video/mp4;codecs=hvc1.1.6.L93.B0',
+        error: new Error('NotSupportedError'),
+      }),
       { code: 'codec', codec: 'hvc1.1.6.L93.B0' },
     ],
     ['garbage segments', hls('fragParsingError'), { code: 'badFormat' }],
@@ -51,13 +65,36 @@ describe('classifyHlsError', () => {
 
 describe('classifyFlvError', () => {
   it.each<[string, [string, string, { code?: number; msg?: string }], Partial<StreamError>]>([
-    ['404', ['NetworkError', 'HttpStatusCodeInvalid', { code: 404, msg: 'Not Found' }], { code: 'notFound', status: 404 }],
+    [
+      '404',
+      ['NetworkError', 'HttpStatusCodeInvalid', { code: 404, msg: 'Not Found' }],
+      { code: 'notFound', status: 404 },
+    ],
     ['403', ['NetworkError', 'HttpStatusCodeInvalid', { code: 403, msg: 'Forbidden' }], { code: 'http', status: 403 }],
     ['refused', ['NetworkError', 'Exception', { code: -1, msg: 'Failed to fetch' }], { code: 'network' }],
     ['connect timeout', ['NetworkError', 'ConnectingTimeout', { code: -1, msg: '' }], { code: 'timeout' }],
-    ['HTML instead of FLV', ['MediaError', 'FormatUnsupported', { code: -1, msg: 'Non MPEG-TS/FLV, Unsupported media type!' }], { code: 'badFormat' }],
-    ['HEVC refused by MSE', ['MediaError', 'MediaMSEError', { code: 9, msg: "Failed to execute 'addSourceBuffer': The type provided ('video/mp4;codecs=hvc1.1.6.L93.B0') is unsupported." }], { code: 'codec', codec: 'hvc1.1.6.L93.B0' }],
-    ['codec the demuxer cannot read', ['MediaError', 'CodecUnsupported', { code: -1, msg: 'Flv: Unsupported codec in video frame: 2' }], { code: 'codec' }],
+    [
+      'HTML instead of FLV',
+      ['MediaError', 'FormatUnsupported', { code: -1, msg: 'Non MPEG-TS/FLV, Unsupported media type!' }],
+      { code: 'badFormat' },
+    ],
+    [
+      'HEVC refused by MSE',
+      [
+        'MediaError',
+        'MediaMSEError',
+        {
+          code: 9,
+          msg: "Failed to execute 'addSourceBuffer': The type provided ('video/mp4;codecs=hvc1.1.6.L93.B0') is unsupported.",
+        },
+      ],
+      { code: 'codec', codec: 'hvc1.1.6.L93.B0' },
+    ],
+    [
+      'codec the demuxer cannot read',
+      ['MediaError', 'CodecUnsupported', { code: -1, msg: 'Flv: Unsupported codec in video frame: 2' }],
+      { code: 'codec' },
+    ],
     ['other MSE failure', ['MediaError', 'MediaMSEError', { code: 11, msg: 'InvalidStateError' }], { code: 'media' }],
   ])('%s', (_name, [type, details, info], want) => {
     expect(classifyFlvError(type, details, info)).toMatchObject(want);
@@ -69,7 +106,9 @@ describe('classifyNativeError', () => {
     expect(classifyNativeError(4, '', { status: 404, html: false })).toMatchObject({ code: 'notFound', status: 404 });
     expect(classifyNativeError(4, '', { status: 200, html: true })).toMatchObject({ code: 'badManifest' });
     expect(classifyNativeError(2, '', { status: 0, html: false })).toMatchObject({ code: 'network' });
-    expect(classifyNativeError(4, 'DEMUXER_ERROR_NO_SUPPORTED_STREAMS: hevc', { status: 200, html: false })).toMatchObject({ code: 'codec' });
+    expect(
+      classifyNativeError(4, 'DEMUXER_ERROR_NO_SUPPORTED_STREAMS: hevc', { status: 200, html: false }),
+    ).toMatchObject({ code: 'codec' });
     expect(classifyNativeError(4, '', { status: 200, html: false })).toMatchObject({ code: 'badFormat' });
     expect(classifyNativeError(3, '', undefined)).toMatchObject({ code: 'media' });
   });
@@ -106,7 +145,9 @@ describe('streamErrorMessage (zh-CN)', () => {
   const url = '/streams/demo/missing/index.m3u8';
 
   it('names the URL and the status of a broken address', () => {
-    expect(streamErrorMessage(t, { code: 'notFound', status: 404, detail: '' }, url)).toBe(`视频流地址不存在（HTTP 404）：${url}`);
+    expect(streamErrorMessage(t, { code: 'notFound', status: 404, detail: '' }, url)).toBe(
+      `视频流地址不存在（HTTP 404）：${url}`,
+    );
     expect(streamErrorMessage(t, { code: 'badManifest', detail: '' }, url)).toContain(url);
   });
 
@@ -121,7 +162,18 @@ describe('streamErrorMessage (zh-CN)', () => {
   });
 
   it('has a sentence for every code', () => {
-    const codes: StreamError['code'][] = ['notFound', 'http', 'network', 'badManifest', 'badFormat', 'codec', 'media', 'timeout', 'noPlayer', 'autoplay'];
+    const codes: StreamError['code'][] = [
+      'notFound',
+      'http',
+      'network',
+      'badManifest',
+      'badFormat',
+      'codec',
+      'media',
+      'timeout',
+      'noPlayer',
+      'autoplay',
+    ];
     for (const code of codes) expect(streamErrorMessage(t, { code, detail: '' }, url).length, code).toBeGreaterThan(5);
   });
 });

@@ -215,7 +215,14 @@ describe('the cursor and gaps', () => {
     expect(c.cursor).toBe(13);
     expect(c.synced).toBe(false);
     expect(requests.map((r) => r.since)).toEqual([null, 13]);
-    requests[1]!.answer(ok(delta(17, [{ id: 'd', rev: 14 }, { id: 'c', rev: 17 }])));
+    requests[1]!.answer(
+      ok(
+        delta(17, [
+          { id: 'd', rev: 14 },
+          { id: 'c', rev: 17 },
+        ]),
+      ),
+    );
     expect(c.cursor).toBe(17);
     expect(c.synced).toBe(true);
     expect(states).toEqual([true, false, true]);
@@ -303,7 +310,10 @@ describe('the cursor and gaps', () => {
  */
 type Fate = { kind: 'answer'; delayMs: number } | { kind: 'error'; delayMs: number } | { kind: 'never' };
 const fate: fc.Arbitrary<Fate> = fc.oneof(
-  fc.record({ kind: fc.constant('answer' as const), delayMs: fc.oneof(fc.integer({ min: 0, max: 500 }), fc.integer({ min: TIMEOUT, max: 3 * TIMEOUT })) }),
+  fc.record({
+    kind: fc.constant('answer' as const),
+    delayMs: fc.oneof(fc.integer({ min: 0, max: 500 }), fc.integer({ min: TIMEOUT, max: 3 * TIMEOUT })),
+  }),
   fc.record({ kind: fc.constant('error' as const), delayMs: fc.integer({ min: 0, max: 2_000 }) }),
   fc.constant({ kind: 'never' as const }),
 );
@@ -312,7 +322,14 @@ describe('whatever is lost or late', () => {
   it('ends in step with exactly the hub’s set', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), lost: fc.boolean(), gapMs: fc.integer({ min: 0, max: 3_000 }) }), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.record({
+            id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+            lost: fc.boolean(),
+            gapMs: fc.integer({ min: 0, max: 3_000 }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.array(fate, { maxLength: 12 }),
         fc.option(fc.record({ afterChange: fc.nat(), downMs: fc.integer({ min: 1, max: 5_000 }) }), { nil: null }),
         // Deltas in pages of this many (`more` until the last).
@@ -334,15 +351,20 @@ describe('whatever is lost or late', () => {
           const c = new StreamCatchup<Reply, Item>({
             send: (since, done) => {
               const f = fates[asked++] ?? { kind: 'answer', delayMs: 10 };
-              const items = [...latest].filter(([, rev]) => since === null || rev > since).map(([id, rev]) => ({ id, rev }));
+              const items = [...latest]
+                .filter(([, rev]) => since === null || rev > since)
+                .map(([id, rev]) => ({ id, rev }));
               items.sort((a, b) => a.rev - b.rev);
               const paged = since !== null && items.length > pageSize;
               const page = paged ? items.slice(0, pageSize) : items;
-              const reply: Reply = paged ? { mode: 'delta', rev: page[page.length - 1]!.rev, items: page, more: true } : { mode: since === null ? 'snapshot' : 'delta', rev: hubRev, items };
+              const reply: Reply = paged
+                ? { mode: 'delta', rev: page[page.length - 1]!.rev, items: page, more: true }
+                : { mode: since === null ? 'snapshot' : 'delta', rev: hubRev, items };
               const on = link;
               if (f.kind === 'never') return;
               setTimeout(() => {
-                if (on === link && up) done(f.kind === 'answer' ? { ok: true, reply } : { ok: false, error: 'service/unavailable' });
+                if (on === link && up)
+                  done(f.kind === 'answer' ? { ok: true, reply } : { ok: false, error: 'service/unavailable' });
               }, f.delayMs);
             },
             apply: (reply, live) => {

@@ -4,10 +4,18 @@ import { negotiateCoding } from '@server/services/layer.service';
 
 describe('loadConfig', () => {
   it('has working defaults', () => {
-    expect(loadConfig({})).toMatchObject({ port: 8080, dataDir: './data', demoScale: 'full', databaseUrl: undefined, logLevel: 'info' });
+    expect(loadConfig({})).toMatchObject({
+      port: 8080,
+      dataDir: './data',
+      demoScale: 'full',
+      databaseUrl: undefined,
+      logLevel: 'info',
+    });
   });
   it('reads values and treats empty strings as unset', () => {
-    expect(loadConfig({ PORT: '9000', DEMO_SCALE: 'small', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '' })).toMatchObject({
+    expect(
+      loadConfig({ PORT: '9000', DEMO_SCALE: 'small', DATABASE_URL: 'postgres://u@h/db', DATA_DIR: '' }),
+    ).toMatchObject({
       port: 9000,
       demoScale: 'small',
       databaseUrl: 'postgres://u@h/db',
@@ -22,7 +30,10 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
     [{ MQTT_CONNECTIONS: '0' }, /MQTT_CONNECTIONS/],
     [{ MQTT_CONNECTIONS: '17' }, /MQTT_CONNECTIONS/],
-    [{ MQTT_CONNECTIONS: '2', MQTT_SHARE_GROUP: 'off' }, /^invalid setting MQTT_CONNECTIONS: more than 1 needs a shared subscription/],
+    [
+      { MQTT_CONNECTIONS: '2', MQTT_SHARE_GROUP: 'off' },
+      /^invalid setting MQTT_CONNECTIONS: more than 1 needs a shared subscription/,
+    ],
   ])('names the bad variable: %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -33,7 +44,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ MQTT_CONNECTIONS: '2' }).mqttConnections).toBe(2);
   });
   it('never echoes a DATABASE_URL (it may hold a password)', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@h/db' })).toThrow(/^invalid setting DATABASE_URL: [^"]*$/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@h/db' })).toThrow(
+      /^invalid setting DATABASE_URL: [^"]*$/,
+    );
   });
 });
 

@@ -12,8 +12,10 @@ function pgError(code: string, message = `error ${code}`): Error {
   return Object.assign(new Error(message), { code, severity: 'ERROR' });
 }
 /** As Drizzle rethrows it: the SQL and its parameters in the message, the driver's error in `cause`. */
-const wrapped = (cause: unknown) => new DrizzleQueryError('insert into events … values ($1)', ['secret-param'], cause as Error);
-const sysError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: 'connect' });
+const wrapped = (cause: unknown) =>
+  new DrizzleQueryError('insert into events … values ($1)', ['secret-param'], cause as Error);
+const sysError = (code: string) =>
+  Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code, errno: -111, syscall: 'connect' });
 
 describe('dbErrorKind', () => {
   it.each([
@@ -57,6 +59,8 @@ describe('dbErrorKind', () => {
     expect(sqlState(new Error('plain'))).toBeUndefined();
     expect(dbMessage(new Error('Failed query: select $1 params: secret'))).not.toMatch(/secret/);
     // No SQLSTATE: the innermost cause speaks (a lost connection), still never Drizzle's message.
-    expect(dbMessage(wrapped(new Error('Connection terminated unexpectedly')))).toBe('Connection terminated unexpectedly');
+    expect(dbMessage(wrapped(new Error('Connection terminated unexpectedly')))).toBe(
+      'Connection terminated unexpectedly',
+    );
   });
 });

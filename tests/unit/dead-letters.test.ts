@@ -13,7 +13,11 @@ describe('bytesAsText', () => {
   it.each([
     ['ASCII JSON', Buffer.from('{"id":"a"}'), '{"id":"a"}'],
     ['Chinese and emoji', Buffer.from('赣A 😀'), '赣A 😀'],
-    ['NUL and controls, but not tab, newline, return', b(0x61, 0x00, 0x09, 0x0a, 0x0d, 0x1b, 0x7f), 'a\\u0000\t\n\r\\u001b\\u007f'],
+    [
+      'NUL and controls, but not tab, newline, return',
+      b(0x61, 0x00, 0x09, 0x0a, 0x0d, 0x1b, 0x7f),
+      'a\\u0000\t\n\r\\u001b\\u007f',
+    ],
     ['bytes that are never UTF-8', b(0xff, 0xfe, 0x00), '\\xff\\xfe\\u0000'],
     ['a cut sequence at the end', b(0x61, 0xe4, 0xb8), 'a\\xe4\\xb8'],
     ['an overlong NUL', b(0xc0, 0x80), '\\xc0\\x80'],

@@ -21,7 +21,16 @@ import {
   type Region,
   type World,
 } from '@shared/world';
-import { mpArea, inMulti, strictlyInsideConvex, edges, unionBoundary, sameSet, lineLength, lcg } from './support/geometry';
+import {
+  mpArea,
+  inMulti,
+  strictlyInsideConvex,
+  edges,
+  unionBoundary,
+  sameSet,
+  lineLength,
+  lcg,
+} from './support/geometry';
 
 const hashWorld = (w: World) => createHash('sha256').update(JSON.stringify(w)).digest('hex');
 
@@ -190,10 +199,14 @@ describe('demo city (full)', () => {
     const check = (p: LonLat, code: string) => locator.locateAll(p).length === 1 && locator.locate(p) === code;
     for (const f of world.facilities) expect(check(f.position, f.gridCode), f.id).toBe(true);
     for (const s of world.speakers) expect(check(s.position, s.gridCode), s.id).toBe(true);
-    for (const z of world.zones) if (z.shape.type === 'circle') expect(check(z.shape.center, z.gridCode), z.id).toBe(true);
+    for (const z of world.zones)
+      if (z.shape.type === 'circle') expect(check(z.shape.center, z.gridCode), z.id).toBe(true);
     for (const sc of world.smartCommunities) {
       const ring = byCode.get(sc.gridCode)!.boundary[0]![0]!;
-      expect(sc.boundary[0]!.every((p) => strictlyInsideConvex(p, ring)), sc.id).toBe(true);
+      expect(
+        sc.boundary[0]!.every((p) => strictlyInsideConvex(p, ring)),
+        sc.id,
+      ).toBe(true);
     }
     for (const u of world.units) {
       const g = locator.locate(u.position);
@@ -208,7 +221,12 @@ describe('demo city (full)', () => {
       ...world.smartCommunities.flatMap((s) => s.gates.map((g) => g.id)),
     ];
     expect(new Set(devices).size).toBe(devices.length);
-    for (const ids of [world.zones.map((z) => z.id), world.units.map((u) => u.id), world.smartCommunities.map((s) => s.id), world.facilities.map((f) => f.id)]) {
+    for (const ids of [
+      world.zones.map((z) => z.id),
+      world.units.map((u) => u.id),
+      world.smartCommunities.map((s) => s.id),
+      world.facilities.map((f) => f.id),
+    ]) {
       expect(new Set(ids).size).toBe(ids.length);
     }
   });

@@ -24,7 +24,19 @@ import {
   type Region,
   type World,
 } from '@shared/world';
-import { ringArea, mpArea, inMulti, strictlyInsideConvex, edges, unionBoundary, distM, lineLength, along, distToLine, lcg } from './support/geometry';
+import {
+  ringArea,
+  mpArea,
+  inMulti,
+  strictlyInsideConvex,
+  edges,
+  unionBoundary,
+  distM,
+  lineLength,
+  along,
+  distToLine,
+  lcg,
+} from './support/geometry';
 
 // ---------- fixtures ----------
 
@@ -81,7 +93,10 @@ describe('demo city (small): contract', () => {
     expect(world.units.length).toBeGreaterThanOrEqual(20);
     expect(world.units.length).toBeLessThanOrEqual(40);
     for (const kind of ['city_hd', 'ai', 'social', 'community', 'railway'] as const) {
-      expect(world.cameras.some((c) => c.kind === kind), kind).toBe(true);
+      expect(
+        world.cameras.some((c) => c.kind === kind),
+        kind,
+      ).toBe(true);
     }
   });
 
@@ -186,7 +201,7 @@ describe('demo city (small): region tree', () => {
       const hits = gridsContaining(p);
       if (inMulti(p, city.boundary)) {
         inside++;
-        expect(hits, p.join(",")).toHaveLength(1);
+        expect(hits, p.join(',')).toHaveLength(1);
         expect(locator.locate(p)).toBe(hits[0]);
       } else {
         expect(hits).toHaveLength(0);
@@ -262,7 +277,10 @@ describe('demo city (small): objects', () => {
     expect(broken / world.cameras.length).toBeLessThan(0.015);
     // Every kind gets video; HLS and FLV both appear among online cameras (the card's two players).
     for (const kind of ['city_hd', 'ai', 'social', 'community', 'railway'] as const) {
-      expect(world.cameras.some((c) => c.kind === kind && c.streamUrl !== null && served.has(c.streamUrl)), kind).toBe(true);
+      expect(
+        world.cameras.some((c) => c.kind === kind && c.streamUrl !== null && served.has(c.streamUrl)),
+        kind,
+      ).toBe(true);
     }
     const online = world.cameras.filter((c) => c.status === 'online');
     expect(online.some((c) => c.streamUrl?.endsWith('.m3u8') && c.streamUrl !== DEMO_BROKEN_STREAM_URL)).toBe(true);
@@ -346,7 +364,9 @@ describe('demo city (small): objects', () => {
     }
     const facilityZones = world.zones.filter((z) => z.kind === 'hospital' || z.kind === 'school');
     for (const f of world.facilities.filter((x) => x.kind !== 'police_kiosk')) {
-      const zz = facilityZones.filter((z) => z.shape.type === 'circle' && z.shape.center[0] === f.position[0] && z.shape.center[1] === f.position[1]);
+      const zz = facilityZones.filter(
+        (z) => z.shape.type === 'circle' && z.shape.center[0] === f.position[0] && z.shape.center[1] === f.position[1],
+      );
       expect(zz, f.id).toHaveLength(1);
       expect(zz[0]!.kind).toBe(f.kind);
     }
@@ -385,7 +405,8 @@ describe('demo city (small): objects', () => {
     for (const s of speakers) {
       expect(distM(s.position, along(rail.line, s.chainageM))).toBeLessThan(20);
     }
-    for (const c of world.cameras.filter((x) => x.kind === 'railway')) expect(distToLine(c.position, rail.line)).toBeLessThan(40);
+    for (const c of world.cameras.filter((x) => x.kind === 'railway'))
+      expect(distToLine(c.position, rail.line)).toBeLessThan(40);
   });
 
   it('units stand inside their home region; grid workers belong to a grid', () => {

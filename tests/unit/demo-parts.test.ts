@@ -116,7 +116,8 @@ describe('traceRegion', () => {
 
   it('two holes touching at a corner are two simple clockwise holes', () => {
     const cells: [number, number][] = [];
-    for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) if (!(i === 1 && j === 1) && !(i === 2 && j === 2)) cells.push([i, j]);
+    for (let j = 0; j < 4; j++)
+      for (let i = 0; i < 4; i++) if (!(i === 1 && j === 1) && !(i === 2 && j === 2)) cells.push([i, j]);
     const mp = trace(4, 4, cells);
     expect(mp).toHaveLength(1);
     expect(mp[0]).toHaveLength(3);
@@ -127,7 +128,9 @@ describe('traceRegion', () => {
 
   it('an island inside a hole is its own polygon', () => {
     const cells: [number, number][] = [];
-    for (let j = 0; j < 5; j++) for (let i = 0; i < 5; i++) if (i === 0 || j === 0 || i === 4 || j === 4 || (i === 2 && j === 2)) cells.push([i, j]);
+    for (let j = 0; j < 5; j++)
+      for (let i = 0; i < 5; i++)
+        if (i === 0 || j === 0 || i === 4 || j === 4 || (i === 2 && j === 2)) cells.push([i, j]);
     const mp = trace(5, 5, cells);
     expect(mp).toHaveLength(2);
     expect(mp[0]).toHaveLength(2); // the frame and its 3 × 3 hole

@@ -20,7 +20,12 @@ describe('streamDemoCity', () => {
       ((got as Record<string, unknown[]>)[part] ??= []).push(...(items as unknown[]));
       await Promise.resolve();
     });
-    for (const part of parts) expect(got[part], part).toEqual(part === 'regions' ? [...city.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level)) : city[part]);
+    for (const part of parts)
+      expect(got[part], part).toEqual(
+        part === 'regions'
+          ? [...city.regions].sort((a, b) => REGION_LEVELS.indexOf(a.level) - REGION_LEVELS.indexOf(b.level))
+          : city[part],
+      );
     expect((got.regions as World['regions'])[0]!.level).toBe('city');
     expect(got.seedAccess!.length).toBeGreaterThan(0);
     expect(slices).toBeGreaterThan(parts.length);
@@ -28,8 +33,16 @@ describe('streamDemoCity', () => {
 
   it('stops when its signal aborts, and when the handler fails', async () => {
     const ac = new AbortController();
-    await expect(streamDemoCity(opts, { parts: ['cameras'], signal: ac.signal }, () => (ac.abort(new Error('closing')), Promise.resolve()))).rejects.toThrow('closing');
-    await expect(streamDemoCity(opts, { parts: ['cameras'] }, () => Promise.reject(new Error('insert failed')))).rejects.toThrow('insert failed');
+    await expect(
+      streamDemoCity(
+        opts,
+        { parts: ['cameras'], signal: ac.signal },
+        () => (ac.abort(new Error('closing')), Promise.resolve()),
+      ),
+    ).rejects.toThrow('closing');
+    await expect(
+      streamDemoCity(opts, { parts: ['cameras'] }, () => Promise.reject(new Error('insert failed'))),
+    ).rejects.toThrow('insert failed');
   }, 60_000);
 });
 

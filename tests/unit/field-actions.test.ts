@@ -3,14 +3,25 @@ import { INCIDENT_ACTIONS } from '@shared/incident-machine';
 import type { IncidentView } from '@shared/incidents';
 import { incident as build } from './support/incident-view';
 import zh from '@client/i18n/field.zh-CN';
-import { actionTone, byUrgency, FIELD_ACTIONS, fieldActions, myAssignment, noteNeed, runningDue } from '@client/field/fieldActions';
+import {
+  actionTone,
+  byUrgency,
+  FIELD_ACTIONS,
+  fieldActions,
+  myAssignment,
+  noteNeed,
+  runningDue,
+} from '@client/field/fieldActions';
 
 /** The incident tests' builder (tests/unit/support), with an id by default. */
 const incident = (over: Partial<IncidentView> = {}) => build(over.id ?? 'inc-1', over);
 
 describe('fieldActions', () => {
-  it('keeps the field actions, in working order, and drops the centre\'s', () => {
-    expect(fieldActions(['escalate', 'unit_decline', 'unit_accept', 'dispatch'])).toEqual(['unit_accept', 'unit_decline']);
+  it("keeps the field actions, in working order, and drops the centre's", () => {
+    expect(fieldActions(['escalate', 'unit_decline', 'unit_accept', 'dispatch'])).toEqual([
+      'unit_accept',
+      'unit_decline',
+    ]);
     expect(fieldActions(['reject', 'verify'])).toEqual(['verify', 'reject']);
     expect(fieldActions([...INCIDENT_ACTIONS])).toEqual([...FIELD_ACTIONS]);
     expect(fieldActions([])).toEqual([]);
@@ -52,8 +63,15 @@ describe('fieldActions', () => {
 });
 
 describe('myAssignment', () => {
-  const a = (unitId: string, status: 'assigned' | 'accepted') => ({ unitId, callsign: unitId, kind: 'police', status, assignedAt: '2026-01-01T08:00:00Z', respondedAt: null });
-  it('finds this unit\'s assignment, or none (a grid worker verifying)', () => {
+  const a = (unitId: string, status: 'assigned' | 'accepted') => ({
+    unitId,
+    callsign: unitId,
+    kind: 'police',
+    status,
+    assignedAt: '2026-01-01T08:00:00Z',
+    respondedAt: null,
+  });
+  it("finds this unit's assignment, or none (a grid worker verifying)", () => {
     const inc = incident({ assignments: [a('unit-police-0001', 'accepted'), a('unit-police-0002', 'assigned')] });
     expect(myAssignment(inc, 'unit-police-0002')?.status).toBe('assigned');
     expect(myAssignment(inc, 'unit-grid_worker-0001')).toBeNull();
@@ -61,10 +79,19 @@ describe('myAssignment', () => {
 });
 
 describe('runningDue', () => {
-  const clock = (stage: 'dispatch' | 'accept' | 'arrive' | 'resolve', state: 'pending' | 'running' | 'met' | 'breached', dueAt: string | null) => ({ stage, state, startedAt: null, dueAt, endedAt: null });
+  const clock = (
+    stage: 'dispatch' | 'accept' | 'arrive' | 'resolve',
+    state: 'pending' | 'running' | 'met' | 'breached',
+    dueAt: string | null,
+  ) => ({ stage, state, startedAt: null, dueAt, endedAt: null });
   it('is the earliest deadline of a running or breached clock', () => {
     const inc = incident({
-      sla: [clock('dispatch', 'met', '2026-01-01T08:05:00Z'), clock('accept', 'running', '2026-01-01T08:20:00Z'), clock('resolve', 'breached', '2026-01-01T08:10:00Z'), clock('arrive', 'pending', null)],
+      sla: [
+        clock('dispatch', 'met', '2026-01-01T08:05:00Z'),
+        clock('accept', 'running', '2026-01-01T08:20:00Z'),
+        clock('resolve', 'breached', '2026-01-01T08:10:00Z'),
+        clock('arrive', 'pending', null),
+      ],
     });
     expect(runningDue(inc)).toBe('2026-01-01T08:10:00Z');
   });

@@ -22,7 +22,13 @@ describe('photoProblem', () => {
 
 describe('sortPicked', () => {
   it('keeps good files up to the count limit and says why the others are refused', () => {
-    const picked = [file('image/jpeg', 10, 'ok1'), file('image/gif', 10, 'gif'), file('image/png', 10, 'ok2'), file('image/png', MAX_PHOTO_BYTES * 2, 'big'), file('image/webp', 10, 'ok3')];
+    const picked = [
+      file('image/jpeg', 10, 'ok1'),
+      file('image/gif', 10, 'gif'),
+      file('image/png', 10, 'ok2'),
+      file('image/png', MAX_PHOTO_BYTES * 2, 'big'),
+      file('image/webp', 10, 'ok3'),
+    ];
     const { keep, refused } = sortPicked(picked, MAX_PHOTOS - 2);
     expect(keep.map((f) => f.name)).toEqual(['ok1', 'ok2']);
     expect(refused.map((r) => [r.file.name, r.problem])).toEqual([

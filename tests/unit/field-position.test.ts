@@ -26,7 +26,7 @@ describe('positionBodyOf', () => {
     expect(body).toEqual({ lon: fix.lon, lat: fix.lat, accuracy: 12, at: '2026-01-01T08:00:00.000Z' });
   });
 
-  it('caps a wild accuracy at the contract\'s limit', () => {
+  it("caps a wild accuracy at the contract's limit", () => {
     expect(positionBody.safeParse(positionBodyOf({ ...fix, accuracy: 1e9 })).success).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ describe('qrItems', () => {
     expect(qrItems(community, [])).toHaveLength(1);
   });
 
-  it('points at the hub\'s SVG', () => {
+  it("points at the hub's SVG", () => {
     expect(qrSrc('110101001001')).toBe('/api/v1/regions/110101001001/qr.svg');
   });
 });

@@ -16,12 +16,33 @@ function run(err: unknown, req: Partial<Request> = {}) {
   let status = 0;
   let body: unknown;
   const headers: Record<string, string> = {};
-  const res = { headersSent: false, set: (k: string, v: string) => ((headers[k] = v), res), status: (s: number) => ((status = s), res), json: (b: unknown) => ((body = b), res) } as unknown as Response;
-  errorHandler(log as unknown as Logger)(err, { method: 'POST', baseUrl: '/api/v1', path: '/incidents', originalUrl: '/api/v1/incidents', query: {}, body: { title: 'x' }, ...req } as Request, res, () => undefined);
+  const res = {
+    headersSent: false,
+    set: (k: string, v: string) => ((headers[k] = v), res),
+    status: (s: number) => ((status = s), res),
+    json: (b: unknown) => ((body = b), res),
+  } as unknown as Response;
+  errorHandler(log as unknown as Logger)(
+    err,
+    {
+      method: 'POST',
+      baseUrl: '/api/v1',
+      path: '/incidents',
+      originalUrl: '/api/v1/incidents',
+      query: {},
+      body: { title: 'x' },
+      ...req,
+    } as Request,
+    res,
+    () => undefined,
+  );
   return { status, headers, body: body as { error: { code: string; message: string } }, log };
 }
 
-function guard(mw: (req: Request, res: Response, next: NextFunction) => void, req: Partial<Request>): HttpError | undefined {
+function guard(
+  mw: (req: Request, res: Response, next: NextFunction) => void,
+  req: Partial<Request>,
+): HttpError | undefined {
   let out: unknown;
   mw({ path: '/x', query: {}, params: {}, ...req } as Request, {} as Response, (e?: unknown) => (out = e));
   return out as HttpError | undefined;
@@ -33,7 +54,9 @@ describe('the error handler’s safety net', () => {
     ['22021', 'invalid byte sequence for encoding "UTF8": 0x00'],
     ['54001', 'stack depth limit exceeded'],
   ])('answers a %s that reached it with 400 request/invalid, logged at warn without parameters', (code, message) => {
-    const { status, body, log } = run(new DrizzleQueryError('insert into incidents (title) values ($1)', ['cdk_secret-value'], pgError(code, message)));
+    const { status, body, log } = run(
+      new DrizzleQueryError('insert into incidents (title) values ($1)', ['cdk_secret-value'], pgError(code, message)),
+    );
     expect(status).toBe(400);
     expect(body.error.code).toBe('request/invalid');
     expect(body.error.message).toBe(`body: holds a value the database cannot store (${message})`);
@@ -57,7 +80,9 @@ describe('the error handler’s safety net', () => {
     ['a pool that cannot connect', new Error('timeout exceeded when trying to connect')],
     ['the PGlite thread closing', new Error('the database is closed')],
   ])('answers the database unavailable (%s) with 503 and Retry-After, not 500', (_what, cause) => {
-    const { status, headers, body, log } = run(new DrizzleQueryError('insert into events (id) values ($1)', ['cdk_secret-value'], cause));
+    const { status, headers, body, log } = run(
+      new DrizzleQueryError('insert into events (id) values ($1)', ['cdk_secret-value'], cause),
+    );
     expect(status).toBe(503);
     expect(headers['Retry-After']).toBe('2');
     expect(body.error.code).toBe('service/unavailable');
@@ -74,23 +99,34 @@ describe('the error handler’s safety net', () => {
   it('keeps a fault of the hub a 500 (42703: our SQL is wrong), and an undecodable path parameter a 400', () => {
     expect(run(pgError('42703', 'column "x" does not exist')).status).toBe(500);
     const decode = Object.assign(new URIError("Failed to decode param '%ED%A0%80'"), { status: 400 });
-    expect(run(decode).body.error).toEqual({ code: 'request/invalid', message: "params: Failed to decode param '%ED%A0%80'" });
+    expect(run(decode).body.error).toEqual({
+      code: 'request/invalid',
+      message: "params: Failed to decode param '%ED%A0%80'",
+    });
   });
 });
 
 describe('the boundary guard', () => {
   const mw = storableInput({ maxDepth: 4, itemised: (req) => req.path === '/events' });
   it('refuses unstorable text in a body or query, naming the field', () => {
-    expect(guard(mw, { body: { reporter: { name: 'a\u0000' } } })?.message).toBe('body.reporter.name: must not contain U+0000');
-    expect(guard(mw, { body: { ['k\ud800']: 1 } })?.message).toBe('body.k\\ud800: the key must not contain a lone surrogate (U+D800)');
+    expect(guard(mw, { body: { reporter: { name: 'a\u0000' } } })?.message).toBe(
+      'body.reporter.name: must not contain U+0000',
+    );
+    expect(guard(mw, { body: { ['k\ud800']: 1 } })?.message).toBe(
+      'body.k\\ud800: the key must not contain a lone surrogate (U+D800)',
+    );
     expect(guard(mw, { query: { cursor: '\u0000' } })?.message).toBe('query.cursor: must not contain U+0000');
     expect(guard(mw, { body: { a: { b: { c: { d: 1 } } } } })).toBeUndefined();
-    expect(guard(mw, { body: { a: { b: { c: { d: { e: 1 } } } } } })?.message).toBe('body.a.b.c.d: nested deeper than 4 levels');
+    expect(guard(mw, { body: { a: { b: { c: { d: { e: 1 } } } } } })?.message).toBe(
+      'body.a.b.c.d: nested deeper than 4 levels',
+    );
     expect(guard(mw, { body: { ok: ['中文 😀'] }, query: { q: 'fine' } })).toBeUndefined();
   });
   it('leaves the text of an event batch to ingest (per item), but not its depth', () => {
     expect(guard(mw, { path: '/events', body: { events: [{ id: '\u0000' }] } })).toBeUndefined();
-    expect(guard(mw, { path: '/events', body: { events: [{ attributes: { a: { b: 1 } } }] } })?.message).toBe('body.events.0.attributes.a: nested deeper than 4 levels');
+    expect(guard(mw, { path: '/events', body: { events: [{ attributes: { a: { b: 1 } } }] } })?.message).toBe(
+      'body.events.0.attributes.a: nested deeper than 4 levels',
+    );
   });
   it('refuses NUL in a path parameter, as a 400', () => {
     const e = guard(storableParams, { params: { id: 'x\u0000' } });

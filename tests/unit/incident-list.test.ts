@@ -33,7 +33,14 @@ const ids = (list: readonly IncidentView[]) => list.map((i) => i.id);
 const f = (over: Partial<IncidentFilters>): IncidentFilters => ({ ...DEFAULT_FILTERS, ...over });
 
 describe('filters', () => {
-  const i = incident('x', { status: 'dispatched', category: 'noise', priority: 3, flagged: true, source: 'citizen', kind: 'general' });
+  const i = incident('x', {
+    status: 'dispatched',
+    category: 'noise',
+    priority: 3,
+    flagged: true,
+    source: 'citizen',
+    kind: 'general',
+  });
   it.each([
     ['the default: every open incident', f({}), true],
     ['its status group', f({ group: 'active' }), true],
@@ -73,7 +80,14 @@ describe('SLA clocks ticked locally', () => {
   });
 
   it('the next deadline is the earliest among running and breached clocks', () => {
-    const i = incident('a', { sla: [clock('dispatch', 'met', 10), clock('accept', 'running', 300), clock('resolve', 'running', 7200), clock('arrive', 'pending', null)] });
+    const i = incident('a', {
+      sla: [
+        clock('dispatch', 'met', 10),
+        clock('accept', 'running', 300),
+        clock('resolve', 'running', 7200),
+        clock('arrive', 'pending', null),
+      ],
+    });
     expect(nextDeadline(i)).toEqual({ stage: 'accept', dueAt: T0 + 300_000 });
     expect(countdown(i, T0 + 240_000)).toEqual({ stage: 'accept', leftMs: 60_000 });
     expect(countdown(i, T0 + 360_000)).toEqual({ stage: 'accept', leftMs: -60_000 });
@@ -103,7 +117,11 @@ describe('sorting', () => {
     incident('p1-none', { priority: 1, sec: 5 }),
   ];
   it.each([
-    ['priority, then the nearest deadline (none last)', 'priority', ['p1-soon', 'p1-late', 'p1-none', 'p2-soon', 'p3-none']],
+    [
+      'priority, then the nearest deadline (none last)',
+      'priority',
+      ['p1-soon', 'p1-late', 'p1-none', 'p2-soon', 'p3-none'],
+    ],
     ['the nearest deadline, then priority', 'due', ['p2-soon', 'p1-soon', 'p1-late', 'p1-none', 'p3-none']],
     ['newest first', 'newest', ['p1-none', 'p3-none', 'p1-soon', 'p1-late', 'p2-soon']],
   ] as [string, IncidentSort, string[]][])('%s', (_what, sort, expected) => {
@@ -112,12 +130,19 @@ describe('sorting', () => {
 
   it('each sort is a total order: the same list whatever order the incidents arrive in', () => {
     const pool = fc.array(
-      fc.record({ id: fc.uuid(), priority: fc.integer({ min: 1, max: 4 }), due: fc.option(fc.integer({ min: 0, max: 5 })), sec: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({
+        id: fc.uuid(),
+        priority: fc.integer({ min: 1, max: 4 }),
+        due: fc.option(fc.integer({ min: 0, max: 5 })),
+        sec: fc.integer({ min: 0, max: 3 }),
+      }),
       { maxLength: 20 },
     );
     fc.assert(
       fc.property(pool, fc.constantFrom<IncidentSort>('priority', 'due', 'newest'), (specs, sort) => {
-        const list = specs.map((s) => incident(s.id, { priority: s.priority, sec: s.sec, sla: s.due === null ? [] : due(s.due) }));
+        const list = specs.map((s) =>
+          incident(s.id, { priority: s.priority, sec: s.sec, sla: s.due === null ? [] : due(s.due) }),
+        );
         const once = ids([...list].sort(compareIncidents(sort)));
         expect(ids([...list].reverse().sort(compareIncidents(sort)))).toEqual(once);
       }),
@@ -128,8 +153,27 @@ describe('sorting', () => {
 
 describe('the history query', () => {
   it('asks for closed incidents with the filters, the sort, the page size and the cursor', () => {
-    const q = historyQuery(f({ group: 'closed', category: 'theft', priority: 2, flagged: true, source: 'hotline', kind: 'dispute' }), 'newest', 50, 'abc');
-    expect(Object.fromEntries(q)).toEqual({ status: 'closed', sort: 'newest', limit: '50', category: 'theft', priority: '2', flagged: 'true', source: 'hotline', kind: 'dispute', cursor: 'abc' });
-    expect(Object.fromEntries(historyQuery(f({ group: 'closed' }), 'priority', 100, null))).toEqual({ status: 'closed', sort: 'priority', limit: '100' });
+    const q = historyQuery(
+      f({ group: 'closed', category: 'theft', priority: 2, flagged: true, source: 'hotline', kind: 'dispute' }),
+      'newest',
+      50,
+      'abc',
+    );
+    expect(Object.fromEntries(q)).toEqual({
+      status: 'closed',
+      sort: 'newest',
+      limit: '50',
+      category: 'theft',
+      priority: '2',
+      flagged: 'true',
+      source: 'hotline',
+      kind: 'dispute',
+      cursor: 'abc',
+    });
+    expect(Object.fromEntries(historyQuery(f({ group: 'closed' }), 'priority', 100, null))).toEqual({
+      status: 'closed',
+      sort: 'priority',
+      limit: '100',
+    });
   });
 });

@@ -12,7 +12,13 @@ import { createPinia, setActivePinia } from 'pinia';
 import type { IncidentStatus } from '@shared/incident-machine';
 import { INCIDENT_STATUSES, OPEN_STATUSES } from '@shared/incident-machine';
 import type { IncidentView } from '@shared/incidents';
-import { applySyncReply as applyReply, emptyHeld, mergeByRev, type Held, type SyncItems } from '@client/stores/revCollection';
+import {
+  applySyncReply as applyReply,
+  emptyHeld,
+  mergeByRev,
+  type Held,
+  type SyncItems,
+} from '@client/stores/revCollection';
 import { isOpenIncident, useIncidentStore } from '@client/stores/incidents';
 import { incident } from './support/incident-view';
 
@@ -20,8 +26,13 @@ type HeldIncidents = Held<IncidentView>;
 const EMPTY_HELD: HeldIncidents = emptyHeld();
 /** The incident store's merge: only open incidents are held. */
 const mergeIncidents = (h: HeldIncidents, incoming: readonly IncidentView[]) => mergeByRev(h, incoming, isOpenIncident);
-const applySyncReply = (h: HeldIncidents, reply: SyncItems<IncidentView>, live: readonly IncidentView[]) => applyReply(h, reply, live, isOpenIncident);
-const held = (...incidents: IncidentView[]): HeldIncidents => ({ byId: new Map(incidents.map((i) => [i.id, i])), gone: new Map(), floor: 0 });
+const applySyncReply = (h: HeldIncidents, reply: SyncItems<IncidentView>, live: readonly IncidentView[]) =>
+  applyReply(h, reply, live, isOpenIncident);
+const held = (...incidents: IncidentView[]): HeldIncidents => ({
+  byId: new Map(incidents.map((i) => [i.id, i])),
+  gone: new Map(),
+  floor: 0,
+});
 const revs = (h: HeldIncidents) => Object.fromEntries([...h.byId].map(([id, i]) => [id, i.rev]));
 const ids = (list: readonly IncidentView[]) => list.map((i) => i.id);
 
@@ -55,12 +66,15 @@ describe('mergeIncidents', () => {
     },
   );
 
-  it.each([['closed'], ['merged'], ['cancelled']] as [IncidentStatus][])('a %s incident leaves, and a late copy of its open past cannot bring it back', (status) => {
-    const left = mergeIncidents(held(a1, b5), [incident('a', { rev: 4, status })]).next;
-    expect(revs(left)).toEqual({ b: 5 });
-    expect(left.gone.get('a')).toBe(4);
-    expect(mergeIncidents(left, [a1, a2]).changed).toBe(false);
-  });
+  it.each([['closed'], ['merged'], ['cancelled']] as [IncidentStatus][])(
+    'a %s incident leaves, and a late copy of its open past cannot bring it back',
+    (status) => {
+      const left = mergeIncidents(held(a1, b5), [incident('a', { rev: 4, status })]).next;
+      expect(revs(left)).toEqual({ b: 5 });
+      expect(left.gone.get('a')).toBe(4);
+      expect(mergeIncidents(left, [a1, a2]).changed).toBe(false);
+    },
+  );
 
   it.each([...OPEN_STATUSES].map((s) => [s]))('%s is open', (status) => {
     expect(isOpenIncident({ status })).toBe(true);
@@ -94,7 +108,11 @@ describe('mergeIncidents', () => {
 describe('applySyncReply', () => {
   it('a delta merges, raises the floor and forgets tombstones below it', () => {
     const start = mergeIncidents(held(incident('a', { rev: 1 })), [incident('x', { rev: 4, status: 'closed' })]).next;
-    const next = applySyncReply(start, { mode: 'delta', rev: 8, items: [incident('a', { rev: 6, status: 'accepted' }), incident('b', { rev: 7 })] }, []);
+    const next = applySyncReply(
+      start,
+      { mode: 'delta', rev: 8, items: [incident('a', { rev: 6, status: 'accepted' }), incident('b', { rev: 7 })] },
+      [],
+    );
     expect(revs(next)).toEqual({ a: 6, b: 7 });
     expect(next.floor).toBe(8);
     expect(next.gone.size).toBe(0);
@@ -104,8 +122,16 @@ describe('applySyncReply', () => {
 
   it('a snapshot replaces what is held, but keeps live copies newer than it', () => {
     const start = held(incident('old', { rev: 2 }), incident('acked', { rev: 3 }));
-    const live = [incident('live', { rev: 11 }), incident('acked', { rev: 12, status: 'accepted' }), incident('stale', { rev: 9 })];
-    const next = applySyncReply(start, { mode: 'snapshot', rev: 10, items: [incident('acked', { rev: 9 }), incident('other', { rev: 10 })] }, live);
+    const live = [
+      incident('live', { rev: 11 }),
+      incident('acked', { rev: 12, status: 'accepted' }),
+      incident('stale', { rev: 9 }),
+    ];
+    const next = applySyncReply(
+      start,
+      { mode: 'snapshot', rev: 10, items: [incident('acked', { rev: 9 }), incident('other', { rev: 10 })] },
+      live,
+    );
     expect(revs(next)).toEqual({ acked: 12, live: 11, other: 10 });
     expect(next.byId.get('acked')?.status).toBe('accepted');
     expect(next.floor).toBe(10);
@@ -121,7 +147,11 @@ describe('the incident store', () => {
   it('lists the open incidents, filtered and sorted; a closed one leaves the list and the counts', () => {
     setActivePinia(createPinia());
     const store = useIncidentStore();
-    store.applySync({ mode: 'snapshot', rev: 5, items: [incident('a', { rev: 1, priority: 3 }), incident('b', { rev: 5, priority: 1, flagged: true })] });
+    store.applySync({
+      mode: 'snapshot',
+      rev: 5,
+      items: [incident('a', { rev: 1, priority: 3 }), incident('b', { rev: 5, priority: 1, flagged: true })],
+    });
     expect(ids(store.filtered)).toEqual(['b', 'a']);
     expect(store.counts).toMatchObject({ 1: 1, 3: 1, flagged: 1, total: 2 });
 
@@ -163,14 +193,23 @@ describe('the incident store', () => {
  * in any order.
  */
 const history = fc
-  .array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e'), status: fc.constantFrom(...INCIDENT_STATUSES), priority: fc.integer({ min: 1, max: 4 }) }), {
-    minLength: 1,
-    maxLength: 25,
-  })
+  .array(
+    fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e'),
+      status: fc.constantFrom(...INCIDENT_STATUSES),
+      priority: fc.integer({ min: 1, max: 4 }),
+    }),
+    {
+      minLength: 1,
+      maxLength: 25,
+    },
+  )
   .map((changes) => changes.map((c, i) => incident(c.id, { rev: i + 1, status: c.status, priority: c.priority })));
 
 const deliveries = history.chain((copies) =>
-  fc.record({ batches: fc.array(fc.array(fc.constantFrom(...copies), { maxLength: 8 }), { minLength: 1, maxLength: 10 }) }),
+  fc.record({
+    batches: fc.array(fc.array(fc.constantFrom(...copies), { maxLength: 8 }), { minLength: 1, maxLength: 10 }),
+  }),
 );
 
 function mergeAll(start: HeldIncidents, batches: readonly (readonly IncidentView[])[]): HeldIncidents {
@@ -199,7 +238,9 @@ describe('merging batches in any order', () => {
   it('the same open set whatever order the batches arrive in', () => {
     fc.assert(
       fc.property(
-        deliveries.chain((d) => fc.record({ d: fc.constant(d), order: fc.shuffledSubarray(d.batches, { minLength: d.batches.length }) })),
+        deliveries.chain((d) =>
+          fc.record({ d: fc.constant(d), order: fc.shuffledSubarray(d.batches, { minLength: d.batches.length }) }),
+        ),
         ({ d, order }) => {
           expect(sorted(mergeAll(EMPTY_HELD, order))).toEqual(sorted(mergeAll(EMPTY_HELD, d.batches)));
         },
@@ -221,12 +262,22 @@ describe('merging batches in any order', () => {
   it('a snapshot at any point, with the live copies that crossed it, ends where merging everything does', () => {
     fc.assert(
       fc.property(
-        history.chain((copies) => fc.record({ copies: fc.constant(copies), cut: fc.integer({ min: 0, max: copies.length }), seen: fc.subarray(copies) })),
+        history.chain((copies) =>
+          fc.record({
+            copies: fc.constant(copies),
+            cut: fc.integer({ min: 0, max: copies.length }),
+            seen: fc.subarray(copies),
+          }),
+        ),
         ({ copies, cut, seen }) => {
           // The hub's open set as of rev `cut`, and every copy after it arriving live around the reply.
           const asOf = mergeAll(EMPTY_HELD, [copies.slice(0, cut)]);
           const after = copies.slice(cut);
-          const next = applySyncReply(mergeAll(EMPTY_HELD, [seen]), { mode: 'snapshot', rev: cut, items: [...asOf.byId.values()] }, [...seen, ...after]);
+          const next = applySyncReply(
+            mergeAll(EMPTY_HELD, [seen]),
+            { mode: 'snapshot', rev: cut, items: [...asOf.byId.values()] },
+            [...seen, ...after],
+          );
           expect(sorted(next)).toEqual(sorted(mergeAll(EMPTY_HELD, [copies])));
         },
       ),

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SLA, dueBreaches, nextDue, slaClocks, slaPolicy, stageMinutes, type StageTimes } from '@shared/sla';
 import { disputeRisk, riskLevel } from '@shared/dispute-risk';
-import { CATEGORIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, categoryOfEvent, compatibleCategories } from '@shared/incident-categories';
+import {
+  CATEGORIES,
+  DISPUTE_CATEGORIES,
+  RISK_CATEGORIES,
+  categoryOfEvent,
+  compatibleCategories,
+} from '@shared/incident-categories';
 import { EVENT_TYPES } from '@shared/ingest';
 import { UnitIndex, etaMinutes } from '@server/services/unit-index';
 import type { UnitRow } from '@server/repositories/unit.repository';
@@ -13,23 +19,77 @@ import { distanceM } from '@shared/geo';
 
 const MIN = 60_000;
 const t0 = Date.parse('2026-03-01T00:00:00Z');
-const times = (over: Partial<StageTimes> = {}): StageTimes => ({ createdAt: t0, dispatchedAt: null, firstDispatchedAt: null, unitAcceptedAt: null, arrivedAt: null, resolvedAt: null, ...over });
+const times = (over: Partial<StageTimes> = {}): StageTimes => ({
+  createdAt: t0,
+  dispatchedAt: null,
+  firstDispatchedAt: null,
+  unitAcceptedAt: null,
+  arrivedAt: null,
+  resolvedAt: null,
+  ...over,
+});
 const p1 = stageMinutes(DEFAULT_SLA, 'public_order', 1); // 3 / 2 / 10 / 120
 
 describe('SLA clocks', () => {
   it('takes the priority’s minutes, with the category’s overrides', () => {
     expect(p1).toEqual({ dispatch: 3, accept: 2, arrive: 10, resolve: 120 });
-    expect(stageMinutes(DEFAULT_SLA, 'dispute_neighbour', 1)).toEqual({ dispatch: 3, accept: 2, arrive: 10, resolve: 7 * 24 * 60 });
+    expect(stageMinutes(DEFAULT_SLA, 'dispute_neighbour', 1)).toEqual({
+      dispatch: 3,
+      accept: 2,
+      arrive: 10,
+      resolve: 7 * 24 * 60,
+    });
     expect(stageMinutes(DEFAULT_SLA, 'noise', 9).dispatch).toBe(30); // clamped to priority 4
   });
 
   it.each([
-    ['just reported', times(), 1 * MIN, { dispatch: 'running', accept: 'pending', arrive: 'pending', resolve: 'running' }],
-    ['not dispatched in time', times(), 4 * MIN, { dispatch: 'breached', accept: 'pending', arrive: 'pending', resolve: 'running' }],
-    ['dispatched in time, waiting for a unit', times({ firstDispatchedAt: t0 + 2 * MIN, dispatchedAt: t0 + 2 * MIN }), 3 * MIN, { dispatch: 'met', accept: 'running', arrive: 'pending', resolve: 'running' }],
-    ['dispatched late', times({ firstDispatchedAt: t0 + 5 * MIN, dispatchedAt: t0 + 5 * MIN }), 6 * MIN, { dispatch: 'late', accept: 'running', arrive: 'pending', resolve: 'running' }],
-    ['on scene', times({ firstDispatchedAt: t0 + MIN, dispatchedAt: t0 + MIN, unitAcceptedAt: t0 + 2 * MIN, arrivedAt: t0 + 9 * MIN }), 10 * MIN, { dispatch: 'met', accept: 'met', arrive: 'met', resolve: 'running' }],
-    ['resolved after 3 h', times({ firstDispatchedAt: t0 + MIN, dispatchedAt: t0 + MIN, unitAcceptedAt: t0 + 2 * MIN, arrivedAt: t0 + 9 * MIN, resolvedAt: t0 + 180 * MIN }), 200 * MIN, { dispatch: 'met', accept: 'met', arrive: 'met', resolve: 'late' }],
+    [
+      'just reported',
+      times(),
+      1 * MIN,
+      { dispatch: 'running', accept: 'pending', arrive: 'pending', resolve: 'running' },
+    ],
+    [
+      'not dispatched in time',
+      times(),
+      4 * MIN,
+      { dispatch: 'breached', accept: 'pending', arrive: 'pending', resolve: 'running' },
+    ],
+    [
+      'dispatched in time, waiting for a unit',
+      times({ firstDispatchedAt: t0 + 2 * MIN, dispatchedAt: t0 + 2 * MIN }),
+      3 * MIN,
+      { dispatch: 'met', accept: 'running', arrive: 'pending', resolve: 'running' },
+    ],
+    [
+      'dispatched late',
+      times({ firstDispatchedAt: t0 + 5 * MIN, dispatchedAt: t0 + 5 * MIN }),
+      6 * MIN,
+      { dispatch: 'late', accept: 'running', arrive: 'pending', resolve: 'running' },
+    ],
+    [
+      'on scene',
+      times({
+        firstDispatchedAt: t0 + MIN,
+        dispatchedAt: t0 + MIN,
+        unitAcceptedAt: t0 + 2 * MIN,
+        arrivedAt: t0 + 9 * MIN,
+      }),
+      10 * MIN,
+      { dispatch: 'met', accept: 'met', arrive: 'met', resolve: 'running' },
+    ],
+    [
+      'resolved after 3 h',
+      times({
+        firstDispatchedAt: t0 + MIN,
+        dispatchedAt: t0 + MIN,
+        unitAcceptedAt: t0 + 2 * MIN,
+        arrivedAt: t0 + 9 * MIN,
+        resolvedAt: t0 + 180 * MIN,
+      }),
+      200 * MIN,
+      { dispatch: 'met', accept: 'met', arrive: 'met', resolve: 'late' },
+    ],
   ] as const)('%s', (_what, t, at, want) => {
     const got = Object.fromEntries(slaClocks(t, p1, t0 + at).map((c) => [c.stage, c.state]));
     expect(got).toEqual(want);
@@ -51,23 +111,54 @@ describe('SLA clocks', () => {
 
   it('validates a policy and names the bad field', () => {
     expect(slaPolicy.safeParse(DEFAULT_SLA).success).toBe(true);
-    const bad = slaPolicy.safeParse({ ...DEFAULT_SLA, byPriority: { ...DEFAULT_SLA.byPriority, '2': { dispatch: 0, accept: 5, arrive: 20, resolve: 60 } } });
+    const bad = slaPolicy.safeParse({
+      ...DEFAULT_SLA,
+      byPriority: { ...DEFAULT_SLA.byPriority, '2': { dispatch: 0, accept: 5, arrive: 20, resolve: 60 } },
+    });
     expect(bad.success).toBe(false);
-    expect(bad.error!.issues[0]).toMatchObject({ path: ['byPriority', '2', 'dispatch'], message: 'must be at least 1 minute' });
+    expect(bad.error!.issues[0]).toMatchObject({
+      path: ['byPriority', '2', 'dispatch'],
+      message: 'must be at least 1 minute',
+    });
     expect(slaPolicy.safeParse({ ...DEFAULT_SLA, byCategory: { nonsense: { resolve: 5 } } }).success).toBe(false);
   });
 });
 
 describe('dispute risk', () => {
-  const base = { category: 'dispute_consumer', sameParties: 0, sameAddress: 0, failedMediations: 0, escalations: 0, text: '' };
+  const base = {
+    category: 'dispute_consumer',
+    sameParties: 0,
+    sameAddress: 0,
+    failedMediations: 0,
+    escalations: 0,
+    text: '',
+  };
   it.each([
     ['a first consumer dispute', base, 0, 'low', []],
     ['a family dispute', { ...base, category: 'dispute_family' }, 15, 'low', ['category']],
     ['threat words', { ...base, text: '他说要报复' }, 30, 'medium', ['threat_words']],
     ['English threat words, any case', { ...base, text: 'said he would KILL him' }, 30, 'medium', ['threat_words']],
-    ['the same parties twice and a failed mediation', { ...base, sameParties: 2, failedMediations: 1 }, 45, 'medium', ['repeat_parties', 'failed_mediations']],
-    ['capped factors', { ...base, sameParties: 9, sameAddress: 9, failedMediations: 9, escalations: 9 }, 130, 'high', ['repeat_parties', 'repeat_address', 'failed_mediations', 'escalations']],
-    ['labour, repeat address, escalated, threat', { ...base, category: 'dispute_labour', sameAddress: 1, escalations: 1, text: '拿汽油' }, 55, 'medium', ['repeat_address', 'category', 'escalations', 'threat_words']],
+    [
+      'the same parties twice and a failed mediation',
+      { ...base, sameParties: 2, failedMediations: 1 },
+      45,
+      'medium',
+      ['repeat_parties', 'failed_mediations'],
+    ],
+    [
+      'capped factors',
+      { ...base, sameParties: 9, sameAddress: 9, failedMediations: 9, escalations: 9 },
+      130,
+      'high',
+      ['repeat_parties', 'repeat_address', 'failed_mediations', 'escalations'],
+    ],
+    [
+      'labour, repeat address, escalated, threat',
+      { ...base, category: 'dispute_labour', sameAddress: 1, escalations: 1, text: '拿汽油' },
+      55,
+      'medium',
+      ['repeat_address', 'category', 'escalations', 'threat_words'],
+    ],
   ] as const)('%s', (_what, input, score, level, codes) => {
     const r = disputeRisk(input);
     expect(r.score).toBe(score);
@@ -88,7 +179,16 @@ describe('categories', () => {
       expect(CATEGORIES[c].department.length).toBeGreaterThan(0);
       expect(CATEGORIES[c].unitKinds.length).toBeGreaterThan(0);
     }
-    expect([...DISPUTE_CATEGORIES].sort()).toEqual(['dispute_consumer', 'dispute_family', 'dispute_labour', 'dispute_land', 'dispute_neighbour', 'dispute_property', 'dispute_traffic', 'petition']);
+    expect([...DISPUTE_CATEGORIES].sort()).toEqual([
+      'dispute_consumer',
+      'dispute_family',
+      'dispute_labour',
+      'dispute_land',
+      'dispute_neighbour',
+      'dispute_property',
+      'dispute_traffic',
+      'petition',
+    ]);
   });
   it('maps every event type to a category', () => {
     for (const t of EVENT_TYPES) expect(RISK_CATEGORIES).toContain(categoryOfEvent(t));
@@ -114,7 +214,13 @@ describe('nearest units and ETAs', () => {
     expect(distanceM([115.9, 28.68], [115.9, 28.69])).toBeCloseTo(1112, -1);
   });
 
-  const row = (id: string, kind: UnitRow['kind'], lon: number, status: UnitRow['status'] = 'available', department: string | null = null): UnitRow => ({
+  const row = (
+    id: string,
+    kind: UnitRow['kind'],
+    lon: number,
+    status: UnitRow['status'] = 'available',
+    department: string | null = null,
+  ): UnitRow => ({
     id,
     callsign: id,
     kind,
@@ -146,7 +252,11 @@ describe('nearest units and ETAs', () => {
     const got = index.nearest(115.9, 28.68, { kinds: ['police', 'patrol_car'], count: 5, maxM: 10_000 });
     expect(got.map((u) => u.unitId)).toEqual(['walk-near', 'car-far']);
     expect(got[0]!.distanceM).toBe(98);
-    expect(index.nearest(115.9, 28.68, { kinds: ['department'], department: '城管', count: 3, maxM: 10_000 }).map((u) => u.unitId)).toEqual(['cg']);
+    expect(
+      index
+        .nearest(115.9, 28.68, { kinds: ['department'], department: '城管', count: 3, maxM: 10_000 })
+        .map((u) => u.unitId),
+    ).toEqual(['cg']);
     expect(index.nearest(115.9, 28.68, { kinds: ['police'], count: 5, maxM: 50 })).toEqual([]);
   });
 

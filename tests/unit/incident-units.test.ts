@@ -23,7 +23,11 @@ describe('mergeUnits', () => {
   it.each([
     ['a newer copy replaces', [unit('u1', 20, { status: 'busy' })], 'busy'],
     ['an older copy is ignored', [unit('u1', 5, { status: 'offline' })], 'available'],
-    ['newer then older in one batch: the newer stays', [unit('u1', 30, { status: 'busy' }), unit('u1', 25, { status: 'offline' })], 'busy'],
+    [
+      'newer then older in one batch: the newer stays',
+      [unit('u1', 30, { status: 'busy' }), unit('u1', 25, { status: 'offline' })],
+      'busy',
+    ],
   ] as [string, UnitLive[], string][])('%s', (_what, incoming, status) => {
     const next = mergeUnits(held, incoming) ?? held;
     expect(next.get('u1')?.status).toBe(status);

@@ -8,18 +8,46 @@ const roundTrip = (geometry: 'point' | 'line' | 'polygon', count: number, cols: 
 
 describe('geometry packing (deck.gl binary layout)', () => {
   it('packs points as interleaved lon/lat', () => {
-    const l = roundTrip('point', 2, packPoints([[115.5, 28.5], [116, 29]]));
+    const l = roundTrip(
+      'point',
+      2,
+      packPoints([
+        [115.5, 28.5],
+        [116, 29],
+      ]),
+    );
     expect(Array.from(l.numeric('position'))).toEqual([115.5, 28.5, 116, 29]);
   });
 
   it('packs lines with vertex start indices', () => {
-    const l = roundTrip('line', 2, packLines([[[0, 0], [1, 1], [2, 2]], [[5, 5], [6, 6]]]));
+    const l = roundTrip(
+      'line',
+      2,
+      packLines([
+        [
+          [0, 0],
+          [1, 1],
+          [2, 2],
+        ],
+        [
+          [5, 5],
+          [6, 6],
+        ],
+      ]),
+    );
     expect(Array.from(l.numeric('pathStart'))).toEqual([0, 3, 5]);
     expect(l.numeric('position')).toHaveLength(10);
   });
 
   it('packs multipolygons with holes as feature → polygon → ring → vertex offsets', () => {
-    const square = (x: number, s: number) => [[x, 0], [x + s, 0], [x + s, s], [x, s], [x, 0]] as [number, number][];
+    const square = (x: number, s: number) =>
+      [
+        [x, 0],
+        [x + s, 0],
+        [x + s, s],
+        [x, s],
+        [x, 0],
+      ] as [number, number][];
     const holed: MultiPolygon = [[square(0, 4), square(1, 1).reverse()]];
     const twoParts: MultiPolygon = [[square(10, 1)], [square(20, 1)]];
     const l = roundTrip('polygon', 2, packPolygons([holed, twoParts]));

@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { classOf, countByDict, featureBounds, fovSector, outerRings, quantileBreaks, ringAreaKm2, rollUp, segments } from '@client/map/geometry';
+import {
+  classOf,
+  countByDict,
+  featureBounds,
+  fovSector,
+  outerRings,
+  quantileBreaks,
+  ringAreaKm2,
+  rollUp,
+  segments,
+} from '@client/map/geometry';
 import { packPolygons } from '@server/services/layer-defs';
 import { decodePacked, encodePacked } from '@shared/packed';
 import type { MultiPolygon } from '@shared/world';
 
 // A 0.01° square at Nanchang's latitude: about 0.978 km × 1.106 km.
-const sq = (x: number, y: number, s = 0.01): MultiPolygon => [[[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]]];
+const sq = (x: number, y: number, s = 0.01): MultiPolygon => [
+  [
+    [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+      [x, y],
+    ],
+  ],
+];
 const layer = decodePacked(encodePacked('g', 'polygon', 2, packPolygons([sq(115.9, 28.68), sq(115.92, 28.68, 0.02)])));
 
 describe('map geometry', () => {
@@ -38,7 +58,8 @@ describe('map geometry', () => {
     const east = fovSector(115.9, 28.68, 90, 60, 100, 4);
     expect(east.length).toBe(2 + 5 * 2 + 2);
     // the middle arc point lies ~100 m due east
-    const mx = east[2 + 2 * 2]!, my = east[2 + 2 * 2 + 1]!;
+    const mx = east[2 + 2 * 2]!,
+      my = east[2 + 2 * 2 + 1]!;
     expect(mx).toBeGreaterThan(115.9);
     expect(Math.abs(my - 28.68)).toBeLessThan(1e-6);
     expect((mx - 115.9) * 111_320 * Math.cos((28.68 * Math.PI) / 180)).toBeCloseTo(100, 0);

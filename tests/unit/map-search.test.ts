@@ -13,7 +13,13 @@ const idx = buildSearchIndex(entries);
 describe('search', () => {
   it('finds by exact id first, then by id prefix', () => {
     expect(searchIndex(idx, '36010201001320000002', 5)[0]?.index).toBe(1);
-    expect(searchIndex(idx, '360102', 10).map((h) => h.layer)).toEqual(['districts', 'communities', 'grids', 'cameras', 'cameras']);
+    expect(searchIndex(idx, '360102', 10).map((h) => h.layer)).toEqual([
+      'districts',
+      'communities',
+      'grids',
+      'cameras',
+      'cameras',
+    ]);
   });
   it('finds by name, shorter names first', () => {
     expect(searchIndex(idx, '豫章社区', 5).map((h) => h.layer)).toEqual(['communities', 'grids']);

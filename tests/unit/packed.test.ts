@@ -19,7 +19,9 @@ describe('packed layer format', () => {
   it('round-trips numeric, utf8 and dictionary columns', () => {
     const layer = decodePacked(encode());
     expect(layer.header).toMatchObject({ layer: 'demo', geometry: 'point', count: 3, meta: { version: 3 } });
-    expect(Array.from(layer.numeric('position'))).toEqual(Array.from(Float32Array.from([115.9, 28.68, 116, 28.7, 115.8, 28.6])));
+    expect(Array.from(layer.numeric('position'))).toEqual(
+      Array.from(Float32Array.from([115.9, 28.68, 116, 28.7, 115.8, 28.6])),
+    );
     expect(layer.strings('id')).toEqual(['a', '南昌', '']);
     expect(layer.strings('kind')).toEqual(['ai', 'social', 'ai']);
     expect(layer.dict('kind')).toEqual({ codes: Uint8Array.from([0, 1, 0]), values: ['ai', 'social'] });

@@ -49,7 +49,10 @@ describe('useRevCollection', () => {
     for (const keep of [undefined, keepOpen]) {
       const c = useRevCollection<Item>(keep);
       c.merge([item('old', 2), item('x', 3)]);
-      c.applySync({ mode: 'snapshot', rev: 10, items: [item('x', 9), item('y', 10)] }, [item('live', 11), item('stale', 8)]);
+      c.applySync({ mode: 'snapshot', rev: 10, items: [item('x', 9), item('y', 10)] }, [
+        item('live', 11),
+        item('stale', 8),
+      ]);
       expect(revs(c.byId.value)).toEqual({ x: 9, y: 10, live: 11 });
     }
   });

@@ -33,7 +33,12 @@ function fakeDb() {
           failNext--;
           return Promise.reject(new Error('connection lost'));
         }
-        return Promise.resolve([...rows.values()].filter((r) => r.rev > after).sort((a, b) => a.rev - b.rev).slice(0, limit));
+        return Promise.resolve(
+          [...rows.values()]
+            .filter((r) => r.rev > after)
+            .sort((a, b) => a.rev - b.rev)
+            .slice(0, limit),
+        );
       },
       maxRev: (): Promise<number> => Promise.resolve(Math.max(0, ...[...rows.values()].map((r) => r.rev))),
       rev: (r: Row) => r.rev,
@@ -72,7 +77,16 @@ describe('rev feed', () => {
     feed.offer([db.commit('b', 2), db.commit('c', 3)]);
     await feed.settle();
     expect(db.reads).toBe(readsAfterStart);
-    expect(c.got).toEqual([{ from: 1, to: 3, items: [{ id: 'b', rev: 2 }, { id: 'c', rev: 3 }] }]);
+    expect(c.got).toEqual([
+      {
+        from: 1,
+        to: 3,
+        items: [
+          { id: 'b', rev: 2 },
+          { id: 'c', rev: 3 },
+        ],
+      },
+    ]);
     feed.stop();
   });
 

@@ -8,16 +8,53 @@ import { generateDemoCity } from '@server/demo';
 const C: LonLat = [115.88, 28.68];
 const at = (d: LonLat, east: number, north: number) => offsetM(d, east, north);
 const zones: Zone[] = [
-  { id: 'kp-1', name: 'Key person home', kind: 'key_person', shape: { type: 'circle', center: C, radiusM: 200 }, gridCode: '360102001001001', railwayId: null },
-  { id: 'rail-1', name: 'Fence', kind: 'railway', shape: { type: 'corridor', line: [at(C, -2000, 1000), at(C, 2000, 1000)], halfWidthM: 30 }, gridCode: '360102001001002', railwayId: 'rw-1' },
-  { id: 'school-1', name: 'School', kind: 'school', shape: { type: 'polygon', polygon: [[at(C, 500, -500), at(C, 700, -500), at(C, 700, -300), at(C, 500, -300), at(C, 500, -500)]] }, gridCode: '360102001001003', railwayId: null },
-  { id: 'mark-1', name: 'Square', kind: 'landmark', shape: { type: 'circle', center: at(C, -800, -800), radiusM: 300 }, gridCode: '360102001001004', railwayId: null },
+  {
+    id: 'kp-1',
+    name: 'Key person home',
+    kind: 'key_person',
+    shape: { type: 'circle', center: C, radiusM: 200 },
+    gridCode: '360102001001001',
+    railwayId: null,
+  },
+  {
+    id: 'rail-1',
+    name: 'Fence',
+    kind: 'railway',
+    shape: { type: 'corridor', line: [at(C, -2000, 1000), at(C, 2000, 1000)], halfWidthM: 30 },
+    gridCode: '360102001001002',
+    railwayId: 'rw-1',
+  },
+  {
+    id: 'school-1',
+    name: 'School',
+    kind: 'school',
+    shape: {
+      type: 'polygon',
+      polygon: [[at(C, 500, -500), at(C, 700, -500), at(C, 700, -300), at(C, 500, -300), at(C, 500, -500)]],
+    },
+    gridCode: '360102001001003',
+    railwayId: null,
+  },
+  {
+    id: 'mark-1',
+    name: 'Square',
+    kind: 'landmark',
+    shape: { type: 'circle', center: at(C, -800, -800), radiusM: 300 },
+    gridCode: '360102001001004',
+    railwayId: null,
+  },
 ];
 const world: RuleWorld = {
   zones: createZoneIndex(zones),
   facilityKind: (id) => (id === 'btn-hospital' ? 'hospital' : id === 'btn-kiosk' ? 'police_kiosk' : undefined),
 };
-const ev = (over: Partial<RuleEvent>): RuleEvent => ({ type: 'stranger', at: '2026-11-22T12:00:00+08:00', position: C, gridCode: '360102001001001', ...over });
+const ev = (over: Partial<RuleEvent>): RuleEvent => ({
+  type: 'stranger',
+  at: '2026-11-22T12:00:00+08:00',
+  position: C,
+  gridCode: '360102001001001',
+  ...over,
+});
 
 describe('zone index', () => {
   it.each([
@@ -45,11 +82,26 @@ describe('zone index', () => {
     // Probe around each zone's anchor point; the index must find exactly what a scan finds.
     let hits = 0;
     for (const z of city.zones) {
-      const anchor = z.shape.type === 'circle' ? z.shape.center : z.shape.type === 'corridor' ? z.shape.line[0]! : z.shape.polygon[0]![0]!;
-      for (const [e, n] of [[0, 0], [120, 0], [0, -300], [45, 45]] as const) {
+      const anchor =
+        z.shape.type === 'circle'
+          ? z.shape.center
+          : z.shape.type === 'corridor'
+            ? z.shape.line[0]!
+            : z.shape.polygon[0]![0]!;
+      for (const [e, n] of [
+        [0, 0],
+        [120, 0],
+        [0, -300],
+        [45, 45],
+      ] as const) {
         const p = at(anchor, e, n);
         const scan = city.zones.filter((cand) => contains(cand, p));
-        expect(index.containing(p).map((x) => x.id).sort()).toEqual(scan.map((x) => x.id).sort());
+        expect(
+          index
+            .containing(p)
+            .map((x) => x.id)
+            .sort(),
+        ).toEqual(scan.map((x) => x.id).sort());
         hits += scan.length;
       }
     }
@@ -71,17 +123,30 @@ describe('time windows (Beijing time)', () => {
 });
 
 describe('evaluate (the default rules)', () => {
-  const ids = (e: RuleEvent) => evaluate(e, DEFAULT_RULES, world).map((a) => `${a.ruleId}:${a.priority}${a.zone ? `@${a.zone.id}` : ''}`);
+  const ids = (e: RuleEvent) =>
+    evaluate(e, DEFAULT_RULES, world).map((a) => `${a.ruleId}:${a.priority}${a.zone ? `@${a.zone.id}` : ''}`);
   it.each([
-    ['a fence intrusion on the fence', ev({ type: 'fence_intrusion', position: at(C, 0, 1000) }), ['fence-intrusion:1@rail-1']],
+    [
+      'a fence intrusion on the fence',
+      ev({ type: 'fence_intrusion', position: at(C, 0, 1000) }),
+      ['fence-intrusion:1@rail-1'],
+    ],
     ['a fence intrusion far from it', ev({ type: 'fence_intrusion', position: at(C, 0, 1200) }), []],
     ['a stranger by a key person', ev({ type: 'stranger' }), ['key-person-stranger:2@kp-1']],
     ['a stranger in a school by day', ev({ type: 'stranger', position: at(C, 600, -400) }), []],
-    ['a stranger in a school at night', ev({ type: 'stranger', position: at(C, 600, -400), at: '2026-11-22T23:10:00+08:00' }), ['school-night-stranger:2@school-1']],
+    [
+      'a stranger in a school at night',
+      ev({ type: 'stranger', position: at(C, 600, -400), at: '2026-11-22T23:10:00+08:00' }),
+      ['school-night-stranger:2@school-1'],
+    ],
     ['a crowd on the square', ev({ type: 'crowd', position: at(C, -800, -800) }), ['crowd-landmark:2@mark-1']],
     ['smoke in any zone', ev({ type: 'smoke' }), ['smoke-anywhere-zone:1@kp-1']],
     ['smoke outside every zone', ev({ type: 'smoke', position: at(C, 3000, 3000) }), []],
-    ['a hospital one-key alarm', ev({ type: 'one_key_alarm', deviceId: 'btn-hospital', position: at(C, 3000, 3000) }), ['one-key-alarm:1']],
+    [
+      'a hospital one-key alarm',
+      ev({ type: 'one_key_alarm', deviceId: 'btn-hospital', position: at(C, 3000, 3000) }),
+      ['one-key-alarm:1'],
+    ],
     ['a police kiosk button', ev({ type: 'one_key_alarm', deviceId: 'btn-kiosk' }), []],
     ['a noise report', ev({ type: 'noise' }), []],
   ] as [string, RuleEvent, string[]][])('%s', (_what, e, expected) => {

@@ -36,7 +36,9 @@ describe('Scheduler', () => {
     expect(run).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(3_000);
     expect(run).toHaveBeenCalledTimes(4);
-    expect(scheduler.status()).toEqual([{ name: 'sweep', everyMs: 1_000, runs: 4, failures: 0, running: false, lastStartedAt: Date.now(), lastMs: 0 }]);
+    expect(scheduler.status()).toEqual([
+      { name: 'sweep', everyMs: 1_000, runs: 4, failures: 0, running: false, lastStartedAt: Date.now(), lastMs: 0 },
+    ]);
   });
 
   it('runs at once as well when asked', async () => {
@@ -85,9 +87,18 @@ describe('Scheduler', () => {
     });
     await vi.advanceTimersByTimeAsync(3_000);
     expect(n).toBe(3);
-    expect(warn).toHaveBeenCalledWith({ err: new Error('database away'), job: 'absence sweep' }, 'absence sweep failed; will retry');
-    expect(warn).toHaveBeenCalledWith({ err: new Error('still away'), job: 'absence sweep' }, 'absence sweep failed; will retry');
-    expect(warn).toHaveBeenCalledWith({ err: new Error('sync throw'), job: 'throws at once' }, 'throws at once failed; will retry');
+    expect(warn).toHaveBeenCalledWith(
+      { err: new Error('database away'), job: 'absence sweep' },
+      'absence sweep failed; will retry',
+    );
+    expect(warn).toHaveBeenCalledWith(
+      { err: new Error('still away'), job: 'absence sweep' },
+      'absence sweep failed; will retry',
+    );
+    expect(warn).toHaveBeenCalledWith(
+      { err: new Error('sync throw'), job: 'throws at once' },
+      'throws at once failed; will retry',
+    );
     expect(scheduler.status().map((j) => [j.name, j.runs, j.failures])).toEqual([
       ['absence sweep', 1, 2],
       ['throws at once', 0, 3],

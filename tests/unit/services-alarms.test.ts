@@ -67,7 +67,11 @@ function memoryAlarms(row: AlarmRow) {
   return { repo, writes };
 }
 
-const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.status : 500));
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e: unknown) => (e instanceof HttpError ? e.status : 500),
+  );
 
 describe('AlarmService.handle', () => {
   let events: DomainEvents;
@@ -81,15 +85,29 @@ describe('AlarmService.handle', () => {
     events.on('alarms', (views) => announced.push(views));
     audit = auditLog();
   });
-  const service = (repo: AlarmRepository) => new AlarmService(repo, fake<WorldRepository>('world'), audit, events, null, clock, silent);
+  const service = (repo: AlarmRepository) =>
+    new AlarmService(repo, fake<WorldRepository>('world'), audit, events, null, clock, silent);
 
   it('acknowledges in scope: written from new, audited, announced once with its new rev', async () => {
     const { repo, writes } = memoryAlarms(alarm());
     const view = await service(repo).handle(ctx('dispatcher', '360102', 'wang'), ID, 'acknowledge', meta);
     expect(writes).toEqual([{ from: ['new'], to: 'acknowledged', by: 'wang' }]);
-    expect(view).toMatchObject({ id: ID, status: 'acknowledged', rev: 8, handledBy: 'wang', handledAt: '2026-11-22T04:05:00.000Z' });
+    expect(view).toMatchObject({
+      id: ID,
+      status: 'acknowledged',
+      rev: 8,
+      handledBy: 'wang',
+      handledAt: '2026-11-22T04:05:00.000Z',
+    });
     expect(announced).toEqual([[view]]);
-    expect(audit.records).toEqual([expect.objectContaining({ action: 'alarm.acknowledge', target: `alarm:${ID}`, outcome: 'ok', details: { from: 'new', to: 'acknowledged', rule: 'fence', grid: '360102001001001' } })]);
+    expect(audit.records).toEqual([
+      expect.objectContaining({
+        action: 'alarm.acknowledge',
+        target: `alarm:${ID}`,
+        outcome: 'ok',
+        details: { from: 'new', to: 'acknowledged', rule: 'fence', grid: '360102001001001' },
+      }),
+    ]);
   });
 
   it('marks an acknowledged alarm false', async () => {
@@ -104,7 +122,11 @@ describe('AlarmService.handle', () => {
     const { repo, writes } = memoryAlarms(alarm());
     expect(await status(service(repo).handle(ctx('dispatcher', '360103'), ID, 'acknowledge', meta))).toBe(403);
     expect(await status(service(repo).handle(ctx('viewer', '36'), ID, 'acknowledge', meta))).toBe(403);
-    expect(await status(service(repo).handle(ctx('dispatcher', '36'), '00000000-0000-4000-8000-000000000002', 'acknowledge', meta))).toBe(404);
+    expect(
+      await status(
+        service(repo).handle(ctx('dispatcher', '36'), '00000000-0000-4000-8000-000000000002', 'acknowledge', meta),
+      ),
+    ).toBe(404);
     expect(await status(service(repo).handle(ctx('dispatcher', '36'), 'not-an-id', 'acknowledge', meta))).toBe(404);
     expect(writes).toEqual([]);
     expect(audit.records).toEqual([]);
@@ -125,7 +147,17 @@ describe('a loudspeaker command reaches the outbox relay through the domain even
   it('a new alarm that broadcasts announces outboxed; the relay delivers what is due and marks it', async () => {
     const events = new DomainEvents();
     const due: OutboxRow[] = [
-      { id: 1, kind: 'mqtt', topic: 'devices/speaker/spk-1/say', payload: { text: 'Leave the track', alarmId: ID }, createdAt: T, attempts: 0, dueAt: T, deliveredAt: null, lastError: null },
+      {
+        id: 1,
+        kind: 'mqtt',
+        topic: 'devices/speaker/spk-1/say',
+        payload: { text: 'Leave the track', alarmId: ID },
+        createdAt: T,
+        attempts: 0,
+        dueAt: T,
+        deliveredAt: null,
+        lastError: null,
+      },
     ];
     let claims = 0;
     const delivered: number[] = [];
@@ -135,8 +167,22 @@ describe('a loudspeaker command reaches the outbox relay through the domain even
     });
     const published: [string, Record<string, unknown>][] = [];
     const clock = new ManualClock();
-    const relay = new OutboxRelay(outbox, () => (topic, payload) => (published.push([topic, payload]), Promise.resolve()), events, clock, silent);
-    const alarms = new AlarmService(fake<AlarmRepository>('alarms'), fake<WorldRepository>('world'), auditLog(), events, null, clock, silent);
+    const relay = new OutboxRelay(
+      outbox,
+      () => (topic, payload) => (published.push([topic, payload]), Promise.resolve()),
+      events,
+      clock,
+      silent,
+    );
+    const alarms = new AlarmService(
+      fake<AlarmRepository>('alarms'),
+      fake<WorldRepository>('world'),
+      auditLog(),
+      events,
+      null,
+      clock,
+      silent,
+    );
 
     // A later change to an alarm that broadcast records no command: nothing to deliver.
     alarms.published([alarm({ status: 'acknowledged', speakerId: 'spk-1', say: 'Leave the track' })]);

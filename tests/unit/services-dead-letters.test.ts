@@ -26,7 +26,15 @@ class MemoryDeadLetters implements Pick<DeadLetterRepository, 'insert' | 'page' 
   page(before: number | undefined, limit: number, headBytes: number): Promise<DeadLetterHead[]> {
     const older = this.rows.filter((r) => before === undefined || r.id < before).sort((a, b) => b.id - a.id);
     return Promise.resolve(
-      older.slice(0, limit).map((r) => ({ id: r.id, channel: r.channel, topic: r.topic, error: r.error, receivedAt: r.receivedAt, bytes: r.payload.length, head: r.payload.subarray(0, headBytes) })),
+      older.slice(0, limit).map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        topic: r.topic,
+        error: r.error,
+        receivedAt: r.receivedAt,
+        bytes: r.payload.length,
+        head: r.payload.subarray(0, headBytes),
+      })),
     );
   }
 
@@ -35,7 +43,11 @@ class MemoryDeadLetters implements Pick<DeadLetterRepository, 'insert' | 'page' 
   }
 }
 
-const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.status : 500));
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e: unknown) => (e instanceof HttpError ? e.status : 500),
+  );
 
 describe('DeadLetterService', () => {
   let repo: MemoryDeadLetters;
@@ -50,12 +62,27 @@ describe('DeadLetterService', () => {
 
   it('keeps the bytes as received, a printable topic and reason, at the clock’s time; logs no payload', async () => {
     const lines: string[] = [];
-    const log = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }));
+    const log = pino(
+      { level: 'warn' },
+      new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }),
+    );
     service = new DeadLetterService(repo, clock, log);
     const payload = Buffer.from([0xff, 0xfe, 0x7b, 0x00]);
-    const id = await service.record({ channel: 'mqtt', topic: 'events/cam\u0000era', payload, error: 'not UTF-8 text\u0000' });
+    const id = await service.record({
+      channel: 'mqtt',
+      topic: 'events/cam\u0000era',
+      payload,
+      error: 'not UTF-8 text\u0000',
+    });
     expect(id).toBe(1);
-    expect(repo.rows[0]).toEqual({ id: 1, channel: 'mqtt', topic: 'events/cam\\u0000era', payload, error: 'not UTF-8 text\\u0000', receivedAt: new Date(clock.now()) });
+    expect(repo.rows[0]).toEqual({
+      id: 1,
+      channel: 'mqtt',
+      topic: 'events/cam\\u0000era',
+      payload,
+      error: 'not UTF-8 text\\u0000',
+      receivedAt: new Date(clock.now()),
+    });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ deadLetter: 1, bytes: 4, topic: 'events/cam\\u0000era' });
     expect(lines[0]).not.toContain(payload.toString('base64'));
@@ -65,7 +92,9 @@ describe('DeadLetterService', () => {
     const payload = Buffer.alloc(MAX_DEAD_LETTER_BYTES + 10, 0x61);
     await service.record({ channel: 'mqtt', topic: 'events/camera', payload, error: 'events.0.id: too long' });
     expect(repo.rows[0]!.payload.length).toBe(MAX_DEAD_LETTER_BYTES);
-    expect(repo.rows[0]!.error).toBe(`events.0.id: too long (payload cut to ${MAX_DEAD_LETTER_BYTES} of ${MAX_DEAD_LETTER_BYTES + 10} bytes)`);
+    expect(repo.rows[0]!.error).toBe(
+      `events.0.id: too long (payload cut to ${MAX_DEAD_LETTER_BYTES} of ${MAX_DEAD_LETTER_BYTES + 10} bytes)`,
+    );
   });
 
   it('lists newest first, a page at a time, each as text and base64 with its size', async () => {

@@ -106,7 +106,10 @@ function memory(rows: IncidentRow[], alarms: AlarmRow[] = [], sources: SourceRow
   const timeline: NewTimeline[] = [];
   const asked: { prefix: string }[] = [];
   const incidents: Pick<IncidentRepository, 'nearbyOpen' | 'byId' | 'update'> = {
-    nearbyOpen: (_lon, _lat, _dLon, _dLat, _from, _to, prefix = '') => (asked.push({ prefix }), Promise.resolve(rows.filter((r) => r.gridCode.startsWith(prefix)))),
+    nearbyOpen: (_lon, _lat, _dLon, _dLat, _from, _to, prefix = '') => (
+      asked.push({ prefix }),
+      Promise.resolve(rows.filter((r) => r.gridCode.startsWith(prefix)))
+    ),
     byId: (id) => Promise.resolve(byId.get(id)),
     update: (id, version, set) => {
       const row = byId.get(id);
@@ -120,10 +123,18 @@ function memory(rows: IncidentRow[], alarms: AlarmRow[] = [], sources: SourceRow
     of: (id) => Promise.resolve(sources.filter((s) => s.incidentId === id)),
     add: (more) => (sources.push(...more), Promise.resolve()),
   };
-  const timelineTable: Pick<IncidentTimelineRepository, 'add'> = { add: (more) => (timeline.push(...more), Promise.resolve()) };
+  const timelineTable: Pick<IncidentTimelineRepository, 'add'> = {
+    add: (more) => (timeline.push(...more), Promise.resolve()),
+  };
   const alarmTable: Pick<AlarmRepository, 'nearbyOpen'> = { nearbyOpen: () => Promise.resolve(alarms) };
   const reader: Pick<IncidentReadService, 'readable'> = { readable: (_ctx, id) => Promise.resolve(byId.get(id)!) };
-  return { service: new MergeService(incidents, timelineTable, sourceTable, alarmTable, reader), byId, sources, timeline, asked };
+  return {
+    service: new MergeService(incidents, timelineTable, sourceTable, alarmTable, reader),
+    byId,
+    sources,
+    timeline,
+    asked,
+  };
 }
 
 describe('MergeService.candidates', () => {
@@ -137,7 +148,11 @@ describe('MergeService.candidates', () => {
         incident('far', { lon: east(400) }),
         incident('later', { lon: east(150), createdAt: new Date(T.getTime() + 20 * 60_000) }),
       ],
-      [alarmRow('fence', { lon: east(250) }), alarmRow('absence', { lon: east(30), eventType: 'resident_absence' }), alarmRow('other-district', { lon: east(10), gridCode: '360103001001001' })],
+      [
+        alarmRow('fence', { lon: east(250) }),
+        alarmRow('absence', { lon: east(30), eventType: 'resident_absence' }),
+        alarmRow('other-district', { lon: east(10), gridCode: '360103001001001' }),
+      ],
     );
     const got = await service.candidates(ctx('dispatcher', '360102'), 'x');
     expect(asked).toEqual([{ prefix: '360102' }]);
@@ -151,8 +166,20 @@ describe('MergeService.candidates', () => {
 });
 
 describe('MergeService.mergeInto', () => {
-  const record: TransitionRecord = { action: 'merge', from: 'accepted', to: 'merged', actor: 'centre', actorId: 'u-1', at: '2026-11-22T04:10:00.000Z', note: 'same fight' };
-  const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.status : 500));
+  const record: TransitionRecord = {
+    action: 'merge',
+    from: 'accepted',
+    to: 'merged',
+    actor: 'centre',
+    actorId: 'u-1',
+    at: '2026-11-22T04:10:00.000Z',
+    note: 'same fight',
+  };
+  const status = (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (e: unknown) => (e instanceof HttpError ? e.status : 500),
+    );
 
   it('refuses the incident itself, an unknown one and a closed one', async () => {
     const { service, timeline } = memory([incident('x'), incident('done', { status: 'closed' })]);
@@ -166,13 +193,25 @@ describe('MergeService.mergeInto', () => {
   it('writes the incident merged into: sources moved, the merged one a source, the more urgent priority, a timeline entry', async () => {
     const into = incident('00000000-0000-4000-8000-0000000000aa', { priority: 3 });
     const merged = incident('x', { priority: 1, title: 'Fight' });
-    const { service, sources, timeline } = memory([into, merged], [], [{ incidentId: 'x', kind: 'alarm', ref: 'a-1', at: T, summary: 'fence alarm' }]);
+    const { service, sources, timeline } = memory(
+      [into, merged],
+      [],
+      [{ incidentId: 'x', kind: 'alarm', ref: 'a-1', at: T, summary: 'fence alarm' }],
+    );
     const written = await service.mergeInto(merged, into.id, record, 'wang', tx);
     expect(written).toMatchObject({ id: into.id, version: 2, priority: 1, mergedFrom: ['x'] });
     expect(sources.filter((s) => s.incidentId === into.id).map((s) => [s.kind, s.ref])).toEqual([
       ['alarm', 'a-1'],
       ['incident', 'x'],
     ]);
-    expect(timeline).toEqual([expect.objectContaining({ incidentId: into.id, action: 'merged_in', actorName: 'wang', note: 'same fight', details: { from: 'x', code: '20261122-x' } })]);
+    expect(timeline).toEqual([
+      expect.objectContaining({
+        incidentId: into.id,
+        action: 'merged_in',
+        actorName: 'wang',
+        note: 'same fight',
+        details: { from: 'x', code: '20261122-x' },
+      }),
+    ]);
   });
 });

@@ -12,7 +12,9 @@ import { DEFAULT_SLA, type SlaPolicy } from '@shared/sla';
 import { auditLog, ctx, meta } from './support/fakes';
 
 /** app_meta as a map, counting reads. */
-function memoryMeta(initial: Record<string, unknown> = {}): Pick<MetaRepository, 'get' | 'set'> & { reads: number; values: Map<string, unknown> } {
+function memoryMeta(
+  initial: Record<string, unknown> = {},
+): Pick<MetaRepository, 'get' | 'set'> & { reads: number; values: Map<string, unknown> } {
   const values = new Map(Object.entries(initial));
   const m = {
     reads: 0,
@@ -29,8 +31,15 @@ function memoryMeta(initial: Record<string, unknown> = {}): Pick<MetaRepository,
   return m;
 }
 
-const faster: SlaPolicy = { ...DEFAULT_SLA, byPriority: { ...DEFAULT_SLA.byPriority, '1': { dispatch: 1, accept: 1, arrive: 5, resolve: 60 } } };
-const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof HttpError ? e.status : 500));
+const faster: SlaPolicy = {
+  ...DEFAULT_SLA,
+  byPriority: { ...DEFAULT_SLA.byPriority, '1': { dispatch: 1, accept: 1, arrive: 5, resolve: 60 } },
+};
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e: unknown) => (e instanceof HttpError ? e.status : 500),
+  );
 
 describe('SlaPolicyService', () => {
   it('answers the default until a policy is stored, and a stored one after; reads once', async () => {
@@ -43,7 +52,9 @@ describe('SlaPolicyService', () => {
   });
 
   it('falls back to the default when what is stored is not a policy', async () => {
-    expect(await new SlaPolicyService(memoryMeta({ sla_policy: { byPriority: 'soon' } }), auditLog()).get()).toEqual(DEFAULT_SLA);
+    expect(await new SlaPolicyService(memoryMeta({ sla_policy: { byPriority: 'soon' } }), auditLog()).get()).toEqual(
+      DEFAULT_SLA,
+    );
   });
 
   it('has no policy inside a transaction before one was read', async () => {
@@ -60,7 +71,15 @@ describe('SlaPolicyService', () => {
     expect(await service.put(ctx('admin', '36'), faster, meta)).toEqual(faster);
     expect(store.values.get('sla_policy')).toEqual(faster);
     expect(service.loaded()).toEqual(faster);
-    expect(audit.records).toEqual([expect.objectContaining({ action: 'sla.update', target: 'sla', outcome: 'ok', address: meta.address, details: { before: DEFAULT_SLA, after: faster } })]);
+    expect(audit.records).toEqual([
+      expect.objectContaining({
+        action: 'sla.update',
+        target: 'sla',
+        outcome: 'ok',
+        address: meta.address,
+        details: { before: DEFAULT_SLA, after: faster },
+      }),
+    ]);
   });
 
   it('refuses a district’s admin and a dispatcher, and changes nothing', async () => {

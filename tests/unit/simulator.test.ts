@@ -138,9 +138,18 @@ describe('event model', () => {
       expect(share((e) => ['citizen', 'grid_worker', 'hotline'].includes(e.source))).toBeCloseTo(0.15, 1);
       expect(share((e) => e.type === 'face_access')).toBeGreaterThan(share((e) => e.type === 'plate_access'));
       const cameraTypes = new Set(bulk.filter((e) => e.source === 'camera').map((e) => e.type));
-      expect([...cameraTypes].sort()).toEqual(['crowd', 'ebike_in_lift', 'high_throw', 'illegal_parking', 'smoke', 'stranger']);
+      expect([...cameraTypes].sort()).toEqual([
+        'crowd',
+        'ebike_in_lift',
+        'high_throw',
+        'illegal_parking',
+        'smoke',
+        'stranger',
+      ]);
       if (ratePerSec >= 1) {
-        const categories = new Set(bulk.filter((e) => e.source !== 'camera' && e.source !== 'access').map((e) => e.type));
+        const categories = new Set(
+          bulk.filter((e) => e.source !== 'camera' && e.source !== 'access').map((e) => e.type),
+        );
         expect([...categories].sort()).toEqual([...RISK_CATEGORIES].sort());
       }
     });
@@ -150,7 +159,8 @@ describe('event model', () => {
       const gates = new Map(world.gates.map((g) => [g.id, g.kind]));
       const wrong = bulk.filter((e) => {
         if (e.source === 'camera') return !cameras.has(e.deviceId!);
-        if (e.source === 'access') return gates.get(e.deviceId!) !== (e.type === 'face_access' ? 'pedestrian' : 'vehicle');
+        if (e.source === 'access')
+          return gates.get(e.deviceId!) !== (e.type === 'face_access' ? 'pedestrian' : 'vehicle');
         return e.deviceId !== undefined || !e.location || locator.locate([e.location.lon, e.location.lat]) === null;
       });
       expect(wrong.slice(0, 3)).toEqual([]);
@@ -159,7 +169,10 @@ describe('event model', () => {
 
   it('puts fence intrusions inside railway corridors, a few times an hour, whatever the base rate', () => {
     const days = 3;
-    const run = (ratePerSec: number) => generateEvents(world, { seed: 9, ratePerSec, startMs: T0, runId: 'f' }, T0 + days * DAY).filter((e) => e.type === 'fence_intrusion');
+    const run = (ratePerSec: number) =>
+      generateEvents(world, { seed: 9, ratePerSec, startMs: T0, runId: 'f' }, T0 + days * DAY).filter(
+        (e) => e.type === 'fence_intrusion',
+      );
     const fences = run(0);
     expect(fences.length / (days * 24)).toBeGreaterThan(2);
     expect(fences.length / (days * 24)).toBeLessThan(6);
@@ -178,7 +191,9 @@ describe('event model', () => {
 
   it('raises one-key alarms rarely (about 1.5 a day), from hospitals and schools', () => {
     const days = 40;
-    const alarms = generateEvents(world, { seed: 11, ratePerSec: 0, startMs: T0, runId: 'k' }, T0 + days * DAY).filter((e) => e.type === 'one_key_alarm');
+    const alarms = generateEvents(world, { seed: 11, ratePerSec: 0, startMs: T0, runId: 'k' }, T0 + days * DAY).filter(
+      (e) => e.type === 'one_key_alarm',
+    );
     expect(alarms.length / days).toBeGreaterThan(0.75);
     expect(alarms.length / days).toBeLessThan(3);
     const facilities = new Map(city.facilities.map((f) => [f.id, f.kind]));
@@ -198,14 +213,27 @@ describe('event model', () => {
   });
 
   const C: LonLat = [115.9, 28.7];
-  const square = (c: LonLat, halfM: number): LonLat[] => [offsetM(c, -halfM, -halfM), offsetM(c, halfM, -halfM), offsetM(c, halfM, halfM), offsetM(c, -halfM, halfM), offsetM(c, -halfM, -halfM)];
+  const square = (c: LonLat, halfM: number): LonLat[] => [
+    offsetM(c, -halfM, -halfM),
+    offsetM(c, halfM, -halfM),
+    offsetM(c, halfM, halfM),
+    offsetM(c, -halfM, halfM),
+    offsetM(c, -halfM, -halfM),
+  ];
   const fixture: SimWorld = {
     grids: [
       { code: '360102001001001', center: C, boundary: [[square(C, 300)]] },
       { code: '360102001001002', center: offsetM(C, 1000, 0) },
     ],
     cameras: [{ id: 'cam-1', kind: 'community' }, { id: 'cam-2' }],
-    fences: [{ id: 'fence-1', railwayId: 'rw', line: [offsetM(C, -2000, 500), offsetM(C, 2000, 500), offsetM(C, 2000, 2500)], halfWidthM: 20 }],
+    fences: [
+      {
+        id: 'fence-1',
+        railwayId: 'rw',
+        line: [offsetM(C, -2000, 500), offsetM(C, 2000, 500), offsetM(C, 2000, 2500)],
+        halfWidthM: 20,
+      },
+    ],
     facilities: [{ id: 'hosp-1', kind: 'hospital', position: C }],
     gates: [{ id: 'gate-1', kind: 'pedestrian' }],
   };
@@ -218,16 +246,26 @@ describe('event model', () => {
     const events = generateEvents(w, { seed: 1, ratePerSec: 1, startMs: T0 + 12 * HOUR, runId: 'x' }, T0 + 14 * HOUR);
     expect(events.every((e) => eventInput.safeParse(e).success)).toBe(true);
     for (const e of events) if (e.deviceId) expect(devices).toContain(e.deviceId);
-    if (w.grids.length) expect(events.filter((e) => e.location && e.type !== 'fence_intrusion').length).toBeGreaterThan(0);
+    if (w.grids.length)
+      expect(events.filter((e) => e.location && e.type !== 'fence_intrusion').length).toBeGreaterThan(0);
     if (w.fences.length) {
-      const fence: Zone = { id: 'fence-1', name: 'f', kind: 'railway', shape: { type: 'corridor', line: [...fixture.fences[0]!.line], halfWidthM: 20 }, gridCode: '360102001001001', railwayId: 'rw' };
+      const fence: Zone = {
+        id: 'fence-1',
+        name: 'f',
+        kind: 'railway',
+        shape: { type: 'corridor', line: [...fixture.fences[0]!.line], halfWidthM: 20 },
+        gridCode: '360102001001001',
+        railwayId: 'rw',
+      };
       const intrusions = events.filter((e) => e.type === 'fence_intrusion');
       expect(intrusions.length).toBeGreaterThan(0);
       for (const e of intrusions) expect(contains(fence, [e.location!.lon, e.location!.lat])).toBe(true);
     }
     // Report points scatter inside a grid that has a boundary; without one they sit on its centre.
     const g2 = fixture.grids[1]!.center;
-    for (const e of events.filter((x) => x.source === 'citizen' || x.source === 'grid_worker' || x.source === 'hotline')) {
+    for (const e of events.filter(
+      (x) => x.source === 'citizen' || x.source === 'grid_worker' || x.source === 'hotline',
+    )) {
       const p: LonLat = [e.location!.lon, e.location!.lat];
       const onG2 = p[0] === g2[0] && p[1] === g2[1];
       const inG1 = Math.abs(p[0] - C[0]) < 0.004 && Math.abs(p[1] - C[1]) < 0.004;
@@ -250,7 +288,10 @@ describe('residents at the gates (absence rule)', () => {
   const hidden = hiddenResidents(city.residents);
 
   it('hides every 7th resident living alone, in id order', () => {
-    const alone = city.residents.filter((r) => r.livingAlone).map((r) => r.id).sort();
+    const alone = city.residents
+      .filter((r) => r.livingAlone)
+      .map((r) => r.id)
+      .sort();
     expect(alone.length).toBeGreaterThan(HIDDEN_EVERY);
     expect([...hidden]).toEqual(alone.filter((_, i) => i % HIDDEN_EVERY === 0));
   });
@@ -270,21 +311,33 @@ describe('residents at the gates (absence rule)', () => {
   });
 
   it('never names a hidden resident; every other one living alone passes a gate within two days', () => {
-    const named = new Set(access.map((e) => e.attributes!.residentId).filter((x): x is string => typeof x === 'string'));
+    const named = new Set(
+      access.map((e) => e.attributes!.residentId).filter((x): x is string => typeof x === 'string'),
+    );
     expect([...hidden].filter((id) => named.has(id))).toEqual([]);
     const alone = city.residents.filter((r) => r.livingAlone && !hidden.has(r.id));
     expect(alone.filter((r) => !named.has(r.id)).map((r) => r.id)).toEqual([]);
     // And residents of compounds with no pedestrian gate too (plates name them).
-    const noPedestrian = city.smartCommunities.filter((c) => !c.gates.some((g) => g.kind === 'pedestrian')).map((c) => c.id);
+    const noPedestrian = city.smartCommunities
+      .filter((c) => !c.gates.some((g) => g.kind === 'pedestrian'))
+      .map((c) => c.id);
     expect(noPedestrian.length).toBeGreaterThan(0);
-    expect(city.residents.filter((r) => noPedestrian.includes(r.communityId) && !hidden.has(r.id) && !named.has(r.id))).toEqual([]);
+    expect(
+      city.residents.filter((r) => noPedestrian.includes(r.communityId) && !hidden.has(r.id) && !named.has(r.id)),
+    ).toEqual([]);
   });
 
   it('leaves the other draws as they were: the same events without residents, less the resident ids', () => {
-    const bare = generateEvents({ ...world, residents: undefined }, { seed: 21, ratePerSec: 0.5, startMs: T0, runId: 'res' }, T0 + 6 * HOUR);
+    const bare = generateEvents(
+      { ...world, residents: undefined },
+      { seed: 21, ratePerSec: 0.5, startMs: T0, runId: 'res' },
+      T0 + 6 * HOUR,
+    );
     const withResidents = events.filter((e) => ms(e) <= T0 + 6 * HOUR);
     expect(withResidents.length).toBe(bare.length);
-    expect(withResidents.map((e) => `${e.id} ${e.at} ${e.type} ${String(e.attributes?.match)}`)).toEqual(bare.map((e) => `${e.id} ${e.at} ${e.type} ${String(e.attributes?.match)}`));
+    expect(withResidents.map((e) => `${e.id} ${e.at} ${e.type} ${String(e.attributes?.match)}`)).toEqual(
+      bare.map((e) => `${e.id} ${e.at} ${e.type} ${String(e.attributes?.match)}`),
+    );
     expect(withResidents.filter((e) => e.source !== 'access')).toEqual(bare.filter((e) => e.source !== 'access'));
   });
 });
@@ -302,7 +355,11 @@ interface FakeCall {
 function fakeFetch(answer: (call: FakeCall, n: number) => number | 'throw' | 'hang') {
   const calls: FakeCall[] = [];
   const f = (async (input: string | URL | Request, init?: RequestInit) => {
-    const call: FakeCall = { events: (JSON.parse(init!.body as string) as { events: EventInput[] }).events, auth: new Headers(init!.headers).get('authorization'), url: input instanceof Request ? input.url : input.toString() };
+    const call: FakeCall = {
+      events: (JSON.parse(init!.body as string) as { events: EventInput[] }).events,
+      auth: new Headers(init!.headers).get('authorization'),
+      url: input instanceof Request ? input.url : input.toString(),
+    };
     calls.push(call);
     const a = answer(call, calls.length);
     call.status = a;
@@ -313,8 +370,12 @@ function fakeFetch(answer: (call: FakeCall, n: number) => number | 'throw' | 'ha
       });
     }
     if (a === 202) {
-      const rejected = call.events.flatMap((e, index) => (e.type === 'smoke' ? [{ index, errors: [{ path: 'type', message: 'no smoke here' }] }] : []));
-      return new Response(JSON.stringify({ accepted: call.events.length - rejected.length, duplicates: 0, rejected }), { status: 202 });
+      const rejected = call.events.flatMap((e, index) =>
+        e.type === 'smoke' ? [{ index, errors: [{ path: 'type', message: 'no smoke here' }] }] : [],
+      );
+      return new Response(JSON.stringify({ accepted: call.events.length - rejected.length, duplicates: 0, rejected }), {
+        status: 202,
+      });
     }
     return new Response('{"error":"nope"}', { status: a });
   }) as typeof fetch;
@@ -346,7 +407,18 @@ describe('simulator runner (fake hub)', () => {
     const { f, calls } = fakeFetch(() => 202);
     clock = T0 + 19 * HOUR;
     const before = timeouts();
-    sim = startSimulator({ baseUrl: 'http://hub.test/', apiKey: 'k-123', world, ratePerSec: 2_000, seed: 4, log, batchMs: 20, now, fetch: f, runId: 'u' });
+    sim = startSimulator({
+      baseUrl: 'http://hub.test/',
+      apiKey: 'k-123',
+      world,
+      ratePerSec: 2_000,
+      seed: 4,
+      log,
+      batchMs: 20,
+      now,
+      fetch: f,
+      runId: 'u',
+    });
     clock += 1_000; // ~3,800 events due at the evening peak
     await until(() => sim!.stats.generated > 0 && sim!.stats.pending === 0 && sim!.stats.sent === sim!.stats.generated);
     const s = sim.stats;
@@ -357,7 +429,14 @@ describe('simulator runner (fake hub)', () => {
     const ids = calls.flatMap((c) => c.events.map((e) => e.id));
     expect(new Set(ids).size).toBe(ids.length);
     const smoke = ids.length - calls.flatMap((c) => c.events).filter((e) => e.type !== 'smoke').length;
-    expect(s).toMatchObject({ posts: calls.length, sent: ids.length, accepted: ids.length - smoke, rejected: smoke, failed: 0, dropped: 0 });
+    expect(s).toMatchObject({
+      posts: calls.length,
+      sent: ids.length,
+      accepted: ids.length - smoke,
+      rejected: smoke,
+      failed: 0,
+      dropped: 0,
+    });
     await sim.stop();
     await sim.stop(); // twice is fine
     expect(timeouts()).toBeLessThanOrEqual(before);
@@ -367,7 +446,18 @@ describe('simulator runner (fake hub)', () => {
     let down = true;
     const { f, calls } = fakeFetch((_c, n) => (down ? (n % 2 ? 'throw' : 503) : 202));
     clock = T0 + 12 * HOUR;
-    sim = startSimulator({ baseUrl: 'http://hub.test', apiKey: 'k', world, ratePerSec: 50, seed: 4, log, batchMs: 10, now, fetch: f, runId: 'r' });
+    sim = startSimulator({
+      baseUrl: 'http://hub.test',
+      apiKey: 'k',
+      world,
+      ratePerSec: 50,
+      seed: 4,
+      log,
+      batchMs: 10,
+      now,
+      fetch: f,
+      runId: 'r',
+    });
     clock += 2_000;
     await until(() => calls.length >= 4);
     expect(sim.stats.failed).toBeGreaterThanOrEqual(4);
@@ -384,7 +474,17 @@ describe('simulator runner (fake hub)', () => {
   it('drops a batch the hub refuses (4xx other than 429) and goes on', async () => {
     const { f, calls } = fakeFetch(() => 401);
     clock = T0 + 12 * HOUR;
-    sim = startSimulator({ baseUrl: 'http://hub.test', apiKey: 'wrong', world, ratePerSec: 50, seed: 4, log, batchMs: 10, now, fetch: f });
+    sim = startSimulator({
+      baseUrl: 'http://hub.test',
+      apiKey: 'wrong',
+      world,
+      ratePerSec: 50,
+      seed: 4,
+      log,
+      batchMs: 10,
+      now,
+      fetch: f,
+    });
     clock += 1_000;
     await until(() => calls.length >= 1 && sim!.stats.pending === 0);
     expect(sim.stats.dropped).toBe(calls.reduce((n, c) => n + c.events.length, 0));
@@ -395,7 +495,17 @@ describe('simulator runner (fake hub)', () => {
     const { f, calls } = fakeFetch(() => 'hang');
     clock = T0 + 12 * HOUR;
     const before = timeouts();
-    sim = startSimulator({ baseUrl: 'http://hub.test', apiKey: 'k', world, ratePerSec: 50, seed: 4, log, batchMs: 10, now, fetch: f });
+    sim = startSimulator({
+      baseUrl: 'http://hub.test',
+      apiKey: 'k',
+      world,
+      ratePerSec: 50,
+      seed: 4,
+      log,
+      batchMs: 10,
+      now,
+      fetch: f,
+    });
     clock += 1_000;
     await until(() => calls.length >= 1);
     const t = Date.now();

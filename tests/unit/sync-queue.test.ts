@@ -18,12 +18,15 @@ describe('SyncQueue', () => {
   it('serves one at a time; a newer request displaces the waiting one', async () => {
     const served: number[] = [];
     const pending: ReturnType<typeof deferred<string>>[] = [];
-    const q = new SyncQueue<number, string>((since) => {
-      served.push(since);
-      const d = deferred<string>();
-      pending.push(d);
-      return d.promise;
-    }, () => true);
+    const q = new SyncQueue<number, string>(
+      (since) => {
+        served.push(since);
+        const d = deferred<string>();
+        pending.push(d);
+        return d.promise;
+      },
+      () => true,
+    );
     const answers: unknown[] = [];
     q.push(1, (r) => answers.push(['1', r]));
     q.push(2, (r) => answers.push(['2', r]));
@@ -35,14 +38,21 @@ describe('SyncQueue', () => {
     expect(served).toEqual([1, 3]);
     pending[1]!.reject(new Error('service/unavailable'));
     await tick();
-    expect(answers).toEqual([['2', { error: SUPERSEDED }], ['1', 'a'], ['3', { error: 'service/unavailable' }]]);
+    expect(answers).toEqual([
+      ['2', { error: SUPERSEDED }],
+      ['1', 'a'],
+      ['3', { error: 'service/unavailable' }],
+    ]);
   });
 
   it('serves nothing for a socket that is gone', async () => {
     let alive = true;
     const served: number[] = [];
     const first = deferred<string>();
-    const q = new SyncQueue<number, string>((since) => (served.push(since), first.promise), () => alive);
+    const q = new SyncQueue<number, string>(
+      (since) => (served.push(since), first.promise),
+      () => alive,
+    );
     q.push(1, () => undefined);
     q.push(2, () => undefined);
     alive = false;

@@ -115,16 +115,25 @@ describe('unstorable (the walker)', () => {
     [{ a: 'x\u0000' }, { path: ['a'], message: 'must not contain U+0000' }],
     [{ a: ['ok', { b: '\udc00' }] }, { path: ['a', 1, 'b'], message: 'must not contain a lone surrogate (U+DC00)' }],
     [{ 'k\u0000': 1 }, { path: ['k\u0000'], message: 'the key must not contain U+0000' }],
-    [{ a: { '\ud800': 'x' } }, { path: ['a', '\ud800'], message: 'the key must not contain a lone surrogate (U+D800)' }],
+    [
+      { a: { '\ud800': 'x' } },
+      { path: ['a', '\ud800'], message: 'the key must not contain a lone surrogate (U+D800)' },
+    ],
     ['\u0000', { path: [], message: 'must not contain U+0000' }],
-    [{ first: '\u0000', second: '\ud800' }, { path: ['first'], message: 'must not contain U+0000' }],
+    [
+      { first: '\u0000', second: '\ud800' },
+      { path: ['first'], message: 'must not contain U+0000' },
+    ],
   ])('%j → %j', (v, want) => {
     expect(unstorable(v, { maxDepth: 8 })).toEqual(want);
   });
 
   it('stops at the depth limit, naming where: the value itself is level 1', () => {
     expect(unstorable(nested(8), { maxDepth: 8 })).toBeNull();
-    expect(unstorable(nested(9), { maxDepth: 8 })).toEqual({ path: Array(8).fill('a'), message: 'nested deeper than 8 levels' });
+    expect(unstorable(nested(9), { maxDepth: 8 })).toEqual({
+      path: Array(8).fill('a'),
+      message: 'nested deeper than 8 levels',
+    });
     expect(unstorable([[[[1]]]], { maxDepth: 3 })).toEqual({ path: [0, 0, 0], message: 'nested deeper than 3 levels' });
   });
 
@@ -137,8 +146,14 @@ describe('unstorable (the walker)', () => {
   });
 
   it('counts keys and items when asked, and checks only the shape with text: false', () => {
-    expect(unstorable({ a: 1, b: 2, c: 3 }, { maxDepth: 2, maxKeys: 2 })).toEqual({ path: [], message: 'must hold at most 2 keys' });
-    expect(unstorable({ x: [1, 2, 3] }, { maxDepth: 2, maxKeys: 2 })).toEqual({ path: ['x'], message: 'must hold at most 2 items' });
+    expect(unstorable({ a: 1, b: 2, c: 3 }, { maxDepth: 2, maxKeys: 2 })).toEqual({
+      path: [],
+      message: 'must hold at most 2 keys',
+    });
+    expect(unstorable({ x: [1, 2, 3] }, { maxDepth: 2, maxKeys: 2 })).toEqual({
+      path: ['x'],
+      message: 'must hold at most 2 items',
+    });
     expect(unstorable({ a: '\u0000' }, { maxDepth: 2, text: false })).toBeNull();
     expect(unstorable(Buffer.from([0, 0xff]), { maxDepth: 1 })).toBeNull();
   });
@@ -179,7 +194,13 @@ describe('free JSON (an event’s attributes)', () => {
 });
 
 describe('the event schema uses the rule', () => {
-  const base = { id: 'e1', source: 'camera', type: 'stranger', at: '2026-11-22T20:00:00+08:00', location: { lon: 115.9, lat: 28.7 } };
+  const base = {
+    id: 'e1',
+    source: 'camera',
+    type: 'stranger',
+    at: '2026-11-22T20:00:00+08:00',
+    location: { lon: 115.9, lat: 28.7 },
+  };
   const firstIssue = (v: unknown) => {
     const r = eventInput.safeParse(v);
     return r.success ? null : `${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`;
@@ -189,7 +210,10 @@ describe('the event schema uses the rule', () => {
     [{ ...base, id: 'x\u0000' }, 'id: must not contain U+0000'],
     [{ ...base, deviceId: '\ud800' }, 'deviceId: must not contain a lone surrogate (U+D800)'],
     [{ ...base, attributes: { plate: '赣A\udc00' } }, 'attributes.plate: must not contain a lone surrogate (U+DC00)'],
-    [{ ...base, media: [{ kind: 'image', url: 'https://cam.example/a\u0000.jpg' }] }, 'media.0.url: must not contain U+0000'],
+    [
+      { ...base, media: [{ kind: 'image', url: 'https://cam.example/a\u0000.jpg' }] },
+      'media.0.url: must not contain U+0000',
+    ],
     [{ ...base, at: '0000-06-01T00:00:00Z' }, 'at: must be a time in the years 0001 to 9999 (UTC)'],
     [{ ...base, at: '0001-01-01T00:00:00+08:00' }, 'at: must be a time in the years 0001 to 9999 (UTC)'],
     [{ ...base, id: '😀' }, null],
@@ -197,6 +221,8 @@ describe('the event schema uses the rule', () => {
     expect(firstIssue(v)).toBe(want);
   });
   it('refuses attributes nested 7,000 deep at level 9, without overflowing anything', () => {
-    expect(firstIssue({ ...base, attributes: nested(7000) })).toBe(`attributes.${Array(8).fill('a').join('.')}: nested deeper than 8 levels`);
+    expect(firstIssue({ ...base, attributes: nested(7000) })).toBe(
+      `attributes.${Array(8).fill('a').join('.')}: nested deeper than 8 levels`,
+    );
   });
 });

@@ -19,11 +19,23 @@ import type { LonLat, UnitStatus } from '@shared/world';
 const O: LonLat = [115.9, 28.68];
 /** A point `east`, `north` metres from O. */
 const at = (east: number, north: number): LonLat => offsetM(O, east, north);
-const road = (pts: [number, number][], cls = 'secondary'): RoadInput => ({ coordinates: pts.map(([e, n]) => at(e, n)), class: cls });
+const road = (pts: [number, number][], cls = 'secondary'): RoadInput => ({
+  coordinates: pts.map(([e, n]) => at(e, n)),
+  class: cls,
+});
 /** Metres east/north of O (inverse of `at`, to well under a centimetre here). */
-const local = (p: LonLat): [number, number] => [Math.sign(p[0] - O[0]) * planarDistanceM(O, [p[0], O[1]]), Math.sign(p[1] - O[1]) * planarDistanceM(O, [O[0], p[1]])];
+const local = (p: LonLat): [number, number] => [
+  Math.sign(p[0] - O[0]) * planarDistanceM(O, [p[0], O[1]]),
+  Math.sign(p[1] - O[1]) * planarDistanceM(O, [O[0], p[1]]),
+];
 
-const unit = (id: string, kind: string, position: LonLat, status: UnitStatus = 'available'): MotionUnit => ({ id, kind, status, position, homeRegionCode: '360000' });
+const unit = (id: string, kind: string, position: LonLat, status: UnitStatus = 'available'): MotionUnit => ({
+  id,
+  kind,
+  status,
+  position,
+  homeRegionCode: '360000',
+});
 
 /** Metres from p to the nearest segment of the roads as given (brute force: the reference). */
 function distanceToRoads(roads: readonly RoadInput[], p: LonLat): number {
@@ -32,9 +44,14 @@ function distanceToRoads(roads: readonly RoadInput[], p: LonLat): number {
   let best = Infinity;
   for (const r of roads) {
     for (let i = 1; i < r.coordinates.length; i++) {
-      const a = r.coordinates[i - 1]!, b = r.coordinates[i]!;
-      const ax = (a[0] - p[0]) * kx, ay = (a[1] - p[1]) * ky, bx = (b[0] - p[0]) * kx, by = (b[1] - p[1]) * ky;
-      const dx = bx - ax, dy = by - ay;
+      const a = r.coordinates[i - 1]!,
+        b = r.coordinates[i]!;
+      const ax = (a[0] - p[0]) * kx,
+        ay = (a[1] - p[1]) * ky,
+        bx = (b[0] - p[0]) * kx,
+        by = (b[1] - p[1]) * ky;
+      const dx = bx - ax,
+        dy = by - ay;
       const len2 = dx * dx + dy * dy;
       const t = len2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / len2)) : 0;
       best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
@@ -48,8 +65,21 @@ function grid(n: number, spacing: number): RoadInput[] {
   const size = (n - 1) * spacing;
   const out: RoadInput[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(road([[0, i * spacing], [size, i * spacing]], i % 2 ? 'secondary' : 'primary'));
-    out.push(road([[i * spacing, 0], [i * spacing, size]]));
+    out.push(
+      road(
+        [
+          [0, i * spacing],
+          [size, i * spacing],
+        ],
+        i % 2 ? 'secondary' : 'primary',
+      ),
+    );
+    out.push(
+      road([
+        [i * spacing, 0],
+        [i * spacing, size],
+      ]),
+    );
   }
   return out;
 }
@@ -66,31 +96,78 @@ function stepUntil(m: UnitMotion, dtMs: number, maxMs: number, done: () => boole
 
 describe('createRoadNetwork', () => {
   it('splits roads where they cross between their vertices: a crossing is a junction', () => {
-    const net = createRoadNetwork([road([[-500, 0], [500, 0]]), road([[0, -500], [0, 500]])]);
+    const net = createRoadNetwork([
+      road([
+        [-500, 0],
+        [500, 0],
+      ]),
+      road([
+        [0, -500],
+        [0, 500],
+      ]),
+    ]);
     expect(net.nodeCount).toBe(5);
     expect(net.edgeCount).toBe(4);
     const centre = [...Array(net.nodeCount).keys()].find((k) => net.degree(k) === 4)!;
-    expect(Math.hypot(net.nodeX[centre]! - net.frame.x(O[0]), net.nodeY[centre]! - net.frame.y(O[1]))).toBeLessThan(0.01);
+    expect(Math.hypot(net.nodeX[centre]! - net.frame.x(O[0]), net.nodeY[centre]! - net.frame.y(O[1]))).toBeLessThan(
+      0.01,
+    );
     expect(new Set(net.component).size).toBe(1);
   });
 
   it('joins roads that share an end, or whose end stops a few metres short of another road; not roads 20 m apart', () => {
-    const shared = createRoadNetwork([road([[0, 0], [100, 0]]), road([[100, 0], [200, 50]])]);
+    const shared = createRoadNetwork([
+      road([
+        [0, 0],
+        [100, 0],
+      ]),
+      road([
+        [100, 0],
+        [200, 50],
+      ]),
+    ]);
     expect(shared.nodeCount).toBe(3);
     expect(new Set(shared.component).size).toBe(1);
 
     // A side road ending 3 m short of the main road: a T-junction on the main road.
-    const tee = createRoadNetwork([road([[0, 0], [400, 0]]), road([[150, 3], [150, 300]])]);
+    const tee = createRoadNetwork([
+      road([
+        [0, 0],
+        [400, 0],
+      ]),
+      road([
+        [150, 3],
+        [150, 300],
+      ]),
+    ]);
     expect(new Set(tee.component).size).toBe(1);
     const t = [...Array(tee.nodeCount).keys()].find((k) => tee.degree(k) === 3)!;
     expect(tee.nodeY[t]! - tee.frame.y(O[1])).toBeCloseTo(0, 1);
 
-    const apart = createRoadNetwork([road([[0, 0], [400, 0]]), road([[150, 20], [150, 300]])]);
+    const apart = createRoadNetwork([
+      road([
+        [0, 0],
+        [400, 0],
+      ]),
+      road([
+        [150, 20],
+        [150, 300],
+      ]),
+    ]);
     expect(new Set(apart.component).size).toBe(2);
   });
 
   it('snaps a point to the nearest road point, and answers null without roads', () => {
-    const net = createRoadNetwork([road([[0, 0], [1_000, 0]]), road([[0, 200], [1_000, 200]])]);
+    const net = createRoadNetwork([
+      road([
+        [0, 0],
+        [1_000, 0],
+      ]),
+      road([
+        [0, 200],
+        [1_000, 200],
+      ]),
+    ]);
     const s = net.snap(at(300, 30))!;
     expect(s.distanceM).toBeCloseTo(30, 0);
     expect(planarDistanceM(s.position, at(300, 0))).toBeLessThan(0.05);
@@ -105,12 +182,21 @@ describe('createRoadNetwork', () => {
 });
 
 describe('createUnitMotion: patrols', () => {
-  const straight = [road([[-5_000, 0], [5_000, 0]])];
+  const straight = [
+    road([
+      [-5_000, 0],
+      [5_000, 0],
+    ]),
+  ];
 
   it('moves each kind at its patrol speed (60 s on a straight road, within 10 %); station kinds wait', () => {
     const net = createRoadNetwork(straight);
     const kinds = Object.keys(PATROL_KMH);
-    const m = createUnitMotion(kinds.map((k) => unit(k, k, at(0, 0))), net, { seed: 3 });
+    const m = createUnitMotion(
+      kinds.map((k) => unit(k, k, at(0, 0))),
+      net,
+      { seed: 3 },
+    );
     for (let i = 0; i < 12; i++) m.step(5_000);
     for (const k of kinds) {
       const moved = planarDistanceM(at(0, 0), m.get(k)!.position);
@@ -123,7 +209,11 @@ describe('createUnitMotion: patrols', () => {
   it('moves each kind at its driving speed on a trip (goTo)', () => {
     const net = createRoadNetwork(straight);
     const kinds = Object.keys(DRIVE_KMH);
-    const m = createUnitMotion(kinds.map((k) => unit(k, k, at(-4_000, 0))), net, { seed: 3 });
+    const m = createUnitMotion(
+      kinds.map((k) => unit(k, k, at(-4_000, 0))),
+      net,
+      { seed: 3 },
+    );
     for (const k of kinds) m.goTo(k, at(4_000, 0));
     for (let i = 0; i < 12; i++) m.step(5_000);
     for (const k of kinds) {
@@ -135,7 +225,12 @@ describe('createUnitMotion: patrols', () => {
   });
 
   it('turns back at a dead end, and never leaves the road', () => {
-    const roads = [road([[0, 0], [300, 0]])];
+    const roads = [
+      road([
+        [0, 0],
+        [300, 0],
+      ]),
+    ];
     const m = createUnitMotion([unit('car', 'patrol_car', at(150, 0))], createRoadNetwork(roads), { seed: 1 });
     const xs: number[] = [];
     for (let i = 0; i < 180; i++) {
@@ -148,12 +243,18 @@ describe('createUnitMotion: patrols', () => {
     expect(Math.min(...xs)).toBeLessThan(5);
     expect(Math.max(...xs)).toBeGreaterThan(295);
     let reversals = 0;
-    for (let i = 2; i < xs.length; i++) if (Math.sign(xs[i]! - xs[i - 1]!) !== Math.sign(xs[i - 1]! - xs[i - 2]!)) reversals++;
+    for (let i = 2; i < xs.length; i++)
+      if (Math.sign(xs[i]! - xs[i - 1]!) !== Math.sign(xs[i - 1]! - xs[i - 2]!)) reversals++;
     expect(reversals).toBeGreaterThanOrEqual(4);
   });
 
   it('turns back near the home radius', () => {
-    const roads = [road([[-20_000, 0], [20_000, 0]])];
+    const roads = [
+      road([
+        [-20_000, 0],
+        [20_000, 0],
+      ]),
+    ];
     const m = createUnitMotion([unit('car', 'patrol_car', at(0, 0))], createRoadNetwork(roads), { seed: 5 });
     let far = 0;
     let turnedBack = false;
@@ -183,7 +284,9 @@ describe('createUnitMotion: patrols', () => {
 
   it('walks onto the road first, then stays on the roads (the demo city)', () => {
     const city = generateDemoCity({ scale: 'small', seed: 7 });
-    const roads: RoadInput[] = city.basemap.filter((f) => f.kind === 'road' && f.geometry.type === 'LineString').map((f) => ({ coordinates: f.geometry.coordinates as LonLat[], class: f.class }));
+    const roads: RoadInput[] = city.basemap
+      .filter((f) => f.kind === 'road' && f.geometry.type === 'LineString')
+      .map((f) => ({ coordinates: f.geometry.coordinates as LonLat[], class: f.class }));
     const net = createRoadNetwork(roads);
     const units = city.units.map((u) => ({ ...u, status: 'available' as const }));
     const m = createUnitMotion(units, net, { seed: 7 });
@@ -198,12 +301,17 @@ describe('createUnitMotion: patrols', () => {
     }
     // After an hour every patrol has long reached the road; station kinds are still at their stations.
     for (const u of patrols) expect(m.get(u.id)!.onRoad, u.id).toBe(true);
-    for (const u of units.filter((x) => PATROL_KMH[x.kind] === 0)) expect(planarDistanceM(m.get(u.id)!.position, u.position)).toBeLessThan(1e-6);
+    for (const u of units.filter((x) => PATROL_KMH[x.kind] === 0))
+      expect(planarDistanceM(m.get(u.id)!.position, u.position)).toBeLessThan(1e-6);
   });
 
   it('is deterministic: the same seed gives the same moves; another seed other moves', () => {
     const net = createRoadNetwork(grid(9, 250));
-    const units = [unit('a', 'patrol_car', at(10, 510)), unit('b', 'police', at(740, 260)), unit('c', 'grid_worker', at(1_990, 1_010))];
+    const units = [
+      unit('a', 'patrol_car', at(10, 510)),
+      unit('b', 'police', at(740, 260)),
+      unit('c', 'grid_worker', at(1_990, 1_010)),
+    ];
     const run = (seed: number) => {
       const m = createUnitMotion(units, net, { seed });
       const log: string[] = [];
@@ -216,7 +324,16 @@ describe('createUnitMotion: patrols', () => {
 
   it('reports only the units that moved, rounded to 1e-6 degree', () => {
     const net = createRoadNetwork(grid(5, 300));
-    const m = createUnitMotion([unit('car', 'patrol_car', at(0, 0)), unit('fire', 'fire', at(600, 600)), unit('off', 'police', at(300, 0), 'offline'), unit('busy', 'patrol_car', at(0, 300), 'busy')], net, { seed: 1 });
+    const m = createUnitMotion(
+      [
+        unit('car', 'patrol_car', at(0, 0)),
+        unit('fire', 'fire', at(600, 600)),
+        unit('off', 'police', at(300, 0), 'offline'),
+        unit('busy', 'patrol_car', at(0, 300), 'busy'),
+      ],
+      net,
+      { seed: 1 },
+    );
     for (let i = 0; i < 100; i++) {
       const moves = m.step(5_000);
       expect(moves.map((x) => x.id)).toEqual(['car']);
@@ -253,7 +370,23 @@ describe('createUnitMotion: trips (goTo) and statuses', () => {
   });
 
   it('finds the way round: the only bridge is 2 km away (a greedy walk would stall at the water)', () => {
-    const roads = [road([[0, 0], [2_000, 0]]), road([[0, 300], [2_000, 300]]), road([[2_000, 0], [2_000, 300]], 'primary')];
+    const roads = [
+      road([
+        [0, 0],
+        [2_000, 0],
+      ]),
+      road([
+        [0, 300],
+        [2_000, 300],
+      ]),
+      road(
+        [
+          [2_000, 0],
+          [2_000, 300],
+        ],
+        'primary',
+      ),
+    ];
     const m = createUnitMotion([unit('amb', 'medical', at(0, 0))], createRoadNetwork(roads), { seed: 1 });
     m.goTo('amb', at(0, 310));
     const took = stepUntil(m, 1_000, 3_600_000, () => m.get('amb')!.mode === 'hold');

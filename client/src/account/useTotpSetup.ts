@@ -38,7 +38,9 @@ export function useTotpSetup() {
     busy.value = true;
     error.value = null;
     try {
-      session.replace(await sendJson('POST', `${API_PREFIX}/auth/totp/enable`, { code: code.value.trim() }, sessionInfo));
+      session.replace(
+        await sendJson('POST', `${API_PREFIX}/auth/totp/enable`, { code: code.value.trim() }, sessionInfo),
+      );
       done.value = true;
     } catch (e) {
       error.value = errorText(e);

@@ -42,7 +42,10 @@ export function useAudit() {
   const { t } = useI18n();
   const errorText = useErrorText();
   const filters = reactive<AuditFilters>(emptyFilters());
-  const pages = useCursorPages((q: Partial<AuditQuery>, signal) => fetchAudit(q, signal), (page) => page.records);
+  const pages = useCursorPages(
+    (q: Partial<AuditQuery>, signal) => fetchAudit(q, signal),
+    (page) => page.records,
+  );
   const verifying = ref(false);
   const verified = shallowRef<AuditVerify | null>(null);
   const verifyError = ref<string | null>(null);
@@ -71,11 +74,26 @@ export function useAudit() {
   const verifyText = computed(() => {
     const v = verified.value;
     if (!v) return verifyError.value;
-    return v.ok ? t('admin.audit.verifyOk', { count: v.count }) : t('admin.audit.verifyBroken', { seq: v.seq, reason: v.reason });
+    return v.ok
+      ? t('admin.audit.verifyOk', { count: v.count })
+      : t('admin.audit.verifyBroken', { seq: v.seq, reason: v.reason });
   });
 
   onMounted(() => void search());
 
   const { items: records, nextBefore, loading, error } = pages;
-  return { filters, records, nextBefore, loading, error, search, reset, loadOlder: pages.older, verify, verifying, verified, verifyText };
+  return {
+    filters,
+    records,
+    nextBefore,
+    loading,
+    error,
+    search,
+    reset,
+    loadOlder: pages.older,
+    verify,
+    verifying,
+    verified,
+    verifyText,
+  };
 }

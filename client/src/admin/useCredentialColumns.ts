@@ -12,9 +12,19 @@ export function useCredentialColumns(revoke: (c: CredentialView) => void) {
     { key: 'name', title: t('admin.credentials.name') },
     { key: 'scope', title: t('admin.credentials.scope'), render: (c) => `${c.scopeName} (${c.scope})` },
     { key: 'prefix', title: t('admin.credentials.prefix'), className: 'mono', render: (c) => `${c.prefix}…` },
-    { key: 'createdAt', title: t('admin.credentials.createdAt'), className: 'num', render: (c) => formatTime(c.createdAt) },
+    {
+      key: 'createdAt',
+      title: t('admin.credentials.createdAt'),
+      className: 'num',
+      render: (c) => formatTime(c.createdAt),
+    },
     { key: 'createdBy', title: t('admin.credentials.createdBy'), render: (c) => c.createdBy ?? NO_VALUE },
-    { key: 'lastUsedAt', title: t('admin.credentials.lastUsed'), className: 'num', render: (c) => (c.lastUsedAt ? formatTime(c.lastUsedAt) : t('admin.never')) },
+    {
+      key: 'lastUsedAt',
+      title: t('admin.credentials.lastUsed'),
+      className: 'num',
+      render: (c) => (c.lastUsedAt ? formatTime(c.lastUsedAt) : t('admin.never')),
+    },
     {
       key: 'status',
       title: t('admin.credentials.status'),
@@ -33,7 +43,10 @@ export function useCredentialColumns(revoke: (c: CredentialView) => void) {
               NPopconfirm,
               { onPositiveClick: () => revoke(c) },
               {
-                trigger: () => h(NButton, { size: 'tiny', secondary: true, type: 'error', 'data-testid': 'credential-revoke' }, () => t('admin.credentials.revoke')),
+                trigger: () =>
+                  h(NButton, { size: 'tiny', secondary: true, type: 'error', 'data-testid': 'credential-revoke' }, () =>
+                    t('admin.credentials.revoke'),
+                  ),
                 default: () => t('admin.credentials.confirmRevoke', { name: c.name }),
               },
             ),

@@ -20,10 +20,25 @@ export function useDeadLetterColumns() {
         ]),
     },
     { key: 'id', title: t('admin.deadLetters.id'), className: 'num', width: 70 },
-    { key: 'receivedAt', title: t('admin.deadLetters.at'), className: 'num', width: 170, render: (r) => formatTime(r.receivedAt) },
-    { key: 'channel', title: t('admin.deadLetters.channel'), width: 80, render: (r) => h(NTag, { size: 'small', bordered: false }, () => r.channel) },
+    {
+      key: 'receivedAt',
+      title: t('admin.deadLetters.at'),
+      className: 'num',
+      width: 170,
+      render: (r) => formatTime(r.receivedAt),
+    },
+    {
+      key: 'channel',
+      title: t('admin.deadLetters.channel'),
+      width: 80,
+      render: (r) => h(NTag, { size: 'small', bordered: false }, () => r.channel),
+    },
     { key: 'topic', title: t('admin.deadLetters.topic'), className: 'mono nowrap' },
-    { key: 'error', title: t('admin.deadLetters.error'), render: (r) => h(NEllipsis, { style: 'max-width: 360px' }, () => r.error) },
+    {
+      key: 'error',
+      title: t('admin.deadLetters.error'),
+      render: (r) => h(NEllipsis, { style: 'max-width: 360px' }, () => r.error),
+    },
     { key: 'bytes', title: t('admin.deadLetters.bytes'), className: 'num', width: 80 },
     {
       key: 'text',

@@ -8,7 +8,10 @@ import { fetchDeadLetters } from './api';
 import { PAGE, useCursorPages } from './useCursorPages';
 
 export function useDeadLetters() {
-  const pages = useCursorPages((q: Partial<DeadLetterQuery>, signal) => fetchDeadLetters(q, signal), (page) => page.items);
+  const pages = useCursorPages(
+    (q: Partial<DeadLetterQuery>, signal) => fetchDeadLetters(q, signal),
+    (page) => page.items,
+  );
   const refresh = (): Promise<void> => pages.first({ limit: PAGE });
 
   onMounted(() => void refresh());

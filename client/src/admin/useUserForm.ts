@@ -3,7 +3,14 @@
  * sent. Checked with the shared schemas before the hub sees it.
  */
 import { computed, reactive, watch, type Ref } from 'vue';
-import { createUserBody, updateUserBody, type CreateUserBody, type Role, type UpdateUserBody, type UserView } from '@shared/auth';
+import {
+  createUserBody,
+  updateUserBody,
+  type CreateUserBody,
+  type Role,
+  type UpdateUserBody,
+  type UserView,
+} from '@shared/auth';
 
 export interface UserForm {
   username: string;
@@ -18,9 +25,12 @@ export function useUserForm(editing: Ref<UserView | null>, defaultScope: Ref<str
 
   function fill(): void {
     const u = editing.value;
-    Object.assign(form, u
-      ? { username: u.username, displayName: u.displayName, role: u.role, scope: u.scope, password: '' }
-      : { username: '', displayName: '', role: 'dispatcher', scope: defaultScope.value, password: '' });
+    Object.assign(
+      form,
+      u
+        ? { username: u.username, displayName: u.displayName, role: u.role, scope: u.scope, password: '' }
+        : { username: '', displayName: '', role: 'dispatcher', scope: defaultScope.value, password: '' },
+    );
   }
   watch(editing, fill, { immediate: true });
 
@@ -29,14 +39,18 @@ export function useUserForm(editing: Ref<UserView | null>, defaultScope: Ref<str
     const u = editing.value;
     if (!u) {
       const r = createUserBody.safeParse({ ...form });
-      return r.success ? { ok: true, body: r.data } : { ok: false, problem: `${String(r.error.issues[0]?.path[0] ?? '')}: ${r.error.issues[0]?.message ?? ''}` };
+      return r.success
+        ? { ok: true, body: r.data }
+        : { ok: false, problem: `${String(r.error.issues[0]?.path[0] ?? '')}: ${r.error.issues[0]?.message ?? ''}` };
     }
     const patch: Record<string, unknown> = {};
     if (form.displayName.trim() !== u.displayName) patch.displayName = form.displayName;
     if (form.role !== u.role) patch.role = form.role;
     if (form.scope !== u.scope) patch.scope = form.scope;
     const r = updateUserBody.safeParse(patch);
-    return r.success ? { ok: true, body: r.data } : { ok: false, problem: `${String(r.error.issues[0]?.path[0] ?? '')}: ${r.error.issues[0]?.message ?? ''}` };
+    return r.success
+      ? { ok: true, body: r.data }
+      : { ok: false, problem: `${String(r.error.issues[0]?.path[0] ?? '')}: ${r.error.issues[0]?.message ?? ''}` };
   });
 
   return { form, parsed, fill };

@@ -58,7 +58,9 @@ export function playAlarmTone(priority: number): boolean {
 /** Call from a user gesture (e.g. the mute toggle) so later tones may play. */
 export function unlockAudio(): void {
   try {
-    audio()?.resume().catch(() => undefined);
+    audio()
+      ?.resume()
+      .catch(() => undefined);
   } catch {
     /* never throws */
   }

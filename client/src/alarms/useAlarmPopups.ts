@@ -56,7 +56,9 @@ export function useAlarmPopups(): void {
           [
             h('div', t('alarms.popupBody', { place, time: formatClockTime(a.event.at, locale.value) })),
             a.cameraIds.length ? h('div', { style: detail }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
-            units ? h('div', { style: detail, 'data-testid': 'alarm-popup-units', 'data-count': a.unitIds.length }, units) : null,
+            units
+              ? h('div', { style: detail, 'data-testid': 'alarm-popup-units', 'data-count': a.unitIds.length }, units)
+              : null,
             a.broadcast ? h('div', { style: detail }, t('alarms.broadcast', { say: a.broadcast.say })) : null,
             session.user && ALARM_HANDLERS.includes(session.user.role) && canMakeIncident(a)
               ? h(

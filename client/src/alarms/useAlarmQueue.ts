@@ -45,7 +45,10 @@ export function useAlarmQueue() {
   const typeOptions = computed(() => {
     const types = new Set<EventType>(['fence_intrusion', 'stranger']);
     for (const a of store.byId.values()) types.add(a.event.type);
-    return [{ value: '', label: t('alarms.filters.allTypes') }, ...[...types].map((ty) => ({ value: ty, label: t(`alarms.types.${ty}`) }))];
+    return [
+      { value: '', label: t('alarms.filters.allTypes') },
+      ...[...types].map((ty) => ({ value: ty, label: t(`alarms.types.${ty}`) })),
+    ];
   });
   const statusOptions = computed(() => [
     { value: 'open', label: t('alarms.filters.open') },
@@ -55,7 +58,8 @@ export function useAlarmQueue() {
     const opts = [{ value: '', label: t('alarms.filters.allRegions') }];
     for (const r of byCode.value.values()) {
       if (r.layer === 'districts') opts.push({ value: r.code, label: r.name });
-      else if (r.layer === 'streets') opts.push({ value: r.code, label: `${byCode.value.get(r.code.slice(0, 6))?.name ?? ''} › ${r.name}` });
+      else if (r.layer === 'streets')
+        opts.push({ value: r.code, label: `${byCode.value.get(r.code.slice(0, 6))?.name ?? ''} › ${r.name}` });
     }
     return opts;
   });
@@ -100,7 +104,9 @@ export function useAlarmQueue() {
     total: computed(() => store.queue.length),
     filters: computed(() => store.filters),
     selectedId: computed(() => store.selectedId),
-    filtered: computed(() => store.filters.type !== null || store.filters.region !== '' || store.filters.status !== 'open'),
+    filtered: computed(
+      () => store.filters.type !== null || store.filters.region !== '' || store.filters.status !== 'open',
+    ),
     typeOptions,
     statusOptions,
     regionOptions,

@@ -10,7 +10,9 @@ import type { AlarmView } from '@shared/alarms';
 import { useLayerDataStore } from '../stores/layerData';
 
 /** Unit id → callsign, from the units layer's columns; null until the layer is here. */
-export function callsignIndex(layer: { strings(name: string): readonly string[] } | undefined): ReadonlyMap<string, string> | null {
+export function callsignIndex(
+  layer: { strings(name: string): readonly string[] } | undefined,
+): ReadonlyMap<string, string> | null {
   if (!layer) return null;
   const ids = layer.strings('id');
   const callsigns = layer.strings('callsign');
@@ -39,6 +41,8 @@ export function useAlarmUnits() {
   return (a: AlarmView): string | null => {
     if (a.unitIds.length === 0) return null;
     const names = callsignsOf(a.unitIds, index.value);
-    return names ? t('alarms.units', { list: names.join(t('alarms.unitSeparator')) }) : t('alarms.unitCount', { n: a.unitIds.length });
+    return names
+      ? t('alarms.units', { list: names.join(t('alarms.unitSeparator')) })
+      : t('alarms.unitCount', { n: a.unitIds.length });
   };
 }

@@ -112,7 +112,12 @@ function sendInit(method: Method, body: unknown): RequestInit {
 }
 
 /** A state-changing request with a JSON body (or none); the answer is parsed with `schema`. */
-export async function sendJson<S extends z.ZodType>(method: Method, url: string, body: unknown, schema: S): Promise<z.infer<S>> {
+export async function sendJson<S extends z.ZodType>(
+  method: Method,
+  url: string,
+  body: unknown,
+  schema: S,
+): Promise<z.infer<S>> {
   const res = await request(url, sendInit(method, body));
   return parseBody(url, res, schema);
 }

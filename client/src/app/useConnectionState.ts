@@ -23,7 +23,9 @@ export function useConnectionState() {
       if (hub.connection === 'resyncing') {
         if (hub.behind.length === 0) return null;
         const names = hub.behind.map((s) => t(`connection.stream.${s}`));
-        return t('connection.behind', { streams: new Intl.ListFormat(locale.value, { type: 'conjunction' }).format(names) });
+        return t('connection.behind', {
+          streams: new Intl.ListFormat(locale.value, { type: 'conjunction' }).format(names),
+        });
       }
       return hub.lastError;
     }),

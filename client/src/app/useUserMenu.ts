@@ -22,9 +22,19 @@ export function useUserMenu() {
   const options = computed<DropdownOption[]>(() => {
     // A wall display has no password of its own and no second factor: it can only sign out.
     const person = session.info?.kind === 'password';
-    const opt = (key: UserMenuKey, label: string): DropdownOption => ({ key, label, props: { 'data-testid': `user-menu-${key}` } as HTMLAttributes });
+    const opt = (key: UserMenuKey, label: string): DropdownOption => ({
+      key,
+      label,
+      props: { 'data-testid': `user-menu-${key}` } as HTMLAttributes,
+    });
     return [
-      ...(person ? [opt('password', t('account.changePassword')), opt('totp', t('account.secondFactor')), { type: 'divider', key: 'd' }] : []),
+      ...(person
+        ? [
+            opt('password', t('account.changePassword')),
+            opt('totp', t('account.secondFactor')),
+            { type: 'divider', key: 'd' },
+          ]
+        : []),
       opt('logout', t('account.signOut')),
     ];
   });
@@ -39,7 +49,9 @@ export function useUserMenu() {
         break;
       case 'logout':
         // The session store ends the session; auth/install.ts takes the page to the sign-in page.
-        await session.logout().catch((e: unknown) => message.error(t('account.signOutFailed', { message: errorText(e) })));
+        await session
+          .logout()
+          .catch((e: unknown) => message.error(t('account.signOutFailed', { message: errorText(e) })));
         break;
     }
   }

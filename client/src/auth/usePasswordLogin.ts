@@ -26,7 +26,9 @@ export function usePasswordLogin() {
     error.value = null;
     const otp = step.value === 'otp' ? form.otp.trim() : '';
     try {
-      await signInAndGo(() => session.login({ username: form.username.trim(), password: form.password, ...(otp ? { otp } : {}) }));
+      await signInAndGo(() =>
+        session.login({ username: form.username.trim(), password: form.password, ...(otp ? { otp } : {}) }),
+      );
     } catch (e) {
       if (e instanceof ApiError && e.code === ErrorCode.AuthOtpRequired) {
         step.value = 'otp';

@@ -41,7 +41,10 @@ export function useWallLogin() {
     try {
       await signInAndGo(() => session.wallLogin(secret));
     } catch (e) {
-      error.value = e instanceof ApiError && e.code === ErrorCode.AuthInvalidCredentials ? t('auth.error.invalidWallToken') : errorText(e);
+      error.value =
+        e instanceof ApiError && e.code === ErrorCode.AuthInvalidCredentials
+          ? t('auth.error.invalidWallToken')
+          : errorText(e);
     } finally {
       busy.value = false;
     }

@@ -60,7 +60,8 @@ export function nearestCameras(
   from: number,
   maxDistanceM = Infinity,
 ): NearestHit[] {
-  if (!Number.isInteger(from) || from < 0 || from >= index.size) throw new RangeError(`camera index out of range: ${from}`);
+  if (!Number.isInteger(from) || from < 0 || from >= index.size)
+    throw new RangeError(`camera index out of range: ${from}`);
   if (k <= 0 || index.size < 2) return [];
   const lon = positions[2 * from]!;
   const lat = positions[2 * from + 1]!;

@@ -103,7 +103,11 @@ export function classifyHlsError(data: HlsErrorLike): StreamError {
 }
 
 /** mpegts.js ERROR event arguments → StreamError. */
-export function classifyFlvError(type: string, details: string, info: { code?: number; msg?: string } | undefined): StreamError {
+export function classifyFlvError(
+  type: string,
+  details: string,
+  info: { code?: number; msg?: string } | undefined,
+): StreamError {
   const msg = info?.msg ?? '';
   const detail = [type, details, msg].filter(Boolean).join(': ');
   switch (details) {
@@ -146,7 +150,11 @@ export interface NativeProbe {
  * A native <video> error (Safari's HLS, no library) → StreamError. MediaError says little, so the
  * adapter probes the URL after the failure and the answer decides between address and codec.
  */
-export function classifyNativeError(mediaErrorCode: number | undefined, message: string, probe: NativeProbe | undefined): StreamError {
+export function classifyNativeError(
+  mediaErrorCode: number | undefined,
+  message: string,
+  probe: NativeProbe | undefined,
+): StreamError {
   const detail = `MediaError ${mediaErrorCode ?? '?'}${message ? `: ${message}` : ''}`;
   if (probe && probe.status !== 200) return fromStatus(probe.status || undefined, detail);
   if (probe?.html) return { code: 'badManifest', status: 200, detail };

@@ -11,7 +11,14 @@
  *   .flv  → mpegts.js (HTTP-FLV, the usual output of Chinese stream gateways, GB/T 28181 → FLV).
  *   other → the browser itself (an .mp4 file, a WebRTC gateway's fallback URL, ...).
  */
-import { classifyFlvError, classifyHlsError, classifyNativeError, isHevc, type NativeProbe, type StreamError } from './stream-errors';
+import {
+  classifyFlvError,
+  classifyHlsError,
+  classifyNativeError,
+  isHevc,
+  type NativeProbe,
+  type StreamError,
+} from './stream-errors';
 
 export type StreamFormat = 'hls' | 'flv' | 'native';
 export type PlayerEngine = 'hls.js' | 'mpegts.js' | 'native';
@@ -87,7 +94,12 @@ function onceOnly(fn: (e: StreamError) => void): (e: StreamError) => void {
 
 type HlsClass = typeof import('hls.js').default;
 
-function attachHls(Hls: HlsClass, video: HTMLVideoElement, url: string, onError: (e: StreamError) => void): PlayerHandle {
+function attachHls(
+  Hls: HlsClass,
+  video: HTMLVideoElement,
+  url: string,
+  onError: (e: StreamError) => void,
+): PlayerHandle {
   const hls = new Hls({
     // A command-centre card wants the picture now, not the best rendition later.
     startLevel: 0,
@@ -131,7 +143,12 @@ function attachHls(Hls: HlsClass, video: HTMLVideoElement, url: string, onError:
 
 type Mpegts = typeof import('mpegts.js').default;
 
-function attachFlv(mpegts: Mpegts, video: HTMLVideoElement, url: string, onError: (e: StreamError) => void): PlayerHandle {
+function attachFlv(
+  mpegts: Mpegts,
+  video: HTMLVideoElement,
+  url: string,
+  onError: (e: StreamError) => void,
+): PlayerHandle {
   const player = mpegts.createPlayer(
     { type: 'flv', url, isLive: false },
     {

@@ -125,7 +125,11 @@ export function useVideoPlayer(
         if (disposed || (played && video.paused)) return;
         const limit = played ? stallTimeoutMs : startTimeoutMs;
         if (performance.now() - lastProgressAt > limit) {
-          fail({ code: 'timeout', timeoutMs: limit, detail: played ? `stalled for ${limit} ms` : `nothing played within ${limit} ms` });
+          fail({
+            code: 'timeout',
+            timeoutMs: limit,
+            detail: played ? `stalled for ${limit} ms` : `nothing played within ${limit} ms`,
+          });
         }
       }, WATCHDOG_TICK_MS);
 
@@ -140,11 +144,16 @@ export function useVideoPlayer(
           lastProgressAt = performance.now();
           video.play().catch((e: unknown) => {
             // AbortError: the source changed under play() (teardown); not a failure.
-            if (e instanceof DOMException && e.name === 'NotAllowedError') fail({ code: 'autoplay', detail: e.message });
+            if (e instanceof DOMException && e.name === 'NotAllowedError')
+              fail({ code: 'autoplay', detail: e.message });
           });
         })
         .catch((e: unknown) => {
-          fail(e instanceof NoPlayerError ? e.streamError : { code: 'media', detail: e instanceof Error ? e.message : String(e) });
+          fail(
+            e instanceof NoPlayerError
+              ? e.streamError
+              : { code: 'media', detail: e instanceof Error ? e.message : String(e) },
+          );
         });
 
       onCleanup(() => {

@@ -30,7 +30,8 @@ import {
   type GlobalThemeOverrides,
 } from 'naive-ui';
 
-export const FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
+export const FONT_FAMILY =
+  "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', system-ui, sans-serif";
 export const FONT_FAMILY_MONO = "'Noto Sans Mono CJK SC', 'DejaVu Sans Mono', ui-monospace, monospace";
 
 export const themeOverrides: GlobalThemeOverrides = {

@@ -44,7 +44,10 @@ export function useDeskSelection(map: () => MapContext | null) {
   /** Selection → URL and map (also when the map arrives after the selection: a deep link). */
   watch(
     () => [ui.selection, map()] as const,
-    ([sel, ctx]: readonly [Selection, MapContext | null], [prevSel, prevCtx]: readonly [Selection | undefined, MapContext | null | undefined]) => {
+    (
+      [sel, ctx]: readonly [Selection, MapContext | null],
+      [prevSel, prevCtx]: readonly [Selection | undefined, MapContext | null | undefined],
+    ) => {
       if (sel === prevSel && (!ctx || prevCtx)) return;
       // A deep link, or the map arriving after the selection: jump, don't fly (on software WebGL
       // seconds of flight frames would hold up everything else on the page).
@@ -65,7 +68,8 @@ export function useDeskSelection(map: () => MapContext | null) {
       }
       // Only a change of selection rewrites the URL: the map arriving before the deep link's
       // layer has loaded (nothing selected yet) must not drop the link.
-      if (sel !== prevSel && (query.camera !== route.query.camera || query.grid !== route.query.grid)) void router.replace({ query });
+      if (sel !== prevSel && (query.camera !== route.query.camera || query.grid !== route.query.grid))
+        void router.replace({ query });
     },
     // After the DOM update: the card beside the map is there, so the map has its final width.
     { flush: 'post' },

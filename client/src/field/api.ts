@@ -1,7 +1,15 @@
 /** The field unit's endpoints (session of role field): its home, actions, position and reports. */
 import type { z } from 'zod';
 import { API_PREFIX } from '@shared/api';
-import { fieldHome, incidentDetail, type createIncidentBody, type FieldHome, type IncidentActionBody, type IncidentDetail, type PositionBody } from '@shared/incidents';
+import {
+  fieldHome,
+  incidentDetail,
+  type createIncidentBody,
+  type FieldHome,
+  type IncidentActionBody,
+  type IncidentDetail,
+  type PositionBody,
+} from '@shared/incidents';
 import { getJson, sendJson, sendVoid } from '../api/http';
 
 const FIELD = `${API_PREFIX}/field`;

@@ -6,7 +6,14 @@ import type { IncidentAction } from '@shared/incident-machine';
 import type { AssignmentView, IncidentView } from '@shared/incidents';
 
 /** Unit: accept, decline, arrive, resolve. A grid worker also verifies or rejects the work. */
-export const FIELD_ACTIONS = ['unit_accept', 'arrive', 'resolve', 'verify', 'unit_decline', 'reject'] as const satisfies readonly IncidentAction[];
+export const FIELD_ACTIONS = [
+  'unit_accept',
+  'arrive',
+  'resolve',
+  'verify',
+  'unit_decline',
+  'reject',
+] as const satisfies readonly IncidentAction[];
 export type FieldAction = (typeof FIELD_ACTIONS)[number];
 
 /**
@@ -15,7 +22,10 @@ export type FieldAction = (typeof FIELD_ACTIONS)[number];
  * on_scene (for the other units on it), so this unit's own assignment narrows them: no second
  * accept, no decline once accepted, no second arrival. `mine` null: not assigned (verifying).
  */
-export function fieldActions(allowed: readonly IncidentAction[], mine: AssignmentView['status'] | null = null): FieldAction[] {
+export function fieldActions(
+  allowed: readonly IncidentAction[],
+  mine: AssignmentView['status'] | null = null,
+): FieldAction[] {
   return FIELD_ACTIONS.filter((a) => {
     if (!allowed.includes(a)) return false;
     switch (a) {
@@ -74,12 +84,20 @@ export function myAssignment(incident: IncidentView, unitId: string): Assignment
 export function runningDue(incident: IncidentView): string | null {
   let due: string | null = null;
   for (const c of incident.sla) {
-    if ((c.state === 'running' || c.state === 'breached') && c.dueAt && (due === null || Date.parse(c.dueAt) < Date.parse(due))) due = c.dueAt;
+    if (
+      (c.state === 'running' || c.state === 'breached') &&
+      c.dueAt &&
+      (due === null || Date.parse(c.dueAt) < Date.parse(due))
+    )
+      due = c.dueAt;
   }
   return due;
 }
 
 /** Assignments in the order a unit should look at them: most urgent priority first, then oldest. */
 export function byUrgency<T extends { incident: IncidentView }>(list: readonly T[]): T[] {
-  return [...list].sort((a, b) => a.incident.priority - b.incident.priority || Date.parse(a.incident.createdAt) - Date.parse(b.incident.createdAt));
+  return [...list].sort(
+    (a, b) =>
+      a.incident.priority - b.incident.priority || Date.parse(a.incident.createdAt) - Date.parse(b.incident.createdAt),
+  );
 }

@@ -9,11 +9,21 @@ import type { Fix } from '../report/geo';
 export const POSITION_INTERVAL_MS = 10_000;
 
 /** Whether to send `fix` now, given when the last one was sent (ms; null: never). */
-export function shouldSend(fix: Fix | null, lastSentAt: number | null, now: number, intervalMs = POSITION_INTERVAL_MS): boolean {
+export function shouldSend(
+  fix: Fix | null,
+  lastSentAt: number | null,
+  now: number,
+  intervalMs = POSITION_INTERVAL_MS,
+): boolean {
   if (!fix) return false;
   return lastSentAt === null || now - lastSentAt >= intervalMs;
 }
 
 export function positionBodyOf(fix: Fix): PositionBody {
-  return { lon: fix.lon, lat: fix.lat, accuracy: Math.min(100_000, Math.round(fix.accuracy)), at: new Date(fix.at).toISOString() };
+  return {
+    lon: fix.lon,
+    lat: fix.lat,
+    accuracy: Math.min(100_000, Math.round(fix.accuracy)),
+    at: new Date(fix.at).toISOString(),
+  };
 }

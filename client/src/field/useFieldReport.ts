@@ -20,7 +20,14 @@ export function useFieldReport(onCreated: () => void) {
   const message = useMessage();
   const session = useSessionStore();
   const draft = useReportDraft({
-    blank: () => ({ category: null as RiskCategory | null, title: '', description: '', address: '', priority: DEFAULT_PRIORITY, parties: [] as PartyRow[] }),
+    blank: () => ({
+      category: null as RiskCategory | null,
+      title: '',
+      description: '',
+      address: '',
+      priority: DEFAULT_PRIORITY,
+      parties: [] as PartyRow[],
+    }),
     missing: (form, location): FieldReportMissing[] => [
       ...(form.category ? [] : (['category'] as const)),
       ...(form.title.trim() ? [] : (['title'] as const)),

@@ -31,7 +31,8 @@ export default {
     error: {
       invalidCredentials: 'Wrong username or password.',
       invalidWallToken: 'The wall token is not valid, or it was revoked.',
-      locked: 'Too many failed sign-ins: the account is locked. Try again in {minutes} minute. | Too many failed sign-ins: the account is locked. Try again in {minutes} minutes.',
+      locked:
+        'Too many failed sign-ins: the account is locked. Try again in {minutes} minute. | Too many failed sign-ins: the account is locked. Try again in {minutes} minutes.',
       lockedSoon: 'Too many failed sign-ins: the account is locked for a while. Try again later.',
       otpInvalid: 'The code is wrong or expired: enter the current one.',
       unreachable: 'Cannot reach the command centre service: check the network or the service.',
@@ -71,7 +72,8 @@ export default {
       title: 'Set up a second factor',
       required: 'Administrator accounts must set up a second factor before using the system.',
       enabledAlready: 'This account already has a second factor. Setting it up again replaces the old authenticator.',
-      intro: 'Scan the QR code with an authenticator app (FreeOTP, Google Authenticator, Microsoft Authenticator…) or type the secret, then enter the 6-digit code the app shows.',
+      intro:
+        'Scan the QR code with an authenticator app (FreeOTP, Google Authenticator, Microsoft Authenticator…) or type the secret, then enter the 6-digit code the app shows.',
       qr: 'QR code for the authenticator app',
       secret: 'Secret',
       uri: 'Setup link',
@@ -85,7 +87,13 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', deviceKeys: 'Device keys', wallTokens: 'Wall tokens', audit: 'Audit log', deadLetters: 'Dead letters' },
+    tabs: {
+      users: 'Users',
+      deviceKeys: 'Device keys',
+      wallTokens: 'Wall tokens',
+      audit: 'Audit log',
+      deadLetters: 'Dead letters',
+    },
     loadFailed: 'Loading failed: {message}',
     refresh: 'Refresh',
     never: 'never',
@@ -154,7 +162,8 @@ export default {
     secret: {
       titleDevice: 'Device key created',
       titleWall: 'Wall token created',
-      warning: 'The secret is shown this once and cannot be shown again after you close this. Copy it now and keep it safe.',
+      warning:
+        'The secret is shown this once and cannot be shown again after you close this. Copy it now and keep it safe.',
       secret: 'Secret',
       link: 'Wall sign-in link',
       linkHint: "Open this link in the display PC's browser to sign it in (the link holds the token: keep it private).",
@@ -189,7 +198,8 @@ export default {
       anyone: 'unknown user',
     },
     deadLetters: {
-      intro: 'Messages the hub acknowledged but could never store (not JSON, not events, text the database cannot hold, a value it refused). They are kept here so you can see what a device sent and fix it at the source; the messages behind them were stored.',
+      intro:
+        'Messages the hub acknowledged but could never store (not JSON, not events, text the database cannot hold, a value it refused). They are kept here so you can see what a device sent and fix it at the source; the messages behind them were stored.',
       total: '{count} in all',
       id: 'No.',
       at: 'Received',

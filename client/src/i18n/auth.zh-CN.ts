@@ -67,7 +67,8 @@ export default {
       title: '设置双因素认证',
       required: '管理员账号必须启用双因素认证后才能使用系统。',
       enabledAlready: '此账号已启用双因素认证。重新设置将替换原有的验证器。',
-      intro: '用身份验证器应用（如 FreeOTP、Google Authenticator、Microsoft Authenticator）扫描二维码，或手动输入密钥，然后输入应用显示的 6 位验证码。',
+      intro:
+        '用身份验证器应用（如 FreeOTP、Google Authenticator、Microsoft Authenticator）扫描二维码，或手动输入密钥，然后输入应用显示的 6 位验证码。',
       qr: '身份验证器二维码',
       secret: '密钥',
       uri: '配置链接',
@@ -185,7 +186,8 @@ export default {
       anyone: '未知用户',
     },
     deadLetters: {
-      intro: '平台已确认接收、但永远无法入库的消息（不是 JSON、不是事件、数据库无法保存的文本、被数据库拒绝的值）。保留在此，便于查看设备发送的内容并在源头修正；排在它们后面的消息均已入库。',
+      intro:
+        '平台已确认接收、但永远无法入库的消息（不是 JSON、不是事件、数据库无法保存的文本、被数据库拒绝的值）。保留在此，便于查看设备发送的内容并在源头修正；排在它们后面的消息均已入库。',
       total: '共 {count} 条',
       id: '编号',
       at: '接收时间',

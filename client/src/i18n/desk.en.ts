@@ -27,7 +27,14 @@ export default {
     legend: 'Legend',
     cameraKinds: { city_hd: 'City HD', ai: 'AI camera', social: 'Social', community: 'Community', railway: 'Railway' },
     cameraStatus: { offline: 'Offline', alarming: 'Alarming' },
-    zoneKinds: { key_person: 'Key-person circle', landmark: 'Landmark / crowded place', hospital: 'Hospital', school: 'School', community: 'Compound', railway: 'Railway fence' },
+    zoneKinds: {
+      key_person: 'Key-person circle',
+      landmark: 'Landmark / crowded place',
+      hospital: 'Hospital',
+      school: 'School',
+      community: 'Compound',
+      railway: 'Railway fence',
+    },
     facilityKinds: { hospital: 'Hospital', school: 'School', police_kiosk: 'Police kiosk' },
     unitStatus: { available: 'Available', busy: 'Busy', offline: 'Offline' },
     aggregated: 'Zoomed out, cameras are counted per district and street',
@@ -36,7 +43,15 @@ export default {
   search: {
     placeholder: 'Search camera id/name, grid, community, place',
     nothing: 'Nothing found for “{q}”',
-    kinds: { cameras: 'Camera', grids: 'Grid', communities: 'Community', streets: 'Street', districts: 'District', facilities: 'Place', 'smart-communities': 'Compound' },
+    kinds: {
+      cameras: 'Camera',
+      grids: 'Grid',
+      communities: 'Community',
+      streets: 'Street',
+      districts: 'District',
+      facilities: 'Place',
+      'smart-communities': 'Compound',
+    },
   },
   grid: {
     title: 'Grid',

@@ -158,8 +158,10 @@ export default {
       fromGps: 'from GPS',
       fromMap: 'picked on the map',
       fromUnit: 'unit position',
-      noBasemap: 'Without signing in there is no basemap: locate yourself first, then adjust near that point, or describe the place under "Address details".',
-      needGps: 'Without signing in the map has no basemap to pick from: allow location, or describe the place under "Address details".',
+      noBasemap:
+        'Without signing in there is no basemap: locate yourself first, then adjust near that point, or describe the place under "Address details".',
+      needGps:
+        'Without signing in the map has no basemap to pick from: allow location, or describe the place under "Address details".',
       mapFailed: 'The map failed to load: {reason}',
     },
     errors: {

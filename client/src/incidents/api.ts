@@ -26,23 +26,29 @@ import { ApiError, getJson, sendJson } from '../api/http';
 const BASE = `${API_PREFIX}/incidents`;
 const one = (id: string): string => `${BASE}/${encodeURIComponent(id)}`;
 
-export const getIncident = (id: string, signal?: AbortSignal): Promise<IncidentDetail> => getJson(one(id), incidentDetail, signal);
+export const getIncident = (id: string, signal?: AbortSignal): Promise<IncidentDetail> =>
+  getJson(one(id), incidentDetail, signal);
 
-export const listIncidents = (query: URLSearchParams, signal?: AbortSignal): Promise<IncidentPage> => getJson(`${BASE}?${query.toString()}`, incidentPage, signal);
+export const listIncidents = (query: URLSearchParams, signal?: AbortSignal): Promise<IncidentPage> =>
+  getJson(`${BASE}?${query.toString()}`, incidentPage, signal);
 
-export const createIncident = (body: CreateIncidentBody): Promise<IncidentDetail> => sendJson('POST', BASE, body, incidentDetail);
+export const createIncident = (body: CreateIncidentBody): Promise<IncidentDetail> =>
+  sendJson('POST', BASE, body, incidentDetail);
 
 export const incidentFromAlarm = (alarmId: string): Promise<IncidentDetail> =>
   sendJson('POST', `${BASE}/from-alarm/${encodeURIComponent(alarmId)}`, undefined, incidentDetail);
 
-export const actOnIncident = (id: string, body: IncidentActionBody): Promise<IncidentDetail> => sendJson('POST', `${one(id)}/actions`, body, incidentDetail);
+export const actOnIncident = (id: string, body: IncidentActionBody): Promise<IncidentDetail> =>
+  sendJson('POST', `${one(id)}/actions`, body, incidentDetail);
 
 export const attachAlarm = (id: string, alarmId: string, version: number): Promise<IncidentDetail> =>
   sendJson('POST', `${one(id)}/alarms`, { alarmId, version }, incidentDetail);
 
-export const addMediation = (id: string, body: MediationBody): Promise<IncidentDetail> => sendJson('POST', `${one(id)}/mediations`, body, incidentDetail);
+export const addMediation = (id: string, body: MediationBody): Promise<IncidentDetail> =>
+  sendJson('POST', `${one(id)}/mediations`, body, incidentDetail);
 
-export const getProposal = (id: string, signal?: AbortSignal): Promise<DispatchProposal> => getJson(`${one(id)}/proposal`, dispatchProposal, signal);
+export const getProposal = (id: string, signal?: AbortSignal): Promise<DispatchProposal> =>
+  getJson(`${one(id)}/proposal`, dispatchProposal, signal);
 
 const candidates = z.object({ candidates: z.array(mergeCandidate) });
 export const getMergeCandidates = async (id: string, signal?: AbortSignal): Promise<MergeCandidate[]> =>

@@ -37,8 +37,13 @@ export const emptyDraft = (): IncidentDraft => ({
 
 /** The draft as the hub's body (blank optional fields left out). */
 export function draftBody(d: IncidentDraft): Partial<CreateIncidentBody> {
-  const reporter = { ...(d.reporterName.trim() ? { name: d.reporterName.trim() } : {}), ...(d.reporterPhone.trim() ? { phone: d.reporterPhone.trim() } : {}) };
-  const parties = d.parties.filter((p) => p.name.trim()).map((p) => ({ name: p.name.trim(), ...(p.idKey.trim() ? { idKey: p.idKey.trim() } : {}) }));
+  const reporter = {
+    ...(d.reporterName.trim() ? { name: d.reporterName.trim() } : {}),
+    ...(d.reporterPhone.trim() ? { phone: d.reporterPhone.trim() } : {}),
+  };
+  const parties = d.parties
+    .filter((p) => p.name.trim())
+    .map((p) => ({ name: p.name.trim(), ...(p.idKey.trim() ? { idKey: p.idKey.trim() } : {}) }));
   return {
     ...(d.category ? { category: d.category } : {}),
     priority: d.priority,

@@ -18,7 +18,14 @@ export const useDispatchProposal = createSharedComposable(() => {
   /** Unit ids checked for the next dispatch. */
   const checked = ref<string[]>([]);
 
-  const assigned = computed(() => new Set(detail.value?.incident.assignments.filter((a) => a.status !== 'declined' && a.status !== 'released').map((a) => a.unitId)));
+  const assigned = computed(
+    () =>
+      new Set(
+        detail.value?.incident.assignments
+          .filter((a) => a.status !== 'declined' && a.status !== 'released')
+          .map((a) => a.unitId),
+      ),
+  );
   // What decides who is proposed: the incident, its status and its units.
   const key = computed(() => {
     const i = detail.value?.incident;

@@ -109,11 +109,17 @@ export const useIncidentDetail = createSharedComposable(() => {
       return;
     }
     // The hub's own refusals say why in their message; network and contract failures read better translated.
-    const hub = e instanceof ApiError && e.code !== ClientErrorCode.Unreachable && e.code !== ClientErrorCode.BadResponse;
+    const hub =
+      e instanceof ApiError && e.code !== ClientErrorCode.Unreachable && e.code !== ClientErrorCode.BadResponse;
     message.error(t('incidents.actionFailed', { action: what, reason: hub ? e.message : errorText(e) }));
   }
 
-  async function write(what: string, label: string, run: () => Promise<IncidentDetail>, done: string): Promise<boolean> {
+  async function write(
+    what: string,
+    label: string,
+    run: () => Promise<IncidentDetail>,
+    done: string,
+  ): Promise<boolean> {
     busy.value = what;
     try {
       apply(await run());
@@ -132,30 +138,43 @@ export const useIncidentDetail = createSharedComposable(() => {
     const inc = target ?? detail.value?.incident;
     if (!inc) return Promise.resolve(false);
     const label = labels.action(action);
-    return write(action, label, () => actOnIncident(inc.id, { action, version: inc.version, ...extra }), t('incidents.actionDone', { action: label })).then(
-      (ok) => {
-        // Merging another incident into this one changes this one too (its sources, mergedFrom).
-        if (ok && target && store.openId && target.id !== store.openId) void refresh();
-        return ok;
-      },
-    );
+    return write(
+      action,
+      label,
+      () => actOnIncident(inc.id, { action, version: inc.version, ...extra }),
+      t('incidents.actionDone', { action: label }),
+    ).then((ok) => {
+      // Merging another incident into this one changes this one too (its sources, mergedFrom).
+      if (ok && target && store.openId && target.id !== store.openId) void refresh();
+      return ok;
+    });
   }
 
   /** Links a nearby alarm (a merge candidate of kind 'alarm') to the open incident. */
   function attach(alarmId: string): Promise<boolean> {
     const inc = detail.value?.incident;
     if (!inc) return Promise.resolve(false);
-    return write('attach', t('incidents.merge.attach'), () => attachAlarm(inc.id, alarmId, inc.version), t('incidents.merge.attached'));
+    return write(
+      'attach',
+      t('incidents.merge.attach'),
+      () => attachAlarm(inc.id, alarmId, inc.version),
+      t('incidents.merge.attached'),
+    );
   }
 
   /** Adds a mediation record to the open dispute. */
   function mediate(body: Omit<MediationBody, 'version'>): Promise<boolean> {
     const inc = detail.value?.incident;
     if (!inc) return Promise.resolve(false);
-    return write('mediation', t('incidents.dispute.add'), () => addMediation(inc.id, { ...body, version: inc.version }), t('incidents.dispute.saved'));
+    return write(
+      'mediation',
+      t('incidents.dispute.add'),
+      () => addMediation(inc.id, { ...body, version: inc.version }),
+      t('incidents.dispute.saved'),
+    );
   }
 
-    function reload(): void {
+  function reload(): void {
     if (store.openId) void load(store.openId);
   }
 

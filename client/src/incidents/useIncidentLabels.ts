@@ -27,13 +27,19 @@ export function useIncidentLabels() {
     clockState: (s: string): string => t(`incidents.clockStates.${s}`),
     time: (at: string): string => formatClockTime(at, locale.value),
     distance: (m: number): string =>
-      m < 1000 ? t('cameras.nearby.meters', { n: Math.round(m) }) : t('cameras.nearby.kilometers', { n: (m / 1000).toFixed(1) }),
+      m < 1000
+        ? t('cameras.nearby.meters', { n: Math.round(m) })
+        : t('cameras.nearby.kilometers', { n: (m / 1000).toFixed(1) }),
     /** The next deadline's countdown at `now` ("剩余 04:12" / "超时 01:30"), or null when no clock runs. */
     countdown: (i: Pick<IncidentView, 'sla'>, now: number): { text: string; late: boolean; stage: string } | null => {
       const c = countdown(i, now);
       if (!c) return null;
       const left = formatDuration(c.leftMs, t('incidents.dayUnit'));
-      return { text: t(c.leftMs < 0 ? 'incidents.overdue' : 'incidents.left', { t: left }), late: c.leftMs < 0, stage: c.stage };
+      return {
+        text: t(c.leftMs < 0 ? 'incidents.overdue' : 'incidents.left', { t: left }),
+        late: c.leftMs < 0,
+        stage: c.stage,
+      };
     },
   };
 }

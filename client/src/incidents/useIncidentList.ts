@@ -35,19 +35,33 @@ export const useIncidentList = createSharedComposable(() => {
   const rows = computed<IncidentView[]>(() => (isHistory.value ? history.items.value : store.filtered));
   const canHandle = computed(() => !!session.user && INCIDENT_HANDLERS.includes(session.user.role));
 
-  const groupOptions = computed(() => STATUS_GROUP_NAMES.map((g) => ({ value: g, label: t(`incidents.filters.groups.${g}`) })));
+  const groupOptions = computed(() =>
+    STATUS_GROUP_NAMES.map((g) => ({ value: g, label: t(`incidents.filters.groups.${g}`) })),
+  );
   const categoryOptions = computed(() => [
     { value: '', label: t('incidents.filters.allCategories') },
     ...CATEGORY_FAMILIES.map((fam) => ({
       type: 'group' as const,
       key: fam,
       label: t(`incidents.families.${fam}`),
-      children: RISK_CATEGORIES.filter((c) => CATEGORIES[c].family === fam).map((c) => ({ value: c, label: labels.category(c) })),
+      children: RISK_CATEGORIES.filter((c) => CATEGORIES[c].family === fam).map((c) => ({
+        value: c,
+        label: labels.category(c),
+      })),
     })),
   ]);
-  const priorityOptions = computed(() => [{ value: 0, label: t('incidents.filters.allPriorities') }, ...[1, 2, 3, 4].map((p) => ({ value: p, label: labels.priority(p) }))]);
-  const sourceOptions = computed(() => [{ value: '', label: t('incidents.filters.allSources') }, ...INCIDENT_SOURCES.map((s) => ({ value: s, label: labels.source(s) }))]);
-  const kindOptions = computed(() => [{ value: '', label: t('incidents.filters.allKinds') }, ...INCIDENT_KINDS.map((k) => ({ value: k, label: labels.kind(k) }))]);
+  const priorityOptions = computed(() => [
+    { value: 0, label: t('incidents.filters.allPriorities') },
+    ...[1, 2, 3, 4].map((p) => ({ value: p, label: labels.priority(p) })),
+  ]);
+  const sourceOptions = computed(() => [
+    { value: '', label: t('incidents.filters.allSources') },
+    ...INCIDENT_SOURCES.map((s) => ({ value: s, label: labels.source(s) })),
+  ]);
+  const kindOptions = computed(() => [
+    { value: '', label: t('incidents.filters.allKinds') },
+    ...INCIDENT_KINDS.map((k) => ({ value: k, label: labels.kind(k) })),
+  ]);
   const sortOptions = computed(() => SORTS.map((s) => ({ value: s, label: t(`incidents.filters.sorts.${s}`) })));
 
   function setFilter<K extends keyof IncidentFilters>(key: K, value: IncidentFilters[K]): void {

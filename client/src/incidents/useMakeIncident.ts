@@ -18,11 +18,14 @@ import { useFocusIncident } from './useFocusIncident';
  * alarm reports on), which the button then opens. A breach alarm never makes one of its own.
  */
 export function canMakeIncident(a: Pick<AlarmView, 'status' | 'event' | 'incidentId'>): boolean {
-  return (a.status === 'new' || a.status === 'acknowledged') && (a.event.type !== 'sla_breach' || a.incidentId !== null);
+  return (
+    (a.status === 'new' || a.status === 'acknowledged') && (a.event.type !== 'sla_breach' || a.incidentId !== null)
+  );
 }
 
 /** The button's words: open the alarm's incident, or make one. */
-export const incidentButtonKey = (a: Pick<AlarmView, 'incidentId'>): string => (a.incidentId ? 'incidents.openLinked' : 'incidents.fromAlarm');
+export const incidentButtonKey = (a: Pick<AlarmView, 'incidentId'>): string =>
+  a.incidentId ? 'incidents.openLinked' : 'incidents.fromAlarm';
 
 export function useMakeIncident() {
   const store = useIncidentStore();
@@ -38,7 +41,9 @@ export function useMakeIncident() {
     try {
       const d = await incidentFromAlarm(a.id);
       store.upsert(d.incident);
-      message.success(t(a.incidentId ? 'incidents.openLinkedDone' : 'incidents.fromAlarmDone', { code: d.incident.code }));
+      message.success(
+        t(a.incidentId ? 'incidents.openLinkedDone' : 'incidents.fromAlarmDone', { code: d.incident.code }),
+      );
       focus(d.incident);
     } catch (e) {
       message.error(t('incidents.fromAlarmFailed', { reason: errorText(e) }));

@@ -43,7 +43,9 @@ export function useNewIncident() {
 
   const isDispute = computed(() => isDisputeCategory(draft.category));
   const selectedAlarm = computed(() => (alarms.selectedId ? alarms.byId.get(alarms.selectedId) : undefined));
-  const canSubmit = computed(() => draft.category !== null && draft.title.trim() !== '' && draft.location !== null && !state.busy.value);
+  const canSubmit = computed(
+    () => draft.category !== null && draft.title.trim() !== '' && draft.location !== null && !state.busy.value,
+  );
 
   /**
    * The dialog steps aside; the next click on the map sets the place (Esc: stopPicking). The click

@@ -36,7 +36,10 @@ export function createMap(
   const map = new maplibregl.Map({
     container,
     style,
-    bounds: [[initial[0], initial[1]], [initial[2], initial[3]]],
+    bounds: [
+      [initial[0], initial[1]],
+      [initial[2], initial[3]],
+    ],
     attributionControl: false,
     // Labels are drawn locally (no glyph server): prefer the CJK fonts the OS has.
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
@@ -63,7 +66,8 @@ export function createMap(
   map.on('click', (e) => {
     const info = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: PICK_RADIUS_PX });
     const onClick = info?.layer?.props.onClick;
-    if (info && onClick) onClick(info, { type: 'click', srcEvent: e.originalEvent } as unknown as Parameters<typeof onClick>[1]);
+    if (info && onClick)
+      onClick(info, { type: 'click', srcEvent: e.originalEvent } as unknown as Parameters<typeof onClick>[1]);
   });
 
   const slots = new Map<LayerSlot, Layer[]>();

@@ -47,11 +47,15 @@ export function featureBounds(layer: PackedLayer, f: number): Bounds {
   const ringStart = layer.numeric('ringStart');
   const polygonStart = layer.numeric('polygonStart');
   const featureStart = layer.numeric('featureStart');
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity;
   const v0 = ringStart[polygonStart[featureStart[f]!]!]!;
   const v1 = ringStart[polygonStart[featureStart[f + 1]!]!]!;
   for (let i = v0; i < v1; i++) {
-    const x = pos[2 * i]!, y = pos[2 * i + 1]!;
+    const x = pos[2 * i]!,
+      y = pos[2 * i + 1]!;
     if (x < w) w = x;
     if (x > e) e = x;
     if (y < s) s = y;
@@ -73,7 +77,11 @@ export function ringAreaKm2(pos: ArrayLike<number>, from: number, to: number): n
 }
 
 /** Count of items per dictionary value (e.g. cameras per grid code), keyed by the value. */
-export function countByDict(codes: ArrayLike<number>, values: readonly string[], mask?: Uint8Array): Map<string, number> {
+export function countByDict(
+  codes: ArrayLike<number>,
+  values: readonly string[],
+  mask?: Uint8Array,
+): Map<string, number> {
   const perCode = new Uint32Array(values.length);
   for (let i = 0; i < codes.length; i++) if (!mask || mask[i]) perCode[codes[i]!]!++;
   const out = new Map<string, number>();
@@ -98,7 +106,14 @@ export function rollUp(counts: Map<string, number>, prefixLength: number): Map<s
  * A camera's field-of-view sector as a closed ring: apex at the camera, `steps` points along the
  * arc of radius rangeM from heading − fov/2 to heading + fov/2 (compass degrees).
  */
-export function fovSector(lon: number, lat: number, headingDeg: number, fovDeg: number, rangeM: number, steps = 8): number[] {
+export function fovSector(
+  lon: number,
+  lat: number,
+  headingDeg: number,
+  fovDeg: number,
+  rangeM: number,
+  steps = 8,
+): number[] {
   const kx = mPerDegLon(lat);
   const ring = [lon, lat];
   for (let s = 0; s <= steps; s++) {
@@ -115,7 +130,9 @@ export function inBounds(x: number, y: number, b: Bounds): boolean {
 
 /** Quantile class breaks (k classes) of the positive values; zeros form their own class. */
 export function quantileBreaks(values: ArrayLike<number>, k: number): number[] {
-  const sorted = Array.from(values).filter((v) => v > 0).sort((a, b) => a - b);
+  const sorted = Array.from(values)
+    .filter((v) => v > 0)
+    .sort((a, b) => a - b);
   if (sorted.length === 0) return [];
   const breaks: number[] = [];
   for (let i = 1; i < k; i++) breaks.push(sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / k))]!);
@@ -150,13 +167,18 @@ export interface Segments {
 export function segments(starts: ArrayLike<number>, positions: ArrayLike<number>, close: boolean): Segments {
   const paths = starts.length - 1;
   const closes = (a: number, b: number): boolean =>
-    close && b - a > 2 && (positions[2 * a] !== positions[2 * (b - 1)] || positions[2 * a + 1] !== positions[2 * (b - 1) + 1]);
+    close &&
+    b - a > 2 &&
+    (positions[2 * a] !== positions[2 * (b - 1)] || positions[2 * a + 1] !== positions[2 * (b - 1) + 1]);
   let n = 0;
   for (let p = 0; p < paths; p++) {
-    const a = starts[p]!, b = starts[p + 1]!;
+    const a = starts[p]!,
+      b = starts[p + 1]!;
     if (b - a >= 2) n += b - a - 1 + (closes(a, b) ? 1 : 0);
   }
-  const src = new Float32Array(2 * n), dst = new Float32Array(2 * n), pathOf = new Uint32Array(n);
+  const src = new Float32Array(2 * n),
+    dst = new Float32Array(2 * n),
+    pathOf = new Uint32Array(n);
   let k = 0;
   const put = (p: number, i: number, j: number): void => {
     src[2 * k] = positions[2 * i]!;
@@ -166,10 +188,15 @@ export function segments(starts: ArrayLike<number>, positions: ArrayLike<number>
     pathOf[k++] = p;
   };
   for (let p = 0; p < paths; p++) {
-    const a = starts[p]!, b = starts[p + 1]!;
+    const a = starts[p]!,
+      b = starts[p + 1]!;
     if (b - a < 2) continue;
     for (let i = a; i + 1 < b; i++) put(p, i, i + 1);
     if (closes(a, b)) put(p, b - 1, a);
   }
-  return { length: n, pathOf, attributes: { getSourcePosition: { value: src, size: 2 }, getTargetPosition: { value: dst, size: 2 } } };
+  return {
+    length: n,
+    pathOf,
+    attributes: { getSourcePosition: { value: src, size: 2 }, getTargetPosition: { value: dst, size: 2 } },
+  };
 }

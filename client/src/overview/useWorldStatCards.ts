@@ -31,7 +31,12 @@ export function useWorldStatCards(summary: Ref<WorldSummary>) {
     });
     const onlineRate = formatPercent(ratio(counts.camerasOnline, counts.cameras), locale.value);
     return [
-      card('cameras', counts.cameras, ACCENT.primary, t('world.camerasOnline', { online: n(counts.camerasOnline), rate: onlineRate })),
+      card(
+        'cameras',
+        counts.cameras,
+        ACCENT.primary,
+        t('world.camerasOnline', { online: n(counts.camerasOnline), rate: onlineRate }),
+      ),
       card('districts', counts.regions.district, ACCENT.neutral),
       card('streets', counts.regions.street, ACCENT.neutral),
       card('communities', counts.regions.community, ACCENT.neutral),
@@ -40,7 +45,12 @@ export function useWorldStatCards(summary: Ref<WorldSummary>) {
       card('smartCommunities', counts.smartCommunities, ACCENT.good),
       card('facilities', counts.facilities, ACCENT.neutral, t('world.facilitiesSub')),
       card('units', counts.units, ACCENT.good),
-      card('speakers', counts.speakers, ACCENT.warm, t('world.speakersSub', { railways: n(counts.railways) }, counts.railways)),
+      card(
+        'speakers',
+        counts.speakers,
+        ACCENT.warm,
+        t('world.speakersSub', { railways: n(counts.railways) }, counts.railways),
+      ),
     ];
   });
 }

@@ -178,10 +178,13 @@ export class StreamCatchup<R extends SyncReplyBase, T> {
   private retryLater(): void {
     this.failures++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.ask();
-    }, retryDelay(this.failures, this.baseDelayMs, this.maxDelayMs, this.random()));
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.ask();
+      },
+      retryDelay(this.failures, this.baseDelayMs, this.maxDelayMs, this.random()),
+    );
   }
 
   private answered(seq: number, outcome: SyncOutcome<R>): void {

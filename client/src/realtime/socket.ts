@@ -104,7 +104,12 @@ interface FollowedStream<T> {
 }
 
 /** The one sync loop, for every rev stream: asks on `s`, merges into the spec's store. */
-function followStream<R extends SyncReplyBase, T extends Versioned>(s: HubSocket, spec: StreamSpec<R, T>, timeoutMs: number, onSyncedChange: () => void): FollowedStream<T> {
+function followStream<R extends SyncReplyBase, T extends Versioned>(
+  s: HubSocket,
+  spec: StreamSpec<R, T>,
+  timeoutMs: number,
+  onSyncedChange: () => void,
+): FollowedStream<T> {
   const catchup = new StreamCatchup<R, T>({
     send: (since, done) => s.emit(spec.event, { since }, (raw: unknown) => done(outcomeOf(spec.reply, raw))),
     apply: (reply, live) => spec.store.applySync({ mode: reply.mode, rev: reply.rev, items: spec.items(reply) }, live),
@@ -160,13 +165,27 @@ export function startRealtime(p: Pinia): void {
   };
   const alarmStream = followStream(
     s,
-    { name: 'alarms', follows: role !== undefined && ALARM_READERS.includes(role), event: 'alarm:sync', reply: alarmSyncReply, items: (r) => r.alarms, store: alarms },
+    {
+      name: 'alarms',
+      follows: role !== undefined && ALARM_READERS.includes(role),
+      event: 'alarm:sync',
+      reply: alarmSyncReply,
+      items: (r) => r.alarms,
+      store: alarms,
+    },
     timeoutMs,
     reportSync,
   );
   const incidentStream = followStream(
     s,
-    { name: 'incidents', follows: true, event: 'incident:sync', reply: incidentSyncReply, items: (r) => r.incidents, store: incidents },
+    {
+      name: 'incidents',
+      follows: true,
+      event: 'incident:sync',
+      reply: incidentSyncReply,
+      items: (r) => r.incidents,
+      store: incidents,
+    },
     timeoutMs,
     reportSync,
   );
@@ -238,7 +257,11 @@ export function startRealtime(p: Pinia): void {
     // A load that was answered "not ready" just before the hub turned ready (the readiness event
     // crossed it in flight) would otherwise stay failed until the next event: retry it.
     watch(
-      () => hub.connection === 'live' && hub.ready && world.status === 'error' && world.error?.code === ErrorCode.ServiceNotReady,
+      () =>
+        hub.connection === 'live' &&
+        hub.ready &&
+        world.status === 'error' &&
+        world.error?.code === ErrorCode.ServiceNotReady,
       (retry) => {
         if (retry) void world.reload();
       },

@@ -49,7 +49,9 @@ export function photoSrc(id: string): string {
   return `${API_PREFIX}/photos/${encodeURIComponent(id)}`;
 }
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
 
 /**
  * Sends one photo's bytes with its own Content-Type. Errors become ApiErrors carrying the hub's
@@ -70,13 +72,20 @@ export async function uploadPhoto(url: string, file: Blob, csrfToken: string | n
     const retry = Number(res.headers.get('Retry-After') ?? NaN);
     if (err.success) {
       const { code, message, details } = err.data.error;
-      throw new ApiError(code as ApiErrorCode, message, res.status, Number.isFinite(retry) && retry > 0 ? retry : null, details);
+      throw new ApiError(
+        code as ApiErrorCode,
+        message,
+        res.status,
+        Number.isFinite(retry) && retry > 0 ? retry : null,
+        details,
+      );
     }
     const code = res.status >= 502 && res.status <= 504 ? ClientErrorCode.Unreachable : ClientErrorCode.BadResponse;
     throw new ApiError(code, `HTTP ${res.status} ${res.statusText}`, res.status);
   }
   const parsed = photoReply.safeParse(body);
-  if (!parsed.success) throw new ApiError(ClientErrorCode.BadResponse, `${url}: ${z.prettifyError(parsed.error)}`, res.status);
+  if (!parsed.success)
+    throw new ApiError(ClientErrorCode.BadResponse, `${url}: ${z.prettifyError(parsed.error)}`, res.status);
   return parsed.data;
 }
 

@@ -2,7 +2,14 @@
  * The 29 categories as a phone form offers them: grouped by family, labelled in the screen's
  * language, with the ones that are not for the public left out of the citizen's list. Pure.
  */
-import { CATEGORIES, CATEGORY_FAMILIES, DISPUTE_CATEGORIES, RISK_CATEGORIES, type CategoryFamily, type RiskCategory } from '@shared/incident-categories';
+import {
+  CATEGORIES,
+  CATEGORY_FAMILIES,
+  DISPUTE_CATEGORIES,
+  RISK_CATEGORIES,
+  type CategoryFamily,
+  type RiskCategory,
+} from '@shared/incident-categories';
 
 /** 重点人员动态 is a police watch-list category: a citizen does not report it. */
 const NOT_FOR_CITIZENS: ReadonlySet<RiskCategory> = new Set(['key_person']);
@@ -16,7 +23,9 @@ export interface CategoryGroup {
 export function categoryGroups(audience: 'staff' | 'citizen'): CategoryGroup[] {
   return CATEGORY_FAMILIES.map((family) => ({
     family,
-    categories: RISK_CATEGORIES.filter((c) => CATEGORIES[c].family === family && (audience === 'staff' || !NOT_FOR_CITIZENS.has(c))),
+    categories: RISK_CATEGORIES.filter(
+      (c) => CATEGORIES[c].family === family && (audience === 'staff' || !NOT_FOR_CITIZENS.has(c)),
+    ),
   })).filter((g) => g.categories.length > 0);
 }
 

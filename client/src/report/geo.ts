@@ -14,7 +14,10 @@ export interface Fix {
 }
 
 /** VueUse's coords start at Infinity until the first reading: null until there is one. */
-export function fixOf(coords: { longitude: number; latitude: number; accuracy: number }, locatedAt: number | null): Fix | null {
+export function fixOf(
+  coords: { longitude: number; latitude: number; accuracy: number },
+  locatedAt: number | null,
+): Fix | null {
   const { longitude: lon, latitude: lat, accuracy } = coords;
   if (locatedAt === null || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
   if (Math.abs(lon) > 180 || Math.abs(lat) > 90) return null;

@@ -23,7 +23,10 @@ export function photoProblem(f: FileLike): PhotoProblem | null {
 }
 
 /** Files picked at once, split into the ones to keep and the ones refused (with why), within the count limit. */
-export function sortPicked<F extends FileLike>(picked: readonly F[], alreadyHave: number): { keep: F[]; refused: { file: F; problem: PhotoProblem | 'count' }[] } {
+export function sortPicked<F extends FileLike>(
+  picked: readonly F[],
+  alreadyHave: number,
+): { keep: F[]; refused: { file: F; problem: PhotoProblem | 'count' }[] } {
   const keep: F[] = [];
   const refused: { file: F; problem: PhotoProblem | 'count' }[] = [];
   for (const file of picked) {

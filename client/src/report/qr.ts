@@ -16,7 +16,9 @@ export interface NamedRegion {
 }
 
 export function qrItems(community: NamedRegion, grids: readonly NamedRegion[]): QrItem[] {
-  const mine = grids.filter((g) => g.code.length === 15 && g.code.startsWith(community.code)).sort((a, b) => a.code.localeCompare(b.code));
+  const mine = grids
+    .filter((g) => g.code.length === 15 && g.code.startsWith(community.code))
+    .sort((a, b) => a.code.localeCompare(b.code));
   return [{ ...community, level: 'community' }, ...mine.map((g) => ({ ...g, level: 'grid' as const }))];
 }
 

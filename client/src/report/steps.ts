@@ -8,7 +8,8 @@ import type { CitizenStatus } from '@shared/incidents';
 export type CitizenStep = CitizenStatus['steps'][number];
 
 /** A phase of a report as a citizen understands it. */
-export type ReportPhase = 'received' | 'accepted' | 'handling' | 'resolved' | 'verified' | 'closed' | 'merged' | 'cancelled';
+export type ReportPhase =
+  'received' | 'accepted' | 'handling' | 'resolved' | 'verified' | 'closed' | 'merged' | 'cancelled';
 
 export function phaseOf(status: IncidentStatus): ReportPhase {
   switch (status) {
@@ -46,8 +47,10 @@ export function isFinalPhase(p: ReportPhase): boolean {
  */
 export function stepKey(step: CitizenStep): string {
   if ((INCIDENT_ACTIONS as readonly string[]).includes(step.action)) return `action.${step.action}`;
-  if (step.action === 'create' || step.action === 'created' || step.action === 'report' || step.action === 'reported') return 'action.created';
-  if (step.to && (INCIDENT_STATUSES as readonly string[]).includes(step.to)) return `phase.${phaseOf(step.to as IncidentStatus)}`;
+  if (step.action === 'create' || step.action === 'created' || step.action === 'report' || step.action === 'reported')
+    return 'action.created';
+  if (step.to && (INCIDENT_STATUSES as readonly string[]).includes(step.to))
+    return `phase.${phaseOf(step.to as IncidentStatus)}`;
   return 'action.other';
 }
 

@@ -97,7 +97,8 @@ export function useReportDraft<F extends ReportFields, M extends string>(opts: R
   }
 
   /** A form item's missing-field mark: its validation status and the sentence under it. */
-  const status = (field: M): 'error' | undefined => (tried.value && missing.value.includes(field) ? 'error' : undefined);
+  const status = (field: M): 'error' | undefined =>
+    tried.value && missing.value.includes(field) ? 'error' : undefined;
   const feedback = (field: M): string | undefined => (status(field) ? t(`field.form.missing.${field}`) : undefined);
 
   return { form, location, photos, busy, error, tried, dispute, missing, submit, reset, status, feedback };

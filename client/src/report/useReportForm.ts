@@ -15,7 +15,14 @@ export type ReportMissing = 'category' | 'description' | 'location';
 export function useReportForm(regionCode: Ref<string | null>) {
   const reply = shallowRef<CitizenReportReply | null>(null);
   const draft = useReportDraft({
-    blank: () => ({ category: null as RiskCategory | null, description: '', address: '', contactName: '', contactPhone: '', parties: [] as PartyRow[] }),
+    blank: () => ({
+      category: null as RiskCategory | null,
+      description: '',
+      address: '',
+      contactName: '',
+      contactPhone: '',
+      parties: [] as PartyRow[],
+    }),
     missing: (form, location): ReportMissing[] => [
       ...(form.category ? [] : (['category'] as const)),
       ...(form.description.trim() ? [] : (['description'] as const)),

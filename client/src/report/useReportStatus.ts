@@ -52,7 +52,9 @@ export function useReportStatus(code: Ref<string | null>) {
 
   const phase = computed(() => (status.value ? phaseOf(status.value.status) : null));
   /** Nothing more will happen: stop asking. */
-  const finished = computed(() => notFound.value || (phase.value !== null && isFinalPhase(phase.value) && !status.value?.canRate));
+  const finished = computed(
+    () => notFound.value || (phase.value !== null && isFinalPhase(phase.value) && !status.value?.canRate),
+  );
 
   const poll = useIntervalFn(() => void load(), STATUS_POLL_MS, { immediate: false });
   const visibility = useDocumentVisibility();

@@ -36,9 +36,19 @@ const routes: RouteRecordRaw[] = [
   // Phone-sized pages (issue 6): a field unit's assignments, and the citizen's report (no account).
   { path: '/field', name: 'field', component: () => import('../field/FieldPage.vue'), meta: { roles: ['field'] } },
   { path: '/report', name: 'report', component: () => import('../report/ReportPage.vue'), meta: { public: true } },
-  { path: '/report/:code', name: 'report-status', component: () => import('../report/ReportStatusPage.vue'), meta: { public: true } },
+  {
+    path: '/report/:code',
+    name: 'report-status',
+    component: () => import('../report/ReportStatusPage.vue'),
+    meta: { public: true },
+  },
   // Printable QR codes (码上解纷) of a community's grids, opening the citizen page.
-  { path: '/qr', name: 'qr', component: () => import('../report/QrSheetPage.vue'), meta: { roles: ['admin', 'commander', 'dispatcher'] } },
+  {
+    path: '/qr',
+    name: 'qr',
+    component: () => import('../report/QrSheetPage.vue'),
+    meta: { roles: ['admin', 'commander', 'dispatcher'] },
+  },
   { path: '/admin', name: 'admin', component: () => import('../admin/AdminPage.vue'), meta: { roles: ['admin'] } },
   // Unknown paths (old bookmarks on a wall PC) land on the desk rather than a blank page.
   { path: '/:pathMatch(.*)*', redirect: { name: 'desk' } },

@@ -71,7 +71,12 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   /** Acknowledge or mark false on the hub; the answer (a higher rev) is applied at once. */
   async function act(id: string, action: AlarmAction): Promise<AlarmView> {
-    const updated = await sendJson('POST', `${API_PREFIX}/alarms/${encodeURIComponent(id)}/actions`, { action }, alarmView);
+    const updated = await sendJson(
+      'POST',
+      `${API_PREFIX}/alarms/${encodeURIComponent(id)}/actions`,
+      { action },
+      alarmView,
+    );
     collection.merge([updated]);
     return updated;
   }

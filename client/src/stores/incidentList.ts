@@ -31,7 +31,14 @@ export interface IncidentFilters {
   kind: IncidentKind | null;
 }
 
-export const DEFAULT_FILTERS: IncidentFilters = { group: 'open', category: null, priority: null, flagged: false, source: null, kind: null };
+export const DEFAULT_FILTERS: IncidentFilters = {
+  group: 'open',
+  category: null,
+  priority: null,
+  flagged: false,
+  source: null,
+  kind: null,
+};
 
 /** Whether the filters narrow the list (beyond the default: every open incident). */
 export const isFiltered = (f: IncidentFilters): boolean =>
@@ -124,7 +131,12 @@ export function listIncidents(all: Iterable<IncidentView>, f: IncidentFilters, s
 }
 
 /** GET /api/v1/incidents's query for the history (closed, merged, cancelled) with the other filters. */
-export function historyQuery(f: IncidentFilters, sort: IncidentSort, limit: number, cursor: string | null): URLSearchParams {
+export function historyQuery(
+  f: IncidentFilters,
+  sort: IncidentSort,
+  limit: number,
+  cursor: string | null,
+): URLSearchParams {
   const q = new URLSearchParams({ status: 'closed', sort, limit: String(limit) });
   if (f.category) q.set('category', f.category);
   if (f.priority !== null) q.set('priority', String(f.priority));

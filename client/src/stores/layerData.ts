@@ -28,10 +28,9 @@ type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => voi
 export const useLayerDataStore = defineStore('layerData', () => {
   // One ref per layer: a computed that reads the cameras depends on the cameras alone, and is not
   // recomputed (nor its deck.gl layer re-uploaded) each time some other layer arrives.
-  const slots = Object.fromEntries(LAYER_NAMES.map((n) => [n, shallowRef<PackedLayer | undefined>(undefined)])) as Record<
-    LayerName,
-    ShallowRef<PackedLayer | undefined>
-  >;
+  const slots = Object.fromEntries(
+    LAYER_NAMES.map((n) => [n, shallowRef<PackedLayer | undefined>(undefined)]),
+  ) as Record<LayerName, ShallowRef<PackedLayer | undefined>>;
   /** Read-only map view of the slots, for code that wants `layers.get(name)`. */
   const layers = markRaw({
     get: (name: LayerName): PackedLayer | undefined => slots[name].value,

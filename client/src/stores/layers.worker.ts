@@ -45,7 +45,8 @@ async function load(req: Extract<WorkerRequest, { type: 'load' }>): Promise<void
     const labels = layer.strings(spec.label);
     // A reload (the hub restarted) replaces this layer's entries.
     entries = entries.filter((e) => e.layer !== req.name);
-    for (let i = 0; i < keys.length; i++) entries.push({ layer: req.name, index: i, key: keys[i] ?? '', label: labels[i] ?? '' });
+    for (let i = 0; i < keys.length; i++)
+      entries.push({ layer: req.name, index: i, key: keys[i] ?? '', label: labels[i] ?? '' });
     index = buildSearchIndex(entries);
   }
   post({ type: 'loaded', id: req.id, name: req.name, bytes }, [bytes]);

@@ -5,7 +5,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
-export const MAP_LAYERS = ['cameras', 'grids', 'regions', 'zones', 'railway', 'smartCommunities', 'facilities', 'units'] as const;
+export const MAP_LAYERS = [
+  'cameras',
+  'grids',
+  'regions',
+  'zones',
+  'railway',
+  'smartCommunities',
+  'facilities',
+  'units',
+] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
 export const GRID_MEASURES = ['none', 'cameraDensity'] as const;
 export type GridMeasure = (typeof GRID_MEASURES)[number];

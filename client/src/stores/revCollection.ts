@@ -96,7 +96,12 @@ export function mergeByRev<T extends Versioned>(held: Held<T>, incoming: readonl
  * asked (`live`) and are newer than it stay (a snapshot read before they were committed must not
  * wipe them), those at or below its rev are in it already.
  */
-export function applySyncReply<T extends Versioned>(held: Held<T>, reply: SyncItems<T>, live: readonly T[], keep?: Keep<T>): Held<T> {
+export function applySyncReply<T extends Versioned>(
+  held: Held<T>,
+  reply: SyncItems<T>,
+  live: readonly T[],
+  keep?: Keep<T>,
+): Held<T> {
   if (reply.mode === 'delta') {
     const { next } = mergeByRev(held, reply.items, keep);
     if (!keep) return next;

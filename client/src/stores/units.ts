@@ -14,12 +14,23 @@ import { getJson } from '../api/http';
 const unitList = z.object({ units: z.array(unitLive) });
 
 /** Merges pushed unit states into `held` (newer `updatedAt` wins; equal: the incoming one); null when nothing changed. */
-export function mergeUnits(held: ReadonlyMap<string, UnitLive>, incoming: readonly UnitLive[]): Map<string, UnitLive> | null {
+export function mergeUnits(
+  held: ReadonlyMap<string, UnitLive>,
+  incoming: readonly UnitLive[],
+): Map<string, UnitLive> | null {
   let next: Map<string, UnitLive> | null = null;
   for (const u of incoming) {
     const prev = (next ?? held).get(u.id);
     if (prev && Date.parse(prev.updatedAt) > Date.parse(u.updatedAt)) continue;
-    if (prev && prev.updatedAt === u.updatedAt && prev.status === u.status && prev.position[0] === u.position[0] && prev.position[1] === u.position[1] && prev.incidentId === u.incidentId) continue;
+    if (
+      prev &&
+      prev.updatedAt === u.updatedAt &&
+      prev.status === u.status &&
+      prev.position[0] === u.position[0] &&
+      prev.position[1] === u.position[1] &&
+      prev.incidentId === u.incidentId
+    )
+      continue;
     next ??= new Map(held);
     next.set(u.id, u);
   }
@@ -43,7 +54,11 @@ export const useUnitStore = defineStore('units', () => {
       const { units } = await getJson(`${API_PREFIX}/units`, unitList);
       // Pushes that came in while the list was on its way are newer than it: keep them.
       const fresh = new Map(units.map((u) => [u.id, u]));
-      byId.value = mergeUnits(fresh, [...byId.value.values()].filter((u) => fresh.has(u.id))) ?? fresh;
+      byId.value =
+        mergeUnits(
+          fresh,
+          [...byId.value.values()].filter((u) => fresh.has(u.id)),
+        ) ?? fresh;
       status.value = 'ready';
     } catch {
       // The map keeps drawing the static units layer; the next reconnect or ensure() tries again.

@@ -41,7 +41,8 @@ export function formatPercent(r: number | null, locale: string, digits = 1): str
   return cached(
     percentFormats,
     key,
-    () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    () =>
+      new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }),
   ).format(r);
 }
 
@@ -49,5 +50,11 @@ export function formatPercent(r: number | null, locale: string, digits = 1): str
 export function formatClockTime(at: string, locale: string, now = new Date()): string {
   const when = new Date(at);
   const sameDay = when.toDateString() === now.toDateString();
-  return when.toLocaleString(locale, { hour12: false, ...(sameDay ? {} : { month: '2-digit', day: '2-digit' }), hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return when.toLocaleString(locale, {
+    hour12: false,
+    ...(sameDay ? {} : { month: '2-digit', day: '2-digit' }),
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }

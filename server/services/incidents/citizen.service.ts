@@ -39,11 +39,21 @@ export class CitizenService {
     if (body.location) position = [round6(body.location.lon), round6(body.location.lat)];
     else {
       const center = await this.locator.regionCenter(body.regionCode!);
-      if (!center) throw new HttpError(400, ErrorCode.RegionNotFound, `body.regionCode: no region ${JSON.stringify(body.regionCode)}`);
+      if (!center)
+        throw new HttpError(
+          400,
+          ErrorCode.RegionNotFound,
+          `body.regionCode: no region ${JSON.stringify(body.regionCode)}`,
+        );
       position = center;
     }
     const gridCode = await this.locator.locate(position);
-    if (!gridCode) throw new HttpError(400, ErrorCode.RequestInvalid, `body.location: (${position[0]}, ${position[1]}) lies outside the city (no grid contains it)`);
+    if (!gridCode)
+      throw new HttpError(
+        400,
+        ErrorCode.RequestInvalid,
+        `body.location: (${position[0]}, ${position[1]}) lies outside the city (no grid contains it)`,
+      );
     const photoIds = await this.photos.checked(body.photoIds ?? []);
     const trackingCode = newTrackingCode();
     await this.sla.get();
@@ -67,12 +77,32 @@ export class CitizenService {
           photoIds,
           createdAt: now,
         },
-        { actor: 'citizen', actorId: trackingCode, actorName: body.contact?.name || 'citizen', note: body.regionCode ? `QR code of ${body.regionCode}` : null },
-        [{ kind: 'report', ref: trackingCode, at: now, summary: `citizen report${body.regionCode ? ` (QR ${body.regionCode})` : ''}` }],
+        {
+          actor: 'citizen',
+          actorId: trackingCode,
+          actorName: body.contact?.name || 'citizen',
+          note: body.regionCode ? `QR code of ${body.regionCode}` : null,
+        },
+        [
+          {
+            kind: 'report',
+            ref: trackingCode,
+            at: now,
+            summary: `citizen report${body.regionCode ? ` (QR ${body.regionCode})` : ''}`,
+          },
+        ],
         tx,
       ),
     );
-    await this.audit.record({ actor: 'citizen', actorName: 'citizen', action: 'incident.citizen-report', target: `incident:${row.id}`, address: meta.address, outcome: 'ok', details: { code: row.code, category: row.category, grid: row.gridCode } });
+    await this.audit.record({
+      actor: 'citizen',
+      actorName: 'citizen',
+      action: 'incident.citizen-report',
+      target: `incident:${row.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { code: row.code, category: row.category, grid: row.gridCode },
+    });
     await this.store.published([row]);
     return { trackingCode, code: row.code };
   }
@@ -99,10 +129,29 @@ export class CitizenService {
     const found = await this.byTracking(trackingCode);
     const at = new Date(this.clock.now());
     const res = await this.store.write(found.id, undefined, null, (row) => {
-      const { change } = this.store.step(row, { action: 'rate', actor: 'citizen', actorId: trackingCode, at: at.toISOString(), rating: body.score, note: body.comment || undefined }, 'citizen');
+      const { change } = this.store.step(
+        row,
+        {
+          action: 'rate',
+          actor: 'citizen',
+          actorId: trackingCode,
+          at: at.toISOString(),
+          rating: body.score,
+          note: body.comment || undefined,
+        },
+        'citizen',
+      );
       return Promise.resolve(ratedEffects(change, body.score, body.comment, at));
     });
-    await this.audit.record({ actor: 'citizen', actorName: 'citizen', action: 'incident.rate', target: `incident:${found.id}`, address: meta.address, outcome: 'ok', details: { score: body.score } });
+    await this.audit.record({
+      actor: 'citizen',
+      actorName: 'citizen',
+      action: 'incident.rate',
+      target: `incident:${found.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { score: body.score },
+    });
     await this.store.afterWrite(res);
     return this.status(trackingCode);
   }
@@ -110,7 +159,8 @@ export class CitizenService {
   private async byTracking(code: string): Promise<IncidentRow> {
     const normal = code.trim().toUpperCase();
     const row = /^[0-9A-Z-]{1,20}$/.test(normal) ? await this.incidents.byTrackingCode(normal) : undefined;
-    if (!row) throw new HttpError(404, ErrorCode.ReportNotFound, `no report with tracking code ${JSON.stringify(code)}`);
+    if (!row)
+      throw new HttpError(404, ErrorCode.ReportNotFound, `no report with tracking code ${JSON.stringify(code)}`);
     return row;
   }
 }

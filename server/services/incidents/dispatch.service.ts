@@ -51,22 +51,44 @@ export class DispatchService {
   /** The nearest available units (distance, ETA), the department responsible and its crews, nearby cameras. */
   async proposal(ctx: AuthContext, id: string): Promise<DispatchProposal> {
     const row = await this.reader.readable(ctx, id);
-    return this.proposeFor(row.category as RiskCategory, row.lon, row.lat, row.assignments.map((a) => a.unitId), ctx.principal);
+    return this.proposeFor(
+      row.category as RiskCategory,
+      row.lon,
+      row.lat,
+      row.assignments.map((a) => a.unitId),
+      ctx.principal,
+    );
   }
 
   /** For `principal` (omitted: the whole city), only the units and cameras of its scope (policy.ts). */
-  async proposeFor(category: RiskCategory, lon: number, lat: number, exclude: readonly string[] = [], principal?: Principal): Promise<DispatchProposal> {
+  async proposeFor(
+    category: RiskCategory,
+    lon: number,
+    lat: number,
+    exclude: readonly string[] = [],
+    principal?: Principal,
+  ): Promise<DispatchProposal> {
     const info = CATEGORIES[category];
     const units = await this.units.fresh();
     const skip = new Set(exclude);
     const prefix = principal ? scopeFilter(principal.scope) : '';
     // A scoped caller's nearest units are found among every unit and filtered: a few hundred rows.
     const more = (n: number) => (prefix ? Number.MAX_SAFE_INTEGER : n + skip.size);
-    const pick = (list: ReturnType<UnitIndex['nearest']>) => list.filter((u) => !skip.has(u.unitId) && (units.get(u.unitId)?.homeRegionCode.startsWith(prefix) ?? false));
+    const pick = (list: ReturnType<UnitIndex['nearest']>) =>
+      list.filter((u) => !skip.has(u.unitId) && (units.get(u.unitId)?.homeRegionCode.startsWith(prefix) ?? false));
     return {
       department: info.department,
-      units: pick(units.nearest(lon, lat, { kinds: info.unitKinds, count: more(PROPOSAL_UNITS), maxM: PROPOSAL_RADIUS_M })).slice(0, PROPOSAL_UNITS),
-      departmentUnits: pick(units.nearest(lon, lat, { kinds: ['department'], department: info.department, count: more(3), maxM: PROPOSAL_RADIUS_M * 2 })).slice(0, 3),
+      units: pick(
+        units.nearest(lon, lat, { kinds: info.unitKinds, count: more(PROPOSAL_UNITS), maxM: PROPOSAL_RADIUS_M }),
+      ).slice(0, PROPOSAL_UNITS),
+      departmentUnits: pick(
+        units.nearest(lon, lat, {
+          kinds: ['department'],
+          department: info.department,
+          count: more(3),
+          maxM: PROPOSAL_RADIUS_M * 2,
+        }),
+      ).slice(0, 3),
       cameraIds: await this.camerasNear([lon, lat], prefix),
     };
   }
@@ -92,10 +114,21 @@ export class DispatchService {
     this.access.checkUnits(who, rows);
     const found = new Map(rows.map((u) => [u.id, u]));
     const missing = unitIds.filter((u) => !found.has(u));
-    if (missing.length) throw new HttpError(400, ErrorCode.UnitNotFound, `body.unitIds: no unit ${missing.map((m) => JSON.stringify(m)).join(', ')}`);
+    if (missing.length)
+      throw new HttpError(
+        400,
+        ErrorCode.UnitNotFound,
+        `body.unitIds: no unit ${missing.map((m) => JSON.stringify(m)).join(', ')}`,
+      );
     for (const u of rows) {
-      if (u.status === 'offline') throw new HttpError(409, ErrorCode.UnitUnavailable, `unit ${u.callsign} (${u.id}) is offline`);
-      if (u.status === 'busy' && u.incidentId !== incidentId) throw new HttpError(409, ErrorCode.UnitUnavailable, `unit ${u.callsign} (${u.id}) is busy${u.incidentId ? ' with another incident' : ''}`);
+      if (u.status === 'offline')
+        throw new HttpError(409, ErrorCode.UnitUnavailable, `unit ${u.callsign} (${u.id}) is offline`);
+      if (u.status === 'busy' && u.incidentId !== incidentId)
+        throw new HttpError(
+          409,
+          ErrorCode.UnitUnavailable,
+          `unit ${u.callsign} (${u.id}) is busy${u.incidentId ? ' with another incident' : ''}`,
+        );
     }
     this.units.apply(rows);
   }
@@ -105,19 +138,39 @@ export class DispatchService {
   async fieldHome(ctx: AuthContext): Promise<FieldHome> {
     authorize(ctx.principal, 'incident:field');
     const unit = await this.unitOf(ctx);
-    const rows = await this.incidents.list({ prefix: '', statuses: 'open', unitId: unit.id, sort: 'priority', limit: 50 });
+    const rows = await this.incidents.list({
+      prefix: '',
+      statuses: 'open',
+      unitId: unit.id,
+      sort: 'priority',
+      limit: 50,
+    });
     const mine = rows.filter((r) => activeUnits(r.assignments).includes(unit.id));
     // A grid worker also verifies what was resolved in their reach (网格验收), not their own work.
     if (unit.kind === 'grid_worker') {
       const have = new Set(mine.map((r) => r.id));
-      for (const r of await this.incidents.list({ prefix: reachOf(unit), statuses: ['resolved'], sort: 'priority', limit: 50 })) {
+      for (const r of await this.incidents.list({
+        prefix: reachOf(unit),
+        statuses: ['resolved'],
+        sort: 'priority',
+        limit: 50,
+      })) {
         if (!have.has(r.id) && this.access.actorFor(ctx, r) === 'grid_worker') mine.push(r);
       }
     }
     const views = await this.views.views(mine);
     return {
-      unit: { id: unit.id, callsign: unit.callsign, kind: unit.kind, status: unit.status, position: [unit.lon, unit.lat] },
-      assignments: views.map((v, i) => ({ incident: v, actions: actionsFor(mine[i]!, this.access.actorFor(ctx, mine[i]!), unit.id) })),
+      unit: {
+        id: unit.id,
+        callsign: unit.callsign,
+        kind: unit.kind,
+        status: unit.status,
+        position: [unit.lon, unit.lat],
+      },
+      assignments: views.map((v, i) => ({
+        incident: v,
+        actions: actionsFor(mine[i]!, this.access.actorFor(ctx, mine[i]!), unit.id),
+      })),
     };
   }
 

@@ -14,9 +14,28 @@ import type { LonLat } from '@shared/world';
 export class DisputeScoring {
   constructor(private readonly incidents: IncidentRepository) {}
 
-  async riskOf(id: string, category: string, parties: DisputeJson['parties'], p: LonLat, description: string, d: DisputeJson, escalations: number, at: Date, tx: Db): Promise<DisputeJson['risk']> {
+  async riskOf(
+    id: string,
+    category: string,
+    parties: DisputeJson['parties'],
+    p: LonLat,
+    description: string,
+    d: DisputeJson,
+    escalations: number,
+    at: Date,
+    tx: Db,
+  ): Promise<DisputeJson['risk']> {
     const year = new Date(at.getTime() - 365 * 86_400_000);
-    const rec = await this.incidents.disputeRecurrence(id, parties, p[0], p[1], 100 / 111_320 / Math.cos((p[1] * Math.PI) / 180), 100 / 110_540, year, tx);
+    const rec = await this.incidents.disputeRecurrence(
+      id,
+      parties,
+      p[0],
+      p[1],
+      100 / 111_320 / Math.cos((p[1] * Math.PI) / 180),
+      100 / 110_540,
+      year,
+      tx,
+    );
     return disputeRisk({
       category,
       sameParties: rec.sameParties,
@@ -30,7 +49,17 @@ export class DisputeScoring {
   /** Score a dispute again into `change`; a newly high one is escalated and supervised. */
   async rescore(row: IncidentRow, d: DisputeJson, change: Change, at: Date, tx: Db): Promise<void> {
     const escalations = change.set.escalations ?? row.escalations;
-    d.risk = await this.riskOf(row.id, row.category, d.parties, [row.lon, row.lat], row.description, d, escalations, at, tx);
+    d.risk = await this.riskOf(
+      row.id,
+      row.category,
+      d.parties,
+      [row.lon, row.lat],
+      row.description,
+      d,
+      escalations,
+      at,
+      tx,
+    );
     if (d.risk.level === 'high' && !d.supervised) {
       d.supervised = true;
       change.set.flagged = true;

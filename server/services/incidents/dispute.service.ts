@@ -30,26 +30,59 @@ export class DisputeService {
   /** A mediation record of a dispute; the risk is scored again (high: escalated and supervised). */
   async mediate(ctx: AuthContext, id: string, body: MediationBody, meta: RequestMeta): Promise<IncidentDetail> {
     authorize(ctx.principal, 'incident:dispatch');
-    const guard = (row: IncidentRow) => authorizeObject(ctx.principal, 'incident:dispatch', `incident ${id}`, row.gridCode);
+    const guard = (row: IncidentRow) =>
+      authorizeObject(ctx.principal, 'incident:dispatch', `incident ${id}`, row.gridCode);
     await this.reader.found(id, guard);
     const at = new Date(this.clock.now());
     const res = await this.store.write(id, body.version, guard, async (row, tx) => {
-      if (!row.dispute) throw new HttpError(409, ErrorCode.IncidentIllegal, `mediation: incident ${row.code} is not a dispute`);
-      if (!OPEN_STATUSES.has(row.status)) throw new HttpError(409, ErrorCode.IncidentIllegal, `mediation: the incident is ${row.status}`);
+      if (!row.dispute)
+        throw new HttpError(409, ErrorCode.IncidentIllegal, `mediation: incident ${row.code} is not a dispute`);
+      if (!OPEN_STATUSES.has(row.status))
+        throw new HttpError(409, ErrorCode.IncidentIllegal, `mediation: the incident is ${row.status}`);
       const d: DisputeJson = {
         ...row.dispute,
         channel: body.channel,
         outcome: body.outcome,
-        mediations: [...row.dispute.mediations, { at: at.toISOString(), channel: body.channel, mediator: body.mediator, note: body.note, outcome: body.outcome, by: ctx.displayName || ctx.name }],
+        mediations: [
+          ...row.dispute.mediations,
+          {
+            at: at.toISOString(),
+            channel: body.channel,
+            mediator: body.mediator,
+            note: body.note,
+            outcome: body.outcome,
+            by: ctx.displayName || ctx.name,
+          },
+        ],
       };
       const change: Change = {
         set: { updatedAt: at },
-        timeline: [{ at, action: 'mediation', fromStatus: row.status, toStatus: row.status, actor: 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name, note: body.note || null, details: { channel: body.channel, outcome: body.outcome, mediator: body.mediator } }],
+        timeline: [
+          {
+            at,
+            action: 'mediation',
+            fromStatus: row.status,
+            toStatus: row.status,
+            actor: 'centre',
+            actorId: ctx.principal.id,
+            actorName: ctx.displayName || ctx.name,
+            note: body.note || null,
+            details: { channel: body.channel, outcome: body.outcome, mediator: body.mediator },
+          },
+        ],
       };
       await this.scoring.rescore(row, d, change, at, tx);
       return change;
     });
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'incident.mediation', target: `incident:${id}`, address: meta.address, outcome: 'ok', details: { channel: body.channel, outcome: body.outcome, risk: res.row.dispute?.risk.level } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'incident.mediation',
+      target: `incident:${id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { channel: body.channel, outcome: body.outcome, risk: res.row.dispute?.risk.level },
+    });
     await this.store.afterWrite(res);
     return this.reader.detailOf(ctx, res.row);
   }

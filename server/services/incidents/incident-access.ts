@@ -27,7 +27,9 @@ export class IncidentAccess {
 
   /** check() as a yes or no (what an answer may mention, what a list may hold). */
   canSee(ctx: AuthContext, row: IncidentRow, action: Action = 'incident:read'): boolean {
-    return this.ownUnitsIncident(ctx, row) ? decide(ctx.principal, action).allow : decide(ctx.principal, action, row.gridCode).allow;
+    return this.ownUnitsIncident(ctx, row)
+      ? decide(ctx.principal, action).allow
+      : decide(ctx.principal, action, row.gridCode).allow;
   }
 
   private ownUnitsIncident(ctx: AuthContext, row: IncidentRow): boolean {
@@ -52,7 +54,8 @@ export class IncidentAccess {
       if (unit?.kind === 'grid_worker' && !workedOnIt && inReach(unit, row.gridCode)) return 'grid_worker';
       // A unit acts on its own assignments only (the machine checks accept, decline and arrive by
       // unit; resolving someone else's work must not pass as the unit's).
-      if (!workedOnIt) throw new HttpError(403, ErrorCode.AuthForbidden, `incident ${row.id} is not assigned to unit ${unitId}`);
+      if (!workedOnIt)
+        throw new HttpError(403, ErrorCode.AuthForbidden, `incident ${row.id} is not assigned to unit ${unitId}`);
       return 'unit';
     }
     throw new HttpError(403, ErrorCode.AuthForbidden, `role ${role} may not act on incidents`);
@@ -82,7 +85,11 @@ export class IncidentAccess {
  * What an actor may do now: the machine's allowed actions, and for a unit only those its own
  * assignment still needs (accepted already: no accept or decline; on scene: no arrive).
  */
-export function actionsFor(row: IncidentRow, actor: IncidentActor, unitId: string | null | undefined): IncidentAction[] {
+export function actionsFor(
+  row: IncidentRow,
+  actor: IncidentActor,
+  unitId: string | null | undefined,
+): IncidentAction[] {
   const all = allowedActions(stateOf(row), actor);
   if (actor !== 'unit' || !unitId) return all;
   const mine = row.assignments.find((a) => a.unitId === unitId && a.status !== 'declined' && a.status !== 'released');

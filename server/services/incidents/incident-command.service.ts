@@ -54,21 +54,36 @@ export class IncidentCommandService {
   ) {}
 
   /** The dispatcher's form, a hotline ticket (device key or typed in), or a field unit's report. */
-  async create(ctx: AuthContext, body: CreateIncidentBody, meta: RequestMeta): Promise<{ detail: IncidentDetail; created: boolean }> {
+  async create(
+    ctx: AuthContext,
+    body: CreateIncidentBody,
+    meta: RequestMeta,
+  ): Promise<{ detail: IncidentDetail; created: boolean }> {
     authorize(ctx.principal, 'incident:create');
-    const source = ctx.kind === 'device' ? 'hotline' : ctx.principal.role === 'field' ? 'field' : (body.source ?? 'dispatcher');
+    const source =
+      ctx.kind === 'device' ? 'hotline' : ctx.principal.role === 'field' ? 'field' : (body.source ?? 'dispatcher');
     if (body.externalId) {
       const existing = await this.incidents.byExternalId(source, body.externalId);
       // The same ticket again answers its incident, to whoever may see it: an external id is no key
       // to another district's incident.
       if (existing) {
-        this.access.check(ctx, existing, 'incident:create', `the incident of body.externalId ${JSON.stringify(body.externalId)}`);
+        this.access.check(
+          ctx,
+          existing,
+          'incident:create',
+          `the incident of body.externalId ${JSON.stringify(body.externalId)}`,
+        );
         return { detail: await this.reader.detailOf(ctx, existing), created: false };
       }
     }
     const position: LonLat = [round6(body.location.lon), round6(body.location.lat)];
     const gridCode = await this.locator.locate(position);
-    if (!gridCode) throw new HttpError(400, ErrorCode.RequestInvalid, `body.location: (${body.location.lon}, ${body.location.lat}) lies outside the city (no grid contains it)`);
+    if (!gridCode)
+      throw new HttpError(
+        400,
+        ErrorCode.RequestInvalid,
+        `body.location: (${body.location.lon}, ${body.location.lat}) lies outside the city (no grid contains it)`,
+      );
     if (ctx.principal.role !== 'field') authorizeObject(ctx.principal, 'incident:create', 'body.location', gridCode);
     const photoIds = await this.photos.checked(body.photoIds ?? []);
     await this.sla.get();
@@ -90,18 +105,42 @@ export class IncidentCommandService {
           photoIds,
           createdAt: now,
         },
-        { actor: ctx.kind === 'device' ? 'system' : ctx.principal.role === 'field' ? 'unit' : 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name, note: null },
-        [{ kind: 'report', ref: body.externalId ?? `${source}:${ctx.principal.id}`, at: now, summary: `${source}: ${body.title}` }],
+        {
+          actor: ctx.kind === 'device' ? 'system' : ctx.principal.role === 'field' ? 'unit' : 'centre',
+          actorId: ctx.principal.id,
+          actorName: ctx.displayName || ctx.name,
+          note: null,
+        },
+        [
+          {
+            kind: 'report',
+            ref: body.externalId ?? `${source}:${ctx.principal.id}`,
+            at: now,
+            summary: `${source}: ${body.title}`,
+          },
+        ],
         tx,
       ),
     );
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'incident.create', target: `incident:${row.id}`, address: meta.address, outcome: 'ok', details: { code: row.code, source, category: row.category, grid: row.gridCode } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'incident.create',
+      target: `incident:${row.id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { code: row.code, source, category: row.category, grid: row.gridCode },
+    });
     await this.store.published([row]);
     return { detail: await this.reader.detailOf(ctx, row), created: true };
   }
 
   /** An incident from an alarm (one click); the alarm that has one already gives that one. */
-  async fromAlarm(ctx: AuthContext, alarmId: string, meta: RequestMeta): Promise<{ detail: IncidentDetail; created: boolean }> {
+  async fromAlarm(
+    ctx: AuthContext,
+    alarmId: string,
+    meta: RequestMeta,
+  ): Promise<{ detail: IncidentDetail; created: boolean }> {
     authorize(ctx.principal, 'incident:dispatch');
     const alarm = isId(alarmId) ? await this.alarmsRepo.byId(alarmId) : undefined;
     if (!alarm) throw new HttpError(404, ErrorCode.AlarmNotFound, `no alarm with id ${JSON.stringify(alarmId)}`);
@@ -126,11 +165,23 @@ export class IncidentCommandService {
         this.access.check(ctx, again, 'incident:dispatch', theirs);
         return { row: again, alarms: [] as AlarmRow[], created: false };
       }
-      const made = await this.fromAlarmsIn([alarm], tx, (f) => prepared.surroundings.world.facilityKind(f), { actor: 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name });
+      const made = await this.fromAlarmsIn([alarm], tx, (f) => prepared.surroundings.world.facilityKind(f), {
+        actor: 'centre',
+        actorId: ctx.principal.id,
+        actorName: ctx.displayName || ctx.name,
+      });
       return { row: made.incidents[0]!, alarms: made.alarms, created: true };
     });
     if (result.created) {
-      await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'incident.from-alarm', target: `incident:${result.row.id}`, address: meta.address, outcome: 'ok', details: { alarm: alarm.id, code: result.row.code } });
+      await this.audit.record({
+        actor: actorOf(ctx),
+        actorName: ctx.name,
+        action: 'incident.from-alarm',
+        target: `incident:${result.row.id}`,
+        address: meta.address,
+        outcome: 'ok',
+        details: { alarm: alarm.id, code: result.row.code },
+      });
       this.alarms.published(result.alarms);
       await this.store.published([result.row]);
     }
@@ -145,7 +196,11 @@ export class IncidentCommandService {
     alarms: readonly AlarmRow[],
     tx: Db,
     facilityKind: (id: string) => string | undefined,
-    who: { actor: IncidentActor; actorId: string; actorName: string } = { actor: 'system', actorId: 'hub', actorName: 'system' },
+    who: { actor: IncidentActor; actorId: string; actorName: string } = {
+      actor: 'system',
+      actorId: 'hub',
+      actorName: 'system',
+    },
     deviceOf: ReadonlyMap<string, string | undefined> = new Map(),
   ): Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }> {
     const out: IncidentRow[] = [];
@@ -153,7 +208,10 @@ export class IncidentCommandService {
     const now = new Date(this.clock.now());
     for (const a of alarms) {
       const device = deviceOf.get(a.id);
-      const category = categoryOfEvent(a.eventType as never, device ? facilityKind(device) : a.zoneName?.includes('学') ? 'school' : null);
+      const category = categoryOfEvent(
+        a.eventType as never,
+        device ? facilityKind(device) : a.zoneName?.includes('学') ? 'school' : null,
+      );
       const row = await this.store.insert(
         {
           category,
@@ -176,7 +234,15 @@ export class IncidentCommandService {
       out.push(row);
       // Made by hand: the alarm is handled (status incident). Made at once by the hub: the alarm
       // stays new, so it still pops up and sounds on every desk, and points at its incident.
-      linked.push(...(await this.alarmsRepo.linkIncident(tx, [a.id], row.id, who.actor === 'system' ? null : { by: who.actorName, at: now }, now)));
+      linked.push(
+        ...(await this.alarmsRepo.linkIncident(
+          tx,
+          [a.id],
+          row.id,
+          who.actor === 'system' ? null : { by: who.actorName, at: now },
+          now,
+        )),
+      );
     }
     return { incidents: out, alarms: linked };
   }
@@ -215,16 +281,50 @@ export class IncidentCommandService {
       if (into) authorizeObject(ctx.principal, 'incident:dispatch', `incident ${body.intoId}`, into.gridCode);
     }
     if (body.action === 'dispatch' && body.unitIds) await this.dispatch.checkUnitsInScope(ctx.principal, body.unitIds);
-    if (body.action === 'rate') throw new HttpError(409, ErrorCode.IncidentIllegal, 'rate: only the citizen rates, on the report page (POST /api/v1/public/reports/:code/rating)');
+    if (body.action === 'rate')
+      throw new HttpError(
+        409,
+        ErrorCode.IncidentIllegal,
+        'rate: only the citizen rates, on the report page (POST /api/v1/public/reports/:code/rating)',
+      );
     const at = new Date(this.clock.now());
     const who = { actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name };
     const res = await this.store.write(id, body.version, guard, async (row, tx) => {
       const actor = this.access.actorFor(ctx, row);
       const unitId = actor === 'unit' || actor === 'grid_worker' ? (ctx.user?.unitId ?? undefined) : undefined;
-      if (body.action === 'dispatch' && body.unitIds) await this.dispatch.checkDispatchable(ctx.principal, body.unitIds, row.id, tx);
-      return this.step(row, { action: body.action, actor, actorId: who.actorId, at: at.toISOString(), note: body.note, unitIds: body.unitIds, unitId, intoId: body.intoId }, who.actorName, tx);
+      if (body.action === 'dispatch' && body.unitIds)
+        await this.dispatch.checkDispatchable(ctx.principal, body.unitIds, row.id, tx);
+      return this.step(
+        row,
+        {
+          action: body.action,
+          actor,
+          actorId: who.actorId,
+          at: at.toISOString(),
+          note: body.note,
+          unitIds: body.unitIds,
+          unitId,
+          intoId: body.intoId,
+        },
+        who.actorName,
+        tx,
+      );
     });
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: `incident.${body.action}`, target: `incident:${id}`, address: meta.address, outcome: 'ok', details: { from: res.before.status, to: res.row.status, version: res.row.version, units: body.unitIds, into: body.intoId } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: `incident.${body.action}`,
+      target: `incident:${id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: {
+        from: res.before.status,
+        to: res.row.status,
+        version: res.row.version,
+        units: body.unitIds,
+        into: body.intoId,
+      },
+    });
     await this.store.afterWrite(res);
     return this.reader.detailOf(ctx, res.row);
   }
@@ -234,33 +334,69 @@ export class IncidentCommandService {
     const { change, record } = this.store.step(row, input, actorName);
     const out: WriteChange = change;
     if (input.action === 'merge') out.merged = await this.merging.mergeInto(row, input.intoId!, record, actorName, tx);
-    if (row.dispute && input.action === 'escalate') await this.scoring.rescore(row, { ...row.dispute }, out, new Date(input.at), tx);
+    if (row.dispute && input.action === 'escalate')
+      await this.scoring.rescore(row, { ...row.dispute }, out, new Date(input.at), tx);
     return out;
   }
 
   /** Attach an alarm (a merge candidate) to an incident: one more source on its timeline. */
-  async attachAlarm(ctx: AuthContext, id: string, alarmId: string, version: number, meta: RequestMeta): Promise<IncidentDetail> {
+  async attachAlarm(
+    ctx: AuthContext,
+    id: string,
+    alarmId: string,
+    version: number,
+    meta: RequestMeta,
+  ): Promise<IncidentDetail> {
     authorize(ctx.principal, 'incident:dispatch');
     // The incident, then the alarm, in scope before anything else (the version included).
-    const guard = (row: IncidentRow) => authorizeObject(ctx.principal, 'incident:dispatch', `incident ${id}`, row.gridCode);
+    const guard = (row: IncidentRow) =>
+      authorizeObject(ctx.principal, 'incident:dispatch', `incident ${id}`, row.gridCode);
     await this.reader.found(id, guard);
     const alarm = isId(alarmId) ? await this.alarmsRepo.byId(alarmId) : undefined;
     if (!alarm) throw new HttpError(404, ErrorCode.AlarmNotFound, `no alarm with id ${JSON.stringify(alarmId)}`);
     authorizeObject(ctx.principal, 'incident:dispatch', `alarm ${alarmId}`, alarm.gridCode);
     const at = new Date(this.clock.now());
     const res = await this.store.write(id, version, guard, async (row, tx) => {
-      if (!OPEN_STATUSES.has(row.status)) throw new HttpError(409, ErrorCode.IncidentIllegal, `attach: the incident is ${row.status}`);
+      if (!OPEN_STATUSES.has(row.status))
+        throw new HttpError(409, ErrorCode.IncidentIllegal, `attach: the incident is ${row.status}`);
       const other = await this.incidents.byAlarm(alarm.id, tx);
-      if (other) throw new HttpError(409, ErrorCode.IncidentIllegal, `attach: the alarm belongs to ${this.access.canSee(ctx, other) ? `incident ${other.code}` : 'another incident'} already`);
+      if (other)
+        throw new HttpError(
+          409,
+          ErrorCode.IncidentIllegal,
+          `attach: the alarm belongs to ${this.access.canSee(ctx, other) ? `incident ${other.code}` : 'another incident'} already`,
+        );
       const changed = await this.alarmsRepo.linkIncident(tx, [alarm.id], row.id, { by: ctx.name, at }, at);
       return {
         set: { updatedAt: at },
-        timeline: [{ at, action: 'attach_alarm', fromStatus: row.status, toStatus: row.status, actor: 'centre', actorId: ctx.principal.id, actorName: ctx.displayName || ctx.name, note: null, details: { alarm: alarm.id } }],
-        sources: [{ kind: 'alarm', ref: alarm.id, at: alarm.createdAt, summary: `${alarm.ruleName} (${alarm.eventType})` }],
+        timeline: [
+          {
+            at,
+            action: 'attach_alarm',
+            fromStatus: row.status,
+            toStatus: row.status,
+            actor: 'centre',
+            actorId: ctx.principal.id,
+            actorName: ctx.displayName || ctx.name,
+            note: null,
+            details: { alarm: alarm.id },
+          },
+        ],
+        sources: [
+          { kind: 'alarm', ref: alarm.id, at: alarm.createdAt, summary: `${alarm.ruleName} (${alarm.eventType})` },
+        ],
         alarms: changed,
       };
     });
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'incident.attach-alarm', target: `incident:${id}`, address: meta.address, outcome: 'ok', details: { alarm: alarm.id } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'incident.attach-alarm',
+      target: `incident:${id}`,
+      address: meta.address,
+      outcome: 'ok',
+      details: { alarm: alarm.id },
+    });
     await this.store.afterWrite(res);
     return this.reader.detailOf(ctx, res.row);
   }

@@ -20,7 +20,16 @@ import { isId } from './ports';
 import { ErrorCode } from '@shared/errors';
 import { scopePrefix } from '@shared/auth';
 import type { IncidentActor } from '@shared/incident-machine';
-import { INCIDENT_DELTA_MAX_BEHIND, INCIDENT_DELTA_PAGE, INCIDENT_SNAPSHOT_LIMIT, type IncidentDetail, type IncidentListQuery, type IncidentPage, type IncidentSyncReply, type IncidentView } from '@shared/incidents';
+import {
+  INCIDENT_DELTA_MAX_BEHIND,
+  INCIDENT_DELTA_PAGE,
+  INCIDENT_SNAPSHOT_LIMIT,
+  type IncidentDetail,
+  type IncidentListQuery,
+  type IncidentPage,
+  type IncidentSyncReply,
+  type IncidentView,
+} from '@shared/incidents';
 import type { LonLat } from '@shared/world';
 
 export class IncidentReadService {
@@ -39,7 +48,12 @@ export class IncidentReadService {
     let prefix = scopeFilter(ctx.principal.scope);
     if (q.region) {
       const p = scopePrefix(q.region);
-      if (!p.startsWith(prefix) && !prefix.startsWith(p)) throw new HttpError(403, ErrorCode.AuthForbidden, `region ${q.region} lies outside scope ${ctx.principal.scope}`);
+      if (!p.startsWith(prefix) && !prefix.startsWith(p))
+        throw new HttpError(
+          403,
+          ErrorCode.AuthForbidden,
+          `region ${q.region} lies outside scope ${ctx.principal.scope}`,
+        );
       if (p.length > prefix.length) prefix = p;
     }
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
@@ -72,7 +86,10 @@ export class IncidentReadService {
 
   /** An incident the caller may see (checked already), with its timeline, sources and what the caller may do. */
   async detailOf(ctx: AuthContext, row: IncidentRow): Promise<IncidentDetail> {
-    const [timeline, sources] = await Promise.all([this.timeline.of([row.id, ...row.mergedFrom]), this.sources.of(row.id)]);
+    const [timeline, sources] = await Promise.all([
+      this.timeline.of([row.id, ...row.mergedFrom]),
+      this.sources.of(row.id),
+    ]);
     await this.units.fresh();
     const actions = this.access.actionsOf(ctx, row);
     return {
@@ -108,7 +125,11 @@ export class IncidentReadService {
     authorize(principal, 'incident:read');
     const prefix = scopeFilter(principal.scope);
     const { rows, ...reply } = await syncPage(
-      { maxRev: () => this.incidents.maxRev(), changedSince: (after, limit) => this.incidents.changedSince(prefix, after, limit), open: () => this.incidents.open(prefix, INCIDENT_SNAPSHOT_LIMIT) },
+      {
+        maxRev: () => this.incidents.maxRev(),
+        changedSince: (after, limit) => this.incidents.changedSince(prefix, after, limit),
+        open: () => this.incidents.open(prefix, INCIDENT_SNAPSHOT_LIMIT),
+      },
       since,
       page,
       INCIDENT_DELTA_MAX_BEHIND,
@@ -160,17 +181,29 @@ export class IncidentReadService {
 }
 
 function encodeCursor(r: IncidentRow): string {
-  return Buffer.from(JSON.stringify({ p: r.priority, d: r.dueAt?.toISOString() ?? null, c: r.createdAt.toISOString(), i: r.id })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ p: r.priority, d: r.dueAt?.toISOString() ?? null, c: r.createdAt.toISOString(), i: r.id }),
+  ).toString('base64url');
 }
 
 function decodeCursor(s: string): { priority: number; dueAt: string | null; createdAt: string; id: string } {
   try {
     const o = JSON.parse(Buffer.from(s, 'base64url').toString()) as { p: unknown; d: unknown; c: unknown; i: unknown };
-    if (typeof o.p === 'number' && (o.d === null || (typeof o.d === 'string' && !Number.isNaN(Date.parse(o.d)))) && typeof o.c === 'string' && !Number.isNaN(Date.parse(o.c)) && typeof o.i === 'string') {
+    if (
+      typeof o.p === 'number' &&
+      (o.d === null || (typeof o.d === 'string' && !Number.isNaN(Date.parse(o.d)))) &&
+      typeof o.c === 'string' &&
+      !Number.isNaN(Date.parse(o.c)) &&
+      typeof o.i === 'string'
+    ) {
       return { priority: o.p, dueAt: o.d, createdAt: o.c, id: o.i };
     }
   } catch {
     // fall through
   }
-  throw new HttpError(400, ErrorCode.RequestInvalid, 'query.cursor: not a cursor this hub gave (pass nextCursor as it came)');
+  throw new HttpError(
+    400,
+    ErrorCode.RequestInvalid,
+    'query.cursor: not a cursor this hub gave (pass nextCursor as it came)',
+  );
 }

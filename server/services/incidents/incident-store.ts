@@ -83,10 +83,32 @@ export class IncidentStore {
     let dispute: DisputeJson | null = null;
     if (isDispute) {
       const parties = (d.parties ?? []).map((p) => ({ name: p.name, idKey: p.idKey ?? null }));
-      dispute = { parties, channel: null, mediations: [], outcome: 'ongoing', risk: { score: 0, level: 'low', factors: [] }, supervised: false };
-      dispute.risk = await this.scoring.riskOf(id, d.category, parties, d.position, d.description, dispute, 0, d.createdAt, tx);
+      dispute = {
+        parties,
+        channel: null,
+        mediations: [],
+        outcome: 'ongoing',
+        risk: { score: 0, level: 'low', factors: [] },
+        supervised: false,
+      };
+      dispute.risk = await this.scoring.riskOf(
+        id,
+        d.category,
+        parties,
+        d.position,
+        d.description,
+        dispute,
+        0,
+        d.createdAt,
+        tx,
+      );
     }
-    const opening = reportedEffects({ category: d.category, priority: d.priority, gridCode: d.gridCode, source: d.source, createdAt: d.createdAt }, who, policy, dispute?.risk ?? null);
+    const opening = reportedEffects(
+      { category: d.category, priority: d.priority, gridCode: d.gridCode, source: d.source, createdAt: d.createdAt },
+      who,
+      policy,
+      dispute?.risk ?? null,
+    );
     const row = await this.incidents.insert(
       {
         ...opening.set,
@@ -136,16 +158,26 @@ export class IncidentStore {
    * the change, write it (with the next rev), the timeline, sources and units; the SLA deadline
    * follows the new stage times.
    */
-  async write(id: string, version: number | undefined, guard: ((row: IncidentRow) => void) | null, compute: (row: IncidentRow, tx: Db) => Promise<WriteChange>): Promise<WriteResult> {
+  async write(
+    id: string,
+    version: number | undefined,
+    guard: ((row: IncidentRow) => void) | null,
+    compute: (row: IncidentRow, tx: Db) => Promise<WriteChange>,
+  ): Promise<WriteResult> {
     const policy = await this.sla.get();
     return this.transact(async (tx) => {
       const before = await this.incidents.byId(id, tx, true);
       if (!before) throw new HttpError(404, ErrorCode.IncidentNotFound, `no incident with id ${JSON.stringify(id)}`);
       guard?.(before);
       if (version !== undefined && before.version !== version) {
-        throw new HttpError(409, ErrorCode.IncidentStale, `incident ${before.code} was changed by someone else (version ${before.version}, you sent ${version}): here is its current state`, {
-          incident: incidentView(before, policy, this.clock.now()),
-        });
+        throw new HttpError(
+          409,
+          ErrorCode.IncidentStale,
+          `incident ${before.code} was changed by someone else (version ${before.version}, you sent ${version}): here is its current state`,
+          {
+            incident: incidentView(before, policy, this.clock.now()),
+          },
+        );
       }
       const change = await compute(before, tx);
       change.set.dueAt = nextDeadline({ ...before, ...change.set }, policy);
@@ -155,10 +187,16 @@ export class IncidentStore {
         change.timeline.map((t) => ({ ...t, incidentId: row.id })),
         tx,
       );
-      if (change.sources?.length) await this.sources.add(change.sources.map((s) => ({ ...s, incidentId: row.id })), tx);
+      if (change.sources?.length)
+        await this.sources.add(
+          change.sources.map((s) => ({ ...s, incidentId: row.id })),
+          tx,
+        );
       const units: UnitRow[] = [];
-      if (change.busy?.length) units.push(...(await this.unitRows.setStatus(change.busy, { status: 'busy', incidentId: row.id }, tx)));
-      if (change.free?.length) units.push(...(await this.unitRows.setStatus(change.free, { status: 'available', incidentId: null }, tx)));
+      if (change.busy?.length)
+        units.push(...(await this.unitRows.setStatus(change.busy, { status: 'busy', incidentId: row.id }, tx)));
+      if (change.free?.length)
+        units.push(...(await this.unitRows.setStatus(change.free, { status: 'available', incidentId: null }, tx)));
       return { before, row, merged: change.merged, units, alarms: change.alarms ?? [] };
     });
   }

@@ -35,7 +35,13 @@ export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): In
     escalations: r.escalations,
     maxEscalations: r.maxEscalations,
     levelCode: levelCode(r.gridCode, r.escalations),
-    sla: slaClocks(timesOf(r), stageMinutes(policy, r.category, r.priority), now, clocksStopped(r.status)).map((c) => ({ stage: c.stage, state: c.state, startedAt: iso(c.startedAt), dueAt: iso(c.dueAt), endedAt: iso(c.endedAt) })),
+    sla: slaClocks(timesOf(r), stageMinutes(policy, r.category, r.priority), now, clocksStopped(r.status)).map((c) => ({
+      stage: c.stage,
+      state: c.state,
+      startedAt: iso(c.startedAt),
+      dueAt: iso(c.dueAt),
+      endedAt: iso(c.endedAt),
+    })),
     flagged: r.flagged,
     breaches: r.breaches as SlaStage[],
     mergedInto: r.mergedInto,
@@ -50,7 +56,15 @@ export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): In
 }
 
 export function unitLiveView(u: UnitRow): UnitLive {
-  return { id: u.id, callsign: u.callsign, kind: u.kind, status: u.status, position: [u.lon, u.lat], updatedAt: u.updatedAt.toISOString(), incidentId: u.incidentId };
+  return {
+    id: u.id,
+    callsign: u.callsign,
+    kind: u.kind,
+    status: u.status,
+    position: [u.lon, u.lat],
+    updatedAt: u.updatedAt.toISOString(),
+    incidentId: u.incidentId,
+  };
 }
 
 /** Views with the current SLA policy, at the clock's now. */

@@ -48,7 +48,10 @@ export interface IncidentServices {
 }
 
 export interface IncidentDeps {
-  repositories: Pick<Repositories, 'incidents' | 'timeline' | 'sources' | 'units' | 'alarms' | 'photos' | 'meta' | 'world' | 'events'>;
+  repositories: Pick<
+    Repositories,
+    'incidents' | 'timeline' | 'sources' | 'units' | 'alarms' | 'photos' | 'meta' | 'world' | 'events'
+  >;
   alarms: AlarmService;
   audit: AuditService;
   /** Where they announce after commit. */
@@ -75,18 +78,78 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
   const scoring = new DisputeScoring(incidents);
   const read = new IncidentReadService(incidents, timeline, sources, photos, units, access, views);
   const merging = new MergeService(incidents, timeline, sources, alarmsRepo, read);
-  const dispatch = new DispatchService(incidents, unitRows, d.repositories.world, units, access, read, views, d.locator, events);
-  const store = new IncidentStore(incidents, timeline, sources, unitRows, units, slaPolicy, views, scoring, d.alarms, events, d.transact, d.clock);
+  const dispatch = new DispatchService(
+    incidents,
+    unitRows,
+    d.repositories.world,
+    units,
+    access,
+    read,
+    views,
+    d.locator,
+    events,
+  );
+  const store = new IncidentStore(
+    incidents,
+    timeline,
+    sources,
+    unitRows,
+    units,
+    slaPolicy,
+    views,
+    scoring,
+    d.alarms,
+    events,
+    d.transact,
+    d.clock,
+  );
   return {
     units,
     slaPolicy,
     read,
-    commands: new IncidentCommandService(incidents, alarmsRepo, d.alarms, d.audit, photos, d.locator, units, slaPolicy, access, read, store, dispatch, merging, scoring, d.transact, d.clock),
+    commands: new IncidentCommandService(
+      incidents,
+      alarmsRepo,
+      d.alarms,
+      d.audit,
+      photos,
+      d.locator,
+      units,
+      slaPolicy,
+      access,
+      read,
+      store,
+      dispatch,
+      merging,
+      scoring,
+      d.transact,
+      d.clock,
+    ),
     dispatch,
-    citizens: new CitizenService(incidents, timeline, photos, d.locator, slaPolicy, store, d.audit, d.transact, d.clock),
+    citizens: new CitizenService(
+      incidents,
+      timeline,
+      photos,
+      d.locator,
+      slaPolicy,
+      store,
+      d.audit,
+      d.transact,
+      d.clock,
+    ),
     disputes: new DisputeService(store, read, scoring, d.audit, d.clock),
     merging,
-    sla: new SlaSweepService(incidents, d.repositories.events, alarmsRepo, d.alarms, slaPolicy, store, scoring, d.clock, d.log),
+    sla: new SlaSweepService(
+      incidents,
+      d.repositories.events,
+      alarmsRepo,
+      d.alarms,
+      slaPolicy,
+      store,
+      scoring,
+      d.clock,
+      d.log,
+    ),
     store,
     photos,
   };

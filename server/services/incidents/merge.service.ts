@@ -43,11 +43,29 @@ export class MergeService {
     const to = new Date(t + MERGE_WINDOW_MIN * 60_000);
     const out: MergeCandidate[] = [];
     // Only what the caller may see: another district's incidents and alarms are never proposed.
-    for (const o of await this.incidents.nearbyOpen(row.lon, row.lat, dLon, dLat, from, to, scopeFilter(ctx.principal.scope))) {
+    for (const o of await this.incidents.nearbyOpen(
+      row.lon,
+      row.lat,
+      dLon,
+      dLat,
+      from,
+      to,
+      scopeFilter(ctx.principal.scope),
+    )) {
       if (o.id === row.id || !compatibleCategories(row.category as RiskCategory, o.category as RiskCategory)) continue;
       const d = distanceM([row.lon, row.lat], [o.lon, o.lat]);
       if (d > MERGE_RADIUS_M) continue;
-      out.push({ kind: 'incident', id: o.id, version: o.version, code: o.code, category: o.category, title: o.title, distanceM: Math.round(d), minutesApart: Math.round(Math.abs(o.createdAt.getTime() - t) / 60_000), at: o.createdAt.toISOString() });
+      out.push({
+        kind: 'incident',
+        id: o.id,
+        version: o.version,
+        code: o.code,
+        category: o.category,
+        title: o.title,
+        distanceM: Math.round(d),
+        minutesApart: Math.round(Math.abs(o.createdAt.getTime() - t) / 60_000),
+        at: o.createdAt.toISOString(),
+      });
     }
     for (const a of await this.alarmsRepo.nearbyOpen(row.lon, row.lat, dLon, dLat, from, to)) {
       if (!sees(ctx.principal, a.gridCode)) continue;
@@ -55,7 +73,17 @@ export class MergeService {
       if (!compatibleCategories(row.category as RiskCategory, category)) continue;
       const d = distanceM([row.lon, row.lat], [a.lon, a.lat]);
       if (d > MERGE_RADIUS_M) continue;
-      out.push({ kind: 'alarm', id: a.id, version: a.rev, code: a.ruleId, category, title: a.zoneName ? `${a.ruleName} · ${a.zoneName}` : a.ruleName, distanceM: Math.round(d), minutesApart: Math.round(Math.abs(a.createdAt.getTime() - t) / 60_000), at: a.createdAt.toISOString() });
+      out.push({
+        kind: 'alarm',
+        id: a.id,
+        version: a.rev,
+        code: a.ruleId,
+        category,
+        title: a.zoneName ? `${a.ruleName} · ${a.zoneName}` : a.ruleName,
+        distanceM: Math.round(d),
+        minutesApart: Math.round(Math.abs(a.createdAt.getTime() - t) / 60_000),
+        at: a.createdAt.toISOString(),
+      });
     }
     return out.sort((a, b) => a.distanceM - b.distanceM || a.minutesApart - b.minutesApart);
   }
@@ -65,15 +93,31 @@ export class MergeService {
    * another, open one (409 otherwise); it takes the merged incident's sources, the more urgent
    * priority and a timeline entry. Returns it as written.
    */
-  async mergeInto(row: IncidentRow, intoId: string, record: TransitionRecord, actorName: string, tx: Db): Promise<IncidentRow | undefined> {
-    if (intoId === row.id) throw new HttpError(409, ErrorCode.IncidentIllegal, 'merge: an incident cannot be merged into itself');
+  async mergeInto(
+    row: IncidentRow,
+    intoId: string,
+    record: TransitionRecord,
+    actorName: string,
+    tx: Db,
+  ): Promise<IncidentRow | undefined> {
+    if (intoId === row.id)
+      throw new HttpError(409, ErrorCode.IncidentIllegal, 'merge: an incident cannot be merged into itself');
     const into = isId(intoId) ? await this.incidents.byId(intoId, tx, true) : undefined;
-    if (!into) throw new HttpError(409, ErrorCode.IncidentIllegal, `merge: no incident with id ${JSON.stringify(intoId)}`);
-    if (!OPEN_STATUSES.has(into.status)) throw new HttpError(409, ErrorCode.IncidentIllegal, `merge: incident ${into.code} is ${into.status}; merge into an open one`);
+    if (!into)
+      throw new HttpError(409, ErrorCode.IncidentIllegal, `merge: no incident with id ${JSON.stringify(intoId)}`);
+    if (!OPEN_STATUSES.has(into.status))
+      throw new HttpError(
+        409,
+        ErrorCode.IncidentIllegal,
+        `merge: incident ${into.code} is ${into.status}; merge into an open one`,
+      );
     const moved = await this.sources.of(row.id, tx);
     const change = mergedInEffects(into, row, record, actorName);
     const merged = await this.incidents.update(into.id, into.version, change.set, tx);
-    await this.sources.add([...moved, ...(change.sources ?? [])].map((s) => ({ ...s, incidentId: into.id })), tx);
+    await this.sources.add(
+      [...moved, ...(change.sources ?? [])].map((s) => ({ ...s, incidentId: into.id })),
+      tx,
+    );
     await this.timeline.add(
       change.timeline.map((t) => ({ ...t, incidentId: into.id })),
       tx,

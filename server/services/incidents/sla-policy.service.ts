@@ -39,11 +39,24 @@ export class SlaPolicyService {
   async put(ctx: AuthContext, policy: SlaPolicy, meta: RequestMeta): Promise<SlaPolicy> {
     authorize(ctx.principal, 'admin:manage');
     // One policy for the whole city: a district's admin may not change the clocks of other districts.
-    if (scopeFilter(ctx.principal.scope)) throw new HttpError(403, ErrorCode.AuthForbidden, `the SLA policy applies to the whole city; scope ${ctx.principal.scope} is narrower`);
+    if (scopeFilter(ctx.principal.scope))
+      throw new HttpError(
+        403,
+        ErrorCode.AuthForbidden,
+        `the SLA policy applies to the whole city; scope ${ctx.principal.scope} is narrower`,
+      );
     const before = await this.get();
     await this.meta.set(SLA_META_KEY, policy);
     this.policy = policy;
-    await this.audit.record({ actor: actorOf(ctx), actorName: ctx.name, action: 'sla.update', target: 'sla', address: meta.address, outcome: 'ok', details: { before, after: policy } });
+    await this.audit.record({
+      actor: actorOf(ctx),
+      actorName: ctx.name,
+      action: 'sla.update',
+      target: 'sla',
+      address: meta.address,
+      outcome: 'ok',
+      details: { before, after: policy },
+    });
     return policy;
   }
 }

@@ -75,7 +75,15 @@ export class SlaSweepService {
             tx,
           );
           const raised = await this.alarms.raiseDrafts(
-            events.map((e) => ({ event: e, draft: { ruleId: 'sla-breach', ruleName: `超时督办 ${row.code}`, priority: Math.min(row.priority, 2) as 1 | 2, actions: [] } })),
+            events.map((e) => ({
+              event: e,
+              draft: {
+                ruleId: 'sla-breach',
+                ruleName: `超时督办 ${row.code}`,
+                priority: Math.min(row.priority, 2) as 1 | 2,
+                actions: [],
+              },
+            })),
             tx,
             prepared,
           );
@@ -96,7 +104,21 @@ export class SlaSweepService {
     // Verified citizen reports the citizen did not rate within the window close without a rating.
     for (const row of await this.incidents.list({ prefix: '', statuses: ['verified'], sort: 'newest', limit: 200 })) {
       if (now - row.updatedAt.getTime() < RATING_WINDOW_MS) continue;
-      const res = await this.store.write(row.id, undefined, null, (r) => Promise.resolve(this.store.step(r, { action: 'close', actor: 'system', actorId: 'hub', at: new Date(now).toISOString(), note: 'no rating within 72 h' }, 'system').change));
+      const res = await this.store.write(row.id, undefined, null, (r) =>
+        Promise.resolve(
+          this.store.step(
+            r,
+            {
+              action: 'close',
+              actor: 'system',
+              actorId: 'hub',
+              at: new Date(now).toISOString(),
+              note: 'no rating within 72 h',
+            },
+            'system',
+          ).change,
+        ),
+      );
       await this.store.afterWrite(res);
     }
     if (count) this.log.info({ breaches: count }, 'SLA sweep: deadlines passed, incidents flagged and escalated');

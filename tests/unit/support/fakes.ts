@@ -26,7 +26,18 @@ export function fake<T extends object>(name: string, methods: Partial<T> = {}): 
 
 /** A signed-in person of this role and scope. */
 export function ctx(role: PrincipalRole, scope: string, name = `${role}-${scope}`): AuthContext {
-  return { principal: { id: `u-${name}`, role, scope }, kind: 'password', name, displayName: name, sessionId: 's-1', csrfToken: null, mfaPending: false, user: null, credential: null, expiresAt: null };
+  return {
+    principal: { id: `u-${name}`, role, scope },
+    kind: 'password',
+    name,
+    displayName: name,
+    sessionId: 's-1',
+    csrfToken: null,
+    mfaPending: false,
+    user: null,
+    credential: null,
+    expiresAt: null,
+  };
 }
 
 export const meta = { address: '10.0.0.1', userAgent: null };

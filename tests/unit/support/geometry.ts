@@ -40,7 +40,8 @@ export const key = (p: LonLat) => `${p[0]},${p[1]}`;
 /** Directed edges of every ring of a MultiPolygon. */
 export function edges(mp: MultiPolygon): string[] {
   const out: string[] = [];
-  for (const poly of mp) for (const r of poly) for (let i = 0; i + 1 < r.length; i++) out.push(`${key(r[i]!)}>${key(r[i + 1]!)}`);
+  for (const poly of mp)
+    for (const r of poly) for (let i = 0; i + 1 < r.length; i++) out.push(`${key(r[i]!)}>${key(r[i + 1]!)}`);
   return out;
 }
 export const reverse = (e: string) => e.split('>').reverse().join('>');
@@ -75,7 +76,10 @@ export function along(line: readonly LonLat[], s: number): LonLat {
     const d = distM(line[i - 1]!, line[i]!);
     if (s <= d) {
       const t = s / d;
-      return [line[i - 1]![0] + (line[i]![0] - line[i - 1]![0]) * t, line[i - 1]![1] + (line[i]![1] - line[i - 1]![1]) * t];
+      return [
+        line[i - 1]![0] + (line[i]![0] - line[i - 1]![0]) * t,
+        line[i - 1]![1] + (line[i]![1] - line[i - 1]![1]) * t,
+      ];
     }
     s -= d;
   }

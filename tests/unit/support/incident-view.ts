@@ -43,4 +43,3 @@ export function incident(id: string, over: Partial<IncidentView> & { sec?: numbe
     ...rest,
   };
 }
-

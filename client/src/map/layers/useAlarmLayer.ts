@@ -69,7 +69,13 @@ export function useAlarmLayer(input: AlarmLayerInput) {
     const { positions, colors } = alarmAttributes(alarms);
     return markRaw({
       alarms,
-      data: { length: alarms.length, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
+      data: {
+        length: alarms.length,
+        attributes: {
+          getPosition: { value: positions, size: 2 },
+          getFillColor: { value: colors, size: 4, normalized: true },
+        },
+      },
     });
   });
 
@@ -138,7 +144,9 @@ export function useAlarmLayer(input: AlarmLayerInput) {
   });
 
   /** Zones with a new alarm: the zone layer flashes them (and turns a fence corridor red). */
-  const alarmingZones = computed<ReadonlySet<string>>(() => new Set(toValue(input.alarms).flatMap((a) => (a.status === 'new' && a.zone ? [a.zone.id] : []))));
+  const alarmingZones = computed<ReadonlySet<string>>(
+    () => new Set(toValue(input.alarms).flatMap((a) => (a.status === 'new' && a.zone ? [a.zone.id] : []))),
+  );
 
   onBeforeUnmount(() => ctx.setLayers('alarms', []));
 

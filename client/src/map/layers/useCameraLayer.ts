@@ -64,7 +64,13 @@ export function useCameraLayer(input: CameraLayerInput): void {
       colors,
       // Built once per data change: deck.gl compares `data` by identity, so a new object on every
       // pan would re-upload 130k points.
-      pointData: { length: layer.header.count, attributes: { getPosition: { value: positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } },
+      pointData: {
+        length: layer.header.count,
+        attributes: {
+          getPosition: { value: positions, size: 2 },
+          getFillColor: { value: colors, size: 4, normalized: true },
+        },
+      },
       perDistrict: rollUp(perGrid, 6),
       perStreet: rollUp(perGrid, 9),
     });
@@ -124,7 +130,10 @@ export function useCameraLayer(input: CameraLayerInput): void {
     }
     const z = ctx.zoom.value;
     if (z < CAMERA_POINT_ZOOM) {
-      ctx.setLayers('cameras', bubbles(z < CAMERA_STREET_ZOOM ? 'districts' : 'streets', z < CAMERA_STREET_ZOOM ? c.perDistrict : c.perStreet));
+      ctx.setLayers(
+        'cameras',
+        bubbles(z < CAMERA_STREET_ZOOM ? 'districts' : 'streets', z < CAMERA_STREET_ZOOM ? c.perDistrict : c.perStreet),
+      );
       return;
     }
     const layers: Layer[] = [];
@@ -139,7 +148,8 @@ export function useCameraLayer(input: CameraLayerInput): void {
       }
       const cones: Cone[] = [];
       for (let i = 0; i < c.count && cones.length < MAX_CONES; i++) {
-        const x = c.positions[2 * i]!, y = c.positions[2 * i + 1]!;
+        const x = c.positions[2 * i]!,
+          y = c.positions[2 * i + 1]!;
         if (c.colors[4 * i + 3] === 0 || !inBounds(x, y, b)) continue;
         cones.push({
           polygon: fovSector(x, y, heading[i]!, fov[i]!, range[i]!),

@@ -7,7 +7,16 @@ import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRef
 import { LineLayer, SolidPolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { useMapContext, type LayerSource } from '../mapContext';
-import { type Segments, allRings, classOf, countByDict, outerRings, quantileBreaks, ringAreaKm2, segments } from '../geometry';
+import {
+  type Segments,
+  allRings,
+  classOf,
+  countByDict,
+  outerRings,
+  quantileBreaks,
+  ringAreaKm2,
+  segments,
+} from '../geometry';
 import { SELECTED_LINE, THEMATIC_RAMP, type RGBA } from '../palette';
 
 export const GRID_OUTLINE_ZOOM = 12;
@@ -50,7 +59,10 @@ export function gridMeasure(data: LayerSource, measure: MaybeRefOrGetter<GridMea
     const fillData = {
       length: n,
       startIndices: rings.starts,
-      attributes: { getPolygon: { value: rings.positions, size: 2 }, getFillColor: { value: vertexColors, size: 4, normalized: true } },
+      attributes: {
+        getPolygon: { value: rings.positions, size: 2 },
+        getFillColor: { value: vertexColors, size: 4, normalized: true },
+      },
     };
     const outlineData = segments(rings.starts, rings.positions, true);
     return markRaw({ rings, codes, values, breaks, vertexColors, fillData, outlineData });
@@ -120,7 +132,8 @@ export function useGridLayer(input: GridLayerInput): void {
         );
       }
       if (sel >= 0) {
-        const from = m.rings.starts[sel]!, to = m.rings.starts[sel + 1]!;
+        const from = m.rings.starts[sel]!,
+          to = m.rings.starts[sel + 1]!;
         layers.push(
           new LineLayer({
             id: 'grid-selected',

@@ -15,7 +15,10 @@ const FLAGGED_FILL = [255, 59, 48, 220] as const;
 const PLAIN_FILL = [10, 18, 32, 200] as const;
 
 /** Positions (as drawn), fills and outlines of the incidents, in the order given (the pick index). */
-export function incidentAttributes(incidents: readonly IncidentView[], place: (p: readonly [number, number]) => [number, number]) {
+export function incidentAttributes(
+  incidents: readonly IncidentView[],
+  place: (p: readonly [number, number]) => [number, number],
+) {
   const positions = new Float32Array(2 * incidents.length);
   const fill = new Uint8Array(4 * incidents.length);
   const line = new Uint8Array(4 * incidents.length);

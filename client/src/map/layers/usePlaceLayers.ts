@@ -50,7 +50,11 @@ export function usePlaceLayers(input: PlaceLayersInput): void {
     if (!sc) return undefined;
     const rings = outerRings(sc);
     return markRaw({
-      fill: { length: sc.header.count, startIndices: rings.starts, attributes: { getPolygon: { value: rings.positions, size: 2 } } },
+      fill: {
+        length: sc.header.count,
+        startIndices: rings.starts,
+        attributes: { getPolygon: { value: rings.positions, size: 2 } },
+      },
       outline: segments(rings.starts, rings.positions, true),
     });
   });
@@ -70,7 +74,18 @@ export function usePlaceLayers(input: PlaceLayersInput): void {
         }),
       );
       if (speakers) {
-        layers.push(new ScatterplotLayer({ id: 'speakers', data: points(speakers), getFillColor: SPEAKER_COLOR, getRadius: 4, radiusUnits: 'pixels', stroked: true, getLineColor: [40, 30, 0, 255], lineWidthMinPixels: 1 }));
+        layers.push(
+          new ScatterplotLayer({
+            id: 'speakers',
+            data: points(speakers),
+            getFillColor: SPEAKER_COLOR,
+            getRadius: 4,
+            radiusUnits: 'pixels',
+            stroked: true,
+            getLineColor: [40, 30, 0, 255],
+            lineWidthMinPixels: 1,
+          }),
+        );
       }
     }
     ctx.setLayers('railway', layers);
@@ -99,7 +114,15 @@ export function usePlaceLayers(input: PlaceLayersInput): void {
         }),
       );
       if (gates && ctx.zoom.value >= GATE_ZOOM) {
-        layers.push(new ScatterplotLayer({ id: 'gates', data: points(gates), getFillColor: GATE_COLOR, getRadius: 3, radiusUnits: 'pixels' }));
+        layers.push(
+          new ScatterplotLayer({
+            id: 'gates',
+            data: points(gates),
+            getFillColor: GATE_COLOR,
+            getRadius: 3,
+            radiusUnits: 'pixels',
+          }),
+        );
       }
     }
     ctx.setLayers('smart-communities', layers);
@@ -115,7 +138,9 @@ export function usePlaceLayers(input: PlaceLayersInput): void {
     ctx.setLayers('facilities', [
       new ScatterplotLayer({
         id: 'facilities',
-        data: points(f, { getFillColor: { value: colorsFromDict(kind.codes, kind.values, FACILITY_COLOR), size: 4, normalized: true } }),
+        data: points(f, {
+          getFillColor: { value: colorsFromDict(kind.codes, kind.values, FACILITY_COLOR), size: 4, normalized: true },
+        }),
         getRadius: 6,
         radiusUnits: 'pixels',
         stroked: true,

@@ -50,7 +50,13 @@ export function useZoneLayer(input: ZoneLayerInput): void {
     const lineColors = colorsFromDict(kind.codes, kind.values, ZONE_KIND_COLOR);
     return markRaw({
       count: l.header.count,
-      data: { length: l.header.count, attributes: { getPosition: { value: l.numeric('position'), size: 2 }, getLineColor: { value: lineColors, size: 4, normalized: true } } },
+      data: {
+        length: l.header.count,
+        attributes: {
+          getPosition: { value: l.numeric('position'), size: 2 },
+          getLineColor: { value: lineColors, size: 4, normalized: true },
+        },
+      },
       radius: l.numeric('radiusM'),
       kindOf: (i: number) => kind.values[kind.codes[i]!] as keyof typeof Z,
       ids: l.has('id') ? l.strings('id') : undefined,
@@ -94,7 +100,8 @@ export function useZoneLayer(input: ZoneLayerInput): void {
           data: c.data,
           getRadius: (_: unknown, { index }: { index: number }) => c.radius[index]!,
           radiusUnits: 'meters',
-          getFillColor: (_: unknown, { index }: { index: number }) => zoneFill(Z[c.kindOf(index)], flashing.has(index), p),
+          getFillColor: (_: unknown, { index }: { index: number }) =>
+            zoneFill(Z[c.kindOf(index)], flashing.has(index), p),
           stroked: true,
           lineWidthUnits: 'pixels',
           getLineWidth: 1.5,
@@ -108,10 +115,12 @@ export function useZoneLayer(input: ZoneLayerInput): void {
         new LineLayer({
           id: 'zone-corridors',
           data: corridors.data,
-          getWidth: (_: unknown, { index }: { index: number }) => 2 * corridors.halfWidth[corridors.data.pathOf[index]!]!,
+          getWidth: (_: unknown, { index }: { index: number }) =>
+            2 * corridors.halfWidth[corridors.data.pathOf[index]!]!,
           widthUnits: 'meters',
           widthMinPixels: 3,
-          getColor: (_: unknown, { index }: { index: number }) => (red.has(corridors.data.pathOf[index]!) ? CORRIDOR_ALARM_COLOR : CORRIDOR_COLOR),
+          getColor: (_: unknown, { index }: { index: number }) =>
+            red.has(corridors.data.pathOf[index]!) ? CORRIDOR_ALARM_COLOR : CORRIDOR_COLOR,
           updateTriggers: { getColor: [red] },
         }),
       );

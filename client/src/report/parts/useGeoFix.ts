@@ -8,13 +8,19 @@ import { fixOf, geoProblem } from '../geo';
 
 export function useGeoFix() {
   const secure = typeof window === 'undefined' || window.isSecureContext;
-  const { coords, locatedAt, error, resume, pause, isSupported } = useGeolocation({ immediate: false, enableHighAccuracy: true, maximumAge: 10_000 });
+  const { coords, locatedAt, error, resume, pause, isSupported } = useGeolocation({
+    immediate: false,
+    enableHighAccuracy: true,
+    maximumAge: 10_000,
+  });
   const watching = ref(false);
   const asked = ref(false);
 
   const fix = computed(() => fixOf(coords.value, locatedAt.value));
   /** Why there is no position (only once asked). */
-  const problem = computed(() => (asked.value ? geoProblem({ secure, supported: isSupported.value, errorCode: error.value?.code ?? null }) : null));
+  const problem = computed(() =>
+    asked.value ? geoProblem({ secure, supported: isSupported.value, errorCode: error.value?.code ?? null }) : null,
+  );
   const locating = computed(() => watching.value && !problem.value && !fix.value);
 
   function start(): void {

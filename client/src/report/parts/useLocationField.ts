@@ -49,7 +49,13 @@ export function useLocationField(model: Ref<PickedLocation | null>, unitPosition
     const m = model.value;
     if (!m) return t('field.location.none');
     const ll = formatLonLat(m.lon, m.lat);
-    const from = t(m.source === 'gps' ? 'field.location.fromGps' : m.source === 'map' ? 'field.location.fromMap' : 'field.location.fromUnit');
+    const from = t(
+      m.source === 'gps'
+        ? 'field.location.fromGps'
+        : m.source === 'map'
+          ? 'field.location.fromMap'
+          : 'field.location.fromUnit',
+    );
     const acc = m.source === 'gps' && m.accuracy ? t('field.location.accuracy', { m: Math.round(m.accuracy) }) : '';
     return `${t('field.location.value', ll)}${acc} · ${from}`;
   });

@@ -22,7 +22,10 @@ const PLAIN_STYLE: maplibregl.StyleSpecification = {
 
 export type MapPickerState = 'loading' | 'ready' | 'plain' | 'needGps' | 'failed';
 
-export function useMapPicker(container: Ref<HTMLElement | null>, opts: { start: () => [number, number] | null; onPick: (lon: number, lat: number) => void }) {
+export function useMapPicker(
+  container: Ref<HTMLElement | null>,
+  opts: { start: () => [number, number] | null; onPick: (lon: number, lat: number) => void },
+) {
   const state = ref<MapPickerState>('loading');
   const failure = ref<string | null>(null);
   let map: maplibregl.Map | null = null;

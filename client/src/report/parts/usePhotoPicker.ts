@@ -30,9 +30,16 @@ export function usePhotoPicker() {
   function add(files: Iterable<File>): void {
     const { keep, refused } = sortPicked([...files], photos.value.length);
     refusals.value = refused.map(({ file, problem }) =>
-      t(`field.photos.${problem}`, { name: file.name, size: formatBytes(file.size), max: problem === 'count' ? MAX_PHOTOS : formatBytes(MAX_PHOTO_BYTES) }),
+      t(`field.photos.${problem}`, {
+        name: file.name,
+        size: formatBytes(file.size),
+        max: problem === 'count' ? MAX_PHOTOS : formatBytes(MAX_PHOTO_BYTES),
+      }),
     );
-    photos.value = [...photos.value, ...keep.map((file) => ({ key: nextKey++, file, preview: URL.createObjectURL(file), uploadedId: null }))];
+    photos.value = [
+      ...photos.value,
+      ...keep.map((file) => ({ key: nextKey++, file, preview: URL.createObjectURL(file), uploadedId: null })),
+    ];
   }
 
   function remove(key: number): void {
