@@ -23,7 +23,7 @@ if (process.platform === 'linux') {
 const { openThreadDatabase } = await tsImport('../db/connect.ts', import.meta.url);
 const { WorldRepository } = await tsImport('../repositories/world.repository.ts', import.meta.url);
 const { buildLayer } = await tsImport('./layer.service.ts', import.meta.url);
-const { buildBasemapSource } = await tsImport('./basemap.service.ts', import.meta.url);
+const { buildBasemapSource } = await tsImport('./basemap-sources.ts', import.meta.url);
 
 const database = openThreadDatabase(workerData.connection);
 const repo = new WorldRepository(database.db);
