@@ -7,6 +7,7 @@ export type UserRow = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type CredentialRow = typeof credentials.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;
 export type ThrottleRow = typeof loginThrottle.$inferSelect;
 
 /** A live session with whoever it belongs to. */

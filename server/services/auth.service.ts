@@ -5,17 +5,19 @@
  * (not a wall's), or when an admin ends it; whoever ended it, the 'sessionsEnded' domain event
  * tells the realtime gateway, which closes that session's sockets.
  *
- * Lockout: five failed sign-ins for a username within ten minutes lock it for ten minutes, for
- * known and unknown names alike, so the answer never tells whether an account exists.
+ * Lockout in sign-in-lockout.ts, the second factor in totp.ts, the contexts and replies built
+ * from sessions and keys in session-context.ts.
  */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import * as OTPAuth from 'otpauth';
+import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { IdentityRepository, SessionWithOwner, UserRow, CredentialRow } from '../repositories/identity.repository';
+import type { IdentityRepository, UserRow, CredentialRow } from '../repositories/identity.repository';
 import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import { sha256 } from '../auth/secrets';
 import type { AuditService } from './audit.service';
 import type { DomainEvents } from './domain-events';
+import { lockedError, nextThrottle, signInError } from './sign-in-lockout';
+import { acceptedTotpStep, newTotpSecret, totpOf } from './totp';
+import { deviceContext, newSession, sessionContext, sessionExpiry, sessionInfoOf } from './session-context';
 import type { Clock } from '../core/clock';
 import type { AuthSettings } from '../core/config';
 import { hashPassword, verifyPassword } from '../auth/password';
@@ -24,10 +26,8 @@ import { ErrorCode } from '@shared/errors';
 import type { LoginBody, PasswordChangeBody, SessionInfo, TotpSetupReply, Whoami } from '@shared/auth';
 import type { SessionEndReason } from '@shared/events';
 
-export const LOCKOUT = { failures: 5, windowMs: 10 * 60_000, lockMs: 10 * 60_000 } as const;
 /** lastSeenAt is written at most this often (the idle timeout is 30 minutes; a minute of slack is fine). */
 const TOUCH_EVERY_MS = 30_000;
-const TOTP_ISSUER = 'City Command';
 
 export class AuthService {
   private cityCode: string | undefined;
@@ -61,7 +61,7 @@ export class AuthService {
         outcome: 'failed',
         details: { reason: 'locked' },
       });
-      throw this.lockedError(throttle.lockedUntil, now);
+      throw lockedError(throttle.lockedUntil, now);
     }
     const user = await this.repo.userByName(key);
     // Always one hash, whether the user exists or not (same time, same answer).
@@ -97,11 +97,9 @@ export class AuthService {
   /** A failed attempt: count it (lock at five), record it, and answer the same for every cause. */
   private async failed(key: string, user: UserRow | undefined, meta: RequestMeta, reason: string): Promise<never> {
     const now = this.now();
-    const prev = await this.repo.throttle(key);
-    const fresh = !prev || now.getTime() - prev.windowStart.getTime() > LOCKOUT.windowMs;
-    const failures = fresh ? 1 : prev.failures + 1;
-    const lockedUntil = failures >= LOCKOUT.failures ? new Date(now.getTime() + LOCKOUT.lockMs) : null;
-    await this.repo.putThrottle({ username: key, failures, windowStart: fresh ? now : prev.windowStart, lockedUntil });
+    const throttle = nextThrottle(key, await this.repo.throttle(key), now);
+    await this.repo.putThrottle(throttle);
+    const { failures, lockedUntil } = throttle;
     await this.audit.record({
       actor: user ? `user:${user.id}` : null,
       actorName: key,
@@ -110,20 +108,7 @@ export class AuthService {
       outcome: 'failed',
       details: { reason, failures, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
     });
-    if (lockedUntil) throw this.lockedError(lockedUntil, now);
-    if (reason === 'bad-otp')
-      throw new HttpError(401, ErrorCode.AuthOtpInvalid, 'the second-factor code is wrong or too old');
-    throw new HttpError(401, ErrorCode.AuthInvalidCredentials, 'wrong username or password');
-  }
-
-  private lockedError(until: Date, now: Date): HttpError {
-    const retryAfterSec = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-    return new HttpError(
-      429,
-      ErrorCode.AuthLocked,
-      `too many failed sign-ins: try again in ${Math.ceil(retryAfterSec / 60)} minute(s)`,
-      { retryAfterSec },
-    );
+    throw lockedUntil ? lockedError(lockedUntil, now) : signInError(reason);
   }
 
   /** A wall display signs in with its token: a session with no idle timeout and no fixed end. */
@@ -156,23 +141,9 @@ export class AuthService {
     o: { kind: 'password' | 'wall'; user: UserRow | null; credential: CredentialRow | null; mfaPending: boolean },
     meta: RequestMeta,
   ): Promise<{ token: string; info: SessionInfo }> {
-    const now = this.now();
-    const token = randomBytes(32).toString('base64url');
-    const session = await this.repo.insertSession({
-      id: randomUUID(),
-      tokenHash: sha256(token),
-      kind: o.kind,
-      userId: o.user?.id ?? null,
-      credentialId: o.credential?.id ?? null,
-      csrfToken: randomBytes(24).toString('base64url'),
-      mfaPending: o.mfaPending,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: o.kind === 'wall' ? null : new Date(now.getTime() + this.settings.sessionMaxMs),
-      address: meta.address,
-      userAgent: meta.userAgent?.slice(0, 300) ?? null,
-    });
-    const ctx = this.contextOf({ session, user: o.user, credential: o.credential });
+    const { token, row } = newSession(o, meta, this.now(), this.settings.sessionMaxMs);
+    const session = await this.repo.insertSession(row);
+    const ctx = sessionContext({ session, user: o.user, credential: o.credential });
     if (!ctx) throw new Error('a session just opened does not authenticate');
     return { token, info: await this.sessionInfo(ctx) };
   }
@@ -188,12 +159,12 @@ export class AuthService {
     const found = await this.repo.sessionByTokenHash(sha256(token));
     if (!found || found.session.endedAt) return null;
     const now = this.now();
-    const expired = this.expiry(found, now);
+    const expired = sessionExpiry(found, now, this.settings.sessionIdleMs);
     if (expired) {
       await this.endSessions([found.session.id], expired, null);
       return null;
     }
-    const ctx = this.contextOf(found);
+    const ctx = sessionContext(found);
     if (!ctx) {
       // The owner was disabled or the wall token revoked: that should have ended it already.
       await this.endSessions([found.session.id], 'revoked', null);
@@ -207,47 +178,8 @@ export class AuthService {
   /** Socket handshakes (and recoveries) check the session the same way, without touching it. */
   async sessionContextById(id: string): Promise<AuthContext | null> {
     const found = await this.repo.sessionById(id);
-    if (!found || found.session.endedAt || this.expiry(found, this.now())) return null;
-    return this.contextOf(found);
-  }
-
-  private expiry(s: SessionWithOwner, now: Date): SessionEndReason | null {
-    if (s.session.expiresAt && s.session.expiresAt <= now) return 'expired';
-    const idleExempt = s.session.kind === 'wall' || s.user?.role === 'wall';
-    if (!idleExempt && now.getTime() - s.session.lastSeenAt.getTime() > this.settings.sessionIdleMs) return 'expired';
-    return null;
-  }
-
-  private contextOf(s: SessionWithOwner): AuthContext | null {
-    const { session, user, credential } = s;
-    if (session.kind === 'password') {
-      if (!user || user.disabled) return null;
-      return {
-        principal: { id: user.id, role: user.role, scope: user.scope },
-        kind: 'password',
-        name: user.username,
-        displayName: user.displayName,
-        sessionId: session.id,
-        csrfToken: session.csrfToken,
-        mfaPending: session.mfaPending,
-        user,
-        credential: null,
-        expiresAt: session.expiresAt,
-      };
-    }
-    if (!credential || credential.kind !== 'wall' || credential.revokedAt) return null;
-    return {
-      principal: { id: credential.id, role: 'wall', scope: credential.scope },
-      kind: 'wall',
-      name: credential.name,
-      displayName: credential.name,
-      sessionId: session.id,
-      csrfToken: session.csrfToken,
-      mfaPending: false,
-      user: null,
-      credential,
-      expiresAt: null,
-    };
+    if (!found || found.session.endedAt || sessionExpiry(found, this.now(), this.settings.sessionIdleMs)) return null;
+    return sessionContext(found);
   }
 
   /** A device key from `Authorization: Bearer <key>`, or null. */
@@ -261,18 +193,7 @@ export class AuthService {
     const now = this.now();
     if (!cred.lastUsedAt || now.getTime() - cred.lastUsedAt.getTime() > 60_000)
       await this.repo.touchCredential(cred.id, now);
-    return {
-      principal: { id: cred.id, role: 'device', scope: cred.scope },
-      kind: 'device',
-      name: cred.name,
-      displayName: cred.name,
-      sessionId: null,
-      csrfToken: null,
-      mfaPending: false,
-      user: null,
-      credential: cred,
-      expiresAt: null,
-    };
+    return deviceContext(cred.id, cred.name, cred.scope, cred);
   }
 
   /**
@@ -282,38 +203,12 @@ export class AuthService {
   async cityDevice(id: string, name: string): Promise<AuthContext | null> {
     const city = (this.cityCode ??= await this.repo.cityCode());
     if (!city) return null;
-    return {
-      principal: { id, role: 'device', scope: city },
-      kind: 'device',
-      name,
-      displayName: name,
-      sessionId: null,
-      csrfToken: null,
-      mfaPending: false,
-      user: null,
-      credential: null,
-      expiresAt: null,
-    };
+    return deviceContext(id, name, city, null);
   }
 
   async sessionInfo(ctx: AuthContext): Promise<SessionInfo> {
-    const idleExempt = ctx.kind === 'wall' || ctx.principal.role === 'wall';
-    return {
-      user: {
-        id: ctx.principal.id,
-        username: ctx.name,
-        displayName: ctx.displayName,
-        role: ctx.principal.role === 'device' ? 'viewer' : ctx.principal.role,
-        scope: ctx.principal.scope,
-        scopeName: (await this.repo.regionName(ctx.principal.scope)) ?? ctx.principal.scope,
-      },
-      kind: ctx.kind === 'wall' ? 'wall' : 'password',
-      csrfToken: ctx.csrfToken ?? '',
-      expiresAt: ctx.expiresAt?.toISOString() ?? null,
-      idleTimeoutSec: idleExempt ? null : Math.round(this.settings.sessionIdleMs / 1000),
-      mfaPending: ctx.mfaPending,
-      totpEnabled: ctx.user?.totpEnabled ?? false,
-    };
+    const scopeName = (await this.repo.regionName(ctx.principal.scope)) ?? ctx.principal.scope;
+    return sessionInfoOf(ctx, scopeName, this.settings.sessionIdleMs);
   }
 
   whoami(ctx: AuthContext): Whoami {
@@ -418,10 +313,9 @@ export class AuthService {
       throw new HttpError(403, ErrorCode.AuthForbidden, 'only a signed-in person can set up a second factor');
     if (user.totpEnabled)
       throw new HttpError(409, ErrorCode.RequestInvalid, 'a second factor is already set up; an admin can reset it');
-    const secret = new OTPAuth.Secret({ size: 20 }).base32;
+    const secret = newTotpSecret();
     await this.repo.updateUser(user.id, { totpSecret: secret });
-    const totp = this.totp(user.username, secret);
-    return { secret, uri: totp.toString() };
+    return { secret, uri: totpOf(user.username, secret).toString() };
   }
 
   async totpEnable(ctx: AuthContext, code: string, meta: RequestMeta): Promise<SessionInfo> {
@@ -457,29 +351,10 @@ export class AuthService {
     return this.sessionInfo({ ...ctx, user: updated, mfaPending: false });
   }
 
-  private totp(username: string, secret: string): OTPAuth.TOTP {
-    return new OTPAuth.TOTP({
-      issuer: TOTP_ISSUER,
-      label: username,
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      secret: OTPAuth.Secret.fromBase32(secret),
-    });
-  }
-
-  /**
-   * Whether `code` is the user's current code (one 30 s step of clock drift either way), and not
-   * one already used: each accepted step is remembered, so a code seen over a shoulder or in a
-   * log cannot be replayed within its window.
-   */
+  /** Whether `code` is good (totp.ts); the step it was good for is remembered so it is not good again. */
   private async totpAccept(user: UserRow, secret: string, code: string): Promise<boolean> {
-    const totp = this.totp(user.username, secret);
-    const now = this.clock.now();
-    const delta = totp.validate({ token: code, timestamp: now, window: 1 });
-    if (delta === null) return false;
-    const step = totp.counter({ timestamp: now }) + delta;
-    if (user.totpLastStep !== null && step <= user.totpLastStep) return false;
+    const step = acceptedTotpStep(user, secret, code, this.clock.now());
+    if (step === null) return false;
     await this.repo.updateUser(user.id, { totpLastStep: step });
     return true;
   }
