@@ -1,23 +1,19 @@
 /**
- * What each step of an incident's loop changes (shared/incident-effects.ts), table-tested: one row
- * per action of the machine (and the steps that follow from the hub: a new report, a breach, a
- * merge seen from the incident merged into, the citizen's rating), with the assignments, units
- * busy or free, stage times and timeline entries it gives; and the next SLA deadline.
+ * What each step of an incident's loop changes (shared/incident-effects.ts, incident-facts.ts),
+ * table-tested: one row per action of the machine (and the steps that follow from the hub: a new
+ * report, a breach, a merge seen from the incident merged into, the citizen's rating), with the
+ * assignments, units busy or free, stage times and timeline entries it gives; and the next SLA deadline.
  */
 import { describe, expect, it } from 'vitest';
+import { breachEffects, mergedInEffects, ratedEffects, reportedEffects, stepEffects } from '@shared/incident-effects';
 import {
-  breachEffects,
   freshBreaches,
   levelCode,
   maxEscalationsOf,
-  mergedInEffects,
   nextDeadline,
-  ratedEffects,
-  reportedEffects,
-  stepEffects,
   type Change,
   type IncidentFacts,
-} from '@shared/incident-effects';
+} from '@shared/incident-facts';
 import type { ActionInput, IncidentAction, IncidentActor, IncidentStatus } from '@shared/incident-machine';
 import type { AssignmentStatus, AssignmentView } from '@shared/incidents';
 import { DEFAULT_SLA, stageMinutes } from '@shared/sla';

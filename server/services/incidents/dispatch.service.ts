@@ -18,7 +18,7 @@ import { actionsFor, reachOf, type IncidentAccess } from './incident-access';
 import { unitLiveView, type IncidentViews } from './incident-view';
 import { authorize, scopeFilter, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { activeUnits } from '@shared/incident-effects';
+import { activeUnits } from '@shared/incident-facts';
 import { ErrorCode } from '@shared/errors';
 import { round6 } from '@shared/geo';
 import { CATEGORIES, type RiskCategory } from '@shared/incident-categories';

@@ -7,7 +7,8 @@
 import type { Db } from '@server/db/connect';
 import type { DisputeJson } from '@server/db/schema';
 import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
-import { highRiskEntry, type Change } from '@shared/incident-effects';
+import { highRiskEntry } from '@shared/incident-effects';
+import type { Change } from '@shared/incident-facts';
 import { disputeRisk } from '@shared/dispute-risk';
 import type { LonLat } from '@shared/world';
 

@@ -10,7 +10,7 @@ import type { AuditService } from '../audit.service';
 import type { DisputeScoring } from './dispute-scoring';
 import type { IncidentReadService } from './incident-read.service';
 import type { IncidentStore } from './incident-store';
-import type { Change } from '@shared/incident-effects';
+import type { Change } from '@shared/incident-facts';
 import { actorOf } from '@server/auth/context';
 import { authorize, authorizeObject } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';

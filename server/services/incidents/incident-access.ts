@@ -12,7 +12,7 @@ import type { UnitRow } from '@server/repositories/unit.repository';
 import type { UnitIndex } from '../unit-index';
 import { authorize, authorizeObject, decide, type Action, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { stateOf } from '@shared/incident-effects';
+import { stateOf } from '@shared/incident-facts';
 import { ErrorCode } from '@shared/errors';
 import { allowedActions, type IncidentAction, type IncidentActor } from '@shared/incident-machine';
 

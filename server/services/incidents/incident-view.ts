@@ -6,7 +6,7 @@ import type { Clock } from '@server/core/clock';
 import type { IncidentRow } from '@server/repositories/incident.repository';
 import type { UnitRow } from '@server/repositories/unit.repository';
 import type { SlaPolicyService } from './sla-policy.service';
-import { clocksStopped, levelCode, timesOf } from '@shared/incident-effects';
+import { clocksStopped, levelCode, timesOf } from '@shared/incident-facts';
 import { slaClocks, stageMinutes, type SlaPolicy, type SlaStage } from '@shared/sla';
 import type { RiskCategory } from '@shared/incident-categories';
 import type { IncidentView, UnitLive } from '@shared/incidents';

@@ -15,7 +15,8 @@ import type { DisputeScoring } from './dispute-scoring';
 import type { IncidentStore, WriteChange } from './incident-store';
 import type { SlaPolicyService } from './sla-policy.service';
 import { eventRow, type StoredEvent } from '../stored-event';
-import { breachEffects, freshBreaches } from '@shared/incident-effects';
+import { breachEffects } from '@shared/incident-effects';
+import { freshBreaches } from '@shared/incident-facts';
 import { HUB_SOURCE, type EventSource } from '@shared/ingest';
 
 /** A verified citizen report waits this long for the rating, then closes without one. */
