@@ -5,13 +5,11 @@
  * and a fence alarm's loudspeaker is told what to say (MQTT `devices/speaker/<id>/say`, recorded
  * in the outbox with the alarm).
  * Screens catch up with `sync` (what changed since a rev, or a snapshot); dispatchers acknowledge
- * alarms or mark them false, inside their scope.
+ * alarms or mark them false, inside their scope. Admins edit the rules. What an alarm looks around
+ * at (zones, nearest devices and units) is in alarm-surroundings.ts, its view in alarm-view.ts.
  */
-import { randomUUID } from 'node:crypto';
-import KDBush from 'kdbush';
-import { around } from 'geokdbush';
 import type { Logger } from 'pino';
-import type { AlarmRepository, AlarmRow, NewAlarm } from '../repositories/alarm.repository';
+import type { AlarmRepository, AlarmRow } from '../repositories/alarm.repository';
 import type { WorldRepository } from '../repositories/world.repository';
 import type { Db } from '../db/connect';
 import type { Clock } from '../core/clock';
@@ -23,36 +21,15 @@ import type { FeedSource } from './sync-page';
 import type { OutboxRepository } from '../repositories/outbox.repository';
 import type { DomainEvents } from './domain-events';
 import { authorize, authorizeObject, scopeFilter } from '../auth/policy';
-import { createZoneIndex } from '../rules/zone-index';
-import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule, type RuleWorld } from '../rules/rules';
+import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule } from '../rules/rules';
 import { HttpError } from '../core/http-errors';
 import { syncPage } from './sync-page';
+import { alarmRow, buildSurroundings, nearestCameras, type Surroundings } from './alarm-surroundings';
+import { alarmView } from './alarm-view';
 import { ErrorCode } from '@shared/errors';
 import { scopePrefix } from '@shared/auth';
 import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '@shared/alarms';
-import type { AlarmEventSource, EventType } from '@shared/ingest';
-import type { LonLat, UnitKind } from '@shared/world';
-
-/** How many of the nearest cameras an alarm brings up. */
-const CAMERAS_PER_ALARM = 3;
-const CAMERA_RADIUS_KM = 2;
-/** How many of the nearest available responders an alarm proposes ('units'), and how far to look. */
-const UNITS_PER_ALARM = 3;
-const UNIT_RADIUS_KM = 10;
-/** Grid, community, street: where grid workers are looked for, nearest region first (region code lengths). */
-const GRID_WORKER_REACH = [15, 12, 9] as const;
-/** Units that answer an alarm on the spot (a department crew is sent by dispatch, not proposed). */
-const RESPONDER_KINDS: ReadonlySet<UnitKind> = new Set(['police', 'patrol_car', 'fire', 'medical']);
-
-interface Surroundings {
-  world: RuleWorld;
-  cameras: { tree: KDBush; ids: string[] };
-  speakers: { id: string; position: LonLat; railwayId: string }[];
-  /** Available responders (RESPONDER_KINDS), for 'units'. */
-  responders: { tree: KDBush; ids: string[] };
-  /** Region code (a grid, its community, its street) → the grid workers' unit ids there, for 'grid_worker'. */
-  gridWorkers: Map<string, string[]>;
-}
+import type { LonLat } from '@shared/world';
 
 export interface PreparedRules {
   surroundings: Surroundings;
@@ -137,41 +114,7 @@ export class AlarmService {
     s: Surroundings,
   ): Promise<AlarmRow[]> {
     const now = new Date(this.clock.now());
-    const rows: NewAlarm[] = [];
-    for (const { event: e, draft: d } of items) {
-      const position: LonLat = [e.lon, e.lat];
-      const speaker = d.actions.includes('broadcast')
-        ? nearestSpeaker(s.speakers, position, d.zone?.railwayId ?? null)
-        : null;
-      rows.push({
-        id: randomUUID(),
-        createdAt: now,
-        updatedAt: now,
-        eventSource: e.source,
-        eventId: e.id,
-        eventType: e.type,
-        eventAt: new Date(e.at),
-        ruleId: d.ruleId,
-        ruleName: d.ruleName,
-        priority: d.priority,
-        status: 'new',
-        gridCode: e.gridCode,
-        lon: e.lon,
-        lat: e.lat,
-        zoneId: d.zone?.id ?? null,
-        zoneName: d.zone?.name ?? null,
-        actions: [...d.actions],
-        cameraIds: d.actions.includes('cameras')
-          ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM)
-          : [],
-        unitIds: [
-          ...(d.actions.includes('grid_worker') ? gridWorkersFor(s.gridWorkers, e.gridCode) : []),
-          ...(d.actions.includes('units') ? nearest(s.responders, position, UNITS_PER_ALARM, UNIT_RADIUS_KM) : []),
-        ],
-        speakerId: speaker?.id ?? null,
-        say: speaker ? (d.say ?? null) : null,
-      });
-    }
+    const rows = items.map(({ event, draft }) => alarmRow(event, draft, s, now));
     const inserted = await this.repo.insert(rows, tx);
     // A fence alarm's loudspeaker command belongs to the alarm's raising, once: recorded with it.
     const commands = inserted.filter((r) => r.speakerId && r.say);
@@ -191,7 +134,7 @@ export class AlarmService {
 
   /** The `count` nearest cameras of a point (within 2 km). */
   async nearestCameras(p: LonLat, count: number): Promise<string[]> {
-    return nearest((await this.surroundingsIndex()).cameras, p, count, CAMERA_RADIUS_KM);
+    return nearestCameras(await this.surroundingsIndex(), p, count);
   }
 
   /** After commit: announce the alarms (to the screens) and their recorded device commands (to the outbox relay); returns their views. */
@@ -318,132 +261,10 @@ export class AlarmService {
   }
 
   private surroundingsIndex(): Promise<Surroundings> {
-    const p = (this.surroundings ??= this.buildSurroundings());
+    const p = (this.surroundings ??= buildSurroundings(this.world, this.log));
     p.catch(() => {
       if (this.surroundings === p) this.surroundings = null;
     });
     return p;
   }
-
-  private async buildSurroundings(): Promise<Surroundings> {
-    const t0 = performance.now();
-    const zones = (await this.world.zones()).map((z) => ({
-      id: z.id,
-      name: z.name,
-      kind: z.kind,
-      shape: z.shape,
-      gridCode: z.gridCode,
-      railwayId: z.railwayId,
-    }));
-    const facilityKinds = new Map((await this.world.facilities()).map((f) => [f.id, f.kind]));
-    const cams = await this.world.cameras();
-    const units = await this.world.units();
-    const responders = units.filter((u) => u.status === 'available' && RESPONDER_KINDS.has(u.kind));
-    const gridWorkers = new Map<string, string[]>();
-    for (const u of units) {
-      if (u.kind !== 'grid_worker' || u.status === 'offline') continue;
-      for (const code of GRID_WORKER_REACH.map((len) => u.homeRegionCode.slice(0, len))) {
-        const list = gridWorkers.get(code);
-        if (list) list.push(u.id);
-        else gridWorkers.set(code, [u.id]);
-      }
-    }
-    const speakers = (await this.world.speakers()).map((s) => ({
-      id: s.id,
-      position: [s.lon, s.lat] as LonLat,
-      railwayId: s.railwayId,
-    }));
-    this.log.info(
-      {
-        zones: zones.length,
-        cameras: cams.length,
-        speakers: speakers.length,
-        responders: responders.length,
-        ms: Math.round(performance.now() - t0),
-      },
-      'alarms: zone index and nearest-device indexes built',
-    );
-    return {
-      world: { zones: createZoneIndex(zones), facilityKind: (id) => facilityKinds.get(id) },
-      cameras: pointIndex(cams.map((c) => ({ id: c.id, lon: c.lon, lat: c.lat }))),
-      speakers,
-      responders: pointIndex(responders.map((u) => ({ id: u.id, lon: u.lon, lat: u.lat }))),
-      gridWorkers,
-    };
-  }
-}
-
-/**
- * The grid workers for an alarm: those of its grid; a grid without one is covered by the workers
- * of its community, else of its street (most grids of the demo city have no worker of their own).
- */
-function gridWorkersFor(byRegion: Map<string, string[]>, gridCode: string): string[] {
-  for (const len of GRID_WORKER_REACH) {
-    const ids = byRegion.get(gridCode.slice(0, len));
-    if (ids) return ids.slice(0, UNITS_PER_ALARM);
-  }
-  return [];
-}
-
-function pointIndex(points: readonly { id: string; lon: number; lat: number }[]): { tree: KDBush; ids: string[] } {
-  const tree = new KDBush(Math.max(1, points.length));
-  for (const p of points) tree.add(p.lon, p.lat);
-  if (points.length === 0) tree.add(0, 0);
-  tree.finish();
-  return { tree, ids: points.map((p) => p.id) };
-}
-
-/** Ids of the `count` nearest points within `km` (great-circle distance). */
-function nearest(index: { tree: KDBush; ids: string[] }, p: LonLat, count: number, km: number): string[] {
-  if (index.ids.length === 0) return [];
-  return around(index.tree, p[0], p[1], count, km).map((i) => index.ids[i]!);
-}
-
-/** The nearest loudspeaker of the fence's railway (any railway's when it has none). */
-function nearestSpeaker(
-  speakers: Surroundings['speakers'],
-  p: LonLat,
-  railwayId: string | null,
-): { id: string } | null {
-  const candidates = railwayId ? speakers.filter((s) => s.railwayId === railwayId) : speakers;
-  let best: { id: string } | null = null;
-  let bestD = Infinity;
-  for (const s of candidates.length ? candidates : speakers) {
-    const dx = (s.position[0] - p[0]) * Math.cos((p[1] * Math.PI) / 180);
-    const dy = s.position[1] - p[1];
-    const d = dx * dx + dy * dy;
-    if (d < bestD) {
-      bestD = d;
-      best = { id: s.id };
-    }
-  }
-  return best;
-}
-
-export function alarmView(r: AlarmRow): AlarmView {
-  return {
-    id: r.id,
-    rev: r.rev,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-    event: {
-      source: r.eventSource as AlarmEventSource,
-      id: r.eventId,
-      type: r.eventType as EventType,
-      at: r.eventAt.toISOString(),
-    },
-    rule: { id: r.ruleId, name: r.ruleName },
-    priority: r.priority,
-    status: r.status,
-    gridCode: r.gridCode,
-    position: [r.lon, r.lat],
-    zone: r.zoneId ? { id: r.zoneId, name: r.zoneName ?? '' } : null,
-    actions: r.actions,
-    cameraIds: r.cameraIds,
-    unitIds: r.unitIds,
-    broadcast: r.speakerId && r.say ? { speakerId: r.speakerId, say: r.say } : null,
-    handledBy: r.handledBy,
-    handledAt: r.handledAt?.toISOString() ?? null,
-    incidentId: r.incidentId ?? null,
-  };
 }
