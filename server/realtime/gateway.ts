@@ -15,14 +15,15 @@
  *
  * Catch-up: every collection screens follow by rev (alarms, incidents) is given with its feed;
  * one handler serves every `<collection>:sync` request (sync-queue.ts).
+ *
+ * The handshake and the catch-up requests are checked in handshake.ts; what is pending per room
+ * and the batches it makes in room-batches.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { parse as parseCookie } from 'cookie';
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents, SessionEndReason } from '@shared/events';
-import { SOCKET_AUTH_ERROR } from '@shared/events';
-import { SESSION_COOKIE, scopePrefix } from '@shared/auth';
+import { scopePrefix } from '@shared/auth';
 import type { ReadinessState } from '../core/readiness';
 import type { AuthService } from '../services/auth.service';
 import type { DomainEvents } from '../services/domain-events';
@@ -35,21 +36,14 @@ import type { Principal } from '../auth/policy';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
 import { RevFeed, type FeedDelivery, type FeedSource } from './rev-feed';
-import { SyncQueue, type SyncAck } from './sync-queue';
+import { authenticateHandshake, syncRequests, type SocketData } from './handshake';
+import { gather, regionRooms, StreamRooms, takeBatches } from './room-batches';
 
-/** A sync request's `since`: null, a whole number ≥ 0, or (a string) what is wrong with it. */
-function syncSince(req: unknown): number | null | string {
-  const since = (req as { since?: unknown } | null)?.since;
-  if (since === null || (typeof since === 'number' && Number.isSafeInteger(since) && since >= 0)) return since;
-  return 'since: must be null or a whole number ≥ 0';
-}
+export { regionRooms } from './room-batches';
 
 const silentLog = pino({ level: 'silent' });
 
-export interface SocketData {
-  sessionId: string;
-  principal: Principal;
-}
+export type { SocketData } from './handshake';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no events between hubs yet
 export type HubIo = Server<ClientToServerEvents, ServerToClientEvents, {}, SocketData>;
@@ -71,7 +65,7 @@ export interface SyncedCollection<E extends SyncEvent> {
 /** Any of them (a list of collections of different events). */
 export type AnySyncedCollection = { [E in SyncEvent]: SyncedCollection<E> }[SyncEvent];
 
-type ServeSync = (principal: Principal, since: number | null) => Promise<unknown>;
+export type ServeSync = (principal: Principal, since: number | null) => Promise<unknown>;
 
 /** Socket.IO options the gateway relies on (createApp passes them to the server). */
 export function ioOptions(settings: AuthSettings) {
@@ -86,13 +80,6 @@ export function ioOptions(settings: AuthSettings) {
       cb(ok ? null : 'origin not allowed', ok);
     },
   };
-}
-
-/** Room names of a region and all its ancestors (grid → community → street → district → city). */
-export function regionRooms(regionCode: string): string[] {
-  const rooms = new Set<string>();
-  for (const len of [2, 4, 6, 9, 12, 15]) if (regionCode.length >= len) rooms.add(`region:${regionCode.slice(0, len)}`);
-  return [...rooms];
 }
 
 /** Alarm changes are gathered per room and sent at most this often (the issue allows 100 ms). */
@@ -129,25 +116,6 @@ export interface GatewayOptions {
   log?: Logger;
 }
 
-/**
- * What is waiting for the next tick in one stream: room → id → latest view, and the feed position
- * the pending changes reach (every change of the room's region up to `to` is in `byRoom` or was sent).
- */
-interface Pending<V> {
-  byRoom: Map<string, Map<string, V>>;
-  to: number;
-}
-
-/**
- * One stream's rooms: for every room with screens on this hub, the rev up to which the room has been
- * told everything (`from` of its next batch).
- */
-class StreamRooms<V> {
-  readonly told = new Map<string, number>();
-  pending: Pending<V> = { byRoom: new Map(), to: 0 };
-  feed: RevFeed<V> | null = null;
-}
-
 export class RealtimeGateway {
   readonly bootId = randomUUID();
   private readonly startedAt = new Date().toISOString();
@@ -176,18 +144,7 @@ export class RealtimeGateway {
       o.events.on('units', (units) => this.publishUnits(units));
       o.events.on('sessionsEnded', (ids, reason) => this.endSessions(ids, reason));
     }
-    io.use((socket, next) => {
-      const token = parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
-      if (!token) return next(new Error(SOCKET_AUTH_ERROR));
-      auth.authenticateSession(token, false).then(
-        (ctx) => {
-          if (!ctx || !ctx.sessionId || ctx.mfaPending) return next(new Error(SOCKET_AUTH_ERROR));
-          socket.data = { sessionId: ctx.sessionId, principal: ctx.principal };
-          next();
-        },
-        () => next(new Error('service/unavailable')),
-      );
-    });
+    io.use(authenticateHandshake(auth));
     // The feeds run while this hub has screens: they start before the socket joins its rooms, so a
     // room's first batch starts at a rev the screen's own catch-up (asked after it joined) covers.
     io.use((_socket, next) => {
@@ -212,27 +169,8 @@ export class RealtimeGateway {
       socket.on('disconnect', () => {
         if (this.io.of('/').sockets.size === 0) this.stopFeeds();
       });
-      // Every `<collection>:sync`, one handler: one request per collection served at a time per
-      // socket (sync-queue.ts); a collection not registered yet is not ready.
-      const queues = new Map<string, SyncQueue<number | null, unknown>>();
-      socket.use(([event, req, maybeAck]: unknown[], next) => {
-        if (typeof event !== 'string' || !event.endsWith(':sync')) return next();
-        if (typeof maybeAck !== 'function') return;
-        const ack = maybeAck as SyncAck<unknown>;
-        const since = syncSince(req);
-        if (typeof since === 'string') return ack({ error: since });
-        if (!this.synced.has(event)) return ack({ error: 'service/not-ready' });
-        let queue = queues.get(event);
-        if (!queue)
-          queues.set(
-            event,
-            (queue = new SyncQueue(
-              (s: number | null) => this.synced.get(event)!(socket.data.principal, s),
-              () => socket.connected,
-            )),
-          );
-        queue.push(since, ack);
-      });
+      // Every `<collection>:sync`, one handler (handshake.ts); a collection not registered yet is not ready.
+      socket.use(syncRequests(socket, this.synced));
     });
     readiness.on('change', (snap) => {
       // This hub's own readiness: its own screens only.
@@ -308,23 +246,9 @@ export class RealtimeGateway {
     id: (v: V) => string,
     rev: (v: V) => number,
   ): void {
-    const rooms = this.io.of('/').adapter.rooms;
-    const p = stream.pending;
-    let reaching = 0;
-    for (const v of d.items) {
-      let reached = false;
-      for (const room of regionRooms(region(v))) {
-        if (!rooms.get(room)?.size) continue;
-        reached = true;
-        let m = p.byRoom.get(room);
-        if (!m) p.byRoom.set(room, (m = new Map<string, V>()));
-        const prev = m.get(id(v));
-        if (!prev || rev(prev) < rev(v)) m.set(id(v), v);
-      }
-      if (reached) reaching++;
-    }
+    const reaching = gather(stream, d, this.io.of('/').adapter.rooms, region, id, rev);
     if (stream === (this.alarmRooms as unknown) && reaching) this.onAlarmsPushed(reaching);
-    p.to = Math.max(p.to, d.to);
+    stream.pending.to = Math.max(stream.pending.to, d.to);
     if (this.tickMs === 0 && stream === (this.alarmRooms as unknown)) {
       this.flushAlarmsOneByOne();
       return;
@@ -390,36 +314,15 @@ export class RealtimeGateway {
   flush(): void {
     if (this.tick) clearTimeout(this.tick);
     this.tick = null;
-    for (const { room, from, to, list } of this.take(this.alarmRooms)) {
+    for (const { room, from, to, list } of takeBatches(this.alarmRooms)) {
       this.io.local.to(room).emit('alarm:batch', { from, rev: to, alarms: encodeAlarmColumns(list) });
     }
-    for (const { room, from, to, list } of this.take(this.incidentRooms)) {
+    for (const { room, from, to, list } of takeBatches(this.incidentRooms)) {
       this.io.local.to(room).emit('incident:batch', { from, rev: to, incidents: list });
     }
     const units = this.pendingUnits;
     this.pendingUnits = new Map();
     for (const [room, byId] of units) this.io.to(room).emit('unit:batch', { units: [...byId.values()] });
-  }
-
-  /**
-   * A stream's pending batches, each complete over (what its room was last told, the feed position
-   * they reach]; the room is then told up to there.
-   */
-  private take<V extends { rev: number }>(
-    stream: StreamRooms<V>,
-  ): { room: string; from: number; to: number; list: V[] }[] {
-    const p = stream.pending;
-    stream.pending = { byRoom: new Map(), to: p.to };
-    const out: { room: string; from: number; to: number; list: V[] }[] = [];
-    for (const [room, byId] of p.byRoom) {
-      const from = stream.told.get(room);
-      if (from === undefined) continue; // the room emptied meanwhile
-      const list = [...byId.values()].sort((a, b) => a.rev - b.rev);
-      const to = Math.max(p.to, list[list.length - 1]!.rev);
-      stream.told.set(room, to);
-      out.push({ room, from, to, list });
-    }
-    return out;
   }
 
   /** The emitter for something located in `regionCode`: its region's room and every ancestor's. */
