@@ -99,7 +99,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
   const incidents = createIncidentServices({ repositories, alarms, audit, events, locator, transact, clock, log });
   const autoPriority = config.autoIncidentPriority ?? 1;
   const ingest = new IngestService(locator, r.events, alarms, transact, clock, log, {
-    autoIncidents: autoPriority > 0 ? incidents.commands.autoIncidents(autoPriority) : null,
+    autoIncidents: autoPriority > 0 ? incidents.intake.autoIncidents(autoPriority) : null,
     metrics,
   });
   const deadLetters = new DeadLetterService(r.deadLetters, clock, log);

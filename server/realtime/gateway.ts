@@ -65,7 +65,7 @@ export interface SyncedCollection<E extends SyncEvent> {
 /** Any of them (a list of collections of different events). */
 export type AnySyncedCollection = { [E in SyncEvent]: SyncedCollection<E> }[SyncEvent];
 
-export type ServeSync = (principal: Principal, since: number | null) => Promise<unknown>;
+type ServeSync = (principal: Principal, since: number | null) => Promise<unknown>;
 
 /** Socket.IO options the gateway relies on (createApp passes them to the server). */
 export function ioOptions(settings: AuthSettings) {

@@ -24,11 +24,11 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
   });
   api.add('post', '/incidents', { action: 'incident:create' }, async (req, res) => {
     const body = parseInput(createIncidentBody, req.body, 'body');
-    const { detail, created } = await deps.incidents.commands.create(ctxOf(req), body, requestMeta(req));
+    const { detail, created } = await deps.incidents.intake.create(ctxOf(req), body, requestMeta(req));
     res.status(created ? 201 : 200).json(detail);
   });
   api.add('post', '/incidents/from-alarm/:alarmId', { action: 'incident:dispatch' }, async (req, res) => {
-    const { detail, created } = await deps.incidents.commands.fromAlarm(
+    const { detail, created } = await deps.incidents.intake.fromAlarm(
       ctxOf(req),
       id(req.params.alarmId),
       requestMeta(req),

@@ -1,11 +1,11 @@
 /**
  * The incident services (issue 6), each with one job, wired together in one place: reading,
- * commands (create, from alarms, act, attach), dispatch and the field units, citizens' reports,
- * the SLA policy and its breach sweep, disputes, merging; beside them the unit index, the writer
+ * intake (create, from alarms), commands (act, attach), dispatch and the field units, citizens'
+ * reports, the SLA policy and its breach sweep, disputes, merging; beside them the unit index, the writer
  * they share (incident-store.ts) and photos. They announce after commit on the hub's domain events
  * (../domain-events.ts). Dependencies go one way, each passed in its constructor:
  *
- *   sla policy, unit index → views, access → reader → merging, dispatch → store → commands,
+ *   sla policy, unit index → views, access → reader → merging, dispatch → store → intake, commands,
  *   disputes, citizens, sweep
  */
 import type { Logger } from 'pino';
@@ -23,6 +23,7 @@ import { DisputeScoring } from './dispute-scoring';
 import { DisputeService } from './dispute.service';
 import { IncidentAccess } from './incident-access';
 import { IncidentCommandService } from './incident-command.service';
+import { IncidentIntakeService } from './incident-intake.service';
 import { IncidentReadService } from './incident-read.service';
 import { IncidentStore } from './incident-store';
 import { IncidentViews } from './incident-view';
@@ -36,6 +37,9 @@ export interface IncidentServices {
   units: UnitIndex;
   slaPolicy: SlaPolicyService;
   read: IncidentReadService;
+  /** New incidents: the form, hotline, field reports, alarms. */
+  intake: IncidentIntakeService;
+  /** Acting on incidents: the machine's steps, attaching alarms. */
   commands: IncidentCommandService;
   dispatch: DispatchService;
   citizens: CitizenService;
@@ -107,22 +111,31 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
     units,
     slaPolicy,
     read,
-    commands: new IncidentCommandService(
+    intake: new IncidentIntakeService(
       incidents,
       alarmsRepo,
       d.alarms,
       d.audit,
       photos,
       d.locator,
-      units,
       slaPolicy,
+      access,
+      read,
+      store,
+      d.transact,
+      d.clock,
+    ),
+    commands: new IncidentCommandService(
+      incidents,
+      alarmsRepo,
+      d.audit,
+      units,
       access,
       read,
       store,
       dispatch,
       merging,
       scoring,
-      d.transact,
       d.clock,
     ),
     dispatch,
