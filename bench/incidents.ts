@@ -52,7 +52,7 @@ const BASE = '2026-11-23T00:00:00Z';
 const PG_URL = process.env.BENCH_DATABASE_URL;
 type Backend = 'pglite' | 'postgres';
 const DBS = (process.env.BENCH_INCIDENTS_DBS ?? (PG_URL ? 'pglite,postgres' : 'pglite')).split(',') as Backend[];
-/** What proposeFor uses (server/services/incidents/dispatch.service.ts and alarm.service.ts). */
+/** What proposeFor uses (server/services/incidents/dispatch.service.ts and alarm-surroundings.ts). */
 const PROPOSAL_UNITS = 5;
 const PROPOSAL_RADIUS_M = 15_000;
 const PROPOSAL_CAMERAS = 4;

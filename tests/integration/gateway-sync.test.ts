@@ -1,5 +1,5 @@
 /**
- * The gateway's one catch-up handler (server/realtime/gateway.ts), on a real Socket.IO server with
+ * The gateway's one catch-up handler (server/realtime/handshake.ts), on a real Socket.IO server with
  * stand-in services (no database): a collection answers `<collection>:sync` once registered and
  * `service/not-ready` before; a bad `since` is named; the answer is in the socket's scope (its
  * principal); one request per collection and socket runs at a time, collections independently.
