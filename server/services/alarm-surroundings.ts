@@ -77,6 +77,9 @@ export function nearestCameras(s: Surroundings, p: LonLat, count: number): strin
 
 export async function buildSurroundings(world: WorldRepository, log: Logger): Promise<Surroundings> {
   const t0 = performance.now();
+  // Cameras first, in the tick the warm-up starts both indexes: one shared read with the locator's.
+  const cameraRead = world.cameras();
+  cameraRead.catch(() => undefined);
   const zones = (await world.zones()).map((z) => ({
     id: z.id,
     name: z.name,
@@ -86,7 +89,7 @@ export async function buildSurroundings(world: WorldRepository, log: Logger): Pr
     railwayId: z.railwayId,
   }));
   const facilityKinds = new Map((await world.facilities()).map((f) => [f.id, f.kind]));
-  const cams = await world.cameras();
+  const cams = await cameraRead;
   const units = await world.units();
   const responders = units.filter((u) => u.status === 'available' && RESPONDER_KINDS.has(u.kind));
   const gridWorkers = new Map<string, string[]>();
