@@ -76,11 +76,41 @@ export class WorldRepository {
     const list = items;
     switch (part) {
       case 'regions':
-        return insertBatched(tx, regions, (list as World['regions']).map(centered), signal);
+        return insertBatched(
+          tx,
+          regions,
+          (list as World['regions']).map((r) => ({
+            code: r.code,
+            parentCode: r.parentCode,
+            level: r.level,
+            name: r.name,
+            boundary: r.boundary,
+            centerLon: r.center[0],
+            centerLat: r.center[1],
+          })),
+          signal,
+        );
       case 'railways':
         return insertBatched(tx, railways, list as World['railways'], signal);
       case 'cameras':
-        return insertBatched(tx, cameras, (list as World['cameras']).map(located), signal);
+        return insertBatched(
+          tx,
+          cameras,
+          (list as World['cameras']).map((c) => ({
+            id: c.id,
+            name: c.name,
+            kind: c.kind,
+            status: c.status,
+            lon: c.position[0],
+            lat: c.position[1],
+            heading: c.heading,
+            fov: c.fov,
+            rangeM: c.rangeM,
+            streamUrl: c.streamUrl,
+            gridCode: c.gridCode,
+          })),
+          signal,
+        );
       case 'zones':
         return insertBatched(tx, zones, list as World['zones'], signal);
       case 'speakers':
@@ -124,7 +154,16 @@ export class WorldRepository {
     await insertBatched(
       tx,
       residents,
-      list.map((r) => ({ ...located(r), registeredAt })),
+      list.map((r) => ({
+        id: r.id,
+        communityId: r.communityId,
+        gridCode: r.gridCode,
+        name: r.name,
+        livingAlone: r.livingAlone,
+        lon: r.position[0],
+        lat: r.position[1],
+        registeredAt,
+      })),
       signal,
     );
   }
