@@ -108,6 +108,7 @@ function start(c: Components, d: BootDeps): void {
   scheduler.every('session sweep', SWEEP_EVERY_MS, () => c.auth.sweep());
   scheduler.every('absence sweep', config.absenceSweepMs ?? 0, () => c.absence.sweep());
   scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => c.incidents.sla.sweep(), { immediately: true });
+  scheduler.every('alarm expiry', config.alarmExpirySweepMs ?? 0, () => c.alarms.expire());
   scheduler.every('outbox poll', OUTBOX_POLL_MS, () => c.outbox.poll(), { immediately: true });
 }
 

@@ -57,6 +57,12 @@ export const alarmColumns = z
     unitIds: z.array(z.number().int().min(0)),
     /** Epoch milliseconds, or null. */
     handledAt: z.array(z.number().nullable()),
+    /** Folded repeats (1: the first event only). */
+    count: z.array(z.number().int().min(1)),
+    /** Milliseconds after the event's time (its first). */
+    lastAt: z.array(z.number()),
+    /** Epoch milliseconds, or null. */
+    expiresAt: z.array(z.number().nullable()),
   })
   .superRefine((c, ctx) => {
     const n = c.id.length;
@@ -190,6 +196,9 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     cameraIds: [],
     unitIds: [],
     handledAt: [],
+    count: [],
+    lastAt: [],
+    expiresAt: [],
   };
   for (const v of views) {
     const created = Date.parse(v.createdAt);
@@ -218,6 +227,9 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     c.cameraIds.push(list(v.cameraIds));
     c.unitIds.push(list(v.unitIds));
     c.handledAt.push(v.handledAt === null ? null : Date.parse(v.handledAt));
+    c.count.push(v.count);
+    c.lastAt.push(Date.parse(v.lastAt) - Date.parse(v.event.at));
+    c.expiresAt.push(v.expiresAt === null ? null : Date.parse(v.expiresAt));
   }
   c.strings = strings.keys;
   c.lists = listValues;
@@ -237,6 +249,8 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
     const speakerId = opt(c.speakerId[i]!);
     const say = opt(c.say[i]!);
     const handledAt = c.handledAt[i]!;
+    const expiresAt = c.expiresAt[i]!;
+    const eventAt = created + c.eventAt[i]!;
     out[i] = {
       id: c.id[i]!,
       rev: c.rev[i]!,
@@ -246,7 +260,7 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
         source: s[c.source[i]!] as AlarmEventSource,
         id: c.eventId[i]!,
         type: s[c.type[i]!] as EventType,
-        at: iso(created + c.eventAt[i]!),
+        at: iso(eventAt),
       },
       rule: { id: s[c.ruleId[i]!]!, name: s[c.ruleName[i]!]! },
       priority: c.priority[i]!,
@@ -262,6 +276,9 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
       handledBy: opt(c.handledBy[i]!),
       handledAt: handledAt === null ? null : iso(handledAt),
       incidentId: opt(c.incidentId[i]!),
+      count: c.count[i]!,
+      lastAt: iso(eventAt + c.lastAt[i]!),
+      expiresAt: expiresAt === null ? null : iso(expiresAt),
     };
   }
   return out;

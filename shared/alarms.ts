@@ -7,8 +7,20 @@
 import { z } from 'zod';
 import { ALARM_EVENT_SOURCES, EVENT_TYPES } from './ingest';
 
-export const ALARM_STATUSES = ['new', 'acknowledged', 'false_alarm', 'incident'] as const;
+/**
+ * new → acknowledged → incident | false_alarm; `expired`: a rule with `expireMinutes` closed it,
+ * unhandled, that long after its last repeat (issue 15; the hub's expiry sweep, by 'system').
+ */
+export const ALARM_STATUSES = ['new', 'acknowledged', 'false_alarm', 'incident', 'expired'] as const;
 export type AlarmStatus = (typeof ALARM_STATUSES)[number];
+/** The statuses an alarm can still be folded into, and a screen keeps in its open queue (`new`, `acknowledged`). */
+export const ALARM_OPEN_STATUSES = ['new', 'acknowledged'] as const;
+
+/**
+ * A zone flashes on the map only while it holds an unhandled (`new`) alarm whose last repeat is
+ * younger than this (issue 15): a flood's old alarms wait in the queue without keeping the map busy.
+ */
+export const FLASH_MS = 3 * 60_000;
 
 export const alarmView = z.object({
   id: z.string(),
@@ -31,6 +43,15 @@ export const alarmView = z.object({
   handledAt: z.string().nullable(),
   /** The incident it is part of: made from it (by hand, or at once for priority 1), attached to it, or whose SLA breach it reports. */
   incidentId: z.string().nullable(),
+  /**
+   * Repeats folded into this alarm (issue 15): events of its rule in its zone (or from its device)
+   * within the rule's fold window of the last one. 1: the first event only. `event` is the first.
+   */
+  count: z.number().int().min(1),
+  /** When the last folded event happened (the first event's `at` while count is 1). */
+  lastAt: z.string(),
+  /** When an unhandled alarm expires (rules with `expireMinutes`); null: it does not. */
+  expiresAt: z.string().nullable(),
 });
 export type AlarmView = z.infer<typeof alarmView>;
 

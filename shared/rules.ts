@@ -23,6 +23,17 @@ interface RuleBase {
   /** What a broadcast says (for 'broadcast'). */
   say?: string;
   enabled: boolean;
+  /**
+   * Flood control (issue 15): a repeat of this rule in the same zone (zone rules) or from the same
+   * device (facility rules) within this many minutes of the open alarm's last event folds into it
+   * (its count, its last time) instead of raising a new alarm. 0: never fold. Absent: FOLD_MINUTES_DEFAULT.
+   */
+  foldMinutes?: number;
+  /**
+   * An alarm of this rule still unhandled (`new`) this many minutes after its last event expires,
+   * and says so (status `expired`). Absent: it never expires. Not for priority 1.
+   */
+  expireMinutes?: number;
 }
 
 export interface ZoneRule extends RuleBase {
@@ -46,6 +57,16 @@ export interface AbsenceRule extends RuleBase {
 
 export type Rule = ZoneRule | FacilityRule | AbsenceRule;
 
+/** A rule without `foldMinutes` folds repeats within this many minutes. */
+export const FOLD_MINUTES_DEFAULT = 10;
+export const FOLD_MINUTES_MAX = 1440;
+export const EXPIRE_MINUTES_MIN = 5;
+export const EXPIRE_MINUTES_MAX = 10_080;
+
+/** The fold window of a rule, in milliseconds (0: it does not fold). */
+export const foldWindowMs = (rule: Pick<RuleBase, 'foldMinutes'>): number =>
+  (rule.foldMinutes ?? FOLD_MINUTES_DEFAULT) * 60_000;
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 const ruleBase = {
   id: z.string().min(1).max(64),
@@ -55,29 +76,50 @@ const ruleBase = {
   actions: z.array(z.enum(RULE_ACTIONS)),
   say: z.string().max(200).optional(),
   enabled: z.boolean(),
+  foldMinutes: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of minutes')
+    .min(0, `must be 0-${FOLD_MINUTES_MAX}`)
+    .max(FOLD_MINUTES_MAX, `must be 0-${FOLD_MINUTES_MAX}`)
+    .optional(),
+  expireMinutes: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of minutes')
+    .min(EXPIRE_MINUTES_MIN, `must be ${EXPIRE_MINUTES_MIN}-${EXPIRE_MINUTES_MAX}`)
+    .max(EXPIRE_MINUTES_MAX, `must be ${EXPIRE_MINUTES_MIN}-${EXPIRE_MINUTES_MAX}`)
+    .optional(),
 };
-/** A rule as stored (and, later, edited through the API). */
-export const ruleSchema: z.ZodType<Rule> = z.discriminatedUnion('kind', [
-  z.strictObject({
-    ...ruleBase,
-    kind: z.literal('zone'),
-    zoneKinds: z.array(z.enum(ZONE_KINDS)).optional(),
-    zoneIds: z.array(z.string()).optional(),
-    window: z.strictObject({ from: hhmm, to: hhmm }).optional(),
-  }),
-  z.strictObject({
-    ...ruleBase,
-    kind: z.literal('facility'),
-    facilityKinds: z.array(z.enum(['hospital', 'school', 'police_kiosk'])).min(1),
-  }),
-  z.strictObject({
-    ...ruleBase,
-    kind: z.literal('absence'),
-    hours: z
-      .number({ error: 'must be a number' })
-      .int('must be a whole number of hours')
-      .min(1, 'must be 1-720')
-      .max(720, 'must be 1-720')
-      .default(48),
-  }),
-]);
+/** A rule as stored and as edited through the API (`PUT /api/v1/rules/:id`, the admin's rule editor). */
+export const ruleSchema: z.ZodType<Rule> = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      ...ruleBase,
+      kind: z.literal('zone'),
+      zoneKinds: z.array(z.enum(ZONE_KINDS)).optional(),
+      zoneIds: z.array(z.string()).optional(),
+      window: z.strictObject({ from: hhmm, to: hhmm }).optional(),
+    }),
+    z.strictObject({
+      ...ruleBase,
+      kind: z.literal('facility'),
+      facilityKinds: z.array(z.enum(['hospital', 'school', 'police_kiosk'])).min(1),
+    }),
+    z.strictObject({
+      ...ruleBase,
+      kind: z.literal('absence'),
+      hours: z
+        .number({ error: 'must be a number' })
+        .int('must be a whole number of hours')
+        .min(1, 'must be 1-720')
+        .max(720, 'must be 1-720')
+        .default(48),
+    }),
+  ])
+  .superRefine((r, ctx) => {
+    if (r.priority === 1 && r.expireMinutes !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['expireMinutes'], message: 'priority-1 alarms never expire' });
+    if (r.kind === 'zone' && r.window && r.window.from === r.window.to)
+      ctx.addIssue({ code: 'custom', path: ['window', 'to'], message: 'must differ from window.from' });
+    if (r.actions.includes('broadcast') && !r.say?.trim())
+      ctx.addIssue({ code: 'custom', path: ['say'], message: 'a broadcast needs the text to say' });
+  });

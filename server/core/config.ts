@@ -133,6 +133,12 @@ const envSchema = z.object({
     .min(0, 'must be 0 (off) or more')
     .max(3_600_000, 'must be at most 3600000 (an hour)')
     .default(5_000),
+  ALARM_EXPIRY_SWEEP_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(3_600_000, 'must be at most 3600000 (an hour)')
+    .default(60_000),
   AUTO_INCIDENT_PRIORITY: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -201,6 +207,8 @@ export interface Config {
   absenceSweepMs?: number;
   /** How often SLA deadlines are checked, ms: SLA_SWEEP_MS, default 5,000; 0 (and absent from a Config literal): never. */
   slaSweepMs?: number;
+  /** How often unhandled alarms past their rule's expiry are closed, ms: ALARM_EXPIRY_SWEEP_MS, default 60,000; 0 (and absent from a Config literal): never. */
+  alarmExpirySweepMs?: number;
   /** Alarms of this priority or more urgent become incidents at once: AUTO_INCIDENT_PRIORITY, default 1; 0: none. Absent: 1. */
   autoIncidentPriority?: number;
   /** The demo city's live event simulator: on by default except in production (server/simulator). */
@@ -295,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisPrefix: e.REDIS_PREFIX,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
+    alarmExpirySweepMs: e.ALARM_EXPIRY_SWEEP_MS,
     autoIncidentPriority: e.AUTO_INCIDENT_PRIORITY,
     simulator: {
       enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',

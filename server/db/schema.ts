@@ -216,6 +216,21 @@ export const units = pgTable(
 );
 
 /**
+ * Where each unit was (issue 15: trails on the map): one row per position report, kept for
+ * UNIT_TRAIL_KEEP_MS and pruned by the hub's scheduler.
+ */
+export const unitPositions = pgTable(
+  'unit_positions',
+  {
+    unitId: text('unit_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+  },
+  (t) => [index('unit_positions_at_idx').on(t.at), index('unit_positions_unit_at_idx').on(t.unitId, t.at)],
+);
+
+/**
  * The built-in basemap of the demo city (water, roads, green space): drawn by the offline style
  * that the hub serves, so no request leaves the machine.
  */
@@ -410,7 +425,7 @@ export const alarms = pgTable(
     ruleId: text('rule_id').notNull(),
     ruleName: text('rule_name').notNull(),
     priority: integer('priority').notNull(),
-    status: text('status', { enum: ['new', 'acknowledged', 'false_alarm', 'incident'] }).notNull(),
+    status: text('status', { enum: ['new', 'acknowledged', 'false_alarm', 'incident', 'expired'] }).notNull(),
     /** The event's grid (no foreign key, as for events). */
     gridCode: text('grid_code').notNull(),
     lon: doublePrecision('lon').notNull(),
@@ -429,9 +444,26 @@ export const alarms = pgTable(
     handledAt: timestamp('handled_at', { withTimezone: true }),
     /** The incident this alarm is part of (made from it, attached to it, or the one whose SLA it reports). */
     incidentId: text('incident_id'),
+    /**
+     * Flood control (issue 15): what repeats fold by, `zone:<id>` or `device:<source>/<id>`; null:
+     * this alarm takes no repeats. `count` events so far, the last at `lastAt`.
+     */
+    foldKey: text('fold_key'),
+    count: integer('count').notNull().default(1),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+    /** An unhandled alarm expires then (its rule's expireMinutes after lastAt); null: never. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('alarms_rev_idx').on(t.rev),
+    // Where a repeat folds: the latest alarm of its rule and key still open.
+    index('alarms_fold_idx')
+      .on(t.ruleId, t.foldKey, t.lastAt)
+      .where(sql`${t.foldKey} is not null and ${t.status} in ('new', 'acknowledged', 'incident')`),
+    // The expiry sweep's unhandled alarms with a deadline.
+    index('alarms_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'new' and ${t.expiresAt} is not null`),
     uniqueIndex('alarms_event_rule_idx').on(t.eventSource, t.eventId, t.ruleId),
     // The open alarms, newest change first (a screen's snapshot); a closed alarm leaves it.
     index('alarms_open_rev_idx')

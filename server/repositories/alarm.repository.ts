@@ -48,18 +48,23 @@ export class AlarmRepository {
         unit_ids: r.unitIds ?? [],
         speaker_id: r.speakerId ?? null,
         say: r.say ?? null,
+        fold_key: r.foldKey ?? null,
+        count: r.count ?? 1,
+        last_at: r.lastAt,
+        expires_at: r.expiresAt ?? null,
       })),
     );
     await lockRevs(tx);
     const ids = await queryRows<{ id: string; rev: string | number }>(
       tx,
       sql`insert into alarms (id, rev, created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
-            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say)
+            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at)
           select id, nextval('alarm_rev'), created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
-            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say
+            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at
           from jsonb_to_recordset(${json}::jsonb) as x(id text, created_at timestamptz, updated_at timestamptz, event_source text,
             event_id text, event_type text, event_at timestamptz, rule_id text, rule_name text, priority int, status text, grid_code text,
-            lon float8, lat float8, zone_id text, zone_name text, actions jsonb, camera_ids jsonb, unit_ids jsonb, speaker_id text, say text)
+            lon float8, lat float8, zone_id text, zone_name text, actions jsonb, camera_ids jsonb, unit_ids jsonb, speaker_id text, say text,
+            fold_key text, count int, last_at timestamptz, expires_at timestamptz)
           on conflict do nothing returning id, rev`,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -76,7 +81,100 @@ export class AlarmRepository {
         handledBy: r.handledBy ?? null,
         handledAt: r.handledAt ?? null,
         incidentId: r.incidentId ?? null,
+        foldKey: r.foldKey ?? null,
+        count: r.count ?? 1,
+        expiresAt: r.expiresAt ?? null,
       };
+    });
+  }
+
+  /**
+   * Take the rev lock for the caller's transaction: whatever it reads next (the open alarms a
+   * repeat folds into) no other transaction can change or add to before it commits.
+   */
+  lock(tx: Db): Promise<unknown> {
+    return lockRevs(tx);
+  }
+
+  /** Per (rule, fold key) the latest alarm still open to repeats (new, acknowledged, incident); call under `lock`. */
+  async foldTargets(
+    keys: readonly { ruleId: string; foldKey: string }[],
+    tx: Db,
+  ): Promise<{ id: string; ruleId: string; foldKey: string; count: number; lastAt: Date; expiresAt: Date | null }[]> {
+    if (keys.length === 0) return [];
+    const json = JSON.stringify(keys.map((k) => ({ rule_id: k.ruleId, fold_key: k.foldKey })));
+    const rows = await queryRows<{
+      id: string;
+      rule_id: string;
+      fold_key: string;
+      count: number;
+      last_at: string | Date;
+      expires_at: string | Date | null;
+    }>(
+      tx,
+      sql`select distinct on (a.rule_id, a.fold_key) a.id, a.rule_id, a.fold_key, a.count, a.last_at, a.expires_at
+          from alarms a join (select distinct rule_id, fold_key from jsonb_to_recordset(${json}::jsonb) as x(rule_id text, fold_key text)) k
+            on a.rule_id = k.rule_id and a.fold_key = k.fold_key
+          where a.fold_key is not null and a.status in ('new', 'acknowledged', 'incident')
+          order by a.rule_id, a.fold_key, a.last_at desc`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      ruleId: r.rule_id,
+      foldKey: r.fold_key,
+      count: Number(r.count),
+      lastAt: new Date(r.last_at),
+      expiresAt: r.expires_at === null ? null : new Date(r.expires_at),
+    }));
+  }
+
+  /** Record repeats folded into open alarms (count, last time, expiry), each with the next rev; call under `lock`. */
+  async applyFolds(
+    folds: readonly { id: string; count: number; lastAt: Date; expiresAt: Date | null }[],
+    at: Date,
+    tx: Db,
+  ): Promise<AlarmRow[]> {
+    if (folds.length === 0) return [];
+    const json = JSON.stringify(
+      folds.map((f) => ({ id: f.id, count: f.count, last_at: f.lastAt, expires_at: f.expiresAt })),
+    );
+    const ids = await queryRows<{ id: string }>(
+      tx,
+      sql`update alarms a set count = x.count, last_at = x.last_at, expires_at = x.expires_at, updated_at = ${at.toISOString()}::timestamptz, rev = nextval('alarm_rev')
+          from jsonb_to_recordset(${json}::jsonb) as x(id text, count int, last_at timestamptz, expires_at timestamptz)
+          where a.id = x.id returning a.id`,
+    );
+    if (ids.length === 0) return [];
+    return tx
+      .select()
+      .from(alarms)
+      .where(
+        inArray(
+          alarms.id,
+          ids.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(alarms.rev));
+  }
+
+  /**
+   * Close unhandled alarms whose expiry has passed (status `expired`, by 'system'), at most `limit`
+   * per call, oldest deadline first; returns them with their new revs.
+   */
+  async expireDue(now: Date, limit: number): Promise<AlarmRow[]> {
+    return this.db.transaction(async (tx) => {
+      await lockRevs(tx);
+      const due = tx
+        .select({ id: alarms.id })
+        .from(alarms)
+        .where(and(eq(alarms.status, 'new'), lte(alarms.expiresAt, now)))
+        .orderBy(asc(alarms.expiresAt))
+        .limit(limit);
+      return tx
+        .update(alarms)
+        .set({ status: 'expired', handledBy: 'system', handledAt: now, updatedAt: now, rev: NEXT_REV })
+        .where(and(inArray(alarms.id, due), eq(alarms.status, 'new')))
+        .returning();
     });
   }
 

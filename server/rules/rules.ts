@@ -17,6 +17,7 @@
 import { type LonLat, type Zone } from '@shared/world';
 import { type EventType } from '@shared/ingest';
 import {
+  foldWindowMs,
   RULE_ACTIONS,
   ruleSchema,
   type AbsenceRule,
@@ -56,6 +57,10 @@ export interface AlarmDraft {
   say?: string;
   /** The zone that matched (zone rules). */
   zone?: Pick<Zone, 'id' | 'name' | 'kind' | 'railwayId'>;
+  /** Repeats within this many ms of the open alarm's last event fold into it (0 or absent: never). */
+  foldMs?: number;
+  /** Unhandled this many ms after its last repeat reached the hub, the alarm expires (absent: never). */
+  expireMs?: number;
 }
 
 const BEIJING_OFFSET_MIN = 8 * 60;
@@ -91,6 +96,8 @@ export function evaluate(event: RuleEvent, rules: readonly Rule[], world: RuleWo
       priority: rule.priority,
       actions: rule.actions,
       ...(rule.say ? { say: rule.say } : {}),
+      foldMs: foldWindowMs(rule),
+      ...(rule.expireMinutes ? { expireMs: rule.expireMinutes * 60_000 } : {}),
     };
     if (rule.kind === 'zone') {
       if (rule.window && !inWindow(event.at, rule.window)) continue;

@@ -67,7 +67,21 @@ export function alarmRow(e: StoredEvent, d: AlarmDraft, s: Surroundings, now: Da
     ],
     speakerId: speaker?.id ?? null,
     say: speaker ? (d.say ?? null) : null,
+    foldKey: d.foldMs ? foldKeyOf(e, d) : null,
+    count: 1,
+    lastAt: new Date(e.at),
+    expiresAt: d.expireMs ? new Date(now.getTime() + d.expireMs) : null,
   };
+}
+
+/**
+ * What repeats of a rule fold by (issue 15): its zone for zone rules, else the device the event
+ * came from; null (no folding) for events of neither (a citizen's report, a hub's own event).
+ */
+export function foldKeyOf(e: Pick<StoredEvent, 'source' | 'deviceId'>, d: Pick<AlarmDraft, 'zone'>): string | null {
+  if (d.zone) return `zone:${d.zone.id}`;
+  if (e.deviceId) return `device:${e.source}/${e.deviceId}`;
+  return null;
 }
 
 /** The `count` nearest cameras of a point (within 2 km). */

@@ -28,5 +28,8 @@ export function alarmView(r: AlarmRow): AlarmView {
     handledBy: r.handledBy,
     handledAt: r.handledAt?.toISOString() ?? null,
     incidentId: r.incidentId ?? null,
+    count: r.count,
+    lastAt: r.lastAt.toISOString(),
+    expiresAt: r.expiresAt?.toISOString() ?? null,
   };
 }

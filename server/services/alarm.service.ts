@@ -9,7 +9,7 @@
  * at (zones, nearest devices and units) is in alarm-surroundings.ts, its view in alarm-view.ts.
  */
 import type { Logger } from 'pino';
-import type { AlarmRepository, AlarmRow } from '../repositories/alarm.repository';
+import type { AlarmRepository, AlarmRow, NewAlarm } from '../repositories/alarm.repository';
 import type { WorldRepository } from '../repositories/world.repository';
 import type { Db } from '../db/connect';
 import type { Clock } from '../core/clock';
@@ -24,6 +24,7 @@ import { authorize, authorizeObject, scopeFilter } from '../auth/policy';
 import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule } from '../rules/rules';
 import { HttpError } from '../core/http-errors';
 import { syncPage } from './sync-page';
+import { planFolds } from './alarm-fold';
 import { alarmRow, buildSurroundings, nearestCameras, type Surroundings } from './alarm-surroundings';
 import { alarmView } from './alarm-view';
 import { ErrorCode } from '@shared/errors';
@@ -31,10 +32,20 @@ import { scopePrefix } from '@shared/auth';
 import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '@shared/alarms';
 import type { LonLat } from '@shared/world';
 
+export interface RaiseResult {
+  /** New alarms (each may already hold repeats of the same batch). */
+  raised: AlarmRow[];
+  /** Open alarms that took repeats: no new alarm, no new incident, an updated popup. */
+  folded: AlarmRow[];
+}
+
 export interface PreparedRules {
   surroundings: Surroundings;
   rules: Rule[];
 }
+
+/** Alarms closed per statement of the expiry sweep. */
+const EXPIRE_BATCH = 500;
 
 export class AlarmService {
   private surroundings: Promise<Surroundings> | null = null;
@@ -70,9 +81,12 @@ export class AlarmService {
     return { surroundings, rules };
   }
 
-  /** Raise the alarms of freshly stored events, inside the caller's transaction. */
-  async raise(events: readonly StoredEvent[], tx: Db, prepared: PreparedRules): Promise<AlarmRow[]> {
-    if (events.length === 0) return [];
+  /**
+   * Raise the alarms of freshly stored events, inside the caller's transaction: `raised` the new
+   * ones, `folded` the open alarms that took repeats instead (flood control, alarm-fold.ts).
+   */
+  async raise(events: readonly StoredEvent[], tx: Db, prepared: PreparedRules): Promise<RaiseResult> {
+    if (events.length === 0) return { raised: [], folded: [] };
     const { surroundings: s, rules } = prepared;
     const items: { event: StoredEvent; draft: AlarmDraft }[] = [];
     for (const e of events) {
@@ -91,7 +105,18 @@ export class AlarmService {
         items.push({ event: e, draft: d });
       }
     }
-    return this.insertAlarms(items, tx, s);
+    if (items.length === 0) return { raised: [], folded: [] };
+    const now = new Date(this.clock.now());
+    const fresh = items.map(({ event, draft }) => ({ row: alarmRow(event, draft, s, now), foldMs: draft.foldMs ?? 0 }));
+    const keys = fresh.flatMap(({ row, foldMs }) =>
+      row.foldKey && foldMs > 0 ? [{ ruleId: row.ruleId, foldKey: row.foldKey }] : [],
+    );
+    // Under the rev lock before reading: another hub's alarm of the same key commits before or after, never beside.
+    if (keys.length) await this.repo.lock(tx);
+    const plan = planFolds(fresh, await this.repo.foldTargets(keys, tx));
+    const raised = await this.insertRows(plan.insert, tx, now);
+    const folded = await this.repo.applyFolds(plan.fold, now, tx);
+    return { raised, folded };
   }
 
   /**
@@ -114,7 +139,14 @@ export class AlarmService {
     s: Surroundings,
   ): Promise<AlarmRow[]> {
     const now = new Date(this.clock.now());
-    const rows = items.map(({ event, draft }) => alarmRow(event, draft, s, now));
+    return this.insertRows(
+      items.map(({ event, draft }) => alarmRow(event, draft, s, now)),
+      tx,
+      now,
+    );
+  }
+
+  private async insertRows(rows: NewAlarm[], tx: Db, now: Date): Promise<AlarmRow[]> {
     const inserted = await this.repo.insert(rows, tx);
     // A fence alarm's loudspeaker command belongs to the alarm's raising, once: recorded with it.
     const commands = inserted.filter((r) => r.speakerId && r.say);
@@ -130,6 +162,33 @@ export class AlarmService {
       );
     }
     return inserted;
+  }
+
+  /**
+   * Close the unhandled alarms whose rule's expiry passed (status `expired`, by 'system'); one
+   * audit record per sweep; pushed like any change. The scheduler runs it every minute.
+   */
+  async expire(): Promise<number> {
+    const now = new Date(this.clock.now());
+    let total = 0;
+    for (;;) {
+      const rows = await this.repo.expireDue(now, EXPIRE_BATCH);
+      if (rows.length === 0) break;
+      total += rows.length;
+      await this.audit.record({
+        actor: 'system',
+        actorName: 'system',
+        action: 'alarm.expire',
+        target: `alarms:${rows.length}`,
+        address: null,
+        outcome: 'ok',
+        details: { ids: rows.map((r) => r.id), rules: [...new Set(rows.map((r) => r.ruleId))] },
+      });
+      this.published(rows);
+      if (rows.length < EXPIRE_BATCH) break;
+    }
+    if (total) this.log.info({ expired: total }, 'unhandled alarms expired');
+    return total;
   }
 
   /** The `count` nearest cameras of a point (within 2 km). */

@@ -309,12 +309,13 @@ export class IngestService {
         }
         return n;
       });
-      const raised = await this.alarms.raise(news, tx, prepared);
-      // Priority-1 alarms become incidents at once, in the same transaction (never one without the other).
+      const { raised, folded } = await this.alarms.raise(news, tx, prepared);
+      // Priority-1 alarms become incidents at once, in the same transaction (never one without the
+      // other); a repeat folded into an open alarm makes none (issue 15: one incident per flood).
       const auto = this.autoIncidents
         ? await this.autoIncidents.fromAlarms(raised, news, tx, prepared)
         : { incidents: [], alarms: [] };
-      return { counts, raised: [...raised, ...auto.alarms], incidents: auto.incidents };
+      return { counts, raised: [...raised, ...folded, ...auto.alarms], incidents: auto.incidents };
     });
     this.metrics?.groupCommit(
       parts.reduce((n, w) => n + w.rows.length, 0),

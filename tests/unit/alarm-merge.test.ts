@@ -36,6 +36,9 @@ function alarm(id: string, over: Partial<AlarmView> & { sec?: number } = {}): Al
     handledBy: null,
     handledAt: null,
     incidentId: null,
+    count: 1,
+    lastAt: iso(sec),
+    expiresAt: null,
     ...rest,
   };
 }

@@ -41,6 +41,9 @@ const view: fc.Arbitrary<AlarmView> = fc.record({
   handledBy: fc.option(fc.string({ minLength: 1 }), { nil: null }),
   handledAt: fc.option(iso, { nil: null }),
   incidentId: fc.option(fc.uuid(), { nil: null }),
+  count: fc.integer({ min: 1, max: 10_000 }),
+  lastAt: iso,
+  expiresAt: fc.option(iso, { nil: null }),
 });
 
 describe('alarm columns', () => {

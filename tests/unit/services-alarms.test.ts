@@ -48,6 +48,10 @@ function alarm(over: Partial<AlarmRow> = {}): AlarmRow {
     handledBy: null,
     handledAt: null,
     incidentId: null,
+    foldKey: null,
+    count: 1,
+    lastAt: T,
+    expiresAt: null,
     ...over,
   };
 }

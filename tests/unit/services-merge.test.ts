@@ -96,6 +96,10 @@ function alarmRow(id: string, over: Partial<AlarmRow>): AlarmRow {
     handledBy: null,
     handledAt: null,
     incidentId: null,
+    foldKey: null,
+    count: 1,
+    lastAt: T,
+    expiresAt: null,
     ...over,
   };
 }
