@@ -15,6 +15,7 @@
  * drops the rest (shared/ENVIRONMENT.md); a hub killed mid-stream must find everything queued when it
  * comes back, so this one runs with `persistence true` and `max_queued_messages 0` (no limit).
  */
+import { unfoldRules } from './rules';
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readFile, rm, chmod, chown } from 'node:fs/promises';
 import { openSync, closeSync, existsSync, readdirSync } from 'node:fs';
@@ -462,6 +463,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     // All at once, as a deployment's hubs start: the first to take the startup lock migrates and
     // seeds the demo city, the others wait for it (server/db/connect.ts) and find it there.
     await Promise.all(hubs.map((h) => startHub(h.index)));
+    // One alarm per event, as these benches count them (bench/rules.ts); every hub reads the rules
+    // again within 5 s (alarm.service.ts RULES_TTL_MS).
+    await unfoldRules(hubs[0]!.url, CLUSTER_PASSWORD, ['key-person-stranger']);
+    await new Promise((r) => setTimeout(r, 5_500));
 
     // --- nginx
     let url = hubs[0]!.url;

@@ -26,6 +26,7 @@ import { createApp } from '@server/app';
 import type { Config } from '@server/core/config';
 import { generateDemoCity } from '@server/demo';
 import { tempPostgresDatabase } from '../tests/integration/helpers';
+import { unfoldRules } from './rules';
 
 const RATES = (process.env.BENCH_RT_RATES ?? '200,500,1000,2000,5000').split(',').map(Number);
 const WS_RATES = (process.env.BENCH_RT_WS_RATES ?? '1000,5000').split(',').map(Number);
@@ -202,6 +203,8 @@ async function runHub(design: 'hub' | 'naive', rate: number, db: Db): Promise<Re
     body: JSON.stringify({ username: 'dispatcher', password: PASSWORD }),
   });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  // One alarm per event, as this bench follows each to the screens (bench/rules.ts).
+  await unfoldRules(url, PASSWORD, ['key-person-stranger']);
   // Build the hub's indexes before the clock starts.
   await fetch(`${url}/api/v1/events`, {
     method: 'POST',

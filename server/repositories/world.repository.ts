@@ -343,6 +343,15 @@ export class WorldRepository {
   zones() {
     return this.db.select().from(zones).orderBy(zones.id);
   }
+  /** Which of these zone ids exist (a rule naming zones). */
+  async zoneIdsIn(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .select({ id: zones.id })
+      .from(zones)
+      .where(inArray(zones.id, [...ids]));
+    return new Set(rows.map((r) => r.id));
+  }
   railways() {
     return this.db.select().from(railways).orderBy(railways.id);
   }

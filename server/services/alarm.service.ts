@@ -44,12 +44,18 @@ export interface PreparedRules {
   rules: Rule[];
 }
 
+/**
+ * How long a hub judges events by the rules it loaded: an edit made through another hub sharing the
+ * database applies here within this (through this hub at once).
+ */
+const RULES_TTL_MS = 5_000;
 /** Alarms closed per statement of the expiry sweep. */
 const EXPIRE_BATCH = 500;
 
 export class AlarmService {
   private surroundings: Promise<Surroundings> | null = null;
-  private rules: Promise<Rule[]> | null = null;
+  /** The rules as last loaded, and when: another hub's edit is seen within RULES_TTL_MS. */
+  private rules: { loadedAt: number; set: Promise<Rule[]> } | null = null;
 
   constructor(
     private readonly repo: AlarmRepository,
@@ -282,6 +288,17 @@ export class AlarmService {
       );
     if (rule.id !== id)
       throw new HttpError(400, ErrorCode.RequestInvalid, `body.id: must be the id in the path (${id})`);
+    if (rule.kind === 'zone' && rule.zoneIds?.length) {
+      const known = await this.world.zoneIdsIn(rule.zoneIds);
+      const i = rule.zoneIds.findIndex((z) => !known.has(z));
+      // Zones are city-wide data every admin here may read (only city-wide admins get this far).
+      if (i >= 0)
+        throw new HttpError(
+          400,
+          ErrorCode.RequestInvalid,
+          `body.zoneIds.${i}: no zone with id ${JSON.stringify(rule.zoneIds[i])}`,
+        );
+    }
     const before = (await this.repo.rules()).find((r) => r.id === id)?.definition ?? null;
     await this.repo.putRule(id, rule);
     this.rules = null;
@@ -298,11 +315,15 @@ export class AlarmService {
   }
 
   private ruleSet(): Promise<Rule[]> {
-    const p = (this.rules ??= this.loadRules());
-    p.catch(() => {
-      if (this.rules === p) this.rules = null;
-    });
-    return p;
+    const now = this.clock.now();
+    if (!this.rules || now - this.rules.loadedAt > RULES_TTL_MS) {
+      const held = { loadedAt: now, set: this.loadRules() };
+      this.rules = held;
+      held.set.catch(() => {
+        if (this.rules === held) this.rules = null;
+      });
+    }
+    return this.rules.set;
   }
 
   private async loadRules(): Promise<Rule[]> {

@@ -11,6 +11,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { alarmSyncReply, type AlarmView } from '@shared/alarms';
 import { apiLogin, loginAs } from './login';
+import { setFoldMinutes } from './rules';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */
 const INGEST_KEY = 'e2e-ingest-key-0123456789';
@@ -62,6 +63,12 @@ async function recordConnectionStates(page: Page): Promise<void> {
 
 const rowIds = (page: Page) =>
   page.getByTestId('alarm-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id') ?? ''));
+
+// One alarm per event here: flood control off for the rules these tests post to (tests/e2e/rules.ts).
+// eslint-disable-next-line no-empty-pattern -- Playwright's form for a hook that needs only testInfo
+test.beforeAll(async ({}, testInfo) =>
+  setFoldMinutes(testInfo.project.use.baseURL!, ['fence-intrusion', 'one-key-alarm'], 0),
+);
 
 test('a desk offline for a few seconds catches up on the alarms it missed, each once, and goes live again', async ({
   page,

@@ -7,6 +7,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { alarmSyncReply, type AlarmView } from '@shared/alarms';
 import { loginAs } from './login';
+import { setFoldMinutes } from './rules';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */
 const INGEST_KEY = 'e2e-ingest-key-0123456789';
@@ -87,6 +88,12 @@ async function deskAs(browser: Browser, user: string): Promise<Page> {
   await openDesk(page);
   return page;
 }
+
+// One alarm per event here: flood control off for the rules these tests post to (tests/e2e/rules.ts).
+// eslint-disable-next-line no-empty-pattern -- Playwright's form for a hook that needs only testInfo
+test.beforeAll(async ({}, testInfo) =>
+  setFoldMinutes(testInfo.project.use.baseURL!, ['fence-intrusion', 'one-key-alarm'], 0),
+);
 
 test('a fence intrusion reaches the queue, a popup and the map within a second', async ({ page }, testInfo) => {
   await loginAs(page, 'dispatcher');

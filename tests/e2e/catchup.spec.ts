@@ -13,6 +13,7 @@ import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } 
 import { alarmSyncReply } from '@shared/alarms';
 import { incidentPage } from '@shared/incidents';
 import { apiLogin, loginAs } from './login';
+import { setFoldMinutes } from './rules';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */
 const INGEST_KEY = 'e2e-ingest-key-0123456789';
@@ -155,6 +156,10 @@ function incidentRowIds(page: Page): Promise<string[]> {
     return [...ids].sort();
   });
 }
+
+// One alarm per event here: flood control off for the rules these tests post to (tests/e2e/rules.ts).
+// eslint-disable-next-line no-empty-pattern -- Playwright's form for a hook that needs only testInfo
+test.beforeAll(async ({}, testInfo) => setFoldMinutes(testInfo.project.use.baseURL!, ['fence-intrusion'], 0));
 
 test('a desk whose first catch-up answers come too late asks again and ends with every open incident and alarm', async ({
   page,

@@ -64,6 +64,24 @@ export async function signIn(origin: string, username = 'dispatcher', password =
   };
 }
 
+/**
+ * Turn flood control off for these rules (foldMinutes 0, through the admin API): for tests that
+ * post several events to one zone and follow each event's own alarm (flood control has its own,
+ * tests/integration/alarm-floods.test.ts).
+ */
+export async function unfoldRules(origin: string, ruleIds: readonly string[], password = TEST_PASSWORD): Promise<void> {
+  const admin = await signIn(origin, 'admin', password);
+  const { rules } = (await (await admin.fetch(`${origin}/api/v1/rules`)).json()) as { rules: { id: string }[] };
+  for (const id of ruleIds) {
+    const res = await admin.fetch(`${origin}/api/v1/rules/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...rules.find((r) => r.id === id), foldMinutes: 0 }),
+    });
+    if (res.status !== 200) throw new Error(`rule ${id}: ${res.status} ${await res.text()}`);
+  }
+}
+
 /** Signed-in city-wide sessions of the hubs tests started, by origin (apiFetch and rawGet use them). */
 const hubSessions = new Map<string, Signed>();
 

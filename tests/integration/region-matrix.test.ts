@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { backends, signIn, startHub, testConfig, TEST_PASSWORD, type Signed } from './helpers';
+import { backends, signIn, startHub, testConfig, TEST_PASSWORD, unfoldRules, type Signed } from './helpers';
 import type { Hub } from '@server/app';
 import { queryRows, type Db } from '@server/db/connect';
 import { generateDemoCity } from '@server/demo';
@@ -283,6 +283,7 @@ describe.each(backends)('route × role × region on $name', (backend) => {
     });
     expect(incY.gridCode.startsWith(Y) && disputeY.gridCode.startsWith(Y)).toBe(true);
     expect(incX.gridCode.startsWith(X) && incX2.gridCode.startsWith(X)).toBe(true);
+    await unfoldRules(url, ['key-person-stranger']); // one alarm per event below
     alarmY = await stranger(yc);
     alarmX = await stranger(circle(kpX));
     alarmXonY = await stranger(circle(kpX));
