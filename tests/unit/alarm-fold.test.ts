@@ -95,7 +95,7 @@ describe('planFolds', () => {
       ['B:5'],
     ],
   ] as const)('%s', (_case, stored, incoming, inserted, folds) => {
-    const plan = planFolds(incoming as readonly FreshAlarm[], stored as readonly FoldTarget[]);
+    const plan = planFolds(incoming, stored as readonly FoldTarget[]);
     expect(plan.insert.map((r) => r.id)).toEqual(inserted);
     expect(plan.fold.map((f) => `${f.id}:${f.count}`)).toEqual(folds);
   });
