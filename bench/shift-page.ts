@@ -13,7 +13,8 @@
  *  - popups: elements `[data-testid="alarm-popup"]` (client/src/alarms/useAlarmPopups.ts) appearing
  *    in the DOM, seen by a MutationObserver. One alarm's popup counts once while it stays on screen:
  *    a popup that is re-rendered, or replaced in the same DOM change, or whose `data-count` changes
- *    (a folded repeat) is an update, not a new popup. By `data-priority`; the most on screen at once.
+ *    (a folded repeat) is an update, not a new popup. By `data-priority`; the most on screen at once
+ *    (popups still fading in or out included).
  */
 import type { Page } from '@playwright/test';
 

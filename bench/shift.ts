@@ -273,7 +273,8 @@ async function main(): Promise<void> {
         base: BASE ?? null,
         sampleMs: SAMPLE_MS,
         settleMs: SETTLE_MS,
-        hubEnv: HUB_ENV,
+        // Names only: a value may be a secret (a database URL, a key).
+        hubEnv: Object.keys(HUB_ENV),
       },
       startedAt,
       shift: { from: new Date(t0).toISOString(), to: new Date(t1).toISOString() },
