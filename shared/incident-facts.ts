@@ -113,6 +113,20 @@ export function stateOf(row: IncidentFacts): IncidentState {
   };
 }
 
+/**
+ * A unit's current assignment on an incident: its latest row, or null when it was never sent.
+ * Each dispatch appends a row, so a unit that declined and was sent again has two; the first is
+ * history, and reading it instead (as the phone once did) shows "declined" while the unit is
+ * assigned again.
+ */
+export function unitAssignment<A extends Pick<AssignmentView, 'unitId'>>(
+  assignments: readonly A[],
+  unitId: string,
+): A | null {
+  for (let i = assignments.length - 1; i >= 0; i--) if (assignments[i]!.unitId === unitId) return assignments[i]!;
+  return null;
+}
+
 /** Units still on the incident (not declined, not released). */
 export function activeUnits(assignments: readonly AssignmentView[]): string[] {
   return assignments

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { INCIDENT_ACTIONS } from '@shared/incident-machine';
 import type { IncidentView } from '@shared/incidents';
+import { unitAssignment } from '@shared/incident-facts';
+import type { IncidentStatus } from '@shared/incident-machine';
+import type { IncidentRow } from '@server/repositories/incident.repository';
+import { actionsFor } from '@server/services/incidents/incident-access';
 import { incident as build } from './support/incident-view';
 import zh from '@client/i18n/field.zh-CN';
 import {
@@ -63,7 +67,7 @@ describe('fieldActions', () => {
 });
 
 describe('myAssignment', () => {
-  const a = (unitId: string, status: 'assigned' | 'accepted') => ({
+  const a = (unitId: string, status: 'assigned' | 'accepted' | 'declined' | 'released') => ({
     unitId,
     callsign: unitId,
     kind: 'police',
@@ -75,6 +79,47 @@ describe('myAssignment', () => {
     const inc = incident({ assignments: [a('unit-police-0001', 'accepted'), a('unit-police-0002', 'assigned')] });
     expect(myAssignment(inc, 'unit-police-0002')?.status).toBe('assigned');
     expect(myAssignment(inc, 'unit-grid_worker-0001')).toBeNull();
+  });
+
+  it('reads the row of the latest dispatch: declined, then sent again, the unit may accept', () => {
+    const inc = incident({ assignments: [a('unit-police-0001', 'declined'), a('unit-police-0001', 'assigned')] });
+    const mine = myAssignment(inc, 'unit-police-0001');
+    expect(mine?.status).toBe('assigned');
+    expect(fieldActions(['unit_accept', 'unit_decline'], mine!.status)).toEqual(['unit_accept', 'unit_decline']);
+    // And after a second decline, the history row does not bring the buttons back.
+    const again = incident({ assignments: [a('unit-police-0001', 'declined'), a('unit-police-0001', 'declined')] });
+    expect(fieldActions(['unit_accept', 'unit_decline'], myAssignment(again, 'unit-police-0001')!.status)).toEqual([]);
+  });
+});
+
+describe("unitAssignment and the hub's actionsFor agree after a re-dispatch", () => {
+  const row = (
+    statuses: readonly ('assigned' | 'accepted' | 'arrived' | 'declined' | 'released')[],
+    status: IncidentStatus,
+  ) =>
+    ({
+      status,
+      escalations: 0,
+      maxEscalations: 3,
+      assignments: statuses.map((s, i) => ({
+        unitId: 'unit-police-0001',
+        callsign: 'P1',
+        kind: 'police',
+        status: s,
+        assignedAt: `2026-01-01T08:0${i}:00Z`,
+        respondedAt: null,
+      })),
+    }) as unknown as IncidentRow;
+  it.each([
+    [['declined', 'assigned'], 'dispatched', 'assigned', ['unit_accept', 'unit_decline']],
+    [['declined', 'accepted'], 'unit_accepted', 'accepted', ['arrive']],
+    [['declined', 'arrived'], 'on_scene', 'arrived', ['resolve']],
+    [['declined'], 'accepted', 'declined', []],
+  ] as const)('rows %j while %s: current %s, the phone offers %j', (statuses, status, current, offered) => {
+    const r = row(statuses, status);
+    expect(unitAssignment(r.assignments, 'unit-police-0001')?.status).toBe(current);
+    const hub = actionsFor(r, 'unit', 'unit-police-0001');
+    expect(fieldActions(hub, current)).toEqual(offered);
   });
 });
 

@@ -2,6 +2,7 @@
  * The actions a field unit's phone offers, as the hub allows them (FieldHome's `actions`): in
  * the order a unit works through them, with the ones that need a note and how each looks. Pure.
  */
+import { unitAssignment } from '@shared/incident-facts';
 import type { IncidentAction } from '@shared/incident-machine';
 import type { AssignmentView, IncidentView } from '@shared/incidents';
 
@@ -75,9 +76,12 @@ export function actionTone(a: FieldAction): 'primary' | 'success' | 'error' {
   }
 }
 
-/** This unit's own assignment on an incident (null: it is here to verify, not assigned). */
+/**
+ * This unit's own assignment on an incident, the current one (sent again after declining: the new
+ * row, as the hub reads it); null: it is here to verify, not assigned.
+ */
 export function myAssignment(incident: IncidentView, unitId: string): AssignmentView | null {
-  return incident.assignments.find((a) => a.unitId === unitId) ?? null;
+  return unitAssignment(incident.assignments, unitId);
 }
 
 /** The deadline the unit works against now: the earliest running clock's due time (ISO), or null. */

@@ -12,7 +12,7 @@ import type { UnitRow } from '@server/repositories/unit.repository';
 import type { UnitIndex } from '../unit-index';
 import { authorize, authorizeObject, decide, type Action, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
-import { stateOf } from '@shared/incident-facts';
+import { activeUnits, stateOf, unitAssignment } from '@shared/incident-facts';
 import { ErrorCode } from '@shared/errors';
 import { allowedActions, type IncidentAction, type IncidentActor } from '@shared/incident-machine';
 
@@ -92,7 +92,8 @@ export function actionsFor(
 ): IncidentAction[] {
   const all = allowedActions(stateOf(row), actor);
   if (actor !== 'unit' || !unitId) return all;
-  const mine = row.assignments.find((a) => a.unitId === unitId && a.status !== 'declined' && a.status !== 'released');
+  const current = unitAssignment(row.assignments, unitId);
+  const mine = current && activeUnits([current]).length ? current : null;
   if (!mine) return all.filter((a) => a !== 'unit_accept' && a !== 'unit_decline' && a !== 'arrive');
   return all.filter((a) => {
     if (a === 'unit_accept' || a === 'unit_decline') return mine.status === 'assigned';
