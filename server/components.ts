@@ -20,6 +20,7 @@ import { DomainEvents } from './services/domain-events';
 import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { AdminService } from './services/admin.service';
+import { FieldUnits } from './services/field-units';
 import { DemoAccountsService } from './services/demo-accounts.service';
 import { WorldService } from './services/world.service';
 import { BuildThread } from './services/build-thread';
@@ -77,7 +78,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
 
   const audit = new AuditService(r.audit, clock, log);
   const auth = new AuthService(r.identity, audit, events, clock, settings, log);
-  const admin = new AdminService(r.identity, auth, audit, clock);
+  const admin = new AdminService(r.identity, auth, audit, clock, new FieldUnits(r.identity, r.units), transact);
   const demoAccounts = new DemoAccountsService(r.identity, audit, settings, log);
   const world = new WorldService(r.world, r.meta, log, clock);
   // Layers and basemap sources are read and encoded off the main thread (build-thread.ts).

@@ -121,6 +121,20 @@ const newUsername = text(64).regex(
   'must be 2-64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit',
 );
 
+/** A unit's id, as a field account names the unit whose phone it is. */
+const unitId = text(64, { trim: true, min: 1 });
+
+/**
+ * A field account belongs to one unit (its phone is that unit's: the unit's assignments, its
+ * position); no other role has one. Checked where the body names the role.
+ */
+function fieldUnitRule(b: { role?: Role; unitId?: string }, ctx: z.RefinementCtx): void {
+  if (b.role === 'field' && !b.unitId)
+    ctx.addIssue({ code: 'custom', path: ['unitId'], message: 'a field account needs the unit whose phone it is' });
+  if (b.role !== undefined && b.role !== 'field' && b.unitId !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['unitId'], message: 'only a field account belongs to a unit' });
+}
+
 export const userView = z.object({
   id: z.string(),
   username: z.string(),
@@ -136,17 +150,23 @@ export const userView = z.object({
   lastLoginAt: z.string().nullable(),
   /** Open sessions right now. */
   sessions: z.number().int(),
+  /** A field account's unit (null for every other role). */
+  unit: z.object({ id: z.string(), callsign: z.string() }).nullable(),
 });
 export type UserView = z.infer<typeof userView>;
 export const userList = z.object({ users: z.array(userView) });
 
-export const createUserBody = z.strictObject({
-  username: newUsername,
-  displayName,
-  role,
-  scope: regionCode,
-  password: newPassword,
-});
+export const createUserBody = z
+  .strictObject({
+    username: newUsername,
+    displayName,
+    role,
+    scope: regionCode,
+    password: newPassword,
+    /** Role field only, and required there: a unit inside the admin's scope and the account's. */
+    unitId: unitId.optional(),
+  })
+  .superRefine(fieldUnitRule);
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
 /** Any subset; changing role, scope, password or disabling ends the user's sessions and sockets. */
@@ -159,8 +179,15 @@ export const updateUserBody = z
     password: newPassword.optional(),
     /** Remove the user's second factor (a lost phone); they set it up again at next sign-in. */
     resetTotp: z.literal(true, { error: 'must be true' }).optional(),
+    /** Link a field account to another unit (changing the role away from field unlinks it). */
+    unitId: unitId.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change');
+  .refine((b) => Object.keys(b).length > 0, 'give at least one field to change')
+  .superRefine((b, ctx) => {
+    // A role named here other than field: no unit. A role field named without a unit is decided
+    // by the hub, which knows whether the account has one already.
+    if (b.role !== undefined && b.role !== 'field' && b.unitId !== undefined) fieldUnitRule(b, ctx);
+  });
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
 export const credentialView = z.object({
@@ -184,6 +211,19 @@ export type CreateCredentialBody = z.infer<typeof createCredentialBody>;
 /** The answer to creating a device key or wall token: the secret, shown this once. */
 export const createdCredential = z.object({ item: credentialView, secret: z.string() });
 export type CreatedCredential = z.infer<typeof createdCredential>;
+
+/** A unit an admin may give a field account (GET /admin/units): those homed inside their scope. */
+export const adminUnit = z.object({
+  id: z.string(),
+  callsign: z.string(),
+  kind: z.string(),
+  /** Where the unit is homed: the account's scope must hold it. */
+  homeRegionCode: z.string(),
+  /** An enabled field account has it already (one per unit). */
+  linked: z.boolean(),
+});
+export type AdminUnit = z.infer<typeof adminUnit>;
+export const adminUnitList = z.object({ units: z.array(adminUnit) });
 
 // ---------------------------------------------------------------- admin: audit
 

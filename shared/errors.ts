@@ -40,6 +40,8 @@ export const ErrorCode = {
   UnitNotFound: 'unit/not-found',
   /** The unit is offline or busy with another incident. */
   UnitUnavailable: 'unit/unavailable',
+  /** The unit has an enabled field account already (one phone account per unit). */
+  UnitTaken: 'unit/taken',
   PhotoType: 'photo/type',
   PhotoTooLarge: 'photo/too-large',
   PhotoNotFound: 'photo/not-found',

@@ -76,6 +76,38 @@ export class IdentityRepository {
     });
   }
 
+  /** Callsigns of units by id (the field accounts' units, for the admin's list). */
+  async unitCallsigns(ids: readonly (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((i): i is string => i !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: units.id, callsign: units.callsign })
+      .from(units)
+      .where(inArray(units.id, wanted));
+    return new Map(rows.map((r) => [r.id, r.callsign]));
+  }
+
+  /** Ids of the units an enabled field account belongs to. */
+  async linkedUnitIds(): Promise<Set<string>> {
+    const rows = await this.db
+      .select({ unitId: users.unitId })
+      .from(users)
+      .where(and(eq(users.role, 'field'), eq(users.disabled, false), sql`${users.unitId} is not null`));
+    return new Set(rows.map((r) => r.unitId!));
+  }
+
+  /** An enabled field account of the unit other than `exceptUserId` (inside the linking transaction). */
+  async otherFieldUserOf(unitId: string, exceptUserId: string, tx: Db = this.db): Promise<string | undefined> {
+    const rows = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(
+        and(eq(users.unitId, unitId), eq(users.role, 'field'), eq(users.disabled, false), ne(users.id, exceptUserId)),
+      )
+      .limit(1);
+    return rows[0]?.id;
+  }
+
   async putUnitsOnDuty(ids: readonly string[]): Promise<void> {
     if (ids.length)
       await this.db

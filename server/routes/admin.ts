@@ -19,6 +19,10 @@ export function adminRoutes(
   api.add('get', '/admin/users', manage, async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ users: await deps.admin.listUsers(ctxOf(req)) });
   });
+  // The units a field account may belong to (the user form's unit picker).
+  api.add('get', '/admin/units', manage, async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ units: await deps.admin.linkableUnits(ctxOf(req)) });
+  });
   api.add('post', '/admin/users', manage, async (req, res) => {
     const body = parseInput(createUserBody, req.body, 'body');
     res.status(201).json(await deps.admin.createUser(ctxOf(req), body, requestMeta(req)));

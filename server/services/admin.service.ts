@@ -2,11 +2,15 @@
  * Administration: users (role, scope, password, second factor, disabling), device keys and wall
  * tokens. An admin manages only what lies inside their own scope and can hand out no scope
  * outside it. Every change is audited; a change that alters what a user may see (role, scope,
- * password, disabling) ends that user's sessions, so no screen keeps data it should no longer have.
+ * password, disabling, unit) ends that user's sessions, so no screen keeps data it should no longer
+ * have. A field account belongs to one unit (field-units.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IdentityRepository, UserRow, CredentialRow } from '../repositories/identity.repository';
+import type { UnitRow } from '../repositories/unit.repository';
+import type { Db } from '../db/connect';
 import type { AuditService } from './audit.service';
+import type { FieldUnits } from './field-units';
 import type { AuthService } from './auth.service';
 import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import { newSecret, sha256 } from '../auth/secrets';
@@ -17,6 +21,7 @@ import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
 import {
   inScope,
+  type AdminUnit,
   type CreateCredentialBody,
   type CreateUserBody,
   type CreatedCredential,
@@ -36,6 +41,8 @@ export class AdminService {
     private readonly auth: AuthService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly fieldUnits: FieldUnits,
+    private readonly transact: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>,
   ) {}
 
   // ---------------------------------------------------------------- users
@@ -43,11 +50,17 @@ export class AdminService {
   async listUsers(ctx: AuthContext): Promise<UserView[]> {
     authorize(ctx.principal, 'admin:manage');
     const rows = (await this.repo.users()).filter((u) => inScope(ctx.principal.scope, u.scope));
-    const [names, open] = await Promise.all([
+    const [names, open, callsigns] = await Promise.all([
       this.repo.regionNames(rows.map((u) => u.scope)),
       this.repo.openSessionCounts(new Date(this.clock.now())),
+      this.repo.unitCallsigns(rows.map((u) => u.unitId)),
     ]);
-    return rows.map((u) => userView(u, names.get(u.scope) ?? u.scope, open.get(u.id) ?? 0));
+    return rows.map((u) => userView(u, names.get(u.scope) ?? u.scope, open.get(u.id) ?? 0, callsigns));
+  }
+
+  /** The units a field account may be given: those homed inside the admin's scope. */
+  linkableUnits(ctx: AuthContext): Promise<AdminUnit[]> {
+    return this.fieldUnits.linkable(ctx);
   }
 
   async createUser(ctx: AuthContext, body: CreateUserBody, meta: RequestMeta): Promise<UserView> {
@@ -59,6 +72,9 @@ export class AdminService {
         ErrorCode.UserExists,
         `body.username: a user named ${JSON.stringify(body.username)} exists already`,
       );
+    // The schema has paired the role and the unit already (a field account has one, no other).
+    const unit =
+      body.role === 'field' && body.unitId ? await this.fieldUnits.check(ctx, body.unitId, body.scope) : null;
     const row = {
       id: randomUUID(),
       username: body.username,
@@ -67,8 +83,12 @@ export class AdminService {
       scope: body.scope,
       passwordHash: await hashPassword(body.password),
       demo: false,
+      unitId: unit?.id ?? null,
     };
-    await this.repo.insertUsers([row]);
+    await this.transact(async (tx) => {
+      if (unit) await this.fieldUnits.claim(unit, row.id, tx);
+      await this.repo.insertUsers([row], tx);
+    });
     await this.audit.record({
       actor: actorOf(ctx),
       actorName: ctx.name,
@@ -76,9 +96,9 @@ export class AdminService {
       target: `user:${row.id}`,
       address: meta.address,
       outcome: 'ok',
-      details: { username: row.username, role: row.role, scope: row.scope },
+      details: { username: row.username, role: row.role, scope: row.scope, ...(unit ? { unit: unit.id } : {}) },
     });
-    return userView((await this.repo.userById(row.id))!, scopeName, 0);
+    return userView((await this.repo.userById(row.id))!, scopeName, 0, unitNames(unit));
   }
 
   async updateUser(ctx: AuthContext, id: string, body: UpdateUserBody, meta: RequestMeta): Promise<UserView> {
@@ -104,7 +124,12 @@ export class AdminService {
     if (body.disabled !== undefined) set.disabled = body.disabled;
     if (body.password !== undefined) set.passwordHash = await hashPassword(body.password);
     if (body.resetTotp) Object.assign(set, { totpEnabled: false, totpSecret: null, totpLastStep: null });
-    const updated = (await this.repo.updateUser(user.id, set))!;
+    const unit = await this.unitAfter(ctx, user, body);
+    if (unit !== undefined) set.unitId = unit?.id ?? null;
+    const updated = await this.transact(async (tx) => {
+      if (unit && !(body.disabled ?? user.disabled)) await this.fieldUnits.claim(unit, user.id, tx);
+      return (await this.repo.updateUser(user.id, set, tx))!;
+    });
 
     const changed = Object.keys(body).filter((k) => k !== 'password');
     let reason: SessionEndReason | null = null;
@@ -112,6 +137,7 @@ export class AdminService {
     else if (
       (body.role !== undefined && body.role !== user.role) ||
       (body.scope !== undefined && body.scope !== user.scope) ||
+      updated.unitId !== user.unitId ||
       body.password !== undefined ||
       body.resetTotp
     )
@@ -130,12 +156,34 @@ export class AdminService {
         ...(body.role !== undefined ? { role: [user.role, body.role] } : {}),
         ...(body.scope !== undefined ? { scope: [user.scope, body.scope] } : {}),
         ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+        ...(updated.unitId !== user.unitId ? { unit: [user.unitId, updated.unitId] } : {}),
         sessionsEnded: ended,
       },
     });
     const names = await this.repo.regionNames([updated.scope]);
     const open = (await this.repo.openSessionCounts(new Date(this.clock.now()))).get(updated.id) ?? 0;
-    return userView(updated, names.get(updated.scope) ?? updated.scope, open);
+    const callsigns = await this.repo.unitCallsigns([updated.unitId]);
+    return userView(updated, names.get(updated.scope) ?? updated.scope, open, callsigns);
+  }
+
+  /**
+   * The unit a change leaves the account with, checked: undefined when the link stays as it is,
+   * null when it goes (the role is no longer field). Checked again whenever what it depends on
+   * changes (role, unit, scope, enabling), so no change ends with a field account holding a unit
+   * out of scope or a second enabled account on one unit.
+   */
+  private async unitAfter(ctx: AuthContext, user: UserRow, body: UpdateUserBody): Promise<UnitRow | null | undefined> {
+    const role = body.role ?? user.role;
+    if (role !== 'field') {
+      if (body.unitId !== undefined) throw unitProblem('only a field account belongs to a unit');
+      return user.unitId ? null : undefined;
+    }
+    const relink =
+      body.unitId !== undefined || body.role !== undefined || body.scope !== undefined || body.disabled === false;
+    if (!relink) return undefined;
+    const unitId = body.unitId ?? user.unitId;
+    if (!unitId) throw unitProblem('a field account needs the unit whose phone it is');
+    return this.fieldUnits.check(ctx, unitId, body.scope ?? user.scope);
   }
 
   /** "Sign out everywhere": end every session of a user now. */
@@ -237,7 +285,17 @@ function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
 }
 
-function userView(u: UserRow, scopeName: string, sessions: number): UserView {
+function unitProblem(message: string): HttpError {
+  return new HttpError(400, ErrorCode.RequestInvalid, `body.unitId: ${message}`, {
+    issues: [{ path: 'body.unitId', message }],
+  });
+}
+
+function unitNames(unit: UnitRow | null): Map<string, string> {
+  return new Map(unit ? [[unit.id, unit.callsign]] : []);
+}
+
+function userView(u: UserRow, scopeName: string, sessions: number, callsigns: Map<string, string>): UserView {
   return {
     id: u.id,
     username: u.username,
@@ -251,6 +309,7 @@ function userView(u: UserRow, scopeName: string, sessions: number): UserView {
     createdAt: u.createdAt.toISOString(),
     lastLoginAt: iso(u.lastLoginAt),
     sessions,
+    unit: u.unitId ? { id: u.unitId, callsign: callsigns.get(u.unitId) ?? u.unitId } : null,
   };
 }
 

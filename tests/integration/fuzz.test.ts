@@ -276,6 +276,8 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
         role: 'field',
         scope: '360100',
         password: 'fuzz-field-pass',
+        // A field account belongs to a unit (one without a demo account of its own).
+        unitId: 'unit-police-0003',
       }),
     });
     const fetchOf = (s: Signed) => (u: string, init?: RequestInit) => s.fetch(u, init);
