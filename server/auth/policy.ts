@@ -20,6 +20,7 @@ export const ACTIONS = [
   'incident:dispatch', // assign units, escalate, merge, cancel
   'incident:field', // a unit's own assignment: accept, decline, arrive, resolve, report
   'incident:act', // take a step of an incident's loop (the service decides as whom: centre, unit, grid worker)
+  'incident:reveal', // see a masked ID number or phone in full, audited (which field: shared/personal-data.ts)
   'audit:read',
   'admin:manage', // users, roles, scopes, device keys, wall tokens
   'ingest:write', // post events (device keys)
@@ -40,6 +41,7 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
     'incident:create',
     'incident:dispatch',
     'incident:act',
+    'incident:reveal',
     'audit:read',
   ]),
   dispatcher: new Set<Action>([
@@ -49,6 +51,7 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
     'incident:create',
     'incident:dispatch',
     'incident:act',
+    'incident:reveal',
   ]),
   field: new Set<Action>([
     'session:self',

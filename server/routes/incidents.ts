@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { createIncidentBody, incidentActionBody, incidentListQuery, mediationBody } from '@shared/incidents';
+import { revealBody } from '@shared/personal-data';
 import { parseInput } from '../core/http-errors';
 import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
 import type { IncidentServices } from '../services/incidents';
@@ -57,6 +58,13 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
   api.add('post', '/incidents/:id/mediations', { action: 'incident:dispatch' }, async (req, res) => {
     const body = parseInput(mediationBody, req.body, 'body');
     res.json(await deps.incidents.disputes.mediate(ctxOf(req), id(req.params.id), body, requestMeta(req)));
+  });
+  // A masked ID number or phone in full, for the roles allowed that field; audited.
+  api.add('post', '/incidents/:id/reveal', { action: 'incident:reveal' }, async (req, res) => {
+    const body = parseInput(revealBody, req.body, 'body');
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await deps.incidents.personalData.reveal(ctxOf(req), id(req.params.id), body, requestMeta(req)));
   });
   api.add('get', '/incidents/:id/proposal', { action: 'incident:read' }, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await deps.incidents.dispatch.proposal(ctxOf(req), id(req.params.id)));

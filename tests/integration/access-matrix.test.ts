@@ -53,6 +53,7 @@ const MATRIX: Row[] = [
   { route: 'POST /auth/totp/enable', url: () => `${API}/auth/totp/enable`, body: {}, allowed: ACCOUNT },
   { route: 'GET /admin/users', url: () => `${API}/admin/users`, allowed: ADMIN },
   { route: 'POST /admin/users', url: () => `${API}/admin/users`, body: {}, allowed: ADMIN },
+  { route: 'GET /admin/units', url: () => `${API}/admin/units`, allowed: ADMIN },
   { route: 'PATCH /admin/users/:id', url: (i) => `${API}/admin/users/${i.userB}`, body: {}, allowed: ADMIN },
   { route: 'DELETE /admin/users/:id/sessions', url: (i) => `${API}/admin/users/${i.userB}/sessions`, allowed: ADMIN },
   { route: 'GET /admin/device-keys', url: () => `${API}/admin/device-keys`, allowed: ADMIN },
@@ -116,6 +117,12 @@ const MATRIX: Row[] = [
   {
     route: 'POST /incidents/:id/mediations',
     url: () => `${API}/incidents/x/mediations`,
+    body: {},
+    allowed: ['commander', 'dispatcher'],
+  },
+  {
+    route: 'POST /incidents/:id/reveal',
+    url: () => `${API}/incidents/x/reveal`,
     body: {},
     allowed: ['commander', 'dispatcher'],
   },
@@ -199,6 +206,7 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
       role: 'field',
       scope: '360100',
       password: 'field-pass-2026',
+      unitId: 'unit-police-0003',
     });
     const userB = (await create('/admin/users', {
       username: 'viewer-b',

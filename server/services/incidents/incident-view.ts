@@ -1,6 +1,8 @@
 /**
  * Incidents and units as the wire shows them (shared/incidents.ts): the row mappers, and views
- * with the SLA clocks as they stand now (the policy and the clock).
+ * with the SLA clocks as they stand now (the policy and the clock). Personal data leaves masked
+ * (shared/personal-data.ts), for every screen and every push alike; the full value only through
+ * the audited reveal (personal-data.service.ts).
  */
 import type { Clock } from '@server/core/clock';
 import type { IncidentRow } from '@server/repositories/incident.repository';
@@ -10,6 +12,7 @@ import { clocksStopped, levelCode, timesOf } from '@shared/incident-facts';
 import { slaClocks, stageMinutes, type SlaPolicy, type SlaStage } from '@shared/sla';
 import type { RiskCategory } from '@shared/incident-categories';
 import type { IncidentView, UnitLive } from '@shared/incidents';
+import { maskTail } from '@shared/personal-data';
 
 export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): IncidentView {
   const iso = (d: number | null) => (d === null ? null : new Date(d).toISOString());
@@ -26,7 +29,10 @@ export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): In
     status: r.status,
     source: r.source,
     externalId: r.externalId,
-    reporter: r.reporter,
+    reporter: r.reporter && {
+      ...r.reporter,
+      ...(r.reporter.phone !== undefined ? { phone: maskTail(r.reporter.phone) } : {}),
+    },
     gridCode: r.gridCode,
     position: [r.lon, r.lat],
     address: r.address,
@@ -48,7 +54,10 @@ export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): In
     mergedFrom: r.mergedFrom,
     rating: r.rating ? { score: r.rating, comment: r.ratingComment ?? '' } : null,
     photoIds: r.photoIds,
-    dispute: r.dispute,
+    dispute: r.dispute && {
+      ...r.dispute,
+      parties: r.dispute.parties.map((p) => ({ name: p.name, idKey: p.idKey === null ? null : maskTail(p.idKey) })),
+    },
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,

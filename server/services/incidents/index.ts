@@ -28,6 +28,7 @@ import { IncidentReadService } from './incident-read.service';
 import { IncidentStore } from './incident-store';
 import { IncidentViews } from './incident-view';
 import { MergeService } from './merge.service';
+import { PersonalDataService } from './personal-data.service';
 import { SlaPolicyService } from './sla-policy.service';
 import { SlaSweepService } from './sla-sweep.service';
 
@@ -46,6 +47,8 @@ export interface IncidentServices {
   disputes: DisputeService;
   merging: MergeService;
   sla: SlaSweepService;
+  /** Masked ID numbers and phones revealed, audited. */
+  personalData: PersonalDataService;
   /** The writer they share. */
   store: IncidentStore;
   photos: PhotoService;
@@ -163,6 +166,7 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
       d.clock,
       d.log,
     ),
+    personalData: new PersonalDataService(read, access, d.audit),
     store,
     photos,
   };
