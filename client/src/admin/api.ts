@@ -1,12 +1,14 @@
 /** The admin endpoints (role admin), typed by the shared schemas. */
 import { API_PREFIX } from '@shared/api';
 import {
+  adminUnitList,
   auditPage,
   auditVerify,
   createdCredential,
   credentialList,
   userList,
   userView,
+  type AdminUnit,
   type AuditPage,
   type AuditQuery,
   type AuditVerify,
@@ -30,6 +32,10 @@ export function createUser(body: CreateUserBody): Promise<UserView> {
 }
 export function updateUser(id: string, body: UpdateUserBody): Promise<UserView> {
   return sendJson('PATCH', `${ADMIN}/users/${encodeURIComponent(id)}`, body, userView);
+}
+/** The units a field account may belong to: those homed inside the admin's scope. */
+export async function listUnits(signal?: AbortSignal): Promise<AdminUnit[]> {
+  return (await getJson(`${ADMIN}/units`, adminUnitList, signal)).units;
 }
 /** Ends every session of the user ("sign out everywhere"). */
 export function endUserSessions(id: string): Promise<void> {

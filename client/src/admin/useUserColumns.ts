@@ -50,7 +50,12 @@ export function useUserColumns(actions: UserActions) {
       render: (u) => [u.username, u.demo ? [' ', tag(t('admin.users.demo'), 'info')] : null],
     },
     { key: 'displayName', title: t('admin.users.displayName') },
-    { key: 'role', title: t('admin.users.role'), render: (u) => t(`roles.${u.role}`) },
+    {
+      key: 'role',
+      title: t('admin.users.role'),
+      // A field account with its unit: whose phone it is.
+      render: (u) => (u.unit ? `${t(`roles.${u.role}`)} · ${u.unit.callsign}` : t(`roles.${u.role}`)),
+    },
     { key: 'scope', title: t('admin.users.scope'), render: (u) => `${u.scopeName} (${u.scope})` },
     {
       key: 'totp',

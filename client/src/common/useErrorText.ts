@@ -11,6 +11,7 @@ const KNOWN: Partial<Record<ApiErrorCode, string>> = {
   [ErrorCode.RateLimited]: 'auth.error.rateLimited',
   [ErrorCode.AuthForbidden]: 'auth.error.forbidden',
   [ErrorCode.UserExists]: 'auth.error.userExists',
+  [ErrorCode.UnitTaken]: 'auth.error.unitTaken',
 };
 
 export function useErrorText() {
