@@ -122,6 +122,7 @@ export default {
       grid: 'Grid',
       level: 'Handled at',
       created: 'Reported',
+      reporter: 'Reported by',
       description: 'Description',
       assignments: 'Units',
       timeline: 'Timeline',
@@ -177,6 +178,10 @@ export default {
       attach: 'Link the alarm',
       merged: 'Merged',
       attached: 'Alarm linked',
+    },
+    reveal: {
+      show: 'Show',
+      why: 'Show the full number (recorded in the audit log)',
     },
     dispute: {
       title: 'Dispute',

@@ -100,6 +100,7 @@ export default {
       grid: '网格',
       level: '当前处置层级',
       created: '上报时间',
+      reporter: '报告人',
       description: '描述',
       assignments: '出动力量',
       timeline: '处置过程',
@@ -149,6 +150,10 @@ export default {
       attach: '关联告警',
       merged: '已合并',
       attached: '已关联告警',
+    },
+    reveal: {
+      show: '显示',
+      why: '显示完整号码（将记入审计日志）',
     },
     dispute: {
       title: '矛盾纠纷',

@@ -21,6 +21,7 @@ import {
   type MergeCandidate,
 } from '@shared/incidents';
 import { ErrorCode } from '@shared/errors';
+import { revealReply, type RevealBody, type RevealReply } from '@shared/personal-data';
 import { ApiError, getJson, sendJson } from '../api/http';
 
 const BASE = `${API_PREFIX}/incidents`;
@@ -46,6 +47,10 @@ export const attachAlarm = (id: string, alarmId: string, version: number): Promi
 
 export const addMediation = (id: string, body: MediationBody): Promise<IncidentDetail> =>
   sendJson('POST', `${one(id)}/mediations`, body, incidentDetail);
+
+/** One masked ID number or phone in full (the hub audits the asking). */
+export const revealPersonal = (id: string, body: RevealBody): Promise<RevealReply> =>
+  sendJson('POST', `${one(id)}/reveal`, body, revealReply);
 
 export const getProposal = (id: string, signal?: AbortSignal): Promise<DispatchProposal> =>
   getJson(`${one(id)}/proposal`, dispatchProposal, signal);
