@@ -5,81 +5,9 @@
  * but no buttons to handle alarms; a one-key alarm names the units it proposes by callsign.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { alarmSyncReply, type AlarmView } from '@shared/alarms';
 import { loginAs } from './login';
 import { setFoldMinutes } from './rules';
-
-/** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */
-const INGEST_KEY = 'e2e-ingest-key-0123456789';
-const run = Date.now().toString(36);
-let seq = 0;
-
-/** A point on a railway fence corridor (its line's first vertex). */
-async function fencePoint(page: Page): Promise<[number, number]> {
-  const fc = (await (await page.request.get('/api/v1/layers/zone-corridors.geojson')).json()) as {
-    features: { geometry: { coordinates: [number, number][] } }[];
-  };
-  return fc.features[0]!.geometry.coordinates[0]!;
-}
-
-/** Posts a fence intrusion; returns its event id. */
-async function postFenceIntrusion(page: Page, at: [number, number]): Promise<string> {
-  const id = `e2e-fence-${run}-${++seq}`;
-  const res = await page.request.post('/api/v1/events', {
-    headers: { authorization: `Bearer ${INGEST_KEY}` },
-    data: {
-      id,
-      source: 'fence',
-      type: 'fence_intrusion',
-      at: new Date().toISOString(),
-      location: { lon: at[0], lat: at[1] },
-    },
-  });
-  expect(res.status(), await res.text()).toBe(202);
-  return id;
-}
-
-/** Presses a hospital's or school's one-key alarm button (the event names the device, not a place); returns its event id. */
-async function pressOneKeyButton(page: Page): Promise<string> {
-  const fc = (await (await page.request.get('/api/v1/layers/facilities.geojson')).json()) as {
-    features: { properties: { id: string; kind: string } }[];
-  };
-  const button = fc.features.find((f) => f.properties.kind === 'hospital' || f.properties.kind === 'school');
-  expect(button, 'a hospital or school in the demo city').toBeDefined();
-  const id = `e2e-button-${run}-${++seq}`;
-  const res = await page.request.post('/api/v1/events', {
-    headers: { authorization: `Bearer ${INGEST_KEY}` },
-    data: {
-      id,
-      source: 'alarm_button',
-      type: 'one_key_alarm',
-      at: new Date().toISOString(),
-      deviceId: button!.properties.id,
-    },
-  });
-  expect(res.status(), await res.text()).toBe(202);
-  return id;
-}
-
-/** The alarm an event raised, as the hub lists it to this page's user. */
-async function alarmOf(page: Page, eventId: string): Promise<AlarmView> {
-  let found: AlarmView | undefined;
-  await expect
-    .poll(async () => {
-      const reply = alarmSyncReply.parse(await (await page.request.get('/api/v1/alarms')).json());
-      found = reply.alarms.find((a) => a.event.id === eventId);
-      return !!found;
-    })
-    .toBe(true);
-  return found!;
-}
-
-async function openDesk(page: Page): Promise<void> {
-  await page.goto('/desk');
-  await expect(page.locator('.desk')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
-  await expect(page.getByTestId('alarm-queue')).toBeVisible();
-}
+import { alarmOf, fencePoints, openDesk, postFenceIntrusion, pressOneKeyButton } from './alarm-events';
 
 async function deskAs(browser: Browser, user: string): Promise<Page> {
   const context = await browser.newContext();
@@ -98,7 +26,7 @@ test.beforeAll(async ({}, testInfo) =>
 test('a fence intrusion reaches the queue, a popup and the map within a second', async ({ page }, testInfo) => {
   await loginAs(page, 'dispatcher');
   await openDesk(page);
-  const at = await fencePoint(page);
+  const [at] = await fencePoints(page);
   const layer = page.getByTestId('alarm-layer');
   const before = Number(await layer.getAttribute('data-count'));
 
@@ -119,7 +47,7 @@ test('a fence intrusion reaches the queue, a popup and the map within a second',
     }).observe(document.body, { childList: true, subtree: true });
   });
   const t0 = Date.now();
-  const eventId = await postFenceIntrusion(page, at);
+  const eventId = await postFenceIntrusion(page, at!);
   const alarm = await alarmOf(page, eventId);
 
   const row = page.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`);
@@ -150,7 +78,7 @@ test('a fence intrusion reaches the queue, a popup and the map within a second',
 test('an acknowledgement on one desk shows on another without a reload', async ({ browser }) => {
   const dispatcher = await deskAs(browser, 'dispatcher');
   const commander = await deskAs(browser, 'commander');
-  const eventId = await postFenceIntrusion(dispatcher, await fencePoint(dispatcher));
+  const eventId = await postFenceIntrusion(dispatcher, (await fencePoints(dispatcher))[0]!);
   const alarm = await alarmOf(dispatcher, eventId);
   const rowOf = (p: Page) => p.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`);
   await expect(rowOf(dispatcher)).toHaveAttribute('data-status', 'new');
@@ -169,7 +97,7 @@ test('an acknowledgement on one desk shows on another without a reload', async (
 
 test('a viewer sees the queue but cannot handle alarms', async ({ browser }) => {
   const viewer = await deskAs(browser, 'viewer');
-  const eventId = await postFenceIntrusion(viewer, await fencePoint(viewer));
+  const eventId = await postFenceIntrusion(viewer, (await fencePoints(viewer))[0]!);
   const alarm = await alarmOf(viewer, eventId);
   const row = viewer.locator(`[data-testid="alarm-row"][data-id="${alarm.id}"]`);
   await expect(row).toBeVisible();

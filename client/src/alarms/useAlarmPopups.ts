@@ -1,94 +1,113 @@
 /**
- * A popup (Naive UI notification) for every new alarm that arrives live — not for what the
- * catch-up after (re)connect brings, which the queue shows — with its priority's tone unless the
- * queue's mute switch is on. A burst shows the most urgent few and one tone for the batch.
+ * The desk's alarm popups (issue 15): which show, which wait, and the tone. The policy is
+ * popupPolicy.ts's; this feeds it live arrivals (not what a catch-up after (re)connect brings: the
+ * queue shows those), every change of the store (a popup goes when its alarm is handled or
+ * expires; a folded repeat needs nothing: the popup draws the store's current copy), one timer for
+ * the next popup to time out (no polling), and the room AlarmPopupStack measured.
+ *
+ * The desk page creates it and provides it; the stack and the queue's counter inject it.
  */
-import { h, onBeforeUnmount } from 'vue';
-import { useI18n } from 'vue-i18n';
-import { NButton, useNotification } from 'naive-ui';
+import {
+  computed,
+  inject,
+  onBeforeUnmount,
+  provide,
+  ref,
+  shallowRef,
+  watch,
+  type ComputedRef,
+  type InjectionKey,
+  type Ref,
+} from 'vue';
 import type { AlarmView } from '@shared/alarms';
-import { compareAlarms, useAlarmStore } from '../stores/alarms';
-import { alarmCss } from '../map/palette';
+import { useAlarmStore } from '../stores/alarms';
 import { playAlarmTone } from './alarmSound';
 import { alarmMuted } from './useAlarmQueue';
-import { formatClockTime } from '../util/format';
-import { useFocusAlarm } from './useFocusAlarm';
-import { useAlarmUnits } from './useAlarmUnits';
-import { useSessionStore } from '../stores/session';
-import { ALARM_HANDLERS } from './useAlarmQueue';
-import { canMakeIncident, incidentButtonKey, useMakeIncident } from '../incidents/useMakeIncident';
+import {
+  MAX_POPUPS,
+  arrive,
+  dismiss,
+  dismissWaiting,
+  emptyPopups,
+  expire,
+  markShown,
+  nextExpiry,
+  reconcile,
+  shownCount,
+  waiting,
+  type PopupState,
+} from './popupPolicy';
 
-/** At most this many popups per batch: a storm of alarms belongs in the queue, not on top of the map. */
-const MAX_PER_BATCH = 3;
-/** Priority 1 stays until closed; the others go after a while. */
-const DURATION_MS: Record<number, number> = { 1: 0, 2: 20_000, 3: 10_000, 4: 6_000 };
+export interface AlarmPopups {
+  /** The alarms the stack may show (at most MAX_POPUPS, newest first); the first `room` are on screen. */
+  candidates: ComputedRef<readonly AlarmView[]>;
+  /** How many of them fit (AlarmPopupStack measures it; 0 holds them all). */
+  room: Ref<number>;
+  /** How many popups are on screen. */
+  shownCount: ComputedRef<number>;
+  /** Popups waiting (past the cap, or held for room): the counter on the queue. */
+  waiting: ComputedRef<number>;
+  /** The dispatcher closed one: it does not come back for that alarm. */
+  close(id: string): void;
+  /** The dispatcher turned to the queue for the waiting ones: they go without showing. */
+  seeWaiting(): void;
+}
 
-export function useAlarmPopups(): void {
+const KEY: InjectionKey<AlarmPopups> = Symbol('alarm-popups');
+
+/** Creates the desk's popups and provides them to its components. */
+export function useAlarmPopups(): AlarmPopups {
   const store = useAlarmStore();
-  const notification = useNotification();
-  const { t, locale } = useI18n();
   const muted = alarmMuted();
-  const focus = useFocusAlarm();
-  const unitsOf = useAlarmUnits();
-  const session = useSessionStore();
-  const incident = useMakeIncident();
+  const state = shallowRef<PopupState>(emptyPopups());
+  const room = ref(0);
 
-  function show(a: AlarmView): void {
-    const place = a.zone?.name ?? t('alarms.noZone', { grid: a.gridCode });
-    const units = unitsOf(a);
-    const detail = { opacity: 0.7, fontSize: '12px' };
-    const n = notification.create({
-      type: a.priority <= 2 ? 'error' : a.priority === 3 ? 'warning' : 'info',
-      title: t('alarms.popupTitle', { priority: a.priority, rule: a.rule.name }),
-      content: () =>
-        h(
-          'div',
-          {
-            'data-testid': 'alarm-popup',
-            'data-id': a.id,
-            'data-priority': a.priority,
-            style: { borderLeft: `4px solid ${alarmCss(a.priority)}`, paddingLeft: '8px', cursor: 'pointer' },
-            onClick: () => {
-              void focus(a);
-              n.destroy();
-            },
-          },
-          [
-            h('div', t('alarms.popupBody', { place, time: formatClockTime(a.event.at, locale.value) })),
-            a.cameraIds.length ? h('div', { style: detail }, t('alarms.cameras', { n: a.cameraIds.length })) : null,
-            units
-              ? h('div', { style: detail, 'data-testid': 'alarm-popup-units', 'data-count': a.unitIds.length }, units)
-              : null,
-            a.broadcast ? h('div', { style: detail }, t('alarms.broadcast', { say: a.broadcast.say })) : null,
-            session.user && ALARM_HANDLERS.includes(session.user.role) && canMakeIncident(a)
-              ? h(
-                  NButton,
-                  {
-                    size: 'tiny',
-                    type: 'primary',
-                    secondary: true,
-                    style: { marginTop: '4px' },
-                    'data-testid': 'alarm-popup-make-incident',
-                    onClick: (e: MouseEvent) => {
-                      e.stopPropagation();
-                      void incident.make(a);
-                      n.destroy();
-                    },
-                  },
-                  () => t(incidentButtonKey(a)),
-                )
-              : null,
-          ],
-        ),
-      duration: DURATION_MS[a.priority] ?? 10_000,
-      keepAliveOnHover: true,
-    });
-  }
-
-  const off = store.onArrived((alarms) => {
-    const urgent = [...alarms].sort(compareAlarms);
-    urgent.slice(0, MAX_PER_BATCH).forEach(show);
-    if (!muted.value) playAlarmTone(urgent[0]!.priority);
+  const offArrived = store.onArrived((alarms) => {
+    const { state: next, tone } = arrive(state.value, alarms, Date.now());
+    state.value = next;
+    // One tone per batch of new alarms, never for a repeat folded into one already here.
+    if (tone !== null && !muted.value) playAlarmTone(tone);
   });
-  onBeforeUnmount(off);
+  watch(
+    () => store.byId,
+    (byId) => (state.value = reconcile(state.value, (id) => byId.get(id))),
+  );
+  // What comes on screen gets its full time from then (a popup held for room may have waited).
+  watch([state, room], ([s, n]) => (state.value = markShown(s, n, Date.now())));
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  watch(
+    state,
+    (s) => {
+      clearTimeout(timer);
+      const at = nextExpiry(s);
+      if (at !== null) timer = setTimeout(() => (state.value = expire(state.value, Date.now())), at - Date.now());
+    },
+    { immediate: true },
+  );
+  onBeforeUnmount(() => {
+    offArrived();
+    clearTimeout(timer);
+  });
+
+  const popups: AlarmPopups = {
+    candidates: computed(() =>
+      state.value.entries.slice(0, MAX_POPUPS).flatMap((e) => {
+        const a = store.byId.get(e.id);
+        return a ? [a] : [];
+      }),
+    ),
+    room,
+    shownCount: computed(() => shownCount(state.value, room.value)),
+    waiting: computed(() => waiting(state.value, room.value)),
+    close: (id) => (state.value = dismiss(state.value, [id])),
+    seeWaiting: () => (state.value = dismissWaiting(state.value, room.value)),
+  };
+  provide(KEY, popups);
+  return popups;
+}
+
+/** The desk's popups, from a component inside the desk (null elsewhere). */
+export function injectAlarmPopups(): AlarmPopups | null {
+  return inject(KEY, null);
 }
