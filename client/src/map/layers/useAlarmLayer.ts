@@ -5,16 +5,53 @@
  * hands arrivals to `pulse`): a second, tiny layer of just those rings, redrawn each animation
  * frame while any pulses, so the big layer is not touched per frame. A click on an alarm is handed
  * to `onPick` (the desk does what a click on its queue row does).
+ *
+ * Nothing here animates for ever (issue 15: an idle desk draws no frames): a pulse ends after
+ * PULSE_MS, and a zone flashes only while it holds a `new` alarm whose last repeat is younger than
+ * FLASH_MS; one timer, set for the next flash to end, stops it without polling.
  */
-import { computed, markRaw, onBeforeUnmount, ref, shallowRef, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
+import {
+  computed,
+  markRaw,
+  onBeforeUnmount,
+  ref,
+  shallowRef,
+  toValue,
+  watch,
+  watchEffect,
+  type MaybeRefOrGetter,
+} from 'vue';
 import { useRafFn } from '@vueuse/core';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import type { AlarmView } from '@shared/alarms';
+import { FLASH_MS, type AlarmView } from '@shared/alarms';
 import { useMapContext } from '../mapContext';
 import { ALARM_PRIORITY_COLOR, SELECTED_LINE } from '../palette';
 
 export const PULSE_MS = 10_000;
+
+/**
+ * The zones to flash at `now` (ms): those holding a `new` alarm whose last repeat is younger than
+ * FLASH_MS; and when the first of those flashes ends (null: none flashes), for the caller's timer.
+ */
+export function flashingZones(
+  alarms: readonly Pick<AlarmView, 'status' | 'zone' | 'lastAt'>[],
+  now: number,
+): { ids: Set<string>; next: number | null } {
+  const ids = new Set<string>();
+  let next = Infinity;
+  for (const a of alarms) {
+    if (a.status !== 'new' || !a.zone) continue;
+    const end = Date.parse(a.lastAt) + FLASH_MS;
+    if (!(end > now)) continue;
+    ids.add(a.zone.id);
+    next = Math.min(next, end);
+  }
+  return { ids, next: Number.isFinite(next) ? next : null };
+}
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
+  a.size === b.size && [...a].every((x) => b.has(x));
 
 /** Positions and colours of the alarms, in the order given (the pick index is the array index). */
 export function alarmAttributes(alarms: readonly AlarmView[]): { positions: Float32Array; colors: Uint8Array } {
@@ -143,12 +180,36 @@ export function useAlarmLayer(input: AlarmLayerInput) {
     drawnCount.value = p.alarms.length;
   });
 
-  /** Zones with a new alarm: the zone layer flashes them (and turns a fence corridor red). */
-  const alarmingZones = computed<ReadonlySet<string>>(
-    () => new Set(toValue(input.alarms).flatMap((a) => (a.status === 'new' && a.zone ? [a.zone.id] : []))),
+  /** Bumped when a flash ends: the zones are worked out again then. */
+  const flashTick = ref(0);
+  const flashing = computed(() => {
+    void flashTick.value;
+    return flashingZones(toValue(input.alarms), Date.now());
+  });
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
+  watch(
+    flashing,
+    ({ next }) => {
+      clearTimeout(flashTimer);
+      if (next !== null) flashTimer = setTimeout(() => flashTick.value++, Math.max(0, next - Date.now()) + 1);
+    },
+    { immediate: true },
   );
+  /**
+   * Zones with a new, recent alarm: the zone layer flashes them (and turns a fence corridor red).
+   * The same set while its members stay the same: the zone layer is not rebuilt for every batch.
+   */
+  let lastZones: ReadonlySet<string> = new Set();
+  const alarmingZones = computed<ReadonlySet<string>>(() => {
+    const ids = flashing.value.ids;
+    if (!sameSet(ids, lastZones)) lastZones = ids;
+    return lastZones;
+  });
 
-  onBeforeUnmount(() => ctx.setLayers('alarms', []));
+  onBeforeUnmount(() => {
+    clearTimeout(flashTimer);
+    ctx.setLayers('alarms', []);
+  });
 
   return { drawnCount, alarmingZones, pulse };
 }

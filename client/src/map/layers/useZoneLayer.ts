@@ -1,8 +1,9 @@
 /**
  * Alert circles with their true metric radius, and the railway fence corridors. An alarming zone
- * flashes: `alarming` holds the ids of zones with a new alarm (the desk feeds it from the alarm
- * layer); an alarming circle animates its alpha, an alarming corridor turns red. Only the colour
- * attribute is recomputed per frame, and only while something is alarming.
+ * flashes: `alarming` holds the ids of zones with a new, recent alarm (the desk feeds it from the
+ * alarm layer, which bounds it in time); an alarming circle animates its alpha, an alarming corridor
+ * turns red. Only the colour attribute is recomputed per frame, and only while something is
+ * alarming: with nothing alarming, no frame is asked for.
  */
 import { computed, markRaw, onBeforeUnmount, ref, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { useRafFn } from '@vueuse/core';
