@@ -166,3 +166,38 @@ test('a map style that fails falls back to the built-in basemap with a notice', 
   await expect(page.getByTestId('map-notice')).toContainText('内置离线底图');
   expect(foreign).toEqual([]);
 });
+
+test('a basemap that fails to load is tried again with backoff, and comes back without a reload', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  let failing = true;
+  let tries = 0;
+  await page.route('**/api/v1/basemap/style.json', async (route) => {
+    tries++;
+    if (failing) await route.fulfill({ status: 503, body: 'busy' });
+    else await route.continue();
+  });
+  await openDesk(page);
+  const map = page.getByTestId('map');
+  const notice = page.getByTestId('map-notice');
+  await expect(notice).toContainText('底图加载失败');
+  await expect(map).toHaveAttribute('data-basemap', 'none');
+  // Tried again, without the page asking: the first try and at least two more.
+  await expect.poll(() => tries, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  await page.evaluate(() => ((window as unknown as { sameDocument?: boolean }).sameDocument = true));
+  const before = await shot(map);
+
+  failing = false;
+  // The next try (at most 30 s away) loads it: the basemap is drawn and the notice goes.
+  await expect(map).toHaveAttribute('data-basemap', 'built-in', { timeout: 40_000 });
+  await expect(notice).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  await page.waitForTimeout(1_500);
+  const after = await shot(map);
+  expect(await differingPixels(page, before, after), 'pixels the basemap changed').toBeGreaterThan(5_000);
+  await page.screenshot({ path: testInfo.outputPath('basemap-back.png') });
+  // Our layers are still drawn, over the new basemap, not under it: the grids' fill covers most of the map.
+  await toggle(page, 'grids');
+  expect(await differingPixels(page, after, await shot(map)), 'pixels of the grid layer').toBeGreaterThan(50_000);
+});

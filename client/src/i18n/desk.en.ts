@@ -6,8 +6,9 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export default {
   nav: { desk: 'Dispatch desk', overview: 'City overview', admin: 'Administration', qr: 'QR codes' },
   map: {
-    styleFailed: 'The basemap failed to load; showing the operational layers only',
-    customStyleFailed: 'The configured map style could not be loaded ({reason}); using the built-in offline basemap',
+    styleFailed: 'The basemap failed to load; showing the operational layers only; retrying…',
+    customStyleFailed:
+      'The configured map style could not be loaded ({reason}); using the built-in offline basemap; retrying…',
     loadingLayers: 'Loading layers…',
     layerFailed: 'Layer {layer} failed to load: {reason}',
   },

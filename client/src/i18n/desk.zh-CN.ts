@@ -2,8 +2,8 @@
 export default {
   nav: { desk: '指挥调度', overview: '城市概况', admin: '系统管理', qr: '二维码' },
   map: {
-    styleFailed: '底图加载失败，仅显示业务图层',
-    customStyleFailed: '配置的地图样式无法加载（{reason}），已切换为内置离线底图',
+    styleFailed: '底图加载失败，仅显示业务图层；正在重试…',
+    customStyleFailed: '配置的地图样式无法加载（{reason}），已切换为内置离线底图；正在重试…',
     loadingLayers: '正在加载图层…',
     layerFailed: '图层 {layer} 加载失败：{reason}',
   },

@@ -17,6 +17,8 @@ const PICK_RADIUS_PX = 3;
 export interface MapHandle {
   map: maplibregl.Map;
   setLayers(slot: LayerSlot, layers: Layer[]): void;
+  /** Draws another basemap style under our layers (a basemap that came back), without a new map. */
+  restyle(style: maplibregl.StyleSpecification): void;
   /**
    * Wait until the GPU has finished the frames issued so far (a one-pixel read-back). WebGL
    * calls only queue work: "drawn" means the pixels exist, which on software WebGL can be
@@ -94,6 +96,13 @@ export function createMap(
         scheduled = true;
         requestAnimationFrame(flush);
       }
+    },
+    restyle(style) {
+      map.setStyle(style);
+      // The new style's layers land above ours, and the overlay puts its layers back on top only
+      // if the style has loaded when it hears of the change, which GeoJSON sources delay. Once the
+      // map is idle (style and sources loaded), hand it our layers again: it re-adds and re-orders.
+      map.once('idle', flush);
     },
     settle() {
       const gl = map.getCanvas().getContext('webgl2');

@@ -1,12 +1,13 @@
 /**
  * The basemap under our layers: the hub's map settings, which style to draw (the configured
  * MAP_STYLE_URL if it loads, else the hub's built-in offline style with a visible notice, else a
- * plain dark background: the layers still draw) and the coordinate system that style is drawn in.
+ * plain dark background: the layers still draw; retried until the wanted one loads) and the
+ * coordinate system that style is drawn in.
  * The desk hands `useMapStyle()` to the map component (map/ fetches nothing itself); the layer
  * store shifts the static layers to `drawnCrs`, and `toDrawn` / `fromDrawn` move a live WGS84
  * point (an incident, a unit, a click) to and from it.
  */
-import { ref } from 'vue';
+import { computed, onScopeDispose, ref, shallowRef } from 'vue';
 import { useI18n } from 'vue-i18n';
 import gcoord from 'gcoord';
 import type { StyleSpecification } from 'maplibre-gl';
@@ -15,6 +16,7 @@ import { wgs84ToGcj02 } from '@shared/crs';
 import { mapConfig, type MapConfig, type MapCrs } from '@shared/map';
 import { getJson } from '../api/http';
 
+/** A try for a style that takes longer is given up (and tried again later: useMapStyle). */
 const STYLE_TIMEOUT_MS = 8_000;
 
 const FALLBACK_STYLE: StyleSpecification = {
@@ -69,36 +71,108 @@ export function loadMapConfig(): Promise<MapConfig> {
  */
 export const drawnCrs = ref<MapCrs>('wgs84');
 
+/** Which basemap is drawn: the configured one, the hub's built-in one, or none (a plain background). */
+export type DrawnBasemap = 'custom' | 'built-in' | 'none';
+const RANK: Record<DrawnBasemap, number> = { custom: 0, 'built-in': 1, none: 2 };
+
+/** The first retry of a basemap that did not load waits this long, each next one twice as long… */
+export const RETRY_FIRST_MS = 1_000;
+/** …up to this, then every this long for as long as the page is open. */
+export const RETRY_MAX_MS = 30_000;
+
+/** How long to wait before the next try, after `failures` tries failed in a row (1, 2, …). */
+export function retryDelay(failures: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, failures - 1));
+}
+
+/**
+ * The style the desk's map draws, as a ref: the best basemap that loaded (the configured one, else
+ * the built-in one, else a plain background), and, while that is not the one wanted, a notice and
+ * tries again with backoff (retryDelay; at once when the browser comes back online). A better style
+ * that loads later replaces the one drawn (the map restyles without a reload) and the notice goes.
+ * A style never steps down: once drawn, a later failure of the same URL changes nothing.
+ */
 export function useMapStyle() {
   const { t } = useI18n();
-  const notice = ref<string | null>(null);
+  const style = shallowRef<StyleSpecification | null>(null);
+  const drawn = ref<DrawnBasemap | null>(null);
+  const problem = ref<{ key: string; reason: string } | null>(null);
+  const notice = computed(() => (problem.value ? t(problem.value.key, { reason: problem.value.reason }) : null));
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let disposed = false;
 
-  async function style(): Promise<StyleSpecification> {
+  function draw(s: StyleSpecification, kind: DrawnBasemap): void {
+    if (disposed || (drawn.value !== null && RANK[kind] >= RANK[drawn.value])) return;
+    style.value = s;
+    drawn.value = kind;
+  }
+
+  /** One try for the best basemap there is; true once it is drawn (nothing left to try). */
+  async function attempt(): Promise<boolean> {
     let cfg: MapConfig;
     try {
       cfg = await loadMapConfig();
     } catch {
-      notice.value = t('map.styleFailed');
-      return FALLBACK_STYLE;
+      draw(FALLBACK_STYLE, 'none');
+      problem.value = { key: 'map.styleFailed', reason: '' };
+      return false;
     }
-    if (cfg.styleUrl !== cfg.builtInStyleUrl) {
+    const wantsCustom = cfg.styleUrl !== cfg.builtInStyleUrl;
+    let reason = '';
+    if (wantsCustom) {
       try {
         const custom = await fetchStyle(cfg.styleUrl);
-        drawnCrs.value = cfg.crs;
-        return custom;
+        if (!disposed) drawnCrs.value = cfg.crs;
+        draw(custom, 'custom');
+        problem.value = null;
+        return true;
       } catch (e) {
-        notice.value = t('map.customStyleFailed', { reason: (e as Error).message });
+        reason = (e as Error).message;
       }
     }
-    try {
-      return await fetchStyle(cfg.builtInStyleUrl);
-    } catch {
-      notice.value = t('map.styleFailed');
-      return FALLBACK_STYLE;
+    if (drawn.value !== 'built-in') {
+      try {
+        draw(await fetchStyle(cfg.builtInStyleUrl), 'built-in');
+      } catch {
+        draw(FALLBACK_STYLE, 'none');
+      }
     }
+    if (drawn.value === 'built-in' && !wantsCustom) {
+      problem.value = null;
+      return true;
+    }
+    problem.value =
+      drawn.value === 'built-in' ? { key: 'map.customStyleFailed', reason } : { key: 'map.styleFailed', reason: '' };
+    return false;
   }
 
-  return { style, notice };
+  async function run(): Promise<void> {
+    if (running || disposed) return;
+    running = true;
+    const done = await attempt().finally(() => (running = false));
+    if (done || disposed) return;
+    failures++;
+    timer = setTimeout(() => void run(), retryDelay(failures));
+  }
+
+  // Back online: no reason to sit out the rest of a long wait.
+  const again = (): void => {
+    if (drawn.value === null || problem.value === null) return;
+    clearTimeout(timer);
+    failures = 0;
+    void run();
+  };
+  window.addEventListener('online', again);
+  onScopeDispose(() => {
+    disposed = true;
+    clearTimeout(timer);
+    window.removeEventListener('online', again);
+  });
+  void run();
+
+  return { style, drawn, notice };
 }
 
 export type LonLat = [number, number];
