@@ -47,6 +47,8 @@ export interface AlarmPopups {
   shownCount: ComputedRef<number>;
   /** Popups waiting (past the cap, or held for room): the counter on the queue. */
   waiting: ComputedRef<number>;
+  /** Popups that came on screen since the desk opened (the bench counts them). */
+  shownTotal: Ref<number>;
   /** The dispatcher closed one: it does not come back for that alarm. */
   close(id: string): void;
   /** The dispatcher turned to the queue for the waiting ones: they go without showing. */
@@ -61,6 +63,7 @@ export function useAlarmPopups(): AlarmPopups {
   const muted = alarmMuted();
   const state = shallowRef<PopupState>(emptyPopups());
   const room = ref(0);
+  const shownTotal = ref(0);
 
   const offArrived = store.onArrived((alarms) => {
     const { state: next, tone } = arrive(state.value, alarms, Date.now());
@@ -73,7 +76,13 @@ export function useAlarmPopups(): AlarmPopups {
     (byId) => (state.value = reconcile(state.value, (id) => byId.get(id))),
   );
   // What comes on screen gets its full time from then (a popup held for room may have waited).
-  watch([state, room], ([s, n]) => (state.value = markShown(s, n, Date.now())));
+  watch([state, room], ([s, n]) => {
+    const next = markShown(s, n, Date.now());
+    if (next === s) return;
+    const waited = (x: PopupState) => x.entries.filter((e) => e.shownAt === null).length;
+    shownTotal.value += waited(s) - waited(next);
+    state.value = next;
+  });
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   watch(
@@ -100,6 +109,7 @@ export function useAlarmPopups(): AlarmPopups {
     room,
     shownCount: computed(() => shownCount(state.value, room.value)),
     waiting: computed(() => waiting(state.value, room.value)),
+    shownTotal,
     close: (id) => (state.value = dismiss(state.value, [id])),
     seeWaiting: () => (state.value = dismissWaiting(state.value, room.value)),
   };
