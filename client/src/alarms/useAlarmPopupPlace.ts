@@ -23,14 +23,23 @@ const DIALOG = '.n-modal, [role="dialog"][aria-modal="true"]';
 const rectOf = (r: DOMRect): Rect => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
 const shows = (el: Element): boolean => el.getClientRects().length > 0;
 
-export function useAlarmPopupPlace(stack: Ref<HTMLElement | null>, count: Ref<number>): Ref<StackFit | null> {
+/**
+ * `stack` holds the popups on screen and `held` those waiting (hidden, the same width, there to be
+ * measured), in that order: together, the candidates newest first.
+ */
+export function useAlarmPopupPlace(
+  stack: Ref<HTMLElement | null>,
+  held: Ref<HTMLElement | null>,
+  count: Ref<number>,
+): Ref<StackFit | null> {
   const fit = shallowRef<StackFit | null>(null);
   const box = computed(() => stack.value?.parentElement ?? null);
 
   function measure(): void {
     const el = stack.value;
     const parent = box.value;
-    if (!el || !parent || count.value === 0) {
+    const waiting = held.value;
+    if (!el || !waiting || !parent || count.value === 0) {
       fit.value = null;
       return;
     }
@@ -40,9 +49,9 @@ export function useAlarmPopupPlace(stack: Ref<HTMLElement | null>, count: Ref<nu
     }
     const b = rectOf(parent.getBoundingClientRect());
     const obstacles = [...document.querySelectorAll(AVOID)]
-      .filter((o) => !el.contains(o) && shows(o))
+      .filter((o) => !el.contains(o) && !waiting.contains(o) && shows(o))
       .map((o) => rectOf(o.getBoundingClientRect()));
-    const heights = [...el.children].map((c) => c.getBoundingClientRect().height);
+    const heights = [...el.children, ...waiting.children].map((c) => c.getBoundingClientRect().height);
     const next = fitStack(b, obstacles, heights, POPUP_WIDTH);
     const prev = fit.value;
     // The same answer keeps the same object: nothing downstream re-runs.
