@@ -613,7 +613,7 @@ async function benchProposal(db: Db, raw: RawClient, log: (s: string) => void): 
     (since) => unitRows.changedSince(since),
     () => Date.now(),
   );
-  const service = new DispatchService(repo, unitRows, none, unitIndex, none, none, none, locator, none);
+  const service = new DispatchService(repo, unitRows, none, unitIndex, none, none, none, locator, none, none, none);
   const r = rng(SEED + 1);
   const points = Array.from({ length: POINTS }, () => {
     const g = pick(r, grids);

@@ -19,6 +19,8 @@ import { compose, type ComposeDeps, type Components } from './components';
 
 /** How often sessions that timed out are ended (and their sockets closed) without a request. */
 const SWEEP_EVERY_MS = 60_000;
+/** How often unit positions older than the trail window are deleted (a minute's moves at most). */
+const TRAIL_PRUNE_EVERY_MS = 60_000;
 
 export interface BootDeps extends ComposeDeps {
   scheduler: Scheduler;
@@ -110,6 +112,7 @@ function start(c: Components, d: BootDeps): void {
   scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => c.incidents.sla.sweep(), { immediately: true });
   scheduler.every('alarm expiry', config.alarmExpirySweepMs ?? 0, () => c.alarms.expire());
   scheduler.every('outbox poll', OUTBOX_POLL_MS, () => c.outbox.poll(), { immediately: true });
+  scheduler.every('trail prune', TRAIL_PRUNE_EVERY_MS, () => c.incidents.trails.prune(), { immediately: true });
 }
 
 /**

@@ -17,6 +17,7 @@ import { OutboxRepository } from './outbox.repository';
 import { PhotoRepository } from './photo.repository';
 import { ResidentRepository } from './resident.repository';
 import { UnitRepository } from './unit.repository';
+import { UnitPositionRepository } from './unit-position.repository';
 import { WorldRepository } from './world.repository';
 
 export interface Repositories {
@@ -33,6 +34,7 @@ export interface Repositories {
   timeline: IncidentTimelineRepository;
   sources: IncidentSourceRepository;
   units: UnitRepository;
+  unitPositions: UnitPositionRepository;
   photos: PhotoRepository;
 }
 
@@ -51,6 +53,7 @@ export function createRepositories(db: Db): Repositories {
     timeline: new IncidentTimelineRepository(db),
     sources: new IncidentSourceRepository(db),
     units: new UnitRepository(db),
+    unitPositions: new UnitPositionRepository(db),
     photos: new PhotoRepository(db),
   };
 }

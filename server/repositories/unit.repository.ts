@@ -30,9 +30,9 @@ export class UnitRepository {
   }
 
   /** Units by id, read without a lock (their home regions, checked before a transaction opens). */
-  async byIds(ids: readonly string[]): Promise<UnitRow[]> {
+  async byIds(ids: readonly string[], tx: Db = this.db): Promise<UnitRow[]> {
     if (ids.length === 0) return [];
-    return this.db
+    return tx
       .select()
       .from(units)
       .where(inArray(units.id, [...ids]));
@@ -52,9 +52,9 @@ export class UnitRepository {
       .returning();
   }
 
-  async move(id: string, lon: number, lat: number): Promise<UnitRow | undefined> {
+  async move(id: string, lon: number, lat: number, tx: Db = this.db): Promise<UnitRow | undefined> {
     return (
-      await this.db
+      await tx
         .update(units)
         .set({ lon, lat, updatedAt: sql`now()` })
         .where(eq(units.id, id))
@@ -63,14 +63,20 @@ export class UnitRepository {
   }
 
   /** Many units' positions at once (the simulator's tick): one statement. */
-  async moveMany(moves: readonly { id: string; position: readonly [number, number] }[]): Promise<UnitRow[]> {
+  async moveMany(
+    moves: readonly { id: string; position: readonly [number, number] }[],
+    tx: Db = this.db,
+  ): Promise<UnitRow[]> {
     if (moves.length === 0) return [];
     const json = JSON.stringify(moves.map((m) => ({ id: m.id, lon: m.position[0], lat: m.position[1] })));
     const rows = await queryRows<{ id: string }>(
-      this.db,
+      tx,
       sql`update units set lon = x.lon, lat = x.lat, updated_at = now()
           from jsonb_to_recordset(${json}::jsonb) as x(id text, lon float8, lat float8) where units.id = x.id returning units.id`,
     );
-    return this.byIds(rows.map((r) => r.id));
+    return this.byIds(
+      rows.map((r) => r.id),
+      tx,
+    );
   }
 }

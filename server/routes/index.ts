@@ -73,7 +73,7 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   alarmRoutes(api, s);
   incidentRoutes(api, s);
   slaRoutes(api, { sla: incidents.slaPolicy });
-  fieldRoutes(api, { dispatch: incidents.dispatch });
+  fieldRoutes(api, { dispatch: incidents.dispatch, trails: incidents.trails });
   photoRoutes(api, { photos: incidents.photos, read: incidents.read, citizenLimit: limits.citizen });
   citizenRoutes(api, { citizens: incidents.citizens, world: s.world, citizenLimit: limits.citizen });
   qrRoutes(api, s);

@@ -131,6 +131,7 @@ const MATRIX: Row[] = [
   { route: 'GET /sla', url: () => `${API}/sla`, allowed: PEOPLE },
   { route: 'PUT /sla', url: () => `${API}/sla`, body: {}, allowed: ADMIN },
   { route: 'GET /units', url: () => `${API}/units`, allowed: WORLD },
+  { route: 'GET /units/trails', url: () => `${API}/units/trails`, allowed: WORLD },
   { route: 'GET /field/home', url: () => `${API}/field/home`, allowed: ['field'] },
   { route: 'POST /field/position', url: () => `${API}/field/position`, body: {}, allowed: ['field'] },
   {

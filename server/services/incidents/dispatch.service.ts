@@ -2,7 +2,7 @@
  * Dispatch and the field units: a proposal for an incident (the nearest available units with an
  * ETA, the department responsible and its crews, nearby cameras; only those of the caller's scope),
  * which units an action may send, a field member's home page (their assignments), their phone's
- * positions, the demo's moves, and the live units of a scope. The units live in the unit index
+ * positions, the demo's moves (each stored position also a trail point), and the live units of a scope. The units live in the unit index
  * (unit-index.ts), shared with the other incident services.
  */
 import type { AuthContext } from '@server/auth/context';
@@ -13,7 +13,8 @@ import type { WorldRepository } from '@server/repositories/world.repository';
 import type { UnitIndex } from '../unit-index';
 import type { DomainEvents } from '../domain-events';
 import type { IncidentReadService } from './incident-read.service';
-import type { Locator } from './ports';
+import type { Locator, Transact } from './ports';
+import type { UnitTrailService } from './unit-trail.service';
 import { actionsFor, reachOf, type IncidentAccess } from './incident-access';
 import { unitLiveView, type IncidentViews } from './incident-view';
 import { authorize, scopeFilter, type Principal } from '@server/auth/policy';
@@ -44,6 +45,9 @@ export class DispatchService {
     private readonly views: IncidentViews,
     private readonly locator: Pick<Locator, 'cameras'>,
     private readonly events: DomainEvents,
+    /** Each stored position is also a point of the unit's trail, in the same transaction. */
+    private readonly trails: UnitTrailService,
+    private readonly transact: Transact,
   ) {}
 
   // ------------------------------------------------------------------ proposals
@@ -178,7 +182,14 @@ export class DispatchService {
   async position(ctx: AuthContext, body: PositionBody): Promise<void> {
     authorize(ctx.principal, 'incident:field');
     const unit = await this.unitOf(ctx);
-    const row = await this.unitRows.move(unit.id, round6(body.lon), round6(body.lat));
+    const [lon, lat] = [round6(body.lon), round6(body.lat)];
+    // A phone standing still reports the same place again and again: its trail needs it once.
+    const moved = lon !== unit.lon || lat !== unit.lat;
+    const row = await this.transact(async (tx) => {
+      const r = await this.unitRows.move(unit.id, lon, lat, tx);
+      if (r && moved) await this.trails.record([r], tx);
+      return r;
+    });
     if (!row) return;
     this.reportingUnits.add(row.id);
     this.units.apply([row], true);
@@ -187,7 +198,14 @@ export class DispatchService {
 
   /** The demo's moves of its units (not those whose phones report): stored, indexed, pushed. */
   async moveUnits(moves: readonly { id: string; position: readonly [number, number] }[]): Promise<void> {
-    const rows = await this.unitRows.moveMany(moves.filter((m) => !this.reportingUnits.has(m.id)));
+    const rows = await this.transact(async (tx) => {
+      const r = await this.unitRows.moveMany(
+        moves.filter((m) => !this.reportingUnits.has(m.id)),
+        tx,
+      );
+      await this.trails.record(r, tx);
+      return r;
+    });
     this.units.apply(rows, true);
     this.events.emit(
       'units',

@@ -5,7 +5,7 @@
  * they share (incident-store.ts) and photos. They announce after commit on the hub's domain events
  * (../domain-events.ts). Dependencies go one way, each passed in its constructor:
  *
- *   sla policy, unit index → views, access → reader → merging, dispatch → store → intake, commands,
+ *   sla policy, unit index → views, access → reader → merging, trails → dispatch → store → intake, commands,
  *   disputes, citizens, sweep
  */
 import type { Logger } from 'pino';
@@ -31,6 +31,7 @@ import { MergeService } from './merge.service';
 import { PersonalDataService } from './personal-data.service';
 import { SlaPolicyService } from './sla-policy.service';
 import { SlaSweepService } from './sla-sweep.service';
+import { UnitTrailService } from './unit-trail.service';
 
 export type { Locator } from './ports';
 
@@ -43,6 +44,8 @@ export interface IncidentServices {
   /** Acting on incidents: the machine's steps, attaching alarms. */
   commands: IncidentCommandService;
   dispatch: DispatchService;
+  /** Where the units were over the last 15 minutes (dispatch records, the scheduler prunes). */
+  trails: UnitTrailService;
   citizens: CitizenService;
   disputes: DisputeService;
   merging: MergeService;
@@ -57,7 +60,7 @@ export interface IncidentServices {
 export interface IncidentDeps {
   repositories: Pick<
     Repositories,
-    'incidents' | 'timeline' | 'sources' | 'units' | 'alarms' | 'photos' | 'meta' | 'world' | 'events'
+    'incidents' | 'timeline' | 'sources' | 'units' | 'unitPositions' | 'alarms' | 'photos' | 'meta' | 'world' | 'events'
   >;
   alarms: AlarmService;
   audit: AuditService;
@@ -85,6 +88,7 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
   const scoring = new DisputeScoring(incidents);
   const read = new IncidentReadService(incidents, timeline, sources, photos, units, access, views);
   const merging = new MergeService(incidents, timeline, sources, alarmsRepo, read);
+  const trails = new UnitTrailService(d.repositories.unitPositions, units, d.clock);
   const dispatch = new DispatchService(
     incidents,
     unitRows,
@@ -95,6 +99,8 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
     views,
     d.locator,
     events,
+    trails,
+    d.transact,
   );
   const store = new IncidentStore(
     incidents,
@@ -142,6 +148,7 @@ export function createIncidentServices(d: IncidentDeps): IncidentServices {
       d.clock,
     ),
     dispatch,
+    trails,
     citizens: new CitizenService(
       incidents,
       timeline,
