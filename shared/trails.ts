@@ -25,9 +25,9 @@ export interface TrailPoint {
 
 /**
  * What appending `p` to `points` (oldest first) does: a point no newer than the last, or where the
- * unit already is (a status change, not a move), is skipped; a point within `stepMs` of the one
- * before the last replaces the last, so the trail's head is always the newest position and the kept
- * points stay a step apart; any other is pushed.
+ * unit already is (a status change, not a move), is skipped; while the last point lies within
+ * `stepMs` of the one before it, it is only the head so far and `p` replaces it; otherwise `p` is
+ * pushed. So the head is always the newest position and the points behind it stay a step apart.
  */
 export function trailStep(
   points: readonly TrailPoint[],
@@ -38,7 +38,7 @@ export function trailStep(
   if (!last) return 'push';
   if (p.t <= last.t || (p.lon === last.lon && p.lat === last.lat)) return 'skip';
   const before = points[points.length - 2];
-  return before && p.t - before.t < stepMs ? 'replace' : 'push';
+  return before && last.t - before.t < stepMs ? 'replace' : 'push';
 }
 
 /** `points` with `p` appended by trailStep's rule: a new array, or the same one when skipped. */

@@ -22,6 +22,7 @@ export default {
     smartCommunities: 'Smart communities',
     facilities: 'Hospitals / schools / police kiosks',
     units: 'Field units',
+    trails: 'Unit trails (last 15 min)',
     measure: 'Grid theme',
     measureNone: 'None',
     measureCameraDensity: 'Camera density (per km²)',

@@ -17,6 +17,7 @@ export default {
     smartCommunities: '智慧平安小区',
     facilities: '医院 / 学校 / 警务站',
     units: '处置力量',
+    trails: '力量轨迹（近 15 分钟）',
     measure: '网格专题',
     measureNone: '无',
     measureCameraDensity: '视频监控密度（个/平方公里）',

@@ -32,6 +32,7 @@ export const LAYER_ORDER = [
   'railway',
   'facilities',
   'cameras',
+  'trails',
   'units',
   'incidents',
   'alarms',

@@ -17,7 +17,8 @@
  * `incident:sync` since its cursor after every hello, and each live `alarm:batch` / `incident:batch`
  * is merged into its store (by rev, stores/revCollection.ts) and handed to the catch-up, which asks
  * again when a batch's `from` shows something was missed. Field units' live state comes as
- * `unit:batch`; after a reconnect the units a screen asked for are reloaded.
+ * `unit:batch` (it also grows their trails); after a reconnect the units and trails a screen asked
+ * for are reloaded.
  *
  * Diagnostics: localStorage `cd.diag.syncTimeoutMs` (500 to 60000) replaces the 8 s a sync answer
  * is waited for before it is asked again; the browser tests shorten it.
@@ -39,6 +40,7 @@ import { decodeAlarmColumns } from '@shared/alarm-wire';
 import { incidentSyncReply } from '@shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { useUnitStore } from '../stores/units';
+import { useTrailStore } from '../stores/trails';
 import type { SyncItems, Versioned } from '../stores/revCollection';
 import { StreamCatchup, type SyncOutcome, type SyncReplyBase } from './catchup';
 
@@ -144,6 +146,7 @@ export function startRealtime(p: Pinia): void {
   const alarms = useAlarmStore(pinia);
   const incidents = useIncidentStore(pinia);
   const units = useUnitStore(pinia);
+  const trails = useTrailStore(pinia);
 
   const s: HubSocket = io({
     path: '/socket.io',
@@ -194,13 +197,17 @@ export function startRealtime(p: Pinia): void {
 
   s.on('alarm:batch', (batch) => alarmStream.batch(batch.from, batch.rev, decodeAlarmColumns(batch.alarms)));
   s.on('incident:batch', (batch) => incidentStream.batch(batch.from, batch.rev, batch.incidents));
-  s.on('unit:batch', (batch) => units.applyBatch(batch));
+  s.on('unit:batch', (batch) => {
+    units.applyBatch(batch);
+    trails.append(batch.units);
+  });
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
     for (const st of streams) if (st.follows) st.catchup.linkUp();
     reportSync();
     void units.reloadIfWanted();
+    void trails.reloadIfWanted();
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
     if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
@@ -283,6 +290,7 @@ export function stopRealtime(): void {
     useAlarmStore(pinia).reset();
     useIncidentStore(pinia).reset();
     useUnitStore(pinia).reset();
+    useTrailStore(pinia).reset();
   }
   s.removeAllListeners();
   s.disconnect();

@@ -14,6 +14,7 @@ export const MAP_LAYERS = [
   'smartCommunities',
   'facilities',
   'units',
+  'trails',
 ] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
 export const GRID_MEASURES = ['none', 'cameraDensity'] as const;
@@ -31,6 +32,7 @@ export const useMapUiStore = defineStore('mapUi', () => {
     smartCommunities: true,
     facilities: true,
     units: true,
+    trails: true,
   });
   const gridMeasure = ref<GridMeasure>('cameraDensity');
   /** Region code the map is filtered to ('' = the whole city). */
