@@ -27,6 +27,7 @@ import { BuildThread } from './services/build-thread';
 import { LayerService } from './services/layer.service';
 import { BasemapService } from './services/basemap.service';
 import { QrService } from './services/qr.service';
+import { ZoneDirectoryService } from './services/zone-directory.service';
 import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
 import { LocatorService } from './services/locator.service';
@@ -92,6 +93,8 @@ export function compose(database: Database, d: ComposeDeps): Components {
     builds,
   );
   const qr = new QrService(world);
+  // The rule editor's zone picker (city-wide, as rules are).
+  const zones = new ZoneDirectoryService(r.zones);
   // Device commands are recorded in the outbox in the raising transaction, delivered after commit by any hub.
   const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log);
   const absence = new AbsenceService(r.residents, r.events, r.alarms, alarms, transact, clock, log);
@@ -159,6 +162,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
     incidents,
     deadLetters,
     qr,
+    zones,
   };
   return {
     ...services,

@@ -19,6 +19,7 @@ import { ResidentRepository } from './resident.repository';
 import { UnitRepository } from './unit.repository';
 import { UnitPositionRepository } from './unit-position.repository';
 import { WorldRepository } from './world.repository';
+import { ZoneRepository } from './zone.repository';
 
 export interface Repositories {
   meta: MetaRepository;
@@ -36,6 +37,7 @@ export interface Repositories {
   units: UnitRepository;
   unitPositions: UnitPositionRepository;
   photos: PhotoRepository;
+  zones: ZoneRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -55,5 +57,6 @@ export function createRepositories(db: Db): Repositories {
     units: new UnitRepository(db),
     unitPositions: new UnitPositionRepository(db),
     photos: new PhotoRepository(db),
+    zones: new ZoneRepository(db),
   };
 }

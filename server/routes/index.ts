@@ -24,6 +24,7 @@ import type { IngestService } from '../services/ingest.service';
 import type { LayerService } from '../services/layer.service';
 import type { QrService } from '../services/qr.service';
 import type { WorldService } from '../services/world.service';
+import type { ZoneDirectoryService } from '../services/zone-directory.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -36,6 +37,7 @@ import { photoRoutes } from './photos';
 import { qrRoutes } from './qr';
 import { slaRoutes } from './sla';
 import { worldRoutes } from './world';
+import { zoneRoutes } from './zones';
 
 /** The services the routes call. */
 export interface ApiServices {
@@ -50,6 +52,7 @@ export interface ApiServices {
   incidents: IncidentServices;
   deadLetters: DeadLetterService;
   qr: QrService;
+  zones: ZoneDirectoryService;
 }
 
 export interface Api {
@@ -79,6 +82,7 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   qrRoutes(api, s);
   worldRoutes(api, s);
   mapRoutes(api, s);
+  zoneRoutes(api, s);
 
   const identify = [cookieParser(), authenticate(s.auth)];
   // Event batches (up to 1,000 events) get a larger body than everything else.

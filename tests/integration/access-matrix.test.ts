@@ -82,6 +82,7 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /rules', url: () => `${API}/rules`, allowed: ADMIN },
   { route: 'PUT /rules/:id', url: () => `${API}/rules/x`, body: {}, allowed: ADMIN },
+  { route: 'GET /zones', url: () => `${API}/zones?q=school`, allowed: ADMIN },
   { route: 'POST /events', url: () => `${API}/events`, body: {}, allowed: ['device'] },
   { route: 'GET /world/summary', url: () => `${API}/world/summary`, allowed: WORLD },
   { route: 'GET /layers', url: () => `${API}/layers`, allowed: WORLD },

@@ -1,0 +1,12 @@
+/** Zones over HTTP (the rule editor's picker; rules in services/zone-directory.service.ts). */
+import { zoneSearchQuery } from '@shared/zone-search';
+import { parseInput } from '../core/http-errors';
+import { ctxOf, type ApiRoutes } from '../http/auth';
+import type { ZoneDirectoryService } from '../services/zone-directory.service';
+
+export function zoneRoutes(api: ApiRoutes, deps: { zones: ZoneDirectoryService }): void {
+  api.add('get', '/zones', { action: 'admin:manage' }, async (req, res) => {
+    const q = parseInput(zoneSearchQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(await deps.zones.search(ctxOf(req), q));
+  });
+}
