@@ -47,15 +47,17 @@ test('a unit that moves draws its trail; the layer switch hides it; a reload dra
   const unit = units.units.find((u) => u.id === UNIT)!;
   // The grid nearest the unit: the desk opens on it (a deep link flies there, close in).
   const grids = (await (await page.request.get('/api/v1/layers/grids.geojson')).json()) as {
-    features: { properties: { code: string }; geometry: { coordinates: [number, number][][] } }[];
+    features: { properties: { code: string }; geometry: { coordinates: unknown } }[];
   };
+  const points = (c: unknown): number[][] =>
+    Array.isArray(c) && typeof c[0] === 'number' ? [c as number[]] : (c as unknown[]).flatMap(points);
   const centre = (f: (typeof grids.features)[number]) => {
-    const ring = f.geometry.coordinates[0]!;
-    return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+    const ps = points(f.geometry.coordinates);
+    return [ps.reduce((s, p) => s + p[0]!, 0) / ps.length, ps.reduce((s, p) => s + p[1]!, 0) / ps.length];
   };
   const dist = (p: number[]) => Math.hypot(p[0]! - unit.position[0], p[1]! - unit.position[1]);
   const grid = grids.features.reduce((a, b) => (dist(centre(a)) <= dist(centre(b)) ? a : b));
-  const start = centre(grid) as [number, number];
+  const start = centre(grid);
 
   await page.goto(`/desk?grid=${grid.properties.code}`);
   await expect(page.locator('.desk')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
@@ -66,16 +68,18 @@ test('a unit that moves draws its trail; the layer switch hides it; a reload dra
   const map = page.getByTestId('map');
   const before = await map.screenshot();
 
-  // The car's phone reports a drive of about 500 m east, then north.
+  // The car's phone reports a drive of about 200 m across the grid, east then north.
   const car = await apiLogin(baseURL!, UNIT.replace(/^unit-/, ''));
   const drive: [number, number][] = [
-    [start[0] - 0.003, start[1] - 0.001],
-    [start[0], start[1] - 0.001],
-    [start[0] + 0.002, start[1] + 0.002],
+    [start[0]! - 0.0012, start[1]! - 0.0006],
+    [start[0]!, start[1]! - 0.0006],
+    [start[0]! + 0.0008, start[1]! + 0.0008],
   ];
   for (const [lon, lat] of drive) {
     const res = await car.api.post('/api/v1/field/position', { headers: car.csrf, data: { lon, lat } });
-    expect(res.status()).toBe(204);
+    expect(res.status(), await res.text()).toBe(204);
+    // Pushes carry each unit's newest state per tick: a moment apart, each report is its own push.
+    await page.waitForTimeout(300);
   }
   await car.api.dispose();
   // Pushed: the trail runs from the first report to the newest (the middle one was within a step).
