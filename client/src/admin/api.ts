@@ -20,6 +20,9 @@ import {
   type UserView,
 } from '@shared/auth';
 import { deadLetterPage, type DeadLetterPage, type DeadLetterQuery } from '@shared/dead-letters';
+import { ruleSchema, type Rule } from '@shared/rules';
+import { zoneSearchReply, type ZoneSearchQuery, type ZoneSummary } from '@shared/zone-search';
+import { z } from 'zod';
 import { getJson, sendJson, sendVoid } from '../api/http';
 
 const ADMIN = `${API_PREFIX}/admin`;
@@ -70,4 +73,22 @@ export function fetchDeadLetters(query: Partial<DeadLetterQuery>, signal?: Abort
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   return getJson(`${ADMIN}/dead-letters?${params.toString()}`, deadLetterPage, signal);
+}
+
+/** The alarm rules, as stored. */
+export async function listRules(): Promise<Rule[]> {
+  return (await getJson(`${API_PREFIX}/rules`, z.object({ rules: z.array(ruleSchema) }))).rules;
+}
+/** Create or replace a rule (its id in the path and the body). */
+export function putRule(rule: Rule): Promise<Rule> {
+  return sendJson('PUT', `${API_PREFIX}/rules/${encodeURIComponent(rule.id)}`, rule, ruleSchema);
+}
+/** Zones of the whole city by part of the name or id, by kind, or by id (the rule editor's picker). */
+export async function searchZones(query: ZoneSearchQuery, signal?: AbortSignal): Promise<ZoneSummary[]> {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.kind) params.set('kind', query.kind);
+  if (query.ids) params.set('ids', query.ids.join(','));
+  if (query.limit) params.set('limit', String(query.limit));
+  return (await getJson(`${API_PREFIX}/zones?${params.toString()}`, zoneSearchReply, signal)).zones;
 }

@@ -5,6 +5,7 @@ import alarms from './alarms.en';
 import auth from './auth.en';
 import incidents from './incidents.en';
 import field from './field.en';
+import rules from './rules.en';
 
 export default {
   ...desk,
@@ -12,6 +13,7 @@ export default {
   ...alarms,
   ...incidents,
   ...field,
+  ...rules,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',

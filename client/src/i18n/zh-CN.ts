@@ -4,6 +4,7 @@ import alarms from './alarms.zh-CN';
 import auth from './auth.zh-CN';
 import incidents from './incidents.zh-CN';
 import field from './field.zh-CN';
+import rules from './rules.zh-CN';
 
 export default {
   ...desk,
@@ -11,6 +12,7 @@ export default {
   ...alarms,
   ...incidents,
   ...field,
+  ...rules,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',
