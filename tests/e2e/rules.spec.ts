@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { auditPage } from '@shared/auth';
 import { ruleSchema } from '@shared/rules';
 import { z } from 'zod';
-import { loginAs } from './login';
+import { apiLogin, loginAs } from './login';
 
 test.beforeEach(async ({ page }) => {
   await loginAs(page, 'admin');
@@ -27,8 +27,9 @@ async function pick(page: Page, option: string): Promise<void> {
   await page.locator('.n-base-select-option', { hasText: option }).first().click();
 }
 
-test("an admin edits a rule's fold window and priority, and it persists", async ({ page }, testInfo) => {
+test("an admin edits a rule's fold window and priority, and it persists", async ({ page, baseURL }, testInfo) => {
   await openRules(page);
+  const original = (await rulesOf(page)).find((r) => r.id === 'community-ebike')!;
   const row = page.locator('[data-testid="rule-row"][data-id="community-ebike"]');
   await expect(row.getByTestId('rule-fold')).toHaveText('默认 10 分钟');
   await expect(row.getByTestId('rule-priority')).toHaveText('三级');
@@ -61,6 +62,13 @@ test("an admin edits a rule's fold window and priority, and it persists", async 
     await (await page.request.get('/api/v1/admin/audit?action=rule.update&q=community-ebike')).json(),
   );
   expect(audit.records.map((a) => a.target)).toContain('rule:community-ebike');
+
+  // As it was, for the specs after this one on the same hub.
+  const admin = await apiLogin(baseURL!, 'admin');
+  expect((await admin.api.put('/api/v1/rules/community-ebike', { headers: admin.csrf, data: original })).status()).toBe(
+    200,
+  );
+  await admin.api.dispose();
 });
 
 test('a value out of range shows its problem on the field, and nothing is sent', async ({ page }, testInfo) => {
@@ -108,7 +116,8 @@ test("a new zone rule made with the zone picker; the hub's refusal shows on the 
   await page.keyboard.press('Escape');
   const zoneId = zone.split(' · ').at(-1)!;
   expect(zoneId).toMatch(/^zone-/);
-  // At night only: the window offered wraps midnight (Beijing time).
+  // Off for now (no spec after this one meets it), at night only: the window offered wraps midnight.
+  await dialog.getByTestId('rule-enabled').click();
   await dialog.getByTestId('rule-window-on').click();
   await expect(dialog.getByTestId('rule-window-from').locator('input')).toHaveValue('22:00');
   await expect(dialog.getByTestId('rule-window-to').locator('input')).toHaveValue('06:00');
@@ -123,8 +132,7 @@ test("a new zone rule made with the zone picker; the hub's refusal shows on the 
         body: JSON.stringify({
           error: {
             code: 'request/invalid',
-            message: `body.zoneIds[0]: no zone "${zoneId}"`,
-            details: { issues: [{ path: 'body.zoneIds[0]', message: `no zone "${zoneId}"` }] },
+            message: `body.zoneIds.0: no zone with id "${zoneId}"`,
           },
         }),
       }),
@@ -132,7 +140,7 @@ test("a new zone rule made with the zone picker; the hub's refusal shows on the 
   );
   await dialog.getByTestId('rule-save').click();
   await expect(dialog.getByTestId('rule-field-zoneIds')).toContainText('指定的区域不存在');
-  await expect(dialog.getByTestId('rule-field-zoneIds')).toContainText(`no zone "${zoneId}"`);
+  await expect(dialog.getByTestId('rule-field-zoneIds')).toContainText(`no zone with id "${zoneId}"`);
   await expect(dialog.getByTestId('rule-field-zoneIds').getByText('指定的区域不存在')).toBeVisible();
   await page.waitForTimeout(400); // the feedback's fade
   await page.screenshot({ path: testInfo.outputPath('rule-refused.png') });
@@ -147,6 +155,6 @@ test("a new zone rule made with the zone picker; the hub's refusal shows on the 
     zoneIds: [zoneId],
     window: { from: '22:00', to: '06:00' },
     priority: 3,
-    enabled: true,
+    enabled: false,
   });
 });
