@@ -3,7 +3,9 @@
  * with why, so a mediator can see what drives it. High risk (民转刑 early warning) means the hub
  * escalates and supervises the dispute. Pure; the hub counts the recurrences.
  */
-import type { DisputeRisk, RiskFactor, RiskLevel } from './incidents';
+import type { RiskFactor } from './hub-text';
+import type { RiskCategory } from './incident-categories';
+import type { DisputeRisk, RiskLevel } from './incidents';
 
 export interface RiskInput {
   category: string;
@@ -19,7 +21,7 @@ export interface RiskInput {
 }
 
 /** Categories that turn violent more often (points for the category alone). */
-const CATEGORY_POINTS: Readonly<Record<string, number>> = {
+const CATEGORY_POINTS: Readonly<Partial<Record<RiskCategory, number>>> = {
   dispute_family: 15,
   dispute_labour: 10,
   dispute_land: 10,
@@ -61,32 +63,33 @@ export function disputeRisk(input: RiskInput): DisputeRisk {
   if (input.sameParties > 0)
     factors.push({
       code: 'repeat_parties',
-      detail: `same parties in ${input.sameParties} earlier dispute(s) within a year`,
+      params: { n: input.sameParties },
       points: cap(15 * input.sameParties, 45),
     });
   if (input.sameAddress > 0)
     factors.push({
       code: 'repeat_address',
-      detail: `${input.sameAddress} earlier dispute(s) within 100 m in 180 days`,
+      params: { n: input.sameAddress },
       points: cap(5 * input.sameAddress, 20),
     });
-  const cat = CATEGORY_POINTS[input.category] ?? 0;
-  if (cat > 0) factors.push({ code: 'category', detail: `category ${input.category}`, points: cat });
+  // Points only for a category of the table, so `input.category` is one of them when cat > 0.
+  const cat = CATEGORY_POINTS[input.category as RiskCategory] ?? 0;
+  if (cat > 0) factors.push({ code: 'category', params: { category: input.category as RiskCategory }, points: cat });
   if (input.failedMediations > 0)
     factors.push({
       code: 'failed_mediations',
-      detail: `${input.failedMediations} failed mediation(s)`,
+      params: { n: input.failedMediations },
       points: cap(15 * input.failedMediations, 45),
     });
   if (input.escalations > 0)
     factors.push({
       code: 'escalations',
-      detail: `escalated ${input.escalations} time(s)`,
+      params: { n: input.escalations },
       points: cap(10 * input.escalations, 20),
     });
   const lower = input.text.toLowerCase();
   const words = THREAT_WORDS.filter((w) => lower.includes(w));
-  if (words.length) factors.push({ code: 'threat_words', detail: `threat words: ${words.join(', ')}`, points: 30 });
+  if (words.length) factors.push({ code: 'threat_words', params: { words }, points: 30 });
   const score = factors.reduce((s, f) => s + f.points, 0);
   return { score, level: riskLevel(score), factors };
 }

@@ -63,6 +63,7 @@ export function reportedEffects(
       actorId: who.actorId,
       actorName: who.actorName,
       note: who.note,
+      ...(who.hubNote ? { hubNote: who.hubNote } : {}),
       details: { source: d.source },
     },
   ];
@@ -179,8 +180,9 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
           toStatus: 'closed',
           actor: 'system',
           actorId: 'hub',
-          actorName: 'system',
-          note: 'no citizen rating to wait for',
+          actorName: '',
+          note: null,
+          hubNote: { key: 'timeline.noRatingToWait', params: {} },
           details: null,
         });
       }
@@ -237,7 +239,14 @@ export function mergedInEffects(
         details: { from: from.id, code: from.code },
       },
     ],
-    sources: [{ kind: 'incident', ref: from.id, at: from.createdAt, summary: `${from.code} ${from.title}` }],
+    sources: [
+      {
+        kind: 'incident',
+        ref: from.id,
+        at: from.createdAt,
+        summary: { key: 'source.incident', params: { code: from.code, title: from.title } },
+      },
+    ],
   };
 }
 
@@ -255,8 +264,9 @@ export function ratedEffects(rated: Change, score: number, comment: string, at: 
         toStatus: 'closed',
         actor: 'system',
         actorId: 'hub',
-        actorName: 'system',
-        note: 'rated by the citizen',
+        actorName: '',
+        note: null,
+        hubNote: { key: 'timeline.rated', params: {} },
         details: null,
       },
     ],
@@ -280,8 +290,9 @@ export function breachEffects(row: IncidentFacts, fresh: readonly SlaStage[], at
       toStatus: row.status,
       actor: 'system',
       actorId: 'hub',
-      actorName: 'system',
-      note: `${stage} deadline passed; escalated one level up`,
+      actorName: '',
+      note: null,
+      hubNote: { key: 'timeline.slaBreach', params: { stage } },
       details: { stage, escalations },
     })),
   };
@@ -296,8 +307,9 @@ export function highRiskEntry(at: Date, score: number): TimelineEntry {
     toStatus: null,
     actor: 'system',
     actorId: 'hub',
-    actorName: 'system',
-    note: `risk score ${score}: high (民转刑 early warning); escalated and supervised`,
+    actorName: '',
+    note: null,
+    hubNote: { key: 'timeline.riskHigh', params: { score } },
     details: { score },
   };
 }

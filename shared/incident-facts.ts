@@ -7,6 +7,7 @@
  * Pure: no I/O and no clock (callers pass `now`); times are Dates, as the hub stores them.
  */
 import { OPEN_STATUSES, type IncidentActor, type IncidentState, type IncidentStatus } from './incident-machine';
+import type { HubNote, SourceSummary } from './hub-text';
 import type { AssignmentView, DisputeView } from './incidents';
 import { dueBreaches, nextDue, stageMinutes, type SlaPolicy, type SlaStage, type StageTimes } from './sla';
 
@@ -68,8 +69,12 @@ export interface TimelineEntry {
   toStatus: string | null;
   actor: IncidentActor;
   actorId: string;
+  /** The person's name ('' for the system, or a citizen who gave none). */
   actorName: string;
+  /** What a person typed. */
   note: string | null;
+  /** What the hub notes itself, as a key (shared/hub-text.ts); stored within `details`. */
+  hubNote?: HubNote;
   details: Record<string, unknown> | null;
 }
 
@@ -78,7 +83,7 @@ export interface SourceEntry {
   kind: 'alarm' | 'event' | 'report' | 'incident';
   ref: string;
   at: Date;
-  summary: string;
+  summary: SourceSummary;
 }
 
 /** A change to one incident: the columns to set, timeline entries, sources, and units to mark busy (on it) or free. */
@@ -99,6 +104,7 @@ export interface Reporter {
   actorId: string;
   actorName: string;
   note: string | null;
+  hubNote?: HubNote;
 }
 
 // ------------------------------------------------------------------ reading a row

@@ -6,6 +6,7 @@
  * names the version it saw, and a stale one is answered 409 with the current incident).
  */
 import { z } from 'zod';
+import { hubNote, riskFactor, sourceSummary } from './hub-text';
 import { INCIDENT_ACTIONS, INCIDENT_ACTORS, INCIDENT_STATUSES } from './incident-machine';
 import { RISK_CATEGORIES } from './ingest';
 import { SLA_STAGES } from './sla';
@@ -40,14 +41,7 @@ export const assignmentView = z.object({
 });
 export type AssignmentView = z.infer<typeof assignmentView>;
 
-export const riskFactor = z.object({
-  /** e.g. 'repeat_parties', 'repeat_address', 'category', 'failed_mediations', 'escalations', 'threat_words'. */
-  code: z.string(),
-  /** What the screen shows: 同一当事人近90天第3次 / "same parties, 3rd time in 90 days". */
-  detail: z.string(),
-  points: z.number(),
-});
-export type RiskFactor = z.infer<typeof riskFactor>;
+/** Each factor a code with parameters that the screen says (shared/hub-text.ts: riskFactor). */
 export const disputeRisk = z.object({ score: z.number(), level: z.enum(RISK_LEVELS), factors: z.array(riskFactor) });
 export type DisputeRisk = z.infer<typeof disputeRisk>;
 
@@ -140,8 +134,12 @@ export const timelineEntry = z.object({
   to: z.string().nullable(),
   actor: z.enum(INCIDENT_ACTORS),
   actorId: z.string(),
-  actorName: z.string(),
+  /** The person's name; null for the system and a citizen who gave none (the screen names the actor kind). */
+  actorName: z.string().nullable(),
+  /** What the person typed (a reason, a comment), as typed. */
   note: z.string().nullable(),
+  /** What the hub noted itself, as a key the screen says in its language (shared/hub-text.ts). */
+  hubNote: hubNote.nullable(),
   details: z.record(z.string(), z.unknown()).nullable(),
 });
 export type TimelineEntry = z.infer<typeof timelineEntry>;
@@ -151,7 +149,8 @@ export const incidentSourceView = z.object({
   kind: z.enum(['alarm', 'event', 'report', 'incident']),
   ref: z.string(),
   at: z.string(),
-  summary: z.string(),
+  /** What it was, as a key the screen says in its language (shared/hub-text.ts). */
+  summary: sourceSummary,
 });
 export type IncidentSourceView = z.infer<typeof incidentSourceView>;
 

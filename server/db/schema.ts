@@ -26,6 +26,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '@shared/world';
+import type { RiskFactor } from '@shared/hub-text';
 
 /** Bytes (bytea) as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -511,7 +512,8 @@ export interface DisputeJson {
   risk: {
     score: number;
     level: 'low' | 'medium' | 'high';
-    factors: { code: string; detail: string; points: number }[];
+    /** As shared/hub-text.ts has them; rows before issue 15 have a `detail` sentence instead of `params`. */
+    factors: (RiskFactor | { code: string; detail: string; points: number })[];
   };
   supervised: boolean;
 }

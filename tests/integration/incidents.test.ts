@@ -431,7 +431,16 @@ describe.each(backends)('incidents on $name', (backend) => {
     expect(rows[0]!.linked).toBe(rows[0]!.incident_id);
     const d = await detail(dispatcher, rows[0]!.incident_id);
     expect(d.incident).toMatchObject({ source: 'alarm', category: 'railway_safety', priority: 1, status: 'reported' });
-    expect(d.timeline[0]).toMatchObject({ actor: 'system' });
+    // The hub's note and the source travel as keys (the screen says them), no English name for the system.
+    expect(d.timeline[0]).toMatchObject({
+      actor: 'system',
+      actorName: null,
+      note: null,
+      hubNote: { key: 'timeline.alarmIncident', params: { priority: 1 } },
+    });
+    expect(d.sources.map((x) => [x.kind, x.summary.key, 'type' in x.summary.params && x.summary.params.type])).toEqual([
+      ['alarm', 'source.alarm', 'fence_intrusion'],
+    ]);
     // The same alarm by hand gives the same incident.
     const again = await dispatcher.fetch(`${url}${API}/incidents/from-alarm/${rows[0]!.alarm}`, { method: 'POST' });
     expect(again.status).toBe(200);
@@ -541,7 +550,29 @@ describe.each(backends)('incidents on $name', (backend) => {
       levelCode: inc.gridCode.slice(0, 12),
     });
     expect(d.incident.sla.find((c) => c.stage === 'dispatch')!.state).toBe('breached');
-    expect(d.timeline.at(-1)).toMatchObject({ action: 'sla_breach', actor: 'system' });
+    expect(d.timeline.at(-1)).toMatchObject({
+      action: 'sla_breach',
+      actor: 'system',
+      note: null,
+      hubNote: { key: 'timeline.slaBreach', params: { stage: 'dispatch' } },
+    });
+    // A row an older hub wrote (an English sentence, 'system' as the name) reads as the same key.
+    await db.execute(
+      sql`update incident_timeline set note = 'dispatch deadline passed; escalated one level up', actor_name = 'system', details = '{"stage":"dispatch","escalations":1}'::jsonb where incident_id = ${inc.id} and action = 'sla_breach'`,
+    );
+    await db.execute(
+      sql`update incident_sources set summary = ${`hotline: ${inc.title}`} where incident_id = ${inc.id}`,
+    );
+    const old = await detail(dispatcher, inc.id);
+    expect(old.timeline.at(-1)).toMatchObject({
+      actorName: null,
+      note: null,
+      hubNote: { key: 'timeline.slaBreach', params: { stage: 'dispatch' } },
+      details: { stage: 'dispatch', escalations: 1 },
+    });
+    expect(old.sources.map((x) => x.summary)).toEqual([
+      { key: 'source.report', params: { source: 'hotline', title: inc.title } },
+    ]);
     const alarms = await queryRows<{ rule_id: string; event_type: string; priority: number; incident_id: string }>(
       db,
       sql`select rule_id, event_type, priority, incident_id from alarms where event_id = ${`sla:${inc.id}:dispatch`}`,

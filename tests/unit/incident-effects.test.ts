@@ -407,6 +407,10 @@ describe('the steps the hub adds', () => {
     expect(
       c.timeline.every((t) => t.actor === 'system' && t.fromStatus === row.status && t.toStatus === row.status),
     ).toBe(true);
+    // The hub's note is a key per stage (the screen says it), no sentence and no English name.
+    expect(c.timeline.map((t) => [t.note, t.actorName, t.hubNote])).toEqual(
+      fresh.map((stage) => [null, '', { key: 'timeline.slaBreach', params: { stage } }]),
+    );
   });
 
   it('finds the breaches due, and none once the loop is closed', () => {
@@ -426,7 +430,14 @@ describe('the steps the hub adds', () => {
       'Desk',
     );
     expect(c.set).toEqual({ mergedFrom: ['i0', 'i1', 'i9'], updatedAt: at, priority: 1 });
-    expect(c.sources).toEqual([{ kind: 'incident', ref: 'i1', at: T0, summary: 'E1 smoke' }]);
+    expect(c.sources).toEqual([
+      {
+        kind: 'incident',
+        ref: 'i1',
+        at: T0,
+        summary: { key: 'source.incident', params: { code: 'E1', title: 'smoke' } },
+      },
+    ]);
     expect(c.timeline).toEqual([
       {
         at,

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SLA, dueBreaches, nextDue, slaClocks, slaPolicy, stageMinutes, type StageTimes } from '@shared/sla';
 import { disputeRisk, riskLevel } from '@shared/dispute-risk';
+import { riskFactor } from '@shared/hub-text';
 import {
   CATEGORIES,
   DISPUTE_CATEGORIES,
@@ -165,7 +166,8 @@ describe('dispute risk', () => {
     expect(r.level).toBe(level);
     expect(r.factors.map((f) => f.code)).toEqual(codes);
     expect(r.factors.reduce((s, f) => s + f.points, 0)).toBe(score);
-    for (const f of r.factors) expect(f.detail.length).toBeGreaterThan(0);
+    // Each factor travels as its code with parameters (the screen says it): valid on the wire.
+    for (const f of r.factors) expect(riskFactor.parse(f)).toEqual(f);
   });
   it('draws the levels at 30 and 60', () => {
     expect([riskLevel(29), riskLevel(30), riskLevel(59), riskLevel(60)]).toEqual(['low', 'medium', 'medium', 'high']);

@@ -6,6 +6,7 @@ import auth from './auth.en';
 import incidents from './incidents.en';
 import field from './field.en';
 import rules from './rules.en';
+import hub from './hub.en';
 
 export default {
   ...desk,
@@ -14,6 +15,7 @@ export default {
   ...incidents,
   ...field,
   ...rules,
+  ...hub,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',

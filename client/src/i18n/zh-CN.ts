@@ -5,6 +5,7 @@ import auth from './auth.zh-CN';
 import incidents from './incidents.zh-CN';
 import field from './field.zh-CN';
 import rules from './rules.zh-CN';
+import hub from './hub.zh-CN';
 
 export default {
   ...desk,
@@ -13,6 +14,7 @@ export default {
   ...incidents,
   ...field,
   ...rules,
+  ...hub,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',

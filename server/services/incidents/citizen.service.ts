@@ -80,15 +80,16 @@ export class CitizenService {
         {
           actor: 'citizen',
           actorId: trackingCode,
-          actorName: body.contact?.name || 'citizen',
-          note: body.regionCode ? `QR code of ${body.regionCode}` : null,
+          actorName: body.contact?.name ?? '',
+          note: null,
+          ...(body.regionCode ? { hubNote: { key: 'timeline.qrReport', params: { region: body.regionCode } } } : {}),
         },
         [
           {
             kind: 'report',
             ref: trackingCode,
             at: now,
-            summary: `citizen report${body.regionCode ? ` (QR ${body.regionCode})` : ''}`,
+            summary: { key: 'source.citizen', params: { region: body.regionCode ?? null } },
           },
         ],
         tx,
@@ -139,7 +140,8 @@ export class CitizenService {
           rating: body.score,
           note: body.comment || undefined,
         },
-        'citizen',
+        // A citizen has no name on the timeline: the screen says "citizen" in its language.
+        '',
       );
       return Promise.resolve(ratedEffects(change, body.score, body.comment, at));
     });

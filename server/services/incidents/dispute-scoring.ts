@@ -10,6 +10,7 @@ import type { IncidentRepository, IncidentRow } from '@server/repositories/incid
 import { highRiskEntry } from '@shared/incident-effects';
 import type { Change } from '@shared/incident-facts';
 import { disputeRisk } from '@shared/dispute-risk';
+import type { DisputeRisk } from '@shared/incidents';
 import type { LonLat } from '@shared/world';
 
 export class DisputeScoring {
@@ -25,7 +26,7 @@ export class DisputeScoring {
     escalations: number,
     at: Date,
     tx: Db,
-  ): Promise<DisputeJson['risk']> {
+  ): Promise<DisputeRisk> {
     const year = new Date(at.getTime() - 365 * 86_400_000);
     const rec = await this.incidents.disputeRecurrence(
       id,
@@ -50,7 +51,7 @@ export class DisputeScoring {
   /** Score a dispute again into `change`; a newly high one is escalated and supervised. */
   async rescore(row: IncidentRow, d: DisputeJson, change: Change, at: Date, tx: Db): Promise<void> {
     const escalations = change.set.escalations ?? row.escalations;
-    d.risk = await this.riskOf(
+    const risk = await this.riskOf(
       row.id,
       row.category,
       d.parties,
@@ -61,12 +62,13 @@ export class DisputeScoring {
       at,
       tx,
     );
-    if (d.risk.level === 'high' && !d.supervised) {
+    d.risk = risk;
+    if (risk.level === 'high' && !d.supervised) {
       d.supervised = true;
       change.set.flagged = true;
       if (escalations < row.maxEscalations) change.set.escalations = escalations + 1;
-      change.timeline.push(highRiskEntry(at, d.risk.score));
+      change.timeline.push(highRiskEntry(at, risk.score));
     }
-    change.set.dispute = d;
+    change.set.dispute = { ...d, risk };
   }
 }

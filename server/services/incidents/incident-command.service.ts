@@ -20,6 +20,7 @@ import { actorOf } from '@server/auth/context';
 import { authorize, authorizeObject } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
 import { isId } from './ports';
+import { alarmSource } from './stored-text';
 import { ErrorCode } from '@shared/errors';
 import { OPEN_STATUSES, type ActionInput } from '@shared/incident-machine';
 import type { IncidentActionBody, IncidentDetail } from '@shared/incidents';
@@ -156,9 +157,7 @@ export class IncidentCommandService {
             details: { alarm: alarm.id },
           },
         ],
-        sources: [
-          { kind: 'alarm', ref: alarm.id, at: alarm.createdAt, summary: `${alarm.ruleName} (${alarm.eventType})` },
-        ],
+        sources: [alarmSource(alarm)],
         alarms: changed,
       };
     });

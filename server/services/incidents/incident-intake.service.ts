@@ -22,6 +22,7 @@ import { actorOf } from '@server/auth/context';
 import { authorize, authorizeObject } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
 import { isId } from './ports';
+import { alarmSource } from './stored-text';
 import { ErrorCode } from '@shared/errors';
 import { round6 } from '@shared/geo';
 import { categoryOfEvent } from '@shared/incident-categories';
@@ -108,7 +109,7 @@ export class IncidentIntakeService {
             kind: 'report',
             ref: body.externalId ?? `${source}:${ctx.principal.id}`,
             at: now,
-            summary: `${source}: ${body.title}`,
+            summary: { key: 'source.report', params: { source, title: body.title } },
           },
         ],
         tx,
@@ -191,7 +192,7 @@ export class IncidentIntakeService {
     who: { actor: IncidentActor; actorId: string; actorName: string } = {
       actor: 'system',
       actorId: 'hub',
-      actorName: 'system',
+      actorName: '',
     },
     deviceOf: ReadonlyMap<string, string | undefined> = new Map(),
   ): Promise<{ incidents: IncidentRow[]; alarms: AlarmRow[] }> {
@@ -219,8 +220,14 @@ export class IncidentIntakeService {
           photoIds: [],
           createdAt: now,
         },
-        { ...who, note: who.actor === 'system' ? `priority ${a.priority} alarm: an incident at once` : null },
-        [{ kind: 'alarm', ref: a.id, at: a.createdAt, summary: `${a.ruleName} (${a.eventType})` }],
+        {
+          ...who,
+          note: null,
+          ...(who.actor === 'system'
+            ? { hubNote: { key: 'timeline.alarmIncident', params: { priority: a.priority } } as const }
+            : {}),
+        },
+        [alarmSource(a)],
         tx,
       );
       out.push(row);

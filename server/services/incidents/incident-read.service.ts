@@ -17,9 +17,9 @@ import { authorize, scopeFilter, type Principal } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
 import { syncPage } from '../sync-page';
 import { isId } from './ports';
+import { sourceView, timelineView } from './stored-text';
 import { ErrorCode } from '@shared/errors';
 import { scopePrefix } from '@shared/auth';
-import type { IncidentActor } from '@shared/incident-machine';
 import {
   INCIDENT_DELTA_MAX_BEHIND,
   INCIDENT_DELTA_PAGE,
@@ -94,19 +94,8 @@ export class IncidentReadService {
     const actions = this.access.actionsOf(ctx, row);
     return {
       incident: await this.views.view(row),
-      timeline: timeline.map((t) => ({
-        incidentId: t.incidentId,
-        at: t.at.toISOString(),
-        action: t.action,
-        from: t.fromStatus,
-        to: t.toStatus,
-        actor: t.actor as IncidentActor,
-        actorId: t.actorId,
-        actorName: t.actorName,
-        note: t.note,
-        details: t.details ?? null,
-      })),
-      sources: sources.map((s) => ({ kind: s.kind, ref: s.ref, at: s.at.toISOString(), summary: s.summary })),
+      timeline: timeline.map(timelineView),
+      sources: sources.map(sourceView),
       actions,
     };
   }

@@ -12,7 +12,7 @@ import type { Db } from '@server/db/connect';
 import type { DisputeJson } from '@server/db/schema';
 import type { AlarmRow } from '@server/repositories/alarm.repository';
 import type { IncidentRepository, IncidentRow } from '@server/repositories/incident.repository';
-import type { IncidentSourceRepository, SourceRow } from '@server/repositories/incident-source.repository';
+import type { IncidentSourceRepository } from '@server/repositories/incident-source.repository';
 import type { IncidentTimelineRepository } from '@server/repositories/incident-timeline.repository';
 import type { UnitRepository, UnitRow } from '@server/repositories/unit.repository';
 import type { AlarmService } from '../alarm.service';
@@ -22,9 +22,10 @@ import type { DomainEvents } from '../domain-events';
 import type { SlaPolicyService } from './sla-policy.service';
 import type { Transact } from './ports';
 import { incidentView, unitLiveView, type IncidentViews } from './incident-view';
+import { sourceRow, timelineRow } from './stored-text';
 import { HttpError } from '@server/core/http-errors';
 import { reportedEffects, stepEffects } from '@shared/incident-effects';
-import { nextDeadline, type Change, type Reporter } from '@shared/incident-facts';
+import { nextDeadline, type Change, type Reporter, type SourceEntry } from '@shared/incident-facts';
 import { ErrorCode } from '@shared/errors';
 import { CATEGORIES, DISPUTE_CATEGORIES, type RiskCategory } from '@shared/incident-categories';
 import type { ActionInput, TransitionRecord } from '@shared/incident-machine';
@@ -77,7 +78,7 @@ export class IncidentStore {
   ) {}
 
   /** Insert a reported incident in `tx`, with its first timeline entries and its sources (the SLA policy loaded beforehand). */
-  async insert(d: NewReport, who: Reporter, sources: Omit<SourceRow, 'incidentId'>[], tx: Db): Promise<IncidentRow> {
+  async insert(d: NewReport, who: Reporter, sources: SourceEntry[], tx: Db): Promise<IncidentRow> {
     const id = randomUUID();
     const isDispute = DISPUTE_CATEGORIES.has(d.category);
     const policy = this.sla.loaded();
@@ -136,11 +137,11 @@ export class IncidentStore {
       tx,
     );
     await this.timeline.add(
-      opening.timeline.map((t) => ({ ...t, incidentId: id })),
+      opening.timeline.map((t) => timelineRow(t, id)),
       tx,
     );
     await this.sources.add(
-      sources.map((s) => ({ ...s, incidentId: id })),
+      sources.map((s) => sourceRow(s, id)),
       tx,
     );
     return row;
@@ -185,12 +186,12 @@ export class IncidentStore {
       const row = await this.incidents.update(before.id, before.version, change.set, tx);
       if (!row) throw new Error('incident row vanished under its lock');
       await this.timeline.add(
-        change.timeline.map((t) => ({ ...t, incidentId: row.id })),
+        change.timeline.map((t) => timelineRow(t, row.id)),
         tx,
       );
       if (change.sources?.length)
         await this.sources.add(
-          change.sources.map((s) => ({ ...s, incidentId: row.id })),
+          change.sources.map((s) => sourceRow(s, row.id)),
           tx,
         );
       const units: UnitRow[] = [];

@@ -8,6 +8,7 @@ import type { Clock } from '@server/core/clock';
 import type { IncidentRow } from '@server/repositories/incident.repository';
 import type { UnitRow } from '@server/repositories/unit.repository';
 import type { SlaPolicyService } from './sla-policy.service';
+import { disputeView } from './stored-text';
 import { clocksStopped, levelCode, timesOf } from '@shared/incident-facts';
 import { slaClocks, stageMinutes, type SlaPolicy, type SlaStage } from '@shared/sla';
 import type { RiskCategory } from '@shared/incident-categories';
@@ -55,7 +56,7 @@ export function incidentView(r: IncidentRow, policy: SlaPolicy, now: number): In
     rating: r.rating ? { score: r.rating, comment: r.ratingComment ?? '' } : null,
     photoIds: r.photoIds,
     dispute: r.dispute && {
-      ...r.dispute,
+      ...disputeView(r.dispute),
       parties: r.dispute.parties.map((p) => ({ name: p.name, idKey: p.idKey === null ? null : maskTail(p.idKey) })),
     },
     createdAt: r.createdAt.toISOString(),

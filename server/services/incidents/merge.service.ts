@@ -14,6 +14,7 @@ import { scopeFilter, sees } from '@server/auth/policy';
 import { HttpError } from '@server/core/http-errors';
 import { mergedInEffects } from '@shared/incident-effects';
 import { isId } from './ports';
+import { sourceRow, timelineRow } from './stored-text';
 import { ErrorCode } from '@shared/errors';
 import { distanceM } from '@shared/geo';
 import { categoryOfEvent, compatibleCategories, type RiskCategory } from '@shared/incident-categories';
@@ -115,11 +116,14 @@ export class MergeService {
     const change = mergedInEffects(into, row, record, actorName);
     const merged = await this.incidents.update(into.id, into.version, change.set, tx);
     await this.sources.add(
-      [...moved, ...(change.sources ?? [])].map((s) => ({ ...s, incidentId: into.id })),
+      [
+        ...moved.map((s) => ({ ...s, incidentId: into.id })),
+        ...(change.sources ?? []).map((s) => sourceRow(s, into.id)),
+      ],
       tx,
     );
     await this.timeline.add(
-      change.timeline.map((t) => ({ ...t, incidentId: into.id })),
+      change.timeline.map((t) => timelineRow(t, into.id)),
       tx,
     );
     return merged;

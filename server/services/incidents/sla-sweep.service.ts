@@ -105,21 +105,19 @@ export class SlaSweepService {
     // Verified citizen reports the citizen did not rate within the window close without a rating.
     for (const row of await this.incidents.list({ prefix: '', statuses: ['verified'], sort: 'newest', limit: 200 })) {
       if (now - row.updatedAt.getTime() < RATING_WINDOW_MS) continue;
-      const res = await this.store.write(row.id, undefined, null, (r) =>
-        Promise.resolve(
-          this.store.step(
-            r,
-            {
-              action: 'close',
-              actor: 'system',
-              actorId: 'hub',
-              at: new Date(now).toISOString(),
-              note: 'no rating within 72 h',
-            },
-            'system',
-          ).change,
-        ),
-      );
+      const res = await this.store.write(row.id, undefined, null, (r) => {
+        const { change } = this.store.step(
+          r,
+          { action: 'close', actor: 'system', actorId: 'hub', at: new Date(now).toISOString() },
+          '',
+        );
+        // The machine's entry for the close: the hub says why, as a key the screens translate.
+        change.timeline[0]!.hubNote = {
+          key: 'timeline.ratingTimeout',
+          params: { hours: RATING_WINDOW_MS / 3_600_000 },
+        };
+        return Promise.resolve(change);
+      });
       await this.store.afterWrite(res);
     }
     if (count) this.log.info({ breaches: count }, 'SLA sweep: deadlines passed, incidents flagged and escalated');
