@@ -11,6 +11,14 @@ export default {
       'The configured map style could not be loaded ({reason}); using the built-in offline basemap; retrying…',
     loadingLayers: 'Loading layers…',
     layerFailed: 'Layer {layer} failed to load: {reason}',
+    controls: {
+      title: 'Map',
+      zoomIn: 'Zoom in',
+      zoomOut: 'Zoom out',
+      resetBearing: 'Drag to rotate the map, click to reset north',
+      meters: 'm',
+      kilometers: 'km',
+    },
   },
   layers: {
     title: 'Layers',

@@ -25,6 +25,8 @@ export interface MapHandle {
    * seconds after the draw calls. Used once, to mark the desk drawn.
    */
   settle(): void;
+  /** Say the map's own controls (zoom buttons, compass, scale) in another language. */
+  setLocale(locale: Record<string, string>): void;
   destroy(): void;
 }
 
@@ -34,6 +36,8 @@ export function createMap(
   initial: Bounds,
   onView: (zoom: number, bounds: Bounds) => void,
   onDeckRender: () => void,
+  /** MapLibre's UI strings (its default_locale ids) in the screen's language; English where absent. */
+  locale: Record<string, string> = {},
 ): MapHandle {
   const map = new maplibregl.Map({
     container,
@@ -47,9 +51,18 @@ export function createMap(
     localIdeographFontFamily: "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
     // Keep the drawing buffer so screenshots and pixel checks see what is drawn.
     canvasContextAttributes: { preserveDrawingBuffer: true },
+    locale,
   });
-  map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
-  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  let controls: maplibregl.IControl[] = [];
+  const addControls = (): void => {
+    controls = [
+      new maplibregl.NavigationControl({ visualizePitch: false }),
+      new maplibregl.ScaleControl({ unit: 'metric' }),
+    ];
+    map.addControl(controls[0]!, 'bottom-right');
+    map.addControl(controls[1]!, 'bottom-left');
+  };
+  addControls();
 
   // Interleaved: deck.gl draws our layers inside MapLibre's frame, into MapLibre's WebGL2
   // context. One context and one canvas instead of two: no second context to create (~0.5 s on
@@ -111,6 +124,15 @@ export function createMap(
       gl.bindFramebuffer(gl.FRAMEBUFFER, null);
       gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
       gl.bindFramebuffer(gl.FRAMEBUFFER, bound);
+    },
+    setLocale(next) {
+      // MapLibre reads its UI strings when a control is added (and the canvas label once): patch
+      // its table (the documented `locale` option's store; MapLibre has no setter) and add the
+      // controls again.
+      Object.assign(map._locale, next);
+      map.getCanvas().setAttribute('aria-label', map._getUIString('Map.Title'));
+      for (const c of controls) map.removeControl(c);
+      addControls();
     },
     destroy() {
       map.removeControl(overlay);
