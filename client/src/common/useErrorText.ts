@@ -3,7 +3,7 @@ import { useI18n } from 'vue-i18n';
 import { ErrorCode } from '@shared/errors';
 import { ApiError, ClientErrorCode, type ApiErrorCode } from '../api/http';
 
-/** Codes with a sentence of their own; any other shows the hub's message and code. */
+/** Codes with a sentence of their own here; the hub's other codes are said by the `errors` table. */
 const KNOWN: Partial<Record<ApiErrorCode, string>> = {
   [ClientErrorCode.Unreachable]: 'auth.error.unreachable',
   [ErrorCode.AuthInvalidCredentials]: 'auth.error.invalidCredentials',
@@ -15,7 +15,8 @@ const KNOWN: Partial<Record<ApiErrorCode, string>> = {
 };
 
 export function useErrorText() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   return (e: unknown): string => {
     if (!(e instanceof ApiError)) return e instanceof Error ? e.message : String(e);
     if (e.code === ErrorCode.AuthLocked) {
@@ -25,7 +26,12 @@ export function useErrorText() {
     }
     if (e.code === ClientErrorCode.BadResponse) return `${t('error.badResponse')} (${e.message})`;
     const key = KNOWN[e.code];
-    // Any other hub error: its own message and code, as the hub wrote them.
-    return key ? t(key) : t('auth.error.other', { message: e.message, code: e.code });
+    if (key) return t(key);
+    // The hub's code said in this language (errors.*.ts: zh-CN without the hub's English message,
+    // en with it); a code this screen does not know yet: the hub's message and code as written.
+    const byCode = `errors.${e.code.replace('/', '.')}`;
+    return i18n.te(byCode)
+      ? t(byCode, { message: e.message })
+      : t('auth.error.other', { message: e.message, code: e.code });
   };
 }

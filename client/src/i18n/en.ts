@@ -7,6 +7,7 @@ import incidents from './incidents.en';
 import field from './field.en';
 import rules from './rules.en';
 import hub from './hub.en';
+import errors from './errors.en';
 
 export default {
   ...desk,
@@ -16,6 +17,7 @@ export default {
   ...field,
   ...rules,
   ...hub,
+  ...errors,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',

@@ -6,6 +6,7 @@ import incidents from './incidents.zh-CN';
 import field from './field.zh-CN';
 import rules from './rules.zh-CN';
 import hub from './hub.zh-CN';
+import errors from './errors.zh-CN';
 
 export default {
   ...desk,
@@ -15,6 +16,7 @@ export default {
   ...field,
   ...rules,
   ...hub,
+  ...errors,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',
