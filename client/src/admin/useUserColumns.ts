@@ -47,7 +47,10 @@ export function useUserColumns(actions: UserActions) {
     {
       key: 'username',
       title: t('admin.users.username'),
-      render: (u) => [u.username, u.demo ? [' ', tag(t('admin.users.demo'), 'info')] : null],
+      render: (u) => [
+        h('span', { translate: 'no' }, u.username),
+        u.demo ? [' ', tag(t('admin.users.demo'), 'info')] : null,
+      ],
     },
     { key: 'displayName', title: t('admin.users.displayName') },
     {

@@ -74,7 +74,7 @@ export default {
       required: 'Administrator accounts must set up a second factor before using the system.',
       enabledAlready: 'This account already has a second factor. Setting it up again replaces the old authenticator.',
       intro:
-        'Scan the QR code with an authenticator app (FreeOTP, Google Authenticator, Microsoft Authenticator…) or type the secret, then enter the 6-digit code the app shows.',
+        'Scan the QR code with an authenticator app ({apps}…) or type the secret, then enter the 6-digit code the app shows.',
       qr: 'QR code for the authenticator app',
       secret: 'Secret',
       uri: 'Setup link',
@@ -211,6 +211,8 @@ export default {
       verifyBroken: 'The audit chain breaks at record {seq}: {reason}',
       outcomes: { ok: 'ok', denied: 'denied', failed: 'failed' },
       anyone: 'unknown user',
+      system: 'system',
+      citizen: 'citizen',
     },
     deadLetters: {
       intro:

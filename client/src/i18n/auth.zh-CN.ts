@@ -68,8 +68,7 @@ export default {
       title: '设置双因素认证',
       required: '管理员账号必须启用双因素认证后才能使用系统。',
       enabledAlready: '此账号已启用双因素认证。重新设置将替换原有的验证器。',
-      intro:
-        '用身份验证器应用（如 FreeOTP、Google Authenticator、Microsoft Authenticator）扫描二维码，或手动输入密钥，然后输入应用显示的 6 位验证码。',
+      intro: '用身份验证器应用（如 {apps}）扫描二维码，或手动输入密钥，然后输入应用显示的 6 位验证码。',
       qr: '身份验证器二维码',
       secret: '密钥',
       uri: '配置链接',
@@ -199,6 +198,8 @@ export default {
       verifyBroken: '审计链在第 {seq} 条记录处断开：{reason}',
       outcomes: { ok: '成功', denied: '拒绝', failed: '失败' },
       anyone: '未知用户',
+      system: '系统',
+      citizen: '群众',
     },
     deadLetters: {
       intro:

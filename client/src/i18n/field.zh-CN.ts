@@ -112,7 +112,7 @@ export default {
       locationGps: '当前定位',
       locationUnit: '单元位置',
       address: '详细地址',
-      addressPlaceholder: '如：XX小区 3 栋 2 单元门口（可选）',
+      addressPlaceholder: '如：某某小区 3 栋 2 单元门口（可选）',
       submit: '上报',
       submitting: '正在提交…',
       created: '已上报，事件编号 {code}',
