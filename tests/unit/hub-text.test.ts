@@ -22,8 +22,12 @@ import { HUB_NOTE_KEYS, RISK_FACTOR_CODES, SOURCE_SUMMARY_KEYS, type HubNote } f
 import { disputeRisk } from '@shared/dispute-risk';
 import { breachEffects, highRiskEntry } from '@shared/incident-effects';
 import type { TimelineEntry } from '@shared/incident-facts';
+import { ErrorCode } from '@shared/errors';
+import { englishWords } from '../e2e/english-scan';
 import zhHub from '@client/i18n/hub.zh-CN';
 import enHub from '@client/i18n/hub.en';
+import zhErrors from '@client/i18n/errors.zh-CN';
+import enErrors from '@client/i18n/errors.en';
 
 const AT = new Date('2026-11-22T12:00:00Z');
 
@@ -213,6 +217,20 @@ describe('risk factors', () => {
 describe('the screens’ tables', () => {
   const at = (table: unknown, path: string): unknown =>
     path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], table);
+  it.each([
+    ['zh-CN', zhErrors],
+    ['en', enErrors],
+  ])('%s says every error code of the hub', (_locale, table) => {
+    for (const code of Object.values(ErrorCode))
+      expect(typeof at(table, `errors.${code.replace('/', '.')}`), code).toBe('string');
+  });
+  it('zh-CN says the codes without the hub’s English message', () => {
+    for (const code of Object.values(ErrorCode)) {
+      const said = at(zhErrors, `errors.${code.replace('/', '.')}`) as string;
+      expect(said, code).not.toContain('{message}');
+      expect(englishWords(said), code).toEqual([]);
+    }
+  });
   it.each([
     ['zh-CN', zhHub],
     ['en', enHub],
