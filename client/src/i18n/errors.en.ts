@@ -36,7 +36,11 @@ export default {
       stale: 'Changed by someone else; showing the current state.',
       illegal: 'Not possible now: {message}',
     },
-    unit: { 'not-found': 'No such unit: {message}', unavailable: 'The unit is busy or offline: {message}' },
+    unit: {
+      'not-found': 'No such unit: {message}',
+      unavailable: 'The unit is busy or offline: {message}',
+      taken: 'The unit has a field account already: {message}',
+    },
     photo: {
       type: 'Not a photo type (JPEG, PNG or WebP): {message}',
       'too-large': 'The photo is too large: {message}',

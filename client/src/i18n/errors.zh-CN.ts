@@ -36,7 +36,11 @@ export default {
       stale: '该事件已被他人更新，已显示最新状态。',
       illegal: '事件当前状态下不能执行此操作。',
     },
-    unit: { 'not-found': '处置力量不存在。', unavailable: '该处置力量正忙或离线，无法派出。' },
+    unit: {
+      'not-found': '处置力量不存在。',
+      unavailable: '该处置力量正忙或离线，无法派出。',
+      taken: '该处置力量已有启用的一线账号（每个力量一个手机账号）。',
+    },
     photo: {
       type: '照片格式不受支持（仅限 JPEG、PNG 或 WebP）。',
       'too-large': '照片过大。',
