@@ -14,7 +14,8 @@ export function useRuleColumns(edit: (r: Rule) => void) {
     {
       key: 'name',
       title: t('rules.column.name'),
-      render: (r) => [r.name, h('div', { class: 'mono rules__id' }, r.id)],
+      // The id is data (translate="no"): the same on every screen.
+      render: (r) => [r.name, h('div', { class: 'mono rules__id', translate: 'no' }, r.id)],
     },
     { key: 'kind', title: t('rules.column.kind'), className: 'nowrap', render: (r) => t(`rules.kind.${r.kind}`) },
     {

@@ -71,7 +71,7 @@ export default {
       expireMinutes: '超时时间须为 {min}–{max} 的整数分钟；一级告警不能设置超时关闭',
       zoneKinds: '区域类型无效',
       zoneIds: '指定的区域不存在',
-      window: '时段须为 HH:MM，起止时间不能相同',
+      window: '时段须为“时:分”格式（如 08:30），起止时间不能相同',
       facilityKinds: '至少选择一类设施',
       hours: '时长须为 1–720 的整数小时',
       general: '规则无效',
