@@ -1,7 +1,7 @@
 /**
  * No English left on the zh-CN screens (issue 15). One browser context visits every page as each
  * role would (signed in once per role): sign-in, the citizen's report and status pages, the desk
- * with its alarm queue and popups, an incident the hub made from a priority-1 alarm (its timeline
+ * with its alarm queue and a popup, an incident the hub made from a priority-1 alarm (its timeline
  * with the hub's notes, the dispatch proposal, nearby video), the camera card, a dispute with its
  * risk factors, the grid card, the incident list and the new-incident dialog, the overview, the QR
  * sheet, TOTP setup, every admin tab and the field phone with an assignment. On each, the visible
@@ -48,22 +48,25 @@ test('every zh-CN page shows Chinese, not English, outside data values', async (
   await expect(page.getByTestId('report-form')).toBeVisible();
   await scan('report');
 
-  // What the screens will show, made through the public API: a priority-1 fence intrusion (the
+  // What the screens will show, made through the public API: a priority-1 one-key alarm (the
   // hub makes its incident at once, with its own note), a citizen's dispute by QR code (risk
-  // factors), and the officer dispatched to the fence incident (the phone has an assignment).
+  // factors), and the officer dispatched to the alarm's incident (the phone has an assignment).
   const { api: desk, csrf } = await apiLogin(baseURL!, 'dispatcher');
-  // The last corridors: earlier specs post at the first, and a repeat there would fold into their alarm.
-  const corridors = await features<unknown>(desk, 'zone-corridors');
-  const postFence = async (n: number, id: string, at: string): Promise<void> => {
-    const [lon, lat] = (corridors.at(-n)!.geometry.coordinates as [number, number][])[0]!;
+  // A hospital's or school's one-key alarm button, from the end of the list: other specs press the
+  // first ones, and a repeat from the same button within the fold window would fold into theirs.
+  const buttons = (await features<{ id: string; kind: string }>(desk, 'facilities')).filter(
+    (f) => f.properties.kind === 'hospital' || f.properties.kind === 'school',
+  );
+  expect(buttons.length).toBeGreaterThan(2);
+  const press = async (n: number, id: string, at: string): Promise<void> => {
     const res = await page.request.post('/api/v1/events', {
       headers: { authorization: `Bearer ${INGEST_KEY}` },
-      data: { id, source: 'fence', type: 'fence_intrusion', at, location: { lon, lat } },
+      data: { id, source: 'alarm_button', type: 'one_key_alarm', at, deviceId: buttons.at(-n)!.properties.id },
     });
     expect(res.status(), await res.text()).toBe(202);
   };
   const at = new Date().toISOString();
-  await postFence(1, `e2e-words-${run}`, at);
+  await press(1, `e2e-words-${run}`, at);
   let incidentId = '';
   await expect
     .poll(async () => {
@@ -117,12 +120,15 @@ test('every zh-CN page shows Chinese, not English, outside data values', async (
   const alarm = page.locator('[data-testid="alarm-row"]').first();
   await expect(alarm).toBeVisible();
   // A new alarm arriving live pops up.
-  await postFence(2, `e2e-words-${run}-live`, new Date().toISOString());
+  await press(2, `e2e-words-${run}-live`, new Date().toISOString());
   await expect(page.getByTestId('alarm-popup').first()).toBeVisible();
   await scan('desk-alarms');
 
-  // The fence incident: the hub's note on its timeline, the proposal, nearby video.
+  // The alarm's incident: the hub's note on its timeline, the proposal, nearby video.
   await page.getByTestId('desk-tab-incidents').click();
+  // Newest first: the list draws only the rows in view, and earlier specs leave many incidents.
+  await page.getByTestId('incident-sort').click();
+  await page.locator('.n-base-select-option', { hasText: '最新优先' }).click();
   await page.getByTestId('incident-filter-source').click();
   await page.locator('.n-base-select-option', { hasText: '告警' }).first().click();
   await page.locator(`[data-testid="incident-row"][data-id="${incidentId}"]`).click();
@@ -183,6 +189,12 @@ test('every zh-CN page shows Chinese, not English, outside data values', async (
     await page.waitForLoadState('networkidle');
     await scan(`admin-${i}`);
   }
+  // The rule editor, open on a rule.
+  await page.goto('/admin?tab=rules');
+  await page.getByTestId('rule-edit').first().click();
+  await expect(page.getByTestId('rule-dialog')).toBeVisible();
+  await scan('admin-rule-dialog');
+  await page.keyboard.press('Escape');
 
   // The officer's phone, with the assignment.
   await page.setViewportSize({ width: 390, height: 844 });
