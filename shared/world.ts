@@ -79,7 +79,7 @@ export const camera = z.object({
 });
 export type Camera = z.infer<typeof camera>;
 
-/** `community` zones are drawn by administrators around compounds; the demo city has none yet. */
+/** `community` zones enclose smart communities' compounds (the demo city has one per compound; admins may draw more). */
 export const ZONE_KINDS = ['key_person', 'landmark', 'hospital', 'school', 'community', 'railway'] as const;
 export const zoneKind = z.enum(ZONE_KINDS);
 export type ZoneKind = z.infer<typeof zoneKind>;

@@ -4,7 +4,7 @@
  * of a sub-rectangle of the cell's (u, v) square, whose sides are straight, so the compound, its
  * gates (on its sides) and its cameras (inside it) all stay inside that grid.
  */
-import type { Camera, Gate, LonLat, SmartCommunity } from '@shared/world';
+import type { Camera, Gate, LonLat, SmartCommunity, Zone } from '@shared/world';
 import { makeCamera } from './cameras';
 import { downtownWeight, type CityContext } from './context';
 import { centreCode, DEVICE_TYPE, INDUSTRY, NETWORK } from './device-ids';
@@ -80,4 +80,23 @@ export function buildSmartCommunities(
     }
   });
   return { smartCommunities, cameras };
+}
+
+/**
+ * Each compound as a `community` watch zone (its enclosure, 围合), so the rules for what happens
+ * inside a smart community (e-bike in a lift, high-altitude throw, strangers) have a zone to
+ * match. Built from the compounds as they finally stand (after moving ashore), or as a database
+ * stored them (WorldService adds them to a city seeded before they existed): same ids either way.
+ */
+export function communityZones(
+  communities: readonly Pick<SmartCommunity, 'id' | 'name' | 'boundary' | 'gridCode'>[],
+): Zone[] {
+  return communities.map((c) => ({
+    id: `zone-${c.id}`,
+    name: `${c.name}智慧平安小区`,
+    kind: 'community',
+    shape: { type: 'polygon', polygon: c.boundary },
+    gridCode: c.gridCode,
+    railwayId: null,
+  }));
 }

@@ -5,15 +5,15 @@
  *
  * Pipeline: lattice (the tiling) → region tree (grown on the lattice, boundaries traced) →
  * railways → smart communities → facilities → circle zones → street cameras → units → basemap
- * (water, roads, green; objects the rivers cover move ashore) → residents (in the compounds where
- * they ended up).
+ * (water, roads, green; objects the rivers cover move ashore) → residents and community zones (in
+ * and around the compounds where they ended up).
  * Each step draws from its own labelled random stream (random.ts).
  */
 import type { Camera, Resident, SmartCommunity, World } from '@shared/world';
 import { moveAshore } from './ashore';
 import { buildBasemap } from './basemap';
 import { streetCameras } from './cameras';
-import { buildSmartCommunities } from './communities';
+import { buildSmartCommunities, communityZones } from './communities';
 import { SCALES } from './config';
 import { createContext } from './context';
 import { buildFacilities } from './facilities';
@@ -27,6 +27,7 @@ import { buildCircleZones } from './zones';
 
 export { createGridLocator, createGridLocatorAsync, type GridLocator } from './locate';
 export { DEMO_STREAM_URL } from './cameras';
+export { communityZones } from './communities';
 export { maskName, SEED_ACCESS_MAX_AGE_MS, type SeedAccess } from './residents';
 
 export interface DemoOptions {
@@ -74,7 +75,7 @@ export function generateDemoCity(opts: DemoOptions): World {
   return {
     regions: tree.regions,
     cameras,
-    zones: dry.zones.concat(rail.zones),
+    zones: dry.zones.concat(rail.zones, communityZones(dry.smartCommunities)),
     railways: rail.railways,
     speakers: rail.speakers,
     smartCommunities: dry.smartCommunities,

@@ -8,7 +8,7 @@ import type { Db } from '../db/connect';
 import type { MetaRepository } from '../repositories/meta.repository';
 import { WORLD_PARTS, WorldRepository } from '../repositories/world.repository';
 import { EventRepository, type NewEvent } from '../repositories/event.repository';
-import { generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
+import { communityZones, generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
 import { streamDemoCity, type DemoPart } from '../demo/thread';
 import { systemClock, type Clock } from '../core/clock';
 import type { DemoScale, LonLat, SmartCommunity, World } from '@shared/world';
@@ -30,8 +30,9 @@ export interface WorldProvenance {
 /**
  * 2: the basemap (water, roads, green), and objects the water would cover moved ashore.
  * 3: residents of the smart communities, and the living-alone ones' last access before the seed.
+ * 4: each smart community's compound a `community` watch zone.
  */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 const WORLD_KEY = 'world';
 
 export class WorldService {
@@ -85,6 +86,7 @@ export class WorldService {
       }
       await this.ensureBasemap(db, existing, signal, step);
       await this.ensureResidents(db, existing, signal, step);
+      await this.ensureCommunityZones(db, signal, step);
       return { seeded: false, provenance: existing };
     }
     const t0 = performance.now();
@@ -243,6 +245,30 @@ export class WorldService {
       },
       'residents added to a demo city seeded without them',
     );
+  }
+
+  /**
+   * A database seeded before community zones existed has compounds but no `community` zone, so
+   * the community rules (e-bike in a lift, high-altitude throw, strangers) never fire: each stored
+   * compound becomes one, as a fresh seed makes them. A database with any is left alone (an admin
+   * may have drawn their own).
+   */
+  private async ensureCommunityZones(
+    db: Db,
+    signal: AbortSignal | undefined,
+    step: (what: string) => void,
+  ): Promise<void> {
+    const repo = new WorldRepository(db);
+    if ((await repo.zones()).some((z) => z.kind === 'community')) return;
+    const zones = communityZones(await repo.smartCommunities());
+    if (zones.length === 0) return;
+    step('adding community zones to a demo city seeded without them');
+    await db.transaction(async (tx) => {
+      const txDb = tx as unknown as Db;
+      await new WorldRepository(txDb).insertPart('zones', zones, txDb, signal, new Date(this.clock.now()));
+    });
+    this.invalidateSummary();
+    this.log.info({ zones: zones.length }, 'community zones added to a demo city seeded without them');
   }
 
   /** Per scope prefix ('' for the whole city). */

@@ -355,9 +355,10 @@ describe('demo city (small): objects', () => {
         expect(z.railwayId).toBe(world.railways[0]!.id);
         continue;
       }
+      if (z.kind === 'community') continue; // polygons: the next test
       expect(z.shape.type, z.id).toBe('circle');
       expect(z.railwayId).toBeNull();
-      if (z.shape.type !== 'circle' || z.kind === 'community') continue;
+      if (z.shape.type !== 'circle') continue;
       const [lo, hi] = radius[z.kind];
       expect(z.shape.radiusM, z.id).toBeGreaterThanOrEqual(lo);
       expect(z.shape.radiusM, z.id).toBeLessThanOrEqual(hi);
@@ -369,6 +370,20 @@ describe('demo city (small): objects', () => {
       );
       expect(zz, f.id).toHaveLength(1);
       expect(zz[0]!.kind).toBe(f.kind);
+    }
+  });
+
+  it('community zones: one per smart community, its compound exactly, in its grid', () => {
+    const zones = world.zones.filter((z) => z.kind === 'community');
+    expect(zones).toHaveLength(world.smartCommunities.length);
+    const byId = new Map(zones.map((z) => [z.id, z]));
+    for (const sc of world.smartCommunities) {
+      const z = byId.get(`zone-${sc.id}`);
+      expect(z, sc.id).toBeDefined();
+      expect(z!.shape).toEqual({ type: 'polygon', polygon: sc.boundary });
+      expect(z!.gridCode).toBe(sc.gridCode);
+      expect(z!.railwayId).toBeNull();
+      expect(z!.name).toContain(sc.name);
     }
   });
 
