@@ -28,8 +28,11 @@ import {
   type ZoneRule,
 } from '@shared/rules';
 import type { ZoneIndex } from './zone-index';
+import { DEFAULT_RULES } from './default-rules';
 
 export { RULE_ACTIONS, ruleSchema };
+/** The demo city's rules, calibrated (default-rules.ts). */
+export { DEFAULT_RULES, PREVIOUS_DEFAULT_RULES, upgradeRules } from './default-rules';
 export type { AbsenceRule, FacilityRule, Priority, Rule, RuleAction, ZoneRule };
 
 /** What evaluate needs to know about one stored event. */
@@ -114,111 +117,6 @@ export function evaluate(event: RuleEvent, rules: readonly Rule[], world: RuleWo
   }
   return out.sort((a, b) => a.priority - b.priority || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
 }
-
-/** The demo city's rules (seeded into the database with the city; admins edit them there). */
-export const DEFAULT_RULES: readonly Rule[] = [
-  {
-    id: 'fence-intrusion',
-    kind: 'zone',
-    name: '铁路围栏入侵',
-    eventTypes: ['fence_intrusion', 'railway_safety'],
-    zoneKinds: ['railway'],
-    priority: 1,
-    actions: ['broadcast', 'cameras', 'units'],
-    say: '您已进入铁路防护区域，请立即离开，请勿滞留！',
-    enabled: true,
-  },
-  {
-    id: 'one-key-alarm',
-    kind: 'facility',
-    name: '医院/学校一键报警',
-    eventTypes: ['one_key_alarm'],
-    facilityKinds: ['hospital', 'school'],
-    priority: 1,
-    actions: ['cameras', 'units'],
-    enabled: true,
-  },
-  {
-    id: 'key-person-stranger',
-    kind: 'zone',
-    name: '重点人员安全圈陌生人',
-    eventTypes: ['stranger'],
-    zoneKinds: ['key_person'],
-    priority: 2,
-    actions: ['cameras'],
-    enabled: true,
-  },
-  {
-    id: 'crowd-landmark',
-    kind: 'zone',
-    name: '地标人员聚集',
-    eventTypes: ['crowd', 'crowd_gathering'],
-    zoneKinds: ['landmark'],
-    priority: 2,
-    actions: ['cameras', 'units'],
-    enabled: true,
-  },
-  {
-    id: 'smoke-anywhere-zone',
-    kind: 'zone',
-    name: '警戒区烟火',
-    eventTypes: ['smoke', 'fire_hazard'],
-    priority: 1,
-    actions: ['cameras', 'units'],
-    enabled: true,
-  },
-  {
-    id: 'school-night-stranger',
-    kind: 'zone',
-    name: '夜间校园陌生人',
-    eventTypes: ['stranger'],
-    zoneKinds: ['school'],
-    window: { from: '22:00', to: '06:00' },
-    priority: 2,
-    actions: ['cameras'],
-    enabled: true,
-  },
-  {
-    id: 'community-high-throw',
-    kind: 'zone',
-    name: '小区高空抛物',
-    eventTypes: ['high_throw'],
-    zoneKinds: ['community'],
-    priority: 3,
-    actions: ['cameras'],
-    enabled: true,
-  },
-  {
-    id: 'community-ebike',
-    kind: 'zone',
-    name: '电动车进电梯',
-    eventTypes: ['ebike_in_lift', 'ebike_violation'],
-    zoneKinds: ['community'],
-    priority: 3,
-    actions: [],
-    enabled: true,
-  },
-  {
-    id: 'hospital-disturbance',
-    kind: 'zone',
-    name: '涉医警情',
-    eventTypes: ['public_order', 'hospital_safety'],
-    zoneKinds: ['hospital'],
-    priority: 2,
-    actions: ['units'],
-    enabled: true,
-  },
-  {
-    id: 'resident-absence',
-    kind: 'absence',
-    name: '独居老人长时间无出入',
-    eventTypes: ['resident_absence'],
-    hours: 48,
-    priority: 2,
-    actions: ['grid_worker'],
-    enabled: true,
-  },
-];
 
 /** The default rule a database seeded before absence rules existed gets (AbsenceService.ensureRule). */
 export const DEFAULT_ABSENCE_RULE = DEFAULT_RULES.find((r): r is AbsenceRule => r.kind === 'absence')!;

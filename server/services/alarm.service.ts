@@ -21,7 +21,7 @@ import type { FeedSource } from './sync-page';
 import type { OutboxRepository } from '../repositories/outbox.repository';
 import type { DomainEvents } from './domain-events';
 import { authorize, authorizeObject, scopeFilter } from '../auth/policy';
-import { DEFAULT_RULES, evaluate, ruleSchema, type AlarmDraft, type Rule } from '../rules/rules';
+import { DEFAULT_RULES, evaluate, ruleSchema, upgradeRules, type AlarmDraft, type Rule } from '../rules/rules';
 import { HttpError } from '../core/http-errors';
 import { syncPage } from './sync-page';
 import { planFolds } from './alarm-fold';
@@ -72,9 +72,27 @@ export class AlarmService {
     private readonly log: Logger,
   ) {}
 
-  /** The demo city's default rules, once, on a database that has none. */
+  /**
+   * The demo city's default rules, once, on a database that has none; on one seeded with earlier
+   * defaults, those nobody edited become the calibrated ones and new defaults are added (issue 15,
+   * rules/default-rules.ts). An admin's edits are kept.
+   */
   async ensureRules(): Promise<void> {
-    if ((await this.repo.rules()).length === 0) await this.repo.seedRules(DEFAULT_RULES);
+    const stored = await this.repo.rules();
+    if (stored.length === 0) return this.repo.seedRules(DEFAULT_RULES);
+    const put = upgradeRules(stored);
+    for (const r of put) await this.repo.putRule(r.id, r);
+    if (put.length === 0) return;
+    this.rules = null;
+    const ids = put.map((r) => r.id);
+    await this.audit.record({
+      actor: null,
+      actorName: 'system',
+      action: 'rule.default-update',
+      outcome: 'ok',
+      details: { rules: ids },
+    });
+    this.log.info({ rules: ids }, 'alarm rules: unedited defaults brought up to date');
   }
 
   /**

@@ -14,7 +14,7 @@
  *   workers, citizens and the 12345 hotline at a point inside a grid (15 %); the mix is in
  *   event-mix.ts, the places in places.ts. Time-varying rate by thinning (Lewis–Shedler): arrivals
  *   at the curve's peak rate, each kept with probability curve(t) / peak.
- * - **fence**: railway fence intrusions, `fencePerHour` (default 4) whatever the base rate, at a
+ * - **fence**: railway fence intrusions, `fencePerHour` (default 3) whatever the base rate, at a
  *   point within a few metres of a fence corridor's centre line (so inside the corridor).
  * - **one-key**: a hospital's or school's one-key alarm button, `oneKeyPerDay` (default 1.5).
  *
@@ -45,7 +45,7 @@ export interface SimOptions {
   startMs: number;
   /** Goes into every id (`sim-<runId>-<n>`): give each run its own, or the hub counts a rerun as duplicates. */
   runId?: string;
-  /** Fence intrusions per hour (default 4). */
+  /** Fence intrusions per hour (default 3: with the railway-safety reports at the fence, a few fence alarms an hour). */
   fencePerHour?: number;
   /** One-key alarms per day (default 1.5). */
   oneKeyPerDay?: number;
@@ -75,7 +75,7 @@ export function createEventModel(world: SimWorld, opts: SimOptions): EventModel 
     throw new Error(`ratePerSec must be a finite number >= 0 (got ${opts.ratePerSec})`);
   const root = Rng.fromSeed(opts.seed).fork('simulator');
   const runId = opts.runId ?? String(opts.seed);
-  const fencePerHour = opts.fencePerHour ?? 4;
+  const fencePerHour = opts.fencePerHour ?? 3;
   const oneKeyPerDay = opts.oneKeyPerDay ?? 1.5;
   let n = 0;
   const nextId = () => `sim-${runId}-${++n}`;

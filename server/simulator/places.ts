@@ -111,7 +111,9 @@ export function buildPickers(world: SimWorld) {
   };
 
   const reportPoint = (category: RiskCategory, rng: Rng): LonLat => {
-    if (category === 'railway_safety' && fences.length && rng.chance(0.8)) return fencePoint(rng).p;
+    // Mostly seen from beside the line (a station, a crossing); one in five from the fence itself,
+    // where it raises the fence rule's alarm like an intrusion (issue 15: a few fence alarms an hour).
+    if (category === 'railway_safety' && fences.length && rng.chance(0.2)) return fencePoint(rng).p;
     if (category === 'school_safety' && schools.length) return rng.pick(schools).position!;
     if (category === 'hospital_safety' && hospitals.length) return rng.pick(hospitals).position!;
     return gridPoint(rng);

@@ -28,7 +28,7 @@ export interface SimulatorOptions {
   batchMs?: number;
   /** Goes into every event id; default: unique per start (a restart must not resend old ids). */
   runId?: string;
-  /** Fence intrusions per hour, one-key alarms per day (model defaults: 4 and 1.5). */
+  /** Fence intrusions per hour, one-key alarms per day (model defaults: 3 and 1.5). */
   fencePerHour?: number;
   oneKeyPerDay?: number;
   /** Per-request limit, ms (default 10,000). */

@@ -43,6 +43,17 @@ const zones: Zone[] = [
     gridCode: '360102001001004',
     railwayId: null,
   },
+  {
+    id: 'zone-sc-1',
+    name: 'Compound',
+    kind: 'community',
+    shape: {
+      type: 'polygon',
+      polygon: [[at(C, -700, 300), at(C, -500, 300), at(C, -500, 500), at(C, -700, 500), at(C, -700, 300)]],
+    },
+    gridCode: '360102001001005',
+    railwayId: null,
+  },
 ];
 const world: RuleWorld = {
   zones: createZoneIndex(zones),
@@ -140,8 +151,29 @@ describe('evaluate (the default rules)', () => {
       ['school-night-stranger:2@school-1'],
     ],
     ['a crowd on the square', ev({ type: 'crowd', position: at(C, -800, -800) }), ['crowd-landmark:2@mark-1']],
-    ['smoke in any zone', ev({ type: 'smoke' }), ['smoke-anywhere-zone:1@kp-1']],
+    // Issue 15: camera-AI smoke is priority 2 in a watch zone, priority 1 only at a school or hospital.
+    ['smoke in a watch zone', ev({ type: 'smoke' }), ['smoke-anywhere-zone:2@kp-1']],
+    ['smoke at a school', ev({ type: 'smoke', position: at(C, 600, -400) }), ['smoke-school-hospital:1@school-1']],
     ['smoke outside every zone', ev({ type: 'smoke', position: at(C, 3000, 3000) }), []],
+    ['a fire hazard report in a zone is a case, not an alarm', ev({ type: 'fire_hazard' }), []],
+    // Inside a smart community's compound (its zone).
+    [
+      'an e-bike in a compound lift',
+      ev({ type: 'ebike_in_lift', position: at(C, -600, 400) }),
+      ['community-ebike:3@zone-sc-1'],
+    ],
+    [
+      'a high-altitude throw in a compound',
+      ev({ type: 'high_throw', position: at(C, -600, 400) }),
+      ['community-high-throw:3@zone-sc-1'],
+    ],
+    ['a stranger in a compound by day', ev({ type: 'stranger', position: at(C, -600, 400) }), []],
+    [
+      'a stranger in a compound at night',
+      ev({ type: 'stranger', position: at(C, -600, 400), at: '2026-11-22T02:10:00+08:00' }),
+      ['community-night-stranger:3@zone-sc-1'],
+    ],
+    ['an e-bike in a lift outside any compound', ev({ type: 'ebike_in_lift', position: at(C, 3000, 3000) }), []],
     [
       'a hospital one-key alarm',
       ev({ type: 'one_key_alarm', deviceId: 'btn-hospital', position: at(C, 3000, 3000) }),

@@ -138,14 +138,10 @@ describe('event model', () => {
       expect(share((e) => ['citizen', 'grid_worker', 'hotline'].includes(e.source))).toBeCloseTo(0.15, 1);
       expect(share((e) => e.type === 'face_access')).toBeGreaterThan(share((e) => e.type === 'plate_access'));
       const cameraTypes = new Set(bulk.filter((e) => e.source === 'camera').map((e) => e.type));
-      expect([...cameraTypes].sort()).toEqual([
-        'crowd',
-        'ebike_in_lift',
-        'high_throw',
-        'illegal_parking',
-        'smoke',
-        'stranger',
-      ]);
+      const allCameraTypes = ['crowd', 'ebike_in_lift', 'high_throw', 'illegal_parking', 'smoke', 'stranger'];
+      // The rare detections (issue 15: a high-altitude throw is a few a day at 1 event/s) may miss a slow day.
+      if (ratePerSec >= 1) expect([...cameraTypes].sort()).toEqual(allCameraTypes);
+      else expect(allCameraTypes).toEqual(expect.arrayContaining([...cameraTypes]));
       if (ratePerSec >= 1) {
         const categories = new Set(
           bulk.filter((e) => e.source !== 'camera' && e.source !== 'access').map((e) => e.type),
