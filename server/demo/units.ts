@@ -11,9 +11,13 @@ import { personName } from './names';
 import { allocate, sampleDistinct, type Rng } from './random';
 import type { RegionNode } from './regions';
 
+/**
+ * On duty or not. Never 'busy': a unit is busy on an incident, and dispatch makes it so (and frees
+ * it); a seeded busy unit was on nothing and stayed busy for ever. Same draw as when it was.
+ */
 function status(rng: Rng): UnitStatus {
   const x = rng.next();
-  return x < 0.8 ? 'available' : x < 0.93 ? 'busy' : 'offline';
+  return x < 0.93 ? 'available' : 'offline';
 }
 
 /** "东湖区" → "东湖", "南昌县" stays whole (its stem is the city's name). */

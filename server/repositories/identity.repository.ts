@@ -108,6 +108,25 @@ export class IdentityRepository {
     return rows[0]?.id;
   }
 
+  /** Units no account belongs to (by id). */
+  async unitsWithoutAccount(): Promise<{ id: string; kind: string; callsign: string; homeRegionCode: string }[]> {
+    return this.db
+      .select({ id: units.id, kind: units.kind, callsign: units.callsign, homeRegionCode: units.homeRegionCode })
+      .from(units)
+      .where(sql`not exists (select 1 from ${users} where ${users.unitId} = ${units.id})`)
+      .orderBy(asc(units.id));
+  }
+
+  /** The password hash the demo's field accounts share (one of them); undefined when there is none. */
+  async demoFieldPasswordHash(): Promise<string | undefined> {
+    const rows = await this.db
+      .select({ hash: users.passwordHash })
+      .from(users)
+      .where(and(eq(users.role, 'field'), eq(users.demo, true)))
+      .limit(1);
+    return rows[0]?.hash;
+  }
+
   async putUnitsOnDuty(ids: readonly string[]): Promise<void> {
     if (ids.length)
       await this.db

@@ -2,7 +2,7 @@
  * The field units' live state (the `units` table): status, the incident they are on, position. SQL
  * only; the database's clock stamps every change (`updated_at`), which the unit index refreshes by.
  */
-import { eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { units } from '../db/schema';
 
@@ -49,6 +49,15 @@ export class UnitRepository {
       .update(units)
       .set({ ...set, updatedAt: sql`now()` })
       .where(inArray(units.id, [...ids]))
+      .returning();
+  }
+
+  /** Units marked busy with no incident (only a seed made them so: dispatch always names one) go back on duty. */
+  async freeIdleBusy(tx: Db = this.db): Promise<UnitRow[]> {
+    return tx
+      .update(units)
+      .set({ status: 'available', updatedAt: sql`now()` })
+      .where(and(eq(units.status, 'busy'), isNull(units.incidentId)))
       .returning();
   }
 

@@ -8,6 +8,7 @@ import type { Db } from '../db/connect';
 import type { MetaRepository } from '../repositories/meta.repository';
 import { WORLD_PARTS, WorldRepository } from '../repositories/world.repository';
 import { EventRepository, type NewEvent } from '../repositories/event.repository';
+import { UnitRepository } from '../repositories/unit.repository';
 import { communityZones, generateResidents, generateSeedAccess, type SeedAccess } from '../demo';
 import { streamDemoCity, type DemoPart } from '../demo/thread';
 import { systemClock, type Clock } from '../core/clock';
@@ -87,6 +88,7 @@ export class WorldService {
       await this.ensureBasemap(db, existing, signal, step);
       await this.ensureResidents(db, existing, signal, step);
       await this.ensureCommunityZones(db, signal, step);
+      await this.freeSeededBusyUnits(db);
       return { seeded: false, provenance: existing };
     }
     const t0 = performance.now();
@@ -269,6 +271,15 @@ export class WorldService {
     });
     this.invalidateSummary();
     this.log.info({ zones: zones.length }, 'community zones added to a demo city seeded without them');
+  }
+
+  /**
+   * Demo cities seeded before issue 15 had some units 'busy' on no incident, which nothing ever
+   * freed (busy and free follow dispatch now): they go back on duty.
+   */
+  private async freeSeededBusyUnits(db: Db): Promise<void> {
+    const freed = await new UnitRepository(db).freeIdleBusy();
+    if (freed.length) this.log.info({ units: freed.length }, 'units seeded busy on no incident are back on duty');
   }
 
   /** Per scope prefix ('' for the whole city). */

@@ -438,6 +438,8 @@ describe('demo city (small): objects', () => {
     }
     const available = world.units.filter((u) => u.status === 'available').length;
     expect(available / world.units.length).toBeGreaterThan(0.5);
+    // Busy means on an incident, which only dispatch makes (issue 15: seeded busy units never changed).
+    expect(world.units.filter((u) => u.status === 'busy')).toEqual([]);
   });
 });
 
