@@ -50,6 +50,8 @@ export default defineConfig({
       DATABASE_URL: '',
       // No simulated events: the screens under test show only what the tests send.
       SIMULATOR: 'off',
+      // Nor simulated staff acting on what the tests create (it follows SIMULATOR; said here too).
+      SIMULATOR_STAFF: 'off',
       ABSENCE_SWEEP_MS: '0',
       // Nor SLA breaches of earlier tests' incidents popping up over later tests (the sweep has its integration test).
       SLA_SWEEP_MS: '0',

@@ -9,6 +9,8 @@ import { createApp } from './app';
 import { createLogger } from './core/logging';
 import { simWorldFromRepository, startSimulator, type Simulator } from './simulator';
 import { startUnitMotion } from './simulator/unit-runner';
+import { startStaff, type Staff } from './simulator/staff-runner';
+import { HttpError } from './core/http-errors';
 
 let config: Config;
 try {
@@ -35,8 +37,11 @@ const hub = createApp(config, {
   // Deliberately not a log line: the one time a generated password is shown, to the person at the
   // console (stderr, plain text), never into the JSON stream a log collector keeps.
   onDemoAccounts(created, generatedPassword) {
+    // A field account per unit: hundreds at full scale, so the first few and the count.
+    const names =
+      created.length > 12 ? `${created.slice(0, 10).join(', ')}, … (${created.length} in all)` : created.join(', ');
     const lines = [
-      `demo accounts created: ${created.join(', ')}`,
+      `demo accounts created: ${names}`,
       generatedPassword
         ? `their password (shown this once; set DEMO_PASSWORD to choose one): ${generatedPassword}`
         : 'their password is the DEMO_PASSWORD setting',
@@ -53,33 +58,75 @@ hub.ready.catch((e: unknown) => {
 });
 
 let simulator: Simulator | undefined;
+let staff: Staff | undefined;
+/** The hub's own address, for the simulators that go through its public API like anyone else. */
+function hubUrl(): string {
+  const addr = hub.httpServer.address() as AddressInfo;
+  const host =
+    config.host === '0.0.0.0' || config.host === '::'
+      ? '127.0.0.1'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
+  return `http://${host}:${addr.port}`;
+}
 void hub.ready
   .then(async () => {
-    if (!config.simulator?.enabled) return;
-    const key = authSettings(config).ingestApiKey;
-    if (!key)
-      return hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
-    const addr = hub.httpServer.address() as AddressInfo;
-    const host =
-      config.host === '0.0.0.0' || config.host === '::'
-        ? '127.0.0.1'
-        : config.host.includes(':')
-          ? `[${config.host}]`
-          : config.host;
-    const world = await simWorldFromRepository(hub.services().repositories.world);
-    if (stopping) return;
-    simulator = startSimulator({
-      baseUrl: `http://${host}:${addr.port}`,
-      apiKey: key,
-      world,
-      ratePerSec: config.simulator.ratePerSec,
-      seed: config.demoSeed,
-      log: hub.log,
-    });
-    hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
-    motion = await startDemoUnitMotion();
+    const staffOn = !!config.simulator?.staff?.enabled && !config.auth?.production;
+    if (config.simulator?.enabled) {
+      const key = authSettings(config).ingestApiKey;
+      if (!key) {
+        hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
+      } else {
+        const world = await simWorldFromRepository(hub.services().repositories.world);
+        if (stopping) return;
+        simulator = startSimulator({
+          baseUrl: hubUrl(),
+          apiKey: key,
+          world,
+          ratePerSec: config.simulator.ratePerSec,
+          seed: config.demoSeed,
+          log: hub.log,
+        });
+        hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
+      }
+    }
+    // The units drive to where they are sent whenever anyone in the demo sends them.
+    if (simulator || staffOn) motion = await startDemoUnitMotion();
+    if (staffOn) staff = await startDemoStaff();
   })
   .catch((e: unknown) => hub.log.error({ err: e }, 'simulator: not started'));
+
+/**
+ * The demo's simulated staff (server/simulator/staff-runner.ts): dispatchers, units, grid workers
+ * and citizens working a share of the incidents through the public API as the demo's accounts.
+ * The hub opens their sessions (AuthService.demoSession): no password is needed, nor known when
+ * the demo one was generated at the first start.
+ */
+async function startDemoStaff(): Promise<Staff | undefined> {
+  const { auth, repositories } = hub.services();
+  const [units, grids] = await Promise.all([repositories.world.units(), repositories.world.regionsAt('grid')]);
+  if (stopping) return undefined;
+  const pace = config.simulator?.staff?.pace ?? 1;
+  const started = startStaff({
+    baseUrl: hubUrl(),
+    open: (username) =>
+      auth.demoSession(username).then(
+        ({ token, info }) => ({ token, csrfToken: info.csrfToken }),
+        (e: unknown) => {
+          if (e instanceof HttpError && e.status === 403) return null;
+          throw e;
+        },
+      ),
+    roster: units.map((u) => ({ id: u.id, kind: u.kind, homeRegionCode: u.homeRegionCode })),
+    places: grids.map((g) => [g.centerLon, g.centerLat] as [number, number]),
+    pace,
+    seed: config.demoSeed,
+    log: hub.log,
+  });
+  hub.log.info({ pace }, 'simulated staff started (SIMULATOR_STAFF=off turns them off)');
+  return started;
+}
 
 /**
  * The demo units drive and walk along the demo city's roads (server/simulator/unit-motion.ts); a
@@ -130,7 +177,7 @@ function stop(signal: NodeJS.Signals): void {
     hub.log.error('shutdown deadline passed; exiting');
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  Promise.all([simulator?.stop(), motion?.stop()])
+  Promise.all([simulator?.stop(), staff?.stop(), motion?.stop()])
     .catch(() => undefined)
     .then(() => hub.close())
     .then(

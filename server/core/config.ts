@@ -121,6 +121,12 @@ const envSchema = z.object({
     .regex(/^\S+$/, 'must not contain spaces')
     .optional(),
   SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  SIMULATOR_STAFF: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
+  SIMULATOR_STAFF_PACE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0.001, 'must be 0.001-100')
+    .max(100, 'must be 0.001-100')
+    .default(1),
   ABSENCE_SWEEP_MS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -211,8 +217,13 @@ export interface Config {
   alarmExpirySweepMs?: number;
   /** Alarms of this priority or more urgent become incidents at once: AUTO_INCIDENT_PRIORITY, default 1; 0: none. Absent: 1. */
   autoIncidentPriority?: number;
-  /** The demo city's live event simulator: on by default except in production (server/simulator). */
-  simulator?: { enabled: boolean; ratePerSec: number };
+  /**
+   * The demo city's live event simulator: on by default except in production (server/simulator).
+   * `staff`: simulated dispatchers, units, grid workers and citizens working a share of the
+   * incidents through the public API (SIMULATOR_STAFF, default: as SIMULATOR; absent: off) at
+   * `pace` × a person's pace (SIMULATOR_STAFF_PACE, default 1; 0.01 is a hundred times faster).
+   */
+  simulator?: { enabled: boolean; ratePerSec: number; staff?: { enabled: boolean; pace: number } };
   /** Identity and hardening (issue 4); every field has a default (see authSettings). */
   auth?: Partial<AuthSettings>;
 }
@@ -308,6 +319,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simulator: {
       enabled: (e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       ratePerSec: e.SIMULATOR_RATE,
+      staff: {
+        enabled: (e.SIMULATOR_STAFF ?? e.SIMULATOR ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+        pace: e.SIMULATOR_STAFF_PACE,
+      },
     },
     auth: {
       production: e.NODE_ENV === 'production',

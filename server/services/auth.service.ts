@@ -137,6 +137,38 @@ export class AuthService {
     return opened;
   }
 
+  /**
+   * A session for one of the demo's dispatcher or field accounts, opened by the hub for the demo's
+   * simulated staff (server/simulator/staff-runner.ts, started by main.ts), who then work through
+   * the public API like anyone signed in: no password is known or needed (the demo one may have
+   * been generated at first start and shown once). Not reachable over HTTP; refused in production,
+   * for an account that is not a demo one, disabled, or of another role. Audited as a sign-in.
+   */
+  async demoSession(username: string): Promise<{ token: string; info: SessionInfo }> {
+    const user = this.settings.production ? undefined : await this.repo.userByName(username.trim().toLowerCase());
+    if (!user?.demo || user.disabled || (user.role !== 'dispatcher' && user.role !== 'field'))
+      throw new HttpError(
+        403,
+        ErrorCode.AuthForbidden,
+        `no demo dispatcher or field account ${JSON.stringify(username)}`,
+      );
+    const opened = await this.openSession(
+      { kind: 'password', user, credential: null, mfaPending: false },
+      {
+        address: null,
+        userAgent: 'simulated staff',
+      },
+    );
+    await this.audit.record({
+      actor: `user:${user.id}`,
+      actorName: user.username,
+      action: 'auth.login',
+      outcome: 'ok',
+      details: { simulatedStaff: true },
+    });
+    return opened;
+  }
+
   private async openSession(
     o: { kind: 'password' | 'wall'; user: UserRow | null; credential: CredentialRow | null; mfaPending: boolean },
     meta: RequestMeta,

@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+  it('runs the simulated staff with the simulator unless told otherwise, at a settable pace', () => {
+    expect(loadConfig({}).simulator?.staff).toEqual({ enabled: true, pace: 1 });
+    expect(loadConfig({ SIMULATOR: 'off' }).simulator?.staff?.enabled).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).simulator?.staff?.enabled).toBe(false);
+    expect(loadConfig({ SIMULATOR_STAFF: 'off' }).simulator?.staff?.enabled).toBe(false);
+    expect(loadConfig({ SIMULATOR: 'off', SIMULATOR_STAFF: 'on' }).simulator?.staff?.enabled).toBe(true);
+    expect(loadConfig({ SIMULATOR_STAFF_PACE: '0.01' }).simulator?.staff?.pace).toBe(0.01);
+    expect(() => loadConfig({ SIMULATOR_STAFF: 'yes' })).toThrow(/^invalid setting SIMULATOR_STAFF: must be on or off/);
+    expect(() => loadConfig({ SIMULATOR_STAFF_PACE: '0' })).toThrow(
+      /^invalid setting SIMULATOR_STAFF_PACE: must be 0.001-100/,
+    );
+  });
   it('gives MQTT 4 connections in a share group, 1 without one', () => {
     expect(loadConfig({}).mqttConnections).toBe(4);
     expect(loadConfig({ MQTT_SHARE_GROUP: 'off' }).mqttConnections).toBe(1);
