@@ -42,21 +42,33 @@ export function declines(seed: number, incidentId: string, unitId: string, share
 export type AlarmMove = 'incident' | 'acknowledge' | 'false_alarm' | 'leave';
 
 /**
- * What a dispatcher does with an unhandled alarm: makes an incident of it (more often when its rule
- * asks for units), acknowledges it (seen; the camera or the grid worker covers it), marks it false,
- * or leaves it to expire (only an alarm that expires: the others would wait in the queue for ever).
+ * What a dispatcher does with an unhandled alarm. One that has its incident already (priority 1,
+ * made at once; an SLA breach reporting on its incident) is acknowledged: the popup is seen, the
+ * work is the incident's. Any other: makes an incident of it (more often when its rule
+ * asks for units; seldom when it sends the grid's grid workers, who go and see anyway: a living-alone
+ * resident not seen for two days), acknowledges it (seen; the camera or the grid worker covers it),
+ * marks it false, or leaves it to expire (only an alarm that expires: the others would wait in the
+ * queue for ever).
  */
 export function alarmMove(
   seed: number,
-  alarm: { id: string; priority: number; actions: readonly string[]; expiresAt: string | null },
+  alarm: {
+    id: string;
+    priority: number;
+    actions: readonly string[];
+    expiresAt: string | null;
+    incidentId?: string | null;
+  },
 ): AlarmMove {
+  if (alarm.incidentId) return 'acknowledge';
   const p = clampPriority(alarm.priority);
   const units = alarm.actions.includes('units');
+  const gridWorker = alarm.actions.includes('grid_worker');
   // [incident, false alarm, left to expire]; acknowledged otherwise.
   const shares: Record<Priority, [number, number, number]> = {
     1: [0.9, 0, 0],
-    2: [units ? 0.6 : 0.3, 0.05, 0.08],
-    3: [units ? 0.3 : 0.1, 0.1, 0.25],
+    2: [units ? 0.6 : gridWorker ? 0.05 : 0.3, 0.05, 0.08],
+    3: [units ? 0.3 : gridWorker ? 0.02 : 0.1, 0.1, 0.25],
     4: [0.05, 0.1, 0.35],
   };
   const [incident, falseAlarm, leave] = shares[p];

@@ -282,7 +282,7 @@ export function startStaff(o: StaffOptions): Staff {
       );
       if (r.mode === 'snapshot') alarms.clear();
       for (const a of r.alarms) {
-        if (a.status === 'new' && !a.incidentId) alarms.set(a.id, a);
+        if (a.status === 'new') alarms.set(a.id, a);
         else alarms.delete(a.id);
       }
       alarmRev = r.rev;

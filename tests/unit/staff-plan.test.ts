@@ -70,6 +70,15 @@ describe('what a dispatcher does with an unhandled alarm', () => {
     expect(withUnits).toBeGreaterThan(cameraOnly);
     expect(moves(3, [], null).get('incident')!).toBeLessThan(cameraOnly);
     expect(moves(1, [], null).get('incident')!).toBeGreaterThan(0.8);
+    // The grid's grid workers go and see (absence): acknowledged, seldom an incident.
+    expect(moves(2, ['grid_worker'], null).get('incident')!).toBeLessThan(0.1);
+  });
+
+  it('acknowledges an alarm that has its incident already (priority 1 at once, an SLA breach)', () => {
+    for (const id of ids(200, 'linked'))
+      expect(alarmMove(1, { id, priority: 1, actions: ['units'], expiresAt: null, incidentId: 'inc-1' })).toBe(
+        'acknowledge',
+      );
   });
 
   it('leaves only alarms that expire (the others would wait for ever), more of the less urgent', () => {
