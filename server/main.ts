@@ -37,11 +37,8 @@ const hub = createApp(config, {
   // Deliberately not a log line: the one time a generated password is shown, to the person at the
   // console (stderr, plain text), never into the JSON stream a log collector keeps.
   onDemoAccounts(created, generatedPassword) {
-    // A field account per unit: hundreds at full scale, so the first few and the count.
-    const names =
-      created.length > 12 ? `${created.slice(0, 10).join(', ')}, … (${created.length} in all)` : created.join(', ');
     const lines = [
-      `demo accounts created: ${names}`,
+      `demo accounts created: ${created.join(', ')}`,
       generatedPassword
         ? `their password (shown this once; set DEMO_PASSWORD to choose one): ${generatedPassword}`
         : 'their password is the DEMO_PASSWORD setting',
@@ -104,7 +101,9 @@ void hub.ready
  * the demo one was generated at the first start.
  */
 async function startDemoStaff(): Promise<Staff | undefined> {
-  const { auth, repositories } = hub.services();
+  const { auth, repositories, demoAccounts } = hub.services();
+  // They act as each unit they send, through its own phone: every unit needs its demo field account.
+  await demoAccounts.ensureUnitPhones();
   const [units, grids] = await Promise.all([repositories.world.units(), repositories.world.regionsAt('grid')]);
   if (stopping) return undefined;
   const pace = config.simulator?.staff?.pace ?? 1;

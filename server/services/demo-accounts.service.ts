@@ -1,8 +1,8 @@
 /**
  * The demo city's accounts: on a database without users, admin, commander, dispatcher, wall and
- * viewer at city scope and a dispatcher per district; and a field account for every unit. One
- * password for all (DEMO_PASSWORD, or generated and returned once for the caller to print). A
- * production hub refuses to start while any of them exists (server/startup.ts).
+ * viewer at city scope and a dispatcher per district; and field accounts for the first units of
+ * each kind (for the simulated staff, every unit's: ensureUnitPhones). One password for all (DEMO_PASSWORD, or generated and returned once for the caller
+ * to print). A production hub refuses to start while any of them exists (server/startup.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -62,25 +62,56 @@ export class DemoAccountsService {
   }
 
   /**
-   * A field account for every unit (police-0001, grid_worker-0012, …), scoped to the unit's
-   * district, so each unit's phone works and the demo's simulated staff act as the unit they
-   * are (issue 15; before it only the first two units of each kind had one). One hash serves them
-   * all (same password, demo only). On a database with no field account: made with this password
-   * (or a newly generated one unless DEMO_PASSWORD is set), and the first two units of each kind
-   * put on duty so the demo loop can always dispatch them. On one with the demo's field accounts:
-   * the units still without one get one with the same password. A database whose field accounts
-   * are all real (no demo one) is left alone.
+   * Field accounts for the first two units of each kind (police-0001, grid_worker-0001, …), scoped
+   * to the unit's district, once, on a database with no field account. One hash serves them all
+   * (same password, demo only). A database from before they existed gets them too (with a newly
+   * generated password unless DEMO_PASSWORD is set).
    */
   private async ensureField(password?: string): Promise<{ created: string[]; generatedPassword: string | null }> {
-    const none = { created: [], generatedPassword: null };
+    if (await this.repo.hasRole('field')) return { created: [], generatedPassword: null };
+    const unitRows = await this.repo.firstUnits(2);
+    if (unitRows.length === 0) return { created: [], generatedPassword: null };
+    const generated = (password ?? this.settings.demoPassword) ? null : randomBytes(9).toString('base64url');
+    const hash = await hashPassword(password ?? this.settings.demoPassword ?? generated!);
+    const rows = unitRows.map((u) => ({
+      id: randomUUID(),
+      username: u.id.replace(/^unit-/, ''),
+      displayName: u.callsign,
+      role: 'field' as const,
+      scope: u.homeRegionCode.slice(0, 6),
+      passwordHash: hash,
+      demo: true,
+      unitId: u.id,
+    }));
+    await this.repo.insertUsers(rows);
+    // The units with a demo account are on duty, so the demo loop can always dispatch them.
+    await this.repo.putUnitsOnDuty(unitRows.map((u) => u.id));
+    await this.audit.record({
+      actor: null,
+      actorName: 'system',
+      action: 'user.demo-seed',
+      outcome: 'ok',
+      details: { users: rows.map((r) => r.username) },
+    });
+    return { created: rows.map((r) => r.username), generatedPassword: generated };
+  }
+
+  /**
+   * A demo field account for every unit that has no account (police-0003, grid_worker-0012, …),
+   * for the demo's simulated staff (issue 15), who act as each unit they dispatch through its own
+   * phone; main.ts asks for them when the staff start, never otherwise (so the admin may give
+   * units phones of their own: an admin who wants to give one a real phone while the staff run
+   * disables its demo one first, as a unit has one enabled field account). Same password as the
+   * demo's other field accounts (a random one where there are none: the staff need none). A name
+   * an admin gave someone else stays theirs. Returns the usernames made.
+   */
+  async ensureUnitPhones(): Promise<string[]> {
+    if (this.settings.production) return [];
     const unitRows = await this.repo.unitsWithoutAccount();
-    if (unitRows.length === 0) return none;
-    const first = !(await this.repo.hasRole('field'));
-    let hash = first ? undefined : await this.repo.demoFieldPasswordHash();
-    if (!first && !hash) return none;
-    const generated = !first || password || this.settings.demoPassword ? null : randomBytes(9).toString('base64url');
-    hash ??= await hashPassword(password ?? this.settings.demoPassword ?? generated!);
-    // A name an admin gave to someone else already stays theirs.
+    if (unitRows.length === 0) return [];
+    const hash =
+      (await this.repo.demoFieldPasswordHash()) ??
+      (await hashPassword(this.settings.demoPassword ?? randomBytes(18).toString('base64url')));
     const taken = new Set((await this.repo.users()).map((u) => u.username));
     const rows = unitRows
       .map((u) => ({
@@ -94,18 +125,17 @@ export class DemoAccountsService {
         unitId: u.id,
       }))
       .filter((r) => !taken.has(r.username));
-    if (rows.length === 0) return none;
+    if (rows.length === 0) return [];
     await this.repo.insertUsers(rows);
-    // The first units of each kind are on duty, so the demo loop can always dispatch them.
-    if (first) await this.repo.putUnitsOnDuty((await this.repo.firstUnits(2)).map((u) => u.id));
     await this.audit.record({
       actor: null,
       actorName: 'system',
       action: 'user.demo-seed',
       outcome: 'ok',
-      details: { users: rows.map((r) => r.username) },
+      details: { users: rows.map((r) => r.username), for: 'simulated staff' },
     });
-    return { created: rows.map((r) => r.username), generatedPassword: generated };
+    this.log.info({ accounts: rows.length }, 'demo field accounts made for the units the simulated staff act as');
+    return rows.map((r) => r.username);
   }
 
   /** The demo accounts still in the database (a production hub refuses to start while any is). */

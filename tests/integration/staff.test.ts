@@ -31,6 +31,7 @@ describe.each(backends)('simulated staff on $name', (backend) => {
   let hub: Hub;
   let url: string;
   let staff: Staff;
+  let phonesMade: string[] = [];
   const city = generateDemoCity({ scale: 'small', seed: 7 });
   const fence = city.zones.find((z) => z.kind === 'railway' && z.shape.type === 'corridor')!;
   const onFence = (fence.shape as { line: LonLat[] }).line[0]!;
@@ -59,7 +60,9 @@ describe.each(backends)('simulated staff on $name', (backend) => {
         },
       }),
     ));
-    const { auth, repositories } = hub.services();
+    const { auth, repositories, demoAccounts } = hub.services();
+    // As main.ts: every unit gets its demo phone, then the staff start.
+    phonesMade = await demoAccounts.ensureUnitPhones();
     const units = await repositories.world.units();
     const grids = await repositories.world.regionsAt('grid');
     staff = startStaff({
@@ -200,34 +203,18 @@ describe.each(backends)('simulated staff on $name', (backend) => {
     } else await until(async () => (await find())?.status === want, 30_000, `the alarm ${want}`);
   });
 
-  it('gives every unit a field account, also on a database that had a few (same password)', async () => {
-    const { repositories, demoAccounts, database } = hub.services();
-    const fieldUsers = async () => (await repositories.identity.users()).filter((u) => u.role === 'field');
-    expect((await fieldUsers()).map((u) => u.unitId).sort()).toEqual(city.units.map((u) => u.id).sort());
-    // As a database seeded before issue 15: field accounts for the first units only.
-    const keep = new Set(['police-0001', 'grid_worker-0001']);
-    const gone = (await fieldUsers()).filter((u) => !keep.has(u.username)).map((u) => u.id);
-    await queryRows(
-      database.db,
-      sql`delete from sessions where user_id in (${sql.join(
-        gone.map((g) => sql`${g}`),
-        sql`, `,
-      )})`,
-    );
-    await queryRows(
-      database.db,
-      sql`delete from users where id in (${sql.join(
-        gone.map((g) => sql`${g}`),
-        sql`, `,
-      )})`,
-    );
-    expect(await fieldUsers()).toHaveLength(2);
-    const { created } = await demoAccounts.ensure();
-    expect(created).toHaveLength(city.units.length - 2);
-    expect(await fieldUsers()).toHaveLength(city.units.length);
+  it('gives every unit without an account a demo phone for the staff, with the demo password, once', async () => {
+    const { repositories, demoAccounts } = hub.services();
+    const fieldUsers = (await repositories.identity.users()).filter((u) => u.role === 'field');
+    expect(fieldUsers.map((u) => u.unitId).sort()).toEqual(city.units.map((u) => u.id).sort());
+    // The seed gave the first two units of each kind theirs; the staff's start the rest.
+    expect(phonesMade.length).toBeGreaterThan(0);
+    expect(phonesMade).not.toContain('police-0001');
+    expect(phonesMade).toContain('police-0003');
     const officer = await signIn(url, 'police-0003', TEST_PASSWORD);
     expect(officer.info.user.role).toBe('field');
     expect((await officer.fetch(`${url}${API}/field/home`)).status).toBe(200);
+    expect(await demoAccounts.ensureUnitPhones()).toEqual([]);
   });
 
   it('puts units a seed left busy on no incident back on duty at start', async () => {
