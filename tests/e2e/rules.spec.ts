@@ -31,7 +31,8 @@ test("an admin edits a rule's fold window and priority, and it persists", async 
   await openRules(page);
   const original = (await rulesOf(page)).find((r) => r.id === 'community-ebike')!;
   const row = page.locator('[data-testid="rule-row"][data-id="community-ebike"]');
-  await expect(row.getByTestId('rule-fold')).toHaveText('默认 10 分钟');
+  // The calibrated default (issue 15: server/rules/default-rules.ts) folds a compound's lifts for 30 minutes.
+  await expect(row.getByTestId('rule-fold')).toHaveText('30 分钟');
   await expect(row.getByTestId('rule-priority')).toHaveText('三级');
   await page.screenshot({ path: testInfo.outputPath('rules.png') });
 
@@ -39,24 +40,24 @@ test("an admin edits a rule's fold window and priority, and it persists", async 
   const dialog = page.getByTestId('rule-dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('rule-name').locator('input')).toHaveValue('电动车进电梯');
-  await dialog.getByTestId('rule-fold').locator('input').fill('30');
+  await dialog.getByTestId('rule-fold').locator('input').fill('45');
   await dialog.getByTestId('rule-priority-select').click();
   await pick(page, '二级');
   await page.screenshot({ path: testInfo.outputPath('rule-dialog.png') });
   await dialog.getByTestId('rule-save').click();
   await expect(dialog).toHaveCount(0);
 
-  await expect(row.getByTestId('rule-fold')).toHaveText('30 分钟');
+  await expect(row.getByTestId('rule-fold')).toHaveText('45 分钟');
   await expect(row.getByTestId('rule-priority')).toHaveText('二级');
   expect((await rulesOf(page)).find((r) => r.id === 'community-ebike')).toMatchObject({
-    foldMinutes: 30,
+    foldMinutes: 45,
     priority: 2,
     eventTypes: ['ebike_in_lift', 'ebike_violation'],
     zoneKinds: ['community'],
   });
   await page.reload();
   await expect(page.locator('[data-testid="rule-row"][data-id="community-ebike"]').getByTestId('rule-fold')).toHaveText(
-    '30 分钟',
+    '45 分钟',
   );
   const audit = auditPage.parse(
     await (await page.request.get('/api/v1/admin/audit?action=rule.update&q=community-ebike')).json(),
