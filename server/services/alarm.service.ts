@@ -269,10 +269,7 @@ export class AlarmService {
     // In scope before anything else of the alarm is looked at or told (its status in the 409 below).
     authorizeObject(ctx.principal, 'alarm:handle', `alarm ${id}`, row.gridCode);
     const from: AlarmRow['status'][] = action === 'acknowledge' ? ['new'] : ['new', 'acknowledged'];
-    // An alarm that is part of an incident already (an SLA breach reporting on it; one attached to
-    // it) is handled by its incident once seen: it leaves the open queue instead of waiting there for ever.
-    const to: AlarmRow['status'] =
-      action === 'false_alarm' ? 'false_alarm' : row.incidentId ? 'incident' : 'acknowledged';
+    const to: AlarmRow['status'] = action === 'acknowledge' ? 'acknowledged' : 'false_alarm';
     const updated = await this.repo.setStatus(row.id, from, to, ctx.name, new Date(this.clock.now()));
     if (!updated)
       throw new HttpError(

@@ -43,8 +43,8 @@ export type AlarmMove = 'incident' | 'acknowledge' | 'false_alarm' | 'leave';
 
 /**
  * What a dispatcher does with an unhandled alarm. One that has its incident already (priority 1,
- * made at once; an SLA breach reporting on its incident) is acknowledged: the popup is seen, the
- * work is the incident's. Any other: makes an incident of it (more often when its rule
+ * made at once; an SLA breach reporting on its incident) is handed to that incident (`from-alarm`
+ * opens it and the alarm leaves the queue): the work is the incident's. Any other: makes an incident of it (more often when its rule
  * asks for units; seldom when it sends the grid's grid workers, who go and see anyway: a living-alone
  * resident not seen for two days), acknowledges it (seen; the camera or the grid worker covers it),
  * marks it false, or leaves it to expire (only an alarm that expires: the others would wait in the
@@ -60,7 +60,7 @@ export function alarmMove(
     incidentId?: string | null;
   },
 ): AlarmMove {
-  if (alarm.incidentId) return 'acknowledge';
+  if (alarm.incidentId) return 'incident';
   const p = clampPriority(alarm.priority);
   const units = alarm.actions.includes('units');
   const gridWorker = alarm.actions.includes('grid_worker');

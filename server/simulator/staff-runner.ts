@@ -265,7 +265,7 @@ export function startStaff(o: StaffOptions): Staff {
     if (move === 'incident') {
       const d = await as(centre, null, (u) => api.call(u, 'POST', `/incidents/from-alarm/${a.id}`, incidentDetail));
       incidents.set(d.incident.id, d.incident);
-      stats.incidentsMade++;
+      if (!a.incidentId) stats.incidentsMade++; // else handed to the incident it has
     } else {
       await as(centre, null, (u) => api.call(u, 'POST', `/alarms/${a.id}/actions`, alarmView, { action: move }));
     }

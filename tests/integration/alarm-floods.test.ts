@@ -139,6 +139,13 @@ describe.each(backends)('alarm floods on $name', (backend) => {
     expect(other).toMatchObject({ count: 1, zone: { id: fences[1]!.id } });
     expect(await incidentsOf([first.id, other.id])).toBe(2);
 
+    // Its incident asked for from the alarm: the alarm is handed to it and leaves the open queue.
+    expect(folded.status).toBe('new');
+    const dispatcher = await signIn(url, 'dispatcher', PASSWORD);
+    const opened = await dispatcher.fetch(`${url}${API}/incidents/from-alarm/${first.id}`, { method: 'POST' });
+    expect(opened.status).toBe(200);
+    await until(() => sc.alarms.get(first.id)?.status === 'incident');
+
     // After a quiet window (11 minutes after the last repeat) the zone raises a new alarm and incident.
     await post(event({ min: 20 }));
     await until(() => of(sc, 'fence-intrusion').length === 3);

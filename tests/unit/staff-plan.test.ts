@@ -74,10 +74,10 @@ describe('what a dispatcher does with an unhandled alarm', () => {
     expect(moves(2, ['grid_worker'], null).get('incident')!).toBeLessThan(0.1);
   });
 
-  it('acknowledges an alarm that has its incident already (priority 1 at once, an SLA breach)', () => {
+  it('hands an alarm that has its incident already (priority 1 at once, an SLA breach) to that incident', () => {
     for (const id of ids(200, 'linked'))
       expect(alarmMove(1, { id, priority: 1, actions: ['units'], expiresAt: null, incidentId: 'inc-1' })).toBe(
-        'acknowledge',
+        'incident',
       );
   });
 

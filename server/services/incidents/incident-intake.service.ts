@@ -143,6 +143,7 @@ export class IncidentIntakeService {
     const linked = alarm.incidentId ? await this.incidents.byId(alarm.incidentId) : undefined;
     if (linked) {
       this.access.check(ctx, linked, 'incident:dispatch', theirs);
+      await this.handledBy(ctx, alarm, linked.id);
       return { detail: await this.reader.detailOf(ctx, linked), created: false };
     }
     const existing = await this.incidents.byAlarm(alarm.id);
@@ -179,6 +180,20 @@ export class IncidentIntakeService {
       await this.store.published([result.row]);
     }
     return { detail: await this.reader.detailOf(ctx, result.row), created: result.created };
+  }
+
+  /**
+   * An alarm that has its incident already (made at once for priority 1, or an SLA breach reporting
+   * on it) and is still open: asking for its incident says its work is the incident's, so it leaves
+   * the open queue as `incident` (issue 15: seen breach alarms waited there for ever).
+   */
+  private async handledBy(ctx: AuthContext, alarm: AlarmRow, incidentId: string): Promise<void> {
+    if (alarm.status !== 'new' && alarm.status !== 'acknowledged') return;
+    const at = new Date(this.clock.now());
+    const changed = await this.transact((tx) =>
+      this.alarmsRepo.linkIncident(tx, [alarm.id], incidentId, { by: ctx.name, at }, at),
+    );
+    this.alarms.published(changed);
   }
 
   /**
