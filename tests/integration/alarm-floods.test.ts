@@ -6,10 +6,9 @@
  * window, expiry or zone is refused naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { backends, signIn, testConfig, type Signed } from './helpers';
-import { createApp, type Hub } from '@server/app';
+import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
+import type { Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
 import { queryRows } from '@server/db/connect';
 import { generateDemoCity } from '@server/demo';
@@ -95,7 +94,7 @@ describe.each(backends)('alarm floods on $name', (backend) => {
   beforeAll(async () => {
     const p = await backend.provision({ seeded: true });
     cleanup = p.cleanup;
-    hub = createApp(
+    ({ hub, url } = await startHub(
       testConfig({
         ...p.config,
         alarmExpirySweepMs: 0,
@@ -105,11 +104,8 @@ describe.each(backends)('alarm floods on $name', (backend) => {
           rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
         },
       }),
-      { logger: pino({ level: 'silent' }), clock },
-    );
-    const addr = await hub.listen();
-    await hub.ready;
-    url = `http://127.0.0.1:${addr.port}`;
+      { clock },
+    ));
     expect(fences.length).toBeGreaterThan(1);
   });
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import { pino } from 'pino';
 import { createApp, type Hub } from '@server/app';
 import type { Config } from '@server/core/config';
+import type { Clock } from '@server/core/clock';
 import { sessionInfo, type SessionInfo } from '@shared/auth';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -171,8 +172,8 @@ export const backends: Backend[] = [
 ];
 
 /** Start a hub on an ephemeral port and wait until it is ready. */
-export async function startHub(config: Config): Promise<{ hub: Hub; url: string }> {
-  const hub = createApp(config, { logger: pino({ level: 'silent' }) });
+export async function startHub(config: Config, opts: { clock?: Clock } = {}): Promise<{ hub: Hub; url: string }> {
+  const hub = createApp(config, { logger: pino({ level: 'silent' }), ...opts });
   const addr = await hub.listen();
   await hub.ready;
   const url = `http://127.0.0.1:${addr.port}`;
