@@ -108,7 +108,8 @@ describe('the absence rule', () => {
   });
 
   it('is in the default set: 48 h, priority 2, for the grid workers', () => {
-    expect(DEFAULT_ABSENCE_RULE).toEqual({ ...base, hours: 48 });
+    // One alarm per absence spell already (its event id): nothing to fold.
+    expect(DEFAULT_ABSENCE_RULE).toEqual({ ...base, hours: 48, foldMinutes: 0 });
     expect(DEFAULT_RULES.filter((r) => r.kind === 'absence')).toEqual([DEFAULT_ABSENCE_RULE]);
     for (const r of DEFAULT_RULES) expect(ruleSchema.parse(r)).toEqual(r);
   });

@@ -129,7 +129,8 @@ describe('event model', () => {
       expect(events.findIndex((e, i) => i > 0 && ms(e) < ms(events[i - 1]!))).toBe(-1);
       expect(ms(events[0]!)).toBeGreaterThanOrEqual(start);
       expect(ms(events[events.length - 1]!)).toBeLessThanOrEqual(start + DAY);
-    });
+      // A day of events (about 200,000) each parsed by the wire schema: seconds on a busy machine.
+    }, 60_000);
 
     it('mixes the sources and types of MISSION.md', () => {
       const share = (f: (e: EventInput) => boolean) => bulk.filter(f).length / bulk.length;
