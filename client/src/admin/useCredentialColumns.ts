@@ -9,16 +9,26 @@ import { formatTime } from './time';
 export function useCredentialColumns(revoke: (c: CredentialView) => void) {
   const { t } = useI18n();
   return computed<DataTableColumns<CredentialView>>(() => [
-    { key: 'name', title: t('admin.credentials.name') },
+    // Names, key prefixes and usernames are data (translate="no": the zh-CN English scan skips them).
+    { key: 'name', title: t('admin.credentials.name'), render: (c) => h('span', { translate: 'no' }, c.name) },
     { key: 'scope', title: t('admin.credentials.scope'), render: (c) => `${c.scopeName} (${c.scope})` },
-    { key: 'prefix', title: t('admin.credentials.prefix'), className: 'mono', render: (c) => `${c.prefix}…` },
+    {
+      key: 'prefix',
+      title: t('admin.credentials.prefix'),
+      className: 'mono',
+      render: (c) => h('span', { translate: 'no' }, `${c.prefix}…`),
+    },
     {
       key: 'createdAt',
       title: t('admin.credentials.createdAt'),
       className: 'num',
       render: (c) => formatTime(c.createdAt),
     },
-    { key: 'createdBy', title: t('admin.credentials.createdBy'), render: (c) => c.createdBy ?? NO_VALUE },
+    {
+      key: 'createdBy',
+      title: t('admin.credentials.createdBy'),
+      render: (c) => (c.createdBy ? h('span', { translate: 'no' }, c.createdBy) : NO_VALUE),
+    },
     {
       key: 'lastUsedAt',
       title: t('admin.credentials.lastUsed'),
