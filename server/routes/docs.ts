@@ -7,7 +7,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { eventInput, ingestReply, MAX_BATCH } from '@shared/ingest';
 import { alarmActionBody, alarmSyncReply, alarmView } from '@shared/alarms';
-import { loginBody, sessionInfo, wallLoginBody, whoami } from '@shared/auth';
+import { adminUnitList, loginBody, sessionInfo, wallLoginBody, whoami } from '@shared/auth';
+import { ruleSchema } from '@shared/rules';
+import { zoneSearchReply } from '@shared/zone-search';
+import { unitTrailsReply } from '@shared/trails';
+import { revealBody, revealReply } from '@shared/personal-data';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -80,6 +84,50 @@ const OPS: Op[] = [
     auth: 'session or device key',
     ok: { status: 200, schema: whoami, what: 'kind, id, role, scope' },
     errors: '401',
+  },
+  {
+    method: 'put',
+    path: '/api/v1/rules/{id}',
+    summary:
+      'Create or replace an alarm rule (issue 15: foldMinutes folds repeats in one zone or from one device into the open alarm; expireMinutes closes unhandled alarms, not for priority 1). Audited.',
+    auth: 'session of a city-wide admin',
+    body: ruleSchema,
+    ok: { status: 200, schema: ruleSchema, what: 'the rule as stored' },
+    errors: '400 a field out of range or a zone id that does not exist (named, e.g. body.zoneIds.0) · 403',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/zones',
+    summary: 'Watch zones by name or id (?q=&kind=&ids=a,b&limit=), for the rule editor.',
+    auth: 'session of a city-wide admin',
+    ok: { status: 200, schema: zoneSearchReply, what: 'the zones found' },
+    errors: '400 a query field named · 403',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/units/trails',
+    summary: 'Where the units in the caller’s scope were in the last 15 minutes (points at least 10 s apart).',
+    auth: 'session',
+    ok: { status: 200, schema: unitTrailsReply, what: 'per unit its path [lon, lat, …] and each point’s age in s' },
+    errors: '401 · 403',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/admin/units',
+    summary: 'The units inside the admin’s scope, to link a field account to (unitId in the user bodies).',
+    auth: 'session of an admin',
+    ok: { status: 200, schema: adminUnitList, what: 'the units' },
+    errors: '401 · 403',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/incidents/{id}/reveal',
+    summary:
+      'One unmasked personal value of an incident (a reporter’s phone: dispatcher, commander; a dispute party’s ID: commander). Audited without the value.',
+    auth: 'session',
+    body: revealBody,
+    ok: { status: 200, schema: revealReply, what: 'the field and its value' },
+    errors: '400 a field named · 403 a role that may not, or outside the scope · 404',
   },
 ];
 
