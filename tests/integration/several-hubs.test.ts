@@ -109,8 +109,7 @@ describe.skipIf(!TEST_DATABASE_URL || !TEST_REDIS_URL)('several hubs on one Post
       10_000,
       'every alarm on both screens',
     ).catch((e: unknown) => {
-      const missing = (s: Screen) =>
-        [...want].filter((id) => !holds(s, id)).map((id) => latest.get(id)!);
+      const missing = (s: Screen) => [...want].filter((id) => !holds(s, id)).map((id) => latest.get(id)!);
       throw new Error(
         `${(e as Error).message}: want ${want.size}, A lacks revs ${missing(sA).join(',')} (cursor ${sA.alarmCursor}), B lacks ${missing(sB).join(',')} (cursor ${sB.alarmCursor}), holes ${sA.holes}/${sB.holes}`,
       );
