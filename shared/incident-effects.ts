@@ -37,7 +37,15 @@ export function reportedEffects(
   set: Required<
     Pick<
       IncidentPatch,
-      'status' | 'assignments' | 'escalations' | 'maxEscalations' | 'dueAt' | 'breaches' | 'flagged' | 'mergedFrom'
+      | 'status'
+      | 'assignments'
+      | 'escalations'
+      | 'maxEscalations'
+      | 'dueAt'
+      | 'resolveDueAt'
+      | 'breaches'
+      | 'flagged'
+      | 'mergedFrom'
     >
   >;
   supervised: boolean;
@@ -53,6 +61,7 @@ export function reportedEffects(
   };
   const escalate = risk?.level === 'high';
   const maxEscalations = maxEscalationsOf(d.gridCode);
+  const minutes = stageMinutes(policy, d.category, d.priority);
   const timeline: TimelineEntry[] = [
     {
       at: d.createdAt,
@@ -74,7 +83,8 @@ export function reportedEffects(
       assignments: [],
       escalations: escalate ? Math.min(1, maxEscalations) : 0,
       maxEscalations,
-      dueAt: dueDate(nextDue(times, stageMinutes(policy, d.category, d.priority), [])),
+      dueAt: dueDate(nextDue(times, minutes, [])),
+      resolveDueAt: new Date(d.createdAt.getTime() + minutes.resolve * 60_000),
       breaches: [],
       flagged: escalate,
       mergedFrom: [],
@@ -163,12 +173,14 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
       break;
     case 'reject':
       // Not done: back to the centre, which dispatches again; the stage clocks after dispatch restart then.
+      set.rejections = (row.rejections ?? 0) + 1;
       set.resolvedAt = null;
       set.unitAcceptedAt = null;
       set.arrivedAt = null;
       set.dispatchedAt = null;
       break;
     case 'verify':
+      set.verifiedAt = at;
       // No citizen to rate it (not a citizen's report): the loop closes now.
       if (!row.trackingCode) {
         set.status = 'closed';
@@ -199,8 +211,10 @@ export function stepEffects(row: IncidentFacts, input: ActionInput, actorName: s
       set.closedAt = at;
       release(false);
       break;
-    case 'escalate':
     case 'accept':
+      set.acceptedAt = row.acceptedAt ?? at;
+      break;
+    case 'escalate':
     case 'rate':
       break;
   }

@@ -35,6 +35,10 @@ export interface IncidentFacts {
   unitAcceptedAt: Date | null;
   arrivedAt: Date | null;
   resolvedAt: Date | null;
+  /** First accepted by the centre (figures only; absent in older callers' rows). */
+  acceptedAt?: Date | null;
+  /** Times a grid worker sent it back as not resolved. */
+  rejections?: number;
 }
 
 /** The columns a change sets (each a column of the hub's incident row). */
@@ -52,6 +56,11 @@ export interface IncidentPatch {
   resolvedAt?: Date | null;
   closedAt?: Date | null;
   dueAt?: Date | null;
+  /** Figures (issue 16): first accepted, last verified, times sent back, the resolve clock's deadline set at the report. */
+  acceptedAt?: Date | null;
+  verifiedAt?: Date | null;
+  rejections?: number;
+  resolveDueAt?: Date | null;
   breaches?: string[];
   flagged?: boolean;
   mergedInto?: string | null;

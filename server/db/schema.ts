@@ -23,6 +23,8 @@ import {
   timestamp,
   check,
   uniqueIndex,
+  smallint,
+  date,
 } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '@shared/world';
@@ -573,6 +575,12 @@ export const incidents = pgTable(
     arrivedAt: timestamp('arrived_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Figures (issue 16): first accepted by the centre, last verified, times sent back by a grid worker. */
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    rejections: integer('rejections').notNull().default(0),
+    /** The resolve clock's deadline as the policy set it at the report (按期办结: resolved by then). */
+    resolveDueAt: timestamp('resolve_due_at', { withTimezone: true }),
     /** The next SLA deadline not yet handled (null: no clock running). */
     dueAt: timestamp('due_at', { withTimezone: true }),
     breaches: jsonb('breaches').$type<string[]>().notNull(),
@@ -595,6 +603,10 @@ export const incidents = pgTable(
       .where(sql`${t.externalId} is not null`),
     // The desk's open list: by priority then the next deadline, the list's own sort expression (and a
     // screen's snapshot by rev).
+    // Figures: the open incidents past their resolve deadline (按期办结's live part).
+    index('incidents_resolve_due_open_idx')
+      .on(t.resolveDueAt)
+      .where(sql`${t.resolvedAt} IS NULL AND ${t.status} NOT IN ('closed', 'merged', 'cancelled')`),
     index('incidents_open_priority_idx')
       .on(t.priority, sql`coalesce(${t.dueAt}, 'infinity'::timestamptz)`, t.id)
       .where(sql`${t.status} not in ('closed', 'merged', 'cancelled')`),
@@ -711,6 +723,94 @@ export const outbox = pgTable(
   ],
 );
 
+// ------------------------------------------------------------------ figures (issue 16)
+//
+// Rollups the database keeps current as rows change: triggers on incidents and alarms add each
+// row's contribution and take back the old one (migration 0012: stats_incident_facts() and
+// stats_alarm_facts() define every figure once; stats_rebuild() recomputes them set-wise after a
+// bulk load). grain 'd' (a local day) or 'm' (a month, start = its first day); level 0 city,
+// 1 district, 2 street, 3 grid; region the region code at that level.
+
+const rollupKey = {
+  grain: text('grain', { enum: ['d', 'm'] }).notNull(),
+  start: date('start', { mode: 'string' }).notNull(),
+  level: smallint('level').notNull(),
+  region: text('region').notNull(),
+};
+const counter = (name: string) => integer(name).notNull().default(0);
+const minutesSum = (name: string) => doublePrecision(name).notNull().default(0);
+
+export const incidentRollup = pgTable(
+  'incident_rollup',
+  {
+    ...rollupKey,
+    category: text('category').notNull(),
+    source: text('source').notNull(),
+    /** The kind of the first unit dispatched ('none': never dispatched). */
+    unitKind: text('unit_kind').notNull(),
+    reported: counter('reported'),
+    cancelled: counter('cancelled'),
+    escalated: counter('escalated'),
+    supervised: counter('supervised'),
+    resolved: counter('resolved'),
+    closed: counter('closed'),
+    disputes: counter('disputes'),
+    disputesClosed: counter('disputes_closed'),
+    disputesAgreed: counter('disputes_agreed'),
+    rated: counter('rated'),
+    ratedGood: counter('rated_good'),
+    verified: counter('verified'),
+    rejections: counter('rejections'),
+    /** By the resolve deadline's day: resolved by it, resolved after it. */
+    onTime: counter('on_time'),
+    late: counter('late'),
+    acceptN: counter('accept_n'),
+    acceptSum: minutesSum('accept_sum'),
+    queueN: counter('queue_n'),
+    queueSum: minutesSum('queue_sum'),
+    unitAcceptN: counter('unit_accept_n'),
+    unitAcceptSum: minutesSum('unit_accept_sum'),
+    travelN: counter('travel_n'),
+    travelSum: minutesSum('travel_sum'),
+    responseN: counter('response_n'),
+    responseSum: minutesSum('response_sum'),
+    resolveN: counter('resolve_n'),
+    resolveSum: minutesSum('resolve_sum'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.grain, t.level, t.region, t.start, t.category, t.source, t.unitKind] }),
+    index('incident_rollup_window_idx').on(t.grain, t.level, t.start),
+  ],
+);
+
+/** Time histograms for p50/p90 (city, district and street levels): measure 0-5 as TIME_MEASURES, bucket as stats_bucket(). */
+export const incidentRollupHist = pgTable(
+  'incident_rollup_hist',
+  {
+    ...rollupKey,
+    measure: smallint('measure').notNull(),
+    bucket: smallint('bucket').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.level, t.region, t.start, t.measure, t.bucket] })],
+);
+
+export const alarmRollup = pgTable(
+  'alarm_rollup',
+  {
+    ...rollupKey,
+    priority: smallint('priority').notNull(),
+    source: text('source').notNull(),
+    raised: counter('raised'),
+    events: counter('events'),
+    falseAlarms: counter('false_alarms'),
+    expired: counter('expired'),
+    incidents: counter('incidents'),
+    acknowledged: counter('acknowledged'),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.level, t.region, t.start, t.priority, t.source] })],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -738,5 +838,8 @@ export const schema = {
   photos,
   deadLetters,
   outbox,
+  incidentRollup,
+  incidentRollupHist,
+  alarmRollup,
 };
 export type Schema = typeof schema;
