@@ -38,7 +38,7 @@ export function useKpiTiles(reply: Ref<KpiReply | null>) {
     const tr = tile.trend;
     if (!tr) return te(`analysis.kpiHint.${tile.key}`) ? t(`analysis.kpiHint.${tile.key}`) : '';
     if (tr.direction === 'none') return t('analysis.trend.none');
-    if (tr.change === null) return `${t('analysis.trend.vsBefore')} ${t('analysis.trend.fromZero')}`;
+    if (tr.change === null) return t('analysis.trend.fromZero');
     const n = Math.abs(tr.change).toLocaleString(locale.value, { maximumFractionDigits: 1 });
     const size = tile.unit === 'percent' ? t('analysis.trend.points', { n }) : t('analysis.trend.percent', { n });
     return tr.direction === 'flat'

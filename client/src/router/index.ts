@@ -9,8 +9,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from '@shared/auth';
 
-/** The roles with `incident:read` in the hub's policy (server/auth/policy.ts): all but devices. */
-const INCIDENT_READERS: readonly Role[] = ['admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer'];
+/** The roles with `stats:read` in the hub's policy (server/auth/policy.ts): all but the field phones. */
+const STATS_READERS: readonly Role[] = ['admin', 'commander', 'dispatcher', 'wall', 'viewer'];
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -36,12 +36,12 @@ const routes: RouteRecordRaw[] = [
   },
   { path: '/overview', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
   // 分析研判 (issue 16): the figures, charts (ECharts, in this route's chunks only) and the monthly
-  // per-grid analysis; for every role that may read incidents (the hub checks the scope).
+  // per-grid analysis; for every role that may read the figures (the hub checks the scope).
   {
     path: '/analysis',
     name: 'analysis',
     component: () => import('../analysis/AnalysisPage.vue'),
-    meta: { roles: INCIDENT_READERS },
+    meta: { roles: STATS_READERS },
   },
   { path: '/account/totp', name: 'totp', component: () => import('../account/TotpPage.vue') },
   // Phone-sized pages (issue 6): a field unit's assignments, and the citizen's report (no account).
