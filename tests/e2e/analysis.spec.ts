@@ -210,3 +210,21 @@ test('the analysis page shows the hub’s figures: charts, a KPI tile, the CSV, 
 
   expect(errors).toEqual([]);
 });
+
+test('the desk loads no ECharts; the analysis page loads it when it charts', async ({ page }) => {
+  test.setTimeout(90_000);
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+  });
+  await loginAs(page, 'dispatcher');
+  await page.goto('/desk');
+  await expect(page.locator('.desk')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
+  await page.waitForTimeout(500);
+  expect(scripts.some((s) => s.includes('/assets/DeskPage-'))).toBe(true);
+  expect(scripts.filter((s) => /echarts|AnalysisPage/.test(s))).toEqual([]);
+
+  await page.getByTestId('nav-analysis').click();
+  await expect(page.getByTestId('chart-trend')).toHaveAttribute('data-values', /.+/);
+  await expect.poll(() => scripts.some((s) => /\/assets\/echarts-[\w-]+\.js$/.test(s))).toBe(true);
+});
