@@ -61,15 +61,26 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (quoted) {
-      if (c === '"' && s[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && s[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
-    else if (c === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''));
-    else if (c !== '\r') cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
   }
-  if (cell || row.length) (row.push(cell), rows.push(row));
+  if (cell || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -155,7 +166,7 @@ test('the analysis page shows the hub’s figures: charts, a KPI tile, the CSV, 
   await expect(table.getByTestId('breakdown-row')).toHaveCount(byRegion.rows.length);
   const download = page.waitForEvent('download');
   await table.getByTestId('breakdown-csv').click();
-  const file = readFileSync((await (await download).path())!, 'utf8');
+  const file = readFileSync(await (await download).path(), 'utf8');
   const csvUrl = (await table.getByTestId('breakdown-csv').getAttribute('href'))!;
   expect(csvUrl).toBe(`${tableUrl}&format=csv`);
   const direct = await page.request.get(csvUrl);
