@@ -15,6 +15,7 @@ import { backends, signIn, testConfig, TEST_PASSWORD, type Signed } from './help
 import { createApp, type Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
 import { queryRows, type Db } from '@server/db/connect';
+import { bucketOf } from '@server/services/stats/percentile';
 import { breakdownReply, gridAnalysisReply, gridCardReply, gridMeasureReply, heatReply, kpiReply } from '@shared/stats';
 
 const API = '/api/v1';
@@ -437,6 +438,15 @@ describe.each(backends)('figures on $name', (backend) => {
     const live = await rollupFingerprint(db);
     await db.execute(sql`select stats_rebuild()`);
     expect(await rollupFingerprint(db)).toEqual(live);
+  });
+
+  it('buckets minutes in SQL exactly as the service reads them back', async () => {
+    const minutes = [0, 0.5, 59.9, 60, 64.9, 65, 239, 240, 269, 2879, 2880, 4320, 1e9];
+    const rows = await queryRows<{ m: number; b: number }>(
+      db,
+      sql`select m, stats_bucket(m) as b from unnest(${`{${minutes.join(',')}}`}::float8[]) m`,
+    );
+    expect(rows.map((r) => Number(r.b))).toEqual(minutes.map(bucketOf));
   });
 
   it('refuses bad input by the parameter at fault', async () => {
