@@ -219,6 +219,16 @@ test('the analysis page shows the hub’s figures: charts, a KPI tile, the CSV, 
   await page.waitForTimeout(600); // the drawer's entrance
   await page.screenshot({ path: testInfo.outputPath('analysis-grid-card.png') });
 
+  // In English: the labels change, the numbers do not.
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => localStorage.setItem('locale', 'en'));
+  await page.goto('/analysis?period=7d');
+  await expect(page.getByTestId('kpi-reported')).toContainText('Reported');
+  await expect(page.getByTestId('kpi-reported')).toHaveAttribute('data-value', String(kpis.now.counts.reported));
+  await expect(page.getByTestId('chart-trend')).toHaveAttribute('data-values', /.+/);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: testInfo.outputPath('analysis-en.png'), fullPage: true });
+
   expect(errors).toEqual([]);
 });
 
