@@ -95,6 +95,7 @@ export const parts = [
   { name: 'client/report', path: 'client/src/report', may: [...base, 'client/common', 'client/map', 'client/app'] },
   { name: 'client/field', path: 'client/src/field', may: [...base, 'client/common', 'client/report'] },
   { name: 'client/overview', path: 'client/src/overview', may: [...base, 'client/common', 'client/app'] },
+  { name: 'client/analysis', path: 'client/src/analysis', may: [...base, 'client/common', 'client/app'] },
   { name: 'client/admin', path: 'client/src/admin', may: [...base, 'client/common', 'client/app'] },
   {
     name: 'client/incidents',
