@@ -397,7 +397,7 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
     const incidentsMs = await chunks(N, CHUNK, incidentChunkSql, raw, 'incidents', log);
     const alarmsMs = await chunks(ALARMS, CHUNK, alarmChunkSql, raw, 'alarms', log);
     const eventsMs = await chunks(EVENTS, EVENT_CHUNK, eventChunkSql, raw, 'events', log);
-    let t0 = performance.now();
+    const t0 = performance.now();
     await raw.query('select stats_rebuild()');
     const rebuildMs = performance.now() - t0;
     log(`  rollups rebuilt: ${(rebuildMs / 1000).toFixed(1)} s`);

@@ -785,9 +785,7 @@ export const incidentRollup = pgTable(
     resolveN: counter('resolve_n'),
     resolveSum: minutesSum('resolve_sum'),
   },
-  (t) => [
-    primaryKey({ columns: [t.grain, t.level, t.start, t.region, t.dim, t.key] }),
-  ],
+  (t) => [primaryKey({ columns: [t.grain, t.level, t.start, t.region, t.dim, t.key] })],
 );
 
 /** Time histograms for p50/p90 (city, district and street levels): measure 0-5 as TIME_MEASURES, bucket as stats_bucket(). */
