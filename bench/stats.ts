@@ -318,6 +318,35 @@ class RawStatsRepository extends StatsRepository {
         where a.grid_code like '${prefix}%' and ${RawStatsRepository.dayFilter(seg, 'f.day')} group by 1, 2`),
     );
   }
+  private factsByMonth(prefix: string, months: readonly string[]): string {
+    const seg = { months: months.map((m) => `${m}-01`), days: [] };
+    return `select r.grid_code as grid, to_char(f.day, 'YYYY-MM') as month, f.category, f.reported - f.cancelled as n
+      from incidents r cross join lateral stats_incident_facts(r) f
+      where r.grid_code like '${prefix}%' and ${RawStatsRepository.dayFilter(seg, 'f.day')}`;
+  }
+  override async gridTotals(prefix: string, history: readonly string[], last: string) {
+    return queryRows<{ grid: string; history: number; last: number }>(
+      this.rdb,
+      sql.raw(`select grid, sum(n)::float8 as history, coalesce(sum(n) filter (where month = '${last}'), 0)::float8 as last
+        from (${this.factsByMonth(prefix, history)}) x group by 1`),
+    );
+  }
+  override async gridHistory(prefix: string, month: string, history: readonly string[], min: number) {
+    return queryRows<{ grid: string; category: string; n: number }>(
+      this.rdb,
+      sql.raw(`with now as (select grid, category from (${this.factsByMonth(prefix, [month])}) x group by 1, 2 having sum(n) >= ${min})
+        select x.grid, x.category, sum(x.n)::float8 as n from (${this.factsByMonth(prefix, history)}) x
+        join now on now.grid = x.grid and now.category = x.category group by 1, 2`),
+    );
+  }
+  override async categoryMonths(prefix: string, months: readonly string[]) {
+    return queryRows<{ category: string; month: string; n: number }>(
+      this.rdb,
+      sql.raw(
+        `select category, month, sum(n)::float8 as n from (${this.factsByMonth(prefix, months)}) x group by 1, 2`,
+      ),
+    );
+  }
   override async gridMonths(prefix: string, months: readonly string[]) {
     if (months.length === 0) return [];
     const seg = { months: months.map((m) => `${m}-01`), days: [] };

@@ -5,9 +5,10 @@
  * Volume (per year, full scale). The seeds give one city's disputes: 25,700 screened a year
  * (MISSION.md, seed 002), so the dispute categories are drawn at ~25,000 a year (in the relative
  * weights of the simulator's category table, event-mix.ts). The other 21 categories come as
- * reports to the centre at ~20,000 a year (the seeds give no figure; "tens of thousands of
- * incidents in all" is the issue's). Alarms come from the simulator's event model at a fifth… a
- * tenth of the live demo's rate (`eventRatePerSec`): a year of the live 5 events/s would be
+ * reports to the centre at ~10,000 a year (the seeds give no figure; "tens of thousands of
+ * incidents in all" is the issue's: ~35,000 with the disputes, all that a first start inserts
+ * within a minute on PGlite with their ~9 timeline rows each). Alarms come from the simulator's
+ * event model at a twentieth of the live demo's rate (`eventRatePerSec`): a year of the live 5 events/s would be
  * ~160 M events and ~390,000 alarms, far past what a first start can insert within a minute on
  * PGlite. And only the events that raise an alarm are stored: the rest (access reads, illegal
  * parking detections, reports no rule matches) would be ~99 % of the rows and feed no figure.
@@ -32,8 +33,8 @@ export interface HistoryScale {
 export const HISTORY_SCALES: Readonly<Record<'full' | 'small', HistoryScale>> = {
   full: {
     disputesPerYear: 25_000,
-    otherReportsPerYear: 20_000,
-    eventRatePerSec: 0.5,
+    otherReportsPerYear: 10_000,
+    eventRatePerSec: 0.25,
     fencePerHour: 0.4,
     oneKeyPerDay: 1.5,
   },

@@ -315,6 +315,72 @@ export class StatsRepository {
     );
   }
 
+  /** Per grid under `prefix`: its incidents in the `history` months, and in `last`. */
+  async gridTotals(
+    prefix: string,
+    history: readonly string[],
+    last: string,
+  ): Promise<{ grid: string; history: number; last: number }[]> {
+    return queryRows(
+      this.db,
+      sql`select region as grid, sum(reported - cancelled)::float8 as history,
+            coalesce(sum(reported - cancelled) filter (where start = ${`${last}-01`}::date), 0)::float8 as last
+          from incident_rollup
+          where level = 3 and grain = 'm' and dim = '-' and region like ${like(prefix)}
+            and start in (${sql.join(
+              history.map((m) => sql`${`${m}-01`}::date`),
+              sql`, `,
+            )})
+          group by 1`,
+    );
+  }
+
+  /**
+   * Per grid and category under `prefix` whose count in `month` is at least `min`: its incidents in
+   * the `history` months (what the standout rule compares it with).
+   */
+  async gridHistory(
+    prefix: string,
+    month: string,
+    history: readonly string[],
+    min: number,
+  ): Promise<{ grid: string; category: string; n: number }[]> {
+    return queryRows(
+      this.db,
+      sql`with now as (
+            select region, key from incident_rollup
+            where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
+            group by 1, 2 having sum(reported - cancelled) >= ${min}
+          )
+          select r.region as grid, r.key as category, sum(r.reported - r.cancelled)::float8 as n
+          from incident_rollup r join now on now.region = r.region and now.key = r.key
+          where r.level = 3 and r.grain = 'm' and r.dim = 'category'
+            and r.start in (${sql.join(
+              history.map((m) => sql`${`${m}-01`}::date`),
+              sql`, `,
+            )})
+          group by 1, 2`,
+    );
+  }
+
+  /** Per category and month under `prefix`: incidents (false reports left out). */
+  async categoryMonths(
+    prefix: string,
+    months: readonly string[],
+  ): Promise<{ category: string; month: string; n: number }[]> {
+    return queryRows(
+      this.db,
+      sql`select key as category, to_char(start, 'YYYY-MM') as month, sum(reported - cancelled)::float8 as n
+          from incident_rollup
+          where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)}
+            and start in (${sql.join(
+              months.map((m) => sql`${`${m}-01`}::date`),
+              sql`, `,
+            )})
+          group by 1, 2`,
+    );
+  }
+
   /** Grids under a prefix, with names (every grid, those without incidents too). */
   async grids(prefix: string): Promise<{ code: string; name: string }[]> {
     return queryRows(

@@ -151,29 +151,22 @@ describe('figures from counters', () => {
 });
 
 describe('the standout rule', () => {
-  const base: StandoutInput = { count: 0, history: [0, 0, 0, 0, 0, 0], peers: [], hasHistory: true };
+  const base: StandoutInput = { count: 0, ownMean: 0, peerMean: null, hasHistory: true };
   const cases: [string, Partial<StandoutInput>, ReturnType<typeof standoutOf>][] = [
-    ['below the minimum count', { count: 2, history: [0, 0, 0, 0, 0, 0] }, null],
+    ['below the minimum count', { count: 2 }, null],
     ['three where there were none', { count: 3 }, { reason: 'own-history', baseline: 0 }],
-    [
-      'twice its own mean and 2 more',
-      { count: 6, history: [3, 3, 3, 3, 3, 3] },
-      { reason: 'own-history', baseline: 3 },
-    ],
-    ['under twice its own mean', { count: 5, history: [3, 3, 3, 3, 3, 3] }, null],
-    ['twice but only 1.5 more', { count: 3, history: [1.5, 1.5, 1.5, 1.5, 1.5, 1.5] }, null],
-    [
-      'usual for itself, thrice its peers',
-      { count: 6, history: [6, 6, 6, 6, 6, 6], peers: [2, 2, 2] },
-      { reason: 'peers', baseline: 2 },
-    ],
-    ['usual for itself and its peers', { count: 6, history: [6, 6, 6, 6, 6, 6], peers: [3, 5, 4] }, null],
+    ['twice its own mean and 2 more', { count: 6, ownMean: 3 }, { reason: 'own-history', baseline: 3 }],
+    ['under twice its own mean', { count: 5, ownMean: 3 }, null],
+    ['twice but only 1.5 more', { count: 3, ownMean: 1.5 }, null],
+    ['usual for itself, thrice its peers', { count: 6, ownMean: 6, peerMean: 2 }, { reason: 'peers', baseline: 2 }],
+    ['usual for itself and its peers', { count: 6, ownMean: 6, peerMean: 4 }, null],
     [
       'a new grid, against its peers only',
-      { count: 4, hasHistory: false, peers: [1, 0, 1, 0] },
+      { count: 4, hasHistory: false, peerMean: 0.5 },
       { reason: 'peers', baseline: 0.5 },
     ],
-    ['a new grid with no peers', { count: 9, hasHistory: false, peers: [] }, null],
+    ['a new grid with no peers', { count: 9, hasHistory: false, peerMean: null }, null],
+    ['its peers a third of it but only 1 fewer', { count: 3, ownMean: 3, peerMean: 1.2 }, null],
   ];
   it.each(cases)('%s', (_name, over, want) => {
     expect(standoutOf({ ...base, ...over })).toEqual(want);

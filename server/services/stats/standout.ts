@@ -18,11 +18,11 @@ export const HISTORY_MONTHS = 6;
 
 export interface StandoutInput {
   count: number;
-  /** The grid's counts in the category for its last HISTORY_MONTHS months (missing months: 0). */
-  history: readonly number[];
-  /** The other grids of the street: their counts in the category this month (grids with none: 0). */
-  peers: readonly number[];
-  /** Whether the grid has any history at all (any incident in any category before this month). */
+  /** The grid's monthly mean in the category over its last HISTORY_MONTHS months (months with none: 0). */
+  ownMean: number;
+  /** The other grids of the street: their mean count in the category this month; null: no other grid. */
+  peerMean: number | null;
+  /** Whether the grid has any history at all (any incident in any category in those months). */
   hasHistory: boolean;
 }
 
@@ -32,15 +32,11 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export function standoutOf(i: StandoutInput): Standout {
   if (i.count < MIN_COUNT) return null;
-  if (i.hasHistory) {
-    const own = i.history.reduce((s, x) => s + x, 0) / HISTORY_MONTHS;
-    if (i.count >= OWN_FACTOR * own && i.count - own >= MIN_EXCESS)
-      return { reason: 'own-history', baseline: round1(own) };
-  }
-  if (i.peers.length > 0) {
-    const peer = i.peers.reduce((s, x) => s + x, 0) / i.peers.length;
-    if (i.count >= PEER_FACTOR * peer && i.count - peer >= MIN_EXCESS)
-      return { reason: 'peers', baseline: round1(peer) };
-  }
+  const own = i.ownMean;
+  if (i.hasHistory && i.count >= OWN_FACTOR * own && i.count - own >= MIN_EXCESS)
+    return { reason: 'own-history', baseline: round1(own) };
+  const peer = i.peerMean;
+  if (peer !== null && i.count >= PEER_FACTOR * peer && i.count - peer >= MIN_EXCESS)
+    return { reason: 'peers', baseline: round1(peer) };
   return null;
 }

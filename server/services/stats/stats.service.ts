@@ -42,7 +42,7 @@ import {
 } from '@shared/stats';
 import { addCounters, alarmFiguresOf, COUNTER_COLUMNS, figuresOf, pct, zeroCounters, type Counters } from './figures';
 import { percentilesOf } from './percentile';
-import { HISTORY_MONTHS, standoutOf } from './standout';
+import { HISTORY_MONTHS, MIN_COUNT, standoutOf } from './standout';
 import {
   addDays,
   addMonths,
@@ -265,71 +265,93 @@ export class StatsService {
     };
   }
 
-  /** The month's per-grid analysis of the 29 categories, with the standouts (standout.ts). */
+  /** Grids under a prefix with their names (regions never change while the hub runs). */
+  private readonly gridLists = new Map<string, Promise<{ code: string; name: string }[]>>();
+  private gridsUnder(prefix: string) {
+    let list = this.gridLists.get(prefix);
+    if (!list) {
+      list = this.repo.grids(prefix);
+      list.catch(() => this.gridLists.delete(prefix));
+      this.gridLists.set(prefix, list);
+    }
+    return list;
+  }
+
+  /**
+   * The month's per-grid analysis of the 29 categories, with the standouts (standout.ts). The
+   * database sums what it can: this month per grid and category, last month's and the history's
+   * totals per grid, and the history per grid and category only where this month could stand out.
+   */
   async gridAnalysis(ctx: AuthContext, q: GridAnalysisQuery): Promise<GridAnalysisReply> {
     const r = await this.regionOf(ctx, q.region);
     this.checkMonth(q.month);
-    const months = Array.from({ length: HISTORY_MONTHS + 1 }, (_, i) => addMonths(q.month, i - HISTORY_MONTHS));
+    const history = Array.from({ length: HISTORY_MONTHS }, (_, i) => addMonths(q.month, i - HISTORY_MONTHS));
     const last = addMonths(q.month, -1);
-    const [rows, grids] = await Promise.all([this.repo.gridMonths(r.prefix, months), this.repo.grids(r.prefix)]);
-    // grid → month → category → n
-    const by = new Map<string, Map<string, Map<string, number>>>();
-    for (const x of rows) {
-      const g = by.get(x.grid) ?? new Map<string, Map<string, number>>();
-      by.set(x.grid, g);
-      const m = g.get(x.month) ?? new Map<string, number>();
-      g.set(x.month, m);
-      m.set(x.category, (m.get(x.category) ?? 0) + Number(x.n));
+    const [now, totals, candidates, byCategory, grids] = await Promise.all([
+      this.repo.gridMonths(r.prefix, [q.month]),
+      this.repo.gridTotals(r.prefix, history, last),
+      this.repo.gridHistory(r.prefix, q.month, history, MIN_COUNT),
+      this.repo.categoryMonths(r.prefix, [q.month, last]),
+      this.gridsUnder(r.prefix),
+    ]);
+    const names = new Map(grids.map((g) => [g.code, g.name]));
+    // Peers: the other grids of the street inside the region.
+    const streetGrids = new Map<string, number>();
+    for (const g of grids) streetGrids.set(g.code.slice(0, 9), (streetGrids.get(g.code.slice(0, 9)) ?? 0) + 1);
+    const counts = new Map<string, Record<string, number>>();
+    const streetSums = new Map<string, number>();
+    for (const x of now) {
+      const n = Number(x.n);
+      if (n <= 0) continue;
+      const c = counts.get(x.grid) ?? {};
+      c[x.category] = (c[x.category] ?? 0) + n;
+      counts.set(x.grid, c);
+      const k = `${x.grid.slice(0, 9)}/${x.category}`;
+      streetSums.set(k, (streetSums.get(k) ?? 0) + n);
     }
-    const count = (grid: string, month: string, cat: string) => by.get(grid)?.get(month)?.get(cat) ?? 0;
-    const total = (grid: string, month: string) =>
-      [...(by.get(grid)?.get(month)?.values() ?? [])].reduce((s, n) => s + n, 0);
-    const streetGrids = new Map<string, string[]>();
-    for (const g of grids) {
-      const s = g.code.slice(0, 9);
-      streetGrids.set(s, [...(streetGrids.get(s) ?? []), g.code]);
-    }
+    const lastTotals = new Map(totals.map((t) => [t.grid, Number(t.last)]));
+    const hasHistory = new Set(totals.filter((t) => Number(t.history) > 0).map((t) => t.grid));
+    const own = new Map(candidates.map((c) => [`${c.grid}/${c.category}`, Number(c.n)]));
     const out: GridAnalysisRow[] = [];
-    const top: GridAnalysisReply['top'] = {};
-    const change: GridAnalysisReply['change'] = {};
-    for (const cat of RISK_CATEGORIES) change[cat] = { now: 0, before: 0 };
-    for (const g of grids) {
-      const now = by.get(g.code)?.get(q.month);
-      const lastTotal = total(g.code, last);
-      for (const cat of RISK_CATEGORIES) {
-        change[cat]!.now += count(g.code, q.month, cat);
-        change[cat]!.before += count(g.code, last, cat);
-      }
-      if (!now && lastTotal === 0) continue;
-      const counts = Object.fromEntries([...(now ?? new Map<string, number>())].filter(([, n]) => n > 0));
-      const hasHistory = months.slice(0, -1).some((m) => total(g.code, m) > 0);
-      const peers = (streetGrids.get(g.code.slice(0, 9)) ?? []).filter((p) => p !== g.code);
+    for (const grid of new Set([...counts.keys(), ...[...lastTotals].filter(([, n]) => n > 0).map(([g]) => g)])) {
+      const c = counts.get(grid) ?? {};
       const standouts: GridAnalysisRow['standouts'] = [];
-      for (const [cat, n] of Object.entries(counts)) {
+      for (const [cat, n] of Object.entries(c)) {
+        const peers = (streetGrids.get(grid.slice(0, 9)) ?? 1) - 1;
         const s = standoutOf({
           count: n,
-          history: months.slice(0, -1).map((m) => count(g.code, m, cat)),
-          peers: peers.map((p) => count(p, q.month, cat)),
-          hasHistory,
+          ownMean: (own.get(`${grid}/${cat}`) ?? 0) / HISTORY_MONTHS,
+          peerMean: peers > 0 ? ((streetSums.get(`${grid.slice(0, 9)}/${cat}`) ?? 0) - n) / peers : null,
+          hasHistory: hasHistory.has(grid),
         });
         if (s) standouts.push({ category: cat, count: n, reason: s.reason, baseline: s.baseline });
       }
       out.push({
-        grid: g.code,
-        name: g.name,
-        counts,
-        total: Object.values(counts).reduce((s, n) => s + n, 0),
-        lastMonthTotal: lastTotal,
+        grid,
+        name: names.get(grid) ?? grid,
+        counts: c,
+        total: Object.values(c).reduce((sum, n) => sum + n, 0),
+        lastMonthTotal: lastTotals.get(grid) ?? 0,
         standouts,
       });
     }
-    for (const cat of RISK_CATEGORIES) {
-      const ranked = out
-        .filter((row) => (row.counts[cat] ?? 0) > 0)
-        .sort((a, b) => b.counts[cat]! - a.counts[cat]! || (a.grid < b.grid ? -1 : 1))
-        .slice(0, 5)
-        .map((row) => ({ grid: row.grid, name: row.name, count: row.counts[cat]! }));
-      if (ranked.length) top[cat] = ranked;
+    const top: GridAnalysisReply['top'] = {};
+    const ranked = new Map<string, { grid: string; name: string; count: number }[]>();
+    for (const row of out)
+      for (const [cat, n] of Object.entries(row.counts)) {
+        const list = ranked.get(cat) ?? [];
+        list.push({ grid: row.grid, name: row.name, count: n });
+        ranked.set(cat, list);
+      }
+    for (const [cat, list] of ranked)
+      top[cat] = list.sort((a, b) => b.count - a.count || (a.grid < b.grid ? -1 : 1)).slice(0, 5);
+    const change: GridAnalysisReply['change'] = {};
+    for (const cat of RISK_CATEGORIES) change[cat] = { now: 0, before: 0 };
+    for (const x of byCategory) {
+      const entry = change[x.category];
+      if (!entry) continue;
+      if (x.month === q.month) entry.now += Number(x.n);
+      else entry.before += Number(x.n);
     }
     out.sort((a, b) => b.standouts.length - a.standouts.length || b.total - a.total || (a.grid < b.grid ? -1 : 1));
     return {
