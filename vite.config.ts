@@ -28,6 +28,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
+    // bench/bundle.ts reads which chunks each route needs before it renders.
+    manifest: true,
     // Route pages are lazy imports (client/src/router), so each screen (overview, wall, desk,
     // field, citizen) becomes its own chunk and loads only what it uses.
     chunkSizeWarningLimit: 800,
