@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { i18nPrecompile } from './scripts/i18n-precompile';
 
 // The hub (server/main.ts) serves the built client from ./dist; in `vite` dev mode (`npm run dev`)
 // this proxy sends API, probe and socket traffic to a hub running on its default port. The Host
@@ -17,13 +18,22 @@ export const aliases = {
 export default defineConfig({
   root: fileURLToPath(new URL('./client', import.meta.url)),
   publicDir: fileURLToPath(new URL('./public', import.meta.url)),
-  plugins: [vue()],
-  resolve: { alias: aliases },
+  // The i18n messages are compiled at build time (scripts/i18n-precompile.ts), so the client takes
+  // vue-i18n's runtime-only build: no message compiler in the bundle, nothing that could need eval.
+  plugins: [i18nPrecompile(), vue()],
+  resolve: {
+    alias: [
+      ...Object.entries(aliases).map(([find, replacement]) => ({ find, replacement })),
+      { find: /^vue-i18n$/, replacement: 'vue-i18n/dist/vue-i18n.runtime.mjs' },
+    ],
+  },
   define: {
     // vue-i18n feature flags: Composition API only, no devtools hooks in production bundles.
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
+    // Messages arrive compiled (above): leave vue-i18n's compiler out.
+    __INTLIFY_DROP_MESSAGE_COMPILER__: true,
   },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
