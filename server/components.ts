@@ -28,6 +28,7 @@ import { LayerService } from './services/layer.service';
 import { BasemapService } from './services/basemap.service';
 import { QrService } from './services/qr.service';
 import { ZoneDirectoryService } from './services/zone-directory.service';
+import { StatsService } from './services/stats/stats.service';
 import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
 import { LocatorService } from './services/locator.service';
@@ -95,6 +96,8 @@ export function compose(database: Database, d: ComposeDeps): Components {
   const qr = new QrService(world);
   // The rule editor's zone picker (city-wide, as rules are).
   const zones = new ZoneDirectoryService(r.zones);
+  // The figures, summed from the rollups the database keeps current.
+  const stats = new StatsService(r.stats, clock);
   // Device commands are recorded in the outbox in the raising transaction, delivered after commit by any hub.
   const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log);
   const absence = new AbsenceService(r.residents, r.events, r.alarms, alarms, transact, clock, log);
@@ -163,6 +166,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
     deadLetters,
     qr,
     zones,
+    stats,
   };
   return {
     ...services,

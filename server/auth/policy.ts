@@ -24,10 +24,11 @@ export const ACTIONS = [
   'audit:read',
   'admin:manage', // users, roles, scopes, device keys, wall tokens
   'ingest:write', // post events (device keys)
+  'stats:read', // the figures (KPIs, per-grid analysis, heat) of the scope
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const READ: readonly Action[] = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read'];
+const READ: readonly Action[] = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'stats:read'];
 
 /** A device key is a principal too, with one thing it may do. */
 export type PrincipalRole = Role | 'device';
@@ -65,7 +66,7 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
   ]),
   // A display: read-only, its password or token managed by an admin.
   wall: new Set<Action>(READ),
-  viewer: new Set<Action>(['session:self', 'account:self', 'world:read', 'alarm:read', 'incident:read']),
+  viewer: new Set<Action>(['session:self', 'account:self', 'world:read', 'alarm:read', 'incident:read', 'stats:read']),
   // Devices post events; a hotline system (12345) with a device key also posts its tickets as incidents.
   device: new Set<Action>(['ingest:write', 'incident:create']),
 };

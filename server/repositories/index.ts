@@ -20,6 +20,7 @@ import { UnitRepository } from './unit.repository';
 import { UnitPositionRepository } from './unit-position.repository';
 import { WorldRepository } from './world.repository';
 import { ZoneRepository } from './zone.repository';
+import { StatsRepository } from './stats.repository';
 
 export interface Repositories {
   meta: MetaRepository;
@@ -38,6 +39,7 @@ export interface Repositories {
   unitPositions: UnitPositionRepository;
   photos: PhotoRepository;
   zones: ZoneRepository;
+  stats: StatsRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -58,5 +60,6 @@ export function createRepositories(db: Db): Repositories {
     unitPositions: new UnitPositionRepository(db),
     photos: new PhotoRepository(db),
     zones: new ZoneRepository(db),
+    stats: new StatsRepository(db),
   };
 }

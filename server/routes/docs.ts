@@ -10,6 +10,16 @@ import { alarmActionBody, alarmSyncReply, alarmView } from '@shared/alarms';
 import { adminUnitList, loginBody, sessionInfo, wallLoginBody, whoami } from '@shared/auth';
 import { ruleSchema } from '@shared/rules';
 import { zoneSearchReply } from '@shared/zone-search';
+import {
+  breakdownReply,
+  gridAnalysisReply,
+  gridCardReply,
+  gridMeasureReply,
+  heatReply,
+  kpiReply,
+  STATS_DIMENSIONS,
+  STATS_PERIODS,
+} from '@shared/stats';
 import { unitTrailsReply } from '@shared/trails';
 import { revealBody, revealReply } from '@shared/personal-data';
 
@@ -94,6 +104,55 @@ const OPS: Op[] = [
     body: ruleSchema,
     ok: { status: 200, schema: ruleSchema, what: 'the rule as stored' },
     errors: '400 a field out of range or a zone id that does not exist (named, e.g. body.zoneIds.0) · 403',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/kpis',
+    summary: `The headline figures of a region (?region=, default the caller’s scope) over a window (?period=${STATS_PERIODS.join('|')}, or ?from=&to= local dates, at most 366 days), and of the window before it: counts, p50/p90 times, rates, alarms, open incidents. Definitions: README “Figures”.`,
+    auth: 'session (stats:read: the centre’s roles and walls; inside the scope)',
+    ok: { status: 200, schema: kpiReply, what: 'the window’s figures and the previous window’s' },
+    errors: '400 a query field named · 401 · 403 a region outside the scope · 404 an unknown region',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/breakdown',
+    summary: `The figures split ?by=${STATS_DIMENSIONS.join('|')} (region: the region’s children), same window and region parameters; ?format=csv for a CSV of the same rows.`,
+    auth: 'session (stats:read, inside the scope)',
+    ok: { status: 200, schema: breakdownReply, what: 'one row per key, and the total' },
+    errors: '400 a query field named (by=region on a grid) · 401 · 403 · 404',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/grids',
+    summary:
+      'The month’s per-grid analysis (?month=YYYY-MM, ?region=): counts per grid × the 29 categories, the grids that stand out and why, top grids per category, the change against last month; ?format=csv.',
+    auth: 'session (stats:read, inside the scope)',
+    ok: { status: 200, schema: gridAnalysisReply, what: 'the grids with incidents this or last month' },
+    errors: '400 a month malformed or not begun · 401 · 403 · 404',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/grids/{code}',
+    summary: 'One grid’s card: 12 months to ?month= per category, its open incidents, the month’s rates.',
+    auth: 'session (stats:read, the grid inside the scope)',
+    ok: { status: 200, schema: gridCardReply, what: 'the sparklines’ series' },
+    errors: '400 not a grid, or a bad month · 401 · 403 · 404',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/grid-measure',
+    summary: 'The grid layer’s fill: ?measure=open (now) | reported | category (&category=) | closure, for ?month=.',
+    auth: 'session (stats:read, inside the scope)',
+    ok: { status: 200, schema: gridMeasureReply, what: 'grid code → value, and the largest' },
+    errors: '400 a query field named · 401 · 403 · 404',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/stats/heat',
+    summary: 'Incident points of a window for the heat layer, as columns, times in minutes from the window’s start.',
+    auth: 'session (stats:read, inside the scope)',
+    ok: { status: 200, schema: heatReply, what: 'lon, lat, t and priority columns' },
+    errors: '400 a query field named · 401 · 403 · 404',
   },
   {
     method: 'get',

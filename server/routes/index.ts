@@ -25,6 +25,7 @@ import type { LayerService } from '../services/layer.service';
 import type { QrService } from '../services/qr.service';
 import type { WorldService } from '../services/world.service';
 import type { ZoneDirectoryService } from '../services/zone-directory.service';
+import type { StatsService } from '../services/stats/stats.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -38,6 +39,7 @@ import { qrRoutes } from './qr';
 import { slaRoutes } from './sla';
 import { worldRoutes } from './world';
 import { zoneRoutes } from './zones';
+import { statsRoutes } from './stats';
 
 /** The services the routes call. */
 export interface ApiServices {
@@ -53,6 +55,7 @@ export interface ApiServices {
   deadLetters: DeadLetterService;
   qr: QrService;
   zones: ZoneDirectoryService;
+  stats: StatsService;
 }
 
 export interface Api {
@@ -83,6 +86,7 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   worldRoutes(api, s);
   mapRoutes(api, s);
   zoneRoutes(api, s);
+  statsRoutes(api, s);
 
   const identify = [cookieParser(), authenticate(s.auth)];
   // Event batches (up to 1,000 events) get a larger body than everything else.

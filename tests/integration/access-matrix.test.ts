@@ -17,6 +17,7 @@ const WORLD: Who[] = PEOPLE; // world:read: every role, no device
 const ACCOUNT: Who[] = ['admin', 'commander', 'dispatcher', 'field', 'viewer']; // not a wall display
 const ADMIN: Who[] = ['admin'];
 const AUDIT: Who[] = ['admin', 'commander'];
+const STATS: Who[] = ['admin', 'commander', 'dispatcher', 'wall', 'viewer']; // the centre's figures, not a unit's phone
 
 interface Row {
   /** Express route: method and path (API routes without the /api/v1 prefix, as Express holds them). */
@@ -83,6 +84,12 @@ const MATRIX: Row[] = [
   { route: 'GET /rules', url: () => `${API}/rules`, allowed: ADMIN },
   { route: 'PUT /rules/:id', url: () => `${API}/rules/x`, body: {}, allowed: ADMIN },
   { route: 'GET /zones', url: () => `${API}/zones?q=school`, allowed: ADMIN },
+  { route: 'GET /stats/kpis', url: () => `${API}/stats/kpis`, allowed: STATS },
+  { route: 'GET /stats/breakdown', url: () => `${API}/stats/breakdown?by=category`, allowed: STATS },
+  { route: 'GET /stats/grids', url: () => `${API}/stats/grids?month=2026-01`, allowed: STATS },
+  { route: 'GET /stats/grids/:code', url: () => `${API}/stats/grids/360102001001001?month=2026-01`, allowed: STATS },
+  { route: 'GET /stats/grid-measure', url: () => `${API}/stats/grid-measure?measure=open`, allowed: STATS },
+  { route: 'GET /stats/heat', url: () => `${API}/stats/heat?period=today`, allowed: STATS },
   { route: 'POST /events', url: () => `${API}/events`, body: {}, allowed: ['device'] },
   { route: 'GET /world/summary', url: () => `${API}/world/summary`, allowed: WORLD },
   { route: 'GET /layers', url: () => `${API}/layers`, allowed: WORLD },

@@ -1,0 +1,414 @@
+/**
+ * The figures (issue 16): KPIs, breakdowns, the monthly per-grid analysis, a grid's card, the grid
+ * layer's measures and the heat points, always inside the caller's region scope. Every number is
+ * summed from the rollups the database keeps current (stats.repository.ts; definitions in
+ * shared/stats.ts and migration 0012), plus a few live reads of the open incidents.
+ *
+ * What we decided where the issue is silent:
+ * - A region is read at its own rollup level (city, district, street; a community through its
+ *   grids); drilling down goes district → street → grid (communities are passed over: grids are
+ *   what grid workers run, and a street's grids are a table a leader reads).
+ * - The request's region defaults to the caller's scope; one outside it is 403 naming only what the
+ *   caller sent; an unknown one 404 naming the parameter.
+ * - The per-grid analysis counts incidents without the false reports (cancelled), and compares a
+ *   grid with the other grids of its street that lie in the request's region (never with grids the
+ *   caller may not read).
+ */
+import type { AuthContext } from '@server/auth/context';
+import { authorize } from '@server/auth/policy';
+import { HttpError } from '@server/core/http-errors';
+import type { Clock } from '@server/core/clock';
+import type { Grouping, RegionInfo, RollupLevel, StatsRepository } from '@server/repositories/stats.repository';
+import { inScope, scopePrefix } from '@shared/auth';
+import { ErrorCode } from '@shared/errors';
+import { CATEGORIES, type RiskCategory } from '@shared/incident-categories';
+import {
+  RISK_CATEGORIES,
+  TIME_MEASURES,
+  type BreakdownQuery,
+  type BreakdownReply,
+  type BreakdownRow,
+  type GridAnalysisQuery,
+  type GridAnalysisReply,
+  type GridAnalysisRow,
+  type GridCardReply,
+  type GridMeasureQuery,
+  type GridMeasureReply,
+  type HeatReply,
+  type KpiReply,
+  type Percentiles,
+  type StatsWindowQuery,
+  type TimeMeasure,
+} from '@shared/stats';
+import { addCounters, alarmFiguresOf, COUNTER_COLUMNS, figuresOf, pct, zeroCounters, type Counters } from './figures';
+import { percentilesOf } from './percentile';
+import { HISTORY_MONTHS, standoutOf } from './standout';
+import {
+  addDays,
+  addMonths,
+  dayStart,
+  localDay,
+  monthFirstDay,
+  monthOf,
+  resolved,
+  segmentsOf,
+  windowsOf,
+  type DayWindow,
+  type Segments,
+} from './windows';
+
+/** At most this many heat points in one reply (the oldest first; a year of the demo city is ~80,000). */
+export const HEAT_LIMIT = 300_000;
+
+const LEVEL: Record<RegionInfo['level'], RollupLevel> = { city: 0, district: 1, street: 2, community: 3, grid: 3 };
+/** Drilling down: the level of a region's children in the rollups, and their code length. */
+const CHILD: Partial<Record<RegionInfo['level'], { level: RollupLevel; length: number }>> = {
+  city: { level: 1, length: 6 },
+  district: { level: 2, length: 9 },
+  street: { level: 3, length: 15 },
+  community: { level: 3, length: 15 },
+};
+
+type Region = RegionInfo & { prefix: string; rollup: RollupLevel };
+
+export class StatsService {
+  constructor(
+    private readonly repo: StatsRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  private now(): Date {
+    return new Date(this.clock.now());
+  }
+
+  /** The region a request is about: the one named (in scope) or the caller's scope. */
+  private async regionOf(ctx: AuthContext, code: string | undefined, param = 'query.region'): Promise<Region> {
+    authorize(ctx.principal, 'stats:read');
+    const scope = ctx.principal.scope;
+    let wanted = code;
+    if (!wanted) wanted = scopePrefix(scope).length < 4 ? await this.cityCode() : scope;
+    if (!inScope(scope, wanted))
+      throw new HttpError(403, ErrorCode.AuthForbidden, `${param}: region ${wanted} lies outside scope ${scope}`);
+    const r = await this.repo.region(wanted);
+    if (!r)
+      throw new HttpError(404, ErrorCode.RegionNotFound, `${param}: no region with code ${JSON.stringify(wanted)}`);
+    return { ...r, prefix: scopePrefix(r.code), rollup: LEVEL[r.level] };
+  }
+
+  private cityCodeCache: string | null = null;
+  private async cityCode(): Promise<string> {
+    if (!this.cityCodeCache) {
+      const city = await this.repo.cityRegion();
+      if (!city) throw new HttpError(404, ErrorCode.RegionNotFound, 'query.region: no city in the database');
+      this.cityCodeCache = city;
+    }
+    return this.cityCodeCache;
+  }
+
+  private async counters(r: Region, seg: Segments, group: Grouping, childLevel?: RollupLevel) {
+    const rows = await this.repo.incidentSums(childLevel ?? r.rollup, r.prefix, seg, group);
+    const out = new Map<string, Counters>();
+    for (const row of rows) {
+      const c = zeroCounters();
+      for (const [k, col] of Object.entries(COUNTER_COLUMNS) as [keyof Counters, string][])
+        c[k] = Number(row[col] ?? 0);
+      // A child-level read for the region itself covers only the region's own subtree (prefix).
+      out.set(String(row.key), c);
+    }
+    return out;
+  }
+
+  private async overdue(r: Region, w: DayWindow, group: Grouping, childLength = 0): Promise<Map<string, number>> {
+    const now = this.now();
+    const from = dayStart(w.firstDay);
+    const end = dayStart(addDays(w.lastDay, 1));
+    const to = end < now ? end : now;
+    if (to <= from) return new Map();
+    const rows = await this.repo.overdueOpen(r.prefix, from, to, group, childLength);
+    return new Map(rows.map((x) => [String(x.key), Number(x.n)]));
+  }
+
+  private async times(r: Region, w: DayWindow, seg: Segments): Promise<Record<TimeMeasure, Percentiles>> {
+    const rows =
+      r.rollup <= 2
+        ? await this.repo.histogram(r.rollup as 0 | 1 | 2, r.code, seg)
+        : await this.repo.liveHistogram(r.prefix, dayStart(w.firstDay), dayStart(addDays(w.lastDay, 1)));
+    const hists = TIME_MEASURES.map(() => new Map<number, number>());
+    for (const row of rows) hists[Number(row.measure)]?.set(Number(row.bucket), Number(row.n));
+    return Object.fromEntries(TIME_MEASURES.map((m, i) => [m, percentilesOf(hists[i]!)])) as Record<
+      TimeMeasure,
+      Percentiles
+    >;
+  }
+
+  private async windowFigures(r: Region, w: DayWindow) {
+    const seg = segmentsOf(w);
+    const [sums, overdue, times, alarms] = await Promise.all([
+      this.counters(r, seg, 'none'),
+      this.overdue(r, w, 'none'),
+      this.times(r, w, seg),
+      this.repo.alarmSums(r.rollup, r.prefix, seg),
+    ]);
+    const c = sums.get('') ?? zeroCounters();
+    return {
+      figures: { ...figuresOf(c, overdue.get('') ?? 0), times },
+      alarms: alarmFiguresOf(alarms.map((a) => ({ ...a, priority: Number(a.priority) }))),
+    };
+  }
+
+  async kpis(ctx: AuthContext, q: StatsWindowQuery): Promise<KpiReply> {
+    const r = await this.regionOf(ctx, q.region);
+    const now = this.now();
+    const { window, previous } = windowsOf(q, now);
+    const [a, b, open] = await Promise.all([
+      this.windowFigures(r, window),
+      this.windowFigures(r, previous),
+      this.repo.openCount(r.prefix),
+    ]);
+    return {
+      region: { code: r.code, name: r.name, level: r.level },
+      window: resolved(window, now),
+      previous: resolved(previous, now),
+      now: a.figures,
+      before: b.figures,
+      alarms: { now: a.alarms, before: b.alarms },
+      open,
+      asOf: now.toISOString(),
+    };
+  }
+
+  async breakdown(ctx: AuthContext, q: BreakdownQuery): Promise<BreakdownReply> {
+    const r = await this.regionOf(ctx, q.region);
+    const now = this.now();
+    const { window } = windowsOf(q, now);
+    const seg: Segments =
+      q.by === 'day' ? { months: [], days: [[window.firstDay, window.lastDay]] } : segmentsOf(window);
+    let group: Grouping = q.by === 'family' ? 'category' : q.by;
+    let childLevel: RollupLevel | undefined;
+    let childLength = 0;
+    if (q.by === 'region') {
+      const child = CHILD[r.level];
+      if (!child)
+        throw new HttpError(400, ErrorCode.RequestInvalid, `query.by: a grid has no smaller regions to break down by`);
+      childLevel = child.level;
+      childLength = child.length;
+      group = 'region';
+    }
+    const [sums, overdue, totalSums, totalOverdue] = await Promise.all([
+      this.counters(r, seg, group, childLevel),
+      this.overdue(r, window, group, childLength),
+      this.counters(r, seg, 'none'),
+      this.overdue(r, window, 'none'),
+    ]);
+    // Families: the sums of their categories.
+    let keyed = sums;
+    let overdueKeyed = overdue;
+    if (q.by === 'family') {
+      keyed = new Map();
+      overdueKeyed = new Map();
+      for (const [cat, c] of sums) {
+        const fam = CATEGORIES[cat as RiskCategory]?.family ?? cat;
+        keyed.set(fam, addCounters(keyed.get(fam) ?? zeroCounters(), c));
+      }
+      for (const [cat, n] of overdue) {
+        const fam = CATEGORIES[cat as RiskCategory]?.family ?? cat;
+        overdueKeyed.set(fam, (overdueKeyed.get(fam) ?? 0) + n);
+      }
+    }
+    // Days and months: every one of the window, so a chart has no gaps.
+    const keys = new Set(keyed.keys());
+    if (q.by === 'day') for (let d = window.firstDay; d <= window.lastDay; d = addDays(d, 1)) keys.add(d);
+    if (q.by === 'month')
+      for (let m = monthOf(window.firstDay); m <= monthOf(window.lastDay); m = addMonths(m, 1)) keys.add(m);
+    for (const k of overdueKeyed.keys()) if (q.by !== 'day' && q.by !== 'month') keys.add(k);
+    const names = q.by === 'region' ? await this.repo.regionNames([...keys]) : new Map<string, string>();
+    const rows: BreakdownRow[] = [...keys].map((key) => ({
+      key,
+      label: labelOf(q.by, key, names),
+      ...figuresOf(keyed.get(key) ?? zeroCounters(), overdueKeyed.get(key) ?? 0),
+    }));
+    if (q.by === 'day' || q.by === 'month' || q.by === 'region') rows.sort((a, b) => (a.key < b.key ? -1 : 1));
+    else rows.sort((a, b) => b.counts.reported - a.counts.reported || (a.key < b.key ? -1 : 1));
+    return {
+      region: { code: r.code, name: r.name, level: r.level },
+      window: resolved(window, now),
+      by: q.by,
+      rows,
+      total: figuresOf(totalSums.get('') ?? zeroCounters(), totalOverdue.get('') ?? 0),
+    };
+  }
+
+  /** The month's per-grid analysis of the 29 categories, with the standouts (standout.ts). */
+  async gridAnalysis(ctx: AuthContext, q: GridAnalysisQuery): Promise<GridAnalysisReply> {
+    const r = await this.regionOf(ctx, q.region);
+    this.checkMonth(q.month);
+    const months = Array.from({ length: HISTORY_MONTHS + 1 }, (_, i) => addMonths(q.month, i - HISTORY_MONTHS));
+    const last = addMonths(q.month, -1);
+    const [rows, grids] = await Promise.all([this.repo.gridMonths(r.prefix, months), this.repo.grids(r.prefix)]);
+    // grid → month → category → n
+    const by = new Map<string, Map<string, Map<string, number>>>();
+    for (const x of rows) {
+      const g = by.get(x.grid) ?? new Map<string, Map<string, number>>();
+      by.set(x.grid, g);
+      const m = g.get(x.month) ?? new Map<string, number>();
+      g.set(x.month, m);
+      m.set(x.category, (m.get(x.category) ?? 0) + Number(x.n));
+    }
+    const count = (grid: string, month: string, cat: string) => by.get(grid)?.get(month)?.get(cat) ?? 0;
+    const total = (grid: string, month: string) =>
+      [...(by.get(grid)?.get(month)?.values() ?? [])].reduce((s, n) => s + n, 0);
+    const streetGrids = new Map<string, string[]>();
+    for (const g of grids) {
+      const s = g.code.slice(0, 9);
+      streetGrids.set(s, [...(streetGrids.get(s) ?? []), g.code]);
+    }
+    const out: GridAnalysisRow[] = [];
+    const top: GridAnalysisReply['top'] = {};
+    const change: GridAnalysisReply['change'] = {};
+    for (const cat of RISK_CATEGORIES) change[cat] = { now: 0, before: 0 };
+    for (const g of grids) {
+      const now = by.get(g.code)?.get(q.month);
+      const lastTotal = total(g.code, last);
+      for (const cat of RISK_CATEGORIES) {
+        change[cat]!.now += count(g.code, q.month, cat);
+        change[cat]!.before += count(g.code, last, cat);
+      }
+      if (!now && lastTotal === 0) continue;
+      const counts = Object.fromEntries([...(now ?? new Map<string, number>())].filter(([, n]) => n > 0));
+      const hasHistory = months.slice(0, -1).some((m) => total(g.code, m) > 0);
+      const peers = (streetGrids.get(g.code.slice(0, 9)) ?? []).filter((p) => p !== g.code);
+      const standouts: GridAnalysisRow['standouts'] = [];
+      for (const [cat, n] of Object.entries(counts)) {
+        const s = standoutOf({
+          count: n,
+          history: months.slice(0, -1).map((m) => count(g.code, m, cat)),
+          peers: peers.map((p) => count(p, q.month, cat)),
+          hasHistory,
+        });
+        if (s) standouts.push({ category: cat, count: n, reason: s.reason, baseline: s.baseline });
+      }
+      out.push({
+        grid: g.code,
+        name: g.name,
+        counts,
+        total: Object.values(counts).reduce((s, n) => s + n, 0),
+        lastMonthTotal: lastTotal,
+        standouts,
+      });
+    }
+    for (const cat of RISK_CATEGORIES) {
+      const ranked = out
+        .filter((row) => (row.counts[cat] ?? 0) > 0)
+        .sort((a, b) => b.counts[cat]! - a.counts[cat]! || (a.grid < b.grid ? -1 : 1))
+        .slice(0, 5)
+        .map((row) => ({ grid: row.grid, name: row.name, count: row.counts[cat]! }));
+      if (ranked.length) top[cat] = ranked;
+    }
+    out.sort((a, b) => b.standouts.length - a.standouts.length || b.total - a.total || (a.grid < b.grid ? -1 : 1));
+    return {
+      region: { code: r.code, name: r.name, level: r.level },
+      month: q.month,
+      categories: [...RISK_CATEGORIES],
+      rows: out,
+      top,
+      change,
+    };
+  }
+
+  /** One grid's card: 12 months per category, its open incidents, the month's rates. */
+  async gridCard(ctx: AuthContext, code: string, month: string): Promise<GridCardReply> {
+    const r = await this.regionOf(ctx, code, 'params.code');
+    if (r.level !== 'grid') throw new HttpError(400, ErrorCode.RequestInvalid, `params.code: ${code} is not a grid`);
+    this.checkMonth(month);
+    const months = Array.from({ length: 12 }, (_, i) => addMonths(month, i - 11));
+    const [rows, open, sums, overdue] = await Promise.all([
+      this.repo.gridMonths(r.code, months),
+      this.repo.openCount(r.code),
+      this.counters(r, { months: [monthFirstDay(month)], days: [] }, 'none'),
+      this.overdue(
+        r,
+        { firstDay: monthFirstDay(month), lastDay: addDays(monthFirstDay(addMonths(month, 1)), -1) },
+        'none',
+      ),
+    ]);
+    const series: Record<string, number[]> = {};
+    for (const x of rows) {
+      const s = (series[x.category] ??= months.map(() => 0));
+      s[months.indexOf(x.month)]! += Number(x.n);
+    }
+    for (const [k, s] of Object.entries(series)) if (s.every((n) => n === 0)) delete series[k];
+    return {
+      grid: r.code,
+      name: r.name,
+      months,
+      series,
+      open,
+      rates: figuresOf(sums.get('') ?? zeroCounters(), overdue.get('') ?? 0).rates,
+    };
+  }
+
+  /** The grid layer's fill: one value per grid of the region. */
+  async gridMeasure(ctx: AuthContext, q: GridMeasureQuery): Promise<GridMeasureReply> {
+    const r = await this.regionOf(ctx, q.region);
+    const values: Record<string, number> = {};
+    if (q.measure === 'open') {
+      for (const x of await this.repo.openByGrid(r.prefix)) values[x.grid] = Number(x.n);
+    } else {
+      this.checkMonth(q.month!);
+      const rows = await this.repo.gridMonths(r.prefix, [q.month!]);
+      if (q.measure === 'closure') {
+        const acc = new Map<string, { n: number; closed: number }>();
+        for (const x of rows) {
+          const a = acc.get(x.grid) ?? { n: 0, closed: 0 };
+          a.n += Number(x.n);
+          a.closed += Number(x.closed);
+          acc.set(x.grid, a);
+        }
+        for (const [g, a] of acc) {
+          const p = pct(a.closed, a.n);
+          if (p !== null) values[g] = p;
+        }
+      } else {
+        for (const x of rows)
+          if (q.measure === 'reported' || x.category === q.category)
+            values[x.grid] = (values[x.grid] ?? 0) + Number(x.n);
+        for (const [g, n] of Object.entries(values)) if (n === 0) delete values[g];
+      }
+    }
+    const max = Object.values(values).reduce((m, v) => Math.max(m, v), 0);
+    return { measure: q.measure, values, max: q.measure === 'closure' ? 100 : max };
+  }
+
+  /** Incident points of the window for the heat layer, as minutes from the window's start. */
+  async heat(ctx: AuthContext, q: StatsWindowQuery): Promise<HeatReply> {
+    const r = await this.regionOf(ctx, q.region);
+    const now = this.now();
+    const { window } = windowsOf(q, now);
+    const w = resolved(window, now);
+    const origin = new Date(w.from);
+    const points = await this.repo.heatPoints(r.prefix, origin, new Date(w.to), HEAT_LIMIT);
+    const lon: number[] = [];
+    const lat: number[] = [];
+    const t: number[] = [];
+    const priority: number[] = [];
+    for (const p of points) {
+      lon.push(p.lon);
+      lat.push(p.lat);
+      t.push(Math.round((new Date(p.at).getTime() - origin.getTime()) / 60_000));
+      priority.push(Number(p.priority));
+    }
+    return { window: w, origin: origin.toISOString(), lon, lat, t, priority };
+  }
+
+  /** A month after the current one is refused (there is nothing to count yet). */
+  private checkMonth(month: string): void {
+    if (month > monthOf(localDay(this.now())))
+      throw new HttpError(400, ErrorCode.RequestInvalid, `query.month: ${month} has not begun yet`);
+  }
+}
+
+function labelOf(by: BreakdownQuery['by'], key: string, names: ReadonlyMap<string, string>): string {
+  if (by === 'region') return names.get(key) ?? key;
+  if (by === 'category') return CATEGORIES[key as RiskCategory]?.zh ?? key;
+  return key;
+}
