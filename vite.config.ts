@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { i18nPrecompile } from './scripts/i18n-precompile';
 
@@ -22,6 +22,10 @@ export default defineConfig({
   // vue-i18n's runtime-only build: no message compiler in the bundle, nothing that could need eval.
   plugins: [i18nPrecompile(), vue()],
   resolve: {
+    // deck.gl's WebGL-only builds: the map draws into MapLibre's WebGL2 context (interleaved), so
+    // deck.gl's WebGPU paths are never taken; dropping them takes ~29 KB gzip off the desk's first
+    // load (BENCHMARKS.md, issue 16).
+    conditions: ['visgl:webgl-only', ...defaultClientConditions],
     alias: [
       ...Object.entries(aliases).map(([find, replacement]) => ({ find, replacement })),
       { find: /^vue-i18n$/, replacement: 'vue-i18n/dist/vue-i18n.runtime.mjs' },
