@@ -122,6 +122,6 @@ export function peakCellCount(heat: HeatPoints, p: Playback | null): number {
  */
 export function heatColorDomain(peak: number): [number, number] {
   const cellMetres = HEAT_CELL_DEG * 111_000;
-  const top = Math.max(1, peak) * (3.39 / cellMetres) * 20;
+  const top = Math.max(1, peak) * (3.39 / cellMetres);
   return [top / 20, top];
 }

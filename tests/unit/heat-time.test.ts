@@ -122,7 +122,7 @@ describe('colour domain', () => {
     expect(hi).toBeGreaterThan(lo);
     expect(lo).toBeCloseTo(hi / 20);
     expect(heatColorDomain(10)).toEqual([lo, hi]);
-    expect(heatColorDomain(20)[1]).toBeCloseTo(2 * hi);
+    expect(heatColorDomain(20)[1]).toBeCloseTo(2 * hi, 8);
     expect(heatColorDomain(0)).toEqual(heatColorDomain(1));
   });
 });

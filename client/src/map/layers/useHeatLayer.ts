@@ -23,14 +23,45 @@ import { useMapContext, type Place } from '../mapContext';
 import type { HeatPoints } from '@shared/heat-time';
 import { HEAT_RAMP } from '../palette';
 
+type HeatmapLayerClass = typeof import('@deck.gl/aggregation-layers').HeatmapLayer;
 type HeatModules = {
-  HeatmapLayer: typeof import('@deck.gl/aggregation-layers').HeatmapLayer;
+  HeatmapLayer: HeatmapLayerClass;
   DataFilterExtension: typeof import('@deck.gl/extensions').DataFilterExtension;
 };
+
+/**
+ * HeatmapLayer that hands the data filter's settings to its weights pass. HeatmapLayer (a
+ * composite layer) sums the points into a texture while it updates, with a model of its own;
+ * DataFilterExtension sets its uniforms only on the models a layer draws (its `draw` hook), so
+ * that pass would run with the filter's defaults and keep nothing. The same props the extension
+ * sets (data-filter-extension.js, draw) are set on the weights model before each pass.
+ */
+function filteredHeatmap(Base: HeatmapLayerClass): HeatmapLayerClass {
+  class FilteredHeatmapLayer extends Base {
+    static override layerName = 'FilteredHeatmapLayer';
+    override _updateWeightmap(): void {
+      const p = this.props as typeof this.props & Record<string, unknown>;
+      this.state.weightsTransform?.model.shaderInputs.setProps({
+        dataFilter: {
+          extensions: p.extensions,
+          filterEnabled: p.filterEnabled ?? true,
+          filterRange: p.filterRange,
+          filterSoftRange: p.filterSoftRange ?? null,
+          filterTransformSize: p.filterTransformSize ?? true,
+          filterTransformColor: p.filterTransformColor ?? true,
+        },
+      });
+      super._updateWeightmap();
+    }
+  }
+  // The generic signature is the base's; the subclass adds no props.
+  return FilteredHeatmapLayer as unknown as HeatmapLayerClass;
+}
+
 let modules: Promise<HeatModules> | null = null;
 function loadModules(): Promise<HeatModules> {
   modules ??= Promise.all([import('@deck.gl/aggregation-layers'), import('@deck.gl/extensions')]).then(([a, e]) => ({
-    HeatmapLayer: a.HeatmapLayer,
+    HeatmapLayer: filteredHeatmap(a.HeatmapLayer),
     DataFilterExtension: e.DataFilterExtension,
   }));
   return modules;
