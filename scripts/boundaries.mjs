@@ -73,6 +73,22 @@ export const parts = [
       'server/services',
     ],
   },
+  // The demo city's year of history (issue 16): the simulator's model and staff driven through the
+  // hub's own rules, state machine, effects and folding, pure; and its bulk insert at first start.
+  {
+    name: 'server/history',
+    path: 'server/history',
+    may: [
+      'shared',
+      'server/db',
+      'server/core',
+      'server/demo',
+      'server/rules',
+      'server/repositories',
+      'server/services',
+      'server/simulator',
+    ],
+  },
   // The composition root (app.ts, main.ts): everything of the hub.
   { name: 'server/(root)', path: 'server', may: ['shared', 'server/*'] },
 
@@ -95,6 +111,7 @@ export const parts = [
   { name: 'client/report', path: 'client/src/report', may: [...base, 'client/common', 'client/map', 'client/app'] },
   { name: 'client/field', path: 'client/src/field', may: [...base, 'client/common', 'client/report'] },
   { name: 'client/overview', path: 'client/src/overview', may: [...base, 'client/common', 'client/app'] },
+  { name: 'client/analysis', path: 'client/src/analysis', may: [...base, 'client/common', 'client/app'] },
   { name: 'client/admin', path: 'client/src/admin', may: [...base, 'client/common', 'client/app'] },
   {
     name: 'client/incidents',

@@ -15,6 +15,8 @@ import type { ReadinessState } from './core/readiness';
 import type { Scheduler } from './core/scheduler';
 import { DatabaseSetupError, openDatabase, type Database } from './db/connect';
 import { OUTBOX_POLL_MS } from './services/outbox.service';
+import { insertHistory } from './history/seed';
+import { startHistory, type HistoryStream } from './history/thread';
 import { compose, type ComposeDeps, type Components } from './components';
 
 /** How often sessions that timed out are ended (and their sockets closed) without a request. */
@@ -76,22 +78,17 @@ async function setUp(c: Components, d: BootDeps): Promise<void> {
     await c.database.migrateAndRun(async (db) => {
       readiness.set('migrations', 'ok');
       readiness.set('demoData', 'seeding');
-      await c.world.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, d.signal, (what) =>
-        readiness.step(what),
-      );
-      readiness.step('alarm rules and accounts');
-      await c.alarms.ensureRules();
-      await c.absence.ensureRule();
-      if (production) {
-        const demo = await c.demoAccounts.names();
-        if (demo.length > 0) {
-          throw new DatabaseSetupError(
-            `NODE_ENV=production and the database holds demo accounts (${demo.slice(0, 6).join(', ')}${demo.length > 6 ? ', …' : ''}): remove them first with \`npm run accounts -- remove-demo\``,
-          );
-        }
-      } else {
-        const { created, generatedPassword } = await c.demoAccounts.ensure();
-        if (created.length) d.onDemoAccounts?.(created, generatedPassword);
+      // A fresh demo database also gets its history (issue 16), generated on a worker from now on,
+      // while the city is inserted; inserted once the demo accounts it names exist. Not in
+      // production (no demo accounts), nor on a database seeded before.
+      const months = production ? 0 : (config.demoHistoryMonths ?? 0);
+      let history: HistoryStream | null = null;
+      if (months > 0 && !(await c.world.provenance()))
+        history = startHistory({ scale: config.demoScale, seed: config.demoSeed, startMs: d.clock.now(), months });
+      try {
+        await seed(c, d, db, history);
+      } finally {
+        await history?.close();
       }
     });
   } catch (e) {
@@ -99,6 +96,38 @@ async function setUp(c: Components, d: BootDeps): Promise<void> {
     else readiness.set('demoData', 'failed', (e as Error).message);
     throw e;
   }
+}
+
+/** The demo city, rules and accounts (and the city's history when `history` runs), inside the startup lock. */
+async function seed(c: Components, d: BootDeps, db: Database['db'], history: HistoryStream | null): Promise<void> {
+  const { config, readiness } = d;
+  const production = authSettings(config).production;
+  const seeded = await c.world.ensureSeeded(db, { scale: config.demoScale, seed: config.demoSeed }, d.signal, (what) =>
+    readiness.step(what),
+  );
+  readiness.step('alarm rules and accounts');
+  await c.alarms.ensureRules();
+  await c.absence.ensureRule();
+  if (production) {
+    const demo = await c.demoAccounts.names();
+    if (demo.length > 0) {
+      throw new DatabaseSetupError(
+        `NODE_ENV=production and the database holds demo accounts (${demo.slice(0, 6).join(', ')}${demo.length > 6 ? ', …' : ''}): remove them first with \`npm run accounts -- remove-demo\``,
+      );
+    }
+  } else {
+    const { created, generatedPassword } = await c.demoAccounts.ensure();
+    if (created.length) d.onDemoAccounts?.(created, generatedPassword);
+  }
+  if (history && seeded.seeded && (await c.repositories.history.empty()))
+    await insertHistory(
+      db,
+      history,
+      await c.repositories.identity.users(),
+      d.log,
+      (what) => readiness.step(what),
+      d.signal,
+    );
 }
 
 /** What runs on its own: the MQTT subscriber, the periodic jobs, the metrics read at each scrape. */

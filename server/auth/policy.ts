@@ -28,7 +28,14 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const READ: readonly Action[] = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'stats:read'];
+const READ: readonly Action[] = [
+  'session:self',
+  'world:read',
+  'video:play',
+  'alarm:read',
+  'incident:read',
+  'stats:read',
+];
 
 /** A device key is a principal too, with one thing it may do. */
 export type PrincipalRole = Role | 'device';

@@ -127,6 +127,12 @@ const envSchema = z.object({
     .min(0.001, 'must be 0.001-100')
     .max(100, 'must be 0.001-100')
     .default(1),
+  DEMO_HISTORY_MONTHS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of months')
+    .min(0, 'must be 0 (none) to 24')
+    .max(24, 'must be 0 (none) to 24')
+    .default(12),
   ABSENCE_SWEEP_MS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -206,6 +212,11 @@ export interface Config {
   redisPrefix?: string | undefined;
   /** Alarm batching tick of the realtime gateway, ms (default 50); 0: one emit per alarm (benchmark baseline only). */
   realtimeTickMs?: number;
+  /**
+   * Months of history the demo city is seeded with on a fresh database (issue 16):
+   * DEMO_HISTORY_MONTHS, default 12; 0 (and absent from a Config literal: tests): none.
+   */
+  demoHistoryMonths?: number;
   /**
    * How often the absence rules are checked, ms: ABSENCE_SWEEP_MS, default 60,000; 0: never.
    * Absent from a Config literal (tests, the bench): never; tests call AbsenceService.sweep().
@@ -312,6 +323,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mqttConnections: e.MQTT_CONNECTIONS ?? (e.MQTT_SHARE_GROUP === 'off' ? 1 : 4),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    demoHistoryMonths: e.DEMO_HISTORY_MONTHS,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
     alarmExpirySweepMs: e.ALARM_EXPIRY_SWEEP_MS,

@@ -459,6 +459,8 @@ export const alarms = pgTable(
   },
   (t) => [
     uniqueIndex('alarms_rev_idx').on(t.rev),
+    // Figures: a street's (or a grid's) alarms of a window, summed from the rows (stats.repository.ts).
+    index('alarms_street_created_idx').on(sql`left(${t.gridCode}, 9)`, t.createdAt),
     // Where a repeat folds: the latest alarm of its rule and key still open.
     index('alarms_fold_idx')
       .on(t.ruleId, t.foldKey, t.lastAt)
@@ -729,7 +731,11 @@ export const outbox = pgTable(
 // row's contribution and take back the old one (migration 0012: stats_incident_facts() and
 // stats_alarm_facts() define every figure once; stats_rebuild() recomputes them set-wise after a
 // bulk load). grain 'd' (a local day) or 'm' (a month, start = its first day); level 0 city,
-// 1 district, 2 street, 3 grid; region the region code at that level.
+// 1 district, 2 street, 3 grid; region the region code at that level (collated "C", so a code's
+// prefix is an index range). Each row holds one dimension (or none): the city and districts by day
+// and month, by none, category, source and unit kind; streets by day and month, by none; grids by
+// month, by none and category. Anything finer is summed from the incidents themselves through the
+// same definitions (stats.repository.ts).
 
 const rollupKey = {
   grain: text('grain', { enum: ['d', 'm'] }).notNull(),
@@ -744,10 +750,12 @@ export const incidentRollup = pgTable(
   'incident_rollup',
   {
     ...rollupKey,
-    category: text('category').notNull(),
-    source: text('source').notNull(),
-    /** The kind of the first unit dispatched ('none': never dispatched). */
-    unitKind: text('unit_kind').notNull(),
+    /**
+     * One dimension per row: '-' (none: the region's whole sums, key ''), 'category', 'source' or
+     * 'unit_kind' (the first unit dispatched; 'none': never dispatched), with its value in `key`.
+     */
+    dim: text('dim', { enum: ['-', 'category', 'source', 'unit_kind'] }).notNull(),
+    key: text('key').notNull(),
     reported: counter('reported'),
     cancelled: counter('cancelled'),
     escalated: counter('escalated'),
@@ -777,10 +785,7 @@ export const incidentRollup = pgTable(
     resolveN: counter('resolve_n'),
     resolveSum: minutesSum('resolve_sum'),
   },
-  (t) => [
-    primaryKey({ columns: [t.grain, t.level, t.region, t.start, t.category, t.source, t.unitKind] }),
-    index('incident_rollup_window_idx').on(t.grain, t.level, t.start),
-  ],
+  (t) => [primaryKey({ columns: [t.grain, t.level, t.start, t.region, t.dim, t.key] })],
 );
 
 /** Time histograms for p50/p90 (city, district and street levels): measure 0-5 as TIME_MEASURES, bucket as stats_bucket(). */
@@ -792,7 +797,7 @@ export const incidentRollupHist = pgTable(
     bucket: smallint('bucket').notNull(),
     n: integer('n').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.grain, t.level, t.region, t.start, t.measure, t.bucket] })],
+  (t) => [primaryKey({ columns: [t.grain, t.level, t.start, t.region, t.measure, t.bucket] })],
 );
 
 export const alarmRollup = pgTable(
@@ -808,7 +813,7 @@ export const alarmRollup = pgTable(
     incidents: counter('incidents'),
     acknowledged: counter('acknowledged'),
   },
-  (t) => [primaryKey({ columns: [t.grain, t.level, t.region, t.start, t.priority, t.source] })],
+  (t) => [primaryKey({ columns: [t.grain, t.level, t.start, t.region, t.priority, t.source] })],
 );
 
 export const schema = {

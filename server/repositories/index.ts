@@ -8,6 +8,7 @@ import { AlarmRepository } from './alarm.repository';
 import { AuditRepository } from './audit.repository';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { EventRepository } from './event.repository';
+import { HistoryRepository } from './history.repository';
 import { IdentityRepository } from './identity.repository';
 import { IncidentRepository } from './incident.repository';
 import { IncidentSourceRepository } from './incident-source.repository';
@@ -27,6 +28,7 @@ export interface Repositories {
   world: WorldRepository;
   audit: AuditRepository;
   identity: IdentityRepository;
+  history: HistoryRepository;
   events: EventRepository;
   alarms: AlarmRepository;
   residents: ResidentRepository;
@@ -48,6 +50,7 @@ export function createRepositories(db: Db): Repositories {
     world: new WorldRepository(db),
     audit: new AuditRepository(db),
     identity: new IdentityRepository(db),
+    history: new HistoryRepository(db),
     events: new EventRepository(db),
     alarms: new AlarmRepository(db),
     residents: new ResidentRepository(db),

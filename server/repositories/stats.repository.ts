@@ -1,8 +1,9 @@
 /**
  * The figures' SQL (issue 16): sums over the rollups the database keeps current (migration 0012),
- * and the few live reads over incidents (open now, overdue open, the heat points, the time
- * histograms of a community or a grid, which the rollups keep only down to streets). No rules here:
- * the service turns the sums into figures.
+ * and the same sums over the rows themselves for what the rollups do not keep (a street's split by
+ * category, a grid's day, the time histograms below districts): the rows of one street at most, read
+ * by the street index, through the very functions the rollups are made from. Also the live reads
+ * (open now, overdue open, the heat points). No rules here: the service turns sums into figures.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
@@ -19,39 +20,39 @@ export interface SegmentFilter {
 /** What a sum is grouped by ('none': one row). */
 export type Grouping = 'none' | 'region' | 'category' | 'source' | 'unit_kind' | 'day' | 'month';
 
-const INCIDENT_SUMS = sql.raw(
-  [
-    'reported',
-    'cancelled',
-    'escalated',
-    'supervised',
-    'resolved',
-    'closed',
-    'disputes',
-    'disputes_closed',
-    'disputes_agreed',
-    'rated',
-    'rated_good',
-    'verified',
-    'rejections',
-    'on_time',
-    'late',
-    'accept_n',
-    'accept_sum',
-    'queue_n',
-    'queue_sum',
-    'unit_accept_n',
-    'unit_accept_sum',
-    'travel_n',
-    'travel_sum',
-    'response_n',
-    'response_sum',
-    'resolve_n',
-    'resolve_sum',
-  ]
-    .map((c) => `coalesce(sum(${c}), 0)::float8 as ${c}`)
-    .join(', '),
-);
+const COUNTER_NAMES = [
+  'reported',
+  'cancelled',
+  'escalated',
+  'supervised',
+  'resolved',
+  'closed',
+  'disputes',
+  'disputes_closed',
+  'disputes_agreed',
+  'rated',
+  'rated_good',
+  'verified',
+  'rejections',
+  'on_time',
+  'late',
+  'accept_n',
+  'accept_sum',
+  'queue_n',
+  'queue_sum',
+  'unit_accept_n',
+  'unit_accept_sum',
+  'travel_n',
+  'travel_sum',
+  'response_n',
+  'response_sum',
+  'resolve_n',
+  'resolve_sum',
+];
+/** The sums of every counter, of the rollups' columns or of a facts row's (`f.`). */
+const sums = (from = '') =>
+  sql.raw(COUNTER_NAMES.map((c) => `coalesce(sum(${from}${c}), 0)::float8 as ${c}`).join(', '));
+const INCIDENT_SUMS = sums();
 
 const OPEN = sql.raw(`status not in ('closed', 'merged', 'cancelled')`);
 
@@ -68,22 +69,21 @@ function segmentWhere(s: SegmentFilter): SQL {
   return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
 }
 
-function groupKey(g: Grouping): SQL {
+/** Which rows of the rollup a grouping reads (its dimension) and what it groups them by. */
+function groupOf(g: Grouping): { dim: string; key: SQL } {
   switch (g) {
     case 'none':
-      return sql`''`;
+      return { dim: '-', key: sql`''` };
     case 'region':
-      return sql`region`;
+      return { dim: '-', key: sql`region` };
     case 'category':
-      return sql`category`;
     case 'source':
-      return sql`source`;
     case 'unit_kind':
-      return sql`unit_kind`;
+      return { dim: g, key: sql`key` };
     case 'day':
-      return sql`to_char(start, 'YYYY-MM-DD')`;
+      return { dim: '-', key: sql`to_char(start, 'YYYY-MM-DD')` };
     case 'month':
-      return sql`to_char(start, 'YYYY-MM')`;
+      return { dim: '-', key: sql`to_char(start, 'YYYY-MM')` };
   }
 }
 
@@ -108,6 +108,27 @@ function liveKey(g: Grouping, childLength: number): SQL {
 }
 
 const like = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Rows located under a region prefix, by the indexes on left(grid_code, 6 | 9) where they help (a
+ * community's and a grid's rows through their street's).
+ */
+function under(prefix: string, col = sql.raw('grid_code')): SQL {
+  if (prefix.length >= 9)
+    return sql`left(${col}, 9) = ${prefix.slice(0, 9)} and left(${col}, ${prefix.length}) = ${prefix}`;
+  return sql`left(${col}, ${prefix.length}) = ${prefix}`;
+}
+
+export interface AlarmSums {
+  priority: number;
+  source: string;
+  raised: number;
+  events: number;
+  falseAlarms: number;
+  expired: number;
+  incidents: number;
+  acknowledged: number;
+}
 
 export interface RegionInfo {
   code: string;
@@ -149,11 +170,44 @@ export class StatsRepository {
     seg: SegmentFilter,
     group: Grouping,
   ): Promise<(Record<string, number> & { key: string })[]> {
-    const key = groupKey(group);
+    const { dim, key } = groupOf(group);
     return queryRows(
       this.db,
       sql`select ${key} as key, ${INCIDENT_SUMS} from incident_rollup
-          where level = ${level} and region like ${like(prefix)} and ${segmentWhere(seg)}
+          where level = ${level} and region like ${like(prefix)} and ${segmentWhere(seg)} and dim = ${dim}
+          group by 1`,
+    );
+  }
+
+  /**
+   * The same sums as incidentSums, from the incidents under `prefix` themselves (for what the rollups
+   * do not keep): each row's facts (stats_incident_facts) on local days firstDay..lastDay.
+   */
+  async liveSums(
+    prefix: string,
+    firstDay: string,
+    lastDay: string,
+    /** The rows' report times to read: from the window's start less the longest deadline, to its end. */
+    createdFrom: Date,
+    createdTo: Date,
+    group: Grouping,
+    childLength: number,
+  ): Promise<(Record<string, number> & { key: string })[]> {
+    const key = {
+      none: sql`''`,
+      region: sql`left(r.grid_code, ${childLength})`,
+      category: sql`f.category`,
+      source: sql`f.source`,
+      unit_kind: sql`f.unit_kind`,
+      day: sql`to_char(f.day, 'YYYY-MM-DD')`,
+      month: sql`to_char(f.day, 'YYYY-MM')`,
+    }[group];
+    return queryRows(
+      this.db,
+      sql`select ${key} as key, ${sums('f.')} from incidents r cross join lateral stats_incident_facts(r) f
+          where ${under(prefix, sql.raw('r.grid_code'))}
+            and r.created_at >= ${createdFrom.toISOString()}::timestamptz and r.created_at < ${createdTo.toISOString()}::timestamptz
+            and f.day between ${firstDay}::date and ${lastDay}::date
           group by 1`,
     );
   }
@@ -178,7 +232,7 @@ export class StatsRepository {
       this.db,
       sql`select x.measure, x.bucket, count(*)::float8 as n
           from incidents r cross join lateral stats_incident_times(r) x
-          where r.grid_code like ${like(prefix)} and r.created_at >= ${from.toISOString()}::timestamptz
+          where ${under(prefix, sql.raw('r.grid_code'))} and r.created_at >= ${from.toISOString()}::timestamptz
             and r.created_at < ${to.toISOString()}::timestamptz
           group by 1, 2`,
     );
@@ -195,7 +249,7 @@ export class StatsRepository {
     return queryRows(
       this.db,
       sql`select ${liveKey(group, childLength)} as key, count(*)::float8 as n from incidents
-          where resolved_at is null and ${OPEN} and grid_code like ${like(prefix)}
+          where resolved_at is null and ${OPEN} and ${under(prefix)}
             and resolve_due_at >= ${from.toISOString()}::timestamptz and resolve_due_at < ${to.toISOString()}::timestamptz
           group by 1`,
     );
@@ -204,7 +258,7 @@ export class StatsRepository {
   async openCount(prefix: string): Promise<number> {
     const rows = await queryRows<{ n: number }>(
       this.db,
-      sql`select count(*)::float8 as n from incidents where ${OPEN} and grid_code like ${like(prefix)}`,
+      sql`select count(*)::float8 as n from incidents where ${OPEN} and ${under(prefix)}`,
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -212,32 +266,31 @@ export class StatsRepository {
   async openByGrid(prefix: string): Promise<{ grid: string; n: number }[]> {
     return queryRows(
       this.db,
-      sql`select grid_code as grid, count(*)::float8 as n from incidents where ${OPEN} and grid_code like ${like(prefix)} group by 1`,
+      sql`select grid_code as grid, count(*)::float8 as n from incidents where ${OPEN} and ${under(prefix)} group by 1`,
     );
   }
 
-  async alarmSums(
-    level: RollupLevel,
-    prefix: string,
-    seg: SegmentFilter,
-  ): Promise<
-    {
-      priority: number;
-      source: string;
-      raised: number;
-      events: number;
-      falseAlarms: number;
-      expired: number;
-      incidents: number;
-      acknowledged: number;
-    }[]
-  > {
+  async alarmSums(level: RollupLevel, prefix: string, seg: SegmentFilter): Promise<AlarmSums[]> {
     return queryRows(
       this.db,
       sql`select priority, source, sum(raised)::float8 as "raised", sum(events)::float8 as "events",
             sum(false_alarms)::float8 as "falseAlarms", sum(expired)::float8 as "expired",
             sum(incidents)::float8 as "incidents", sum(acknowledged)::float8 as "acknowledged"
           from alarm_rollup where level = ${level} and region like ${like(prefix)} and ${segmentWhere(seg)}
+          group by 1, 2`,
+    );
+  }
+
+  /** The same sums as alarmSums, from the alarms under `prefix` raised in [from, to). */
+  async liveAlarmSums(prefix: string, from: Date, to: Date): Promise<AlarmSums[]> {
+    return queryRows(
+      this.db,
+      sql`select f.priority, f.source, sum(f.raised)::float8 as "raised", sum(f.events)::float8 as "events",
+            sum(f.false_alarms)::float8 as "falseAlarms", sum(f.expired)::float8 as "expired",
+            sum(f.incidents)::float8 as "incidents", sum(f.acknowledged)::float8 as "acknowledged"
+          from alarms a cross join lateral stats_alarm_facts(a) f
+          where ${under(prefix, sql.raw('a.grid_code'))}
+            and a.created_at >= ${from.toISOString()}::timestamptz and a.created_at < ${to.toISOString()}::timestamptz
           group by 1, 2`,
     );
   }
@@ -250,10 +303,10 @@ export class StatsRepository {
     if (months.length === 0) return [];
     return queryRows(
       this.db,
-      sql`select region as grid, to_char(start, 'YYYY-MM') as month, category,
+      sql`select region as grid, to_char(start, 'YYYY-MM') as month, key as category,
             sum(reported - cancelled)::float8 as n, sum(closed)::float8 as closed, sum(cancelled)::float8 as cancelled
           from incident_rollup
-          where level = 3 and grain = 'm' and region like ${like(prefix)}
+          where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)}
             and start in (${sql.join(
               months.map((m) => sql`${`${m}-01`}::date`),
               sql`, `,
@@ -280,7 +333,7 @@ export class StatsRepository {
     return queryRows(
       this.db,
       sql`select lon, lat, created_at as at, priority from incidents
-          where grid_code like ${like(prefix)} and status <> 'merged'
+          where ${under(prefix)} and status <> 'merged'
             and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
           order by created_at limit ${limit}`,
     );

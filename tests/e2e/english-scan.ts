@@ -27,6 +27,7 @@ export const ALLOWED: ReadonlyMap<string, string> = new Map([
   ['WebP', 'a photo format’s name'],
   ['MB', 'the unit megabyte'],
   ['JSON', 'the data format’s name'],
+  ['CSV', 'the file format’s name (导出 CSV: what spreadsheet users in China call it)'],
   ['HTTPS', 'the protocol’s name'],
   ['Esc', 'the key as printed on keyboards'],
   ['HLS', 'the video protocol’s name'],

@@ -3,9 +3,10 @@
  * role would (signed in once per role): sign-in, the citizen's report and status pages, the desk
  * with its alarm queue and a popup, an incident the hub made from a priority-1 alarm (its timeline
  * with the hub's notes, the dispatch proposal, nearby video), the camera card, a dispute with its
- * risk factors, the grid card, the incident list and the new-incident dialog, the overview, the QR
- * sheet, TOTP setup, every admin tab and the field phone with an assignment. On each, the visible
- * text is scanned for Latin words that are neither data nor an allowed term (english-scan.ts).
+ * risk factors, the grid card, the incident list and the new-incident dialog, the overview, the
+ * analysis page (figures, grid analysis, a grid's card), the QR sheet, TOTP setup, every admin tab
+ * and the field phone with an assignment. On each, the visible text is scanned for Latin words that
+ * are neither data nor an allowed term (english-scan.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext } from '@playwright/test';
@@ -169,6 +170,20 @@ test('every zh-CN page shows Chinese, not English, outside data values', async (
   await page.goto('/overview');
   await expect(page.getByTestId('world-stats')).toBeVisible();
   await scan('overview');
+  // The analysis page: the figures (tiles, charts, the breakdown table), the month's grid analysis
+  // of the grid's street, and a grid's card.
+  await page.goto('/analysis');
+  await expect(page.getByTestId('kpi-reported')).toBeVisible();
+  await expect(page.getByTestId('breakdown-row').first()).toBeVisible();
+  await scan('analysis');
+  await page.goto(`/analysis?tab=grids&region=${grid.code.slice(0, 9)}`);
+  await expect(page.getByTestId('chart-grid-change')).toHaveAttribute('data-values', /.+/);
+  await scan('analysis-grids');
+  if ((await page.getByTestId('grid-row').count()) > 0) {
+    await page.getByTestId('grid-row').first().click();
+    await expect(page.getByTestId('grid-sparkline').first()).toBeVisible();
+    await scan('analysis-grid-card');
+  }
   await page.goto(`/qr?community=${grid.code.slice(0, 12)}`);
   await expect(page.getByTestId('qr-sheet')).toBeVisible();
   await scan('qr');

@@ -24,7 +24,14 @@ function runHub(
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO_SCALE: 'small', ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        DEMO_SCALE: 'small',
+        DEMO_HISTORY_MONTHS: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

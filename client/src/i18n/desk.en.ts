@@ -4,7 +4,13 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** English strings of the desk view; same keys as desk.zh-CN.ts. */
 export default {
-  nav: { desk: 'Dispatch desk', overview: 'City overview', admin: 'Administration', qr: 'QR codes' },
+  nav: {
+    desk: 'Dispatch desk',
+    overview: 'City overview',
+    analysis: 'Analysis',
+    admin: 'Administration',
+    qr: 'QR codes',
+  },
   map: {
     styleFailed: 'The basemap failed to load; showing the operational layers only; retrying…',
     customStyleFailed:

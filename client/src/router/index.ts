@@ -9,6 +9,9 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { Role } from '@shared/auth';
 
+/** The roles with `stats:read` in the hub's policy (server/auth/policy.ts): all but the field phones. */
+const STATS_READERS: readonly Role[] = ['admin', 'commander', 'dispatcher', 'wall', 'viewer'];
+
 declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without a session (the sign-in page). */
@@ -32,6 +35,14 @@ const routes: RouteRecordRaw[] = [
     },
   },
   { path: '/overview', name: 'overview', component: () => import('../overview/OverviewPage.vue') },
+  // 分析研判 (issue 16): the figures, charts (ECharts, in this route's chunks only) and the monthly
+  // per-grid analysis; for every role that may read the figures (the hub checks the scope).
+  {
+    path: '/analysis',
+    name: 'analysis',
+    component: () => import('../analysis/AnalysisPage.vue'),
+    meta: { roles: STATS_READERS },
+  },
   { path: '/account/totp', name: 'totp', component: () => import('../account/TotpPage.vue') },
   // Phone-sized pages (issue 6): a field unit's assignments, and the citizen's report (no account).
   { path: '/field', name: 'field', component: () => import('../field/FieldPage.vue'), meta: { roles: ['field'] } },

@@ -2,7 +2,7 @@ CREATE TABLE "alarm_rollup" (
 	"grain" text NOT NULL,
 	"start" date NOT NULL,
 	"level" smallint NOT NULL,
-	"region" text NOT NULL,
+	"region" text COLLATE "C" NOT NULL,
 	"priority" smallint NOT NULL,
 	"source" text NOT NULL,
 	"raised" integer DEFAULT 0 NOT NULL,
@@ -11,17 +11,16 @@ CREATE TABLE "alarm_rollup" (
 	"expired" integer DEFAULT 0 NOT NULL,
 	"incidents" integer DEFAULT 0 NOT NULL,
 	"acknowledged" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "alarm_rollup_grain_level_region_start_priority_source_pk" PRIMARY KEY("grain","level","region","start","priority","source")
+	CONSTRAINT "alarm_rollup_grain_level_start_region_priority_source_pk" PRIMARY KEY("grain","level","start","region","priority","source")
 );
 --> statement-breakpoint
 CREATE TABLE "incident_rollup" (
 	"grain" text NOT NULL,
 	"start" date NOT NULL,
 	"level" smallint NOT NULL,
-	"region" text NOT NULL,
-	"category" text NOT NULL,
-	"source" text NOT NULL,
-	"unit_kind" text NOT NULL,
+	"region" text COLLATE "C" NOT NULL,
+	"dim" text NOT NULL,
+	"key" text NOT NULL,
 	"reported" integer DEFAULT 0 NOT NULL,
 	"cancelled" integer DEFAULT 0 NOT NULL,
 	"escalated" integer DEFAULT 0 NOT NULL,
@@ -49,25 +48,25 @@ CREATE TABLE "incident_rollup" (
 	"response_sum" double precision DEFAULT 0 NOT NULL,
 	"resolve_n" integer DEFAULT 0 NOT NULL,
 	"resolve_sum" double precision DEFAULT 0 NOT NULL,
-	CONSTRAINT "incident_rollup_grain_level_region_start_category_source_unit_kind_pk" PRIMARY KEY("grain","level","region","start","category","source","unit_kind")
+	CONSTRAINT "incident_rollup_grain_level_start_region_dim_key_pk" PRIMARY KEY("grain","level","start","region","dim","key")
 );
 --> statement-breakpoint
 CREATE TABLE "incident_rollup_hist" (
 	"grain" text NOT NULL,
 	"start" date NOT NULL,
 	"level" smallint NOT NULL,
-	"region" text NOT NULL,
+	"region" text COLLATE "C" NOT NULL,
 	"measure" smallint NOT NULL,
 	"bucket" smallint NOT NULL,
 	"n" integer NOT NULL,
-	CONSTRAINT "incident_rollup_hist_grain_level_region_start_measure_bucket_pk" PRIMARY KEY("grain","level","region","start","measure","bucket")
+	CONSTRAINT "incident_rollup_hist_grain_level_start_region_measure_bucket_pk" PRIMARY KEY("grain","level","start","region","measure","bucket")
 );
 --> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "accepted_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "verified_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "rejections" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "resolve_due_at" timestamp with time zone;--> statement-breakpoint
-CREATE INDEX "incident_rollup_window_idx" ON "incident_rollup" USING btree ("grain","level","start");--> statement-breakpoint
+--> statement-breakpoint
 -- Backfill the figure columns of incidents written before them: from the timeline, and the resolve
 -- deadline from the stored SLA policy (a category's own minutes, else its priority's).
 UPDATE "incidents" i SET
@@ -98,6 +97,17 @@ CREATE FUNCTION stats_regions(grid text) RETURNS TABLE(level smallint, region te
 $$;--> statement-breakpoint
 CREATE FUNCTION stats_minutes(a timestamptz, b timestamptz) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN a IS NULL OR b IS NULL OR b < a THEN NULL ELSE extract(epoch FROM b - a) / 60 END
+$$;--> statement-breakpoint
+-- The dimensions an incident's sums are kept by, one row each: none ('-'), its category, source, unit kind.
+CREATE FUNCTION stats_dims(category text, source text, unit_kind text) RETURNS TABLE(dim text, key text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  VALUES ('-', ''), ('category', category), ('source', source), ('unit_kind', unit_kind)
+$$;--> statement-breakpoint
+-- What the incident rollup keeps: the city and districts by day and month by every dimension;
+-- streets by day and month by none; grids by month by none and category.
+CREATE FUNCTION stats_kept(level smallint, grain text, dim text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT level <= 1 OR (level = 2 AND dim = '-') OR (level = 3 AND grain = 'm' AND dim IN ('-', 'category'))
 $$;--> statement-breakpoint
 -- Every incident figure, defined once (shared/stats.ts says what each means): what one incident row
 -- adds, keyed by the local day it counts on. Merged reports add nothing (the incident they went into counts).
@@ -159,12 +169,13 @@ CREATE FUNCTION stats_alarm_facts(a alarms) RETURNS TABLE(
   SELECT stats_day(a.created_at), a.priority::smallint, a.event_source, 1, a.count,
     (a.status = 'false_alarm')::int, (a.status = 'expired')::int, (a.status = 'incident')::int, (a.status = 'acknowledged')::int
 $$;--> statement-breakpoint
--- Add (sign 1) or take back (sign -1) what one incident contributes, at every level, by day and by month.
+-- Add (sign 1) or take back (sign -1) what one incident contributes, where stats_kept() says; time
+-- histograms for the city and the district, by day and month.
 CREATE FUNCTION stats_apply_incident(r incidents, s int) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO incident_rollup AS t
   SELECT g.grain, CASE g.grain WHEN 'd' THEN f.day ELSE date_trunc('month', f.day)::date END, l.level, l.region,
-    f.category, f.source, f.unit_kind,
+    d.dim, d.key,
     s * sum(f.reported), s * sum(f.cancelled), s * sum(f.escalated), s * sum(f.supervised), s * sum(f.resolved),
     s * sum(f.closed), s * sum(f.disputes), s * sum(f.disputes_closed), s * sum(f.disputes_agreed), s * sum(f.rated),
     s * sum(f.rated_good), s * sum(f.verified), s * sum(f.rejections), s * sum(f.on_time), s * sum(f.late),
@@ -172,8 +183,10 @@ BEGIN
     s * sum(f.unit_accept_n), s * sum(f.unit_accept_sum), s * sum(f.travel_n), s * sum(f.travel_sum),
     s * sum(f.response_n), s * sum(f.response_sum), s * sum(f.resolve_n), s * sum(f.resolve_sum)
   FROM stats_incident_facts(r) f CROSS JOIN stats_regions(r.grid_code) l CROSS JOIN (VALUES ('d'), ('m')) g(grain)
-  GROUP BY 1, 2, 3, 4, 5, 6, 7
-  ON CONFLICT (grain, level, region, start, category, source, unit_kind) DO UPDATE SET
+    CROSS JOIN LATERAL stats_dims(f.category, f.source, f.unit_kind) d
+  WHERE stats_kept(l.level, g.grain, d.dim)
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (grain, level, start, region, dim, key) DO UPDATE SET
     reported = t.reported + excluded.reported, cancelled = t.cancelled + excluded.cancelled,
     escalated = t.escalated + excluded.escalated, supervised = t.supervised + excluded.supervised,
     resolved = t.resolved + excluded.resolved, closed = t.closed + excluded.closed,
@@ -191,9 +204,9 @@ BEGIN
   SELECT g.grain, CASE g.grain WHEN 'd' THEN x.day ELSE date_trunc('month', x.day)::date END, l.level, l.region,
     x.measure, x.bucket, s * count(*)
   FROM stats_incident_times(r) x CROSS JOIN stats_regions(r.grid_code) l CROSS JOIN (VALUES ('d'), ('m')) g(grain)
-  WHERE l.level < 3
+  WHERE l.level < 2
   GROUP BY 1, 2, 3, 4, 5, 6
-  ON CONFLICT (grain, level, region, start, measure, bucket) DO UPDATE SET n = t.n + excluded.n;
+  ON CONFLICT (grain, level, start, region, measure, bucket) DO UPDATE SET n = t.n + excluded.n;
 END
 $$;--> statement-breakpoint
 CREATE FUNCTION stats_apply_alarm(a alarms, s int) RETURNS void LANGUAGE plpgsql AS $$
@@ -202,7 +215,8 @@ BEGIN
   SELECT g.grain, CASE g.grain WHEN 'd' THEN f.day ELSE date_trunc('month', f.day)::date END, l.level, l.region,
     f.priority, f.source, s * f.raised, s * f.events, s * f.false_alarms, s * f.expired, s * f.incidents, s * f.acknowledged
   FROM stats_alarm_facts(a) f CROSS JOIN stats_regions(a.grid_code) l CROSS JOIN (VALUES ('d'), ('m')) g(grain)
-  ON CONFLICT (grain, level, region, start, priority, source) DO UPDATE SET
+  WHERE l.level < 3 OR g.grain = 'm'
+  ON CONFLICT (grain, level, start, region, priority, source) DO UPDATE SET
     raised = t.raised + excluded.raised, events = t.events + excluded.events,
     false_alarms = t.false_alarms + excluded.false_alarms, expired = t.expired + excluded.expired,
     incidents = t.incidents + excluded.incidents, acknowledged = t.acknowledged + excluded.acknowledged;
@@ -250,29 +264,35 @@ BEGIN
   DELETE FROM alarm_rollup;
   INSERT INTO incident_rollup
   SELECT g.grain, CASE g.grain WHEN 'd' THEN f.day ELSE date_trunc('month', f.day)::date END, l.level, l.region,
-    f.category, f.source, f.unit_kind,
+    d.dim, d.key,
     sum(f.reported), sum(f.cancelled), sum(f.escalated), sum(f.supervised), sum(f.resolved), sum(f.closed),
     sum(f.disputes), sum(f.disputes_closed), sum(f.disputes_agreed), sum(f.rated), sum(f.rated_good), sum(f.verified),
     sum(f.rejections), sum(f.on_time), sum(f.late),
     sum(f.accept_n), sum(f.accept_sum), sum(f.queue_n), sum(f.queue_sum), sum(f.unit_accept_n), sum(f.unit_accept_sum),
     sum(f.travel_n), sum(f.travel_sum), sum(f.response_n), sum(f.response_sum), sum(f.resolve_n), sum(f.resolve_sum)
   FROM incidents r CROSS JOIN LATERAL stats_incident_facts(r) f CROSS JOIN LATERAL stats_regions(r.grid_code) l
-    CROSS JOIN (VALUES ('d'), ('m')) g(grain)
-  GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    CROSS JOIN (VALUES ('d'), ('m')) g(grain) CROSS JOIN LATERAL stats_dims(f.category, f.source, f.unit_kind) d
+  WHERE stats_kept(l.level, g.grain, d.dim)
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ORDER BY 1, 3, 2, 4, 5, 6;
   INSERT INTO incident_rollup_hist
   SELECT g.grain, CASE g.grain WHEN 'd' THEN x.day ELSE date_trunc('month', x.day)::date END, l.level, l.region,
     x.measure, x.bucket, count(*)
   FROM incidents r CROSS JOIN LATERAL stats_incident_times(r) x CROSS JOIN LATERAL stats_regions(r.grid_code) l
     CROSS JOIN (VALUES ('d'), ('m')) g(grain)
-  WHERE l.level < 3
-  GROUP BY 1, 2, 3, 4, 5, 6;
+  WHERE l.level < 2
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ORDER BY 1, 3, 2, 4, 5, 6;
   INSERT INTO alarm_rollup
   SELECT g.grain, CASE g.grain WHEN 'd' THEN f.day ELSE date_trunc('month', f.day)::date END, l.level, l.region,
     f.priority, f.source, sum(f.raised), sum(f.events), sum(f.false_alarms), sum(f.expired), sum(f.incidents), sum(f.acknowledged)
   FROM alarms a CROSS JOIN LATERAL stats_alarm_facts(a) f CROSS JOIN LATERAL stats_regions(a.grid_code) l
     CROSS JOIN (VALUES ('d'), ('m')) g(grain)
-  GROUP BY 1, 2, 3, 4, 5, 6;
+  WHERE l.level < 3 OR g.grain = 'm'
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ORDER BY 1, 3, 2, 4, 5, 6;
 END
 $$;--> statement-breakpoint
 SELECT stats_rebuild();--> statement-breakpoint
-CREATE INDEX "incidents_resolve_due_open_idx" ON "incidents" USING btree ("resolve_due_at") WHERE "resolved_at" IS NULL AND "status" NOT IN ('closed', 'merged', 'cancelled');
+CREATE INDEX "incidents_resolve_due_open_idx" ON "incidents" USING btree ("resolve_due_at") WHERE "resolved_at" IS NULL AND "status" NOT IN ('closed', 'merged', 'cancelled');--> statement-breakpoint
+CREATE INDEX "alarms_street_created_idx" ON "alarms" USING btree (left("grid_code", 9),"created_at");

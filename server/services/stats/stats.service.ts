@@ -49,6 +49,7 @@ import {
   dayStart,
   localDay,
   monthFirstDay,
+  monthLastDay,
   monthOf,
   resolved,
   segmentsOf,
@@ -56,6 +57,9 @@ import {
   type DayWindow,
   type Segments,
 } from './windows';
+
+/** The longest a resolve deadline may lie after the report (the SLA policy's 90-day cap), and a day. */
+const DEADLINE_LOOKBACK_MS = 91 * 86_400_000;
 
 /** At most this many heat points in one reply (the oldest first; a year of the demo city is ~80,000). */
 export const HEAT_LIMIT = 300_000;
@@ -105,17 +109,49 @@ export class StatsService {
     return this.cityCodeCache;
   }
 
-  private async counters(r: Region, seg: Segments, group: Grouping, childLevel?: RollupLevel) {
-    const rows = await this.repo.incidentSums(childLevel ?? r.rollup, r.prefix, seg, group);
+  /**
+   * Summed counters of a window, grouped: from the rollups where they keep what is asked (the city
+   * and districts: everything; streets: no dimension; grids: whole months by category), else from
+   * the region's own rows through the same definitions (a street's rows at most).
+   */
+  private async counters(r: Region, w: DayWindow, group: Grouping, child?: { level: RollupLevel; length: number }) {
+    const level = child?.level ?? r.rollup;
+    const seg: Segments = group === 'day' ? { months: [], days: [[w.firstDay, w.lastDay]] } : segmentsOf(w);
+    const kept =
+      level <= 1 ||
+      (level === 2 && (group === 'none' || group === 'region' || group === 'day' || group === 'month')) ||
+      (level === 3 &&
+        seg.days.length === 0 &&
+        (group === 'none' || group === 'region' || group === 'category' || group === 'month'));
+    const rows = kept
+      ? await this.repo.incidentSums(level, r.prefix, seg, group)
+      : await this.repo.liveSums(
+          r.prefix,
+          w.firstDay,
+          w.lastDay,
+          new Date(dayStart(w.firstDay).getTime() - DEADLINE_LOOKBACK_MS),
+          dayStart(addDays(w.lastDay, 1)),
+          group,
+          child?.length ?? 0,
+        );
     const out = new Map<string, Counters>();
     for (const row of rows) {
       const c = zeroCounters();
       for (const [k, col] of Object.entries(COUNTER_COLUMNS) as [keyof Counters, string][])
         c[k] = Number(row[col] ?? 0);
-      // A child-level read for the region itself covers only the region's own subtree (prefix).
       out.set(String(row.key), c);
     }
     return out;
+  }
+
+  /** Alarm sums: from the rollups (streets by day, grids by month), else from the alarms themselves. */
+  private async alarmSums(r: Region, w: DayWindow) {
+    const seg = segmentsOf(w);
+    const rows =
+      r.rollup <= 2 || seg.days.length === 0
+        ? await this.repo.alarmSums(r.rollup, r.prefix, seg)
+        : await this.repo.liveAlarmSums(r.prefix, dayStart(w.firstDay), dayStart(addDays(w.lastDay, 1)));
+    return alarmFiguresOf(rows.map((a) => ({ ...a, priority: Number(a.priority) })));
   }
 
   private async overdue(r: Region, w: DayWindow, group: Grouping, childLength = 0): Promise<Map<string, number>> {
@@ -130,8 +166,8 @@ export class StatsService {
 
   private async times(r: Region, w: DayWindow, seg: Segments): Promise<Record<TimeMeasure, Percentiles>> {
     const rows =
-      r.rollup <= 2
-        ? await this.repo.histogram(r.rollup as 0 | 1 | 2, r.code, seg)
+      r.rollup <= 1
+        ? await this.repo.histogram(r.rollup as 0 | 1, r.code, seg)
         : await this.repo.liveHistogram(r.prefix, dayStart(w.firstDay), dayStart(addDays(w.lastDay, 1)));
     const hists = TIME_MEASURES.map(() => new Map<number, number>());
     for (const row of rows) hists[Number(row.measure)]?.set(Number(row.bucket), Number(row.n));
@@ -142,18 +178,14 @@ export class StatsService {
   }
 
   private async windowFigures(r: Region, w: DayWindow) {
-    const seg = segmentsOf(w);
     const [sums, overdue, times, alarms] = await Promise.all([
-      this.counters(r, seg, 'none'),
+      this.counters(r, w, 'none'),
       this.overdue(r, w, 'none'),
-      this.times(r, w, seg),
-      this.repo.alarmSums(r.rollup, r.prefix, seg),
+      this.times(r, w, segmentsOf(w)),
+      this.alarmSums(r, w),
     ]);
     const c = sums.get('') ?? zeroCounters();
-    return {
-      figures: { ...figuresOf(c, overdue.get('') ?? 0), times },
-      alarms: alarmFiguresOf(alarms.map((a) => ({ ...a, priority: Number(a.priority) }))),
-    };
+    return { figures: { ...figuresOf(c, overdue.get('') ?? 0), times }, alarms };
   }
 
   async kpis(ctx: AuthContext, q: StatsWindowQuery): Promise<KpiReply> {
@@ -181,23 +213,18 @@ export class StatsService {
     const r = await this.regionOf(ctx, q.region);
     const now = this.now();
     const { window } = windowsOf(q, now);
-    const seg: Segments =
-      q.by === 'day' ? { months: [], days: [[window.firstDay, window.lastDay]] } : segmentsOf(window);
     let group: Grouping = q.by === 'family' ? 'category' : q.by;
-    let childLevel: RollupLevel | undefined;
-    let childLength = 0;
+    let child: { level: RollupLevel; length: number } | undefined;
     if (q.by === 'region') {
-      const child = CHILD[r.level];
+      child = CHILD[r.level];
       if (!child)
         throw new HttpError(400, ErrorCode.RequestInvalid, `query.by: a grid has no smaller regions to break down by`);
-      childLevel = child.level;
-      childLength = child.length;
       group = 'region';
     }
     const [sums, overdue, totalSums, totalOverdue] = await Promise.all([
-      this.counters(r, seg, group, childLevel),
-      this.overdue(r, window, group, childLength),
-      this.counters(r, seg, 'none'),
+      this.counters(r, window, group, child),
+      this.overdue(r, window, group, child?.length ?? 0),
+      this.counters(r, window, 'none'),
       this.overdue(r, window, 'none'),
     ]);
     // Families: the sums of their categories.
@@ -324,12 +351,8 @@ export class StatsService {
     const [rows, open, sums, overdue] = await Promise.all([
       this.repo.gridMonths(r.code, months),
       this.repo.openCount(r.code),
-      this.counters(r, { months: [monthFirstDay(month)], days: [] }, 'none'),
-      this.overdue(
-        r,
-        { firstDay: monthFirstDay(month), lastDay: addDays(monthFirstDay(addMonths(month, 1)), -1) },
-        'none',
-      ),
+      this.counters(r, { firstDay: monthFirstDay(month), lastDay: monthLastDay(month) }, 'none'),
+      this.overdue(r, { firstDay: monthFirstDay(month), lastDay: monthLastDay(month) }, 'none'),
     ]);
     const series: Record<string, number[]> = {};
     for (const x of rows) {
