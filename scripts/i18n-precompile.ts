@@ -20,8 +20,8 @@ import type { Plugin } from 'vite';
 
 const HELPER = '__i18nText';
 const PARTS = '__i18nParts';
-/** The message files: every .ts under client/src/i18n except the setup (index.ts). */
-const MESSAGE_FILE = /[\\/]client[\\/]src[\\/]i18n[\\/](?!index\.ts$)[^\\/]+\.ts$/;
+/** The message files: client/src/i18n/<part>.<locale>.ts and the two roots (zh-CN.ts, en.ts); not the setup code. */
+const MESSAGE_FILE = /[\\/]client[\\/]src[\\/]i18n[\\/](?:[^\\/]+\.)?(?:zh-CN|en)\.ts$/;
 
 const isDeepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 

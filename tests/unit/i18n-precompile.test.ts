@@ -10,6 +10,8 @@ import { compile, createCoreContext, translate } from '@intlify/core-base';
 import { compileMessage, HELPERS_SOURCE, precompileMessages } from '../../scripts/i18n-precompile';
 import zhCN from '../../client/src/i18n/zh-CN';
 import en from '../../client/src/i18n/en';
+import analysisZh from '../../client/src/i18n/analysis.zh-CN';
+import analysisEn from '../../client/src/i18n/analysis.en';
 
 type Tree = { [k: string]: string | Tree };
 
@@ -42,8 +44,8 @@ function render(messages: Tree, key: string, named: Record<string, string>): unk
 
 describe('precompiled i18n messages', () => {
   for (const [name, table] of [
-    ['zh-CN', zhCN],
-    ['en', en],
+    ['zh-CN', { ...zhCN, ...analysisZh }],
+    ['en', { ...en, ...analysisEn }],
   ] as const) {
     it(`render every ${name} message as the run-time compiler does`, () => {
       const tree = table as unknown as Tree;
