@@ -27,6 +27,7 @@ export type Place = (p: readonly [number, number]) => [number, number];
 export const LAYER_ORDER = [
   'grids',
   'regions',
+  'heat',
   'smart-communities',
   'zones',
   'railway',

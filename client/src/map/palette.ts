@@ -87,3 +87,13 @@ export const alarmCss = (priority: number): string => {
   const c = ALARM_PRIORITY_COLOR[priority as 1 | 2 | 3 | 4] ?? ALARM_PRIORITY_COLOR[4];
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 };
+
+/** Incident heat, low → high (YlOrRd): warm over the dark basemap, apart from the blue grid fill. */
+export const HEAT_RAMP: [number, number, number][] = [
+  [255, 255, 178],
+  [254, 217, 118],
+  [254, 178, 76],
+  [253, 141, 60],
+  [240, 59, 32],
+  [189, 0, 38],
+];

@@ -15,10 +15,15 @@ export const MAP_LAYERS = [
   'facilities',
   'units',
   'trails',
+  'heat',
 ] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
-export const GRID_MEASURES = ['none', 'cameraDensity'] as const;
+/** The grid fill's measures: none, camera density (the map computes it), and the hub's figures (issue 16). */
+export const GRID_MEASURES = ['none', 'cameraDensity', 'open', 'reported', 'category', 'closure'] as const;
 export type GridMeasure = (typeof GRID_MEASURES)[number];
+/** The measures the hub computes (GET /api/v1/stats/grid-measure). */
+export type HubGridMeasure = Exclude<GridMeasure, 'none' | 'cameraDensity'>;
+export const isHubGridMeasure = (m: GridMeasure): m is HubGridMeasure => m !== 'none' && m !== 'cameraDensity';
 
 export type Selection = { kind: 'camera'; index: number } | { kind: 'grid'; index: number } | null;
 
@@ -33,6 +38,8 @@ export const useMapUiStore = defineStore('mapUi', () => {
     facilities: true,
     units: true,
     trails: true,
+    // Off until asked for: its points load only then (the desk's first load stays as it was).
+    heat: false,
   });
   const gridMeasure = ref<GridMeasure>('cameraDensity');
   /** Region code the map is filtered to ('' = the whole city). */

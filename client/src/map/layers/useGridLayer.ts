@@ -21,16 +21,27 @@ import { SELECTED_LINE, THEMATIC_RAMP, type RGBA } from '../palette';
 
 export const GRID_OUTLINE_ZOOM = 12;
 
-/** What a grid's fill measures ('none': a plain fill). */
-export type GridMeasure = 'none' | 'cameraDensity';
+/**
+ * What a grid's fill measures: 'none' (a plain fill), 'cameraDensity' (computed here from the
+ * camera layer), or 'values' (the caller's values by grid code, e.g. the hub's figures).
+ */
+export type GridMeasure = 'none' | 'cameraDensity' | 'values';
+
+/** Values by grid code (absent: 0 or nothing to show). */
+export type GridValues = Readonly<Record<string, number>>;
 
 /**
  * Per-grid value of the chosen measure, its class breaks, and per-vertex fill colours. The caller
  * makes one copy and hands it to the layer and the legend (the desk: useDeskGridMeasure).
  */
-export function gridMeasure(data: LayerSource, measure: MaybeRefOrGetter<GridMeasure>) {
+export function gridMeasure(
+  data: LayerSource,
+  measure: MaybeRefOrGetter<GridMeasure>,
+  external: MaybeRefOrGetter<GridValues | null> = null,
+) {
   return computed(() => {
     const chosen = toValue(measure);
+    const given = chosen === 'values' ? toValue(external) : null;
     const grids = data.get('grids');
     const cams = data.get('cameras');
     if (!grids) return null;
@@ -45,6 +56,8 @@ export function gridMeasure(data: LayerSource, measure: MaybeRefOrGetter<GridMea
         const area = ringAreaKm2(rings.positions, rings.starts[i]!, rings.starts[i + 1]!);
         values[i] = area > 0 ? (perGrid.get(codes[i]!) ?? 0) / area : 0;
       }
+    } else if (given) {
+      for (let i = 0; i < n; i++) values[i] = given[codes[i]!] ?? 0;
     }
     const breaks = quantileBreaks(values, THEMATIC_RAMP.length);
     const vertexColors = new Uint8Array((rings.positions.length / 2) * 4);
