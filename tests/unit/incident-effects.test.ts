@@ -83,7 +83,7 @@ describe('each action and what follows from it', () => {
       'accept',
       facts('reported'),
       act('accept', 'centre'),
-      { status: 'accepted', assignments: [], timeline: ['accept'] },
+      { status: 'accepted', set: { acceptedAt: at }, assignments: [], timeline: ['accept'] },
     ],
     [
       'first dispatch: units busy, the dispatch clocks start',
@@ -203,7 +203,7 @@ describe('each action and what follows from it', () => {
       act('reject', 'grid_worker', { note: 'still blocked' }),
       {
         status: 'accepted',
-        set: { resolvedAt: null, unitAcceptedAt: null, arrivedAt: null, dispatchedAt: null },
+        set: { resolvedAt: null, unitAcceptedAt: null, arrivedAt: null, dispatchedAt: null, rejections: 1 },
         assignments: [['u1', 'released']],
         timeline: ['reject'],
       },
@@ -212,13 +212,13 @@ describe('each action and what follows from it', () => {
       'verify with no citizen to rate it: closed at once',
       facts('resolved'),
       act('verify', 'grid_worker'),
-      { status: 'closed', set: { closedAt: at }, assignments: [], timeline: ['verify', 'close'] },
+      { status: 'closed', set: { closedAt: at, verifiedAt: at }, assignments: [], timeline: ['verify', 'close'] },
     ],
     [
       'verify a citizen report: it waits for the rating',
       facts('resolved', { trackingCode: 'ABCD-EFGH-JKMN' }),
       act('verify', 'centre'),
-      { status: 'verified', assignments: [], timeline: ['verify'] },
+      { status: 'verified', set: { verifiedAt: at }, assignments: [], timeline: ['verify'] },
     ],
     [
       'the citizen rates',
