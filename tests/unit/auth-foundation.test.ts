@@ -56,7 +56,15 @@ describe('policy', () => {
   });
 
   it('keeps walls and viewers read-only (a viewer may still change their own password)', () => {
-    const reads = ['session:self', 'world:read', 'video:play', 'alarm:read', 'incident:read', 'audit:read', 'stats:read'];
+    const reads = [
+      'session:self',
+      'world:read',
+      'video:play',
+      'alarm:read',
+      'incident:read',
+      'audit:read',
+      'stats:read',
+    ];
     const writes = ACTIONS.filter((a) => !reads.includes(a));
     for (const a of writes) expect(ROLE_ACTIONS.wall.has(a), `wall ${a}`).toBe(false);
     for (const a of writes.filter((w) => w !== 'account:self'))
