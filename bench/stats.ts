@@ -324,22 +324,51 @@ class RawStatsRepository extends StatsRepository {
       from incidents r cross join lateral stats_incident_facts(r) f
       where r.grid_code like '${prefix}%' and ${RawStatsRepository.dayFilter(seg, 'f.day')}`;
   }
-  override async gridTotals(prefix: string, history: readonly string[], last: string) {
-    return queryRows<{ grid: string; history: number; last: number }>(
+  override async gridTotals(prefix: string, month: string, last: string, history: readonly string[]) {
+    return queryRows<{ grid: string; now: number; last: number; history: number }>(
       this.rdb,
-      sql.raw(`select grid, sum(n)::float8 as history, coalesce(sum(n) filter (where month = '${last}'), 0)::float8 as last
-        from (${this.factsByMonth(prefix, history)}) x group by 1`),
+      sql.raw(`select grid, coalesce(sum(n) filter (where month = '${month}'), 0)::float8 as now,
+          coalesce(sum(n) filter (where month = '${last}'), 0)::float8 as last,
+          coalesce(sum(n) filter (where month <> '${month}'), 0)::float8 as history
+        from (${this.factsByMonth(prefix, [month, ...history])}) x group by 1`),
     );
   }
-  override async gridHistory(prefix: string, month: string, history: readonly string[], min: number) {
+  override async gridCandidates(prefix: string, month: string, history: readonly string[], min: number) {
+    return queryRows<{ grid: string; category: string; n: number; history: number }>(
+      this.rdb,
+      sql.raw(`with now as (select grid, category, sum(n) as n from (${this.factsByMonth(prefix, [month])}) x group by 1, 2 having sum(n) >= ${min}),
+          h as (select grid, category, sum(n) as n from (${this.factsByMonth(prefix, history)}) x group by 1, 2)
+        select now.grid, now.category, now.n::float8 as n, coalesce(h.n, 0)::float8 as history
+        from now left join h on h.grid = now.grid and h.category = now.category`),
+    );
+  }
+  override async streetCategories(prefix: string, month: string) {
+    return queryRows<{ street: string; category: string; n: number }>(
+      this.rdb,
+      sql.raw(
+        `select left(grid, 9) as street, category, sum(n)::float8 as n from (${this.factsByMonth(prefix, [month])}) x group by 1, 2`,
+      ),
+    );
+  }
+  override async gridCounts(grids: readonly string[], month: string) {
+    if (grids.length === 0) return [];
+    const list = grids.map((g) => `'${g}'`).join(', ');
     return queryRows<{ grid: string; category: string; n: number }>(
       this.rdb,
-      sql.raw(`with now as (select grid, category from (${this.factsByMonth(prefix, [month])}) x group by 1, 2 having sum(n) >= ${min})
-        select x.grid, x.category, sum(x.n)::float8 as n from (${this.factsByMonth(prefix, history)}) x
-        join now on now.grid = x.grid and now.category = x.category group by 1, 2`),
+      sql.raw(
+        `select grid, category, sum(n)::float8 as n from (${this.factsByMonth('', [month])}) x where grid in (${list}) group by 1, 2`,
+      ),
     );
   }
-  override async categoryMonths(prefix: string, months: readonly string[]) {
+  override async topGrids(prefix: string, month: string, k: number) {
+    return queryRows<{ category: string; grid: string; n: number }>(
+      this.rdb,
+      sql.raw(`select category, grid, n from (select category, grid, sum(n)::float8 as n,
+          row_number() over (partition by category order by sum(n) desc, grid) as rank
+          from (${this.factsByMonth(prefix, [month])}) x group by 1, 2) y where rank <= ${k} and n > 0`),
+    );
+  }
+  override async categoryMonths(_level: RollupLevel, prefix: string, months: readonly string[]) {
     return queryRows<{ category: string; month: string; n: number }>(
       this.rdb,
       sql.raw(
@@ -364,6 +393,22 @@ interface Case {
   name: string;
   run: (s: StatsService) => Promise<unknown>;
 }
+
+/** The first path where two replies differ, with both values (for the log). */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${path}: ${JSON.stringify(a)?.slice(0, 300)} ≠ ${JSON.stringify(b)?.slice(0, 300)}`;
+}
+
+/** BENCH_STATS_CASES: only the cases whose name holds one of these (comma-separated). */
+const ONLY = process.env.BENCH_STATS_CASES?.split(',').filter(Boolean);
 
 function cases(ctx: AuthContext): Case[] {
   const d = districts[0]!.code;
@@ -445,7 +490,8 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
     const rawService = new StatsService(new RawStatsRepository(db), clock);
     const rows: Record<string, unknown>[] = [];
     const rolledUp = new Map<string, { p50: number; p99: number; out: unknown }>();
-    for (const c of cases(ctx)) {
+    const chosen = cases(ctx).filter((c) => !ONLY || ONLY.some((o) => c.name.includes(o)));
+    for (const c of chosen) {
       const a = await time(() => c.run(rolled), RUNS);
       rolledUp.set(c.name, a);
       log(`  ${c.name}: rollups p50 ${a.p50.toFixed(1)} p99 ${a.p99.toFixed(1)} ms`);
@@ -459,7 +505,7 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
     for (const d of defs) await raw.query(`drop index ${d.indexname}`);
     await raw.query('analyze incidents');
     await raw.query('analyze alarms');
-    for (const c of cases(ctx)) {
+    for (const c of chosen) {
       const a = rolledUp.get(c.name)!;
       const b = await time(() => c.run(rawService), RAW_RUNS);
       const equal = isDeepStrictEqual(a.out, b.out);
@@ -477,7 +523,7 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
       log(
         `  ${c.name}: raw p50 ${b.p50.toFixed(0)} p99 ${b.p99.toFixed(0)} ms · ×${row.ratio.toFixed(0)}${equal ? '' : ' · REPLIES DIFFER'}`,
       );
-      if (!equal) console.log(JSON.stringify({ rollup: a.out, raw: b.out }).slice(0, 3000));
+      if (!equal) console.log(`  first difference (rollups ≠ raw): ${firstDifference(a.out, b.out)}`);
     }
     return { kind, incidentsMs, alarmsMs, eventsMs, rebuildMs, sizes, rows };
   } finally {

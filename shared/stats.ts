@@ -176,9 +176,20 @@ export type BreakdownReply = z.infer<typeof breakdownReply>;
 
 // ------------------------------------------------------------------ monthly per-grid analysis
 
+/** The grids a per-grid analysis lists by default (standouts first, then the busiest), and at most. */
+export const GRID_ROWS_DEFAULT = 500;
+export const GRID_ROWS_MAX = 20_000;
+
 export const gridAnalysisQuery = z.strictObject({
   region: regionCode.optional(),
   month: monthKey,
+  /** How many grids to list (the standouts first, then by this month's count). */
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, `must be 1-${GRID_ROWS_MAX}`)
+    .max(GRID_ROWS_MAX, `must be 1-${GRID_ROWS_MAX}`)
+    .optional(),
   format: statsFormat.optional(),
 });
 export type GridAnalysisQuery = z.infer<typeof gridAnalysisQuery>;
@@ -209,7 +220,10 @@ export const gridAnalysisReply = z.object({
   region: z.object({ code: z.string(), name: z.string(), level: z.string() }),
   month: z.string(),
   categories: z.array(z.string()),
+  /** The grids with incidents this or last month, standouts first, then by this month's count (at most `limit`). */
   rows: z.array(gridAnalysisRow),
+  /** How many grids had incidents this or last month (rows may list fewer). */
+  gridCount: z.number(),
   /** Per category, the grids with the most this month (at most 5). */
   top: z.record(z.string(), z.array(z.object({ grid: z.string(), name: z.string(), count: z.number() }))),
   /** Per category, this month's total and last month's. */

@@ -315,20 +315,23 @@ export class StatsRepository {
     );
   }
 
-  /** Per grid under `prefix`: its incidents in the `history` months, and in `last`. */
+  /** Per grid under `prefix` with incidents in any of the months: this month's, last month's and the history's. */
   async gridTotals(
     prefix: string,
-    history: readonly string[],
+    month: string,
     last: string,
-  ): Promise<{ grid: string; history: number; last: number }[]> {
+    history: readonly string[],
+  ): Promise<{ grid: string; now: number; last: number; history: number }[]> {
     return queryRows(
       this.db,
-      sql`select region as grid, sum(reported - cancelled)::float8 as history,
-            coalesce(sum(reported - cancelled) filter (where start = ${`${last}-01`}::date), 0)::float8 as last
+      sql`select region as grid,
+            coalesce(sum(reported - cancelled) filter (where start = ${`${month}-01`}::date), 0)::float8 as now,
+            coalesce(sum(reported - cancelled) filter (where start = ${`${last}-01`}::date), 0)::float8 as last,
+            coalesce(sum(reported - cancelled) filter (where start <> ${`${month}-01`}::date), 0)::float8 as history
           from incident_rollup
           where level = 3 and grain = 'm' and dim = '-' and region like ${like(prefix)}
             and start in (${sql.join(
-              history.map((m) => sql`${`${m}-01`}::date`),
+              [month, ...history].map((m) => sql`${`${m}-01`}::date`),
               sql`, `,
             )})
           group by 1`,
@@ -336,35 +339,78 @@ export class StatsRepository {
   }
 
   /**
-   * Per grid and category under `prefix` whose count in `month` is at least `min`: its incidents in
-   * the `history` months (what the standout rule compares it with).
+   * The grid and category pairs under `prefix` with at least `min` this month (the only ones that
+   * may stand out): this month's count and the history's.
    */
-  async gridHistory(
+  async gridCandidates(
     prefix: string,
     month: string,
     history: readonly string[],
     min: number,
-  ): Promise<{ grid: string; category: string; n: number }[]> {
+  ): Promise<{ grid: string; category: string; n: number; history: number }[]> {
     return queryRows(
       this.db,
       sql`with now as (
-            select region, key from incident_rollup
+            select region, key, sum(reported - cancelled) as n from incident_rollup
             where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
             group by 1, 2 having sum(reported - cancelled) >= ${min}
           )
-          select r.region as grid, r.key as category, sum(r.reported - r.cancelled)::float8 as n
-          from incident_rollup r join now on now.region = r.region and now.key = r.key
-          where r.level = 3 and r.grain = 'm' and r.dim = 'category'
+          select now.region as grid, now.key as category, now.n::float8 as n,
+            coalesce(sum(r.reported - r.cancelled), 0)::float8 as history
+          from now left join incident_rollup r on r.level = 3 and r.grain = 'm' and r.dim = 'category'
+            and r.region = now.region and r.key = now.key
             and r.start in (${sql.join(
               history.map((m) => sql`${`${m}-01`}::date`),
+              sql`, `,
+            )})
+          group by 1, 2, 3`,
+    );
+  }
+
+  /** Per street under `prefix` and category: this month's incidents (the peers' sums). */
+  async streetCategories(prefix: string, month: string): Promise<{ street: string; category: string; n: number }[]> {
+    return queryRows(
+      this.db,
+      sql`select left(region, 9) as street, key as category, sum(reported - cancelled)::float8 as n
+          from incident_rollup
+          where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
+          group by 1, 2`,
+    );
+  }
+
+  /** This month's counts per category of the named grids. */
+  async gridCounts(grids: readonly string[], month: string): Promise<{ grid: string; category: string; n: number }[]> {
+    if (grids.length === 0) return [];
+    return queryRows(
+      this.db,
+      sql`select region as grid, key as category, sum(reported - cancelled)::float8 as n
+          from incident_rollup
+          where level = 3 and grain = 'm' and dim = 'category' and start = ${`${month}-01`}::date
+            and region in (${sql.join(
+              grids.map((g) => sql`${g}`),
               sql`, `,
             )})
           group by 1, 2`,
     );
   }
 
-  /** Per category and month under `prefix`: incidents (false reports left out). */
+  /** Per category, the `k` grids under `prefix` with the most this month. */
+  async topGrids(prefix: string, month: string, k: number): Promise<{ category: string; grid: string; n: number }[]> {
+    return queryRows(
+      this.db,
+      sql`select category, grid, n from (
+            select key as category, region as grid, sum(reported - cancelled)::float8 as n,
+              row_number() over (partition by key order by sum(reported - cancelled) desc, region) as rank
+            from incident_rollup
+            where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
+            group by key, region
+          ) x where rank <= ${k} and n > 0`,
+    );
+  }
+
+  /** Per category and month under `prefix`, from the rows of a rollup level: incidents (false reports left out). */
   async categoryMonths(
+    level: RollupLevel,
     prefix: string,
     months: readonly string[],
   ): Promise<{ category: string; month: string; n: number }[]> {
@@ -372,7 +418,7 @@ export class StatsRepository {
       this.db,
       sql`select key as category, to_char(start, 'YYYY-MM') as month, sum(reported - cancelled)::float8 as n
           from incident_rollup
-          where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)}
+          where level = ${level} and grain = 'm' and dim = 'category' and region like ${like(prefix)}
             and start in (${sql.join(
               months.map((m) => sql`${`${m}-01`}::date`),
               sql`, `,

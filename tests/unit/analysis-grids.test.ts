@@ -12,6 +12,7 @@ const reply: GridAnalysisReply = {
   region: { code: '360102001', name: '街道', level: 'street' },
   month: '2026-11',
   categories: ['theft', 'noise', 'fraud', 'fire_hazard'],
+  gridCount: 2,
   rows: [
     {
       grid: '360102001001001',

@@ -114,7 +114,7 @@ export default {
     grids: {
       month: 'Month',
       csv: 'Download CSV',
-      matrix: 'Grids × categories ({n} grids)',
+      matrix: 'Grids × categories ({n} grids, {shown} listed)',
       grid: 'Grid',
       total: 'This month',
       lastMonth: 'Last month',

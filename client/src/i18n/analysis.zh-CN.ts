@@ -110,7 +110,7 @@ export default {
     grids: {
       month: '统计月份',
       csv: '导出 CSV',
-      matrix: '网格 × 类别（{n} 个网格）',
+      matrix: '网格 × 类别（{n} 个网格，列出 {shown} 个）',
       grid: '网格',
       total: '本月',
       lastMonth: '上月',

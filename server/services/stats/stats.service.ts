@@ -23,6 +23,7 @@ import { inScope, scopePrefix } from '@shared/auth';
 import { ErrorCode } from '@shared/errors';
 import { CATEGORIES, type RiskCategory } from '@shared/incident-categories';
 import {
+  GRID_ROWS_DEFAULT,
   RISK_CATEGORIES,
   TIME_MEASURES,
   type BreakdownQuery,
@@ -279,72 +280,77 @@ export class StatsService {
 
   /**
    * The month's per-grid analysis of the 29 categories, with the standouts (standout.ts). The
-   * database sums what it can: this month per grid and category, last month's and the history's
-   * totals per grid, and the history per grid and category only where this month could stand out.
+   * database sums what it can: per grid this month's, last month's and the history's totals; the
+   * grid and category pairs that reach the standout rule's minimum, with their history; the streets'
+   * sums per category (the peers); the top grids per category; then the counts of the grids listed.
    */
   async gridAnalysis(ctx: AuthContext, q: GridAnalysisQuery): Promise<GridAnalysisReply> {
     const r = await this.regionOf(ctx, q.region);
     this.checkMonth(q.month);
     const history = Array.from({ length: HISTORY_MONTHS }, (_, i) => addMonths(q.month, i - HISTORY_MONTHS));
     const last = addMonths(q.month, -1);
-    const [now, totals, candidates, byCategory, grids] = await Promise.all([
-      this.repo.gridMonths(r.prefix, [q.month]),
-      this.repo.gridTotals(r.prefix, history, last),
-      this.repo.gridHistory(r.prefix, q.month, history, MIN_COUNT),
-      this.repo.categoryMonths(r.prefix, [q.month, last]),
+    const [totals, candidates, streets, tops, byCategory, grids] = await Promise.all([
+      this.repo.gridTotals(r.prefix, q.month, last, history),
+      this.repo.gridCandidates(r.prefix, q.month, history, MIN_COUNT),
+      this.repo.streetCategories(r.prefix, q.month),
+      this.repo.topGrids(r.prefix, q.month, 5),
+      this.repo.categoryMonths(r.rollup <= 1 ? r.rollup : 3, r.prefix, [q.month, last]),
       this.gridsUnder(r.prefix),
     ]);
     const names = new Map(grids.map((g) => [g.code, g.name]));
     // Peers: the other grids of the street inside the region.
     const streetGrids = new Map<string, number>();
     for (const g of grids) streetGrids.set(g.code.slice(0, 9), (streetGrids.get(g.code.slice(0, 9)) ?? 0) + 1);
+    const streetSums = new Map(streets.map((x) => [`${x.street}/${x.category}`, Number(x.n)]));
+    const totalOf = new Map(totals.map((t) => [t.grid, t]));
+    const standoutsOf = new Map<string, GridAnalysisRow['standouts']>();
+    for (const c of candidates) {
+      const n = Number(c.n);
+      const street = c.grid.slice(0, 9);
+      const peers = (streetGrids.get(street) ?? 1) - 1;
+      const s = standoutOf({
+        count: n,
+        ownMean: Number(c.history) / HISTORY_MONTHS,
+        peerMean: peers > 0 ? ((streetSums.get(`${street}/${c.category}`) ?? 0) - n) / peers : null,
+        hasHistory: Number(totalOf.get(c.grid)?.history ?? 0) > 0,
+      });
+      if (s) {
+        const list = standoutsOf.get(c.grid) ?? [];
+        list.push({ category: c.category, count: n, reason: s.reason, baseline: s.baseline });
+        standoutsOf.set(c.grid, list);
+      }
+    }
+    const listed = totals
+      .filter((t) => Number(t.now) > 0 || Number(t.last) > 0)
+      .sort(
+        (a, b) =>
+          (standoutsOf.get(b.grid)?.length ?? 0) - (standoutsOf.get(a.grid)?.length ?? 0) ||
+          Number(b.now) - Number(a.now) ||
+          (a.grid < b.grid ? -1 : 1),
+      );
+    const shown = listed.slice(0, q.limit ?? GRID_ROWS_DEFAULT);
     const counts = new Map<string, Record<string, number>>();
-    const streetSums = new Map<string, number>();
-    for (const x of now) {
+    for (const x of await this.repo.gridCounts(
+      shown.map((t) => t.grid),
+      q.month,
+    )) {
       const n = Number(x.n);
       if (n <= 0) continue;
       const c = counts.get(x.grid) ?? {};
-      c[x.category] = (c[x.category] ?? 0) + n;
+      c[x.category] = n;
       counts.set(x.grid, c);
-      const k = `${x.grid.slice(0, 9)}/${x.category}`;
-      streetSums.set(k, (streetSums.get(k) ?? 0) + n);
     }
-    const lastTotals = new Map(totals.map((t) => [t.grid, Number(t.last)]));
-    const hasHistory = new Set(totals.filter((t) => Number(t.history) > 0).map((t) => t.grid));
-    const own = new Map(candidates.map((c) => [`${c.grid}/${c.category}`, Number(c.n)]));
-    const out: GridAnalysisRow[] = [];
-    for (const grid of new Set([...counts.keys(), ...[...lastTotals].filter(([, n]) => n > 0).map(([g]) => g)])) {
-      const c = counts.get(grid) ?? {};
-      const standouts: GridAnalysisRow['standouts'] = [];
-      for (const [cat, n] of Object.entries(c)) {
-        const peers = (streetGrids.get(grid.slice(0, 9)) ?? 1) - 1;
-        const s = standoutOf({
-          count: n,
-          ownMean: (own.get(`${grid}/${cat}`) ?? 0) / HISTORY_MONTHS,
-          peerMean: peers > 0 ? ((streetSums.get(`${grid.slice(0, 9)}/${cat}`) ?? 0) - n) / peers : null,
-          hasHistory: hasHistory.has(grid),
-        });
-        if (s) standouts.push({ category: cat, count: n, reason: s.reason, baseline: s.baseline });
-      }
-      out.push({
-        grid,
-        name: names.get(grid) ?? grid,
-        counts: c,
-        total: Object.values(c).reduce((sum, n) => sum + n, 0),
-        lastMonthTotal: lastTotals.get(grid) ?? 0,
-        standouts,
-      });
-    }
+    const rows: GridAnalysisRow[] = shown.map((t) => ({
+      grid: t.grid,
+      name: names.get(t.grid) ?? t.grid,
+      counts: counts.get(t.grid) ?? {},
+      total: Number(t.now),
+      lastMonthTotal: Number(t.last),
+      standouts: (standoutsOf.get(t.grid) ?? []).sort((a, b) => (a.category < b.category ? -1 : 1)),
+    }));
     const top: GridAnalysisReply['top'] = {};
-    const ranked = new Map<string, { grid: string; name: string; count: number }[]>();
-    for (const row of out)
-      for (const [cat, n] of Object.entries(row.counts)) {
-        const list = ranked.get(cat) ?? [];
-        list.push({ grid: row.grid, name: row.name, count: n });
-        ranked.set(cat, list);
-      }
-    for (const [cat, list] of ranked)
-      top[cat] = list.sort((a, b) => b.count - a.count || (a.grid < b.grid ? -1 : 1)).slice(0, 5);
+    for (const x of tops.sort((a, b) => Number(b.n) - Number(a.n) || (a.grid < b.grid ? -1 : 1)))
+      (top[x.category] ??= []).push({ grid: x.grid, name: names.get(x.grid) ?? x.grid, count: Number(x.n) });
     const change: GridAnalysisReply['change'] = {};
     for (const cat of RISK_CATEGORIES) change[cat] = { now: 0, before: 0 };
     for (const x of byCategory) {
@@ -353,12 +359,12 @@ export class StatsService {
       if (x.month === q.month) entry.now += Number(x.n);
       else entry.before += Number(x.n);
     }
-    out.sort((a, b) => b.standouts.length - a.standouts.length || b.total - a.total || (a.grid < b.grid ? -1 : 1));
     return {
       region: { code: r.code, name: r.name, level: r.level },
       month: q.month,
       categories: [...RISK_CATEGORIES],
-      rows: out,
+      rows,
+      gridCount: listed.length,
       top,
       change,
     };
