@@ -95,6 +95,7 @@ describe.each(backends)('route × role × region on $name', (backend) => {
   )!;
   const unitY = city.units.find((u) => u.homeRegionCode.startsWith(Y) && u.kind === 'police' && u.id !== unitY2.id)!;
   const qrY = city.regions.find((r) => r.code.length === 12 && r.code.startsWith(Y))!.code;
+  const gridY = city.regions.find((r) => r.code.length === 15 && r.code.startsWith(Y))!.code;
 
   // The objects (ids filled in beforeAll).
   let incY: IncidentView;
@@ -344,6 +345,13 @@ describe.each(backends)('route × role × region on $name', (backend) => {
         who: DESK,
         method: 'GET',
         path: () => `${API}/incidents/${incY.id}`,
+      },
+      {
+        route: 'GET /stats/grids/:code',
+        name: 'the figures of a grid of Y',
+        who: DESK,
+        method: 'GET',
+        path: () => `${API}/stats/grids/${gridY}?month=2026-01`,
       },
       {
         route: 'POST /incidents',

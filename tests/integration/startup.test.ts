@@ -146,8 +146,13 @@ describe('shutdown', () => {
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { PATH: process.env.PATH, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_SCALE: 'small', ...env },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // What the hub said (warnings and errors), for the message when it does not exit cleanly.
+    let said = '';
+    const hear = (b: Buffer) => void (said = (said + b.toString()).slice(-4000));
+    child.stdout.on('data', hear);
+    child.stderr.on('data', hear);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // Wait for ready.
     for (;;) {
@@ -162,7 +167,7 @@ describe('shutdown', () => {
     const tKill = Date.now();
     child.kill('SIGTERM');
     const code = await exited;
-    expect(code).toBe(0);
+    expect(code, `exit ${code} after ${Date.now() - tKill} ms; the hub said:\n${said}`).toBe(0);
     expect(Date.now() - tKill).toBeLessThan(5_000);
     // Second start: ready fast, same world.
     const port2 = await freePort();

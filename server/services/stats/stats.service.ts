@@ -93,7 +93,7 @@ export class StatsService {
     let wanted = code;
     if (!wanted) wanted = scopePrefix(scope).length < 4 ? await this.cityCode() : scope;
     if (!inScope(scope, wanted))
-      throw new HttpError(403, ErrorCode.AuthForbidden, `${param}: region ${wanted} lies outside scope ${scope}`);
+      throw new HttpError(403, ErrorCode.AuthForbidden, `${param}: the region asked for lies outside scope ${scope}`);
     const r = await this.repo.region(wanted);
     if (!r)
       throw new HttpError(404, ErrorCode.RegionNotFound, `${param}: no region with code ${JSON.stringify(wanted)}`);
