@@ -28,6 +28,7 @@ import { generateDemoCity } from '@server/demo';
 import { ManualClock } from '@server/core/clock';
 import type { AuthContext } from '@server/auth/context';
 import {
+  ROLLUP_COUNTERS,
   StatsRepository,
   type Grouping,
   type RollupLevel,
@@ -255,37 +256,7 @@ class RawStatsRepository extends StatsRepository {
       day: `to_char(f.day, 'YYYY-MM-DD')`,
       month: `to_char(f.day, 'YYYY-MM')`,
     }[group];
-    const cols = [
-      'reported',
-      'cancelled',
-      'escalated',
-      'supervised',
-      'resolved',
-      'closed',
-      'disputes',
-      'disputes_closed',
-      'disputes_agreed',
-      'rated',
-      'rated_good',
-      'verified',
-      'rejections',
-      'on_time',
-      'late',
-      'accept_n',
-      'accept_sum',
-      'queue_n',
-      'queue_sum',
-      'unit_accept_n',
-      'unit_accept_sum',
-      'travel_n',
-      'travel_sum',
-      'response_n',
-      'response_sum',
-      'resolve_n',
-      'resolve_sum',
-    ]
-      .map((c) => `coalesce(sum(f.${c}), 0)::float8 as ${c}`)
-      .join(', ');
+    const cols = ROLLUP_COUNTERS.map((c) => `coalesce(sum(f.${c}), 0)::float8 as ${c}`).join(', ');
     return queryRows<Record<string, number> & { key: string }>(
       this.rdb,
       sql.raw(`select ${key} as key, ${cols} from incidents r cross join lateral stats_incident_facts(r) f

@@ -20,7 +20,8 @@ export interface SegmentFilter {
 /** What a sum is grouped by ('none': one row). */
 export type Grouping = 'none' | 'region' | 'category' | 'source' | 'unit_kind' | 'day' | 'month';
 
-const COUNTER_NAMES = [
+/** The incident rollup's counter columns, as migration 0012 makes them (the figures read them by these names). */
+export const ROLLUP_COUNTERS = [
   'reported',
   'cancelled',
   'escalated',
@@ -48,10 +49,10 @@ const COUNTER_NAMES = [
   'response_sum',
   'resolve_n',
   'resolve_sum',
-];
+] as const;
 /** The sums of every counter, of the rollups' columns or of a facts row's (`f.`). */
 const sums = (from = '') =>
-  sql.raw(COUNTER_NAMES.map((c) => `coalesce(sum(${from}${c}), 0)::float8 as ${c}`).join(', '));
+  sql.raw(ROLLUP_COUNTERS.map((c) => `coalesce(sum(${from}${c}), 0)::float8 as ${c}`).join(', '));
 const INCIDENT_SUMS = sums();
 
 const OPEN = sql.raw(`status not in ('closed', 'merged', 'cancelled')`);

@@ -2,6 +2,7 @@
  * From summed rollup counters to the figures on the wire (issue 16), pure: counts, rates and mean
  * times, each defined once (shared/stats.ts says what each means).
  */
+import { ROLLUP_COUNTERS } from '@server/repositories/stats.repository';
 import type { AlarmFigures, Figures, RateMeasure, TimeMeasure, CountMeasure } from '@shared/stats';
 
 /** The incident rollup's counters, summed over whatever rows a figure covers. */
@@ -35,36 +36,10 @@ export interface Counters {
   resolveSum: number;
 }
 
-/** Column of each counter in incident_rollup (the SQL sums these). */
-export const COUNTER_COLUMNS: Readonly<Record<keyof Counters, string>> = {
-  reported: 'reported',
-  cancelled: 'cancelled',
-  escalated: 'escalated',
-  supervised: 'supervised',
-  resolved: 'resolved',
-  closed: 'closed',
-  disputes: 'disputes',
-  disputesClosed: 'disputes_closed',
-  disputesAgreed: 'disputes_agreed',
-  rated: 'rated',
-  ratedGood: 'rated_good',
-  verified: 'verified',
-  rejections: 'rejections',
-  onTime: 'on_time',
-  late: 'late',
-  acceptN: 'accept_n',
-  acceptSum: 'accept_sum',
-  queueN: 'queue_n',
-  queueSum: 'queue_sum',
-  unitAcceptN: 'unit_accept_n',
-  unitAcceptSum: 'unit_accept_sum',
-  travelN: 'travel_n',
-  travelSum: 'travel_sum',
-  responseN: 'response_n',
-  responseSum: 'response_sum',
-  resolveN: 'resolve_n',
-  resolveSum: 'resolve_sum',
-};
+/** Column of each counter in incident_rollup (the repository sums these). */
+export const COUNTER_COLUMNS = Object.fromEntries(
+  ROLLUP_COUNTERS.map((c) => [c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase()), c]),
+) as Readonly<Record<keyof Counters, (typeof ROLLUP_COUNTERS)[number]>>;
 
 export const zeroCounters = (): Counters =>
   Object.fromEntries(Object.keys(COUNTER_COLUMNS).map((k) => [k, 0])) as unknown as Counters;
