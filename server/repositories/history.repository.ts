@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
-import type { NewAlarm } from './alarm.repository';
+import { alarmRecord, type NewAlarm } from './alarm.repository';
 import type { NewTimeline } from './incident-timeline.repository';
 import type { SourceRow } from './incident-source.repository';
 import type { NewIncident } from './incident.repository';
@@ -158,39 +158,7 @@ export class HistoryRepository {
   /** Alarms as they ended (status, who handled them, their incident); revs in the order given. */
   async insertAlarms(rows: readonly NewAlarm[], tx: Db): Promise<void> {
     if (rows.length === 0) return;
-    const json = JSON.stringify(
-      rows.map((r, n) => ({
-        n,
-        id: r.id,
-        created_at: r.createdAt,
-        updated_at: r.updatedAt,
-        event_source: r.eventSource,
-        event_id: r.eventId,
-        event_type: r.eventType,
-        event_at: r.eventAt,
-        rule_id: r.ruleId,
-        rule_name: r.ruleName,
-        priority: r.priority,
-        status: r.status,
-        grid_code: r.gridCode,
-        lon: r.lon,
-        lat: r.lat,
-        zone_id: r.zoneId ?? null,
-        zone_name: r.zoneName ?? null,
-        actions: r.actions,
-        camera_ids: r.cameraIds,
-        unit_ids: r.unitIds ?? [],
-        speaker_id: r.speakerId ?? null,
-        say: r.say ?? null,
-        handled_by: r.handledBy ?? null,
-        handled_at: r.handledAt ?? null,
-        incident_id: r.incidentId ?? null,
-        fold_key: r.foldKey ?? null,
-        count: r.count ?? 1,
-        last_at: r.lastAt,
-        expires_at: r.expiresAt ?? null,
-      })),
-    );
+    const json = JSON.stringify(rows.map((r, n) => ({ n, ...alarmRecord(r) })));
     await tx.execute(
       sql`insert into alarms (id, rev, created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority,
             status, grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, handled_by, handled_at,

@@ -436,7 +436,7 @@ export class StatsRepository {
     );
   }
 
-  /** Incident points reported in [from, to) under a prefix, oldest first (the heat layer). */
+  /** Incident points reported in [from, to) under a prefix, newest first, at most `limit` (the heat layer). */
   async heatPoints(
     prefix: string,
     from: Date,
@@ -448,7 +448,7 @@ export class StatsRepository {
       sql`select lon, lat, created_at as at, priority from incidents
           where ${under(prefix)} and status <> 'merged'
             and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
-          order by created_at limit ${limit}`,
+          order by created_at desc limit ${limit}`,
     );
   }
 }

@@ -62,7 +62,7 @@ import {
 /** The longest a resolve deadline may lie after the report (the SLA policy's 90-day cap), and a day. */
 const DEADLINE_LOOKBACK_MS = 91 * 86_400_000;
 
-/** At most this many heat points in one reply (the oldest first; a year of the demo city is ~80,000). */
+/** At most this many heat points in one reply, the newest (a year of the demo city is ~45,000). */
 export const HEAT_LIMIT = 300_000;
 
 const LEVEL: Record<RegionInfo['level'], RollupLevel> = { city: 0, district: 1, street: 2, community: 3, grid: 3 };
@@ -442,7 +442,8 @@ export class StatsService {
     const lat: number[] = [];
     const t: number[] = [];
     const priority: number[] = [];
-    for (const p of points) {
+    // Newest first from the database (a window over the limit keeps its latest points); oldest first here.
+    for (const p of points.reverse()) {
       lon.push(p.lon);
       lat.push(p.lat);
       t.push(Math.round((new Date(p.at).getTime() - origin.getTime()) / 60_000));
