@@ -39,10 +39,19 @@ export async function boot(d: BootDeps): Promise<Components> {
   const t0 = performance.now();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  // A fresh demo database gets a year of history (issue 16): its generation (tens of seconds on a
+  // worker) starts before the database opens, and stops as soon as the database turns out seeded.
+  // Not in production (no demo accounts).
+  const months = authSettings(d.config).production ? 0 : (d.config.demoHistoryMonths ?? 0);
+  const history =
+    months > 0
+      ? startHistory({ scale: d.config.demoScale, seed: d.config.demoSeed, startMs: d.clock.now(), months })
+      : null;
   let database: Database;
   try {
     database = await openDatabase({ dataDir: d.config.dataDir, databaseUrl: d.config.databaseUrl });
   } catch (e) {
+    await history?.close();
     readiness.set('database', 'failed', (e as Error).message);
     loopDelay.disable();
     throw e;
@@ -53,7 +62,7 @@ export async function boot(d: BootDeps): Promise<Components> {
   log.info({ database: database.kind, location: database.location }, 'database open');
   const c = compose(database, d);
   try {
-    await setUp(c, d);
+    await setUp(c, d, history);
     // Loaded before any transaction needs it (the ingest commit makes priority-1 incidents inside one).
     await c.incidents.slaPolicy.get();
   } catch (e) {
@@ -70,31 +79,28 @@ export async function boot(d: BootDeps): Promise<Components> {
   return c;
 }
 
-/** Migrations, the demo city, rules and accounts, under the lock; a failure marks its readiness check. */
-async function setUp(c: Components, d: BootDeps): Promise<void> {
-  const { config, readiness } = d;
-  const production = authSettings(config).production;
+/**
+ * Migrations, the demo city, rules and accounts (and the history, on a fresh database, from the
+ * stream generating it), under the lock; a failure marks its readiness check.
+ */
+async function setUp(c: Components, d: BootDeps, history: HistoryStream | null): Promise<void> {
+  const { readiness } = d;
   try {
     await c.database.migrateAndRun(async (db) => {
       readiness.set('migrations', 'ok');
       readiness.set('demoData', 'seeding');
-      // A fresh demo database also gets its history (issue 16), generated on a worker from now on,
-      // while the city is inserted; inserted once the demo accounts it names exist. Not in
-      // production (no demo accounts), nor on a database seeded before.
-      const months = production ? 0 : (config.demoHistoryMonths ?? 0);
-      let history: HistoryStream | null = null;
-      if (months > 0 && !(await c.world.provenance()))
-        history = startHistory({ scale: config.demoScale, seed: config.demoSeed, startMs: d.clock.now(), months });
-      try {
-        await seed(c, d, db, history);
-      } finally {
-        await history?.close();
-      }
+      // The history, generated while the city is inserted, goes in once the demo accounts it names
+      // exist; not into a database seeded before.
+      const fresh = history !== null && !(await c.world.provenance());
+      if (!fresh) await history?.close();
+      await seed(c, d, db, fresh ? history : null);
     });
   } catch (e) {
     if (readiness.snapshot().checks.migrations !== 'ok') readiness.set('migrations', 'failed', (e as Error).message);
     else readiness.set('demoData', 'failed', (e as Error).message);
     throw e;
+  } finally {
+    await history?.close();
   }
 }
 

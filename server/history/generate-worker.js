@@ -3,10 +3,11 @@
  * loads the TypeScript generator through tsx's API, so it starts under tsx, vitest and node alike.
  *
  * workerData: {scale, seed, startMs, months}. It generates the city (the same as the hub's, from
- * the same scale and seed) and its history, answers {ready, totals}, then each 'next' with one
- * slice: incidents (with their timelines and sources), then alarms, then events; then {done: true}.
- * The staff are the demo accounts' usernames (dispatcher-<district>, dispatcher) and the units'
- * ids: the hub maps them to the accounts' ids when it inserts (server/history/seed.ts).
+ * the same scale and seed) and its history, and answers {ready, totals}. Then it takes {actors}
+ * (the accounts' ids by username and unit: prepare.ts) and answers each 'next' with one slice as
+ * the batches the hub inserts ({part, rows, batches}): incidents (with their timelines and
+ * sources), then alarms, then events; then {done: true}. It prepares the next slice as soon as it
+ * has posted one, while the hub's database inserts that one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
@@ -19,6 +20,7 @@ try {
   const t0 = performance.now();
   const demo = await tsImport('../demo/index.ts', import.meta.url);
   const history = await tsImport('./generate.ts', import.meta.url);
+  const { prepareSlice } = await tsImport('./prepare.ts', import.meta.url);
   const opts = { scale: workerData.scale, seed: workerData.seed };
   const world = demo.generateDemoCity(opts);
   const h = history.generateHistory(world, {
@@ -41,9 +43,24 @@ try {
       yield { part: 'events', items: h.events.slice(i, i + ROWS_PER_SLICE) };
   }
   const it = slices();
-  parentPort.on('message', () => {
+  let actors = [];
+  /** The next slice, prepared while the hub inserts the one before. */
+  let ahead = null;
+  const prepare = () => {
     const next = it.next();
-    parentPort.postMessage(next.done ? { done: true } : next.value);
+    return next.done
+      ? { done: true }
+      : { part: next.value.part, rows: next.value.items.length, batches: prepareSlice(next.value, actors) };
+  };
+  parentPort.on('message', (m) => {
+    if (m && typeof m === 'object' && 'actors' in m) {
+      actors = m.actors;
+      return;
+    }
+    const next = ahead ?? prepare();
+    ahead = null;
+    parentPort.postMessage(next);
+    if (!next.done) setImmediate(() => (ahead ??= prepare()));
   });
   parentPort.postMessage({
     ready: true,

@@ -1,15 +1,15 @@
 /**
- * The history into a fresh demo database (issue 16), at the hub's first start: the slices the
- * worker generated (thread.ts), inserted in batches in one transaction with the rollup triggers
- * off (`stats.bulk`), then every rollup recomputed once (`stats_rebuild()`). The generator names
- * the staff by their demo accounts' usernames and units by their ids; here they become the
- * accounts' ids, as the hub's own rows name them.
+ * The history into a fresh demo database (issue 16), at the hub's first start: the batches the
+ * worker generated and prepared (thread.ts, prepare.ts), inserted in one transaction with the
+ * rollup triggers off (`stats.bulk`), the secondary indexes and foreign keys dropped, then those put
+ * back and
+ * every rollup recomputed once (`stats_rebuild()`). The generator names the staff by their demo
+ * accounts' usernames and units by their ids; the worker maps them to the accounts' ids.
  */
 import type { Logger } from 'pino';
 import type { Db } from '@server/db/connect';
-import { EventRepository } from '@server/repositories/event.repository';
+import { BulkLoadRepository } from '@server/repositories/bulk-load.repository';
 import { HistoryRepository } from '@server/repositories/history.repository';
-import { sourceRow, timelineRow } from '@server/services/incidents/stored-text';
 import type { HistoryStream } from './thread';
 
 /** An account the history's actors map to: by username, and a field account by its unit. */
@@ -18,6 +18,9 @@ export interface Account {
   username: string;
   unitId: string | null;
 }
+
+/** The tables the history fills, whose secondary indexes and foreign keys are put back after the load. */
+const HISTORY_TABLES = ['incidents', 'incident_timeline', 'incident_sources', 'alarms', 'events'];
 
 export async function insertHistory(
   db: Db,
@@ -30,55 +33,52 @@ export async function insertHistory(
   const t0 = performance.now();
   step('generating a year of history');
   const totals = await stream.ready;
-  const idOf = new Map<string, string>();
+  const actors: [string, string][] = [];
   for (const a of accounts) {
-    idOf.set(a.username, a.id);
-    if (a.unitId) idOf.set(a.unitId, a.id);
+    actors.push([a.username, a.id]);
+    if (a.unitId) actors.push([a.unitId, a.id]);
   }
-  const actor = (id: string) => idOf.get(id) ?? id;
   const done = { incidents: 0, alarms: 0, events: 0 };
+  /** Where the time went (ms): each part's inserts, waiting for the generator, the indexes, the rebuild. */
+  const ms = { incidents: 0, timeline: 0, sources: 0, alarms: 0, events: 0, waiting: 0, indexes: 0, rebuild: 0 };
+  let mark = performance.now();
   await db.transaction(async (t) => {
     const tx = t as unknown as Db;
     const repo = new HistoryRepository(tx);
-    const events = new EventRepository(tx);
     await repo.bulkMode(tx);
-    await stream.drain(async (s) => {
-      if (s.part === 'incidents') {
-        await repo.insertIncidents(
-          s.items.map((x) => x.incident),
-          tx,
-        );
-        await repo.insertTimeline(
-          s.items.flatMap((x) =>
-            x.timeline.map((e) => timelineRow({ ...e, actorId: actor(e.actorId) }, x.incident.id)),
-          ),
-          tx,
-        );
-        await repo.insertSources(
-          s.items.flatMap((x) =>
-            x.sources.map((e) =>
-              sourceRow(
-                {
-                  ...e,
-                  ref: e.ref.replace(/^(field|dispatcher):(.*)$/, (_, k: string, id: string) => `${k}:${actor(id)}`),
-                },
-                x.incident.id,
-              ),
-            ),
-          ),
-          tx,
-        );
-      } else if (s.part === 'alarms') await repo.insertAlarms(s.items, tx);
-      else await events.insertNew(s.items, tx);
-      done[s.part] += s.items.length;
-      step(`inserting the history: ${s.part} ${done[s.part]} of ${totals[s.part]}`);
-    }, signal);
+    const bulk = new BulkLoadRepository();
+    const suspended = await bulk.suspend(HISTORY_TABLES, tx);
+    await stream.drain(
+      actors,
+      async (s) => {
+        ms.waiting += performance.now() - mark;
+        for (const batch of s.batches) {
+          const start = performance.now();
+          await repo.insert(batch, tx);
+          ms[batch.part] += performance.now() - start;
+        }
+        mark = performance.now();
+        done[s.part] += s.rows;
+        step(`inserting the history: ${s.part} ${done[s.part]} of ${totals[s.part]}`);
+      },
+      signal,
+    );
     await repo.takeIncidentNumbers(totals.incidents, tx);
     step('computing the figures of the history');
+    let start = performance.now();
+    await bulk.restore(suspended, tx);
+    ms.indexes = performance.now() - start;
+    start = performance.now();
     await repo.rebuildStats(tx);
+    ms.rebuild = performance.now() - start;
   });
   log.info(
-    { ...done, generatedMs: totals.generatedMs, totalMs: Math.round(performance.now() - t0) },
+    {
+      ...done,
+      generatedMs: totals.generatedMs,
+      totalMs: Math.round(performance.now() - t0),
+      ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round(v)])),
+    },
     'demo history seeded',
   );
 }

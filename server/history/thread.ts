@@ -3,10 +3,12 @@
  * slices, as the demo city is (server/demo/thread.ts): generating a full city's year takes tens of
  * seconds of CPU, which on the hub's main thread would hold /healthz, and its garbage would pause
  * it. The worker starts generating at once (while the main thread inserts the city), and hands a
- * slice each time the previous one was handled. Same inputs, same history as generateHistory.
+ * slice each time one was handled (two on their way at a time), as the batches to insert, preparing
+ * the next meanwhile. Same inputs, same history as generateHistory.
  */
 import { Worker } from 'node:worker_threads';
 import type { NewAlarm } from '@server/repositories/alarm.repository';
+import type { HistoryBatch } from '@server/repositories/history.repository';
 import type { NewEvent } from '@server/repositories/event.repository';
 import type { SourceEntry, TimelineEntry } from '@shared/incident-facts';
 import type { HistoryIncidentRow } from './generate';
@@ -17,6 +19,16 @@ export type HistorySlice =
   | { part: 'alarms'; items: NewAlarm[] }
   | { part: 'events'; items: NewEvent[] };
 
+/** The accounts the history's actors map to: [username or unit id, account id] (prepare.ts). */
+export type ActorMap = readonly (readonly [string, string])[];
+
+/** A slice as the worker hands it: its batches, ready to insert (prepare.ts). */
+export interface PreparedSlice {
+  part: HistorySlice['part'];
+  rows: number;
+  batches: HistoryBatch[];
+}
+
 export interface HistoryTotals {
   incidents: number;
   alarms: number;
@@ -24,13 +36,16 @@ export interface HistoryTotals {
   generatedMs: number;
 }
 
-type Message = { ready: true; totals: HistoryTotals } | { done: true } | HistorySlice | { error: string };
+type Message = { ready: true; totals: HistoryTotals } | { done: true } | PreparedSlice | { error: string };
 
 export interface HistoryStream {
   /** Wait for the history to be generated; then its totals. */
   ready: Promise<HistoryTotals>;
-  /** Hand each slice to `onSlice`, the next when its promise settles; rejects when it throws or the worker fails. */
-  drain(onSlice: (s: HistorySlice) => Promise<void>, signal?: AbortSignal): Promise<void>;
+  /**
+   * Hand each slice, its actors mapped by `actors`, to `onSlice`, the next when its promise
+   * settles; rejects when it throws or the worker fails.
+   */
+  drain(actors: ActorMap, onSlice: (s: PreparedSlice) => Promise<void>, signal?: AbortSignal): Promise<void>;
   /** Stop the worker (also when the history is not wanted after all). */
   close(): Promise<void>;
 }
@@ -63,24 +78,43 @@ export function startHistory(opts: {
   worker.on('message', (m: Message) => onMessage?.(m));
   return {
     ready,
-    async drain(onSlice, signal) {
+    async drain(actors, onSlice, signal) {
       await ready;
       await new Promise<void>((resolve, reject) => {
         if (failed) return reject(failed);
         const onAbort = () => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
         signal?.addEventListener('abort', onAbort, { once: true });
         failures.push(reject);
+        // Two slices asked for at a time: the next crosses the threads while this one is inserted.
+        const queue: PreparedSlice[] = [];
+        let busy = false;
+        let ended = false;
+        const pump = () => {
+          if (busy) return;
+          const next = queue.shift();
+          if (!next) {
+            if (ended) {
+              signal?.removeEventListener('abort', onAbort);
+              resolve();
+            }
+            return;
+          }
+          busy = true;
+          onSlice(next).then(() => {
+            busy = false;
+            if (signal?.aborted) return;
+            if (!ended) worker.postMessage('next');
+            pump();
+          }, reject);
+        };
         onMessage = (m) => {
           if ('error' in m) return fail(new Error(m.error));
-          if ('done' in m) {
-            signal?.removeEventListener('abort', onAbort);
-            return resolve();
-          }
-          if ('part' in m)
-            onSlice(m).then(() => {
-              if (!signal?.aborted) worker.postMessage('next');
-            }, reject);
+          if ('done' in m) ended = true;
+          else if ('part' in m) queue.push(m);
+          pump();
         };
+        worker.postMessage({ actors });
+        worker.postMessage('next');
         worker.postMessage('next');
       });
     },

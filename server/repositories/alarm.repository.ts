@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, like, lte, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { alarms, rules } from '../db/schema';
+import { alarmRecord } from './bulk-records';
 
 export type AlarmRow = typeof alarms.$inferSelect;
 export type NewAlarm = Omit<typeof alarms.$inferInsert, 'rev'>;
@@ -267,41 +268,4 @@ export class AlarmRepository {
       .values(defs.map((d) => ({ id: d.id, definition: d })))
       .onConflictDoNothing();
   }
-}
-
-/**
- * An alarm as the bulk inserts read it (jsonb_to_recordset's column names): the hub's insert above,
- * and the demo history's, which also writes who handled it and its incident.
- */
-export function alarmRecord(r: NewAlarm) {
-  return {
-    id: r.id,
-    created_at: r.createdAt,
-    updated_at: r.updatedAt,
-    event_source: r.eventSource,
-    event_id: r.eventId,
-    event_type: r.eventType,
-    event_at: r.eventAt,
-    rule_id: r.ruleId,
-    rule_name: r.ruleName,
-    priority: r.priority,
-    status: r.status,
-    grid_code: r.gridCode,
-    lon: r.lon,
-    lat: r.lat,
-    zone_id: r.zoneId ?? null,
-    zone_name: r.zoneName ?? null,
-    actions: r.actions,
-    camera_ids: r.cameraIds,
-    unit_ids: r.unitIds ?? [],
-    speaker_id: r.speakerId ?? null,
-    say: r.say ?? null,
-    handled_by: r.handledBy ?? null,
-    handled_at: r.handledAt ?? null,
-    incident_id: r.incidentId ?? null,
-    fold_key: r.foldKey ?? null,
-    count: r.count ?? 1,
-    last_at: r.lastAt,
-    expires_at: r.expiresAt ?? null,
-  };
 }

@@ -2,6 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { events } from '../db/schema';
+import { eventRecord } from './bulk-records';
 
 export type EventRow = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;
@@ -16,23 +17,11 @@ export class EventRepository {
    */
   async insertNew(rows: NewEvent[], tx: Db = this.db): Promise<{ source: string; id: string }[]> {
     if (rows.length === 0) return [];
-    const json = JSON.stringify(
-      rows.map((r) => ({
-        source: r.source,
-        id: r.id,
-        type: r.type,
-        at: r.at,
-        received_at: r.receivedAt,
-        device_id: r.deviceId ?? null,
-        lon: r.lon,
-        lat: r.lat,
-        grid_code: r.gridCode,
-        severity: r.severity ?? null,
-        attributes: r.attributes ?? null,
-        media: r.media ?? null,
-        credential_id: r.credentialId ?? null,
-      })),
-    );
+    return this.insertJson(JSON.stringify(rows.map(eventRecord)), tx);
+  }
+
+  /** insertNew with its rows already as one JSON array of `eventRecord`s. */
+  async insertJson(json: string, tx: Db = this.db): Promise<{ source: string; id: string }[]> {
     return queryRows<{ source: string; id: string }>(
       tx,
       sql`insert into events (source, id, type, at, received_at, device_id, lon, lat, grid_code, severity, attributes, media, credential_id)

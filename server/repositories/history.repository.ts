@@ -1,24 +1,24 @@
 /**
  * The demo city's history (issue 16) in bulk: incidents, their timelines and sources, alarms and
- * events as the hub's services would have written them, each batch one JSON parameter expanded by
- * jsonb_to_recordset (as the world and events are inserted). SQL only; the caller holds the
- * transaction (with `stats.bulk` on, so the rollup triggers skip, and `stats_rebuild()` after).
+ * events as the hub's services would have written them, each batch one JSON array of the records
+ * in bulk-records.ts expanded by jsonb_to_recordset (as the world and events are inserted), made
+ * on the generator's thread. SQL only; the caller holds the transaction (with `stats.bulk` on, so
+ * the rollup triggers skip, its secondary indexes suspended, and `stats_rebuild()` after).
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
-import { alarmRecord, type NewAlarm } from './alarm.repository';
-import type { NewTimeline } from './incident-timeline.repository';
-import type { SourceRow } from './incident-source.repository';
-import type { NewIncident } from './incident.repository';
+import { EventRepository } from './event.repository';
 
-/** An incident as the history made it: every column but the rev (its jsonb lists as read-only arrays). */
-export type HistoryIncident = Omit<NewIncident, 'assignments' | 'breaches' | 'mergedFrom'> & {
-  code: string;
-  version: number;
-  assignments: readonly NewIncident['assignments'][number][];
-  breaches: readonly string[];
-  mergedFrom: readonly string[];
-};
+export type { HistoryIncident } from './bulk-records';
+
+/** What a batch holds. */
+export type HistoryPart = 'incidents' | 'timeline' | 'sources' | 'alarms' | 'events';
+
+/** A batch ready to insert: a JSON array of bulk-records.ts's records of `part`. */
+export interface HistoryBatch {
+  part: HistoryPart;
+  json: string;
+}
 
 export class HistoryRepository {
   constructor(private readonly db: Db) {}
@@ -38,56 +38,17 @@ export class HistoryRepository {
     await tx.execute(sql`select stats_rebuild()`);
   }
 
-  /** Incidents with their codes; revs in the order given. */
-  async insertIncidents(rows: readonly HistoryIncident[], tx: Db): Promise<void> {
-    if (rows.length === 0) return;
-    const json = JSON.stringify(
-      rows.map((r, n) => ({
-        n,
-        id: r.id,
-        code: r.code,
-        version: r.version,
-        kind: r.kind,
-        category: r.category,
-        priority: r.priority,
-        title: r.title,
-        description: r.description,
-        status: r.status,
-        source: r.source,
-        external_id: r.externalId ?? null,
-        tracking_code: r.trackingCode ?? null,
-        reporter: r.reporter ?? null,
-        grid_code: r.gridCode,
-        lon: r.lon,
-        lat: r.lat,
-        address: r.address,
-        department: r.department,
-        assignments: r.assignments,
-        escalations: r.escalations,
-        max_escalations: r.maxEscalations,
-        created_at: r.createdAt,
-        updated_at: r.updatedAt,
-        first_dispatched_at: r.firstDispatchedAt ?? null,
-        dispatched_at: r.dispatchedAt ?? null,
-        unit_accepted_at: r.unitAcceptedAt ?? null,
-        arrived_at: r.arrivedAt ?? null,
-        resolved_at: r.resolvedAt ?? null,
-        closed_at: r.closedAt ?? null,
-        accepted_at: r.acceptedAt ?? null,
-        verified_at: r.verifiedAt ?? null,
-        rejections: r.rejections ?? 0,
-        resolve_due_at: r.resolveDueAt ?? null,
-        due_at: r.dueAt ?? null,
-        breaches: r.breaches,
-        flagged: r.flagged,
-        merged_into: r.mergedInto ?? null,
-        merged_from: r.mergedFrom,
-        rating: r.rating ?? null,
-        rating_comment: r.ratingComment ?? null,
-        photo_ids: r.photoIds,
-        dispute: r.dispute ?? null,
-      })),
-    );
+  /** A batch of any part (incidents and alarms take their revs in the order given). */
+  async insert(batch: HistoryBatch, tx: Db): Promise<void> {
+    const { json } = batch;
+    if (batch.part === 'incidents') await this.insertIncidents(json, tx);
+    else if (batch.part === 'timeline') await this.insertTimeline(json, tx);
+    else if (batch.part === 'sources') await this.insertSources(json, tx);
+    else if (batch.part === 'alarms') await this.insertAlarms(json, tx);
+    else await new EventRepository(tx).insertJson(json, tx);
+  }
+
+  private async insertIncidents(json: string, tx: Db): Promise<void> {
     await tx.execute(
       sql`insert into incidents (id, code, rev, version, kind, category, priority, title, description, status, source, external_id,
             tracking_code, reporter, grid_code, lon, lat, address, department, assignments, escalations, max_escalations, created_at,
@@ -116,23 +77,7 @@ export class HistoryRepository {
     if (n > 0) await tx.execute(sql`select setval('incident_no', ${n})`);
   }
 
-  async insertTimeline(rows: readonly NewTimeline[], tx: Db): Promise<void> {
-    if (rows.length === 0) return;
-    const json = JSON.stringify(
-      rows.map((r, n) => ({
-        n,
-        incident_id: r.incidentId,
-        at: r.at,
-        action: r.action,
-        from_status: r.fromStatus ?? null,
-        to_status: r.toStatus ?? null,
-        actor: r.actor,
-        actor_id: r.actorId,
-        actor_name: r.actorName,
-        note: r.note ?? null,
-        details: r.details ?? null,
-      })),
-    );
+  private async insertTimeline(json: string, tx: Db): Promise<void> {
     await tx.execute(
       sql`insert into incident_timeline (incident_id, at, action, from_status, to_status, actor, actor_id, actor_name, note, details)
           select incident_id, at, action, from_status, to_status, actor, actor_id, actor_name, note, details
@@ -142,11 +87,7 @@ export class HistoryRepository {
     );
   }
 
-  async insertSources(rows: readonly SourceRow[], tx: Db): Promise<void> {
-    if (rows.length === 0) return;
-    const json = JSON.stringify(
-      rows.map((r) => ({ incident_id: r.incidentId, kind: r.kind, ref: r.ref, at: r.at, summary: r.summary })),
-    );
+  private async insertSources(json: string, tx: Db): Promise<void> {
     await tx.execute(
       sql`insert into incident_sources (incident_id, kind, ref, at, summary)
           select incident_id, kind, ref, at, summary
@@ -155,10 +96,8 @@ export class HistoryRepository {
     );
   }
 
-  /** Alarms as they ended (status, who handled them, their incident); revs in the order given. */
-  async insertAlarms(rows: readonly NewAlarm[], tx: Db): Promise<void> {
-    if (rows.length === 0) return;
-    const json = JSON.stringify(rows.map((r, n) => ({ n, ...alarmRecord(r) })));
+  /** Alarms as they ended (status, who handled them, their incident). */
+  private async insertAlarms(json: string, tx: Db): Promise<void> {
     await tx.execute(
       sql`insert into alarms (id, rev, created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority,
             status, grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, handled_by, handled_at,

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
 import type { MetaRepository } from '../repositories/meta.repository';
+import { BulkLoadRepository } from '../repositories/bulk-load.repository';
 import { WORLD_PARTS, WorldRepository } from '../repositories/world.repository';
 import { EventRepository, type NewEvent } from '../repositories/event.repository';
 import { UnitRepository } from '../repositories/unit.repository';
@@ -35,6 +36,21 @@ export interface WorldProvenance {
  */
 export const GENERATOR_VERSION = 4;
 const WORLD_KEY = 'world';
+/** The tables a new demo city fills, whose secondary indexes and foreign keys are put back after. */
+const WORLD_TABLES = [
+  'regions',
+  'railways',
+  'cameras',
+  'zones',
+  'speakers',
+  'smart_communities',
+  'gates',
+  'residents',
+  'facilities',
+  'units',
+  'basemap_features',
+  'events',
+];
 
 export class WorldService {
   constructor(
@@ -110,6 +126,8 @@ export class WorldService {
       const txDb = tx as unknown as Db;
       const repo = new WorldRepository(txDb);
       const events = new EventRepository(txDb);
+      const bulk = new BulkLoadRepository();
+      const suspended = await bulk.suspend(WORLD_TABLES, txDb);
       const registeredAt = new Date(seedMs);
       // Generated on a worker and inserted slice by slice: the main thread never holds the whole city.
       await streamDemoCity(
@@ -140,6 +158,7 @@ export class WorldService {
           step(`inserting the demo city: ${part} ${done[part]} of ${totals[part] ?? '?'}`);
         },
       );
+      await bulk.restore(suspended, txDb);
       await this.meta.set(WORLD_KEY, provenance(), txDb);
     });
     this.invalidateSummary();

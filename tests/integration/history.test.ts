@@ -2,13 +2,17 @@
  * The demo city's year of history (issue 16), on both backends: a fresh small hub with
  * DEMO_HISTORY_MONTHS seeds incidents over the months before its start, every one ended, with
  * their timelines and the alarms and events behind them, named by the demo accounts' ids; the
- * rollups the bulk load rebuilt are non-empty and what a second `stats_rebuild()` computes.
+ * rollups the bulk load rebuilt are non-empty and what a second `stats_rebuild()` computes; every
+ * index and foreign key the schema declares is there after the loads that suspended them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
 import { queryRows, type Db } from '@server/db/connect';
+import { is } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { schema } from '@server/db/schema';
 import { backends, startHub, testConfig } from './helpers';
 
 const START = Date.parse('2026-12-06T02:00:00Z');
@@ -98,5 +102,26 @@ describe.each(backends)('a year of history on $name', (backend) => {
     expect(before.h_rows).toBeGreaterThan(0);
     await db.execute(sql`select stats_rebuild()`);
     expect(await rollupSums(db)).toEqual(before);
+  });
+
+  it('keeps every index and foreign key the schema declares after the bulk loads', async () => {
+    const tables = Object.values(schema as Record<string, unknown>).filter((t): t is PgTable => is(t, PgTable));
+    const declared = tables.flatMap((t) => {
+      const c = getTableConfig(t);
+      return [...c.indexes.map((i) => i.config.name!), ...c.foreignKeys.map((k) => k.getName())];
+    });
+    expect(declared).toContain('incidents_grid_created_idx');
+    expect(declared).toContain('incident_timeline_incident_id_incidents_id_fk');
+    expect(declared).toContain('cameras_grid_idx');
+    const present = new Set(
+      (
+        await queryRows<{ name: string }>(
+          db,
+          sql`select indexname as name from pg_indexes where schemaname = current_schema()
+              union select conname from pg_constraint where contype = 'f'`,
+        )
+      ).map((r) => r.name),
+    );
+    expect(declared.filter((n) => !present.has(n))).toEqual([]);
   });
 });
