@@ -9,8 +9,6 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { EventRepository } from './event.repository';
 
-export type { HistoryIncident } from './bulk-records';
-
 /** What a batch holds. */
 export type HistoryPart = 'incidents' | 'timeline' | 'sources' | 'alarms' | 'events';
 
