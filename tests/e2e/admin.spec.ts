@@ -37,6 +37,15 @@ async function createCredential(page: Page, name: string): Promise<{ secret: str
   return { secret, link };
 }
 
+/** Closes the secret's dialog once the form's dialog has faded, so the click lands on the button. */
+async function closeSecret(page: Page): Promise<void> {
+  await expect(page.getByTestId('credential-dialog')).toHaveCount(0);
+  await expect(async () => {
+    await page.getByTestId('secret-close').click({ timeout: 2_000 });
+    await expect(page.getByTestId('secret-dialog')).toHaveCount(0, { timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
 test('a new device key: its secret is shown once, and is nowhere afterwards; revoking asks first', async ({
   page,
 }, testInfo) => {
@@ -46,8 +55,7 @@ test('a new device key: its secret is shown once, and is nowhere afterwards; rev
   await expect(page.getByTestId('credential-dialog')).toHaveCount(0);
   await page.waitForTimeout(400); // the dialogs' fade
   await page.screenshot({ path: testInfo.outputPath('admin-secret.png') });
-  await page.getByTestId('secret-close').click();
-  await expect(page.getByTestId('secret-dialog')).toHaveCount(0);
+  await closeSecret(page);
 
   const row = page.locator('[data-testid="credential-row"][data-name="e2e gateway"]');
   await expect(row).toHaveAttribute('data-revoked', 'false');
@@ -76,7 +84,7 @@ test('a wall token signs a second browser in through its link, and it reaches th
   await openTab(page, 'wall-tokens', '大屏令牌');
   const { link } = await createCredential(page, 'e2e hall wall');
   expect(link).toMatch(new RegExp(`^${baseURL}/login#wall-token=`));
-  await page.getByTestId('secret-close').click();
+  await closeSecret(page);
 
   const wall = await browser.newContext({ baseURL: baseURL!, locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   try {
