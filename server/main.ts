@@ -67,32 +67,41 @@ function hubUrl(): string {
         : config.host;
   return `http://${host}:${addr.port}`;
 }
-void hub.ready
-  .then(async () => {
-    const staffOn = !!config.simulator?.staff?.enabled && !config.auth?.production;
-    if (config.simulator?.enabled) {
-      const key = authSettings(config).ingestApiKey;
-      if (!key) {
-        hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
-      } else {
-        const world = await simWorldFromRepository(hub.services().repositories.world);
-        if (stopping) return;
-        simulator = startSimulator({
-          baseUrl: hubUrl(),
-          apiKey: key,
-          world,
-          ratePerSec: config.simulator.ratePerSec,
-          seed: config.demoSeed,
-          log: hub.log,
-        });
-        hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
-      }
+// The demo's simulators start once the hub is ready. A shutdown after that waits for them to have
+// started (each step checks `stopping`), so that nothing writes to a database being closed; one
+// before that (still seeding) does not wait.
+let demoStarting: Promise<void> | undefined;
+void hub.ready.then(
+  () => {
+    demoStarting = startDemo().catch((e: unknown) => hub.log.error({ err: e }, 'simulator: not started'));
+  },
+  () => undefined,
+);
+
+async function startDemo(): Promise<void> {
+  const staffOn = !!config.simulator?.staff?.enabled && !config.auth?.production;
+  if (config.simulator?.enabled) {
+    const key = authSettings(config).ingestApiKey;
+    if (!key) {
+      hub.log.warn('SIMULATOR=on needs an ingest key, which production does not allow; the simulator is off');
+    } else {
+      const world = await simWorldFromRepository(hub.services().repositories.world);
+      if (stopping) return;
+      simulator = startSimulator({
+        baseUrl: hubUrl(),
+        apiKey: key,
+        world,
+        ratePerSec: config.simulator.ratePerSec,
+        seed: config.demoSeed,
+        log: hub.log,
+      });
+      hub.log.info({ ratePerSec: config.simulator.ratePerSec }, 'simulator started (SIMULATOR=off turns it off)');
     }
-    // The units drive to where they are sent whenever anyone in the demo sends them.
-    if (simulator || staffOn) motion = await startDemoUnitMotion();
-    if (staffOn) staff = await startDemoStaff();
-  })
-  .catch((e: unknown) => hub.log.error({ err: e }, 'simulator: not started'));
+  }
+  // The units drive to where they are sent whenever anyone in the demo sends them.
+  if (!stopping && (simulator || staffOn)) motion = await startDemoUnitMotion();
+  if (!stopping && staffOn) staff = await startDemoStaff();
+}
 
 /**
  * The demo's simulated staff (server/simulator/staff-runner.ts): dispatchers, units, grid workers
@@ -176,7 +185,8 @@ function stop(signal: NodeJS.Signals): void {
     hub.log.error('shutdown deadline passed; exiting');
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  Promise.all([simulator?.stop(), staff?.stop(), motion?.stop()])
+  Promise.resolve(demoStarting)
+    .then(() => Promise.all([simulator?.stop(), staff?.stop(), motion?.stop()]))
     .catch(() => undefined)
     .then(() => hub.close())
     .then(
