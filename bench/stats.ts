@@ -295,49 +295,42 @@ class RawStatsRepository extends StatsRepository {
       from incidents r cross join lateral stats_incident_facts(r) f
       where r.grid_code like '${prefix}%' and ${RawStatsRepository.dayFilter(seg, 'f.day')}`;
   }
-  override async gridTotals(prefix: string, month: string, last: string, history: readonly string[]) {
-    return queryRows<{ grid: string; now: number; last: number; history: number }>(
+  override async gridMonthRows(prefix: string, month: string, last: string) {
+    const rows = await queryRows<{ grid: string; total: number; last: number; counts: string }>(
       this.rdb,
-      sql.raw(`select grid, coalesce(sum(n) filter (where month = '${month}'), 0)::float8 as now,
+      sql.raw(`with x as (select grid, month, category, sum(n)::int as n from (${this.factsByMonth(prefix, [month, last])}) f group by 1, 2, 3)
+        select grid, coalesce(sum(n) filter (where month = '${month}'), 0)::float8 as total,
           coalesce(sum(n) filter (where month = '${last}'), 0)::float8 as last,
-          coalesce(sum(n) filter (where month <> '${month}'), 0)::float8 as history
-        from (${this.factsByMonth(prefix, [month, ...history])}) x group by 1`),
+          array_to_string(stats_counts(array_agg(stats_category_index(category)) filter (where month = '${month}'),
+            array_agg(n) filter (where month = '${month}')), ',') as counts
+        from x group by 1 having bool_or(n <> 0)`),
     );
+    return rows.map((r) => ({
+      grid: r.grid,
+      total: Number(r.total),
+      last: Number(r.last),
+      counts: Int32Array.from(r.counts.split(','), Number),
+    }));
   }
   override async gridCandidates(prefix: string, month: string, history: readonly string[], min: number) {
-    return queryRows<{ grid: string; category: string; n: number; history: number }>(
+    const rows = await queryRows<{ grid: string; category: string; n: number; history: number; total: number }>(
       this.rdb,
-      sql.raw(`with now as (select grid, category, sum(n) as n from (${this.factsByMonth(prefix, [month])}) x group by 1, 2 having sum(n) >= ${min}),
+      sql.raw(`with now as (select grid, category, sum(n) as n from (${this.factsByMonth(prefix, [month])}) x
+            group by 1, 2 having sum(n) >= ${min}),
           h as (select grid, category, sum(n) as n from (${this.factsByMonth(prefix, history)}) x group by 1, 2)
-        select now.grid, now.category, now.n::float8 as n, coalesce(h.n, 0)::float8 as history
-        from now left join h on h.grid = now.grid and h.category = now.category`),
+        select now.grid, now.category, now.n::float8 as n, coalesce(sum(h.n) filter (where h.category = now.category), 0)::float8 as history,
+          coalesce(sum(h.n), 0)::float8 as total
+        from now left join h on h.grid = now.grid group by 1, 2, 3`),
     );
-  }
-  override async streetCategories(prefix: string, month: string) {
-    return queryRows<{ street: string; category: string; n: number }>(
-      this.rdb,
-      sql.raw(
-        `select left(grid, 9) as street, category, sum(n)::float8 as n from (${this.factsByMonth(prefix, [month])}) x group by 1, 2`,
-      ),
-    );
-  }
-  override async gridCounts(grids: readonly string[], month: string) {
-    if (grids.length === 0) return [];
-    const list = grids.map((g) => `'${g}'`).join(', ');
-    return queryRows<{ grid: string; category: string; n: number }>(
-      this.rdb,
-      sql.raw(
-        `select grid, category, sum(n)::float8 as n from (${this.factsByMonth('', [month])}) x where grid in (${list}) group by 1, 2`,
-      ),
-    );
-  }
-  override async topGrids(prefix: string, month: string, k: number) {
-    return queryRows<{ category: string; grid: string; n: number }>(
-      this.rdb,
-      sql.raw(`select category, grid, n from (select category, grid, sum(n)::float8 as n,
-          row_number() over (partition by category order by sum(n) desc, grid) as rank
-          from (${this.factsByMonth(prefix, [month])}) x group by 1, 2) y where rank <= ${k} and n > 0`),
-    );
+    return rows
+      .filter((r) => RISK_CATEGORIES.includes(r.category as never))
+      .map((r) => ({
+        grid: r.grid,
+        index: RISK_CATEGORIES.indexOf(r.category as never) + 1,
+        n: Number(r.n),
+        history: Number(r.history),
+        historyTotal: Number(r.total),
+      }));
   }
   override async categoryMonths(_level: RollupLevel, prefix: string, months: readonly string[]) {
     return queryRows<{ category: string; month: string; n: number }>(

@@ -47,6 +47,14 @@ export interface Database {
 }
 
 /** Transferable to a worker thread (the port in the transfer list). */
+/**
+ * What each PostgreSQL session of the hub sets at its start: no JIT compilation. The figures' reads
+ * are short, but the planner's estimates for array subscripts and set-returning functions pass
+ * jit_above_cost, and compiling took 170 ms of a 10 ms query (BENCHMARKS.md, the per-grid analysis).
+ * A DATABASE_URL with `options=` of its own keeps those instead.
+ */
+const SESSION_OPTIONS = '-c jit=off';
+
 export type ThreadConnection = { kind: 'pglite'; port: MessagePort } | { kind: 'postgres'; url: string };
 
 /**
@@ -58,7 +66,12 @@ export function openThreadDatabase(c: ThreadConnection): { db: Db; close(): Prom
     const client = PgliteClient.overPort(c.port);
     return { db: drizzlePglite(client as unknown as PGlite, { schema }), close: () => client.close() };
   }
-  const pool = new pg.Pool({ connectionString: c.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 2 });
+  const pool = new pg.Pool({
+    connectionString: c.url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    max: 2,
+    options: SESSION_OPTIONS,
+  });
   pool.on('error', () => undefined);
   // A checked-out client losing its server must not end the thread either (as in openPostgres).
   pool.on('connect', (client) => client.on('error', () => undefined));
@@ -161,7 +174,12 @@ export function describeUrl(url: string): string {
 
 async function openPostgres(url: string): Promise<Database> {
   const where = describeUrl(url);
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    max: 10,
+    options: SESSION_OPTIONS,
+  });
   // An idle client that loses its server must not crash the hub: log-worthy, not fatal.
   pool.on('error', () => undefined);
   // Nor one checked out (a transaction): the pool listens only to idle clients, so a server restart

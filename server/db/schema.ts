@@ -816,6 +816,28 @@ export const alarmRollup = pgTable(
   (t) => [primaryKey({ columns: [t.grain, t.level, t.start, t.region, t.priority, t.source] })],
 );
 
+/**
+ * The per-grid analysis's rollup (migration 0013): per grid and month (its first day) the month's
+ * incidents without the merged and the cancelled ones, per category in RISK_CATEGORIES' order
+ * (stats_categories(); a category outside the 29 counts in the total only), and their total. One
+ * narrow row a grid, so a city's month is 10,000 rows rather than the ~60,000 wide category rows
+ * of incident_rollup; kept by the same trigger and rebuild.
+ */
+export const gridMonth = pgTable(
+  'grid_month',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    grid: text('grid').notNull(),
+    counts: integer('counts').array().notNull(),
+    /** `counts` as a comma-separated text, kept by the database on write: what a read sends (outputting arrays cost twice as much). */
+    countsText: text('counts_text')
+      .notNull()
+      .generatedAlwaysAs(sql`stats_counts_text(counts)`),
+    total: integer('total').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.grid] })],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -846,5 +868,6 @@ export const schema = {
   incidentRollup,
   incidentRollupHist,
   alarmRollup,
+  gridMonth,
 };
 export type Schema = typeof schema;

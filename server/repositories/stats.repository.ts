@@ -7,6 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
+import { RISK_CATEGORIES } from '@shared/ingest';
 
 /** Rollup level: 0 city, 1 district, 2 street, 3 grid. */
 export type RollupLevel = 0 | 1 | 2 | 3;
@@ -129,6 +130,75 @@ export interface AlarmSums {
   expired: number;
   incidents: number;
   acknowledged: number;
+}
+
+/** A grid's month in the per-grid analysis: counts per category (RISK_CATEGORIES' order), its total, last month's total. */
+export interface GridMonthRow {
+  grid: string;
+  counts: Int32Array;
+  total: number;
+  last: number;
+}
+
+/**
+ * `grid total last c1,c2,…;…` (counts empty: none this month) into rows whose counts are views of
+ * one buffer, `width` each. Read character by character: a city's 300,000 counts cost split() and
+ * Number() several times as much.
+ */
+export function parseGridMonths(s: string | null, width: number): GridMonthRow[] {
+  if (!s) return [];
+  let n = 1;
+  for (let at = s.indexOf(';'); at >= 0; at = s.indexOf(';', at + 1)) n++;
+  const all = new Int32Array(n * width);
+  const rows: GridMonthRow[] = [];
+  const end = s.length;
+  let at = 0;
+  while (at < end) {
+    const space = s.indexOf(' ', at);
+    const grid = s.slice(at, space);
+    at = space + 1;
+    const counts = all.subarray(rows.length * width, (rows.length + 1) * width);
+    // The numbers after the code: total, last, then the counts; a field ends at ' ', ',' or ';'.
+    const fields = [0, 0];
+    let field = 0;
+    let value = 0;
+    let negative = false;
+    let digits = false;
+    for (; at <= end; at++) {
+      const c = at < end ? s.charCodeAt(at) : 59;
+      if (c >= 48 && c <= 57) {
+        value = value * 10 + c - 48;
+        digits = true;
+      } else if (c === 45) negative = true;
+      else {
+        if (digits || field < 2) {
+          const v = negative ? -value : value;
+          if (field < 2) fields[field] = v;
+          else if (field - 2 < width) counts[field - 2] = v;
+        }
+        field++;
+        value = 0;
+        negative = false;
+        digits = false;
+        if (c === 59) break;
+      }
+    }
+    at++;
+    rows.push({ grid, counts, total: fields[0]!, last: fields[1]! });
+  }
+  return rows;
+}
+
+/** A grid and category (its index in RISK_CATEGORIES, from 1) that may stand out this month. */
+export interface GridCandidate {
+  grid: string;
+  index: number;
+  /** This month's count. */
+  n: number;
+  /** The count over the history's months. */
+  history: number;
+  /** The grid's total over the history's months (all categories). */
+  historyTotal: number;
 }
 
 export interface RegionInfo {
@@ -316,96 +386,62 @@ export class StatsRepository {
     );
   }
 
-  /** Per grid under `prefix` with incidents in any of the months: this month's, last month's and the history's. */
-  async gridTotals(
-    prefix: string,
-    month: string,
-    last: string,
-    history: readonly string[],
-  ): Promise<{ grid: string; now: number; last: number; history: number }[]> {
+  /**
+   * The grids under `prefix` with a grid_month row this month or last (migration 0013): this
+   * month's counts per category (RISK_CATEGORIES' order) and total, and last month's total. The
+   * database sends them as one text value (the counts as their stored text), parsed here: a city's
+   * 10,000 separate rows cost PGlite about twice as much.
+   */
+  async gridMonthRows(prefix: string, month: string, last: string): Promise<GridMonthRow[]> {
+    const rows = await queryRows<{ s: string | null }>(
+      this.db,
+      sql`select string_agg(grid || ' ' || coalesce(n.total, 0) || ' ' || coalesce(l.total, 0) || ' '
+              || coalesce(n.counts_text, ''), ';') as s
+          from (select grid, counts_text, total from grid_month where month = ${`${month}-01`}::date and grid like ${like(prefix)}) n
+          full join (select grid, total from grid_month where month = ${`${last}-01`}::date and grid like ${like(prefix)}) l
+            using (grid)`,
+    );
+    return parseGridMonths(rows[0]?.s ?? null, RISK_CATEGORIES.length);
+  }
+
+  /** Per grid under `prefix`, the month's incidents (false reports left out): all, or one category's (its index from 1). */
+  async gridMonthValues(prefix: string, month: string, index: number | null): Promise<{ grid: string; n: number }[]> {
+    const value = index === null ? sql`total` : sql`counts[${index}::int]`;
     return queryRows(
       this.db,
-      sql`select region as grid,
-            coalesce(sum(reported - cancelled) filter (where start = ${`${month}-01`}::date), 0)::float8 as now,
-            coalesce(sum(reported - cancelled) filter (where start = ${`${last}-01`}::date), 0)::float8 as last,
-            coalesce(sum(reported - cancelled) filter (where start <> ${`${month}-01`}::date), 0)::float8 as history
-          from incident_rollup
-          where level = 3 and grain = 'm' and dim = '-' and region like ${like(prefix)}
-            and start in (${sql.join(
-              [month, ...history].map((m) => sql`${`${m}-01`}::date`),
-              sql`, `,
-            )})
-          group by 1`,
+      sql`select grid, n from (
+            select grid, ${value}::float8 as n from grid_month where month = ${`${month}-01`}::date and grid like ${like(prefix)}
+          ) x where n <> 0`,
     );
   }
 
   /**
-   * The grid and category pairs under `prefix` with at least `min` this month (the only ones that
-   * may stand out): this month's count and the history's.
+   * The (grid, category index) pairs under `prefix` with at least `min` this month (the only ones
+   * that may stand out): this month's count, the count over `history`'s months, and the grid's
+   * total over them. Each pair's history by the primary key (lateral), the rows that have one
+   * by `min <= any(counts)`.
    */
   async gridCandidates(
     prefix: string,
     month: string,
     history: readonly string[],
     min: number,
-  ): Promise<{ grid: string; category: string; n: number; history: number }[]> {
+  ): Promise<GridCandidate[]> {
     return queryRows(
       this.db,
-      sql`with now as (
-            select region, key, sum(reported - cancelled) as n from incident_rollup
-            where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
-            group by 1, 2 having sum(reported - cancelled) >= ${min}
-          )
-          select now.region as grid, now.key as category, now.n::float8 as n,
-            coalesce(sum(r.reported - r.cancelled), 0)::float8 as history
-          from now left join incident_rollup r on r.level = 3 and r.grain = 'm' and r.dim = 'category'
-            and r.region = now.region and r.key = now.key
-            and r.start in (${sql.join(
+      sql`select n.grid, s.i as "index", n.counts[s.i]::float8 as n, coalesce(h.n, 0)::float8 as history,
+            coalesce(h.total, 0)::float8 as "historyTotal"
+          from (select grid, counts from grid_month
+                where month = ${`${month}-01`}::date and grid like ${like(prefix)} and ${min}::int <= any(counts)) n
+          cross join generate_subscripts(n.counts, 1) as s(i)
+          cross join lateral (
+            select sum(g.counts[s.i]) as n, sum(g.total) as total from grid_month g
+            where g.month in (${sql.join(
               history.map((m) => sql`${`${m}-01`}::date`),
               sql`, `,
-            )})
-          group by 1, 2, 3`,
-    );
-  }
-
-  /** Per street under `prefix` and category: this month's incidents (the peers' sums). */
-  async streetCategories(prefix: string, month: string): Promise<{ street: string; category: string; n: number }[]> {
-    return queryRows(
-      this.db,
-      sql`select left(region, 9) as street, key as category, sum(reported - cancelled)::float8 as n
-          from incident_rollup
-          where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
-          group by 1, 2`,
-    );
-  }
-
-  /** This month's counts per category of the named grids. */
-  async gridCounts(grids: readonly string[], month: string): Promise<{ grid: string; category: string; n: number }[]> {
-    if (grids.length === 0) return [];
-    return queryRows(
-      this.db,
-      sql`select region as grid, key as category, sum(reported - cancelled)::float8 as n
-          from incident_rollup
-          where level = 3 and grain = 'm' and dim = 'category' and start = ${`${month}-01`}::date
-            and region in (${sql.join(
-              grids.map((g) => sql`${g}`),
-              sql`, `,
-            )})
-          group by 1, 2`,
-    );
-  }
-
-  /** Per category, the `k` grids under `prefix` with the most this month. */
-  async topGrids(prefix: string, month: string, k: number): Promise<{ category: string; grid: string; n: number }[]> {
-    return queryRows(
-      this.db,
-      sql`select category, grid, n from (
-            select key as category, region as grid, sum(reported - cancelled)::float8 as n,
-              row_number() over (partition by key order by sum(reported - cancelled) desc, region) as rank
-            from incident_rollup
-            where level = 3 and grain = 'm' and dim = 'category' and region like ${like(prefix)} and start = ${`${month}-01`}::date
-            group by key, region
-          ) x where rank <= ${k} and n > 0`,
+            )}) and g.grid = n.grid
+          ) h
+          where n.counts[s.i] >= ${min}::int`,
     );
   }
 

@@ -27,7 +27,9 @@ async function rollupSums(db: Db): Promise<Record<string, number>> {
           (select coalesce(sum(rated), 0) from incident_rollup) as rated, (select coalesce(sum(resolve_sum), 0) from incident_rollup) as resolve_sum,
           (select count(*) from incident_rollup_hist) as h_rows, (select coalesce(sum(n), 0) from incident_rollup_hist) as h_n,
           (select count(*) from alarm_rollup) as a_rows, (select coalesce(sum(raised), 0) from alarm_rollup) as raised,
-          (select coalesce(sum(events), 0) from alarm_rollup) as events`,
+          (select coalesce(sum(events), 0) from alarm_rollup) as events,
+          (select count(*) from grid_month) as g_rows, (select coalesce(sum(total), 0) from grid_month) as g_total,
+          (select coalesce(sum(c), 0) from grid_month, unnest(counts) c) as g_counts`,
   );
   return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
 }
@@ -100,6 +102,8 @@ describe.each(backends)('a year of history on $name', (backend) => {
     expect(before.reported).toBeGreaterThan(0);
     expect(before.raised).toBeGreaterThan(0);
     expect(before.h_rows).toBeGreaterThan(0);
+    expect(before.g_rows).toBeGreaterThan(0);
+    expect(before.g_counts).toBe(before.g_total);
     await db.execute(sql`select stats_rebuild()`);
     expect(await rollupSums(db)).toEqual(before);
   });

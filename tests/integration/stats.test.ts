@@ -16,7 +16,15 @@ import { createApp, type Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
 import { queryRows, type Db } from '@server/db/connect';
 import { bucketOf } from '@server/services/stats/percentile';
-import { breakdownReply, gridAnalysisReply, gridCardReply, gridMeasureReply, heatReply, kpiReply } from '@shared/stats';
+import {
+  breakdownReply,
+  gridAnalysisReply,
+  gridCardReply,
+  gridMeasureReply,
+  heatReply,
+  kpiReply,
+  RISK_CATEGORIES,
+} from '@shared/stats';
 
 const API = '/api/v1';
 // 12:00 on 15 June 2026, local time (UTC+8).
@@ -104,6 +112,10 @@ async function rollupFingerprint(db: Db): Promise<unknown[]> {
     ...(await queryRows(
       db,
       sql`select grain, level, sum(raised) as raised, sum(events) as events, sum(false_alarms) as f from alarm_rollup group by 1, 2 order by 1, 2`,
+    )),
+    ...(await queryRows(
+      db,
+      sql`select month, grid, counts::text as counts, total from grid_month where total <> 0 order by 1, 2`,
     )),
   ];
 }
@@ -405,6 +417,12 @@ describe.each(backends)('figures on $name', (backend) => {
     expect(card.open).toBe(1);
     const fill = gridMeasureReply.parse(await (await get(city, `/stats/grid-measure?measure=open`)).json());
     expect(fill.values).toEqual({ [gridA]: 1, [gridA2]: 1 });
+    const month = async (q: string) =>
+      gridMeasureReply.parse(
+        await (await get(city, `/stats/grid-measure?month=2026-06&region=${districtA}&${q}`)).json(),
+      ).values;
+    expect((await month('measure=reported'))[gridA]).toBe(row.total);
+    expect(await month('measure=category&category=theft')).toEqual({ [gridA]: 2 });
     const heat = heatReply.parse(await (await get(city, `/stats/heat?period=today&region=${districtA}`)).json());
     expect(heat.lon).toHaveLength(5);
     expect(heat.t.every((t) => t >= 0 && t < 24 * 60)).toBe(true);
@@ -438,6 +456,16 @@ describe.each(backends)('figures on $name', (backend) => {
     const live = await rollupFingerprint(db);
     await db.execute(sql`select stats_rebuild()`);
     expect(await rollupFingerprint(db)).toEqual(live);
+  });
+
+  it("keeps the grids' month counts in the order of the 29 categories", async () => {
+    const [row] = await queryRows<{ c: string[] }>(db, sql`select stats_categories() as c`);
+    expect(row!.c).toEqual([...RISK_CATEGORIES]);
+    const months = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from grid_month where cardinality(counts) <> ${RISK_CATEGORIES.length}`,
+    );
+    expect(months[0]!.n).toBe(0);
   });
 
   it('buckets minutes in SQL exactly as the service reads them back', async () => {

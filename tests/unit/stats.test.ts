@@ -9,6 +9,8 @@ import { bucketFloor, bucketOf, percentilesOf } from '@server/services/stats/per
 import { alarmFiguresOf, figuresOf, zeroCounters } from '@server/services/stats/figures';
 import { standoutOf, type StandoutInput } from '@server/services/stats/standout';
 import { toCsv } from '@server/services/stats/csv';
+import { analyseGrids, TOP_GRIDS } from '@server/services/stats/grid-analysis';
+import { parseGridMonths } from '@server/repositories/stats.repository';
 import { kpiQuery, gridMeasureQuery } from '@shared/stats';
 
 const NOW = new Date('2026-06-15T04:00:00Z'); // 12:00 local
@@ -170,6 +172,74 @@ describe('the standout rule', () => {
   ];
   it.each(cases)('%s', (_name, over, want) => {
     expect(standoutOf({ ...base, ...over })).toEqual(want);
+  });
+});
+
+describe("the per-grid analysis from the grids' month rows", () => {
+  const categories = ['theft', 'noise', 'fraud'];
+  // Street 360102001 has grids …001-…004; street 360102002 one grid.
+  const g = (street: number, n: number) => `36010200${street}${String(n).padStart(6, '0')}`;
+  const names = new Map([1, 2, 3, 4].map((n) => [g(1, n), `网格${n}`]));
+  names.set(g(2, 1), '别街网格');
+  const row = (grid: string, counts: number[], last = 0) => ({
+    grid,
+    counts: Int32Array.from(counts),
+    total: counts.reduce((a, b) => a + b, 0),
+    last,
+  });
+
+  it("parses the database's one-text encoding", () => {
+    expect(parseGridMonths(null, 3)).toEqual([]);
+    const rows = parseGridMonths(`${g(1, 1)} 4 2 1,13,0;${g(1, 2)} 0 5 ;${g(1, 3)} -1 0 0,0,-1`, 3);
+    expect(rows.map((r) => ({ ...r, counts: [...r.counts] }))).toEqual([
+      { grid: g(1, 1), total: 4, last: 2, counts: [1, 13, 0] },
+      { grid: g(1, 2), total: 0, last: 5, counts: [0, 0, 0] },
+      { grid: g(1, 3), total: -1, last: 0, counts: [0, 0, -1] },
+    ]);
+  });
+
+  it("judges the candidates against their own history and their street's other grids", () => {
+    const rows = [
+      row(g(1, 1), [6, 0, 0]), // theft: 6 against its own mean 1 → own history
+      row(g(1, 2), [3, 3, 0]), // theft: usual for itself and its peers; noise: 3 against peers' 0
+      row(g(1, 3), [0, 0, 1], 2),
+      row(g(2, 1), [0, 0, 0], 4), // only last month: listed, never a peer of street 1
+    ];
+    const candidates = [
+      { grid: g(1, 1), index: 1, n: 6, history: 6, historyTotal: 6 },
+      { grid: g(1, 2), index: 1, n: 3, history: 18, historyTotal: 30 },
+      { grid: g(1, 2), index: 2, n: 3, history: 18, historyTotal: 30 },
+    ];
+    const a = analyseGrids({ categories, rows, candidates, names, limit: 10 });
+    expect(a.gridCount).toBe(4);
+    expect(a.rows.map((r) => r.grid)).toEqual([g(1, 1), g(1, 2), g(1, 3), g(2, 1)]);
+    expect(a.rows[0]).toEqual({
+      grid: g(1, 1),
+      name: '网格1',
+      counts: { theft: 6 },
+      total: 6,
+      lastMonthTotal: 0,
+      standouts: [{ category: 'theft', count: 6, reason: 'own-history', baseline: 1 }],
+    });
+    // noise: usual for itself (18 / 6 = 3), but its peers had (3 − 3) / 3 = 0; theft: its own mean
+    // is 3 and its peers' (9 − 3) / 3 = 2, so not.
+    expect(a.rows[1]!.standouts).toEqual([{ category: 'noise', count: 3, reason: 'peers', baseline: 0 }]);
+    expect(a.rows[3]).toMatchObject({ grid: g(2, 1), total: 0, lastMonthTotal: 4, counts: {}, standouts: [] });
+    expect(analyseGrids({ categories, rows, candidates, names, limit: 2 }).rows).toHaveLength(2);
+  });
+
+  it('lists the top grids per category, the most first, ties by code, none with 0', () => {
+    const rows = Array.from({ length: 7 }, (_, i) => row(g(1, i + 1), [i % 3, 1, 0]));
+    const top = analyseGrids({ categories, rows, candidates: [], names, limit: 10 }).top;
+    expect(top.theft!.map((t) => [t.grid, t.count])).toEqual([
+      [g(1, 3), 2],
+      [g(1, 6), 2],
+      [g(1, 2), 1],
+      [g(1, 5), 1],
+    ]);
+    expect(top.noise!.map((t) => t.grid)).toEqual(rows.slice(0, TOP_GRIDS).map((r) => r.grid));
+    expect(top.noise![0]!.name).toBe('网格1');
+    expect(top.fraud).toBeUndefined();
   });
 });
 

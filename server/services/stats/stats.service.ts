@@ -31,7 +31,6 @@ import {
   type BreakdownRow,
   type GridAnalysisQuery,
   type GridAnalysisReply,
-  type GridAnalysisRow,
   type GridCardReply,
   type GridMeasureQuery,
   type GridMeasureReply,
@@ -43,7 +42,8 @@ import {
 } from '@shared/stats';
 import { addCounters, alarmFiguresOf, COUNTER_COLUMNS, figuresOf, pct, zeroCounters, type Counters } from './figures';
 import { percentilesOf } from './percentile';
-import { HISTORY_MONTHS, MIN_COUNT, standoutOf } from './standout';
+import { analyseGrids } from './grid-analysis';
+import { HISTORY_MONTHS, MIN_COUNT } from './standout';
 import {
   addDays,
   addMonths,
@@ -279,78 +279,29 @@ export class StatsService {
   }
 
   /**
-   * The month's per-grid analysis of the 29 categories, with the standouts (standout.ts). The
-   * database sums what it can: per grid this month's, last month's and the history's totals; the
-   * grid and category pairs that reach the standout rule's minimum, with their history; the streets'
-   * sums per category (the peers); the top grids per category; then the counts of the grids listed.
+   * The month's per-grid analysis of the 29 categories (grid-analysis.ts), from four reads side by
+   * side: the grids' month rows (grid_month: this month's counts, last month's totals), the grid and
+   * category pairs that reach the standout rule's minimum with their history, the categories'
+   * change, the region's grids.
    */
   async gridAnalysis(ctx: AuthContext, q: GridAnalysisQuery): Promise<GridAnalysisReply> {
     const r = await this.regionOf(ctx, q.region);
     this.checkMonth(q.month);
     const history = Array.from({ length: HISTORY_MONTHS }, (_, i) => addMonths(q.month, i - HISTORY_MONTHS));
     const last = addMonths(q.month, -1);
-    const [totals, candidates, streets, tops, byCategory, grids] = await Promise.all([
-      this.repo.gridTotals(r.prefix, q.month, last, history),
+    const [months, candidates, byCategory, grids] = await Promise.all([
+      this.repo.gridMonthRows(r.prefix, q.month, last),
       this.repo.gridCandidates(r.prefix, q.month, history, MIN_COUNT),
-      this.repo.streetCategories(r.prefix, q.month),
-      this.repo.topGrids(r.prefix, q.month, 5),
       this.repo.categoryMonths(r.rollup <= 1 ? r.rollup : 3, r.prefix, [q.month, last]),
       this.gridsUnder(r.prefix),
     ]);
-    const names = new Map(grids.map((g) => [g.code, g.name]));
-    // Peers: the other grids of the street inside the region.
-    const streetGrids = new Map<string, number>();
-    for (const g of grids) streetGrids.set(g.code.slice(0, 9), (streetGrids.get(g.code.slice(0, 9)) ?? 0) + 1);
-    const streetSums = new Map(streets.map((x) => [`${x.street}/${x.category}`, Number(x.n)]));
-    const totalOf = new Map(totals.map((t) => [t.grid, t]));
-    const standoutsOf = new Map<string, GridAnalysisRow['standouts']>();
-    for (const c of candidates) {
-      const n = Number(c.n);
-      const street = c.grid.slice(0, 9);
-      const peers = (streetGrids.get(street) ?? 1) - 1;
-      const s = standoutOf({
-        count: n,
-        ownMean: Number(c.history) / HISTORY_MONTHS,
-        peerMean: peers > 0 ? ((streetSums.get(`${street}/${c.category}`) ?? 0) - n) / peers : null,
-        hasHistory: Number(totalOf.get(c.grid)?.history ?? 0) > 0,
-      });
-      if (s) {
-        const list = standoutsOf.get(c.grid) ?? [];
-        list.push({ category: c.category, count: n, reason: s.reason, baseline: s.baseline });
-        standoutsOf.set(c.grid, list);
-      }
-    }
-    const listed = totals
-      .filter((t) => Number(t.now) > 0 || Number(t.last) > 0)
-      .sort(
-        (a, b) =>
-          (standoutsOf.get(b.grid)?.length ?? 0) - (standoutsOf.get(a.grid)?.length ?? 0) ||
-          Number(b.now) - Number(a.now) ||
-          (a.grid < b.grid ? -1 : 1),
-      );
-    const shown = listed.slice(0, q.limit ?? GRID_ROWS_DEFAULT);
-    const counts = new Map<string, Record<string, number>>();
-    for (const x of await this.repo.gridCounts(
-      shown.map((t) => t.grid),
-      q.month,
-    )) {
-      const n = Number(x.n);
-      if (n <= 0) continue;
-      const c = counts.get(x.grid) ?? {};
-      c[x.category] = n;
-      counts.set(x.grid, c);
-    }
-    const rows: GridAnalysisRow[] = shown.map((t) => ({
-      grid: t.grid,
-      name: names.get(t.grid) ?? t.grid,
-      counts: counts.get(t.grid) ?? {},
-      total: Number(t.now),
-      lastMonthTotal: Number(t.last),
-      standouts: (standoutsOf.get(t.grid) ?? []).sort((a, b) => (a.category < b.category ? -1 : 1)),
-    }));
-    const top: GridAnalysisReply['top'] = {};
-    for (const x of tops.sort((a, b) => Number(b.n) - Number(a.n) || (a.grid < b.grid ? -1 : 1)))
-      (top[x.category] ??= []).push({ grid: x.grid, name: names.get(x.grid) ?? x.grid, count: Number(x.n) });
+    const analysis = analyseGrids({
+      categories: RISK_CATEGORIES,
+      rows: months,
+      candidates,
+      names: new Map(grids.map((g) => [g.code, g.name])),
+      limit: q.limit ?? GRID_ROWS_DEFAULT,
+    });
     const change: GridAnalysisReply['change'] = {};
     for (const cat of RISK_CATEGORIES) change[cat] = { now: 0, before: 0 };
     for (const x of byCategory) {
@@ -363,9 +314,7 @@ export class StatsService {
       region: { code: r.code, name: r.name, level: r.level },
       month: q.month,
       categories: [...RISK_CATEGORIES],
-      rows,
-      gridCount: listed.length,
-      top,
+      ...analysis,
       change,
     };
   }
@@ -406,10 +355,9 @@ export class StatsService {
       for (const x of await this.repo.openByGrid(r.prefix)) values[x.grid] = Number(x.n);
     } else {
       this.checkMonth(q.month!);
-      const rows = await this.repo.gridMonths(r.prefix, [q.month!]);
       if (q.measure === 'closure') {
         const acc = new Map<string, { n: number; closed: number }>();
-        for (const x of rows) {
+        for (const x of await this.repo.gridMonths(r.prefix, [q.month!])) {
           const a = acc.get(x.grid) ?? { n: 0, closed: 0 };
           a.n += Number(x.n);
           a.closed += Number(x.closed);
@@ -420,10 +368,8 @@ export class StatsService {
           if (p !== null) values[g] = p;
         }
       } else {
-        for (const x of rows)
-          if (q.measure === 'reported' || x.category === q.category)
-            values[x.grid] = (values[x.grid] ?? 0) + Number(x.n);
-        for (const [g, n] of Object.entries(values)) if (n === 0) delete values[g];
+        const index = q.measure === 'category' ? RISK_CATEGORIES.indexOf(q.category!) + 1 : null;
+        for (const x of await this.repo.gridMonthValues(r.prefix, q.month!, index)) values[x.grid] = Number(x.n);
       }
     }
     const max = Object.values(values).reduce((m, v) => Math.max(m, v), 0);

@@ -1,0 +1,105 @@
+-- What a read of grid_month sends: the counts as one text (an IMMUTABLE wrapper: array_to_string is
+-- STABLE in general, but integers print the same under every setting).
+CREATE FUNCTION stats_counts_text(counts int[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_string(counts, ',')
+$$;--> statement-breakpoint
+CREATE TABLE "grid_month" (
+	"month" date NOT NULL,
+	"grid" text COLLATE "C" NOT NULL,
+	"counts" integer[] NOT NULL,
+	"counts_text" text GENERATED ALWAYS AS (stats_counts_text(counts)) STORED NOT NULL,
+	"total" integer NOT NULL,
+	CONSTRAINT "grid_month_month_grid_pk" PRIMARY KEY("month","grid")
+);--> statement-breakpoint
+-- The 29 categories in shared/ingest.ts RISK_CATEGORIES' order: grid_month.counts[i] is the i-th's
+-- count (a test checks the two lists are the same).
+CREATE FUNCTION stats_categories() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT ARRAY[
+  'public_order', 'criminal_case', 'theft', 'fraud', 'dispute_neighbour', 'dispute_family',
+  'dispute_property', 'dispute_labour', 'dispute_land', 'dispute_traffic', 'dispute_consumer', 'petition',
+  'fire_hazard', 'ebike_violation', 'high_throw', 'gas_hazard', 'building_hazard', 'road_facility',
+  'illegal_parking', 'street_vending', 'noise', 'sanitation', 'illegal_building', 'railway_safety',
+  'school_safety', 'hospital_safety', 'key_person', 'vulnerable_care', 'crowd_gathering'
+  ]::text[]
+$$;--> statement-breakpoint
+CREATE FUNCTION stats_category_index(category text) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_position(stats_categories(), category)
+$$;--> statement-breakpoint
+-- Counts by category index (idx[k] → n[k], summed; an unknown category's index is null and left
+-- out) as one array in stats_categories()' order.
+CREATE FUNCTION stats_counts(idx int[], n int[]) RETURNS int[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_agg(coalesce(x.n, 0) ORDER BY s.i)
+  FROM generate_series(1, cardinality(stats_categories())) s(i)
+  LEFT JOIN (SELECT u.i, sum(u.n)::int AS n FROM unnest(idx, n) u(i, n) GROUP BY u.i) x ON x.i = s.i
+$$;--> statement-breakpoint
+-- Add (sign 1) or take back (sign -1) one incident's count in its grid's month: what the facts'
+-- reported − cancelled make of it (1 unless merged or cancelled).
+CREATE FUNCTION stats_apply_grid_month(r incidents, s int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  m date := date_trunc('month', stats_day(r.created_at))::date;
+  i int := stats_category_index(r.category);
+  c int[] := array_fill(0, ARRAY[cardinality(stats_categories())]);
+BEGIN
+  IF r.status IN ('merged', 'cancelled') THEN RETURN; END IF;
+  IF i IS NULL THEN
+    INSERT INTO grid_month AS t (month, grid, counts, total) VALUES (m, r.grid_code, c, s)
+    ON CONFLICT (month, grid) DO UPDATE SET total = t.total + s;
+  ELSE
+    c[i] := s;
+    INSERT INTO grid_month AS t (month, grid, counts, total) VALUES (m, r.grid_code, c, s)
+    ON CONFLICT (month, grid) DO UPDATE SET counts[i] = t.counts[i] + s, total = t.total + s;
+  END IF;
+END
+$$;--> statement-breakpoint
+-- grid_month from the grids' month rows of incident_rollup (the rebuild's last step; and once here,
+-- for a database that has them already). Months whose count came back to 0 get no row.
+CREATE FUNCTION stats_grid_month_fill() RETURNS void LANGUAGE sql AS $$
+  INSERT INTO grid_month (month, grid, counts, total)
+  SELECT start, region,
+    stats_counts(array_agg(stats_category_index(key)) FILTER (WHERE dim = 'category'),
+      array_agg(reported - cancelled) FILTER (WHERE dim = 'category')),
+    sum(reported - cancelled) FILTER (WHERE dim = '-')
+  FROM incident_rollup
+  WHERE grain = 'm' AND level = 3 AND dim IN ('-', 'category')
+  GROUP BY start, region
+  HAVING sum(reported - cancelled) FILTER (WHERE dim = '-') <> 0
+  ORDER BY 1, 2
+$$;--> statement-breakpoint
+-- The trigger of 0012, and grid_month's count where an incident's cell (grid, month, category, or
+-- whether it counts) changed.
+CREATE OR REPLACE FUNCTION stats_incident_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('stats.bulk', true) = 'on' THEN RETURN NULL; END IF;
+  IF TG_OP = 'UPDATE' AND (OLD.status, OLD.category, OLD.source, OLD.grid_code, OLD.kind, OLD.escalations, OLD.dispute->'supervised',
+      OLD.dispute->'outcome', OLD.rating, OLD.rejections, OLD.accepted_at, OLD.first_dispatched_at, OLD.dispatched_at,
+      OLD.unit_accepted_at, OLD.arrived_at, OLD.resolved_at, OLD.verified_at, OLD.resolve_due_at, OLD.created_at,
+      OLD.assignments->0->'kind')
+    IS NOT DISTINCT FROM (NEW.status, NEW.category, NEW.source, NEW.grid_code, NEW.kind, NEW.escalations, NEW.dispute->'supervised',
+      NEW.dispute->'outcome', NEW.rating, NEW.rejections, NEW.accepted_at, NEW.first_dispatched_at, NEW.dispatched_at,
+      NEW.unit_accepted_at, NEW.arrived_at, NEW.resolved_at, NEW.verified_at, NEW.resolve_due_at, NEW.created_at,
+      NEW.assignments->0->'kind') THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stats_apply_incident(OLD, -1); END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM stats_apply_incident(NEW, 1); END IF;
+  IF TG_OP = 'UPDATE' AND (OLD.grid_code, OLD.category, date_trunc('month', stats_day(OLD.created_at)),
+      OLD.status IN ('merged', 'cancelled'))
+    IS NOT DISTINCT FROM (NEW.grid_code, NEW.category, date_trunc('month', stats_day(NEW.created_at)),
+      NEW.status IN ('merged', 'cancelled')) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stats_apply_grid_month(OLD, -1); END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM stats_apply_grid_month(NEW, 1); END IF;
+  RETURN NULL;
+END
+$$;--> statement-breakpoint
+-- stats_rebuild() of 0012 keeps its body under another name; the rebuild is it, then grid_month.
+ALTER FUNCTION stats_rebuild() RENAME TO stats_rebuild_rollups;--> statement-breakpoint
+CREATE FUNCTION stats_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM stats_rebuild_rollups();
+  DELETE FROM grid_month;
+  PERFORM stats_grid_month_fill();
+END
+$$;--> statement-breakpoint
+SELECT stats_grid_month_fill();
