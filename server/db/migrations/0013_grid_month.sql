@@ -52,17 +52,31 @@ BEGIN
 END
 $$;--> statement-breakpoint
 -- grid_month from the grids' month rows of incident_rollup (the rebuild's last step; and once here,
--- for a database that has them already). Months whose count came back to 0 get no row.
+-- for a database that has them already), in one pass: an aggregate per category index (a subquery
+-- per grid and month cost seconds on PGlite). Months whose count came back to 0 get no row.
 CREATE FUNCTION stats_grid_month_fill() RETURNS void LANGUAGE sql AS $$
   INSERT INTO grid_month (month, grid, counts, total)
-  SELECT start, region,
-    stats_counts(array_agg(stats_category_index(key)) FILTER (WHERE dim = 'category'),
-      array_agg(reported - cancelled) FILTER (WHERE dim = 'category')),
-    sum(reported - cancelled) FILTER (WHERE dim = '-')
-  FROM incident_rollup
-  WHERE grain = 'm' AND level = 3 AND dim IN ('-', 'category')
+  SELECT start, region, ARRAY[
+      coalesce(sum(n) FILTER (WHERE i = 1), 0), coalesce(sum(n) FILTER (WHERE i = 2), 0), coalesce(sum(n) FILTER (WHERE i = 3), 0),
+      coalesce(sum(n) FILTER (WHERE i = 4), 0), coalesce(sum(n) FILTER (WHERE i = 5), 0), coalesce(sum(n) FILTER (WHERE i = 6), 0),
+      coalesce(sum(n) FILTER (WHERE i = 7), 0), coalesce(sum(n) FILTER (WHERE i = 8), 0), coalesce(sum(n) FILTER (WHERE i = 9), 0),
+      coalesce(sum(n) FILTER (WHERE i = 10), 0), coalesce(sum(n) FILTER (WHERE i = 11), 0), coalesce(sum(n) FILTER (WHERE i = 12), 0),
+      coalesce(sum(n) FILTER (WHERE i = 13), 0), coalesce(sum(n) FILTER (WHERE i = 14), 0), coalesce(sum(n) FILTER (WHERE i = 15), 0),
+      coalesce(sum(n) FILTER (WHERE i = 16), 0), coalesce(sum(n) FILTER (WHERE i = 17), 0), coalesce(sum(n) FILTER (WHERE i = 18), 0),
+      coalesce(sum(n) FILTER (WHERE i = 19), 0), coalesce(sum(n) FILTER (WHERE i = 20), 0), coalesce(sum(n) FILTER (WHERE i = 21), 0),
+      coalesce(sum(n) FILTER (WHERE i = 22), 0), coalesce(sum(n) FILTER (WHERE i = 23), 0), coalesce(sum(n) FILTER (WHERE i = 24), 0),
+      coalesce(sum(n) FILTER (WHERE i = 25), 0), coalesce(sum(n) FILTER (WHERE i = 26), 0), coalesce(sum(n) FILTER (WHERE i = 27), 0),
+      coalesce(sum(n) FILTER (WHERE i = 28), 0), coalesce(sum(n) FILTER (WHERE i = 29), 0)
+    ]::int[],
+    sum(n) FILTER (WHERE dim = '-')
+  FROM (
+    SELECT start, region, dim, CASE WHEN dim = 'category' THEN stats_category_index(key) END AS i,
+      reported - cancelled AS n
+    FROM incident_rollup
+    WHERE grain = 'm' AND level = 3 AND dim IN ('-', 'category')
+  ) x
   GROUP BY start, region
-  HAVING sum(reported - cancelled) FILTER (WHERE dim = '-') <> 0
+  HAVING sum(n) FILTER (WHERE dim = '-') <> 0
   ORDER BY 1, 2
 $$;--> statement-breakpoint
 -- The trigger of 0012, and grid_month's count where an incident's cell (grid, month, category, or
@@ -93,13 +107,27 @@ BEGIN
   RETURN NULL;
 END
 $$;--> statement-breakpoint
--- stats_rebuild() of 0012 keeps its body under another name; the rebuild is it, then grid_month.
+-- stats_rebuild() of 0012 keeps its body under another name; the rebuild is it, then grid_month,
+-- with the tables emptied by TRUNCATE and their primary keys built once after the inserts (row by
+-- row into the keys cost PGlite twice as much: BENCHMARKS.md, first start). It holds the rollups
+-- locked to its end, so a writer's trigger waits for the rebuilt sums rather than racing them.
 ALTER FUNCTION stats_rebuild() RENAME TO stats_rebuild_rollups;--> statement-breakpoint
 CREATE FUNCTION stats_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  TRUNCATE incident_rollup, incident_rollup_hist, alarm_rollup, grid_month;
+  ALTER TABLE incident_rollup DROP CONSTRAINT incident_rollup_grain_level_start_region_dim_key_pk;
+  ALTER TABLE incident_rollup_hist DROP CONSTRAINT incident_rollup_hist_grain_level_start_region_measure_bucket_pk;
+  ALTER TABLE alarm_rollup DROP CONSTRAINT alarm_rollup_grain_level_start_region_priority_source_pk;
+  ALTER TABLE grid_month DROP CONSTRAINT grid_month_month_grid_pk;
   PERFORM stats_rebuild_rollups();
-  DELETE FROM grid_month;
   PERFORM stats_grid_month_fill();
+  ALTER TABLE incident_rollup ADD CONSTRAINT incident_rollup_grain_level_start_region_dim_key_pk
+    PRIMARY KEY (grain, level, start, region, dim, key);
+  ALTER TABLE incident_rollup_hist ADD CONSTRAINT incident_rollup_hist_grain_level_start_region_measure_bucket_pk
+    PRIMARY KEY (grain, level, start, region, measure, bucket);
+  ALTER TABLE alarm_rollup ADD CONSTRAINT alarm_rollup_grain_level_start_region_priority_source_pk
+    PRIMARY KEY (grain, level, start, region, priority, source);
+  ALTER TABLE grid_month ADD CONSTRAINT grid_month_month_grid_pk PRIMARY KEY (month, grid);
 END
 $$;--> statement-breakpoint
 SELECT stats_grid_month_fill();
