@@ -305,12 +305,14 @@ class RawStatsRepository extends StatsRepository {
             array_agg(n) filter (where month = '${month}')), ',') as counts
         from x group by 1 having bool_or(n <> 0)`),
     );
-    return rows.map((r) => ({
-      grid: r.grid,
-      total: Number(r.total),
-      last: Number(r.last),
-      counts: Int32Array.from(r.counts.split(','), Number),
-    }));
+    const width = RISK_CATEGORIES.length;
+    return {
+      width,
+      grids: rows.map((r) => r.grid),
+      total: Int32Array.from(rows, (r) => Number(r.total)),
+      last: Int32Array.from(rows, (r) => Number(r.last)),
+      counts: Int32Array.from(rows.flatMap((r) => r.counts.split(',').map(Number))),
+    };
   }
   override async gridCandidates(prefix: string, month: string, history: readonly string[], min: number) {
     const rows = await queryRows<{ grid: string; category: string; n: number; history: number; total: number }>(

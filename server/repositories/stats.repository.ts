@@ -132,34 +132,44 @@ export interface AlarmSums {
   acknowledged: number;
 }
 
-/** A grid's month in the per-grid analysis: counts per category (RISK_CATEGORIES' order), its total, last month's total. */
-export interface GridMonthRow {
-  grid: string;
+/**
+ * The grids' month in the per-grid analysis, column-wise: per grid (row r) its code, this month's
+ * total, last month's, and this month's counts per category (RISK_CATEGORIES' order) at
+ * counts[r × width …].
+ */
+export interface GridMonths {
+  width: number;
+  grids: string[];
+  total: Int32Array;
+  last: Int32Array;
   counts: Int32Array;
-  total: number;
-  last: number;
 }
 
 /**
- * `grid total last c1,c2,…;…` (counts empty: none this month) into rows whose counts are views of
- * one buffer, `width` each. Read character by character: a city's 300,000 counts cost split() and
- * Number() several times as much.
+ * `grid total last c1,c2,…;…` (counts empty: none this month) into columns. Read character by
+ * character: a city's 300,000 counts cost split() and Number() several times as much.
  */
-export function parseGridMonths(s: string | null, width: number): GridMonthRow[] {
-  if (!s) return [];
-  let n = 1;
-  for (let at = s.indexOf(';'); at >= 0; at = s.indexOf(';', at + 1)) n++;
-  const all = new Int32Array(n * width);
-  const rows: GridMonthRow[] = [];
+export function parseGridMonths(s: string | null, width: number): GridMonths {
+  let n = 0;
+  if (s) {
+    n = 1;
+    for (let at = s.indexOf(';'); at >= 0; at = s.indexOf(';', at + 1)) n++;
+  }
+  const out: GridMonths = {
+    width,
+    grids: [],
+    total: new Int32Array(n),
+    last: new Int32Array(n),
+    counts: new Int32Array(n * width),
+  };
+  if (!s) return out;
   const end = s.length;
   let at = 0;
-  while (at < end) {
+  for (let row = 0; at < end; row++) {
     const space = s.indexOf(' ', at);
-    const grid = s.slice(at, space);
+    out.grids.push(s.slice(at, space));
     at = space + 1;
-    const counts = all.subarray(rows.length * width, (rows.length + 1) * width);
     // The numbers after the code: total, last, then the counts; a field ends at ' ', ',' or ';'.
-    const fields = [0, 0];
     let field = 0;
     let value = 0;
     let negative = false;
@@ -171,11 +181,10 @@ export function parseGridMonths(s: string | null, width: number): GridMonthRow[]
         digits = true;
       } else if (c === 45) negative = true;
       else {
-        if (digits || field < 2) {
-          const v = negative ? -value : value;
-          if (field < 2) fields[field] = v;
-          else if (field - 2 < width) counts[field - 2] = v;
-        }
+        const v = negative ? -value : value;
+        if (field === 0) out.total[row] = v;
+        else if (field === 1) out.last[row] = v;
+        else if (digits && field - 2 < width) out.counts[row * width + field - 2] = v;
         field++;
         value = 0;
         negative = false;
@@ -184,9 +193,8 @@ export function parseGridMonths(s: string | null, width: number): GridMonthRow[]
       }
     }
     at++;
-    rows.push({ grid, counts, total: fields[0]!, last: fields[1]! });
   }
-  return rows;
+  return out;
 }
 
 /** A grid and category (its index in RISK_CATEGORIES, from 1) that may stand out this month. */
@@ -392,7 +400,7 @@ export class StatsRepository {
    * database sends them as one text value (the counts as their stored text), parsed here: a city's
    * 10,000 separate rows cost PGlite about twice as much.
    */
-  async gridMonthRows(prefix: string, month: string, last: string): Promise<GridMonthRow[]> {
+  async gridMonthRows(prefix: string, month: string, last: string): Promise<GridMonths> {
     const rows = await queryRows<{ s: string | null }>(
       this.db,
       sql`select string_agg(grid || ' ' || coalesce(n.total, 0) || ' ' || coalesce(l.total, 0) || ' '

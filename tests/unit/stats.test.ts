@@ -9,7 +9,7 @@ import { bucketFloor, bucketOf, percentilesOf } from '@server/services/stats/per
 import { alarmFiguresOf, figuresOf, zeroCounters } from '@server/services/stats/figures';
 import { standoutOf, type StandoutInput } from '@server/services/stats/standout';
 import { toCsv } from '@server/services/stats/csv';
-import { analyseGrids, TOP_GRIDS } from '@server/services/stats/grid-analysis';
+import { analyseGrids, gridListOf, TOP_GRIDS } from '@server/services/stats/grid-analysis';
 import { parseGridMonths } from '@server/repositories/stats.repository';
 import { kpiQuery, gridMeasureQuery } from '@shared/stats';
 
@@ -179,23 +179,26 @@ describe("the per-grid analysis from the grids' month rows", () => {
   const categories = ['theft', 'noise', 'fraud'];
   // Street 360102001 has grids …001-…004; street 360102002 one grid.
   const g = (street: number, n: number) => `36010200${street}${String(n).padStart(6, '0')}`;
-  const names = new Map([1, 2, 3, 4].map((n) => [g(1, n), `网格${n}`]));
-  names.set(g(2, 1), '别街网格');
-  const row = (grid: string, counts: number[], last = 0) => ({
-    grid,
-    counts: Int32Array.from(counts),
-    total: counts.reduce((a, b) => a + b, 0),
-    last,
+  const grids = gridListOf([
+    ...[1, 2, 3, 4].map((n) => ({ code: g(1, n), name: `网格${n}` })),
+    { code: g(2, 1), name: '别街网格' },
+  ]);
+  const row = (grid: string, counts: number[], last = 0) => ({ grid, counts, last });
+  const months = (rows: ReturnType<typeof row>[]) => ({
+    width: categories.length,
+    grids: rows.map((r) => r.grid),
+    total: Int32Array.from(rows, (r) => r.counts.reduce((a, b) => a + b, 0)),
+    last: Int32Array.from(rows, (r) => r.last),
+    counts: Int32Array.from(rows.flatMap((r) => r.counts)),
   });
 
   it("parses the database's one-text encoding", () => {
-    expect(parseGridMonths(null, 3)).toEqual([]);
-    const rows = parseGridMonths(`${g(1, 1)} 4 2 1,13,0;${g(1, 2)} 0 5 ;${g(1, 3)} -1 0 0,0,-1`, 3);
-    expect(rows.map((r) => ({ ...r, counts: [...r.counts] }))).toEqual([
-      { grid: g(1, 1), total: 4, last: 2, counts: [1, 13, 0] },
-      { grid: g(1, 2), total: 0, last: 5, counts: [0, 0, 0] },
-      { grid: g(1, 3), total: -1, last: 0, counts: [0, 0, -1] },
-    ]);
+    expect(parseGridMonths(null, 3).grids).toEqual([]);
+    const m = parseGridMonths(`${g(1, 1)} 4 2 1,13,0;${g(1, 2)} 0 5 ;${g(1, 3)} -1 0 0,0,-1`, 3);
+    expect(m.grids).toEqual([g(1, 1), g(1, 2), g(1, 3)]);
+    expect([...m.total]).toEqual([4, 0, -1]);
+    expect([...m.last]).toEqual([2, 5, 0]);
+    expect([...m.counts]).toEqual([1, 13, 0, 0, 0, 0, 0, 0, -1]);
   });
 
   it("judges the candidates against their own history and their street's other grids", () => {
@@ -210,7 +213,7 @@ describe("the per-grid analysis from the grids' month rows", () => {
       { grid: g(1, 2), index: 1, n: 3, history: 18, historyTotal: 30 },
       { grid: g(1, 2), index: 2, n: 3, history: 18, historyTotal: 30 },
     ];
-    const a = analyseGrids({ categories, rows, candidates, names, limit: 10 });
+    const a = analyseGrids({ categories, months: months(rows), candidates, grids, limit: 10 });
     expect(a.gridCount).toBe(4);
     expect(a.rows.map((r) => r.grid)).toEqual([g(1, 1), g(1, 2), g(1, 3), g(2, 1)]);
     expect(a.rows[0]).toEqual({
@@ -225,12 +228,12 @@ describe("the per-grid analysis from the grids' month rows", () => {
     // is 3 and its peers' (9 − 3) / 3 = 2, so not.
     expect(a.rows[1]!.standouts).toEqual([{ category: 'noise', count: 3, reason: 'peers', baseline: 0 }]);
     expect(a.rows[3]).toMatchObject({ grid: g(2, 1), total: 0, lastMonthTotal: 4, counts: {}, standouts: [] });
-    expect(analyseGrids({ categories, rows, candidates, names, limit: 2 }).rows).toHaveLength(2);
+    expect(analyseGrids({ categories, months: months(rows), candidates, grids, limit: 2 }).rows).toHaveLength(2);
   });
 
   it('lists the top grids per category, the most first, ties by code, none with 0', () => {
     const rows = Array.from({ length: 7 }, (_, i) => row(g(1, i + 1), [i % 3, 1, 0]));
-    const top = analyseGrids({ categories, rows, candidates: [], names, limit: 10 }).top;
+    const top = analyseGrids({ categories, months: months(rows), candidates: [], grids, limit: 10 }).top;
     expect(top.theft!.map((t) => [t.grid, t.count])).toEqual([
       [g(1, 3), 2],
       [g(1, 6), 2],

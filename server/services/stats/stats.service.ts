@@ -42,7 +42,7 @@ import {
 } from '@shared/stats';
 import { addCounters, alarmFiguresOf, COUNTER_COLUMNS, figuresOf, pct, zeroCounters, type Counters } from './figures';
 import { percentilesOf } from './percentile';
-import { analyseGrids } from './grid-analysis';
+import { analyseGrids, gridListOf, type GridList } from './grid-analysis';
 import { HISTORY_MONTHS, MIN_COUNT } from './standout';
 import {
   addDays,
@@ -266,12 +266,12 @@ export class StatsService {
     };
   }
 
-  /** Grids under a prefix with their names (regions never change while the hub runs). */
-  private readonly gridLists = new Map<string, Promise<{ code: string; name: string }[]>>();
+  /** Grids under a prefix with their names and streets (regions never change while the hub runs). */
+  private readonly gridLists = new Map<string, Promise<GridList>>();
   private gridsUnder(prefix: string) {
     let list = this.gridLists.get(prefix);
     if (!list) {
-      list = this.repo.grids(prefix);
+      list = this.repo.grids(prefix).then(gridListOf);
       list.catch(() => this.gridLists.delete(prefix));
       this.gridLists.set(prefix, list);
     }
@@ -297,9 +297,9 @@ export class StatsService {
     ]);
     const analysis = analyseGrids({
       categories: RISK_CATEGORIES,
-      rows: months,
+      months,
       candidates,
-      names: new Map(grids.map((g) => [g.code, g.name])),
+      grids,
       limit: q.limit ?? GRID_ROWS_DEFAULT,
     });
     const change: GridAnalysisReply['change'] = {};
