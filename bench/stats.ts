@@ -296,22 +296,32 @@ class RawStatsRepository extends StatsRepository {
       where r.grid_code like '${prefix}%' and ${RawStatsRepository.dayFilter(seg, 'f.day')}`;
   }
   override async gridMonthRows(prefix: string, month: string, last: string) {
-    const rows = await queryRows<{ grid: string; total: number; last: number; counts: string }>(
+    const rows = await queryRows<{ grid: string; month: string; category: string; n: number }>(
       this.rdb,
-      sql.raw(`with x as (select grid, month, category, sum(n)::int as n from (${this.factsByMonth(prefix, [month, last])}) f group by 1, 2, 3)
-        select grid, coalesce(sum(n) filter (where month = '${month}'), 0)::float8 as total,
-          coalesce(sum(n) filter (where month = '${last}'), 0)::float8 as last,
-          array_to_string(stats_counts(array_agg(stats_category_index(category)) filter (where month = '${month}'),
-            array_agg(n) filter (where month = '${month}')), ',') as counts
-        from x group by 1 having bool_or(n <> 0)`),
+      sql.raw(`select grid, month, category, sum(n)::float8 as n
+        from (${this.factsByMonth(prefix, [month, last])}) f group by 1, 2, 3`),
     );
+    // Grids with a nonzero count in either month, in code order, their counts built here.
     const width = RISK_CATEGORIES.length;
+    const byGrid = new Map<string, { total: number; last: number; counts: number[] }>();
+    for (const r of rows) {
+      let g = byGrid.get(r.grid);
+      if (!g) byGrid.set(r.grid, (g = { total: 0, last: 0, counts: new Array<number>(width).fill(0) }));
+      const n = Number(r.n);
+      if (r.month === last) g.last += n;
+      else {
+        g.total += n;
+        const k = RISK_CATEGORIES.indexOf(r.category as never);
+        if (k >= 0) g.counts[k]! += n;
+      }
+    }
+    const grids = [...byGrid.keys()].filter((k) => byGrid.get(k)!.total !== 0 || byGrid.get(k)!.last !== 0).sort();
     return {
       width,
-      grids: rows.map((r) => r.grid),
-      total: Int32Array.from(rows, (r) => Number(r.total)),
-      last: Int32Array.from(rows, (r) => Number(r.last)),
-      counts: Int32Array.from(rows.flatMap((r) => r.counts.split(',').map(Number))),
+      grids,
+      total: Int32Array.from(grids, (k) => byGrid.get(k)!.total),
+      last: Int32Array.from(grids, (k) => byGrid.get(k)!.last),
+      counts: Int32Array.from(grids.flatMap((k) => byGrid.get(k)!.counts)),
     };
   }
   override async gridCandidates(prefix: string, month: string, history: readonly string[], min: number) {

@@ -46,7 +46,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Transferable to a worker thread (the port in the transfer list). */
 /**
  * What each PostgreSQL session of the hub sets at its start: no JIT compilation. The figures' reads
  * are short, but the planner's estimates for array subscripts and set-returning functions pass
@@ -55,6 +54,7 @@ export interface Database {
  */
 const SESSION_OPTIONS = '-c jit=off';
 
+/** Transferable to a worker thread (the port in the transfer list). */
 export type ThreadConnection = { kind: 'pglite'; port: MessagePort } | { kind: 'postgres'; url: string };
 
 /**

@@ -25,13 +25,6 @@ $$;--> statement-breakpoint
 CREATE FUNCTION stats_category_index(category text) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT array_position(stats_categories(), category)
 $$;--> statement-breakpoint
--- Counts by category index (idx[k] → n[k], summed; an unknown category's index is null and left
--- out) as one array in stats_categories()' order.
-CREATE FUNCTION stats_counts(idx int[], n int[]) RETURNS int[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT array_agg(coalesce(x.n, 0) ORDER BY s.i)
-  FROM generate_series(1, cardinality(stats_categories())) s(i)
-  LEFT JOIN (SELECT u.i, sum(u.n)::int AS n FROM unnest(idx, n) u(i, n) GROUP BY u.i) x ON x.i = s.i
-$$;--> statement-breakpoint
 -- Add (sign 1) or take back (sign -1) one incident's count in its grid's month: what the facts'
 -- reported − cancelled make of it (1 unless merged or cancelled).
 CREATE FUNCTION stats_apply_grid_month(r incidents, s int) RETURNS void LANGUAGE plpgsql AS $$
@@ -79,23 +72,12 @@ CREATE FUNCTION stats_grid_month_fill() RETURNS void LANGUAGE sql AS $$
   HAVING sum(n) FILTER (WHERE dim = '-') <> 0
   ORDER BY 1, 2
 $$;--> statement-breakpoint
--- The trigger of 0012, and grid_month's count where an incident's cell (grid, month, category, or
--- whether it counts) changed.
-CREATE OR REPLACE FUNCTION stats_incident_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Keep grid_month current in the writer's own transaction, beside 0012's rollup trigger: only where
+-- an incident's cell (grid, month, category, or whether it counts) changed. A bulk load skips it
+-- as it skips 0012's (stats.bulk), and stats_rebuild() fills the table after.
+CREATE FUNCTION stats_grid_month_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF current_setting('stats.bulk', true) = 'on' THEN RETURN NULL; END IF;
-  IF TG_OP = 'UPDATE' AND (OLD.status, OLD.category, OLD.source, OLD.grid_code, OLD.kind, OLD.escalations, OLD.dispute->'supervised',
-      OLD.dispute->'outcome', OLD.rating, OLD.rejections, OLD.accepted_at, OLD.first_dispatched_at, OLD.dispatched_at,
-      OLD.unit_accepted_at, OLD.arrived_at, OLD.resolved_at, OLD.verified_at, OLD.resolve_due_at, OLD.created_at,
-      OLD.assignments->0->'kind')
-    IS NOT DISTINCT FROM (NEW.status, NEW.category, NEW.source, NEW.grid_code, NEW.kind, NEW.escalations, NEW.dispute->'supervised',
-      NEW.dispute->'outcome', NEW.rating, NEW.rejections, NEW.accepted_at, NEW.first_dispatched_at, NEW.dispatched_at,
-      NEW.unit_accepted_at, NEW.arrived_at, NEW.resolved_at, NEW.verified_at, NEW.resolve_due_at, NEW.created_at,
-      NEW.assignments->0->'kind') THEN
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stats_apply_incident(OLD, -1); END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM stats_apply_incident(NEW, 1); END IF;
   IF TG_OP = 'UPDATE' AND (OLD.grid_code, OLD.category, date_trunc('month', stats_day(OLD.created_at)),
       OLD.status IN ('merged', 'cancelled'))
     IS NOT DISTINCT FROM (NEW.grid_code, NEW.category, date_trunc('month', stats_day(NEW.created_at)),
@@ -107,6 +89,7 @@ BEGIN
   RETURN NULL;
 END
 $$;--> statement-breakpoint
+CREATE TRIGGER incidents_grid_month AFTER INSERT OR UPDATE OR DELETE ON incidents FOR EACH ROW EXECUTE FUNCTION stats_grid_month_trigger();--> statement-breakpoint
 -- stats_rebuild() of 0012 keeps its body under another name; the rebuild is it, then grid_month,
 -- with the tables emptied by TRUNCATE and their primary keys built once after the inserts (row by
 -- row into the keys cost PGlite twice as much: BENCHMARKS.md, first start). It holds the rollups
