@@ -821,7 +821,7 @@ export const alarmRollup = pgTable(
  * incidents without the merged and the cancelled ones, per category in RISK_CATEGORIES' order
  * (stats_categories(); a category outside the 29 counts in the total only), and their total. One
  * narrow row a grid, so a city's month is 10,000 rows rather than the ~60,000 wide category rows
- * of incident_rollup; kept by the same trigger and rebuild.
+ * of incident_rollup; kept by a trigger of its own and by stats_rebuild().
  */
 export const gridMonth = pgTable(
   'grid_month',
