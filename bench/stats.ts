@@ -17,7 +17,8 @@
  *
  * Settings: BENCH_STATS_INCIDENTS, BENCH_STATS_ALARMS, BENCH_STATS_EVENTS, BENCH_STATS_RUNS (timed
  * runs per rollup case, default 50), BENCH_STATS_RAW_RUNS (default 3), BENCH_DATABASE_URL,
- * BENCH_STATS_DBS (pglite,postgres). Results: a table, and JSON in bench/results/stats-<time>.json.
+ * BENCH_STATS_DBS (pglite,postgres), BENCH_STATS_CASES, BENCH_STATS_KEEP, BENCH_STATS_REUSE. Results: a table,
+ * and JSON in bench/results/stats-<time>.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -35,6 +36,8 @@ import {
   type SegmentFilter,
 } from '@server/repositories/stats.repository';
 import { StatsService } from '@server/services/stats/stats.service';
+import { HISTORY_MONTHS } from '@server/services/stats/standout';
+import { addMonths } from '@server/services/stats/windows';
 import { RISK_CATEGORIES, CATEGORIES, DISPUTE_CATEGORIES } from '@shared/incident-categories';
 import { tempDir, tempPostgresDatabase } from '../tests/integration/helpers';
 
@@ -49,6 +52,11 @@ const SEED = 20260101;
 /** The data's "now" (12:00 local on 23 Nov 2026): fixed, so the rows and the windows are the same on every run. */
 const NOW = Date.parse('2026-11-23T04:00:00Z');
 const PG_URL = process.env.BENCH_DATABASE_URL;
+/**
+ * BENCH_STATS_REUSE: a PostgreSQL database a run kept (BENCH_STATS_KEEP) with these settings' rows,
+ * migrated and timed as it is (no load, no rebuild): to measure a change to the reads again in minutes.
+ */
+const REUSE = process.env.BENCH_STATS_REUSE;
 type Backend = 'pglite' | 'postgres';
 const DBS = (process.env.BENCH_STATS_DBS ?? (PG_URL ? 'pglite,postgres' : 'pglite')).split(',') as Backend[];
 const GOAL_MS: Record<Backend, number> = { postgres: 100, pglite: 300 };
@@ -324,7 +332,8 @@ class RawStatsRepository extends StatsRepository {
       counts: Int32Array.from(grids.flatMap((k) => byGrid.get(k)!.counts)),
     };
   }
-  override async gridCandidates(prefix: string, month: string, history: readonly string[], min: number) {
+  override async gridCandidates(prefix: string, month: string, min: number) {
+    const history = Array.from({ length: HISTORY_MONTHS }, (_, i) => addMonths(month, i - HISTORY_MONTHS));
     const rows = await queryRows<{ grid: string; category: string; n: number; history: number; total: number }>(
       this.rdb,
       sql.raw(`with now as (select grid, category, sum(n) as n from (${this.factsByMonth(prefix, [month])}) x
@@ -443,6 +452,7 @@ async function open(kind: Backend): Promise<{ database: Database; cleanup: () =>
     const dir = await tempDir('cd-bench-stats-');
     return { database: await openDatabase({ dataDir: dir.path, databaseUrl: undefined }), cleanup: dir.remove };
   }
+  if (REUSE) return { database: await openDatabase({ dataDir: '', databaseUrl: REUSE }), cleanup: async () => {} };
   const pgdb = await tempPostgresDatabase(PG_URL!);
   if (process.env.BENCH_STATS_KEEP) console.log(`[postgres] database ${pgdb.url}`);
   return { database: await openDatabase({ dataDir: '', databaseUrl: pgdb.url }), cleanup: pgdb.drop };
@@ -454,14 +464,16 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
   try {
     const db = await database.migrateAndRun((d) => Promise.resolve(d));
     const raw = rawOf(db);
-    await fillWorld(raw);
-    const incidentsMs = await chunks(N, CHUNK, incidentChunkSql, raw, 'incidents', log);
-    const alarmsMs = await chunks(ALARMS, CHUNK, alarmChunkSql, raw, 'alarms', log);
-    const eventsMs = await chunks(EVENTS, EVENT_CHUNK, eventChunkSql, raw, 'events', log);
+    const loaded = kind === 'postgres' && REUSE;
+    if (loaded) log(`  reusing ${REUSE} (BENCH_STATS_REUSE): loaded and migrated`);
+    else await fillWorld(raw);
+    const incidentsMs = loaded ? 0 : await chunks(N, CHUNK, incidentChunkSql, raw, 'incidents', log);
+    const alarmsMs = loaded ? 0 : await chunks(ALARMS, CHUNK, alarmChunkSql, raw, 'alarms', log);
+    const eventsMs = loaded ? 0 : await chunks(EVENTS, EVENT_CHUNK, eventChunkSql, raw, 'events', log);
     const t0 = performance.now();
-    await raw.query('select stats_rebuild()');
+    if (!loaded) await raw.query('select stats_rebuild()');
     const rebuildMs = performance.now() - t0;
-    log(`  rollups rebuilt: ${(rebuildMs / 1000).toFixed(1)} s`);
+    if (!loaded) log(`  rollups rebuilt: ${(rebuildMs / 1000).toFixed(1)} s`);
     await raw.query('analyze');
     const sizes = (
       await raw.query(`select pg_total_relation_size('incident_rollup') as r, pg_total_relation_size('incident_rollup_hist') as h,
@@ -486,10 +498,11 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
     // The baseline: no rollups read, and no index but the primary keys on the rows.
     const defs = (
       await raw.query(
-        `select indexname from pg_indexes where schemaname = 'public' and tablename in ('incidents', 'alarms') and indexname not in ('incidents_pkey', 'alarms_pkey')`,
+        `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename in ('incidents', 'alarms') and indexname not in ('incidents_pkey', 'alarms_pkey')`,
       )
-    ).rows as { indexname: string }[];
+    ).rows as { indexname: string; indexdef: string }[];
     for (const d of defs) await raw.query(`drop index ${d.indexname}`);
+
     await raw.query('analyze incidents');
     await raw.query('analyze alarms');
     for (const c of chosen) {
@@ -512,6 +525,8 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
       );
       if (!equal) console.log(`  first difference (rollups ≠ raw): ${firstDifference(a.out, b.out)}`);
     }
+    // A database kept for another run gets them back.
+    if (process.env.BENCH_STATS_KEEP || REUSE) for (const d of defs) await raw.query(d.indexdef);
     return { kind, incidentsMs, alarmsMs, eventsMs, rebuildMs, sizes, rows };
   } finally {
     await database.close();

@@ -834,6 +834,13 @@ export const gridMonth = pgTable(
       .notNull()
       .generatedAlwaysAs(sql`stats_counts_text(counts)`),
     total: integer('total').notNull(),
+    /**
+     * Migration 0014: the counts over the stats_history_months() (6) months before, per category as
+     * `counts`, and their total: what the standout rule compares a month with, kept current by the
+     * trigger (a change in one month adds to the six after it) so that a read needs no other row.
+     */
+    history: integer('history').array().notNull(),
+    historyTotal: integer('history_total').notNull(),
   },
   (t) => [primaryKey({ columns: [t.month, t.grid] })],
 );

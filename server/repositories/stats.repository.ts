@@ -203,9 +203,9 @@ export interface GridCandidate {
   index: number;
   /** This month's count. */
   n: number;
-  /** The count over the history's months. */
+  /** The count over the HISTORY_MONTHS months before. */
   history: number;
-  /** The grid's total over the history's months (all categories). */
+  /** The grid's total over the HISTORY_MONTHS months before (all categories). */
   historyTotal: number;
 }
 
@@ -425,30 +425,18 @@ export class StatsRepository {
 
   /**
    * The (grid, category index) pairs under `prefix` with at least `min` this month (the only ones
-   * that may stand out): this month's count, the count over `history`'s months, and the grid's
-   * total over them. Each pair's history by the primary key (lateral), the rows that have one
-   * by `min <= any(counts)`.
+   * that may stand out): this month's count, the count over the stats_history_months() (6) months
+   * before it, and the grid's total over them: all from the month's own row (migration 0014), the
+   * rows that have one by `min <= any(counts)`.
    */
-  async gridCandidates(
-    prefix: string,
-    month: string,
-    history: readonly string[],
-    min: number,
-  ): Promise<GridCandidate[]> {
+  async gridCandidates(prefix: string, month: string, min: number): Promise<GridCandidate[]> {
     return queryRows(
       this.db,
-      sql`select n.grid, s.i as "index", n.counts[s.i]::float8 as n, coalesce(h.n, 0)::float8 as history,
-            coalesce(h.total, 0)::float8 as "historyTotal"
-          from (select grid, counts from grid_month
+      sql`select n.grid, s.i as "index", n.counts[s.i]::float8 as n, n.history[s.i]::float8 as history,
+            n.history_total::float8 as "historyTotal"
+          from (select grid, counts, history, history_total from grid_month
                 where month = ${`${month}-01`}::date and grid like ${like(prefix)} and ${min}::int <= any(counts)) n
           cross join generate_subscripts(n.counts, 1) as s(i)
-          cross join lateral (
-            select sum(g.counts[s.i]) as n, sum(g.total) as total from grid_month g
-            where g.month in (${sql.join(
-              history.map((m) => sql`${`${m}-01`}::date`),
-              sql`, `,
-            )}) and g.grid = n.grid
-          ) h
           where n.counts[s.i] >= ${min}::int`,
     );
   }

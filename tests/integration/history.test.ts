@@ -29,7 +29,9 @@ async function rollupSums(db: Db): Promise<Record<string, number>> {
           (select count(*) from alarm_rollup) as a_rows, (select coalesce(sum(raised), 0) from alarm_rollup) as raised,
           (select coalesce(sum(events), 0) from alarm_rollup) as events,
           (select count(*) from grid_month) as g_rows, (select coalesce(sum(total), 0) from grid_month) as g_total,
-          (select coalesce(sum(c), 0) from grid_month, unnest(counts) c) as g_counts`,
+          (select coalesce(sum(c), 0) from grid_month, unnest(counts) c) as g_counts,
+          (select coalesce(sum(history_total), 0) from grid_month) as g_history_total,
+          (select coalesce(sum(c), 0) from grid_month, unnest(history) c) as g_history`,
   );
   return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
 }

@@ -16,6 +16,7 @@ import { createApp, type Hub } from '@server/app';
 import { ManualClock } from '@server/core/clock';
 import { queryRows, type Db } from '@server/db/connect';
 import { bucketOf } from '@server/services/stats/percentile';
+import { HISTORY_MONTHS } from '@server/services/stats/standout';
 import {
   breakdownReply,
   gridAnalysisReply,
@@ -115,7 +116,8 @@ async function rollupFingerprint(db: Db): Promise<unknown[]> {
     )),
     ...(await queryRows(
       db,
-      sql`select month, grid, counts::text as counts, total from grid_month where total <> 0 order by 1, 2`,
+      sql`select month, grid, counts::text as counts, total, history::text as history, history_total from grid_month
+        where total <> 0 order by 1, 2`,
     )),
   ];
 }
@@ -453,14 +455,45 @@ describe.each(backends)('figures on $name', (backend) => {
     await db.execute(sql`update incidents set rating = 3, status = 'rated' where id = 'i3'`);
     await db.execute(sql`update incidents set status = 'merged' where id = 'i4'`);
     await db.execute(sql`delete from incidents where id = 'i7'`);
+    // Months before and after June: a month's history is its six months before, kept as they change.
+    const month = (iso: string) => ({
+      source: 'citizen',
+      status: 'closed',
+      resolved: 60,
+      verified: 70,
+      dueIn: 480,
+      created: Date.parse(iso),
+    });
+    await insert(db, { id: 'h1', grid: gridA, category: 'theft', ...month('2026-03-10T02:00:00Z') });
+    await insert(db, { id: 'h2', grid: gridA2, category: 'noise', ...month('2026-02-01T02:00:00Z') });
+    await insert(db, { id: 'h3', grid: gridA, category: 'theft', ...month('2026-07-02T02:00:00Z') });
+    await db.execute(sql`update incidents set category = 'fraud' where id = 'h1'`);
+    await db.execute(sql`update incidents set created_at = '2026-05-20T02:00:00Z' where id = 'h2'`);
+    const history = async (m: string, grid: string) => {
+      const [row] = await queryRows<{ theft: number; fraud: number; noise: number; total: number }>(
+        db,
+        sql`select history[stats_category_index('theft')] as theft, history[stats_category_index('fraud')] as fraud,
+              history[stats_category_index('noise')] as noise, history_total as total
+            from grid_month where month = ${m}::date and grid = ${grid}`,
+      );
+      return row;
+    };
+    expect(await history('2026-06-01', gridA)).toEqual({ theft: 0, fraud: 1, noise: 0, total: 1 });
+    expect(await history('2026-06-01', gridA2)).toEqual({ theft: 0, fraud: 0, noise: 1, total: 1 });
+    // July's row, made after June's: June's two thefts (i1, i8) and March's fraud.
+    expect(await history('2026-07-01', gridA)).toMatchObject({ theft: 2, fraud: 1 });
     const live = await rollupFingerprint(db);
     await db.execute(sql`select stats_rebuild()`);
     expect(await rollupFingerprint(db)).toEqual(live);
   });
 
   it("keeps the grids' month counts in the order of the 29 categories", async () => {
-    const [row] = await queryRows<{ c: string[] }>(db, sql`select stats_categories() as c`);
+    const [row] = await queryRows<{ c: string[]; h: number }>(
+      db,
+      sql`select stats_categories() as c, stats_history_months() as h`,
+    );
     expect(row!.c).toEqual([...RISK_CATEGORIES]);
+    expect(row!.h).toBe(HISTORY_MONTHS);
     const months = await queryRows<{ n: number }>(
       db,
       sql`select count(*)::int as n from grid_month where cardinality(counts) <> ${RISK_CATEGORIES.length}`,

@@ -43,7 +43,7 @@ import {
 import { addCounters, alarmFiguresOf, COUNTER_COLUMNS, figuresOf, pct, zeroCounters, type Counters } from './figures';
 import { percentilesOf } from './percentile';
 import { analyseGrids, gridListOf, type GridList } from './grid-analysis';
-import { HISTORY_MONTHS, MIN_COUNT } from './standout';
+import { MIN_COUNT } from './standout';
 import {
   addDays,
   addMonths,
@@ -281,17 +281,16 @@ export class StatsService {
   /**
    * The month's per-grid analysis of the 29 categories (grid-analysis.ts), from four reads side by
    * side: the grids' month rows (grid_month: this month's counts, last month's totals), the grid and
-   * category pairs that reach the standout rule's minimum with their history, the categories'
-   * change, the region's grids.
+   * category pairs that reach the standout rule's minimum with their history (grid_month.history),
+   * the categories' change, the region's grids.
    */
   async gridAnalysis(ctx: AuthContext, q: GridAnalysisQuery): Promise<GridAnalysisReply> {
     const r = await this.regionOf(ctx, q.region);
     this.checkMonth(q.month);
-    const history = Array.from({ length: HISTORY_MONTHS }, (_, i) => addMonths(q.month, i - HISTORY_MONTHS));
     const last = addMonths(q.month, -1);
     const [months, candidates, byCategory, grids] = await Promise.all([
       this.repo.gridMonthRows(r.prefix, q.month, last),
-      this.repo.gridCandidates(r.prefix, q.month, history, MIN_COUNT),
+      this.repo.gridCandidates(r.prefix, q.month, MIN_COUNT),
       this.repo.categoryMonths(r.rollup <= 1 ? r.rollup : 3, r.prefix, [q.month, last]),
       this.gridsUnder(r.prefix),
     ]);
