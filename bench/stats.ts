@@ -511,7 +511,6 @@ async function runBackend(kind: Backend): Promise<Record<string, unknown>> {
       )
     ).rows as { indexname: string; indexdef: string }[];
     for (const d of defs) await raw.query(`drop index ${d.indexname}`);
-
     await raw.query('analyze incidents');
     await raw.query('analyze alarms');
     for (const c of chosen) {
