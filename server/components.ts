@@ -31,6 +31,7 @@ import { ZoneDirectoryService } from './services/zone-directory.service';
 import { StatsService } from './services/stats/stats.service';
 import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
+import { CoverageService } from './services/coverage.service';
 import { LocatorService } from './services/locator.service';
 import { createIncidentServices } from './services/incidents';
 import { IngestService } from './services/ingest.service';
@@ -110,6 +111,8 @@ export function compose(database: Database, d: ComposeDeps): Components {
     metrics,
   });
   const deadLetters = new DeadLetterService(r.deadLetters, clock, log);
+  // Coverage gaps: the units as dispatch holds them, measured by the dispatch ETA model.
+  const coverage = new CoverageService(r.coverage, r.events, r.alarms, alarms, incidents.units, transact, clock, log);
 
   const mqtt = config.mqttUrl
     ? new MqttIngest({
@@ -167,6 +170,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
     qr,
     zones,
     stats,
+    coverage,
   };
   return {
     ...services,

@@ -114,6 +114,7 @@ async function seed(c: Components, d: BootDeps, db: Database['db'], history: His
   readiness.step('alarm rules and accounts');
   await c.alarms.ensureRules();
   await c.absence.ensureRule();
+  await c.coverage.ensureRule();
   if (production) {
     const demo = await c.demoAccounts.names();
     if (demo.length > 0) {
@@ -144,6 +145,7 @@ function start(c: Components, d: BootDeps): void {
   c.mqtt?.start();
   scheduler.every('session sweep', SWEEP_EVERY_MS, () => c.auth.sweep());
   scheduler.every('absence sweep', config.absenceSweepMs ?? 0, () => c.absence.sweep());
+  scheduler.every('coverage sweep', config.coverageSweepMs ?? 0, () => c.coverage.sweep(), { immediately: true });
   scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => c.incidents.sla.sweep(), { immediately: true });
   scheduler.every('alarm expiry', config.alarmExpirySweepMs ?? 0, () => c.alarms.expire());
   scheduler.every('outbox poll', OUTBOX_POLL_MS, () => c.outbox.poll(), { immediately: true });

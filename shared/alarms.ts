@@ -9,9 +9,11 @@ import { ALARM_EVENT_SOURCES, EVENT_TYPES } from './ingest';
 
 /**
  * new → acknowledged → incident | false_alarm; `expired`: a rule with `expireMinutes` closed it,
- * unhandled, that long after its last repeat (issue 15; the hub's expiry sweep, by 'system').
+ * unhandled, that long after its last repeat (issue 15; the hub's expiry sweep, by 'system');
+ * `cleared`: what it reported ended before anyone made an incident of it (issue 17: a coverage
+ * gap filled again; by 'system').
  */
-export const ALARM_STATUSES = ['new', 'acknowledged', 'false_alarm', 'incident', 'expired'] as const;
+export const ALARM_STATUSES = ['new', 'acknowledged', 'false_alarm', 'incident', 'expired', 'cleared'] as const;
 export type AlarmStatus = (typeof ALARM_STATUSES)[number];
 /** The statuses an alarm can still be folded into, and a screen keeps in its open queue (`new`, `acknowledged`). */
 export const ALARM_OPEN_STATUSES = ['new', 'acknowledged'] as const;

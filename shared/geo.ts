@@ -16,9 +16,14 @@ export function round6(v: number): number {
  * agrees with its local frame), so the two are not interchangeable at the 0.5 % level.
  */
 export function distanceM(a: LonLat, b: LonLat): number {
+  return distanceLonLatM(a[0], a[1], b[0], b[1]);
+}
+
+/** `distanceM` of two points given as numbers (hot loops: no tuple per call). */
+export function distanceLonLatM(lon1: number, lat1: number, lon2: number, lat2: number): number {
   const r = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * r;
-  const dLon = (b[0] - a[0]) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dLon / 2) ** 2;
+  const dLat = (lat2 - lat1) * r;
+  const dLon = (lon2 - lon1) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2;
   return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
 }

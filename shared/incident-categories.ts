@@ -188,6 +188,7 @@ const TYPE_CATEGORY: Readonly<Record<Exclude<EventType, RiskCategory>, RiskCateg
   one_key_alarm: 'hospital_safety',
   resident_absence: 'vulnerable_care',
   sla_breach: 'public_order',
+  coverage_gap: 'public_order',
 };
 
 export function categoryOfEvent(type: EventType, facilityKind?: string | null): RiskCategory {

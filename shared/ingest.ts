@@ -67,9 +67,10 @@ export const DEVICE_EVENT_TYPES = [
 /**
  * What the hub itself raises: `resident_absence`, stored by the hub's absence sweep
  * (server/services/absence.service.ts) when a resident living alone has had no access event for
- * an absence rule's hours. Devices have no reason to send it (a posted one raises nothing).
+ * an absence rule's hours; `sla_breach` by the SLA sweep; `coverage_gap` by the coverage sweep
+ * (server/services/coverage.service.ts). Devices have no reason to send it (a posted one raises nothing).
  */
-export const HUB_EVENT_TYPES = ['resident_absence', 'sla_breach'] as const;
+export const HUB_EVENT_TYPES = ['resident_absence', 'sla_breach', 'coverage_gap'] as const;
 
 /** The source of what the hub itself raises (never accepted from outside: an alarm's event may carry it). */
 export const HUB_SOURCE = 'hub';

@@ -5,6 +5,14 @@
 import { z } from 'zod';
 import { ZONE_KINDS, type ZoneKind } from './world';
 import { EVENT_TYPES, type EventType } from './ingest';
+import {
+  COVERAGE_AREAS_MAX,
+  COVERAGE_HOLD_MAX_S,
+  coverageArea,
+  coverageThresholds,
+  type CoverageArea,
+  type CoverageThresholds,
+} from './coverage';
 
 export type Priority = 1 | 2 | 3 | 4;
 /**
@@ -55,7 +63,22 @@ export interface AbsenceRule extends RuleBase {
   hours: number;
 }
 
-export type Rule = ZoneRule | FacilityRule | AbsenceRule;
+/**
+ * Coverage gaps (issue 17): a grid whose nearest available unit of a need is further away (in
+ * minutes) than its threshold for `holdSeconds` raises an alarm; one rule per hub (`coverage-gap`).
+ */
+export interface CoverageRule extends RuleBase {
+  kind: 'coverage';
+  thresholds: CoverageThresholds;
+  /** Priority areas: tighter (or looser) thresholds under a region; the longest code wins. */
+  areas: readonly CoverageArea[];
+  /** Seconds a grid must stay a gap before it raises (a unit busy for a moment raises nothing). */
+  holdSeconds: number;
+}
+/** The one coverage rule's id. */
+export const COVERAGE_RULE_ID = 'coverage-gap';
+
+export type Rule = ZoneRule | FacilityRule | AbsenceRule | CoverageRule;
 
 /** A rule without `foldMinutes` folds repeats within this many minutes. */
 export const FOLD_MINUTES_DEFAULT = 10;
@@ -114,8 +137,41 @@ export const ruleSchema: z.ZodType<Rule> = z
         .max(720, 'must be 1-720')
         .default(48),
     }),
+    z.strictObject({
+      ...ruleBase,
+      kind: z.literal('coverage'),
+      thresholds: coverageThresholds,
+      areas: z.array(coverageArea).max(COVERAGE_AREAS_MAX, `at most ${COVERAGE_AREAS_MAX} areas`).default([]),
+      holdSeconds: z
+        .number({ error: 'must be a number' })
+        .int('must be a whole number of seconds')
+        .min(0, `must be 0-${COVERAGE_HOLD_MAX_S}`)
+        .max(COVERAGE_HOLD_MAX_S, `must be 0-${COVERAGE_HOLD_MAX_S}`)
+        .default(60),
+    }),
   ])
   .superRefine((r, ctx) => {
+    if (r.kind === 'coverage') {
+      if (r.id !== COVERAGE_RULE_ID)
+        ctx.addIssue({ code: 'custom', path: ['id'], message: `the coverage rule's id is ${COVERAGE_RULE_ID}` });
+      if (r.eventTypes.some((t) => t !== 'coverage_gap'))
+        ctx.addIssue({ code: 'custom', path: ['eventTypes'], message: 'a coverage rule raises coverage_gap only' });
+      const seen = new Set<string>();
+      r.areas.forEach((a, i) => {
+        if (seen.has(a.regionCode))
+          ctx.addIssue({ code: 'custom', path: ['areas', i, 'regionCode'], message: 'named twice' });
+        seen.add(a.regionCode);
+      });
+    } else {
+      if (r.eventTypes.includes('coverage_gap'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['eventTypes'],
+          message: 'coverage_gap is raised by the coverage rule only',
+        });
+      if (r.id === COVERAGE_RULE_ID)
+        ctx.addIssue({ code: 'custom', path: ['kind'], message: `${COVERAGE_RULE_ID} is the coverage rule` });
+    }
     if (r.priority === 1 && r.expireMinutes !== undefined)
       ctx.addIssue({ code: 'custom', path: ['expireMinutes'], message: 'priority-1 alarms never expire' });
     if (r.kind === 'zone' && r.window && r.window.from === r.window.to)

@@ -139,6 +139,12 @@ const envSchema = z.object({
     .min(0, 'must be 0 (off) or more')
     .max(86_400_000, 'must be at most 86400000 (a day)')
     .default(60_000),
+  COVERAGE_SWEEP_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (off) or more')
+    .max(3_600_000, 'must be at most 3600000 (an hour)')
+    .default(5_000),
   SLA_SWEEP_MS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -222,6 +228,11 @@ export interface Config {
    * Absent from a Config literal (tests, the bench): never; tests call AbsenceService.sweep().
    */
   absenceSweepMs?: number;
+  /**
+   * How often the coverage map takes the units' changes and opens or closes gap spells, ms:
+   * COVERAGE_SWEEP_MS, default 5,000; 0 (and absent from a Config literal: tests call CoverageService.sweep()): never.
+   */
+  coverageSweepMs?: number;
   /** How often SLA deadlines are checked, ms: SLA_SWEEP_MS, default 5,000; 0 (and absent from a Config literal): never. */
   slaSweepMs?: number;
   /** How often unhandled alarms past their rule's expiry are closed, ms: ALARM_EXPIRY_SWEEP_MS, default 60,000; 0 (and absent from a Config literal): never. */
@@ -326,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoHistoryMonths: e.DEMO_HISTORY_MONTHS,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,
+    coverageSweepMs: e.COVERAGE_SWEEP_MS,
     alarmExpirySweepMs: e.ALARM_EXPIRY_SWEEP_MS,
     autoIncidentPriority: e.AUTO_INCIDENT_PRIORITY,
     simulator: {

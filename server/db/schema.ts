@@ -428,7 +428,9 @@ export const alarms = pgTable(
     ruleId: text('rule_id').notNull(),
     ruleName: text('rule_name').notNull(),
     priority: integer('priority').notNull(),
-    status: text('status', { enum: ['new', 'acknowledged', 'false_alarm', 'incident', 'expired'] }).notNull(),
+    status: text('status', {
+      enum: ['new', 'acknowledged', 'false_alarm', 'incident', 'expired', 'cleared'],
+    }).notNull(),
     /** The event's grid (no foreign key, as for events). */
     gridCode: text('grid_code').notNull(),
     lon: doublePrecision('lon').notNull(),
@@ -845,6 +847,33 @@ export const gridMonth = pgTable(
   (t) => [primaryKey({ columns: [t.month, t.grid] })],
 );
 
+/**
+ * Coverage gaps (issue 17): a spell during which a grid had no available unit of a need within
+ * its threshold. Open while `closedAt` is null; at most one open spell per grid and need, so two
+ * hubs that see the same gap open it once. Its alarm's event is `coverage:<id>`.
+ */
+export const coverageGaps = pgTable(
+  'coverage_gaps',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    gridCode: text('grid_code').notNull(),
+    need: text('need', { enum: ['police', 'grid_worker', 'fire', 'medical'] }).notNull(),
+    /** When the grid became a gap (on the hub that saw it first: the spell's start, before the hold). */
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Minutes of the nearest available unit when it opened (null: none available at all), and the threshold. */
+    etaMin: doublePrecision('eta_min'),
+    thresholdMin: doublePrecision('threshold_min').notNull(),
+  },
+  (t) => [
+    uniqueIndex('coverage_gaps_open_idx')
+      .on(t.gridCode, t.need)
+      .where(sql`${t.closedAt} is null`),
+    index('coverage_gaps_opened_idx').on(t.openedAt),
+  ],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -876,5 +905,6 @@ export const schema = {
   incidentRollupHist,
   alarmRollup,
   gridMonth,
+  coverageGaps,
 };
 export type Schema = typeof schema;

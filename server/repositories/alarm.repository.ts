@@ -151,6 +151,26 @@ export class AlarmRepository {
     });
   }
 
+  /**
+   * Close the still-open alarms (new, acknowledged) of these hub events as `cleared` by 'system'
+   * (what they reported has ended); returns them with their new revs. In the caller's transaction.
+   */
+  async clearForEvents(source: string, eventIds: readonly string[], at: Date, tx: Db): Promise<AlarmRow[]> {
+    if (eventIds.length === 0) return [];
+    await lockRevs(tx);
+    return tx
+      .update(alarms)
+      .set({ status: 'cleared', handledBy: 'system', handledAt: at, updatedAt: at, rev: NEXT_REV })
+      .where(
+        and(
+          eq(alarms.eventSource, source),
+          inArray(alarms.eventId, [...eventIds]),
+          inArray(alarms.status, ['new', 'acknowledged']),
+        ),
+      )
+      .returning();
+  }
+
   async byId(id: string): Promise<AlarmRow | undefined> {
     return (await this.db.select().from(alarms).where(eq(alarms.id, id)))[0];
   }

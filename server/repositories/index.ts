@@ -6,6 +6,7 @@
 import type { Db } from '../db/connect';
 import { AlarmRepository } from './alarm.repository';
 import { AuditRepository } from './audit.repository';
+import { CoverageRepository } from './coverage.repository';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { EventRepository } from './event.repository';
 import { HistoryRepository } from './history.repository';
@@ -42,6 +43,7 @@ export interface Repositories {
   photos: PhotoRepository;
   zones: ZoneRepository;
   stats: StatsRepository;
+  coverage: CoverageRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -64,5 +66,6 @@ export function createRepositories(db: Db): Repositories {
     photos: new PhotoRepository(db),
     zones: new ZoneRepository(db),
     stats: new StatsRepository(db),
+    coverage: new CoverageRepository(db),
   };
 }

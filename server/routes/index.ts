@@ -26,6 +26,7 @@ import type { QrService } from '../services/qr.service';
 import type { WorldService } from '../services/world.service';
 import type { ZoneDirectoryService } from '../services/zone-directory.service';
 import type { StatsService } from '../services/stats/stats.service';
+import type { CoverageService } from '../services/coverage.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -37,6 +38,7 @@ import { mapRoutes } from './map';
 import { photoRoutes } from './photos';
 import { qrRoutes } from './qr';
 import { slaRoutes } from './sla';
+import { coverageRoutes } from './coverage';
 import { worldRoutes } from './world';
 import { zoneRoutes } from './zones';
 import { statsRoutes } from './stats';
@@ -56,6 +58,7 @@ export interface ApiServices {
   qr: QrService;
   zones: ZoneDirectoryService;
   stats: StatsService;
+  coverage: CoverageService;
 }
 
 export interface Api {
@@ -87,6 +90,7 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   mapRoutes(api, s);
   zoneRoutes(api, s);
   statsRoutes(api, s);
+  coverageRoutes(api, s);
 
   const identify = [cookieParser(), authenticate(s.auth)];
   // Event batches (up to 1,000 events) get a larger body than everything else.

@@ -22,7 +22,7 @@
  * A database seeded with the earlier defaults has them replaced where nobody edited them, and the
  * new ones added (AlarmService.ensureRules, `upgradeRules` below).
  */
-import type { Rule } from '@shared/rules';
+import { COVERAGE_RULE_ID, type CoverageRule, type Rule } from '@shared/rules';
 
 export const DEFAULT_RULES: readonly Rule[] = [
   {
@@ -179,6 +179,30 @@ export const DEFAULT_RULES: readonly Rule[] = [
     // One alarm per resident's absence spell already; two residents must never fold into one.
     foldMinutes: 0,
   },
+  {
+    id: COVERAGE_RULE_ID,
+    kind: 'coverage',
+    name: '力量覆盖盲区',
+    eventTypes: ['coverage_gap'],
+    // Minutes for the nearest available unit by the dispatch ETA model (shared/eta.ts), set a
+    // little above the demo city's worst grid with every unit free (bench/coverage.ts prints the
+    // spread): at rest nothing is a gap; a busy or offline unit that leaves its area uncovered is.
+    // The old town's districts are priority areas with tighter times; grid workers are checked
+    // only there (in the suburbs a grid worker walks a grid of several square kilometres).
+    thresholds: { police: 22, fire: 36, medical: 32 },
+    areas: [
+      { regionCode: '360102', thresholds: { police: 9, fire: 12, medical: 10, grid_worker: 15 } },
+      { regionCode: '360103', thresholds: { police: 9, fire: 12, medical: 10, grid_worker: 15 } },
+      { regionCode: '360104', thresholds: { police: 11, fire: 14, medical: 20 } },
+      { regionCode: '360113', thresholds: { police: 10, fire: 24, medical: 18 } },
+    ],
+    holdSeconds: 120,
+    priority: 3,
+    actions: ['units'],
+    enabled: true,
+    // One alarm per gap spell of a grid and need: two grids' gaps are two places to cover.
+    foldMinutes: 0,
+  },
 ];
 
 /**
@@ -321,3 +345,6 @@ export function upgradeRules(
     return !!old && sameJson(now, old) && !sameJson(now, d);
   });
 }
+
+/** The coverage rule a database seeded before coverage existed gets (CoverageService.ensureRule). */
+export const DEFAULT_COVERAGE_RULE = DEFAULT_RULES.find((r): r is CoverageRule => r.kind === 'coverage')!;

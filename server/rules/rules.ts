@@ -64,6 +64,8 @@ export interface AlarmDraft {
   foldMs?: number;
   /** Unhandled this many ms after its last repeat reached the hub, the alarm expires (absent: never). */
   expireMs?: number;
+  /** Units the caller proposes itself (coverage: the nearest of the gap's need, however far), before any the actions add. */
+  unitIds?: readonly string[];
 }
 
 const BEIJING_OFFSET_MIN = 8 * 60;

@@ -62,6 +62,7 @@ export function alarmRow(e: StoredEvent, d: AlarmDraft, s: Surroundings, now: Da
     actions: [...d.actions],
     cameraIds: d.actions.includes('cameras') ? nearest(s.cameras, position, CAMERAS_PER_ALARM, CAMERA_RADIUS_KM) : [],
     unitIds: [
+      ...(d.unitIds ?? []),
       ...(d.actions.includes('grid_worker') ? gridWorkersFor(s.gridWorkers, e.gridCode) : []),
       ...(d.actions.includes('units') ? nearest(s.responders, position, UNITS_PER_ALARM, UNIT_RADIUS_KM) : []),
     ],

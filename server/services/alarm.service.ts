@@ -317,6 +317,16 @@ export class AlarmService {
           `body.zoneIds.${i}: no zone with id ${JSON.stringify(rule.zoneIds[i])}`,
         );
     }
+    if (rule.kind === 'coverage') {
+      // Region names are city-wide data every admin here may read, like zones.
+      for (const [i, a] of rule.areas.entries())
+        if ((await this.world.regionName(a.regionCode)) === undefined)
+          throw new HttpError(
+            400,
+            ErrorCode.RequestInvalid,
+            `body.areas.${i}.regionCode: no region with code ${JSON.stringify(a.regionCode)}`,
+          );
+    }
     const before = (await this.repo.rules()).find((r) => r.id === id)?.definition ?? null;
     await this.repo.putRule(id, rule);
     this.rules = null;

@@ -7,26 +7,12 @@
 import type { UnitRow } from '../repositories/unit.repository';
 import { distanceM } from '@shared/geo';
 import type { UnitProposal } from '@shared/incidents';
+import { etaMinutes } from '@shared/eta';
 
 const REFRESH_MS = 2_000;
 const OVERLAP_MS = 5_000;
 
-/** Average speed in town (km/h) and the minutes before a unit is on its way. */
-export const UNIT_TRAVEL: Readonly<Record<string, { kmh: number; turnoutMin: number }>> = {
-  police: { kmh: 15, turnoutMin: 0.5 },
-  patrol_car: { kmh: 30, turnoutMin: 0.5 },
-  grid_worker: { kmh: 12, turnoutMin: 0.5 },
-  fire: { kmh: 35, turnoutMin: 1 },
-  medical: { kmh: 35, turnoutMin: 1 },
-  department: { kmh: 25, turnoutMin: 2 },
-};
-/** Streets are not straight lines: route length ≈ 1.3 × the great-circle distance. */
-export const ROUTE_FACTOR = 1.3;
-
-export function etaMinutes(kind: string, distanceM: number): number {
-  const t = UNIT_TRAVEL[kind] ?? { kmh: 15, turnoutMin: 1 };
-  return Math.round((t.turnoutMin + ((distanceM / 1000) * ROUTE_FACTOR * 60) / t.kmh) * 10) / 10;
-}
+export { UNIT_TRAVEL, ROUTE_FACTOR, etaMinutes } from '@shared/eta';
 
 export class UnitIndex {
   private byId = new Map<string, UnitRow>();

@@ -7,9 +7,11 @@
 import { ruleSchema, type Priority, type Rule, type RuleAction } from '@shared/rules';
 import type { EventType } from '@shared/ingest';
 import type { FacilityKind, ZoneKind } from '@shared/world';
+import { COVERAGE_NEEDS, type CoverageNeed, type CoverageThresholds } from '@shared/coverage';
 
+/** The kinds a new rule may be; the coverage rule is one per hub (`coverage-gap`), edited, never made. */
 export const RULE_KINDS = ['zone', 'facility', 'absence'] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
+export type RuleKind = (typeof RULE_KINDS)[number] | 'coverage';
 
 export interface RuleDraft {
   id: string;
@@ -32,6 +34,11 @@ export interface RuleDraft {
   windowTo: string | null;
   facilityKinds: FacilityKind[];
   hours: number | null;
+  /** Coverage: minutes per need (null: not checked city-wide). */
+  thresholds: Record<CoverageNeed, number | null>;
+  /** Coverage priority areas, a line each: `360102 police=9 fire=12`. */
+  areas: string;
+  holdSeconds: number | null;
 }
 
 /** The form's fields a problem can be shown on; `general` for what names none. */
@@ -51,6 +58,9 @@ export const RULE_FIELDS = [
   'window',
   'facilityKinds',
   'hours',
+  'thresholds',
+  'areas',
+  'holdSeconds',
 ] as const;
 export type RuleField = (typeof RULE_FIELDS)[number] | 'general';
 export type FieldErrors = Partial<Record<RuleField, string>>;
@@ -82,6 +92,9 @@ export function draftOf(rule: Rule | null, id = newRuleId()): RuleDraft {
     windowTo: '06:00',
     facilityKinds: [],
     hours: 48,
+    thresholds: { police: null, grid_worker: null, fire: null, medical: null },
+    areas: '',
+    holdSeconds: 60,
   };
   if (!rule) return blank;
   const d: RuleDraft = {
@@ -102,8 +115,39 @@ export function draftOf(rule: Rule | null, id = newRuleId()): RuleDraft {
     d.zoneIds = [...(rule.zoneIds ?? [])];
     if (rule.window) Object.assign(d, { windowOn: true, windowFrom: rule.window.from, windowTo: rule.window.to });
   } else if (rule.kind === 'facility') d.facilityKinds = [...rule.facilityKinds];
-  else d.hours = rule.hours;
+  else if (rule.kind === 'absence') d.hours = rule.hours;
+  else {
+    for (const n of COVERAGE_NEEDS) d.thresholds[n] = rule.thresholds[n] ?? null;
+    d.areas = rule.areas.map((a) => areaLine(a.regionCode, a.thresholds)).join('\n');
+    d.holdSeconds = rule.holdSeconds;
+  }
   return d;
+}
+
+/** One priority area as the form shows it: `360102 police=9 fire=12`. */
+export function areaLine(code: string, t: CoverageThresholds): string {
+  return [code, ...COVERAGE_NEEDS.flatMap((n) => (t[n] === undefined ? [] : [`${n}=${t[n]}`]))].join(' ');
+}
+
+/**
+ * The areas the form's lines say, unchecked: a line is a region code and `need=minutes` pairs; a
+ * word that is not a pair, or a number that is not one, goes through as it is for ruleSchema to name.
+ */
+export function parseAreas(text: string): { regionCode: string; thresholds: Record<string, unknown> }[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [code = '', ...pairs] = line.split(/\s+/);
+      const thresholds: Record<string, unknown> = {};
+      for (const p of pairs) {
+        const m = /^([a-z_]+)=(.*)$/.exec(p);
+        if (!m) thresholds[p] = true;
+        else thresholds[m[1]!] = m[2] !== '' && Number.isFinite(Number(m[2])) ? Number(m[2]) : m[2];
+      }
+      return { regionCode: code, thresholds };
+    });
 }
 
 /** The rule the form makes, unchecked: what is sent, and what ruleSchema judges. */
@@ -131,6 +175,13 @@ export function ruleOf(d: RuleDraft): Record<string, unknown> {
       break;
     case 'absence':
       if (d.hours !== null) base.hours = d.hours;
+      break;
+    case 'coverage':
+      base.thresholds = Object.fromEntries(
+        COVERAGE_NEEDS.flatMap((n) => (d.thresholds[n] === null ? [] : [[n, d.thresholds[n]]])),
+      );
+      base.areas = parseAreas(d.areas);
+      if (d.holdSeconds !== null) base.holdSeconds = d.holdSeconds;
       break;
   }
   return base;

@@ -37,6 +37,7 @@ export default {
       false_alarm: 'False alarm',
       incident: 'Incident',
       expired: 'Expired',
+      cleared: 'Cleared',
     },
     filters: {
       type: 'Type',
@@ -86,6 +87,7 @@ export default {
       crowd_gathering: 'Crowd gathering',
       resident_absence: 'Living alone, no access',
       sla_breach: 'SLA breach (supervision)',
+      coverage_gap: 'Coverage gap',
     },
   },
 } satisfies Shape<typeof alarmsZh>;

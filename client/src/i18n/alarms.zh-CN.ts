@@ -27,7 +27,14 @@ export default {
     popupsWaiting: '+{n}',
     popupsWaitingTitle: '另有 {n} 条告警未弹出：点击在队列中查看待处理告警',
     broadcast: '广播：{say}',
-    status: { new: '待处理', acknowledged: '已确认', false_alarm: '误报', incident: '已转事件', expired: '已过期' },
+    status: {
+      new: '待处理',
+      acknowledged: '已确认',
+      false_alarm: '误报',
+      incident: '已转事件',
+      expired: '已过期',
+      cleared: '已解除',
+    },
     filters: {
       type: '告警类型',
       allTypes: '全部类型',
@@ -76,6 +83,7 @@ export default {
       crowd_gathering: '人群聚集',
       resident_absence: '独居老人无出入',
       sla_breach: '超时督办',
+      coverage_gap: '力量覆盖盲区',
     },
   },
 };

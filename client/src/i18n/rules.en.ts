@@ -37,6 +37,9 @@ export default {
       window: 'Active hours (Beijing time)',
       facilityKinds: 'Facility kinds',
       hours: 'Hours without access',
+      thresholds: 'Reach within (minutes), city-wide',
+      areas: 'Priority areas',
+      holdSeconds: 'A gap for (seconds) before it alarms',
     },
     hint: {
       id: 'Fixed once created; an id another rule has is refused',
@@ -46,8 +49,19 @@ export default {
         'An alarm still unhandled this long after its last repeat closes itself; empty: never. Priority-1 alarms never expire',
       window: 'May wrap midnight, e.g. 22:00 to 06:00',
       zoneSearch: 'Type a zone name or id to search',
+      thresholds:
+        'A grid whose nearest available unit of a kind needs longer than this (the dispatch ETA) is a gap; empty: not checked',
+      areas: 'One per line: a region code and its own times, e.g. {example} (the longest code wins; {needs})',
+      holdSeconds: 'A unit busy for a moment raises nothing',
     },
-    kind: { zone: 'Zone rule', facility: 'Facility panic button', absence: 'Resident living alone unseen' },
+    kind: {
+      zone: 'Zone rule',
+      facility: 'Facility panic button',
+      absence: 'Resident living alone unseen',
+      coverage: 'Coverage gap',
+    },
+    need: { police: 'Police', grid_worker: 'Grid worker', fire: 'Fire', medical: 'Medical' },
+    notChecked: 'Not checked',
     action: {
       broadcast: 'Broadcast from the nearest speaker',
       cameras: 'Attach nearby cameras',
