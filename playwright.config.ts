@@ -57,6 +57,8 @@ export default defineConfig({
       ABSENCE_SWEEP_MS: '0',
       // Nor SLA breaches of earlier tests' incidents popping up over later tests (the sweep has its integration test).
       SLA_SWEEP_MS: '0',
+      // Nor coverage-gap alarms of units that earlier tests sent out (the sweep has its integration test).
+      COVERAGE_SWEEP_MS: '0',
       INGEST_API_KEY: 'e2e-ingest-key-0123456789',
       // The demo accounts' password, which tests/e2e/login.ts signs in with; not production (no forced 2FA).
       DEMO_PASSWORD,

@@ -128,6 +128,12 @@ export const parts = [
     path: 'client/src/desk',
     may: [...base, 'client/common', 'client/map', 'client/app', 'client/cameras', 'client/incidents', 'client/alarms'],
   },
+  // The wall (issue 17): the map and the figures' panels for a display nobody touches.
+  {
+    name: 'client/wall',
+    path: 'client/src/wall',
+    may: [...base, 'client/common', 'client/map', 'client/cameras', 'client/analysis'],
+  },
   { name: 'client/router', path: 'client/src/router', may: [...base, 'client/*'] },
   // main.ts, App.vue, start.ts: the screens' entry.
   { name: 'client/(root)', path: 'client/src', may: ['shared', 'client/*'] },

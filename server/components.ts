@@ -32,6 +32,7 @@ import { StatsService } from './services/stats/stats.service';
 import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
 import { CoverageService } from './services/coverage.service';
+import { WallService } from './services/wall.service';
 import { LocatorService } from './services/locator.service';
 import { createIncidentServices } from './services/incidents';
 import { IngestService } from './services/ingest.service';
@@ -112,6 +113,8 @@ export function compose(database: Database, d: ComposeDeps): Components {
   });
   const deadLetters = new DeadLetterService(r.deadLetters, clock, log);
   // Coverage gaps: the units as dispatch holds them, measured by the dispatch ETA model.
+  // Wall presets, and which one each wall shows (an open event's, else the default).
+  const wall = new WallService(r.wall, audit, clock);
   const coverage = new CoverageService(r.coverage, r.events, r.alarms, alarms, incidents.units, transact, clock, log);
 
   const mqtt = config.mqttUrl
@@ -171,6 +174,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
     zones,
     stats,
     coverage,
+    wall,
   };
   return {
     ...services,

@@ -115,6 +115,7 @@ async function seed(c: Components, d: BootDeps, db: Database['db'], history: His
   await c.alarms.ensureRules();
   await c.absence.ensureRule();
   await c.coverage.ensureRule();
+  await c.wall.ensureDefault();
   if (production) {
     const demo = await c.demoAccounts.names();
     if (demo.length > 0) {

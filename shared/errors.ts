@@ -47,6 +47,10 @@ export const ErrorCode = {
   PhotoNotFound: 'photo/not-found',
   /** No citizen report with this tracking code. */
   ReportNotFound: 'report/not-found',
+  /** No wall preset with this id. */
+  WallPresetNotFound: 'wall/preset-not-found',
+  /** The default wall preset, or one an event names, cannot be deleted. */
+  WallPresetInUse: 'wall/preset-in-use',
   Internal: 'internal/error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -29,6 +29,7 @@ import {
 import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '@shared/world';
 import type { RiskFactor } from '@shared/hub-text';
+import type { WallPresetBody } from '@shared/wall';
 
 /** Bytes (bytea) as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -874,6 +875,13 @@ export const coverageGaps = pgTable(
   ],
 );
 
+/** Wall presets (issue 17): the layout a wall shows, edited by admins (shared/wall.ts). */
+export const wallPresets = pgTable('wall_presets', {
+  id: text('id').primaryKey(),
+  definition: jsonb('definition').$type<WallPresetBody>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -906,5 +914,6 @@ export const schema = {
   alarmRollup,
   gridMonth,
   coverageGaps,
+  wallPresets,
 };
 export type Schema = typeof schema;

@@ -7,6 +7,7 @@ import type { Db } from '../db/connect';
 import { AlarmRepository } from './alarm.repository';
 import { AuditRepository } from './audit.repository';
 import { CoverageRepository } from './coverage.repository';
+import { WallRepository } from './wall.repository';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { EventRepository } from './event.repository';
 import { HistoryRepository } from './history.repository';
@@ -44,6 +45,7 @@ export interface Repositories {
   zones: ZoneRepository;
   stats: StatsRepository;
   coverage: CoverageRepository;
+  wall: WallRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -67,5 +69,6 @@ export function createRepositories(db: Db): Repositories {
     zones: new ZoneRepository(db),
     stats: new StatsRepository(db),
     coverage: new CoverageRepository(db),
+    wall: new WallRepository(db),
   };
 }

@@ -27,6 +27,7 @@ import type { WorldService } from '../services/world.service';
 import type { ZoneDirectoryService } from '../services/zone-directory.service';
 import type { StatsService } from '../services/stats/stats.service';
 import type { CoverageService } from '../services/coverage.service';
+import type { WallService } from '../services/wall.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -39,6 +40,7 @@ import { photoRoutes } from './photos';
 import { qrRoutes } from './qr';
 import { slaRoutes } from './sla';
 import { coverageRoutes } from './coverage';
+import { wallRoutes } from './wall';
 import { worldRoutes } from './world';
 import { zoneRoutes } from './zones';
 import { statsRoutes } from './stats';
@@ -59,6 +61,7 @@ export interface ApiServices {
   zones: ZoneDirectoryService;
   stats: StatsService;
   coverage: CoverageService;
+  wall: WallService;
 }
 
 export interface Api {
@@ -91,6 +94,7 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   zoneRoutes(api, s);
   statsRoutes(api, s);
   coverageRoutes(api, s);
+  wallRoutes(api, s);
 
   const identify = [cookieParser(), authenticate(s.auth)];
   // Event batches (up to 1,000 events) get a larger body than everything else.

@@ -5,7 +5,7 @@
  * through the dialogs.
  */
 import { expect, request, test, type Page } from '@playwright/test';
-import { credentialList } from '@shared/auth';
+import { credentialList, sessionInfo } from '@shared/auth';
 import { loginAs } from './login';
 
 test.beforeEach(async ({ page }) => {
@@ -76,7 +76,7 @@ test('a new device key: its secret is shown once, and is nowhere afterwards; rev
   await expect(row).toHaveAttribute('data-revoked', 'true');
 });
 
-test('a wall token signs a second browser in through its link, and it reaches the desk', async ({
+test('a wall token signs a second browser in through its link, and it reaches the wall', async ({
   page,
   browser,
   baseURL,
@@ -90,11 +90,12 @@ test('a wall token signs a second browser in through its link, and it reaches th
   try {
     const screen = await wall.newPage();
     await screen.goto(link!);
-    await expect(screen).toHaveURL(`${baseURL}/desk`);
-    await expect(screen.getByTestId('user-name')).toHaveText('e2e hall wall');
-    await expect(screen.getByTestId('user-role-scope')).toContainText('大屏');
-    await expect(screen.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
-    await expect(screen.locator('.desk')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
+    // A display starts on the wall (issue 17), signed in as the token.
+    await expect(screen).toHaveURL(`${baseURL}/wall`);
+    await expect(screen.getByTestId('wall')).toHaveAttribute('data-connection', 'live');
+    await expect(screen.getByTestId('wall')).toHaveAttribute('data-drawn', 'true', { timeout: 45_000 });
+    const who = sessionInfo.parse(await (await screen.request.get('/api/v1/auth/session')).json());
+    expect(who.user).toMatchObject({ displayName: 'e2e hall wall', role: 'wall' });
   } finally {
     await wall.close();
   }

@@ -5,59 +5,14 @@
  * the screen goes to the sign-in page by itself, and after signing in shows that hub's city.
  * This test runs its own hub process so it can stop and start it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { worldSummary, type WorldSummary } from '@shared/api';
 import { DEMO_PASSWORD, loginAs } from './login';
-
-const HUB_START_MS = 90_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface HubProcess {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startHub(port: number, dataDir: string, seed: number): HubProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DEMO_SCALE: 'small',
-      DEMO_SEED: String(seed),
-      DEMO_PASSWORD,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out };
-}
+import { freePort, HUB_START_MS, startHub, stopHub, waitUntilReady, type HubProcess } from './hub-process';
 
 async function waitReady(base: string, hub: HubProcess): Promise<WorldSummary> {
-  const deadline = Date.now() + HUB_START_MS;
-  while (Date.now() < deadline) {
-    if (hub.child.exitCode !== null) throw new Error(`hub exited ${hub.child.exitCode}:\n${hub.output()}`);
-    const res = await fetch(`${base}/readyz`).catch(() => null);
-    if (res?.status === 200) return summaryOf(base);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`hub not ready within ${HUB_START_MS} ms:\n${hub.output()}`);
+  await waitUntilReady(base, hub);
+  return summaryOf(base);
 }
 
 /** The city as a city-wide account sees it (the summary needs a session). */
@@ -70,14 +25,6 @@ async function summaryOf(base: string): Promise<WorldSummary> {
   if (login.status !== 200) throw new Error(`sign-in at ${base}: HTTP ${login.status} ${await login.text()}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   return worldSummary.parse(await (await fetch(`${base}/api/v1/world/summary`, { headers: { cookie } })).json());
-}
-
-function stopHub(hub: HubProcess): Promise<void> {
-  if (hub.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    hub.child.once('exit', () => resolve());
-    hub.child.kill('SIGTERM');
-  });
 }
 
 let hub: HubProcess | undefined;

@@ -76,6 +76,11 @@ const MATRIX: Row[] = [
   { route: 'GET /admin/dead-letters', url: () => `${API}/admin/dead-letters`, allowed: ADMIN },
   { route: 'GET /alarms', url: () => `${API}/alarms`, allowed: ['admin', 'commander', 'dispatcher', 'wall', 'viewer'] },
   {
+    route: 'GET /coverage',
+    url: () => `${API}/coverage`,
+    allowed: ['admin', 'commander', 'dispatcher', 'wall', 'viewer'],
+  },
+  {
     route: 'POST /alarms/:id/actions',
     url: () => `${API}/alarms/00000000-0000-0000-0000-000000000000/actions`,
     body: {},

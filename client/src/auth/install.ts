@@ -30,7 +30,9 @@ export function installSession(pinia: Pinia, router: Router): void {
     try {
       await session.ensureLoaded();
     } catch {
-      // The hub cannot be reached: the sign-in page says so (and signs in once it is back).
+      // The hub cannot be reached: the sign-in page says so (and signs in once it is back). A wall
+      // shows itself, stale, and comes back on its own (it asks the session again below).
+      if (to.name === 'wall') return true;
       if (!to.meta.public) return toLogin(to, 'unreachable');
       return true;
     }
@@ -49,16 +51,33 @@ export function installSession(pinia: Pinia, router: Router): void {
     return true;
   });
 
-  // Ended while on a page (signed out, expired, revoked, changed): to the sign-in page, which says why.
+  // Ended while on a page (signed out, expired, revoked, changed): to the sign-in page, which says
+  // why; a wall display to a plain screen that says so (nobody at a wall could sign in).
   watch(
     () => session.status,
     (status) => {
       if (status !== 'ended') return;
       const here = router.currentRoute.value;
-      if (here.name === 'login') return;
-      void router.replace(toLogin(here, session.endReason));
+      if (here.name === 'login' || here.name === 'wall-ended') return;
+      if (here.name === 'wall' || session.info?.kind === 'wall' || wasWall)
+        void router.replace({ name: 'wall-ended', query: { reason: session.endReason ?? 'ended' } });
+      else void router.replace(toLogin(here, session.endReason));
     },
   );
+  // Whether this screen was a wall display's (the session's info is gone once it ended).
+  let wasWall = false;
+  watch(
+    () => session.info?.kind,
+    (kind) => {
+      if (kind) wasWall = kind === 'wall';
+    },
+    { immediate: true },
+  );
+  // A wall that started while the hub was away asks for its session again until it has one.
+  setInterval(() => {
+    if (router.currentRoute.value.name === 'wall' && session.status !== 'active' && session.status !== 'ended')
+      void session.ensureLoaded().catch(() => undefined);
+  }, 5_000);
 
   // Not while a second factor must be set up first: the hub answers nothing else until then.
   watch(

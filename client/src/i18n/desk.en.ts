@@ -37,6 +37,7 @@ export default {
     facilities: 'Hospitals / schools / police kiosks',
     units: 'Field units',
     trails: 'Unit trails (last 15 min)',
+    gaps: 'Coverage gaps',
     heat: 'Incident heat',
     measure: 'Grid theme',
     measureNone: 'None',

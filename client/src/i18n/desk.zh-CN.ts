@@ -27,6 +27,7 @@ export default {
     facilities: '医院 / 学校 / 警务站',
     units: '处置力量',
     trails: '力量轨迹（近 15 分钟）',
+    gaps: '力量覆盖盲区',
     heat: '事件热力',
     measure: '网格专题',
     measureNone: '无',

@@ -8,6 +8,7 @@ import field from './field.en';
 import rules from './rules.en';
 import hub from './hub.en';
 import errors from './errors.en';
+import wall from './wall.en';
 
 export default {
   ...desk,
@@ -18,6 +19,7 @@ export default {
   ...rules,
   ...hub,
   ...errors,
+  ...wall,
   app: {
     title: 'Social Governance Command Centre',
     cityTitle: '{city} Social Governance Command Centre',

@@ -47,6 +47,10 @@ export default {
       'not-found': 'The photo is missing; upload it again: {message}',
     },
     report: { 'not-found': 'No report has this tracking code.' },
+    wall: {
+      'preset-not-found': 'No wall preset has this id.',
+      'preset-in-use': 'The default preset, or one a major event uses, cannot be deleted.',
+    },
     internal: { error: 'Something went wrong in the hub; try again shortly.' },
   },
 } satisfies Shape<typeof zh>;

@@ -7,6 +7,7 @@ import field from './field.zh-CN';
 import rules from './rules.zh-CN';
 import hub from './hub.zh-CN';
 import errors from './errors.zh-CN';
+import wall from './wall.zh-CN';
 
 export default {
   ...desk,
@@ -17,6 +18,7 @@ export default {
   ...rules,
   ...hub,
   ...errors,
+  ...wall,
   app: {
     title: '社会治理指挥中心',
     cityTitle: '{city} 社会治理指挥中心',

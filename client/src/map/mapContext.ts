@@ -26,6 +26,7 @@ export type Place = (p: readonly [number, number]) => [number, number];
 /** Bottom to top. */
 export const LAYER_ORDER = [
   'grids',
+  'gaps',
   'regions',
   'heat',
   'smart-communities',

@@ -62,6 +62,9 @@ export const COMPOUND_LINE: RGBA = [82, 196, 26, 200];
 export const GATE_COLOR: RGBA = [149, 222, 100, 255];
 export const HIGHLIGHT: RGBA = [255, 255, 255, 90];
 export const SELECTED_LINE: RGBA = [0, 255, 255, 255];
+/** Coverage gaps: amber, translucent, over the grid fill; a bright outline reads at city scale. */
+export const GAP_FILL: RGBA = [255, 150, 0, 110];
+export const GAP_LINE: RGBA = [255, 190, 60, 255];
 
 /** Per-item RGBA for dictionary-coded columns: colour[code] looked up once per item. */
 export function colorsFromDict<K extends string>(

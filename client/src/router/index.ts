@@ -43,6 +43,9 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../analysis/AnalysisPage.vue'),
     meta: { roles: STATS_READERS },
   },
+  // The wall (issue 17): a 4K display nobody touches; and the plain screen of a wall signed out.
+  { path: '/wall', name: 'wall', component: () => import('../wall/WallPage.vue'), meta: { roles: STATS_READERS } },
+  { path: '/wall/ended', name: 'wall-ended', component: () => import('../wall/WallEnded.vue'), meta: { public: true } },
   { path: '/account/totp', name: 'totp', component: () => import('../account/TotpPage.vue') },
   // Phone-sized pages (issue 6): a field unit's assignments, and the citizen's report (no account).
   { path: '/field', name: 'field', component: () => import('../field/FieldPage.vue'), meta: { roles: ['field'] } },

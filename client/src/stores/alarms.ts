@@ -104,6 +104,10 @@ export const useAlarmStore = defineStore('alarms', () => {
     for (const a of queue.value) c[a.priority as 1 | 2 | 3 | 4]++;
     return c;
   });
+  /** The grids in a coverage gap now: those of open coverage_gap alarms (issue 17). */
+  const gapGrids = computed(
+    () => new Set(queue.value.filter((a) => a.event.type === 'coverage_gap').map((a) => a.gridCode)),
+  );
   /** What the queue panel lists: the filters applied, sorted like the queue. */
   const filtered = computed(() => {
     const f = filters.value;
@@ -121,6 +125,7 @@ export const useAlarmStore = defineStore('alarms', () => {
     selectedId: computed(() => selectedId.value),
     queue,
     counts,
+    gapGrids,
     filtered,
     applyBatch,
     applySync,

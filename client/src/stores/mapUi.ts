@@ -15,6 +15,7 @@ export const MAP_LAYERS = [
   'facilities',
   'units',
   'trails',
+  'gaps',
   'heat',
 ] as const;
 export type MapLayerId = (typeof MAP_LAYERS)[number];
@@ -38,6 +39,7 @@ export const useMapUiStore = defineStore('mapUi', () => {
     facilities: true,
     units: true,
     trails: true,
+    gaps: true,
     // Off until asked for: its points load only then (the desk's first load stays as it was).
     heat: false,
   });
