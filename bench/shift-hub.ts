@@ -137,12 +137,12 @@ export async function stopHub(hub: Hub): Promise<void> {
   if (!done) hub.proc.kill('SIGKILL');
 }
 
-/** The desk user's session cookie value (the desk's page and the bench's reads share it). */
-export async function signIn(base: string, cookieName: string): Promise<string> {
+/** The desk user's (or `username`'s) session cookie value (the desk's page and the bench's reads share it). */
+export async function signIn(base: string, cookieName: string, username = DESK_USER): Promise<string> {
   const res = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: DESK_USER, password: DEMO_PASSWORD }),
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`${base}: sign-in HTTP ${res.status} ${await res.text()}`);
   const value = res.headers

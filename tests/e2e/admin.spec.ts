@@ -1,8 +1,8 @@
 /**
  * The admin view in a real browser: a device key's secret is shown once and never again, a wall
- * token's sign-in link signs a second browser in (it reaches the desk), and the audit log shows the
+ * token's sign-in link signs a second browser in (it reaches the wall), and the audit log shows the
  * sign-ins, searches by action and verifies its hash chain; a user created, edited and disabled
- * through the dialogs.
+ * through the dialogs; a wall preset created, refused a bad dwell, and deleted.
  */
 import { expect, request, test, type Page } from '@playwright/test';
 import { credentialList, sessionInfo } from '@shared/auth';
@@ -102,6 +102,29 @@ test('a wall token signs a second browser in through its link, and it reaches th
   // The admin's list says it was used.
   await page.getByTestId('admin-wall-tokens').getByRole('button', { name: '刷新' }).click();
   await expect(page.locator('[data-testid="credential-row"][data-name="e2e hall wall"]')).not.toContainText('从未');
+});
+
+test('a wall preset is made through the dialog, a bad dwell is named, and it is deleted', async ({
+  page,
+}, testInfo) => {
+  await openTab(page, 'wall-presets', '大屏预案');
+  await expect(page.locator('[data-testid="preset-row"][data-id="default"]')).toBeVisible();
+  await page.getByTestId('preset-create').click();
+  await page.getByTestId('preset-id').locator('input').fill('e2e-hall');
+  await page.getByTestId('preset-name').locator('input').fill('e2e 活动大厅');
+  await page.getByTestId('preset-dwell').locator('input').fill('2');
+  await page.getByTestId('preset-save').click();
+  await expect(page.getByTestId('preset-field-dwellSeconds')).toContainText('5-600');
+  await page.getByTestId('preset-dwell').locator('input').fill('30');
+  await page.getByTestId('preset-save').click();
+  await expect(page.getByTestId('preset-dialog')).toHaveCount(0);
+  const row = page.locator('[data-testid="preset-row"][data-id="e2e-hall"]');
+  await expect(row).toContainText('e2e 活动大厅');
+  await expect(row).toContainText('30');
+  await page.screenshot({ path: testInfo.outputPath('wall-presets.png') });
+  await row.getByTestId('preset-delete').click();
+  await page.getByRole('button', { name: '确认' }).click();
+  await expect(row).toHaveCount(0);
 });
 
 test('the audit log shows the sign-ins, finds by action, and its chain verifies', async ({ page }, testInfo) => {

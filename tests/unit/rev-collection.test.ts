@@ -80,3 +80,24 @@ describe('the floor', () => {
     expect(mergeByRev(floored, [item('c', 8)], keepOpen).added.map((i) => i.id)).toEqual(['c']);
   });
 });
+
+describe('a store that lets go of settled items', () => {
+  it('prunes what it is told to, keeps the rest, and takes a newer copy of a pruned id again', async () => {
+    const { createPinia, setActivePinia } = await import('pinia');
+    setActivePinia(createPinia());
+    const { useAlarmStore } = await import('@client/stores/alarms');
+    const store = useAlarmStore();
+    const at = (m: number) => new Date(Date.parse('2026-12-07T08:00:00Z') + m * 60_000).toISOString();
+    const alarm = (id: string, rev: number, status: string, updated: string) =>
+      ({ id, rev, status, updatedAt: updated, createdAt: updated, priority: 2 }) as never;
+    store.applyBatch([
+      alarm('a', 1, 'false_alarm', at(0)),
+      alarm('b', 2, 'new', at(0)),
+      alarm('c', 3, 'expired', at(9)),
+    ]);
+    expect(store.pruneClosed(10 * 60_000, Date.parse(at(15)))).toBe(1);
+    expect([...store.byId.keys()].sort()).toEqual(['b', 'c']);
+    store.applyBatch([alarm('a', 4, 'incident', at(16))]);
+    expect(store.byId.get('a')?.rev).toBe(4);
+  });
+});

@@ -21,6 +21,7 @@ import {
 } from '@shared/auth';
 import { deadLetterPage, type DeadLetterPage, type DeadLetterQuery } from '@shared/dead-letters';
 import { ruleSchema, type Rule } from '@shared/rules';
+import { wallPreset, type WallPreset, type WallPresetBody } from '@shared/wall';
 import { zoneSearchReply, type ZoneSearchQuery, type ZoneSummary } from '@shared/zone-search';
 import { z } from 'zod';
 import { getJson, sendJson, sendVoid } from '../api/http';
@@ -91,4 +92,15 @@ export async function searchZones(query: ZoneSearchQuery, signal?: AbortSignal):
   if (query.ids) params.set('ids', query.ids.join(','));
   if (query.limit) params.set('limit', String(query.limit));
   return (await getJson(`${API_PREFIX}/zones?${params.toString()}`, zoneSearchReply, signal)).zones;
+}
+
+/** Wall presets (issue 17): what each wall shows; city-wide admins edit them. */
+export async function listWallPresets(): Promise<WallPreset[]> {
+  return (await getJson(`${API_PREFIX}/wall/presets`, z.object({ presets: z.array(wallPreset) }))).presets;
+}
+export function putWallPreset(id: string, body: WallPresetBody): Promise<WallPreset> {
+  return sendJson('PUT', `${API_PREFIX}/wall/presets/${encodeURIComponent(id)}`, body, wallPreset);
+}
+export function deleteWallPreset(id: string): Promise<void> {
+  return sendVoid('DELETE', `${API_PREFIX}/wall/presets/${encodeURIComponent(id)}`);
 }

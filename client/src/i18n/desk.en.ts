@@ -8,6 +8,7 @@ export default {
     desk: 'Dispatch desk',
     overview: 'City overview',
     analysis: 'Analysis',
+    wall: 'Command wall',
     admin: 'Administration',
     qr: 'QR codes',
   },

@@ -1,6 +1,13 @@
 /** Strings of the desk (map) view and the navigation, merged into zh-CN.ts. */
 export default {
-  nav: { desk: '指挥调度', overview: '城市概况', analysis: '分析研判', admin: '系统管理', qr: '二维码' },
+  nav: {
+    desk: '指挥调度',
+    overview: '城市概况',
+    analysis: '分析研判',
+    admin: '系统管理',
+    qr: '二维码',
+    wall: '指挥大屏',
+  },
   map: {
     styleFailed: '底图加载失败，仅显示业务图层；正在重试…',
     customStyleFailed: '配置的地图样式无法加载（{reason}），已切换为内置离线底图；正在重试…',

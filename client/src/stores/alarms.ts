@@ -3,7 +3,8 @@
  * (filters, the selected one). The socket module feeds it: live batches (`applyBatch`) and the
  * catch-up answers (`applySync`; when to ask, and the cursor, are realtime/catchup.ts's). The merge
  * by rev is revCollection.ts's, shared with the incidents; the alarms keep every copy they are sent
- * (the status filter lists closed ones too).
+ * (the status filter lists closed ones too), except that a screen left running (the wall) lets go of
+ * alarms closed long ago (`pruneClosed`).
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
@@ -89,6 +90,11 @@ export const useAlarmStore = defineStore('alarms', () => {
     filters.value = { ...filters.value, ...f };
   }
 
+  /** Lets go of alarms closed (not new or acknowledged) more than `ms` ago; returns how many. */
+  function pruneClosed(ms: number, now = Date.now()): number {
+    return collection.prune((a) => !isOpen(a) && now - Date.parse(a.updatedAt) > ms);
+  }
+
   /** Registers a listener of live arrivals; returns its removal. */
   function onArrived(fn: (alarms: AlarmView[]) => void): () => void {
     arrivedListeners.add(fn);
@@ -134,5 +140,6 @@ export const useAlarmStore = defineStore('alarms', () => {
     setFilters,
     select,
     onArrived,
+    pruneClosed,
   };
 });

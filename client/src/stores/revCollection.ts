@@ -144,6 +144,19 @@ export function useRevCollection<T extends Versioned>(keep?: Keep<T>) {
       held.value = applySyncReply(held.value, reply, live, keep);
       synced.value = true;
     },
+    /**
+     * Lets go of the items `drop` picks (a screen that runs for days: closed alarms long settled),
+     * without tombstones: only for items no stale copy can still arrive for (a catch-up answers with
+     * the current copy, a live batch is current when sent). Returns how many went.
+     */
+    prune(drop: (item: T) => boolean): number {
+      const out = [...held.value.byId.values()].filter(drop);
+      if (out.length === 0) return 0;
+      const byId = new Map(held.value.byId);
+      for (const item of out) byId.delete(item.id);
+      held.value = { ...held.value, byId };
+      return out.length;
+    },
     /** Signed out / session ended: nothing of it stays. */
     reset(): void {
       held.value = emptyHeld<T>();
