@@ -33,6 +33,7 @@ import { AlarmService } from './services/alarm.service';
 import { AbsenceService } from './services/absence.service';
 import { CoverageService } from './services/coverage.service';
 import { WallService } from './services/wall.service';
+import { MajorEventService } from './services/major-event.service';
 import { LocatorService } from './services/locator.service';
 import { createIncidentServices } from './services/incidents';
 import { IngestService } from './services/ingest.service';
@@ -101,7 +102,12 @@ export function compose(database: Database, d: ComposeDeps): Components {
   // The figures, summed from the rollups the database keeps current.
   const stats = new StatsService(r.stats, clock);
   // Device commands are recorded in the outbox in the raising transaction, delivered after commit by any hub.
-  const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log);
+  // Wall presets, and which one each wall shows (an open event's, else the default).
+  const wall = new WallService(r.wall, audit, clock);
+  // Major security events: alarms inside an open one's perimeter are raised a priority; its wall
+  // preset and coverage times apply while it runs.
+  const majorEvents = new MajorEventService(r.majorEvents, r.world, r.units, r.coverage, wall, audit, clock);
+  const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log, majorEvents);
   const absence = new AbsenceService(r.residents, r.events, r.alarms, alarms, transact, clock, log);
   // Where things lie, for ingest and incidents alike (neither reaches the other for it).
   const locator = new LocatorService(r.world, alarms, log);
@@ -113,9 +119,17 @@ export function compose(database: Database, d: ComposeDeps): Components {
   });
   const deadLetters = new DeadLetterService(r.deadLetters, clock, log);
   // Coverage gaps: the units as dispatch holds them, measured by the dispatch ETA model.
-  // Wall presets, and which one each wall shows (an open event's, else the default).
-  const wall = new WallService(r.wall, audit, clock);
-  const coverage = new CoverageService(r.coverage, r.events, r.alarms, alarms, incidents.units, transact, clock, log);
+  const coverage = new CoverageService(
+    r.coverage,
+    r.events,
+    r.alarms,
+    alarms,
+    incidents.units,
+    transact,
+    clock,
+    log,
+    majorEvents,
+  );
 
   const mqtt = config.mqttUrl
     ? new MqttIngest({
@@ -175,6 +189,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
     stats,
     coverage,
     wall,
+    majorEvents,
   };
   return {
     ...services,

@@ -23,6 +23,8 @@ import { compose, type ComposeDeps, type Components } from './components';
 const SWEEP_EVERY_MS = 60_000;
 /** How often unit positions older than the trail window are deleted (a minute's moves at most). */
 const TRAIL_PRUNE_EVERY_MS = 60_000;
+/** How often open major events are read again (another hub's plan, a window that opened or ended). */
+const MAJOR_EVENTS_EVERY_MS = 5_000;
 
 export interface BootDeps extends ComposeDeps {
   scheduler: Scheduler;
@@ -146,6 +148,7 @@ function start(c: Components, d: BootDeps): void {
   c.mqtt?.start();
   scheduler.every('session sweep', SWEEP_EVERY_MS, () => c.auth.sweep());
   scheduler.every('absence sweep', config.absenceSweepMs ?? 0, () => c.absence.sweep());
+  scheduler.every('major events', MAJOR_EVENTS_EVERY_MS, () => c.majorEvents.refresh(), { immediately: true });
   scheduler.every('coverage sweep', config.coverageSweepMs ?? 0, () => c.coverage.sweep(), { immediately: true });
   scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => c.incidents.sla.sweep(), { immediately: true });
   scheduler.every('alarm expiry', config.alarmExpirySweepMs ?? 0, () => c.alarms.expire());

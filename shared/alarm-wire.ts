@@ -63,6 +63,10 @@ export const alarmColumns = z
     lastAt: z.array(z.number()),
     /** Epoch milliseconds, or null. */
     expiresAt: z.array(z.number().nullable()),
+    /** A major event's raise (issue 17): its id and name (indexes into `strings`, -1: none) and the rule's priority. */
+    raiseEventId: z.array(index),
+    raiseName: z.array(index),
+    raiseFrom: z.array(z.number().int().min(1).max(4).nullable()),
   })
   .superRefine((c, ctx) => {
     const n = c.id.length;
@@ -122,6 +126,8 @@ const STRING_COLUMNS = [
   'say',
   'handledBy',
   'incidentId',
+  'raiseEventId',
+  'raiseName',
 ] as const;
 const LIST_COLUMNS = ['actions', 'cameraIds', 'unitIds'] as const;
 
@@ -199,6 +205,9 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     count: [],
     lastAt: [],
     expiresAt: [],
+    raiseEventId: [],
+    raiseName: [],
+    raiseFrom: [],
   };
   for (const v of views) {
     const created = Date.parse(v.createdAt);
@@ -230,6 +239,9 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     c.count.push(v.count);
     c.lastAt.push(Date.parse(v.lastAt) - Date.parse(v.event.at));
     c.expiresAt.push(v.expiresAt === null ? null : Date.parse(v.expiresAt));
+    c.raiseEventId.push(str(v.raise?.eventId ?? null));
+    c.raiseName.push(str(v.raise?.name ?? null));
+    c.raiseFrom.push(v.raise?.from ?? null);
   }
   c.strings = strings.keys;
   c.lists = listValues;
@@ -251,6 +263,8 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
     const handledAt = c.handledAt[i]!;
     const expiresAt = c.expiresAt[i]!;
     const eventAt = created + c.eventAt[i]!;
+    const raiseEventId = opt(c.raiseEventId[i]!);
+    const raiseFrom = c.raiseFrom[i]!;
     out[i] = {
       id: c.id[i]!,
       rev: c.rev[i]!,
@@ -279,6 +293,10 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
       count: c.count[i]!,
       lastAt: iso(eventAt + c.lastAt[i]!),
       expiresAt: expiresAt === null ? null : iso(expiresAt),
+      raise:
+        raiseEventId !== null && raiseFrom !== null
+          ? { eventId: raiseEventId, name: opt(c.raiseName[i]!) ?? '', from: raiseFrom }
+          : null,
     };
   }
   return out;

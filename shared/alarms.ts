@@ -54,6 +54,11 @@ export const alarmView = z.object({
   lastAt: z.string(),
   /** When an unhandled alarm expires (rules with `expireMinutes`); null: it does not. */
   expiresAt: z.string().nullable(),
+  /**
+   * Raised one priority above its rule's because it lies inside a major event's perimeter while
+   * the event's window is open (issue 17): which event, and the rule's priority; null: as the rule says.
+   */
+  raise: z.object({ eventId: z.string(), name: z.string(), from: z.number().int().min(1).max(4) }).nullable(),
 });
 export type AlarmView = z.infer<typeof alarmView>;
 

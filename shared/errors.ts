@@ -51,6 +51,10 @@ export const ErrorCode = {
   WallPresetNotFound: 'wall/preset-not-found',
   /** The default wall preset, or one an event names, cannot be deleted. */
   WallPresetInUse: 'wall/preset-in-use',
+  /** No major event with this id. */
+  MajorEventNotFound: 'major-event/not-found',
+  /** The major event is closed (its window ended, or it was closed): it cannot change. */
+  MajorEventClosed: 'major-event/closed',
   Internal: 'internal/error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -25,6 +25,8 @@ export const ACTIONS = [
   'admin:manage', // users, roles, scopes, device keys, wall tokens
   'ingest:write', // post events (device keys)
   'stats:read', // the figures (KPIs, per-grid analysis, heat) of the scope
+  'event:read', // major security events (issue 17): their plans, the leader view, the report
+  'event:manage', // plan, change and close a major security event in the scope (commanders)
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -35,6 +37,7 @@ const READ: readonly Action[] = [
   'alarm:read',
   'incident:read',
   'stats:read',
+  'event:read',
 ];
 
 /** A device key is a principal too, with one thing it may do. */
@@ -51,6 +54,7 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
     'incident:act',
     'incident:reveal',
     'audit:read',
+    'event:manage',
   ]),
   dispatcher: new Set<Action>([
     ...READ,
@@ -73,7 +77,15 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
   ]),
   // A display: read-only, its password or token managed by an admin.
   wall: new Set<Action>(READ),
-  viewer: new Set<Action>(['session:self', 'account:self', 'world:read', 'alarm:read', 'incident:read', 'stats:read']),
+  viewer: new Set<Action>([
+    'session:self',
+    'account:self',
+    'world:read',
+    'alarm:read',
+    'incident:read',
+    'stats:read',
+    'event:read',
+  ]),
   // Devices post events; a hotline system (12345) with a device key also posts its tickets as incidents.
   device: new Set<Action>(['ingest:write', 'incident:create']),
 };

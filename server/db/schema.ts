@@ -30,6 +30,7 @@ import { sql } from 'drizzle-orm';
 import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } from '@shared/world';
 import type { RiskFactor } from '@shared/hub-text';
 import type { WallPresetBody } from '@shared/wall';
+import type { MajorEventDefinition } from '@shared/major-events';
 
 /** Bytes (bytea) as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -459,6 +460,8 @@ export const alarms = pgTable(
     lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
     /** An unhandled alarm expires then (its rule's expireMinutes after lastAt); null: never. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Raised one priority by a major event it lies in (issue 17): the event and the rule's priority; null: not. */
+    raise: jsonb('raise').$type<{ eventId: string; name: string; from: number }>(),
   },
   (t) => [
     uniqueIndex('alarms_rev_idx').on(t.rev),
@@ -882,6 +885,28 @@ export const wallPresets = pgTable('wall_presets', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 
+/**
+ * Major security events (issue 17): a perimeter, a buffer ring, a window, posts and checkpoints,
+ * key cameras, a wall preset and tighter coverage times (shared/major-events.ts), in a region.
+ */
+export const majorEvents = pgTable(
+  'major_events',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    regionCode: text('region_code').notNull(),
+    /** perimeter, bufferM, bufferRing, posts, cameraIds, presetId, coverage. */
+    definition: jsonb('definition').$type<MajorEventDefinition>().notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('major_events_window_idx').on(t.endsAt, t.startsAt)],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -915,5 +940,6 @@ export const schema = {
   gridMonth,
   coverageGaps,
   wallPresets,
+  majorEvents,
 };
 export type Schema = typeof schema;

@@ -31,13 +31,13 @@ export class AlarmRepository {
     const ids = await queryRows<{ id: string; rev: string | number }>(
       tx,
       sql`insert into alarms (id, rev, created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
-            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at)
+            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at, raise)
           select id, nextval('alarm_rev'), created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
-            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at
+            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at, raise
           from jsonb_to_recordset(${json}::jsonb) as x(id text, created_at timestamptz, updated_at timestamptz, event_source text,
             event_id text, event_type text, event_at timestamptz, rule_id text, rule_name text, priority int, status text, grid_code text,
             lon float8, lat float8, zone_id text, zone_name text, actions jsonb, camera_ids jsonb, unit_ids jsonb, speaker_id text, say text,
-            fold_key text, count int, last_at timestamptz, expires_at timestamptz)
+            fold_key text, count int, last_at timestamptz, expires_at timestamptz, raise jsonb)
           on conflict do nothing returning id, rev`,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -57,6 +57,7 @@ export class AlarmRepository {
         foldKey: r.foldKey ?? null,
         count: r.count ?? 1,
         expiresAt: r.expiresAt ?? null,
+        raise: r.raise ?? null,
       };
     });
   }

@@ -55,6 +55,7 @@ export function alarmRecord(r: NewAlarm) {
     count: r.count ?? 1,
     last_at: r.lastAt,
     expires_at: r.expiresAt ?? null,
+    raise: r.raise ?? null,
   };
 }
 

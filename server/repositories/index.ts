@@ -8,6 +8,7 @@ import { AlarmRepository } from './alarm.repository';
 import { AuditRepository } from './audit.repository';
 import { CoverageRepository } from './coverage.repository';
 import { WallRepository } from './wall.repository';
+import { MajorEventRepository } from './major-event.repository';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { EventRepository } from './event.repository';
 import { HistoryRepository } from './history.repository';
@@ -46,6 +47,7 @@ export interface Repositories {
   stats: StatsRepository;
   coverage: CoverageRepository;
   wall: WallRepository;
+  majorEvents: MajorEventRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -70,5 +72,6 @@ export function createRepositories(db: Db): Repositories {
     stats: new StatsRepository(db),
     coverage: new CoverageRepository(db),
     wall: new WallRepository(db),
+    majorEvents: new MajorEventRepository(db),
   };
 }

@@ -344,6 +344,16 @@ export class WorldRepository {
     return this.db.select().from(zones).orderBy(zones.id);
   }
   /** Which of these zone ids exist (a rule naming zones). */
+  /** Which of these camera ids exist. */
+  async cameraIdsIn(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .select({ id: cameras.id })
+      .from(cameras)
+      .where(inArray(cameras.id, [...ids]));
+    return new Set(rows.map((r) => r.id));
+  }
+
   async zoneIdsIn(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await this.db

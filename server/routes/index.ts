@@ -28,6 +28,7 @@ import type { ZoneDirectoryService } from '../services/zone-directory.service';
 import type { StatsService } from '../services/stats/stats.service';
 import type { CoverageService } from '../services/coverage.service';
 import type { WallService } from '../services/wall.service';
+import type { MajorEventService } from '../services/major-event.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -41,6 +42,7 @@ import { qrRoutes } from './qr';
 import { slaRoutes } from './sla';
 import { coverageRoutes } from './coverage';
 import { wallRoutes } from './wall';
+import { majorEventRoutes } from './major-events';
 import { worldRoutes } from './world';
 import { zoneRoutes } from './zones';
 import { statsRoutes } from './stats';
@@ -62,6 +64,7 @@ export interface ApiServices {
   stats: StatsService;
   coverage: CoverageService;
   wall: WallService;
+  majorEvents: MajorEventService;
 }
 
 export interface Api {
@@ -95,6 +98,7 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   statsRoutes(api, s);
   coverageRoutes(api, s);
   wallRoutes(api, s);
+  majorEventRoutes(api, s);
 
   const identify = [cookieParser(), authenticate(s.auth)];
   // Event batches (up to 1,000 events) get a larger body than everything else.

@@ -66,6 +66,8 @@ export interface AlarmDraft {
   expireMs?: number;
   /** Units the caller proposes itself (coverage: the nearest of the gap's need, however far), before any the actions add. */
   unitIds?: readonly string[];
+  /** Raised one priority by a major event it lies in (issue 17): the event, and the rule's priority. */
+  raise?: { eventId: string; name: string; from: number };
 }
 
 const BEIJING_OFFSET_MIN = 8 * 60;

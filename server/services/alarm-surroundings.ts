@@ -72,6 +72,7 @@ export function alarmRow(e: StoredEvent, d: AlarmDraft, s: Surroundings, now: Da
     count: 1,
     lastAt: new Date(e.at),
     expiresAt: d.expireMs ? new Date(now.getTime() + d.expireMs) : null,
+    raise: d.raise ?? null,
   };
 }
 

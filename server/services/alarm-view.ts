@@ -31,5 +31,6 @@ export function alarmView(r: AlarmRow): AlarmView {
     count: r.count,
     lastAt: r.lastAt.toISOString(),
     expiresAt: r.expiresAt?.toISOString() ?? null,
+    raise: r.raise ?? null,
   };
 }

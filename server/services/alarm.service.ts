@@ -31,6 +31,7 @@ import { ErrorCode } from '@shared/errors';
 import { scopePrefix } from '@shared/auth';
 import { DELTA_MAX_BEHIND, DELTA_PAGE, SNAPSHOT_LIMIT, type AlarmSyncReply, type AlarmView } from '@shared/alarms';
 import type { LonLat } from '@shared/world';
+import type { Priority } from '@shared/rules';
 
 export interface RaiseResult {
   /** New alarms (each may already hold repeats of the same batch). */
@@ -52,6 +53,12 @@ const RULES_TTL_MS = 5_000;
 /** Alarms closed per statement of the expiry sweep. */
 const EXPIRE_BATCH = 500;
 
+/** Who raises an alarm's priority by where it lies (the major events, issue 17). */
+export interface AlarmRaiser {
+  raiseAt(lon: number, lat: number, now: number): { eventId: string; name: string } | null;
+}
+const NO_RAISE: AlarmRaiser = { raiseAt: () => null };
+
 export class AlarmService {
   private surroundings: Promise<Surroundings> | null = null;
   /** The rules as last loaded, and when: another hub's edit is seen within RULES_TTL_MS. */
@@ -70,6 +77,8 @@ export class AlarmService {
     private readonly outbox: Pick<OutboxRepository, 'add'> | null,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Open major events: an alarm inside one's perimeter is raised one priority (none by default). */
+    private readonly raises: AlarmRaiser = NO_RAISE,
   ) {}
 
   /**
@@ -131,7 +140,10 @@ export class AlarmService {
     }
     if (items.length === 0) return { raised: [], folded: [] };
     const now = new Date(this.clock.now());
-    const fresh = items.map(({ event, draft }) => ({ row: alarmRow(event, draft, s, now), foldMs: draft.foldMs ?? 0 }));
+    const fresh = items.map(({ event, draft }) => ({
+      row: alarmRow(event, this.raised(event, draft, now.getTime()), s, now),
+      foldMs: draft.foldMs ?? 0,
+    }));
     const keys = fresh.flatMap(({ row, foldMs }) =>
       row.foldKey && foldMs > 0 ? [{ ruleId: row.ruleId, foldKey: row.foldKey }] : [],
     );
@@ -164,10 +176,18 @@ export class AlarmService {
   ): Promise<AlarmRow[]> {
     const now = new Date(this.clock.now());
     return this.insertRows(
-      items.map(({ event, draft }) => alarmRow(event, draft, s, now)),
+      items.map(({ event, draft }) => alarmRow(event, this.raised(event, draft, now.getTime()), s, now)),
       tx,
       now,
     );
+  }
+
+  /** The draft one priority higher if it lies inside an open major event's perimeter (priority 1 stays). */
+  private raised(event: StoredEvent, draft: AlarmDraft, now: number): AlarmDraft {
+    if (draft.priority <= 1) return draft;
+    const by = this.raises.raiseAt(event.lon, event.lat, now);
+    if (!by) return draft;
+    return { ...draft, priority: (draft.priority - 1) as Priority, raise: { ...by, from: draft.priority } };
   }
 
   private async insertRows(rows: NewAlarm[], tx: Db, now: Date): Promise<AlarmRow[]> {

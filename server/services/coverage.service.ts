@@ -10,7 +10,7 @@
  * one made an incident of it, is `cleared`. One transaction per sweep; alarms published after.
  *
  * Thresholds: the rule's, its priority areas' (the longest region code wins), and any tighter
- * ones a caller adds per grid (`tighten`: an event's perimeter while it runs).
+ * ones of open major events for the grids inside their perimeters.
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/connect';
@@ -29,6 +29,9 @@ import { COVERAGE_NEEDS, NEED_UNIT_KINDS, thresholdFor, type CoverageNeed, type 
 import { HUB_SOURCE, type EventSource } from '@shared/ingest';
 import type { CoverageRule } from '@shared/rules';
 import type { AlarmView } from '@shared/alarms';
+import type { TighterCoverage } from './major-event.service';
+
+const NO_TIGHTER: TighterCoverage = { version: 0, byEvent: () => new Map() };
 
 /** The spell's alarm event id. */
 export const gapEventId = (gapId: number): string => `coverage:${gapId}`;
@@ -46,8 +49,6 @@ export class CoverageService {
   private thresholdsOf = '';
   /** Local gap state: key → since (epoch ms), from the map's flips. */
   private readonly since = new Map<string, number>();
-  /** Tighter thresholds per grid code and need (an event's perimeter), by who set them. */
-  private readonly tighter = new Map<string, Map<string, Partial<Record<CoverageNeed, number>>>>();
 
   constructor(
     private readonly gaps: CoverageRepository,
@@ -58,20 +59,13 @@ export class CoverageService {
     private readonly transact: Transact,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Tighter times per grid from open major events (their perimeters); none by default. */
+    private readonly tighter: TighterCoverage = NO_TIGHTER,
   ) {}
 
   /** The default coverage rule, on a database whose rules were seeded before it existed. */
   async ensureRule(): Promise<void> {
     await this.alarmRows.seedRules([DEFAULT_COVERAGE_RULE]);
-  }
-
-  /**
-   * Tighter thresholds for some grids, under a name (an event's id); an empty map removes them.
-   * Applied at the next sweep.
-   */
-  tighten(owner: string, byGrid: Map<string, Partial<Record<CoverageNeed, number>>>): void {
-    if (byGrid.size) this.tighter.set(owner, byGrid);
-    else this.tighter.delete(owner);
   }
 
   /** One sweep (a call while one runs gets that one): the alarms it raised or cleared. */
@@ -141,7 +135,7 @@ export class CoverageService {
   }
 
   private applyThresholds(map: CoverageMap, rule: CoverageRule | undefined): void {
-    const sig = JSON.stringify([rule ?? null, [...this.tighter]]);
+    const sig = JSON.stringify([rule ?? null, this.tighter.version]);
     if (sig === this.thresholdsOf) return;
     this.thresholdsOf = sig;
     for (const need of COVERAGE_NEEDS)
@@ -149,7 +143,7 @@ export class CoverageService {
         if (!rule) return undefined;
         const code = map.grids[g]!.code;
         let t = thresholdFor(code, need, rule);
-        for (const byGrid of this.tighter.values()) {
+        for (const byGrid of this.tighter.byEvent().values()) {
           const m = byGrid.get(code)?.[need];
           if (m !== undefined) t = t === undefined ? m : Math.min(t, m);
         }

@@ -37,6 +37,7 @@ function alarm(id: string, over: Partial<AlarmView> & { sec?: number } = {}): Al
     handledAt: null,
     incidentId: null,
     count: 1,
+    raise: null,
     lastAt: iso(sec),
     expiresAt: null,
     ...rest,

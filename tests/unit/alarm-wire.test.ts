@@ -44,6 +44,10 @@ const view: fc.Arbitrary<AlarmView> = fc.record({
   count: fc.integer({ min: 1, max: 10_000 }),
   lastAt: iso,
   expiresAt: fc.option(iso, { nil: null }),
+  raise: fc.option(
+    fc.record({ eventId: fc.uuid(), name: fc.constantFrom('马拉松', '演唱会'), from: fc.integer({ min: 2, max: 4 }) }),
+    { nil: null },
+  ),
 });
 
 describe('alarm columns', () => {

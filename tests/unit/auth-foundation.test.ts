@@ -64,6 +64,7 @@ describe('policy', () => {
       'incident:read',
       'audit:read',
       'stats:read',
+      'event:read',
     ];
     const writes = ACTIONS.filter((a) => !reads.includes(a));
     for (const a of writes) expect(ROLE_ACTIONS.wall.has(a), `wall ${a}`).toBe(false);

@@ -52,6 +52,7 @@ function alarm(over: Partial<AlarmRow> = {}): AlarmRow {
     count: 1,
     lastAt: T,
     expiresAt: null,
+    raise: null,
     ...over,
   };
 }

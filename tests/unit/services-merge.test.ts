@@ -104,6 +104,7 @@ function alarmRow(id: string, over: Partial<AlarmRow>): AlarmRow {
     count: 1,
     lastAt: T,
     expiresAt: null,
+    raise: null,
     ...over,
   };
 }

@@ -27,6 +27,8 @@ export default {
     repeatsTitle: 'Repeated {n} times (same rule, same place)',
     firstLast: 'first {first} · last {last}',
     expiredAt: 'expired {time}',
+    raised: '↑ Major event: {name}',
+    raisedTitle: 'Inside the perimeter of major event “{name}”: raised from {from}',
     popupClose: 'Close',
     popupsWaiting: '+{n}',
     popupsWaitingTitle: '{n} more alarms not shown as popups: click to see the new alarms in the queue',

@@ -23,6 +23,8 @@ export default {
     repeatsTitle: '同一规则同一地点重复 {n} 次',
     firstLast: '首次 {first} · 最近 {last}',
     expiredAt: '{time} 过期',
+    raised: '↑ 重大活动：{name}',
+    raisedTitle: '位于重大活动“{name}”安保范围内，由{from}升级',
     popupClose: '关闭',
     popupsWaiting: '+{n}',
     popupsWaitingTitle: '另有 {n} 条告警未弹出：点击在队列中查看待处理告警',

@@ -47,6 +47,10 @@ export default {
       'not-found': 'The photo is missing; upload it again: {message}',
     },
     report: { 'not-found': 'No report has this tracking code.' },
+    'major-event': {
+      'not-found': 'No major event has this id.',
+      closed: 'This major event is over: it cannot change.',
+    },
     wall: {
       'preset-not-found': 'No wall preset has this id.',
       'preset-in-use': 'The default preset, or one a major event uses, cannot be deleted.',
