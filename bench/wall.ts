@@ -181,6 +181,13 @@ async function main(): Promise<void> {
       await sleep(Math.min(SAMPLE_MS, Math.max(0, endAt - Date.now())));
     }
     const counters = await readDesk(page);
+    // What the coverage sweep made of the run (the simulator's dispatches leave areas uncovered).
+    const coverage = (await (
+      await fetch(`${hub.base}/api/v1/coverage`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } })
+    ).json()) as { gaps: unknown[] };
+    const openAlarms = (await (
+      await fetch(`${hub.base}/api/v1/alarms`, { headers: { cookie: `${SESSION_COOKIE}=${session}` } })
+    ).json()) as { alarms?: { event: { type: string } }[] };
     await page
       .screenshot({ path: join(ROOT, 'bench/results', `wall-${startedAt.replace(/[:.]/g, '-')}.png`) })
       .catch(() => undefined);
@@ -212,6 +219,10 @@ async function main(): Promise<void> {
         max: Math.round(Math.max(...rotationFrames) * 10) / 10,
       },
       longTasks: { count: counters.longTasks, totalMs: Math.round(counters.longTaskMs) },
+      coverage: {
+        openGapsAtEnd: coverage.gaps.length,
+        openGapAlarms: (openAlarms.alarms ?? []).filter((a) => a.event.type === 'coverage_gap').length,
+      },
       pageErrors: errors.slice(0, 10),
       hubErrors: hub.errorCount,
       load: loadavg()[0] ?? 0,
@@ -220,6 +231,9 @@ async function main(): Promise<void> {
     console.log(
       `\n| size | first full picture | heap first → last (max) | heap slope | DOM nodes | charts alive (max) | frame p50 / p95 / max while rotating | long tasks |\n|---|---|---|---|---|---|---|---|\n` +
         `| ${result.size} | ${result.firstPictureMs} ms | ${result.heap.firstMb} → ${result.heap.lastMb} MB (${result.heap.maxMb}) | ${result.heap.slopeMbPer10Min} MB / 10 min | ${result.heap.nodesFirst} → ${result.heap.nodesLast} | ${result.heap.chartsMax} | ${result.rotationFrameMs.p50} / ${result.rotationFrameMs.p95} / ${result.rotationFrameMs.max} ms | ${result.longTasks.count} (${result.longTasks.totalMs} ms) |`,
+    );
+    console.log(
+      `coverage gaps open at the end: ${result.coverage.openGapsAtEnd} (open gap alarms ${result.coverage.openGapAlarms})`,
     );
     if (errors.length) console.log(`page errors: ${errors.slice(0, 5).join(' | ')}`);
     await mkdir(join(ROOT, 'bench/results'), { recursive: true });

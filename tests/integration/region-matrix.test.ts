@@ -19,7 +19,9 @@ import { generateDemoCity } from '@server/demo';
 import { dispatchProposal, incidentDetail, mergeCandidate, photoReply, type IncidentView } from '@shared/incidents';
 import { INCIDENT_ACTIONS } from '@shared/incident-machine';
 import { alarmSyncReply, type AlarmView } from '@shared/alarms';
-import type { LonLat } from '@shared/world';
+import type { LonLat, Polygon } from '@shared/world';
+import { majorEventView, type MajorEventBody } from '@shared/major-events';
+import { perimeterInside } from '@shared/event-area';
 
 const API = '/api/v1';
 const KEY = 'region-matrix-key-0123456789';
@@ -51,6 +53,10 @@ const NO_REGION: Record<string, string> = {
   'GET /public/regions/:code': "a region's public name and centre (the QR page)",
   'GET /layers/:file': "a layer by name: its content is filtered to the caller's scope (world.test.ts)",
   'GET /basemap/:file': 'the offline basemap: the same for every scope',
+  'PUT /wall/presets/:id':
+    "wall presets are the city's layouts, not data of a region: city-wide admins only (wall.test.ts)",
+  'DELETE /wall/presets/:id':
+    "wall presets are the city's layouts, not data of a region: city-wide admins only (wall.test.ts)",
 };
 
 type Who = 'dispatcherX' | 'commanderX' | 'adminX';
@@ -111,6 +117,36 @@ describe.each(backends)('route × role × region on $name', (backend) => {
   let userY: string;
   let keyY: string;
   let wallY: string;
+  /** A major event of Y, open now (planned by the city's commander). */
+  let eventY: string;
+  /** A plan of Y: a 400 m square inside Y around one of its grids' centres. */
+  const planY = (): MajorEventBody => {
+    const boundary = city.regions.find((r) => r.code === Y)!.boundary;
+    const square = (c: LonLat, d: number): Polygon => [
+      [
+        [c[0] - d, c[1] - d],
+        [c[0] + d, c[1] - d],
+        [c[0] + d, c[1] + d],
+        [c[0] - d, c[1] + d],
+        [c[0] - d, c[1] - d],
+      ],
+    ];
+    const grid = city.regions.find(
+      (r) => r.code.length === 15 && r.code.startsWith(Y) && perimeterInside(square(r.center, 0.002), boundary),
+    )!;
+    return {
+      name: 'event of Y',
+      regionCode: Y,
+      perimeter: square(grid.center, 0.002),
+      bufferM: 100,
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      posts: [],
+      cameraIds: [],
+      presetId: null,
+      coverage: {},
+    };
+  };
   /** Strings of Y's objects that no refusal may carry. */
   const secrets: string[] = [];
 
@@ -167,7 +203,8 @@ describe.each(backends)('route × role × region on $name', (backend) => {
           union all select 'credential:' || id, (to_jsonb(c) - 'last_used_at')::text from credentials c
           union all select 'sessions', count(*)::text from sessions where ended_at is null
           union all select 'rule:' || id, definition::text from rules
-          union all select 'meta:' || key, value::text from app_meta where key = 'sla_policy'`,
+          union all select 'meta:' || key, value::text from app_meta where key = 'sla_policy'
+          union all select 'major_event:' || id, to_jsonb(e)::text from major_events e`,
     );
     return Object.fromEntries(rows.map((r) => [r.k, r.v]));
   };
@@ -218,6 +255,10 @@ describe.each(backends)('route × role × region on $name', (backend) => {
       .id;
     wallY = ((await adminCreate('/admin/wall-tokens', { name: 'wall of Y', scope: Y })) as { item: { id: string } })
       .item.id;
+    const cityCommander = await signIn(url, 'commander');
+    eventY = majorEventView.parse(
+      await ok(await cityCommander.fetch(`${url}${API}/major-events`, json(planY())), 201),
+    ).id;
     as.dispatcherX = await signIn(url, `dispatcher-${X}`);
     as.commanderX = await signIn(url, `commander-${X}`, 'commander-x-2026');
     as.adminX = await signIn(url, `admin-${X}`, 'admin-x-pass-2026');
@@ -604,6 +645,36 @@ describe.each(backends)('route × role × region on $name', (backend) => {
           actions: [],
           enabled: false,
         }),
+      },
+      {
+        route: 'GET /major-events/:id',
+        name: "Y's major event",
+        who: DESK,
+        method: 'GET',
+        path: () => `${API}/major-events/${eventY}`,
+      },
+      {
+        route: 'POST /major-events',
+        name: 'a major event planned in Y',
+        who: ['commanderX'],
+        method: 'POST',
+        path: () => `${API}/major-events`,
+        body: () => planY(),
+      },
+      {
+        route: 'PUT /major-events/:id',
+        name: "Y's major event changed",
+        who: ['commanderX'],
+        method: 'PUT',
+        path: () => `${API}/major-events/${eventY}`,
+        body: () => planY(),
+      },
+      {
+        route: 'POST /major-events/:id/close',
+        name: "Y's major event closed",
+        who: ['commanderX'],
+        method: 'POST',
+        path: () => `${API}/major-events/${eventY}/close`,
       },
       {
         route: 'PUT /sla',
