@@ -302,8 +302,10 @@ describe.each(backends)('fuzzing JSON endpoints on $name', (backend) => {
       const body = JSON.parse(text) as { error: { code: string; message: string } };
       expect(typeof body.error.code, what).toBe('string');
       expect(body.error.message.length, what).toBeGreaterThan(0);
+      // The field's path first: `query.<key>: …`. A fuzzed key may itself hold ':' (seed 586001043
+      // sent the key ':\0'), so the path runs to the first ': ' rather than the first ':'.
       if (body.error.code === 'request/invalid')
-        expect(body.error.message, what).toMatch(/^(body|query|params)\b[^:]*: /);
+        expect(body.error.message, what).toMatch(/^(body|query|params)\b.*?: /s);
       // Never a stack trace or SQL in an answer.
       expect(text, what).not.toMatch(/\bat .+\.(ts|js):\d+|select .+ from|insert into|Failed query/i);
     }
