@@ -22,13 +22,16 @@ import {
 } from '@shared/stats';
 import { unitTrailsReply } from '@shared/trails';
 import { revealBody, revealReply } from '@shared/personal-data';
+import { coverageReply } from '@shared/coverage';
+import { wallPreset, wallPresetBody, wallState } from '@shared/wall';
+import { majorEventBody, majorEventView } from '@shared/major-events';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
 interface Op {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   auth: string;
@@ -187,6 +190,91 @@ const OPS: Op[] = [
     body: revealBody,
     ok: { status: 200, schema: revealReply, what: 'the field and its value' },
     errors: '400 a field named · 403 a role that may not, or outside the scope · 404',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/coverage',
+    summary:
+      'Every grid of the scope: minutes for the nearest available unit of each need, and the open coverage gaps.',
+    auth: 'session that may read alarms',
+    ok: { status: 200, schema: coverageReply, what: 'grids, minutes per need, open gaps' },
+    errors: '401 · 403',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/wall',
+    summary: 'What this wall shows now: the default preset, or the preset of a major event open in its scope.',
+    auth: 'session',
+    ok: { status: 200, schema: wallState, what: 'the preset and why' },
+    errors: '401',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/wall/presets',
+    summary: 'The wall presets.',
+    auth: 'session',
+    ok: { status: 200, schema: z.object({ presets: z.array(wallPreset) }), what: 'the presets' },
+    errors: '401',
+  },
+  {
+    method: 'put',
+    path: '/api/v1/wall/presets/{id}',
+    summary: 'Create or replace a wall preset (city-wide admins; audited).',
+    auth: 'session of a city-wide admin',
+    body: wallPresetBody,
+    ok: { status: 200, schema: wallPreset, what: 'the preset' },
+    errors: '400 a field named (an unknown panel, a panel twice, a time out of range) · 403',
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/wall/presets/{id}',
+    summary: 'Delete a wall preset (not the default, nor one a major event names).',
+    auth: 'session of a city-wide admin',
+    ok: { status: 204, what: 'deleted' },
+    errors: '403 · 404 · 409 in use',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/major-events',
+    summary: 'The major security events of the scope, the latest window first.',
+    auth: 'session',
+    ok: { status: 200, schema: z.object({ events: z.array(majorEventView) }), what: 'the events' },
+    errors: '401 · 403',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/major-events',
+    summary:
+      'Plan a major security event in the scope (commanders; audited). Every object is checked: the region, the perimeter (no self-crossing, inside the region), each post (inside the perimeter or its buffer ring), unit, camera and the preset.',
+    auth: 'session of a commander',
+    body: majorEventBody,
+    ok: { status: 201, schema: majorEventView, what: 'the event' },
+    errors: '400 a field named · 403 outside the scope',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/major-events/{id}',
+    summary: 'One major event.',
+    auth: 'session',
+    ok: { status: 200, schema: majorEventView, what: 'the event' },
+    errors: '403 outside the scope · 404',
+  },
+  {
+    method: 'put',
+    path: '/api/v1/major-events/{id}',
+    summary: 'Change a major event that is not closed (commanders; audited).',
+    auth: 'session of a commander',
+    body: majorEventBody,
+    ok: { status: 200, schema: majorEventView, what: 'the event' },
+    errors: '400 a field named · 403 · 404 · 409 closed',
+  },
+  {
+    method: 'post',
+    path: '/api/v1/major-events/{id}/close',
+    summary: 'Close a major event now (commanders; audited).',
+    auth: 'session of a commander',
+    ok: { status: 200, schema: majorEventView, what: 'the event' },
+    errors: '403 · 404 · 409 closed',
   },
 ];
 
