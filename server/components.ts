@@ -34,6 +34,8 @@ import { AbsenceService } from './services/absence.service';
 import { CoverageService } from './services/coverage.service';
 import { WallService } from './services/wall.service';
 import { MajorEventService } from './services/major-event.service';
+import { MajorEventReportService } from './services/major-event-report.service';
+import { MajorEventReportRepository } from './repositories/major-event-report.repository';
 import { LocatorService } from './services/locator.service';
 import { createIncidentServices } from './services/incidents';
 import { IngestService } from './services/ingest.service';
@@ -107,6 +109,14 @@ export function compose(database: Database, d: ComposeDeps): Components {
   // Major security events: alarms inside an open one's perimeter are raised a priority; its wall
   // preset and coverage times apply while it runs.
   const majorEvents = new MajorEventService(r.majorEvents, r.world, r.units, r.coverage, wall, audit, clock);
+  // Their reports: the rows of the window inside the perimeter, figures, a PDF (reads only).
+  const majorEventReports = new MajorEventReportService(
+    majorEvents,
+    new MajorEventReportRepository(database.db),
+    r.units,
+    r.world,
+    clock,
+  );
   const alarms = new AlarmService(r.alarms, r.world, audit, events, r.outbox, clock, log, majorEvents);
   const absence = new AbsenceService(r.residents, r.events, r.alarms, alarms, transact, clock, log);
   // Where things lie, for ingest and incidents alike (neither reaches the other for it).
@@ -190,6 +200,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
     coverage,
     wall,
     majorEvents,
+    majorEventReports,
   };
   return {
     ...services,

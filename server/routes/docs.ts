@@ -25,6 +25,7 @@ import { revealBody, revealReply } from '@shared/personal-data';
 import { coverageReply } from '@shared/coverage';
 import { wallPreset, wallPresetBody, wallState } from '@shared/wall';
 import { majorEventBody, majorEventView } from '@shared/major-events';
+import { majorEventReport } from '@shared/major-event-report';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -275,6 +276,24 @@ const OPS: Op[] = [
     auth: 'session of a commander',
     ok: { status: 200, schema: majorEventView, what: 'the event' },
     errors: '403 · 404 · 409 closed',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/major-events/{id}/report',
+    summary:
+      'The report of a major event: the alarms and incidents inside its perimeter during its window (from its start to its close, or to now while it runs; empty before it starts), the headline figures, the posts with their units as they stand, escalations and the timeline (oldest first, capped). `window.final`: the event has closed (the after-action report). Not cached.',
+    auth: 'session',
+    ok: { status: 200, schema: majorEventReport, what: 'the report' },
+    errors: '403 outside the scope (nothing of the event said) · 404',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/major-events/{id}/report.pdf',
+    summary:
+      'The same report as a printable PDF (Chinese, A4: figures, a map, forces, escalations, the timeline), sent as a download (Content-Disposition attachment, the event’s name in filename*). Not cached.',
+    auth: 'session',
+    ok: { status: 200, what: 'application/pdf' },
+    errors: '403 outside the scope (nothing of the event said) · 404',
   },
 ];
 

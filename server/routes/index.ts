@@ -29,6 +29,7 @@ import type { StatsService } from '../services/stats/stats.service';
 import type { CoverageService } from '../services/coverage.service';
 import type { WallService } from '../services/wall.service';
 import type { MajorEventService } from '../services/major-event.service';
+import type { MajorEventReportService } from '../services/major-event-report.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -65,6 +66,7 @@ export interface ApiServices {
   coverage: CoverageService;
   wall: WallService;
   majorEvents: MajorEventService;
+  majorEventReports: MajorEventReportService;
 }
 
 export interface Api {

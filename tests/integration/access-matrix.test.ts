@@ -87,6 +87,8 @@ const MATRIX: Row[] = [
   { route: 'GET /major-events', url: () => `${API}/major-events`, allowed: STATS },
   { route: 'POST /major-events', url: () => `${API}/major-events`, body: {}, allowed: ['commander'] },
   { route: 'GET /major-events/:id', url: () => `${API}/major-events/none`, allowed: STATS },
+  { route: 'GET /major-events/:id/report', url: () => `${API}/major-events/none/report`, allowed: STATS },
+  { route: 'GET /major-events/:id/report.pdf', url: () => `${API}/major-events/none/report.pdf`, allowed: STATS },
   { route: 'PUT /major-events/:id', url: () => `${API}/major-events/none`, body: {}, allowed: ['commander'] },
   { route: 'POST /major-events/:id/close', url: () => `${API}/major-events/none/close`, allowed: ['commander'] },
   {

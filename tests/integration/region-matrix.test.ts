@@ -654,6 +654,20 @@ describe.each(backends)('route × role × region on $name', (backend) => {
         path: () => `${API}/major-events/${eventY}`,
       },
       {
+        route: 'GET /major-events/:id/report',
+        name: "Y's major event's report",
+        who: DESK,
+        method: 'GET',
+        path: () => `${API}/major-events/${eventY}/report`,
+      },
+      {
+        route: 'GET /major-events/:id/report.pdf',
+        name: "Y's major event's report as a PDF",
+        who: DESK,
+        method: 'GET',
+        path: () => `${API}/major-events/${eventY}/report.pdf`,
+      },
+      {
         route: 'POST /major-events',
         name: 'a major event planned in Y',
         who: ['commanderX'],
