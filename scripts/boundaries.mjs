@@ -134,6 +134,12 @@ export const parts = [
     path: 'client/src/wall',
     may: [...base, 'client/common', 'client/map', 'client/cameras', 'client/analysis'],
   },
+  // Major security events (issue 17): the plans (Terra Draw on the map), the leader view, the report.
+  {
+    name: 'client/events',
+    path: 'client/src/events',
+    may: [...base, 'client/common', 'client/map', 'client/app', 'client/cameras'],
+  },
   { name: 'client/router', path: 'client/src/router', may: [...base, 'client/*'] },
   // main.ts, App.vue, start.ts: the screens' entry.
   { name: 'client/(root)', path: 'client/src', may: ['shared', 'client/*'] },

@@ -2,7 +2,8 @@
  * A security event's buffer zone (缓冲区): the band of `bufferM` metres around its perimeter.
  *
  * Apart from event-area.ts because @turf/buffer brings JSTS and d3-geo, ~70 KB gzip: the hub
- * computes the ring once when an event is saved and sends it, so a screen never imports this file.
+ * computes the ring once when an event is saved and sends it; the only screen that imports this
+ * file is the plan editor (its live preview), by a dynamic import, as a chunk of its own.
  */
 import { buffer } from '@turf/buffer';
 import { BUFFER_MAX_M, BUFFER_MIN_M, type CompiledPerimeter } from './event-area';

@@ -108,3 +108,45 @@ export function majorEventStatus(
   if (e.closedAt !== null || now >= Date.parse(e.endsAt)) return 'closed';
   return now >= Date.parse(e.startsAt) ? 'active' : 'scheduled';
 }
+
+/**
+ * How a post stands, from its units' statuses (undefined: a unit the screen does not know): every
+ * unit available: ready; some: partial; none (or units unknown): down. A post of staff only, with
+ * no units on the map, counts as ready (nothing tracks people on foot).
+ */
+export type PostState = 'ready' | 'partial' | 'down';
+export function postState(statuses: readonly (string | undefined)[], staff: number): PostState {
+  if (statuses.length === 0) return staff > 0 ? 'ready' : 'down';
+  const available = statuses.filter((s) => s === 'available').length;
+  if (available === 0) return 'down';
+  return available === statuses.length ? 'ready' : 'partial';
+}
+
+/** [west, south, east, north] of the buffer ring (else the perimeter): where a map of the event rests. */
+export function eventBounds(
+  e: Pick<MajorEventView, 'perimeter' | 'bufferRing'>,
+): [west: number, south: number, east: number, north: number] {
+  const rings = e.bufferRing.length ? e.bufferRing : e.perimeter;
+  let w = Infinity;
+  let s = Infinity;
+  let east = -Infinity;
+  let n = -Infinity;
+  for (const ring of rings)
+    for (const [lon, lat] of ring) {
+      w = Math.min(w, lon);
+      east = Math.max(east, lon);
+      s = Math.min(s, lat);
+      n = Math.max(n, lat);
+    }
+  return [w, s, east, n];
+}
+
+/** The same bounds where the map draws them (the basemap may be drawn in GCJ-02). */
+export function drawnBounds(
+  b: readonly [number, number, number, number],
+  place: (p: readonly [number, number]) => [number, number],
+): [number, number, number, number] {
+  const [w, s] = place([b[0], b[1]]);
+  const [e, n] = place([b[2], b[3]]);
+  return [w, s, e, n];
+}

@@ -12,6 +12,10 @@ import zhCN from '../../client/src/i18n/zh-CN';
 import en from '../../client/src/i18n/en';
 import analysisZh from '../../client/src/i18n/analysis.zh-CN';
 import analysisEn from '../../client/src/i18n/analysis.en';
+import eventPlanZh from '../../client/src/i18n/event-plan.zh-CN';
+import eventPlanEn from '../../client/src/i18n/event-plan.en';
+import eventViewZh from '../../client/src/i18n/event-view.zh-CN';
+import eventViewEn from '../../client/src/i18n/event-view.en';
 
 type Tree = { [k: string]: string | Tree };
 
@@ -44,8 +48,8 @@ function render(messages: Tree, key: string, named: Record<string, string>): unk
 
 describe('precompiled i18n messages', () => {
   for (const [name, table] of [
-    ['zh-CN', { ...zhCN, ...analysisZh }],
-    ['en', { ...en, ...analysisEn }],
+    ['zh-CN', { ...zhCN, ...analysisZh, ...eventPlanZh, ...eventViewZh }],
+    ['en', { ...en, ...analysisEn, ...eventPlanEn, ...eventViewEn }],
   ] as const) {
     it(`render every ${name} message as the run-time compiler does`, () => {
       const tree = table as unknown as Tree;

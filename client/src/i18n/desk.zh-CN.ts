@@ -7,6 +7,7 @@ export default {
     admin: '系统管理',
     qr: '二维码',
     wall: '指挥大屏',
+    events: '重大活动',
   },
   map: {
     styleFailed: '底图加载失败，仅显示业务图层；正在重试…',
@@ -35,6 +36,9 @@ export default {
     units: '处置力量',
     trails: '力量轨迹（近 15 分钟）',
     gaps: '力量覆盖盲区',
+    majorEvents: '重大活动',
+    eventPerimeter: '活动核心区（虚线为缓冲区）',
+    postState: { ready: '岗点力量齐备', partial: '岗点部分力量在外', down: '岗点无可用力量' },
     heat: '事件热力',
     measure: '网格专题',
     measureNone: '无',

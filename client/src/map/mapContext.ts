@@ -31,6 +31,7 @@ export const LAYER_ORDER = [
   'heat',
   'smart-communities',
   'zones',
+  'events',
   'railway',
   'facilities',
   'cameras',

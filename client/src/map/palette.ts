@@ -100,3 +100,13 @@ export const HEAT_RAMP: [number, number, number][] = [
   [240, 59, 32],
   [189, 0, 38],
 ];
+
+/** Major events (issue 17): the perimeter, its buffer ring, and posts by their units' state. */
+export const EVENT_PERIMETER_LINE: RGBA = [255, 176, 32, 255];
+export const EVENT_PERIMETER_FILL: RGBA = [255, 176, 32, 28];
+export const EVENT_RING_LINE: RGBA = [255, 176, 32, 150];
+export const POST_STATE_COLOR: Record<'ready' | 'partial' | 'down', RGBA> = {
+  ready: [82, 196, 26, 255],
+  partial: [250, 140, 22, 255],
+  down: [110, 118, 130, 255],
+};

@@ -46,6 +46,26 @@ const routes: RouteRecordRaw[] = [
   // The wall (issue 17): a 4K display nobody touches; and the plain screen of a wall signed out.
   { path: '/wall', name: 'wall', component: () => import('../wall/WallPage.vue'), meta: { roles: STATS_READERS } },
   { path: '/wall/ended', name: 'wall-ended', component: () => import('../wall/WallEnded.vue'), meta: { public: true } },
+  // Major security events (issue 17): the plans (commanders edit, every reader sees), the leader
+  // view (tablet and wall) and the after-action report.
+  {
+    path: '/events',
+    name: 'events',
+    component: () => import('../events/EventsPage.vue'),
+    meta: { roles: STATS_READERS },
+  },
+  {
+    path: '/events/:id',
+    name: 'event-lead',
+    component: () => import('../events/EventLeadPage.vue'),
+    meta: { roles: STATS_READERS },
+  },
+  {
+    path: '/events/:id/report',
+    name: 'event-report',
+    component: () => import('../events/EventReportPage.vue'),
+    meta: { roles: STATS_READERS },
+  },
   { path: '/account/totp', name: 'totp', component: () => import('../account/TotpPage.vue') },
   // Phone-sized pages (issue 6): a field unit's assignments, and the citizen's report (no account).
   { path: '/field', name: 'field', component: () => import('../field/FieldPage.vue'), meta: { roles: ['field'] } },

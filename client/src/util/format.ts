@@ -58,3 +58,15 @@ export function formatClockTime(at: string, locale: string, now = new Date()): s
     second: '2-digit',
   });
 }
+
+/** A full date and time (a report's window, a printed sheet): yyyy-mm-dd hh:mm in the locale's order. */
+export function formatDateTime(at: string, locale: string): string {
+  return new Date(at).toLocaleString(locale, {
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
