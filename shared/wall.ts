@@ -13,7 +13,8 @@ import { regionCode } from './world';
  * by category; incidents: in progress with their SLA clocks; units: by kind and status; coverage:
  * open coverage gaps.
  */
-export const WALL_PANELS = ['kpis', 'trend', 'categories', 'incidents', 'units', 'coverage'] as const;
+/** `event`: the major events open in the wall's scope (issue 17), their figures since the start and posts. */
+export const WALL_PANELS = ['kpis', 'trend', 'categories', 'incidents', 'units', 'coverage', 'event'] as const;
 export type WallPanel = (typeof WALL_PANELS)[number];
 
 export const WALL_PRESET_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -80,3 +81,14 @@ export const wallState = z.object({
   ]),
 });
 export type WallState = z.infer<typeof wallState>;
+
+/** The preset a major event's plan offers first (issue 17): the events' own panel and what happens in the scope. */
+export const EVENT_WALL_PRESET_ID = 'major-event';
+export const EVENT_WALL_PRESET: WallPresetBody = {
+  name: '重大活动安保',
+  fixed: ['event', 'incidents'],
+  rotate: ['kpis', 'units', 'coverage'],
+  dwellSeconds: 20,
+  tickerSize: 10,
+  stageSeconds: 30,
+};

@@ -12,6 +12,8 @@ import { actorOf, type AuthContext, type RequestMeta } from '../auth/context';
 import { ErrorCode } from '@shared/errors';
 import {
   DEFAULT_WALL_PRESET,
+  EVENT_WALL_PRESET,
+  EVENT_WALL_PRESET_ID,
   DEFAULT_WALL_PRESET_ID,
   WALL_PRESET_ID,
   type WallPreset,
@@ -42,6 +44,7 @@ export class WallService {
 
   async ensureDefault(): Promise<void> {
     await this.repo.seed(DEFAULT_WALL_PRESET_ID, DEFAULT_WALL_PRESET, new Date(this.clock.now()));
+    await this.repo.seed(EVENT_WALL_PRESET_ID, EVENT_WALL_PRESET, new Date(this.clock.now()));
   }
 
   setOverrides(list: readonly WallOverride[]): void {

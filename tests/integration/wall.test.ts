@@ -1,5 +1,5 @@
 /**
- * Wall presets over HTTP (issue 17): the default is seeded; a city-wide admin writes one (audited),
+ * Wall presets over HTTP (issue 17): the default and the major-event preset are seeded; a city-wide admin writes one (audited),
  * any screen role reads what its wall shows; a preset naming an unknown panel, a panel twice, a
  * dwell out of range, or a bad id is a 400 naming the field; the default cannot be deleted; a
  * district admin may not edit the city's presets.
@@ -50,7 +50,7 @@ describe.each(backends.slice(0, 1))('wall presets on $name', (backend) => {
     expect(res.status, text).toBe(200);
     expect(wallPreset.parse(JSON.parse(text))).toMatchObject({ id: 'event-hall', fixed: ['coverage'] });
     const list = (await (await wall.fetch(`${url}${API}/wall/presets`)).json()) as { presets: { id: string }[] };
-    expect(list.presets.map((p) => p.id)).toEqual(['default', 'event-hall']);
+    expect(list.presets.map((p) => p.id)).toEqual(['default', 'event-hall', 'major-event']);
     const admin = await signIn(url, 'admin', TEST_PASSWORD);
     const audit = auditPage.parse(
       await (await admin.fetch(`${url}${API}/admin/audit?action=wall_preset.create`)).json(),

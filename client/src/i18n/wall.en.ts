@@ -20,6 +20,17 @@ export default {
       incidents: 'Incidents in progress',
       units: 'Units',
       coverage: 'Coverage gaps',
+      event: 'Major events',
+    },
+    eventPanel: {
+      none: 'No major event in progress',
+      since: 'since {time}',
+      alarms: 'Alarms inside',
+      raised: 'raised',
+      incidents: 'Incidents inside',
+      open: 'in progress',
+      dispatch: 'Dispatch, median',
+      posts: 'posts {ready}/{total} fully manned',
     },
     unitStatus: { available: 'Free', busy: 'Busy', offline: 'Off duty' },
     unitKind: {

@@ -20,6 +20,17 @@ export default {
       incidents: '在办事件',
       units: '力量状态',
       coverage: '力量覆盖盲区',
+      event: '重大活动',
+    },
+    eventPanel: {
+      none: '当前无进行中的重大活动',
+      since: '开始于 {time}',
+      alarms: '圈内告警',
+      raised: '提级',
+      incidents: '圈内事件',
+      open: '处置中',
+      dispatch: '派警中位',
+      posts: '岗点 {ready}/{total} 齐备',
     },
     unitStatus: { available: '可用', busy: '执行中', offline: '离线' },
     unitKind: {
