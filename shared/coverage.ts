@@ -77,3 +77,7 @@ export const coverageReply = z.object({
   gaps: z.array(coverageGapView),
 });
 export type CoverageReply = z.infer<typeof coverageReply>;
+
+/** `GET /api/v1/coverage/gaps`: the open gaps of the caller's scope alone (what the maps draw). */
+export const coverageGapsReply = z.object({ at: z.string(), gaps: z.array(coverageGapView) });
+export type CoverageGapsReply = z.infer<typeof coverageGapsReply>;

@@ -869,6 +869,11 @@ export const coverageGaps = pgTable(
     /** Minutes of the nearest available unit when it opened (null: none available at all), and the threshold. */
     etaMin: doublePrecision('eta_min'),
     thresholdMin: doublePrecision('threshold_min').notNull(),
+    /**
+     * The alarm this spell is reported by (its event's id): one alarm per district and need while
+     * any of the district's grids lacks that need, so one busy fire engine is one alarm, not sixty.
+     */
+    alarmEventId: text('alarm_event_id'),
   },
   (t) => [
     uniqueIndex('coverage_gaps_open_idx')

@@ -172,6 +172,26 @@ export class AlarmRepository {
       .returning();
   }
 
+  /**
+   * More of what an open alarm reports joined it (coverage: more grids of its district lack the
+   * need): its count grows by `n`, with the next rev. A closed alarm stays as it is.
+   */
+  async growForEvent(source: string, eventId: string, n: number, at: Date, tx: Db): Promise<AlarmRow[]> {
+    if (n <= 0) return [];
+    await lockRevs(tx);
+    return tx
+      .update(alarms)
+      .set({ count: sql`${alarms.count} + ${n}`, lastAt: at, updatedAt: at, rev: NEXT_REV })
+      .where(
+        and(
+          eq(alarms.eventSource, source),
+          eq(alarms.eventId, eventId),
+          inArray(alarms.status, ['new', 'acknowledged']),
+        ),
+      )
+      .returning();
+  }
+
   async byId(id: string): Promise<AlarmRow | undefined> {
     return (await this.db.select().from(alarms).where(eq(alarms.id, id)))[0];
   }

@@ -4,6 +4,8 @@ import type { Db } from '../db/connect';
 import { coverageGaps, regions } from '../db/schema';
 import type { CoverageNeed } from '@shared/coverage';
 
+const COVERAGE_SWEEP_LOCK = 0x434f_5645; // 'COVE'
+
 export type CoverageGapRow = typeof coverageGaps.$inferSelect;
 export type NewCoverageGap = Omit<typeof coverageGaps.$inferInsert, 'id' | 'closedAt'>;
 
@@ -42,6 +44,14 @@ export class CoverageRepository {
         where: sql`${coverageGaps.closedAt} is null`,
       })
       .returning();
+  }
+
+  /**
+   * One sweep at a time across hubs (for this transaction): spells of a district and need share
+   * one alarm, so two hubs must not each start one for the same district.
+   */
+  async lockSweep(tx: Db): Promise<void> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${COVERAGE_SWEEP_LOCK})`);
   }
 
   /** Close these open spells; returns those this call closed. */

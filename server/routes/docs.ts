@@ -22,7 +22,7 @@ import {
 } from '@shared/stats';
 import { unitTrailsReply } from '@shared/trails';
 import { revealBody, revealReply } from '@shared/personal-data';
-import { coverageReply } from '@shared/coverage';
+import { coverageGapsReply, coverageReply } from '@shared/coverage';
 import { wallPreset, wallPresetBody, wallState } from '@shared/wall';
 import { majorEventBody, majorEventView } from '@shared/major-events';
 import { majorEventReport } from '@shared/major-event-report';
@@ -199,6 +199,14 @@ const OPS: Op[] = [
       'Every grid of the scope: minutes for the nearest available unit of each need, and the open coverage gaps.',
     auth: 'session that may read alarms',
     ok: { status: 200, schema: coverageReply, what: 'grids, minutes per need, open gaps' },
+    errors: '401 · 403',
+  },
+  {
+    method: 'get',
+    path: '/api/v1/coverage/gaps',
+    summary: "The scope's open coverage gaps alone, one per grid and need (what the maps draw).",
+    auth: 'session that may read alarms',
+    ok: { status: 200, schema: coverageGapsReply, what: 'open gaps' },
     errors: '401 · 403',
   },
   {

@@ -68,6 +68,8 @@ export interface AlarmDraft {
   unitIds?: readonly string[];
   /** Raised one priority by a major event it lies in (issue 17): the event, and the rule's priority. */
   raise?: { eventId: string; name: string; from: number };
+  /** How many things it reports at its raising (coverage: the grids of a district lacking a need); 1 by default. */
+  count?: number;
 }
 
 const BEIJING_OFFSET_MIN = 8 * 60;

@@ -69,7 +69,7 @@ export function alarmRow(e: StoredEvent, d: AlarmDraft, s: Surroundings, now: Da
     speakerId: speaker?.id ?? null,
     say: speaker ? (d.say ?? null) : null,
     foldKey: d.foldMs ? foldKeyOf(e, d) : null,
-    count: 1,
+    count: d.count ?? 1,
     lastAt: new Date(e.at),
     expiresAt: d.expireMs ? new Date(now.getTime() + d.expireMs) : null,
     raise: d.raise ?? null,

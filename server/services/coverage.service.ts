@@ -5,9 +5,13 @@
  * them (UnitIndex, which also reads other hubs' changes) against the map's copy.
  *
  * A grid that stays a gap for the coverage rule's `holdSeconds` opens a spell (coverage_gaps, at
- * most one open per grid and need, so hubs that all see it open it once) and raises one alarm for
- * it, in the grid's district; when a unit is back in reach the spell closes and its alarm, if no
- * one made an incident of it, is `cleared`. One transaction per sweep; alarms published after.
+ * most one open per grid and need, so hubs that all see it open it once). The spells of one
+ * district and need share one alarm (a busy fire engine leaves dozens of grids out of reach: one
+ * alarm for the district's supervisors, its count the grids, not dozens): the first raises it at
+ * its worst grid, later ones add to its count; when the last of them closes (a unit back in
+ * reach) the alarm, if no one made an incident of it, is `cleared`. The map draws every gap grid
+ * (`GET /coverage/gaps`). One transaction per sweep, one sweep at a time across hubs (an advisory
+ * lock); alarms published after.
  *
  * Thresholds: the rule's, its priority areas' (the longest region code wins), and any tighter
  * ones of open major events for the grids inside their perimeters.
@@ -25,16 +29,36 @@ import { CoverageMap } from '../rules/coverage';
 import { DEFAULT_COVERAGE_RULE } from '../rules/default-rules';
 import { authorize, scopeFilter } from '../auth/policy';
 import type { AuthContext } from '../auth/context';
-import { COVERAGE_NEEDS, NEED_UNIT_KINDS, thresholdFor, type CoverageNeed, type CoverageReply } from '@shared/coverage';
+import {
+  COVERAGE_NEEDS,
+  NEED_UNIT_KINDS,
+  thresholdFor,
+  type CoverageGapsReply,
+  type CoverageNeed,
+  type CoverageReply,
+} from '@shared/coverage';
 import { HUB_SOURCE, type EventSource } from '@shared/ingest';
 import type { CoverageRule } from '@shared/rules';
 import type { AlarmView } from '@shared/alarms';
+import type { AlarmRow } from '../repositories/alarm.repository';
 import type { TighterCoverage } from './major-event.service';
 
 const NO_TIGHTER: TighterCoverage = { version: 0, byEvent: () => new Map() };
 
-/** The spell's alarm event id. */
+/** A spell's alarm event id before spells shared their district's alarm (rows of migration 0018's backfill). */
 export const gapEventId = (gapId: number): string => `coverage:${gapId}`;
+/** The alarm event id of a district's spell of a need, started at `atMs`. */
+export const areaEventId = (gridCode: string, need: CoverageNeed, atMs: number): string =>
+  `coverage:${gridCode.slice(0, 6)}:${need}:${atMs}`;
+/** The alarm a spell is reported by. */
+const alarmEventOf = (r: CoverageGapRow): string => r.alarmEventId ?? gapEventId(r.id);
+/** One alarm per district and need. */
+const areaKey = (gridCode: string, need: CoverageNeed): string => `${gridCode.slice(0, 6)}/${need}`;
+/** How far past its threshold a grid's best time is (minutes; no unit at all: the most). */
+function overrun(map: CoverageMap, o: { grid: number; need: CoverageNeed }): number {
+  const eta = map.best(o.grid, o.need).etaMin;
+  return (Number.isFinite(eta) ? eta : 1e9) - (map.threshold(o.grid, o.need) ?? 0);
+}
 /** How many units a gap's alarm proposes: the nearest available of its need, however far. */
 const PROPOSED = 3;
 const key = (grid: number, need: CoverageNeed): string => `${grid}/${need}`;
@@ -53,7 +77,7 @@ export class CoverageService {
   constructor(
     private readonly gaps: CoverageRepository,
     private readonly eventsRepo: EventRepository,
-    private readonly alarmRows: Pick<AlarmRepository, 'clearForEvents' | 'seedRules'>,
+    private readonly alarmRows: Pick<AlarmRepository, 'clearForEvents' | 'growForEvent' | 'seedRules'>,
     private readonly alarms: AlarmService,
     private readonly units: UnitIndex,
     private readonly transact: Transact,
@@ -106,23 +130,31 @@ export class CoverageService {
         return [n, idx.map((i) => (Number.isFinite(e[i]!) ? e[i]! : null))];
       }),
     ) as CoverageReply['etaMin'];
-    const open = await this.gaps.open(prefix);
+    return { at: new Date(this.clock.now()).toISOString(), grids, etaMin, gaps: await this.openGaps(map, prefix) };
+  }
+
+  /** The open gaps of the caller's scope alone (`GET /api/v1/coverage/gaps`: what the maps draw). */
+  async gapsView(ctx: AuthContext): Promise<CoverageGapsReply> {
+    authorize(ctx.principal, 'alarm:read');
+    const map = await this.current();
     return {
       at: new Date(this.clock.now()).toISOString(),
-      grids,
-      etaMin,
-      gaps: open.map((r) => {
-        const g = map.indexOf(r.gridCode);
-        const eta = g === undefined ? null : map.best(g, r.need).etaMin;
-        return {
-          gridCode: r.gridCode,
-          need: r.need,
-          etaMin: eta !== null && Number.isFinite(eta) ? eta : null,
-          thresholdMin: g === undefined ? r.thresholdMin : map.threshold(g, r.need),
-          since: r.since.toISOString(),
-        };
-      }),
+      gaps: await this.openGaps(map, scopeFilter(ctx.principal.scope)),
     };
+  }
+
+  private async openGaps(map: CoverageMap, prefix: string): Promise<CoverageReply['gaps']> {
+    return (await this.gaps.open(prefix)).map((r) => {
+      const g = map.indexOf(r.gridCode);
+      const eta = g === undefined ? null : map.best(g, r.need).etaMin;
+      return {
+        gridCode: r.gridCode,
+        need: r.need,
+        etaMin: eta !== null && Number.isFinite(eta) ? eta : null,
+        thresholdMin: g === undefined ? r.thresholdMin : map.threshold(g, r.need),
+        since: r.since.toISOString(),
+      };
+    });
   }
 
   private ensureMap(): Promise<CoverageMap> {
@@ -164,6 +196,7 @@ export class CoverageService {
     const holdMs = (rule?.holdSeconds ?? 0) * 1000;
     const now = new Date(nowMs);
     const rows = await this.transact(async (tx) => {
+      await this.gaps.lockSweep(tx);
       const open = await this.gaps.open('', tx);
       const openKeys = new Set<string>();
       const toClose: CoverageGapRow[] = [];
@@ -172,41 +205,71 @@ export class CoverageService {
         if (g !== undefined) openKeys.add(key(g, r.need));
         if (g === undefined || !map.isGap(g, r.need)) toClose.push(r);
       }
+      const closing = new Set(toClose.map((r) => r.id));
+      // The alarm each district and need reports by now: that of its spells that stay open.
+      const areaAlarm = new Map<string, string>();
+      for (const r of open) if (!closing.has(r.id)) areaAlarm.set(areaKey(r.gridCode, r.need), alarmEventOf(r));
       const toOpen: { grid: number; need: CoverageNeed; since: number }[] = [];
       for (const [k, since] of this.since) {
         if (openKeys.has(k) || nowMs - since < holdMs) continue;
         const [grid, need] = k.split('/') as [string, CoverageNeed];
         toOpen.push({ grid: Number(grid), need, since });
       }
+      // The worst grid first: a district's new alarm stands at the grid that waits longest.
+      toOpen.sort((x, y) => overrun(map, y) - overrun(map, x));
+      const fresh = new Map<string, string>();
       const opened = rule
         ? await this.gaps.openMany(
             toOpen.map((o) => {
               const eta = map.best(o.grid, o.need).etaMin;
+              const gridCode = map.grids[o.grid]!.code;
+              const area = areaKey(gridCode, o.need);
+              let alarmEventId = areaAlarm.get(area) ?? fresh.get(area);
+              if (alarmEventId === undefined) {
+                alarmEventId = areaEventId(gridCode, o.need, nowMs);
+                fresh.set(area, alarmEventId);
+              }
               return {
-                gridCode: map.grids[o.grid]!.code,
+                gridCode,
                 need: o.need,
                 since: new Date(o.since),
                 openedAt: now,
                 etaMin: Number.isFinite(eta) ? eta : null,
                 thresholdMin: map.threshold(o.grid, o.need),
+                alarmEventId,
               };
             }),
             tx,
           )
         : [];
-      const closed = await this.gaps.close(
-        toClose.map((r) => r.id),
-        now,
-        tx,
-      );
-      const cleared = await this.alarmRows.clearForEvents(
-        HUB_SOURCE,
-        closed.map((r) => gapEventId(r.id)),
-        now,
-        tx,
-      );
-      if (!rule || opened.length === 0) return { raised: [], cleared, opened, closed };
-      const events = opened.map((r) => this.gapEvent(map, r));
+      const closed = await this.gaps.close([...closing], now, tx);
+      // An alarm clears when the last of its spells closes.
+      const stillOpen = new Set<string>();
+      for (const r of open) if (!closing.has(r.id)) stillOpen.add(alarmEventOf(r));
+      for (const r of opened) stillOpen.add(alarmEventOf(r));
+      const ended = [...new Set(closed.map(alarmEventOf))].filter((id) => !stillOpen.has(id));
+      const cleared = await this.alarmRows.clearForEvents(HUB_SOURCE, ended, now, tx);
+      if (!rule || opened.length === 0) return { raised: [], grown: [], cleared, opened, closed };
+      // New grids of a district already in alarm: that alarm counts them.
+      const freshIds = new Set(fresh.values());
+      const joined = new Map<string, number>();
+      for (const r of opened) {
+        const id = alarmEventOf(r);
+        if (!freshIds.has(id)) joined.set(id, (joined.get(id) ?? 0) + 1);
+      }
+      const grown: AlarmRow[] = [];
+      for (const [id, n] of joined) grown.push(...(await this.alarmRows.growForEvent(HUB_SOURCE, id, n, now, tx)));
+      // A district and need with no alarm yet: one, at its worst grid, counting every grid.
+      const firsts = new Map<string, { row: CoverageGapRow; n: number }>();
+      for (const r of opened) {
+        const id = alarmEventOf(r);
+        if (!freshIds.has(id)) continue;
+        const f = firsts.get(id);
+        if (f) f.n++;
+        else firsts.set(id, { row: r, n: 1 });
+      }
+      const starts = [...firsts.values()];
+      const events = starts.map(({ row, n }) => this.gapEvent(map, row, n));
       await this.eventsRepo.insertNew(
         events.map((e) => eventRow(e, now, null)),
         tx,
@@ -220,16 +283,17 @@ export class CoverageService {
             priority: rule.priority,
             // 'units' proposes the nearest responders of any kind; a gap proposes its own need's.
             actions: rule.actions.filter((a) => a !== 'units'),
-            unitIds: rule.actions.includes('units') ? this.proposal(map, opened[i]!) : [],
+            unitIds: rule.actions.includes('units') ? this.proposal(map, starts[i]!.row) : [],
             ...(rule.say ? { say: rule.say } : {}),
+            count: starts[i]!.n,
           },
         })),
         tx,
         prepared,
       );
-      return { raised, cleared, opened, closed };
+      return { raised, grown, cleared, opened, closed };
     });
-    const views = this.alarms.published([...rows.raised, ...rows.cleared]);
+    const views = this.alarms.published([...rows.raised, ...rows.grown, ...rows.cleared]);
     if (rows.opened.length || rows.closed.length)
       this.log.info(
         { opened: rows.opened.length, closed: rows.closed.length, open: this.since.size },
@@ -245,13 +309,16 @@ export class CoverageService {
       .map((p) => p.unitId);
   }
 
-  /** The spell's synthetic event: at the grid's label point, when the grid became a gap. */
-  private gapEvent(map: CoverageMap, r: CoverageGapRow): StoredEvent {
+  /**
+   * The district's spell's synthetic event: at its worst grid's label point, when that grid became
+   * a gap; `grids`: how many of the district's grids it starts with.
+   */
+  private gapEvent(map: CoverageMap, r: CoverageGapRow, grids: number): StoredEvent {
     const g = map.indexOf(r.gridCode)!;
     const grid = map.grids[g]!;
     const best = map.best(g, r.need);
     return {
-      id: gapEventId(r.id),
+      id: alarmEventOf(r),
       // The hub's own source: never accepted from outside (ingest only takes EVENT_SOURCES).
       source: HUB_SOURCE as EventSource,
       type: 'coverage_gap',
@@ -262,6 +329,8 @@ export class CoverageService {
         etaMin: r.etaMin,
         thresholdMin: r.thresholdMin,
         nearestUnitId: best.unitId,
+        district: r.gridCode.slice(0, 6),
+        grids,
       },
       gridCode: r.gridCode,
       lon: grid.lon,

@@ -80,6 +80,11 @@ const MATRIX: Row[] = [
     url: () => `${API}/coverage`,
     allowed: ['admin', 'commander', 'dispatcher', 'wall', 'viewer'],
   },
+  {
+    route: 'GET /coverage/gaps',
+    url: () => `${API}/coverage/gaps`,
+    allowed: ['admin', 'commander', 'dispatcher', 'wall', 'viewer'],
+  },
   { route: 'GET /wall', url: () => `${API}/wall`, allowed: WORLD },
   { route: 'GET /wall/presets', url: () => `${API}/wall/presets`, allowed: WORLD },
   { route: 'PUT /wall/presets/:id', url: () => `${API}/wall/presets/x`, body: {}, allowed: ADMIN },

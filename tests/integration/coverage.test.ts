@@ -1,10 +1,12 @@
 /**
  * Coverage gaps end to end (issue 17), on both backends and a hand-moved clock: with the coverage
  * rule checking fire at a tight threshold, a fire unit going busy makes the grids it alone
- * covered gaps; after the rule's hold each raises ONE alarm (coverage_gap, the rule's priority,
- * the grid's own place and district, proposing the nearest fire units), a second sweep or a second
- * hub's sweeper raises nothing more; the unit back on duty closes the spells and clears the
- * alarms; going busy again is a new spell. GET /coverage shows a district only its own grids.
+ * covered gaps; after the rule's hold each district with gap grids gets ONE alarm (coverage_gap,
+ * the rule's priority, at one of its gap grids, counting them, proposing the nearest fire units),
+ * a second sweep or a second hub's sweeper raises nothing more; more grids of that district
+ * lacking fire add to its alarm's count; the unit back on duty closes the spells and clears the
+ * alarms; going busy again is a new spell. GET /coverage and /coverage/gaps show a district only
+ * its own grids.
  * The rule's bad input is a 400 naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,7 @@ import { queryRows, type Db } from '@server/db/connect';
 import { generateDemoCity } from '@server/demo';
 import { CoverageMap } from '@server/rules/coverage';
 import { CoverageService } from '@server/services/coverage.service';
-import { coverageReply } from '@shared/coverage';
+import { coverageGapsReply, coverageReply } from '@shared/coverage';
 import { COVERAGE_RULE_ID, type CoverageRule } from '@shared/rules';
 import { DEFAULT_COVERAGE_RULE } from '@server/rules/default-rules';
 
@@ -124,8 +126,14 @@ describe.each(backends)('coverage gaps on $name', (backend) => {
     expect(await sweep()).toEqual([]);
     clock.advance(31_000);
     const raised = await sweep();
-    expect(raised.map((a) => a.gridCode).sort()).toEqual(expected);
+    // One alarm per district, at one of its gap grids, counting them all.
+    const byDistrict = new Map<string, string[]>();
+    for (const g of expected) byDistrict.set(g.slice(0, 6), [...(byDistrict.get(g.slice(0, 6)) ?? []), g]);
+    expect(raised.map((a) => a.gridCode.slice(0, 6)).sort()).toEqual([...byDistrict.keys()].sort());
     for (const a of raised) {
+      const mine = byDistrict.get(a.gridCode.slice(0, 6))!;
+      expect(mine).toContain(a.gridCode);
+      expect(a.count).toBe(mine.length);
       expect(a).toMatchObject({ status: 'new', priority: 2, rule: { id: COVERAGE_RULE_ID } });
       expect(a.event.type).toBe('coverage_gap');
       // The nearest fire units on duty, however far: never the busy one.
@@ -149,7 +157,7 @@ describe.each(backends)('coverage gaps on $name', (backend) => {
     expect(await other.sweep()).toEqual([]); // its own gaps are not held yet
     clock.advance(61_000);
     expect(await other.sweep()).toEqual([]); // held, but open already
-    expect((await gapAlarms()).length).toBe(expected.length);
+    expect((await gapAlarms()).length).toBe(byDistrict.size);
 
     // The scope: a district dispatcher reads only its own grids and gaps.
     const district = expected[0]!.slice(0, 6);
@@ -160,11 +168,13 @@ describe.each(backends)('coverage gaps on $name', (backend) => {
     expect(view.gaps.map((g) => g.gridCode).sort()).toEqual(expected.filter((g) => g.startsWith(district)));
     expect(view.gaps.every((g) => g.need === 'fire' && g.thresholdMin === THRESHOLD)).toBe(true);
     expect(view.etaMin.fire).toHaveLength(view.grids.length);
+    const gapsOnly = coverageGapsReply.parse(await (await dispatcher.fetch(`${url}${API}/coverage/gaps`)).json());
+    expect(gapsOnly.gaps).toEqual(view.gaps);
 
     // Back on duty: every spell closes and its alarm is cleared (by the system).
     await setStatus('available');
     const cleared = await sweep();
-    expect(cleared.map((a) => a.gridCode).sort()).toEqual(expected);
+    expect(cleared.map((a) => a.id).sort()).toEqual(raised.map((a) => a.id).sort());
     expect(cleared.every((a) => a.status === 'cleared' && a.handledBy === 'system')).toBe(true);
     const admin = await signIn(url, 'admin', TEST_PASSWORD);
     expect(coverageReply.parse(await (await admin.fetch(`${url}${API}/coverage`)).json()).gaps).toEqual([]);
@@ -173,12 +183,54 @@ describe.each(backends)('coverage gaps on $name', (backend) => {
     await setStatus('busy');
     await sweep();
     clock.advance(61_000);
-    expect((await sweep()).length).toBe(expected.length);
+    expect((await sweep()).length).toBe(byDistrict.size);
     const all = await gapAlarms();
-    expect(all.length).toBe(2 * expected.length);
+    expect(all.length).toBe(2 * byDistrict.size);
     expect(new Set(all.map((a) => a.event_id)).size).toBe(all.length);
     await setStatus('available');
     await sweep();
+  });
+
+  it("more grids of a district lacking the need add to its alarm's count; it clears when the last is back", async () => {
+    // A tighter time after the alarm: more grids lack fire, some in a district already in alarm.
+    const tighter = (() => {
+      const first = expectedGaps(THRESHOLD, busyUnit.id);
+      const districts = new Set(first.map((g) => g.slice(0, 6)));
+      for (let t = THRESHOLD - 0.5; t > 1; t -= 0.5) {
+        const more = expectedGaps(t, busyUnit.id).filter((g) => !first.includes(g));
+        if (more.some((g) => districts.has(g.slice(0, 6)))) return t;
+      }
+      return null;
+    })();
+    expect(tighter, 'a tighter time that adds grids to a district in alarm').not.toBeNull();
+    if (tighter === null) return;
+    expect((await putRule(rule)).status).toBe(200);
+    await setStatus('busy');
+    await sweep();
+    clock.advance(61_000);
+    const first = await sweep();
+    const before = new Map(first.map((a) => [a.gridCode.slice(0, 6), a]));
+    expect((await putRule({ ...rule, thresholds: { fire: tighter } })).status).toBe(200);
+    await sweep();
+    clock.advance(61_000);
+    const changed = await sweep();
+    const all = expectedGaps(tighter, busyUnit.id);
+    for (const [district, a] of before) {
+      const grown = changed.find((c) => c.id === a.id);
+      const n = all.filter((g) => g.startsWith(district)).length;
+      if (n > a.count) expect(grown?.count).toBe(n);
+      else expect(grown).toBeUndefined();
+    }
+    // Districts not in alarm before get their own.
+    for (const c of changed) if (!before.has(c.gridCode.slice(0, 6))) expect(c.count).toBeGreaterThan(0);
+    expect((await gapAlarms()).filter((a) => a.status === 'new').length).toBe(
+      new Set(all.map((g) => g.slice(0, 6))).size,
+    );
+    // Back on duty (and the rule as it was): every district's alarm clears at once.
+    expect((await putRule(rule)).status).toBe(200);
+    await setStatus('available');
+    await sweep();
+    expect((await gapAlarms()).filter((a) => a.status === 'new')).toEqual([]);
   });
 
   it('a disabled rule closes what is open and raises nothing', async () => {

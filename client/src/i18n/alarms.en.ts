@@ -25,6 +25,7 @@ export default {
     priority: { 1: 'P1', 2: 'P2', 3: 'P3', 4: 'P4' },
     repeats: '×{n}',
     repeatsTitle: 'Repeated {n} times (same rule, same place)',
+    gapGridsTitle: '{n} grids of the district lack this need',
     firstLast: 'first {first} · last {last}',
     expiredAt: 'expired {time}',
     raised: '↑ Major event: {name}',

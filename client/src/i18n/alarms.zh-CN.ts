@@ -21,6 +21,7 @@ export default {
     priority: { 1: '一级', 2: '二级', 3: '三级', 4: '四级' },
     repeats: '×{n}',
     repeatsTitle: '同一规则同一地点重复 {n} 次',
+    gapGridsTitle: '本区 {n} 个网格缺少该类力量',
     firstLast: '首次 {first} · 最近 {last}',
     expiredAt: '{time} 过期',
     raised: '↑ 重大活动：{name}',

@@ -110,9 +110,16 @@ export const useAlarmStore = defineStore('alarms', () => {
     for (const a of queue.value) c[a.priority as 1 | 2 | 3 | 4]++;
     return c;
   });
-  /** The grids in a coverage gap now: those of open coverage_gap alarms (issue 17). */
-  const gapGrids = computed(
-    () => new Set(queue.value.filter((a) => a.event.type === 'coverage_gap').map((a) => a.gridCode)),
+  /**
+   * What the coverage-gap alarms say now, as one string that changes whenever one opens, grows (a
+   * district's alarm counts its gap grids) or closes: the coverage store asks for the gaps again.
+   */
+  const gapSignature = computed(() =>
+    all.value
+      .filter((a) => a.event.type === 'coverage_gap' && isOpen(a))
+      .map((a) => `${a.id}:${a.count}`)
+      .sort()
+      .join(','),
   );
   /** What the queue panel lists: the filters applied, sorted like the queue. */
   const filtered = computed(() => {
@@ -131,7 +138,7 @@ export const useAlarmStore = defineStore('alarms', () => {
     selectedId: computed(() => selectedId.value),
     queue,
     counts,
-    gapGrids,
+    gapSignature,
     filtered,
     applyBatch,
     applySync,

@@ -1,7 +1,7 @@
 /**
  * Coverage gaps (issue 17): the grids with no available unit of a need within reach, filled amber
  * with a bright outline above the grid fill, at every zoom (a handful of grids among ten thousand
- * must read at city scale). The caller says which grid codes are gaps (the open coverage_gap alarms).
+ * must read at city scale). The caller says which grid codes are gaps (the coverage store: the hub's open gaps).
  */
 import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { LineLayer, SolidPolygonLayer } from '@deck.gl/layers';
