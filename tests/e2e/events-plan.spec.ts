@@ -95,8 +95,8 @@ test.describe.serial('major event planning', () => {
     await expect(row.getByTestId('event-status')).toHaveText('进行中');
     await expect(row.getByTestId('event-edit')).toBeVisible();
     await expect(row.getByTestId('event-close')).toBeVisible();
-    await expect(row.getByTestId('event-lead')).toHaveAttribute('href', /\/events\/[^/]+$/);
-    await expect(row.getByTestId('event-report')).toHaveAttribute('href', /\/events\/[^/]+\/report$/);
+    await expect(row.getByTestId('event-lead-link')).toHaveAttribute('href', /\/events\/[^/]+$/);
+    await expect(row.getByTestId('event-report-link')).toHaveAttribute('href', /\/events\/[^/]+\/report$/);
     await page.screenshot({ path: testInfo.outputPath('list-commander.png') });
   });
 

@@ -8,58 +8,16 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { alarmView, type AlarmView } from '@shared/alarms';
 import { incidentDetail } from '@shared/incidents';
-import { perimeterInside } from '@shared/event-area';
-import { majorEventView, type MajorEventBody } from '@shared/major-events';
-import type { MultiPolygon, Polygon } from '@shared/world';
+import { majorEventView } from '@shared/major-events';
 import { EVENT_WALL_PRESET_ID } from '@shared/wall';
 import { apiLogin, loginAs } from './login';
 import { closeOpenAlarms, INGEST_KEY, openDesk } from './alarm-events';
+import { eventPlaces, planAround } from './major-events';
 
 test.use({ viewport: { width: 3840, height: 2160 } });
 
-type District = { geometry: { coordinates: MultiPolygon }; properties: { code: string } };
-type Compound = { geometry: { coordinates: Polygon }; properties: { gridCode: string } };
 const run = Date.now().toString(36);
 let seq = 0;
-
-const square = (c: readonly [number, number], d: number): Polygon => [
-  [
-    [c[0] - d, c[1] - d],
-    [c[0] + d, c[1] - d],
-    [c[0] + d, c[1] + d],
-    [c[0] - d, c[1] + d],
-    [c[0] - d, c[1] - d],
-  ],
-];
-
-/**
- * A smart community (a `community` watch zone: the high-throw rule's) whose centre's 200 m square
- * lies inside its district, and another compound 3 km or more away.
- */
-async function places(api: APIRequestContext) {
-  const layer = async <F>(name: string) =>
-    ((await (await api.get(`/api/v1/layers/${name}.geojson`)).json()) as { features: F[] }).features;
-  const boundary = new Map(
-    (await layer<District>('districts')).map((f) => [f.properties.code, f.geometry.coordinates]),
-  );
-  const centre = (f: Compound): [number, number] => {
-    const ring = f.geometry.coordinates[0]!.slice(0, -1);
-    return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
-  };
-  const compounds = await layer<Compound>('smart-communities');
-  const inner = compounds.find((f) => {
-    const b = boundary.get(f.properties.gridCode.slice(0, 6));
-    return b !== undefined && perimeterInside(square(centre(f), 0.001), b);
-  })!;
-  const c = centre(inner);
-  const far = compounds.map(centre).find((p) => Math.abs(p[0] - c[0]) + Math.abs(p[1] - c[1]) > 0.04)!;
-  // Key cameras: the compound's grid's (the leader view plays them in a grid).
-  const cameras = (await layer<{ properties: { id: string; gridCode: string } }>('cameras'))
-    .filter((f) => f.properties.gridCode === inner.properties.gridCode)
-    .slice(0, 4)
-    .map((f) => f.properties.id);
-  return { region: inner.properties.gridCode.slice(0, 6), centre: c, far, cameras };
-}
 
 async function throwAt(api: APIRequestContext, at: [number, number]): Promise<AlarmView> {
   const id = `e2e-major-${run}-${++seq}`;
@@ -96,29 +54,9 @@ test('an event raises alarms inside, the leader view follows it, and the report 
   let closedAlready = false;
   try {
     await closeOpenAlarms(dispatcher.api);
-    const { region, centre, far, cameras } = await places(commander.api);
+    const { region, centre, far, cameras } = await eventPlaces(commander.api);
     const name = `南昌国际马拉松 ${run}`;
-    const body: MajorEventBody = {
-      name,
-      regionCode: region,
-      perimeter: square(centre, 0.001),
-      bufferM: 300,
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      posts: [
-        {
-          name: '北门岗',
-          kind: 'post',
-          position: [centre[0], centre[1] + 0.0007],
-          unitIds: [],
-          staff: ['张三', '李四'],
-        },
-        { name: '南侧卡口', kind: 'checkpoint', position: [centre[0], centre[1] - 0.0007], unitIds: [], staff: [] },
-      ],
-      cameraIds: cameras,
-      presetId: EVENT_WALL_PRESET_ID,
-      coverage: {},
-    };
+    const body = planAround(name, region, centre, { cameraIds: cameras, presetId: EVENT_WALL_PRESET_ID });
     const created = await commander.api.post('/api/v1/major-events', { headers: commander.csrf, data: body });
     expect(created.status(), await created.text()).toBe(201);
     const event = majorEventView.parse(await created.json());

@@ -15,6 +15,7 @@ import { citizenReportReply, incidentDetail } from '@shared/incidents';
 import { describeFindings, findEnglish, type VisibleText } from './english-scan';
 import { apiLogin, loginAs } from './login';
 import { visibleTexts } from './visible-text';
+import { eventPlaces, planAround } from './major-events';
 
 /** The e2e hub's ingest key (playwright.config.ts: INGEST_API_KEY). */
 const INGEST_KEY = 'e2e-ingest-key-0123456789';
@@ -210,6 +211,36 @@ test('every zh-CN page shows Chinese, not English, outside data values', async (
   await expect(page.getByTestId('rule-dialog')).toBeVisible();
   await scan('admin-rule-dialog');
   await page.keyboard.press('Escape');
+
+  // Major events as a commander plans and leads one: the list, the editor, the leader view, the report.
+  await page.context().clearCookies();
+  await loginAs(page, 'commander');
+  const commander = await apiLogin(baseURL!, 'commander');
+  const { region, centre } = await eventPlaces(commander.api);
+  const planned = await commander.api.post('/api/v1/major-events', {
+    headers: commander.csrf,
+    data: planAround(`中文检查活动 ${run}`, region, centre),
+  });
+  expect(planned.status(), await planned.text()).toBe(201);
+  const eventId = ((await planned.json()) as { id: string }).id;
+  try {
+    await page.goto('/events');
+    await expect(page.getByTestId('events-page')).toBeVisible();
+    await scan('events');
+    await page.locator(`[data-testid="event-row"][data-id="${eventId}"]`).getByTestId('event-edit').click();
+    await expect(page.getByTestId('event-editor')).toBeVisible();
+    await scan('event-editor');
+    await page.keyboard.press('Escape');
+    await page.goto(`/events/${eventId}`);
+    await expect(page.getByTestId('lead-figures')).toBeVisible();
+    await scan('event-lead');
+    await page.goto(`/events/${eventId}/report`);
+    await expect(page.getByTestId('report-figures')).toBeVisible();
+    await scan('event-report');
+  } finally {
+    await commander.api.post(`/api/v1/major-events/${eventId}/close`, { headers: commander.csrf });
+    await commander.api.dispose();
+  }
 
   // The officer's phone, with the assignment.
   await page.setViewportSize({ width: 390, height: 844 });
