@@ -100,6 +100,39 @@ test.describe.serial('major event planning', () => {
     await page.screenshot({ path: testInfo.outputPath('list-commander.png') });
   });
 
+  test('an event opens again in the editor as saved, takes a change, and closes early', async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
+    await loginAs(page, 'commander');
+    await page.goto('/events');
+    const row = page.getByTestId('event-row').filter({ hasText: name });
+    await row.getByTestId('event-edit').click();
+    await expect(page.getByTestId('event-editor')).toBeVisible();
+    // Drawn back from the plan: its perimeter (four corners) and its post, by name.
+    await expect(page.getByTestId('perimeter-state')).toHaveAttribute('data-vertices', '4');
+    await expect(page.getByTestId('plan-post')).toHaveCount(1);
+    await expect(page.getByTestId('plan-post-name').locator('input')).toHaveValue('北门岗');
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: testInfo.outputPath('editor-reopened.png') });
+    await page.getByTestId('plan-post-name').locator('input').fill('北门一号岗');
+    const put = page.waitForResponse(
+      (r) => /\/api\/v1\/major-events\/[^/]+$/.test(r.url()) && r.request().method() === 'PUT',
+    );
+    await page.getByTestId('plan-save').click();
+    const res = await put;
+    expect(res.status(), await res.text()).toBe(200);
+    const body = (await res.json()) as { perimeter: number[][][]; posts: { name: string }[] };
+    expect(body.perimeter[0]).toHaveLength(5);
+    expect(body.posts.map((p) => p.name)).toEqual(['北门一号岗']);
+    await expect(page.getByTestId('event-editor')).toBeHidden();
+
+    // Closed early, after a confirmation: the row says so and offers neither Edit nor Close.
+    await row.getByTestId('event-close').click();
+    await page.locator('.n-popconfirm, .n-dialog').getByRole('button').last().click();
+    await expect(row).toHaveAttribute('data-status', 'closed');
+    await expect(row.getByTestId('event-edit')).toHaveCount(0);
+    await expect(row.getByTestId('event-close')).toHaveCount(0);
+  });
+
   test('a viewer sees the list without New, Edit or Close', async ({ page }, testInfo) => {
     await loginAs(page, 'viewer');
     await page.goto('/events');

@@ -14,7 +14,7 @@ export default {
     customStyleFailed: '配置的地图样式无法加载（{reason}），已切换为内置离线底图；正在重试…',
     loadingLayers: '正在加载图层…',
     layerFailed: '图层 {layer} 加载失败：{reason}',
-    /** MapLibre's own controls (client/src/desk/useMapLocale.ts). */
+    /** MapLibre's own controls (client/src/common/useMapLocale.ts). */
     controls: {
       title: '地图',
       zoomIn: '放大',

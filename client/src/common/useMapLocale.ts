@@ -1,7 +1,8 @@
 /**
  * MapLibre's own UI strings (the zoom buttons, the compass, the scale's units, the canvas label)
- * in the screen's language, by MapLibre's string ids. The map part imports nothing of ours, so the
- * desk hands them to it; a language switch hands the new ones.
+ * in the screen's language, by MapLibre's string ids. The map part imports nothing of ours, so each
+ * page with a map (the desk, the event planner and leader view) hands them to it; a language
+ * switch hands the new ones.
  */
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
