@@ -1,5 +1,5 @@
 /** Major security events (issue 17): SQL only. */
-import { and, desc, eq, gt, isNull, like, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, like, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { majorEvents } from '../db/schema';
 
@@ -29,6 +29,21 @@ export class MajorEventRepository {
       .where(prefix ? like(majorEvents.regionCode, `${prefix}%`) : undefined)
       .orderBy(desc(majorEvents.startsAt))
       .limit(limit);
+  }
+
+  /** The wall presets of events not closed and not past their end at `at` (open or still to come). */
+  async presetsInUse(at: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ id: sql<string>`${majorEvents.definition}->>'presetId'` })
+      .from(majorEvents)
+      .where(
+        and(
+          isNull(majorEvents.closedAt),
+          gt(majorEvents.endsAt, at),
+          sql`${majorEvents.definition}->>'presetId' is not null`,
+        ),
+      );
+    return rows.map((r) => r.id);
   }
 
   /** Events whose window is open at `at` and that are not closed. */

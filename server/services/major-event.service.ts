@@ -104,10 +104,7 @@ export class MajorEventService implements TighterCoverage {
           : [],
       ),
     );
-    const all = await this.repo.list('', 500);
-    this.wall.setInUse(
-      all.filter((r) => r.closedAt === null && r.endsAt > now).flatMap((r) => r.definition.presetId ?? []),
-    );
+    this.wall.setInUse(await this.repo.presetsInUse(now));
     // Coverage: the open events' times for the grids whose centre lies inside their perimeters.
     const withTimes = rows.filter((r) => Object.keys(r.definition.coverage).length > 0);
     const key = JSON.stringify(withTimes.map((r) => [r.id, r.updatedAt.getTime()]));
