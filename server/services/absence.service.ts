@@ -29,12 +29,11 @@ import {
   type OverdueResident,
 } from '../rules/rules';
 import type { AlarmView } from '@shared/alarms';
+import { singleFlight } from '../core/single-flight';
 
 const HOUR_MS = 3_600_000;
 
 export class AbsenceService {
-  private running: Promise<AlarmView[]> | null = null;
-
   constructor(
     private readonly residents: ResidentRepository,
     private readonly events: EventRepository,
@@ -54,14 +53,7 @@ export class AbsenceService {
   }
 
   /** One sweep (a call while one runs gets that one): the alarms it raised. */
-  sweep(): Promise<AlarmView[]> {
-    if (this.running) return this.running;
-    const p = this.sweepOnce().finally(() => {
-      this.running = null;
-    });
-    this.running = p;
-    return p;
-  }
+  readonly sweep = singleFlight(() => this.sweepOnce());
 
   private async sweepOnce(): Promise<AlarmView[]> {
     const prepared = await this.alarms.prepare();

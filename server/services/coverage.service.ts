@@ -42,6 +42,7 @@ import type { CoverageRule } from '@shared/rules';
 import type { AlarmView } from '@shared/alarms';
 import type { AlarmRow } from '../repositories/alarm.repository';
 import type { TighterCoverage } from './major-event.service';
+import { singleFlight } from '../core/single-flight';
 
 const NO_TIGHTER: TighterCoverage = { version: 0, byEvent: () => new Map() };
 
@@ -68,7 +69,6 @@ type Transact = <T>(fn: (tx: Db) => Promise<T>) => Promise<T>;
 export class CoverageService {
   private map: CoverageMap | null = null;
   private building: Promise<CoverageMap> | null = null;
-  private running: Promise<AlarmView[]> | null = null;
   /** The rule (and tighter thresholds) the map's thresholds were set from, as JSON. */
   private thresholdsOf = '';
   /** Local gap state: key → since (epoch ms), from the map's flips. */
@@ -93,14 +93,7 @@ export class CoverageService {
   }
 
   /** One sweep (a call while one runs gets that one): the alarms it raised or cleared. */
-  sweep(): Promise<AlarmView[]> {
-    if (this.running) return this.running;
-    const p = this.sweepOnce().finally(() => {
-      this.running = null;
-    });
-    this.running = p;
-    return p;
-  }
+  readonly sweep = singleFlight(() => this.sweepOnce());
 
   /** The map, current with the units as dispatch holds them (another hub's within its refresh). */
   async current(): Promise<CoverageMap> {

@@ -32,6 +32,7 @@ import {
   type MajorEventView,
 } from '@shared/major-events';
 import type { CoverageNeed } from '@shared/coverage';
+import { singleFlight } from '../core/single-flight';
 
 /** Tighter coverage times per grid, per open event; `version` changes whenever they do. */
 export interface TighterCoverage {
@@ -52,7 +53,6 @@ const bad = (field: string, message: string) => new HttpError(400, ErrorCode.Req
 export class MajorEventService implements TighterCoverage {
   /** The events whose window is open, with their perimeters compiled (the alarm path reads this). */
   private open: OpenEvent[] = [];
-  private refreshing: Promise<void> | null = null;
   private gridCenters: Promise<{ code: string; lon: number; lat: number }[]> | null = null;
   /** The open events' coverage times by grid (the coverage service reads them at each sweep). */
   private coverageTimes = new Map<string, ReadonlyMap<string, Partial<Record<CoverageNeed, number>>>>();
@@ -80,12 +80,7 @@ export class MajorEventService implements TighterCoverage {
   }
 
   /** Reads the open events again and applies them (walls, coverage); a call while one runs shares it. */
-  refresh(): Promise<void> {
-    this.refreshing ??= this.refreshOnce().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
-  }
+  readonly refresh = singleFlight(() => this.refreshOnce());
 
   private async refreshOnce(): Promise<void> {
     const now = new Date(this.clock.now());
