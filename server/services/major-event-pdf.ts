@@ -25,6 +25,8 @@ import { projection, reportMapBounds, ringPoints, type Projection } from '@share
 // ------------------------------------------------------------------ labels (zh-CN, see above)
 
 const L = {
+  /** Priorities as the desk says them (一级 … 四级). */
+  priority: ['一级', '二级', '三级', '四级'] as readonly string[],
   final: '安保总结报告',
   interim: '阶段报告（活动未结束，数据截至生成时）',
   interimMark: '中期',
@@ -45,7 +47,7 @@ const L = {
   capped: '注意：数据量超过上限，部分记录未计入。',
   figure: {
     alarms: '告警总数',
-    byPriority: '按等级 P1/P2/P3/P4',
+    byPriority: '一级/二级/三级/四级',
     raised: '因活动提级',
     falseAlarms: '误报',
     incidents: '事件总数',
@@ -542,7 +544,7 @@ class ReportPdf {
         .fillColor(c)
         .fill();
       x += 8;
-      label(`P${i + 1}`);
+      label(L.priority[i]!);
       x -= 6;
     });
     label(L.legend.alarm);
@@ -648,7 +650,7 @@ class ReportPdf {
       this.r.escalations.map((i) => [
         i.code,
         i.title,
-        `P${i.priority}`,
+        L.priority[i.priority - 1] ?? String(i.priority),
         state(i),
         String(i.escalations),
         i.breaches.map((b) => L.stage[b] ?? b).join('、') || '—',
@@ -672,7 +674,7 @@ class ReportPdf {
         e.kind === 'alarm' ? L.kindAlarm : L.kindIncident,
         e.label,
         (L.action[e.action] ?? e.action) + (e.toStatus ? `（${L.incidentStatus[e.toStatus] ?? e.toStatus}）` : ''),
-        `P${e.priority}`,
+        L.priority[e.priority - 1] ?? String(e.priority),
       ]),
     );
     if (r.timelineTruncated > 0)
