@@ -59,6 +59,9 @@ export default defineConfig({
       SLA_SWEEP_MS: '0',
       // Nor coverage-gap alarms of units that earlier tests sent out (the sweep has its integration test).
       COVERAGE_SWEEP_MS: '0',
+      // Every spec signs in from 127.0.0.1: the whole suite passes the default 100 sign-ins per
+      // address in 15 minutes (the limiter has its own test: tests/integration/auth-flows.test.ts).
+      RATE_LIMIT_LOGIN_PER_15MIN: '1000',
       INGEST_API_KEY: 'e2e-ingest-key-0123456789',
       // The demo accounts' password, which tests/e2e/login.ts signs in with; not production (no forced 2FA).
       DEMO_PASSWORD,
