@@ -9,13 +9,15 @@ import { z } from 'zod';
 import { deviceId, lonLat, regionCode } from './world';
 import { eventBufferM, eventPerimeter } from './event-area';
 import { coverageThresholds } from './coverage';
+import { text } from './text';
 
 export const POST_KINDS = ['post', 'checkpoint'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
 /** The longest window an event may have. */
 export const MAJOR_EVENT_MAX_DAYS = 31;
 
-const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+/** A name as people type it: the shared text rule (storable, trimmed, not empty). */
+const name = (max: number) => text(max, { trim: true, min: 1 });
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' });
 
 export const majorEventPost = z.strictObject({
@@ -23,7 +25,10 @@ export const majorEventPost = z.strictObject({
   kind: z.enum(POST_KINDS, { error: `must be one of ${POST_KINDS.join(', ')}` }),
   position: lonLat,
   /** Field units standing at the post. */
-  unitIds: z.array(z.string().min(1).max(64)).max(50, 'at most 50 units').default([]),
+  unitIds: z
+    .array(text(64, { min: 1 }))
+    .max(50, 'at most 50 units')
+    .default([]),
   /** People assigned who are not units on the map (names, as the plan lists them). */
   staff: z.array(name(40)).max(50, 'at most 50 people').default([]),
 });
@@ -43,7 +48,7 @@ export const majorEventBody = z
     /** Key cameras, shown in a grid on the leader view. */
     cameraIds: z.array(deviceId).max(32, 'at most 32 cameras').default([]),
     /** The wall preset the hall's walls show while the window is open (null: they stay as they are). */
-    presetId: z.string().max(40).nullable().default(null),
+    presetId: text(40).nullable().default(null),
     /** Tighter coverage times inside the perimeter while the window is open. */
     coverage: coverageThresholds.default({}),
   })

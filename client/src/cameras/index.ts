@@ -4,3 +4,4 @@ export type { CameraDetails, NearbyCamera } from './types';
 export { buildCameraIndex, nearestCameras, type CameraIndex, type NearestHit } from './nearest';
 export { CAMERA_STATUS_COLOR } from './camera-style';
 export { useVideoPlayer, type VideoPlayerState } from './useVideoPlayer';
+export { useCameraTiles, type CameraTile } from './useCameraTiles';
