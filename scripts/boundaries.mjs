@@ -26,6 +26,9 @@ export const parts = [
     may: ['shared', 'server/db', 'server/core', 'server/audit'],
   },
   { name: 'server/auth', path: 'server/auth', may: ['shared', 'server/core', 'server/repositories'] },
+  // Devices in their vendors' protocols (issue 18): parsers and transports that hand notices to a
+  // sink (server/devices/ports.ts); the sink, a service, is given them by the composition root.
+  { name: 'server/devices', path: 'server/devices', may: ['shared', 'server/core'] },
   {
     name: 'server/services',
     path: 'server/services',
@@ -38,6 +41,7 @@ export const parts = [
       'server/rules',
       'server/repositories',
       'server/auth',
+      'server/devices',
     ],
   },
   {
@@ -53,7 +57,7 @@ export const parts = [
   {
     name: 'server/routes',
     path: 'server/routes',
-    may: ['shared', 'server/core', 'server/auth', 'server/services', 'server/http'],
+    may: ['shared', 'server/core', 'server/auth', 'server/services', 'server/http', 'server/devices'],
   },
   {
     name: 'server/simulator',

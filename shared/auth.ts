@@ -104,7 +104,7 @@ export type SessionInfo = z.infer<typeof sessionInfo>;
 export const whoami = z.object({
   kind: z.enum(['password', 'wall', 'device']),
   id: z.string(),
-  role: z.union([role, z.literal('device')]),
+  role: z.union([role, z.literal('device'), z.literal('integration')]),
   scope: z.string(),
 });
 export type Whoami = z.infer<typeof whoami>;

@@ -22,8 +22,8 @@ export const REVEAL_ROLES: Readonly<Record<PersonalField, readonly Role[]>> = {
   partyId: ['commander'],
 };
 
-export function mayReveal(role: Role | 'device', field: PersonalField): boolean {
-  return role !== 'device' && REVEAL_ROLES[field].includes(role);
+export function mayReveal(role: Role | 'device' | 'integration', field: PersonalField): boolean {
+  return role !== 'device' && role !== 'integration' && REVEAL_ROLES[field].includes(role);
 }
 
 /** How many characters stay visible at most. */

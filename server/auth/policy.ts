@@ -27,6 +27,9 @@ export const ACTIONS = [
   'stats:read', // the figures (KPIs, per-grid analysis, heat) of the scope
   'event:read', // major security events (issue 17): their plans, the leader view, the report
   'event:manage', // plan, change and close a major security event in the scope (commanders)
+  'cap:read', // the scope's alarms and incidents as OASIS CAP 1.2 messages and their Atom index (issue 18)
+  'open311:read', // Open311 GeoReport v2: the service list and the requests filed in the scope
+  'open311:write', // Open311 GeoReport v2: file a citizen's request
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -38,10 +41,14 @@ const READ: readonly Action[] = [
   'incident:read',
   'stats:read',
   'event:read',
+  'cap:read',
 ];
 
-/** A device key is a principal too, with one thing it may do. */
-export type PrincipalRole = Role | 'device';
+/**
+ * A device key is a principal too, with one thing it may do; so is an integration key (issue 18):
+ * another agency's system reading CAP or filing Open311 requests inside the key's scope.
+ */
+export type PrincipalRole = Role | 'device' | 'integration';
 
 export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> = {
   admin: new Set<Action>([...READ, 'account:self', 'audit:read', 'admin:manage']),
@@ -88,6 +95,7 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
   ]),
   // Devices post events; a hotline system (12345) with a device key also posts its tickets as incidents.
   device: new Set<Action>(['ingest:write', 'incident:create']),
+  integration: new Set<Action>(['cap:read', 'open311:read', 'open311:write']),
 };
 
 export interface Principal {

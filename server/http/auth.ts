@@ -6,6 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { ZodType } from 'zod';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { ErrorCode } from '@shared/errors';
 import { CSRF_HEADER, SESSION_COOKIE } from '@shared/auth';
@@ -32,11 +33,32 @@ export type Access =
   | 'authenticated'
   | { action: Action; /** Usable while an admin's second factor is pending. */ duringMfaSetup?: boolean };
 
+/**
+ * What the OpenAPI document (server/routes/docs.ts) says of a route, next to its registration:
+ * the schemas are the ones the route validates with, so the document cannot drift from the code.
+ */
+export interface RouteDoc {
+  summary: string;
+  /** Longer notes (CommonMark). */
+  description?: string;
+  /** The request body: a zod schema (JSON), or a raw body's media type. */
+  body?: ZodType | { mediaType: string; description: string };
+  /** Query parameters, as the zod object the route parses them with. */
+  query?: ZodType;
+  /** The success reply. */
+  reply: { status: number; schema?: ZodType; mediaType?: string; description: string };
+  /** Error statuses beyond those the access implies, with what each means. */
+  errors?: Partial<Record<number, string>>;
+  tags?: string[];
+}
+
 export interface RouteSpec {
   method: Method;
   /** Path under the API prefix, Express syntax ('/admin/users/:id'). */
   path: string;
   access: Access;
+  /** Undefined only while a route is not yet documented (a test fails on it). */
+  doc?: RouteDoc;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -176,8 +198,11 @@ export class ApiRoutes {
 
   constructor(private readonly audit: Pick<AuditService, 'record'>) {}
 
-  add(method: Method, path: string, access: Access, ...handlers: RequestHandler[]): void {
-    this.specs.push({ method, path, access });
+  add(method: Method, path: string, access: Access, ...rest: [RouteDoc | RequestHandler, ...RequestHandler[]]): void {
+    const [first, ...others] = rest;
+    const doc = typeof first === 'function' ? undefined : first;
+    const handlers = typeof first === 'function' ? [first, ...others] : others;
+    this.specs.push({ method, path, access, doc });
     // Path parameters go through the one string rule first (/incidents/%00 is a 400, not a 500).
     this.router[method](path, storableParams, this.guard(access), ...handlers);
   }

@@ -100,7 +100,7 @@ export function sessionInfoOf(ctx: AuthContext, scopeName: string, idleMs: numbe
       id: ctx.principal.id,
       username: ctx.name,
       displayName: ctx.displayName,
-      role: ctx.principal.role === 'device' ? 'viewer' : ctx.principal.role,
+      role: ctx.principal.role === 'device' || ctx.principal.role === 'integration' ? 'viewer' : ctx.principal.role,
       scope: ctx.principal.scope,
       scopeName,
     },
