@@ -62,6 +62,12 @@ export const DEVICE_EVENT_TYPES = [
   'one_key_alarm',
   'face_access',
   'plate_access',
+  // From cameras in their vendors' protocols (issue 18): motion (stored; no alarm unless a rule asks),
+  // a camera gone blind or covered, and any other alarm a device raises that we have no name for.
+  'motion',
+  'video_loss',
+  'camera_tamper',
+  'device_alarm',
 ] as const;
 
 /**
