@@ -120,7 +120,8 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
     }),
   );
   app.use(healthRoutes(readiness));
-  app.use(docsRoutes());
+  // The API's docs, from its route registry once it exists (503 until then, like the API).
+  app.use(docsRoutes(() => components?.api.specs));
   // The API (server/routes/index.ts: limits, body, credential, CSRF, the routes), once ready.
   const api = new MountPoint();
   app.use(API_PREFIX, api.router);
@@ -218,6 +219,10 @@ export function createApp(config: Config, opts: AppOptions = {}): Hub {
         components?.gateway.flush();
         await components?.outbox.stop();
         await components?.mqtt?.close().catch(() => undefined);
+        await components?.dahua?.stop().catch(() => undefined);
+        await components?.sip?.close().catch(() => undefined);
+        // What this hub counted of its devices since the last flush (issue 18).
+        await components?.deviceIngest.flush().catch(() => undefined);
         await redis?.quit().catch(() => undefined);
         // In-flight requests get up to 3 s to finish their writes, then their sockets are cut.
         await Promise.race([httpClosed, sleep(3_000, undefined, { ref: false })]);

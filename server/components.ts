@@ -40,6 +40,14 @@ import { LocatorService } from './services/locator.service';
 import { createIncidentServices } from './services/incidents';
 import { IngestService } from './services/ingest.service';
 import { DeadLetterService } from './services/dead-letter.service';
+import { DeviceRegistryService } from './services/devices/device-registry.service';
+import { DeviceIngestService } from './services/devices/device-ingest.service';
+import { CameraStatusService } from './services/devices/camera-status.service';
+import { DahuaAttachments, type DahuaAttachmentState } from './devices/dahua-client';
+import { SipEndpoint } from './devices/sip-server';
+import type { DeviceEndpointView } from '@shared/devices';
+import { CapService } from './services/cap.service';
+import { Open311Service } from './services/open311.service';
 import { OutboxRelay } from './services/outbox.service';
 import { defaultMqttClientId, MqttIngest } from './realtime/mqtt-ingest';
 import { RealtimeGateway, type HubIo } from './realtime/gateway';
@@ -64,10 +72,16 @@ export interface Components extends ApiServices {
   /** What the services announce after commit; the gateway, the outbox relay and the simulator subscribe. */
   events: DomainEvents;
   absence: AbsenceService;
+  /** Cameras online and offline by GB/T 28181 keepalives. */
+  cameraStatus: CameraStatusService;
   demoAccounts: DemoAccountsService;
   locator: LocatorService;
   builds: BuildThread;
   outbox: OutboxRelay;
+  /** The GB/T 28181 SIP endpoint, with SIP_PORT. */
+  sip: SipEndpoint | undefined;
+  /** The Dahua attachments, with DAHUA_ATTACH on. */
+  dahua: DahuaAttachments | undefined;
   /** The MQTT subscriber, with MQTT_URL. */
   mqtt: MqttIngest | undefined;
   gateway: RealtimeGateway;
@@ -141,6 +155,41 @@ export function compose(database: Database, d: ComposeDeps): Components {
     majorEvents,
   );
 
+  // Devices in their vendors' protocols (issue 18): the registry admins keep, and the one sink every
+  // adapter (ISAPI route, SIP endpoint, Dahua attachments) hands its notices to.
+  const devices: DeviceRegistryService = new DeviceRegistryService(r.devices, r.identity, locator, audit, clock, {
+    secretKey: config.deviceSecretKey,
+    sipPort: config.sipPort ?? null,
+    // This hub's Dahua connections (made below), as an admin's list shows them.
+    attachment: (id: string) => attachmentView(dahua?.states().get(id)),
+  });
+  const cameraStatus = new CameraStatusService(r.cameras, events, clock, log);
+  const deviceIngest: DeviceIngestService = new DeviceIngestService(
+    devices,
+    ingest,
+    locator,
+    incidents.photos,
+    deadLetters,
+    cameraStatus,
+    r.devices,
+    clock,
+    log,
+    metrics,
+  );
+  // The GB/T 28181 SIP endpoint (SIP_PORT), opened by startup.ts.
+  const sip =
+    config.sipPort !== undefined
+      ? new SipEndpoint({
+          sink: deviceIngest,
+          charsetOf: (id) => devices.charsetOf(id),
+          port: config.sipPort,
+          host: config.host,
+          onError: (err, context) => log.warn({ err, context }, 'SIP endpoint'),
+        })
+      : undefined;
+  // The Dahua devices this hub attaches to (DAHUA_ATTACH), kept equal to the registry by startup.ts.
+  const dahua: DahuaAttachments | undefined = config.dahuaAttach ? new DahuaAttachments(deviceIngest, log) : undefined;
+
   const mqtt = config.mqttUrl
     ? new MqttIngest({
         url: config.mqttUrl,
@@ -201,6 +250,12 @@ export function compose(database: Database, d: ComposeDeps): Components {
     wall,
     majorEvents,
     majorEventReports,
+    devices,
+    deviceIngest,
+    // Alarms and incidents as OASIS CAP 1.2 messages, for other agencies' systems.
+    cap: new CapService(r.alarms, r.incidents, r.world, r.zones, clock),
+    // Citizens' requests as Open311 GeoReport v2, for other agencies' systems.
+    open311: new Open311Service(r.incidents, incidents.citizens, locator, audit, clock),
   };
   return {
     ...services,
@@ -208,12 +263,26 @@ export function compose(database: Database, d: ComposeDeps): Components {
     repositories,
     events,
     absence,
+    cameraStatus,
     demoAccounts,
     locator,
     builds,
     outbox,
+    dahua,
+    sip,
     mqtt,
     gateway,
     api: createApi(services, settings, metrics),
+  };
+}
+
+/** A Dahua attachment's state on the wire (shared/devices.ts). */
+function attachmentView(s: DahuaAttachmentState | undefined): DeviceEndpointView['attachment'] {
+  if (!s) return null;
+  return {
+    connected: s.connected,
+    since: s.since?.toISOString() ?? null,
+    lastError: s.lastError,
+    reconnects: s.reconnects,
   };
 }

@@ -19,6 +19,10 @@ import { insertHistory } from './history/seed';
 import { startHistory, type HistoryStream } from './history/thread';
 import { compose, type ComposeDeps, type Components } from './components';
 
+/** How often each hub adds its device counters to the registry, and looks for cameras gone silent. */
+const DEVICE_COUNTS_EVERY_MS = 5_000;
+const DEVICE_REGISTRY_EVERY_MS = 15_000;
+const CAMERA_SWEEP_EVERY_MS = 30_000;
 /** How often sessions that timed out are ended (and their sockets closed) without a request. */
 const SWEEP_EVERY_MS = 60_000;
 /** How often unit positions older than the trail window are deleted (a minute's moves at most). */
@@ -153,6 +157,36 @@ function start(c: Components, d: BootDeps): void {
   scheduler.every('SLA sweep', config.slaSweepMs ?? 0, () => c.incidents.sla.sweep(), { immediately: true });
   scheduler.every('alarm expiry', config.alarmExpirySweepMs ?? 0, () => c.alarms.expire());
   scheduler.every('outbox poll', OUTBOX_POLL_MS, () => c.outbox.poll(), { immediately: true });
+  // Devices (issue 18): counters added to the registry, cameras whose keepalives stopped, and the
+  // cameras layer rebuilt (at most this often) when keepalives changed statuses.
+  // GB/T 28181 devices send to the SIP port; a port another program holds leaves the hub running without it.
+  const sip = c.sip;
+  if (sip)
+    void sip.listen().then(
+      (ports) => d.log.info(ports, 'GB/T 28181 SIP endpoint listening (UDP and TCP)'),
+      (err: unknown) =>
+        d.log.error({ err }, 'GB/T 28181 SIP endpoint could not listen: devices cannot send alarms by SIP'),
+    );
+  // Dahua devices: attached as registered, and again whenever the registry changes (read again
+  // every few seconds, so an admin's change on another hub reaches this one).
+  const dahua = c.dahua;
+  if (dahua) {
+    c.devices.onChange((endpoints) => {
+      void dahua.sync(
+        endpoints.flatMap((e) =>
+          e.kind === 'dahua' && e.enabled && e.dahua?.password
+            ? [{ endpointId: e.id, url: e.dahua.url, username: e.dahua.username, password: e.dahua.password }]
+            : [],
+        ),
+      );
+    });
+  }
+  scheduler.every('device registry', DEVICE_REGISTRY_EVERY_MS, () => c.devices.reload(), { immediately: true });
+  scheduler.every('device counts', DEVICE_COUNTS_EVERY_MS, () => c.deviceIngest.flush());
+  scheduler.every('camera keepalives', CAMERA_SWEEP_EVERY_MS, async () => {
+    await c.cameraStatus.sweep();
+    if (c.cameraStatus.takeChanged()) c.layers.invalidateLayer('cameras');
+  });
   scheduler.every('trail prune', TRAIL_PRUNE_EVERY_MS, () => c.incidents.trails.prune(), { immediately: true });
 }
 

@@ -102,7 +102,7 @@ export type SessionInfo = z.infer<typeof sessionInfo>;
 
 /** Who a request is, whatever its credential (a device key too). */
 export const whoami = z.object({
-  kind: z.enum(['password', 'wall', 'device']),
+  kind: z.enum(['password', 'wall', 'device', 'integration']),
   id: z.string(),
   role: z.union([role, z.literal('device'), z.literal('integration')]),
   scope: z.string(),
@@ -110,6 +110,10 @@ export const whoami = z.object({
 export type Whoami = z.infer<typeof whoami>;
 
 export const CSRF_HEADER = 'X-CSRF-Token';
+/** Secrets' prefixes: a device key, a wall token, an integration key (another agency's system). */
+export const DEVICE_KEY_PREFIX = 'cdk_';
+export const WALL_TOKEN_PREFIX = 'cdw_';
+export const INTEGRATION_KEY_PREFIX = 'cik_';
 export const SESSION_COOKIE = 'cd_session';
 
 // ---------------------------------------------------------------- admin: users, keys, wall tokens

@@ -55,6 +55,10 @@ export const ErrorCode = {
   MajorEventNotFound: 'major-event/not-found',
   /** The major event is closed (its window ended, or it was closed): it cannot change. */
   MajorEventClosed: 'major-event/closed',
+  /** No device endpoint with this id (or none the caller's scope holds). */
+  DeviceNotFound: 'device/not-found',
+  /** Another endpoint of this kind has this address (and MAC), device id or URL already. */
+  DeviceExists: 'device/exists',
   Internal: 'internal/error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

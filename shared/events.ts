@@ -40,6 +40,12 @@ export interface ServerToClientEvents {
   'incident:batch': (batch: { from: number; rev: number; incidents: IncidentView[] }) => void;
   /** Field units that moved or changed status in the screen's region (batched per tick, latest per unit). */
   'unit:batch': (batch: { units: UnitLive[] }) => void;
+  /**
+   * Cameras whose status changed in the screen's region (issue 18: GB/T 28181 keepalives). The
+   * cameras layer holds the status as of its build; these are newer. After a reconnect a screen
+   * reloads the layer (it is rebuilt with the statuses, ETag-revalidated).
+   */
+  'camera:status': (batch: { cameras: { id: string; status: 'online' | 'offline' }[] }) => void;
 }
 
 export interface ClientToServerEvents {

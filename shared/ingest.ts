@@ -86,6 +86,14 @@ export type AlarmEventSource = (typeof ALARM_EVENT_SOURCES)[number];
 export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES, ...HUB_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** A photo the hub holds (POST /photos, or a device's picture): an event's media may name it by path. */
+export const HUB_PHOTO_PATH = /^\/api\/v1\/photos\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function isWebUrl(u: string): boolean {
+  if (!/^https?:\/\//i.test(u) || !URL.canParse(u)) return false;
+  return new URL(u).hostname.length > 0;
+}
+
 /** Most events per batch, and the most bytes of one event's `attributes` (as JSON) and its deepest nesting. */
 export const MAX_BATCH = 1000;
 export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
@@ -127,9 +135,12 @@ export const eventInput = z
         z.strictObject({
           kind: z.enum(['image', 'video', 'audio'], { error: 'must be image, video or audio' }),
           url: z
-            .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-            .max(2000, 'must be at most 2000 characters')
-            .superRefine(storableText),
+            .string({ error: 'must be a string' })
+            .superRefine(storableText)
+            .refine((u) => HUB_PHOTO_PATH.test(u) || (u.length <= 2000 && isWebUrl(u)), {
+              error: 'must be an http:// or https:// URL of at most 2000 characters, or /api/v1/photos/<id>',
+              abort: true,
+            }),
         }),
         { error: 'must be an array' },
       )

@@ -3,7 +3,7 @@
  * and the hub stores. Matching them against events is the hub's (server/rules/rules.ts).
  */
 import { z } from 'zod';
-import { ZONE_KINDS, type ZoneKind } from './world';
+import { CAMERA_KINDS, ZONE_KINDS, type CameraKind, type ZoneKind } from './world';
 import { EVENT_TYPES, type EventType } from './ingest';
 import {
   COVERAGE_AREAS_MAX,
@@ -57,6 +57,16 @@ export interface FacilityRule extends RuleBase {
   facilityKinds: readonly ('hospital' | 'school' | 'police_kiosk')[];
 }
 
+/**
+ * Camera (issue 18): an event one of our cameras reported itself (its deviceId is the camera:
+ * Hikvision, Dahua, GB/T 28181 alarms) of `eventTypes`, wherever it stands; its kind must be one of
+ * `cameraKinds` when given. Repeats fold per camera.
+ */
+export interface CameraRule extends RuleBase {
+  kind: 'camera';
+  cameraKinds?: readonly CameraKind[];
+}
+
 export interface AbsenceRule extends RuleBase {
   kind: 'absence';
   /** Hours without an access event after which a resident living alone is reported (1–720). */
@@ -78,7 +88,7 @@ export interface CoverageRule extends RuleBase {
 /** The one coverage rule's id. */
 export const COVERAGE_RULE_ID = 'coverage-gap';
 
-export type Rule = ZoneRule | FacilityRule | AbsenceRule | CoverageRule;
+export type Rule = ZoneRule | FacilityRule | CameraRule | AbsenceRule | CoverageRule;
 
 /** A rule without `foldMinutes` folds repeats within this many minutes. */
 export const FOLD_MINUTES_DEFAULT = 10;
@@ -136,6 +146,11 @@ export const ruleSchema: z.ZodType<Rule> = z
         .min(1, 'must be 1-720')
         .max(720, 'must be 1-720')
         .default(48),
+    }),
+    z.strictObject({
+      ...ruleBase,
+      kind: z.literal('camera'),
+      cameraKinds: z.array(z.enum(CAMERA_KINDS)).min(1).optional(),
     }),
     z.strictObject({
       ...ruleBase,

@@ -9,7 +9,7 @@ import type { Principal } from './policy';
 /** Who a request is: the principal the policy sees, and how it proved it. */
 export interface AuthContext {
   principal: Principal;
-  kind: 'password' | 'wall' | 'device';
+  kind: 'password' | 'wall' | 'device' | 'integration';
   /** Username, or the key's or wall token's name. */
   name: string;
   displayName: string;
@@ -27,7 +27,7 @@ export interface RequestMeta {
   userAgent: string | null;
 }
 
-/** The audit trail's actor: `user:<id>`, `wall:<id>` or `device:<id>`. */
+/** The audit trail's actor: `user:<id>`, `wall:<id>`, `device:<id>` or `integration:<id>`. */
 export function actorOf(ctx: AuthContext): string {
   return `${ctx.kind === 'password' ? 'user' : ctx.kind}:${ctx.principal.id}`;
 }

@@ -92,6 +92,7 @@ export const ROLE_ACTIONS: Readonly<Record<PrincipalRole, ReadonlySet<Action>>> 
     'incident:read',
     'stats:read',
     'event:read',
+    'cap:read',
   ]),
   // Devices post events; a hotline system (12345) with a device key also posts its tickets as incidents.
   device: new Set<Action>(['ingest:write', 'incident:create']),

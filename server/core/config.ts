@@ -76,6 +76,19 @@ const envSchema = z.object({
     .min(1)
     .max(16)
     .optional(),
+  SIP_PORT: z
+    .union([
+      z.literal('off'),
+      z.coerce.number({ error: 'must be a port number or off' }).int('must be a whole number').min(1).max(65535),
+    ])
+    .default(5060),
+  DAHUA_ATTACH: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  DEVICE_SECRET_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
   REDIS_URL: z
     .string()
     .refine((v) => /^rediss?:\/\/\S+$/.test(v) && URL.canParse(v), 'must be a redis:// or rediss:// URL')
@@ -216,6 +229,17 @@ export interface Config {
   redisUrl?: string | undefined;
   /** Names of this deployment's Redis stream and channels (REDIS_PREFIX, default city-command): two cities may share a Redis. */
   redisPrefix?: string | undefined;
+  /**
+   * Devices (issue 18): the GB/T 28181 SIP port, UDP and TCP (SIP_PORT, default 5060; 'off', and
+   * absent from a Config literal: no SIP endpoint); whether this hub attaches to the registered Dahua
+   * devices (DAHUA_ATTACH, default on; with several hubs, turn it on for one or two: each attached
+   * hub stores the same events once, by their ids); the key that seals Dahua passwords in the
+   * database (DEVICE_SECRET_KEY, AES-256-GCM; unset: a fixed key, so a password is never stored or
+   * dumped as plain text but is not secret from someone with the hub's code, and the hub warns).
+   */
+  sipPort?: number | undefined;
+  dahuaAttach?: boolean | undefined;
+  deviceSecretKey?: string | undefined;
   /** Alarm batching tick of the realtime gateway, ms (default 50); 0: one emit per alarm (benchmark baseline only). */
   realtimeTickMs?: number;
   /**
@@ -262,7 +286,16 @@ export interface AuthSettings {
   trustProxy: string | number | boolean;
   /** Origins besides the hub's own that may open sockets and send state-changing requests. */
   allowedOrigins: string[];
-  rateLimits: { userPerMin: number; addressPerMin: number; loginPer15Min: number; citizenPerHour?: number };
+  rateLimits: {
+    userPerMin: number;
+    addressPerMin: number;
+    loginPer15Min: number;
+    citizenPerHour?: number;
+    /** Per device address on the ISAPI path (issue 18): an NVR resends each active channel once a second. */
+    devicePerMin?: number;
+    /** Per address on Open311 writes: an agency's system relays many citizens. */
+    integrationPerMin?: number;
+  };
   /** A fixed device key for the demo city's simulator and scripts (ignored in production). */
   ingestApiKey: string | undefined;
 }
@@ -279,7 +312,14 @@ export function authSettings(config: Config): AuthSettings {
     sessionMaxMs: a.sessionMaxMs ?? 12 * 3_600_000,
     trustProxy: a.trustProxy ?? false,
     allowedOrigins: a.allowedOrigins ?? [],
-    rateLimits: { userPerMin: 600, addressPerMin: 1200, loginPer15Min: 100, citizenPerHour: 30, ...a.rateLimits },
+    rateLimits: {
+      userPerMin: 600,
+      addressPerMin: 1200,
+      loginPer15Min: 100,
+      citizenPerHour: 30,
+      devicePerMin: 12_000,
+      ...a.rateLimits,
+    },
     ingestApiKey: production ? undefined : a.ingestApiKey,
   };
 }
@@ -293,6 +333,7 @@ const SECRET_SETTINGS = new Set([
   'MQTT_URL',
   'METRICS_TOKEN',
   'REDIS_URL',
+  'DEVICE_SECRET_KEY',
 ]);
 
 export class ConfigError extends Error {}
@@ -334,6 +375,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mqttConnections: e.MQTT_CONNECTIONS ?? (e.MQTT_SHARE_GROUP === 'off' ? 1 : 4),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    sipPort: e.SIP_PORT === 'off' ? undefined : e.SIP_PORT,
+    dahuaAttach: e.DAHUA_ATTACH === 'on',
+    deviceSecretKey: e.DEVICE_SECRET_KEY,
     demoHistoryMonths: e.DEMO_HISTORY_MONTHS,
     absenceSweepMs: e.ABSENCE_SWEEP_MS,
     slaSweepMs: e.SLA_SWEEP_MS,

@@ -146,7 +146,7 @@ export function safeUrl(url: string | undefined): string {
 }
 
 /** A cheap first test: most text holds none of what scrubText looks for. */
-const MAY_HOLD_SECRET = /params: |:\/\/|bearer|basic|cd_session|cd[kw]_|invalid input|out of range|invalid value/i;
+const MAY_HOLD_SECRET = /params: |:\/\/|bearer|basic|cd_session|cd[kw]_|cik_|invalid input|out of range|invalid value/i;
 
 /**
  * Secrets that can sit in free text (an error message, a stack, a log message): a failed query's
@@ -167,7 +167,7 @@ export function scrubText(text: string): string {
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]*@/gi, `$1${REDACTED}@`)
       .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`)
       .replace(/\b(cd_session=)[^;\s,"']+/gi, `$1${REDACTED}`)
-      .replace(/\b(cd[kw]_)[A-Za-z0-9_-]{6,}/g, `$1${REDACTED}`)
+      .replace(/\b(cd[kw]_|cik_)[A-Za-z0-9_-]{6,}/g, `$1${REDACTED}`)
   );
 }
 

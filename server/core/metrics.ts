@@ -28,6 +28,7 @@ export class HubMetrics {
   private readonly eventsInTotal: Counter<'channel'>;
   private readonly eventsRejectedTotal: Counter<'channel'>;
   private readonly deadLettersTotal: Counter;
+  private readonly deviceMessagesTotal: Counter<'kind' | 'outcome'>;
   private readonly groupCommitEvents: Histogram;
   private readonly groupCommitSeconds: Histogram;
   private readonly alarmsPushedTotal: Counter;
@@ -57,6 +58,12 @@ export class HubMetrics {
       labelNames: ['channel'],
       registers,
       collect: pull,
+    });
+    this.deviceMessagesTotal = new Counter({
+      name: 'device_messages_total',
+      help: 'Messages from devices in their vendors’ protocols (issue 18), by kind (isapi, dahua, gb28181) and outcome (stored, dead-lettered, unknown, malformed, keepalive).',
+      labelNames: ['kind', 'outcome'],
+      registers,
     });
     this.deadLettersTotal = new Counter({
       name: 'dead_letters_total',
@@ -142,6 +149,11 @@ export class HubMetrics {
   /** Events refused (bad item, out of scope) from a channel. */
   eventsRejected(channel: IngestChannel, n = 1): void {
     if (n > 0) this.eventsRejectedTotal.inc({ channel }, n);
+  }
+
+  /** A message from a device in its vendor's protocol, by how it ended. */
+  deviceMessages(kind: string, outcome: string): void {
+    this.deviceMessagesTotal.inc({ kind, outcome });
   }
 
   /** A message set aside in dead_letters. */

@@ -31,6 +31,7 @@ import type { BasemapGeometry, LineString, MultiPolygon, Polygon, ZoneShape } fr
 import type { RiskFactor } from '@shared/hub-text';
 import type { WallPresetBody } from '@shared/wall';
 import type { MajorEventDefinition } from '@shared/major-events';
+import type { DeviceConfig } from '@shared/devices';
 
 /** Bytes (bytea) as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -293,12 +294,15 @@ export const loginThrottle = pgTable('login_throttle', {
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });
 
-/** Device API keys (ingestion) and wall display tokens: only a SHA-256 of the secret is kept. */
+/**
+ * Device API keys (ingestion), wall display tokens and integration keys (another agency's system:
+ * CAP and Open311, issue 18): only a SHA-256 of the secret is kept.
+ */
 export const credentials = pgTable(
   'credentials',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['device', 'wall'] }).notNull(),
+    kind: text('kind', { enum: ['device', 'wall', 'integration'] }).notNull(),
     name: text('name').notNull(),
     scope: text('scope')
       .notNull()
@@ -681,6 +685,8 @@ export const photos = pgTable('photos', {
   data: bytea('data').notNull(),
   /** Who sent it: a principal id, or 'citizen'. */
   uploadedBy: text('uploaded_by').notNull(),
+  /** Where a device's picture was taken (issue 18): readable by those whose scope holds this grid. */
+  gridCode: text('grid_code'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 });
 
@@ -912,6 +918,40 @@ export const majorEvents = pgTable(
   (t) => [index('major_events_window_idx').on(t.endsAt, t.startsAt)],
 );
 
+/**
+ * Device endpoints (issue 18): cameras, NVRs and platforms speaking Hikvision ISAPI, Dahua's event
+ * stream or GB/T 28181, registered by admins (shared/devices.ts), with what every hub has counted of
+ * each (added in batches by each hub's device sink, so the hot path writes no row per event).
+ */
+export const deviceEndpoints = pgTable(
+  'device_endpoints',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['isapi', 'dahua', 'gb28181'] }).notNull(),
+    name: text('name').notNull(),
+    scope: text('scope')
+      .notNull()
+      .references(() => regions.code),
+    enabled: boolean('enabled').notNull(),
+    foldSeconds: integer('fold_seconds').notNull(),
+    /** The kind's settings (shared/devices.ts: isapiConfig, dahuaConfig, gb28181Config), no secret. */
+    config: jsonb('config').$type<DeviceConfig>().notNull(),
+    /** How the device is found: ISAPI's address, a GB/T 28181 device id (unique per kind, with the MAC for ISAPI). */
+    matchKey: text('match_key'),
+    /** A Dahua account's password, sealed (server/auth/secrets.ts). */
+    secret: text('secret'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    eventsIn: bigint('events_in', { mode: 'number' }).notNull().default(0),
+    folded: bigint('folded', { mode: 'number' }).notNull().default(0),
+    rejected: bigint('rejected', { mode: 'number' }).notNull().default(0),
+    deadLettered: bigint('dead_lettered', { mode: 'number' }).notNull().default(0),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('device_endpoints_match_idx').on(t.kind, t.matchKey)],
+);
+
 export const schema = {
   basemapFeatures,
   appMeta,
@@ -946,5 +986,6 @@ export const schema = {
   coverageGaps,
   wallPresets,
   majorEvents,
+  deviceEndpoints,
 };
 export type Schema = typeof schema;

@@ -7,10 +7,10 @@
  * what it cannot store as a dead letter. Adapters never touch the database themselves.
  */
 import type { EventType } from '@shared/ingest';
+import type { DeviceKind } from '@shared/devices';
 
-/** The protocols the hub speaks with devices (also the dead letters' channel). */
-export const DEVICE_KINDS = ['isapi', 'dahua', 'gb28181'] as const;
-export type DeviceKind = (typeof DEVICE_KINDS)[number];
+/** The protocols the hub speaks with devices (also the dead letters' channel): shared/devices.ts. */
+export { DEVICE_KINDS, type DeviceKind } from '@shared/devices';
 
 /** One thing a device reported, in our terms. */
 export interface DeviceNotice {

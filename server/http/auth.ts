@@ -9,7 +9,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { ZodType } from 'zod';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { ErrorCode } from '@shared/errors';
-import { CSRF_HEADER, SESSION_COOKIE } from '@shared/auth';
+import { CSRF_HEADER, INTEGRATION_KEY_PREFIX, SESSION_COOKIE } from '@shared/auth';
 import { HttpError, storableParams } from '../core/http-errors';
 import { decide, type Action } from '../auth/policy';
 import type { AuthService } from '../services/auth.service';
@@ -45,9 +45,22 @@ export interface RouteDoc {
   body?: ZodType | { mediaType: string; description: string };
   /** Query parameters, as the zod object the route parses them with. */
   query?: ZodType;
-  /** The success reply. */
-  reply: { status: number; schema?: ZodType; mediaType?: string; description: string };
-  /** Error statuses beyond those the access implies, with what each means. */
+  /**
+   * The success reply: its JSON schema, or a raw body's media type (CSV, PDF, SVG, image bytes);
+   * `alternatives`: other forms of the same reply (`?format=csv`), with what selects each.
+   */
+  reply: {
+    status: number;
+    schema?: ZodType;
+    mediaType?: string;
+    description: string;
+    alternatives?: { mediaType: string; description: string }[];
+  };
+  /**
+   * The statuses the route and its service answer with (400s of their own checks, 403 scope, 404,
+   * 409, a 304), with what each means. The document adds the request chain's and the guard's: 400
+   * for a malformed input, 401 and 403 from the access, 403 CSRF on a write, 429.
+   */
   errors?: Partial<Record<number, string>>;
   tags?: string[];
 }
@@ -57,9 +70,12 @@ export interface RouteSpec {
   /** Path under the API prefix, Express syntax ('/admin/users/:id'). */
   path: string;
   access: Access;
-  /** Undefined only while a route is not yet documented (a test fails on it). */
-  doc?: RouteDoc;
+  /** What the OpenAPI document says of it (tests/unit/openapi.test.ts fails on a summary or reply missing). */
+  doc: RouteDoc;
 }
+
+/** Where devices push alarms (ISAPI): rate-limited per address on their own scale, not the API's. */
+export const DEVICE_PUSH_PATH = '/devices/isapi';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -68,17 +84,24 @@ export function requestMeta(req: Request): RequestMeta {
 }
 
 /** Reads the session cookie or a device key's bearer header; sets req.auth when valid. */
-export function authenticate(auth: Pick<AuthService, 'authenticateDeviceKey' | 'authenticateSession'>): RequestHandler {
+export function authenticate(
+  auth: Pick<AuthService, 'authenticateDeviceKey' | 'authenticateIntegrationKey' | 'authenticateSession'>,
+): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
-      const ctx = m ? await auth.authenticateDeviceKey(m[1]!) : null;
+      const secret = m?.[1];
+      const ctx = !secret
+        ? null
+        : secret.startsWith(INTEGRATION_KEY_PREFIX)
+          ? await auth.authenticateIntegrationKey(secret)
+          : await auth.authenticateDeviceKey(secret);
       if (!ctx)
         throw new HttpError(
           401,
           ErrorCode.AuthRequired,
-          'the Authorization header does not carry a valid device key (Bearer cdk_…)',
+          'the Authorization header does not carry a valid device key (Bearer cdk_…) or integration key (Bearer cik_…)',
         );
       req.auth = ctx;
       return next();
@@ -95,7 +118,7 @@ export function authenticate(auth: Pick<AuthService, 'authenticateDeviceKey' | '
 /**
  * CSRF defence for cookie sessions: a state-changing request must come from our origin (when the
  * browser says where from) and carry the session's token in X-CSRF-Token. Device keys are sent
- * explicitly, never by the browser on its own, so they need neither.
+ * and integration keys are sent explicitly, never by the browser on its own, so they need neither.
  */
 export function csrfGuard(settings: AuthSettings): RequestHandler {
   return (req, _res, next) => {
@@ -108,7 +131,7 @@ export function csrfGuard(settings: AuthSettings): RequestHandler {
       );
     }
     const ctx = req.auth;
-    if (ctx && ctx.kind !== 'device') {
+    if (ctx && ctx.kind !== 'device' && ctx.kind !== 'integration') {
       const sent = req.get(CSRF_HEADER) ?? '';
       const want = ctx.csrfToken ?? '';
       const ok =
@@ -136,6 +159,8 @@ export function rateLimits(settings: AuthSettings): {
   perPrincipal: RequestHandler;
   login: RequestHandler;
   citizen: RequestHandler;
+  device: RequestHandler;
+  integration: RequestHandler;
 } {
   const common = { standardHeaders: 'draft-7' as const, legacyHeaders: false };
   const ipKey = (req: Request) => ipKeyGenerator(req.ip ?? 'unknown');
@@ -144,6 +169,8 @@ export function rateLimits(settings: AuthSettings): {
       ...common,
       windowMs: 60_000,
       limit: settings.rateLimits.addressPerMin,
+      // Devices pushing alarms have a limit of their own (below, on their route).
+      skip: (req) => req.path === DEVICE_PUSH_PATH,
       keyGenerator: ipKey,
       handler: limited('too many requests from this address: slow down (Retry-After)'),
     }),
@@ -161,6 +188,22 @@ export function rateLimits(settings: AuthSettings): {
       limit: settings.rateLimits.loginPer15Min,
       keyGenerator: ipKey,
       handler: limited('too many sign-in attempts from this address: wait (Retry-After)'),
+    }),
+    // A Hikvision NVR resends every active channel's alarm once a second: 32 channels are ~2,000 a minute.
+    device: rateLimit({
+      ...common,
+      windowMs: 60_000,
+      limit: settings.rateLimits.devicePerMin ?? 12_000,
+      keyGenerator: ipKey,
+      handler: limited('too many alarms from this address: slow down (Retry-After)'),
+    }),
+    // Another agency's system filing citizens' requests (Open311): many citizens behind one address.
+    integration: rateLimit({
+      ...common,
+      windowMs: 60_000,
+      limit: settings.rateLimits.integrationPerMin ?? 600,
+      keyGenerator: ipKey,
+      handler: limited('too many requests from this system: slow down (Retry-After)'),
     }),
     // Citizens' reports and photos (no account): a person reports a few things an hour, a script many.
     citizen: rateLimit({
@@ -198,10 +241,7 @@ export class ApiRoutes {
 
   constructor(private readonly audit: Pick<AuditService, 'record'>) {}
 
-  add(method: Method, path: string, access: Access, ...rest: [RouteDoc | RequestHandler, ...RequestHandler[]]): void {
-    const [first, ...others] = rest;
-    const doc = typeof first === 'function' ? undefined : first;
-    const handlers = typeof first === 'function' ? [first, ...others] : others;
+  add(method: Method, path: string, access: Access, doc: RouteDoc, ...handlers: RequestHandler[]): void {
     this.specs.push({ method, path, access, doc });
     // Path parameters go through the one string rule first (/incidents/%00 is a 400, not a 500).
     this.router[method](path, storableParams, this.guard(access), ...handlers);

@@ -142,6 +142,7 @@ export class RealtimeGateway {
       o.events.on('alarms', (views) => this.publishAlarms(views));
       o.events.on('incidents', (views) => this.publishIncidents(views));
       o.events.on('units', (units) => this.publishUnits(units));
+      o.events.on('cameras', (changes) => this.publishCameras(changes));
       o.events.on('sessionsEnded', (ids, reason) => this.endSessions(ids, reason));
     }
     io.use(authenticateHandshake(auth));
@@ -308,6 +309,18 @@ export class RealtimeGateway {
       }
       this.alarmRooms.told.set(room, from);
     }
+  }
+
+  /** Cameras whose status changed: to each room that holds them, at once (they change seldom). */
+  publishCameras(changes: readonly { id: string; gridCode: string; status: 'online' | 'offline' }[]): void {
+    const byRoom = new Map<string, { id: string; status: 'online' | 'offline' }[]>();
+    for (const c of changes)
+      for (const room of regionRooms(c.gridCode)) {
+        let list = byRoom.get(room);
+        if (!list) byRoom.set(room, (list = []));
+        list.push({ id: c.id, status: c.status });
+      }
+    for (const [room, cameras] of byRoom) this.io.to(room).emit('camera:status', { cameras });
   }
 
   /** Send what is pending (the tick; also called on shutdown). */

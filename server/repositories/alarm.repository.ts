@@ -1,5 +1,5 @@
 /** Alarms and the rules that raise them: SQL only. Every write gives the alarm the next rev. */
-import { and, asc, desc, eq, gt, gte, inArray, like, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, like, lte, or, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { alarms, rules } from '../db/schema';
 import { alarmRecord } from './bulk-records';
@@ -280,6 +280,24 @@ export class AlarmRepository {
       .from(alarms)
       .where(
         and(inArray(alarms.status, ['new', 'acknowledged']), prefix ? like(alarms.gridCode, `${prefix}%`) : undefined),
+      )
+      .orderBy(desc(alarms.rev))
+      .limit(limit);
+  }
+
+  /**
+   * The CAP feed's alarms (issue 18): those open (new, acknowledged) and those closed at or after
+   * `endedSince`, in a region prefix, latest change first.
+   */
+  current(prefix: string, endedSince: Date, limit: number): Promise<AlarmRow[]> {
+    return this.db
+      .select()
+      .from(alarms)
+      .where(
+        and(
+          or(inArray(alarms.status, ['new', 'acknowledged']), gte(alarms.updatedAt, endedSince)),
+          prefix ? like(alarms.gridCode, `${prefix}%`) : undefined,
+        ),
       )
       .orderBy(desc(alarms.rev))
       .limit(limit);

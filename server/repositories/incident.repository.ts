@@ -4,7 +4,7 @@
  * when the version it read is still there. Their timelines, sources, photos and the units are the
  * repositories beside this one (one per table).
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/connect';
 import { incidentSources, incidents } from '../db/schema';
 
@@ -166,6 +166,21 @@ export class IncidentRepository {
       .limit(limit);
   }
 
+  /** The CAP feed's incidents (issue 18): those open and those closed at or after `endedSince`, in a region, latest change first. */
+  current(prefix: string, endedSince: Date, limit: number): Promise<IncidentRow[]> {
+    return this.db
+      .select()
+      .from(incidents)
+      .where(
+        and(
+          or(notInArray(incidents.status, [...CLOSED_STATUSES]), gte(incidents.updatedAt, endedSince)),
+          regionRange(incidents.gridCode, prefix),
+        ),
+      )
+      .orderBy(desc(incidents.rev))
+      .limit(limit);
+  }
+
   async maxRev(): Promise<number> {
     const rows = await queryRows<{ rev: string | number | null }>(this.db, sql`select max(rev) as rev from incidents`);
     return Number(rows[0]?.rev ?? 0);
@@ -253,5 +268,37 @@ export class IncidentRepository {
       .from(incidents)
       .where(sql`${incidents.photoIds} @> ${JSON.stringify([id])}::jsonb`)
       .limit(50);
+  }
+
+  // ---- Open311 GeoReport v2 (issue 18): the one read server/services/open311.service.ts needs.
+
+  /**
+   * Citizens' reports (source 'citizen') in a region prefix ('' all), newest first: those with
+   * these codes, or else those created in [from, to] with the categories and statuses given.
+   * The window reads incidents_created_idx (or the district's).
+   */
+  citizenReports(f: {
+    prefix: string;
+    codes?: readonly string[];
+    categories?: readonly string[];
+    statuses?: readonly IncidentRow['status'][];
+    from?: Date;
+    to?: Date;
+    limit: number;
+  }): Promise<IncidentRow[]> {
+    const where: (SQL | undefined)[] = [eq(incidents.source, 'citizen'), regionRange(incidents.gridCode, f.prefix)];
+    if (f.codes) where.push(inArray(incidents.code, [...f.codes]));
+    else {
+      if (f.categories) where.push(inArray(incidents.category, [...f.categories]));
+      if (f.statuses) where.push(inArray(incidents.status, [...f.statuses]));
+      if (f.from) where.push(gte(incidents.createdAt, f.from));
+      if (f.to) where.push(lte(incidents.createdAt, f.to));
+    }
+    return this.db
+      .select()
+      .from(incidents)
+      .where(and(...where))
+      .orderBy(desc(incidents.createdAt), desc(incidents.id))
+      .limit(f.limit);
   }
 }

@@ -25,6 +25,8 @@ import { UnitPositionRepository } from './unit-position.repository';
 import { WorldRepository } from './world.repository';
 import { ZoneRepository } from './zone.repository';
 import { StatsRepository } from './stats.repository';
+import { CameraRepository } from './camera.repository';
+import { DeviceEndpointRepository } from './device-endpoint.repository';
 
 export interface Repositories {
   meta: MetaRepository;
@@ -48,6 +50,8 @@ export interface Repositories {
   coverage: CoverageRepository;
   wall: WallRepository;
   majorEvents: MajorEventRepository;
+  cameras: CameraRepository;
+  devices: DeviceEndpointRepository;
 }
 
 export function createRepositories(db: Db): Repositories {
@@ -73,5 +77,7 @@ export function createRepositories(db: Db): Repositories {
     coverage: new CoverageRepository(db),
     wall: new WallRepository(db),
     majorEvents: new MajorEventRepository(db),
+    cameras: new CameraRepository(db),
+    devices: new DeviceEndpointRepository(db),
   };
 }

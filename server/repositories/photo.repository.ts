@@ -18,6 +18,13 @@ export class PhotoRepository {
     return (await this.db.select({ by: photos.uploadedBy }).from(photos).where(eq(photos.id, id)))[0]?.by;
   }
 
+  /** Who uploaded a photo, and the grid a device's picture was taken in (null for others). */
+  async origin(id: string): Promise<{ by: string; gridCode: string | null } | undefined> {
+    return (
+      await this.db.select({ by: photos.uploadedBy, gridCode: photos.gridCode }).from(photos).where(eq(photos.id, id))
+    )[0];
+  }
+
   /** Which of these ids are stored photos. */
   async existing(ids: readonly string[], tx: Db = this.db): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -5,7 +5,7 @@
 import { and, asc, eq, ilike, inArray, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { zones } from '../db/schema';
-import type { ZoneKind } from '@shared/world';
+import type { ZoneKind, ZoneShape } from '@shared/world';
 
 export interface ZoneFilter {
   /** Part of the name or id, case-insensitive. */
@@ -34,6 +34,11 @@ export class ZoneRepository {
       .where(and(...where))
       .orderBy(asc(zones.name), asc(zones.id))
       .limit(f.limit);
+  }
+
+  /** One zone's shape (an alarm's CAP area, issue 18); undefined when there is no such zone. */
+  async shape(id: string): Promise<ZoneShape | undefined> {
+    return (await this.db.select({ shape: zones.shape }).from(zones).where(eq(zones.id, id)))[0]?.shape;
   }
 }
 

@@ -30,6 +30,10 @@ import type { CoverageService } from '../services/coverage.service';
 import type { WallService } from '../services/wall.service';
 import type { MajorEventService } from '../services/major-event.service';
 import type { MajorEventReportService } from '../services/major-event-report.service';
+import type { DeviceRegistryService } from '../services/devices/device-registry.service';
+import type { DeviceIngestService } from '../services/devices/device-ingest.service';
+import type { CapService } from '../services/cap.service';
+import type { Open311Service } from '../services/open311.service';
 import { adminRoutes } from './admin';
 import { alarmRoutes } from './alarms';
 import { authRoutes } from './auth';
@@ -47,6 +51,10 @@ import { majorEventRoutes } from './major-events';
 import { worldRoutes } from './world';
 import { zoneRoutes } from './zones';
 import { statsRoutes } from './stats';
+import { deviceRoutes } from './devices';
+import { isapiRoutes } from './isapi';
+import { capRoutes } from './cap';
+import { open311ChainErrors, open311Routes } from './open311';
 
 /** The services the routes call. */
 export interface ApiServices {
@@ -67,6 +75,10 @@ export interface ApiServices {
   wall: WallService;
   majorEvents: MajorEventService;
   majorEventReports: MajorEventReportService;
+  devices: DeviceRegistryService;
+  deviceIngest: DeviceIngestService;
+  cap: CapService;
+  open311: Open311Service;
 }
 
 export interface Api {
@@ -101,6 +113,10 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
   coverageRoutes(api, s);
   wallRoutes(api, s);
   majorEventRoutes(api, s);
+  deviceRoutes(api, s);
+  isapiRoutes(api, { sink: s.deviceIngest, limit: limits.device });
+  capRoutes(api, s);
+  open311Routes(api, { open311: s.open311, auth: s.auth, citizenLimit: limits.integration });
 
   const identify = [cookieParser(), authenticate(s.auth)];
   // Event batches (up to 1,000 events) get a larger body than everything else.
@@ -117,6 +133,8 @@ export function createApi(s: ApiServices, settings: AuthSettings, metrics: HubMe
     csrfGuard(settings),
     api.router,
   );
+  // Open311's errors in the standard's own format, those of the chain above included.
+  router.use(open311ChainErrors);
   const mayPlay: RequestHandler = (req, _res, next) => {
     if (!req.auth) return next(new HttpError(401, ErrorCode.AuthRequired, 'sign in first'));
     const d = decide(req.auth.principal, 'video:play');

@@ -8,6 +8,14 @@ import {
   gridMeasureQuery,
   heatQuery,
   kpiQuery,
+  kpiReply,
+  breakdownReply,
+  gridAnalysisReply,
+  gridCardReply,
+  gridMeasureReply,
+  heatReply,
+  STATS_DIMENSIONS,
+  STATS_PERIODS,
   RATE_MEASURES,
   COUNT_MEASURES,
   TIME_MEASURES,
@@ -21,6 +29,11 @@ import type { StatsService } from '../services/stats/stats.service';
 import { toCsv } from '../services/stats/csv';
 
 const ACCESS = { action: 'stats:read' } as const;
+/** What every figure may be refused for besides a malformed query (services/stats/stats.service.ts). */
+const STATS_ERRORS = {
+  403: 'a region outside the caller’s scope',
+  404: 'no region with that code',
+};
 
 function sendCsv(res: Response, name: string, csv: string): void {
   res
@@ -31,72 +44,150 @@ function sendCsv(res: Response, name: string, csv: string): void {
 }
 
 export function statsRoutes(api: ApiRoutes, deps: { stats: StatsService }): void {
-  api.add('get', '/stats/kpis', ACCESS, async (req, res) => {
-    const q = parseInput(kpiQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-store').json(await deps.stats.kpis(ctxOf(req), q));
-  });
+  api.add(
+    'get',
+    '/stats/kpis',
+    ACCESS,
+    {
+      summary: 'The headline figures of a region over a window, and of the window before it.',
+      description: `?region= (default the caller’s scope); ?period=${STATS_PERIODS.join('|')}, or ?from=&to= local dates (at most 366 days). Counts, p50/p90 times, rates, alarms, open incidents; definitions: README “Figures”.`,
+      query: kpiQuery,
+      reply: { status: 200, schema: kpiReply, description: 'the window’s figures and the previous window’s' },
+      errors: STATS_ERRORS,
+    },
+    async (req, res) => {
+      const q = parseInput(kpiQuery, req.query, 'query');
+      res.set('Cache-Control', 'no-store').json(await deps.stats.kpis(ctxOf(req), q));
+    },
+  );
 
-  api.add('get', '/stats/breakdown', ACCESS, async (req, res) => {
-    const q = parseInput(breakdownQuery, req.query, 'query');
-    const reply = await deps.stats.breakdown(ctxOf(req), q);
-    if (q.format !== 'csv') return void res.set('Cache-Control', 'no-store').json(reply);
-    const header = [
-      'key',
-      'label',
-      ...COUNT_MEASURES,
-      ...RATE_MEASURES.map((m) => `${m}_pct`),
-      ...TIME_MEASURES.map((m) => `${m}_mean_min`),
-    ];
-    const rows = reply.rows.map((r) => [
-      r.key,
-      r.label,
-      ...COUNT_MEASURES.map((m) => r.counts[m] ?? 0),
-      ...RATE_MEASURES.map((m) => r.rates[m] ?? null),
-      ...TIME_MEASURES.map((m) => r.means[m] ?? null),
-    ]);
-    sendCsv(
-      res,
-      `stats-${reply.region.code}-${q.by}-${reply.window.firstDay}-${reply.window.lastDay}`,
-      toCsv(header, rows),
-    );
-  });
+  api.add(
+    'get',
+    '/stats/breakdown',
+    ACCESS,
+    {
+      summary: `The figures split ?by=${STATS_DIMENSIONS.join('|')} (region: the region’s children), same window and region parameters.`,
+      query: breakdownQuery,
+      reply: {
+        status: 200,
+        schema: breakdownReply,
+        description: 'one row per key, and the total',
+        alternatives: [{ mediaType: 'text/csv', description: '?format=csv: the same rows as a CSV download' }],
+      },
+      errors: { ...STATS_ERRORS, 400: 'query.by: region on a grid (it has no smaller regions)' },
+    },
+    async (req, res) => {
+      const q = parseInput(breakdownQuery, req.query, 'query');
+      const reply = await deps.stats.breakdown(ctxOf(req), q);
+      if (q.format !== 'csv') return void res.set('Cache-Control', 'no-store').json(reply);
+      const header = [
+        'key',
+        'label',
+        ...COUNT_MEASURES,
+        ...RATE_MEASURES.map((m) => `${m}_pct`),
+        ...TIME_MEASURES.map((m) => `${m}_mean_min`),
+      ];
+      const rows = reply.rows.map((r) => [
+        r.key,
+        r.label,
+        ...COUNT_MEASURES.map((m) => r.counts[m] ?? 0),
+        ...RATE_MEASURES.map((m) => r.rates[m] ?? null),
+        ...TIME_MEASURES.map((m) => r.means[m] ?? null),
+      ]);
+      sendCsv(
+        res,
+        `stats-${reply.region.code}-${q.by}-${reply.window.firstDay}-${reply.window.lastDay}`,
+        toCsv(header, rows),
+      );
+    },
+  );
 
-  api.add('get', '/stats/grids', ACCESS, async (req, res) => {
-    const q = parseInput(gridAnalysisQuery, req.query, 'query');
-    const reply = await deps.stats.gridAnalysis(ctxOf(req), q);
-    if (q.format !== 'csv') return void res.set('Cache-Control', 'no-store').json(reply);
-    const header = [
-      'grid',
-      'name',
-      'total',
-      'last_month_total',
-      ...RISK_CATEGORIES.map((c) => CATEGORIES[c].zh),
-      'standouts',
-    ];
-    const rows = reply.rows.map((r) => [
-      r.grid,
-      r.name,
-      r.total,
-      r.lastMonthTotal,
-      ...RISK_CATEGORIES.map((c) => r.counts[c] ?? 0),
-      r.standouts.map((s) => `${s.category}:${s.reason}`).join(' '),
-    ]);
-    sendCsv(res, `grids-${reply.region.code}-${q.month}`, toCsv(header, rows));
-  });
+  api.add(
+    'get',
+    '/stats/grids',
+    ACCESS,
+    {
+      summary:
+        'The month’s per-grid analysis: counts per grid × category, the grids that stand out and why, top grids per category, the change against last month.',
+      query: gridAnalysisQuery,
+      reply: {
+        status: 200,
+        schema: gridAnalysisReply,
+        description: 'the grids with incidents this or last month',
+        alternatives: [{ mediaType: 'text/csv', description: '?format=csv: the same rows as a CSV download' }],
+      },
+      errors: { ...STATS_ERRORS, 400: 'query.month: a month not begun yet' },
+    },
+    async (req, res) => {
+      const q = parseInput(gridAnalysisQuery, req.query, 'query');
+      const reply = await deps.stats.gridAnalysis(ctxOf(req), q);
+      if (q.format !== 'csv') return void res.set('Cache-Control', 'no-store').json(reply);
+      const header = [
+        'grid',
+        'name',
+        'total',
+        'last_month_total',
+        ...RISK_CATEGORIES.map((c) => CATEGORIES[c].zh),
+        'standouts',
+      ];
+      const rows = reply.rows.map((r) => [
+        r.grid,
+        r.name,
+        r.total,
+        r.lastMonthTotal,
+        ...RISK_CATEGORIES.map((c) => r.counts[c] ?? 0),
+        r.standouts.map((s) => `${s.category}:${s.reason}`).join(' '),
+      ]);
+      sendCsv(res, `grids-${reply.region.code}-${q.month}`, toCsv(header, rows));
+    },
+  );
 
-  api.add('get', '/stats/grids/:code', ACCESS, async (req, res) => {
-    const { code } = parseInput(z.strictObject({ code: regionCode }), req.params, 'params');
-    const q = parseInput(gridCardQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-store').json(await deps.stats.gridCard(ctxOf(req), code, q.month));
-  });
+  api.add(
+    'get',
+    '/stats/grids/:code',
+    ACCESS,
+    {
+      summary: 'One grid’s card: 12 months to ?month= per category, its open incidents, the month’s rates.',
+      query: gridCardQuery,
+      reply: { status: 200, schema: gridCardReply, description: 'the sparklines’ series' },
+      errors: { ...STATS_ERRORS, 400: 'params.code: not a grid; query.month: a month not begun yet' },
+    },
+    async (req, res) => {
+      const { code } = parseInput(z.strictObject({ code: regionCode }), req.params, 'params');
+      const q = parseInput(gridCardQuery, req.query, 'query');
+      res.set('Cache-Control', 'no-store').json(await deps.stats.gridCard(ctxOf(req), code, q.month));
+    },
+  );
 
-  api.add('get', '/stats/grid-measure', ACCESS, async (req, res) => {
-    const q = parseInput(gridMeasureQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-store').json(await deps.stats.gridMeasure(ctxOf(req), q));
-  });
+  api.add(
+    'get',
+    '/stats/grid-measure',
+    ACCESS,
+    {
+      summary: 'The grid layer’s fill: ?measure=open (now) | reported | category (&category=) | closure, for ?month=.',
+      query: gridMeasureQuery,
+      reply: { status: 200, schema: gridMeasureReply, description: 'grid code → value, and the largest' },
+      errors: STATS_ERRORS,
+    },
+    async (req, res) => {
+      const q = parseInput(gridMeasureQuery, req.query, 'query');
+      res.set('Cache-Control', 'no-store').json(await deps.stats.gridMeasure(ctxOf(req), q));
+    },
+  );
 
-  api.add('get', '/stats/heat', ACCESS, async (req, res) => {
-    const q = parseInput(heatQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-store').json(await deps.stats.heat(ctxOf(req), q));
-  });
+  api.add(
+    'get',
+    '/stats/heat',
+    ACCESS,
+    {
+      summary: 'Incident points of a window for the heat layer, as columns, times in minutes from the window’s start.',
+      query: heatQuery,
+      reply: { status: 200, schema: heatReply, description: 'lon, lat, t and priority columns' },
+      errors: STATS_ERRORS,
+    },
+    async (req, res) => {
+      const q = parseInput(heatQuery, req.query, 'query');
+      res.set('Cache-Control', 'no-store').json(await deps.stats.heat(ctxOf(req), q));
+    },
+  );
 }

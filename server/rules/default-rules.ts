@@ -167,6 +167,52 @@ export const DEFAULT_RULES: readonly Rule[] = [
     // Several callers about one disturbance; people's reports never expire.
     foldMinutes: 15,
   },
+  // Cameras' own alarms in their vendors' protocols (issue 18: Hikvision, Dahua, GB/T 28181), wherever
+  // the camera stands. A perimeter rule (line crossing, region entry) seen by a camera is sent for;
+  // an alarm input wired to a camera or NVR is someone's button. A camera gone blind or covered, and
+  // any alarm the hub has no name for, are for the desk to look at. Motion alone raises nothing.
+  {
+    id: 'camera-perimeter',
+    kind: 'camera',
+    name: '视频周界入侵',
+    eventTypes: ['fence_intrusion'],
+    priority: 2,
+    actions: ['cameras', 'units'],
+    enabled: true,
+    // The camera resends while someone stays in the area.
+    foldMinutes: 10,
+  },
+  {
+    id: 'camera-alarm-input',
+    kind: 'camera',
+    name: '视频设备报警输入',
+    eventTypes: ['one_key_alarm'],
+    priority: 2,
+    actions: ['cameras', 'units'],
+    enabled: true,
+    foldMinutes: 5,
+  },
+  {
+    id: 'camera-fault',
+    kind: 'camera',
+    name: '视频丢失/遮挡',
+    eventTypes: ['video_loss', 'camera_tamper'],
+    priority: 3,
+    actions: [],
+    enabled: true,
+    // A blind camera stays blind: one alarm an hour per camera.
+    foldMinutes: 60,
+  },
+  {
+    id: 'camera-device-alarm',
+    kind: 'camera',
+    name: '视频设备其他报警',
+    eventTypes: ['device_alarm'],
+    priority: 3,
+    actions: ['cameras'],
+    enabled: true,
+    foldMinutes: 30,
+  },
   {
     id: 'resident-absence',
     kind: 'absence',

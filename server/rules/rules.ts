@@ -9,18 +9,21 @@
  *   window may wrap midnight, 22:00-06:00) → an alarm of `priority` with `actions`.
  * - facility: an event from a facility's device (a hospital's or school's one-key alarm button)
  *   of `eventTypes` → an alarm; the facility's kind must be one of `facilityKinds`.
+ * - camera: an event one of our cameras reported itself (a vendor protocol's alarm, issue 18) of
+ *   `eventTypes`, of a camera of `cameraKinds` when given → an alarm wherever the camera stands.
  * - absence: a resident living alone (独居老人) with no access event for `hours` → an alarm for the
  *   grid workers of the resident's grid. Time-driven, not event-driven: `evaluate` skips it; the
  *   hub's absence sweep (server/services/absence.service.ts) asks `overdueResidents` every
  *   ABSENCE_SWEEP_MS (a minute by default).
  */
-import { type LonLat, type Zone } from '@shared/world';
+import { type CameraKind, type LonLat, type Zone } from '@shared/world';
 import { type EventType } from '@shared/ingest';
 import {
   foldWindowMs,
   RULE_ACTIONS,
   ruleSchema,
   type AbsenceRule,
+  type CameraRule,
   type FacilityRule,
   type Priority,
   type Rule,
@@ -33,7 +36,7 @@ import { DEFAULT_RULES } from './default-rules';
 export { RULE_ACTIONS, ruleSchema };
 /** The demo city's rules, calibrated (default-rules.ts). */
 export { DEFAULT_RULES, PREVIOUS_DEFAULT_RULES, upgradeRules } from './default-rules';
-export type { AbsenceRule, FacilityRule, Priority, Rule, RuleAction, ZoneRule };
+export type { AbsenceRule, CameraRule, FacilityRule, Priority, Rule, RuleAction, ZoneRule };
 
 /** What evaluate needs to know about one stored event. */
 export interface RuleEvent {
@@ -50,6 +53,8 @@ export interface RuleWorld {
   zones: ZoneIndex;
   /** The kind of the facility a device belongs to (its one-key button), if any. */
   facilityKind(deviceId: string): 'hospital' | 'school' | 'police_kiosk' | undefined;
+  /** The kind of the camera a device id is, if it is one of ours (camera rules). */
+  cameraKind?(deviceId: string): CameraKind | undefined;
 }
 
 export interface AlarmDraft {
@@ -119,6 +124,9 @@ export function evaluate(event: RuleEvent, rules: readonly Rule[], world: RuleWo
     } else if (rule.kind === 'facility') {
       const kind = event.deviceId ? world.facilityKind(event.deviceId) : undefined;
       if (kind && rule.facilityKinds.includes(kind)) out.push(base);
+    } else if (rule.kind === 'camera') {
+      const kind = event.deviceId ? world.cameraKind?.(event.deviceId) : undefined;
+      if (kind && (!rule.cameraKinds || rule.cameraKinds.includes(kind))) out.push(base);
     }
   }
   return out.sort((a, b) => a.priority - b.priority || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));

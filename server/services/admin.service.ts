@@ -20,7 +20,10 @@ import { hashPassword } from '../auth/password';
 import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
 import {
+  DEVICE_KEY_PREFIX,
   inScope,
+  INTEGRATION_KEY_PREFIX,
+  WALL_TOKEN_PREFIX,
   type AdminUnit,
   type CreateCredentialBody,
   type CreateUserBody,
@@ -32,8 +35,16 @@ import {
 import type { SessionEndReason } from '@shared/events';
 
 export type CredentialKind = CredentialRow['kind'];
-const SECRET_PREFIX: Record<CredentialKind, string> = { device: 'cdk_', wall: 'cdw_' };
-const AUDIT_NAME: Record<CredentialKind, string> = { device: 'device-key', wall: 'wall-token' };
+const SECRET_PREFIX: Record<CredentialKind, string> = {
+  device: DEVICE_KEY_PREFIX,
+  wall: WALL_TOKEN_PREFIX,
+  integration: INTEGRATION_KEY_PREFIX,
+};
+const AUDIT_NAME: Record<CredentialKind, string> = {
+  device: 'device-key',
+  wall: 'wall-token',
+  integration: 'integration-key',
+};
 
 export class AdminService {
   constructor(

@@ -106,6 +106,7 @@ export async function buildSurroundings(world: WorldRepository, log: Logger): Pr
   }));
   const facilityKinds = new Map((await world.facilities()).map((f) => [f.id, f.kind]));
   const cams = await cameraRead;
+  const cameraKinds = new Map(cams.map((c) => [c.id, c.kind]));
   const units = await world.units();
   const responders = units.filter((u) => u.status === 'available' && RESPONDER_KINDS.has(u.kind));
   const gridWorkers = new Map<string, string[]>();
@@ -133,7 +134,11 @@ export async function buildSurroundings(world: WorldRepository, log: Logger): Pr
     'alarms: zone index and nearest-device indexes built',
   );
   return {
-    world: { zones: createZoneIndex(zones), facilityKind: (id) => facilityKinds.get(id) },
+    world: {
+      zones: createZoneIndex(zones),
+      facilityKind: (id) => facilityKinds.get(id),
+      cameraKind: (id) => cameraKinds.get(id),
+    },
     cameras: pointIndex(cams.map((c) => ({ id: c.id, lon: c.lon, lat: c.lat }))),
     speakers,
     responders: pointIndex(responders.map((u) => ({ id: u.id, lon: u.lon, lat: u.lat }))),

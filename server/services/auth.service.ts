@@ -23,7 +23,15 @@ import type { AuthSettings } from '../core/config';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
-import type { LoginBody, PasswordChangeBody, SessionInfo, TotpSetupReply, Whoami } from '@shared/auth';
+import {
+  DEVICE_KEY_PREFIX,
+  INTEGRATION_KEY_PREFIX,
+  type LoginBody,
+  type PasswordChangeBody,
+  type SessionInfo,
+  type TotpSetupReply,
+  type Whoami,
+} from '@shared/auth';
 import type { SessionEndReason } from '@shared/events';
 
 /** lastSeenAt is written at most this often (the idle timeout is 30 minutes; a minute of slack is fine). */
@@ -219,13 +227,24 @@ export class AuthService {
     const envKey = this.settings.ingestApiKey;
     if (envKey && secret.length === envKey.length && timingSafeEqual(Buffer.from(secret), Buffer.from(envKey)))
       return this.cityDevice('ingest-api-key', 'INGEST_API_KEY');
-    if (!secret.startsWith('cdk_') || secret.length > 100) return null;
+    if (!secret.startsWith(DEVICE_KEY_PREFIX) || secret.length > 100) return null;
     const cred = await this.repo.credentialBySecretHash(sha256(secret));
     if (!cred || cred.kind !== 'device' || cred.revokedAt) return null;
     const now = this.now();
     if (!cred.lastUsedAt || now.getTime() - cred.lastUsedAt.getTime() > 60_000)
       await this.repo.touchCredential(cred.id, now);
     return deviceContext(cred.id, cred.name, cred.scope, cred);
+  }
+
+  /** An integration key (another agency's system: CAP, Open311) from `Bearer cik_…` or Open311's api_key, or null. */
+  async authenticateIntegrationKey(secret: string): Promise<AuthContext | null> {
+    if (!secret.startsWith(INTEGRATION_KEY_PREFIX) || secret.length > 100) return null;
+    const cred = await this.repo.credentialBySecretHash(sha256(secret));
+    if (!cred || cred.kind !== 'integration' || cred.revokedAt) return null;
+    const now = this.now();
+    if (!cred.lastUsedAt || now.getTime() - cred.lastUsedAt.getTime() > 60_000)
+      await this.repo.touchCredential(cred.id, now);
+    return deviceContext(cred.id, cred.name, cred.scope, cred, 'integration');
   }
 
   /**

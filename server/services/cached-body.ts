@@ -59,6 +59,11 @@ export class BuildCache<T> {
   clear(): void {
     this.entries.clear();
   }
+
+  /** Drop the entries whose key starts with `prefix`. */
+  clearPrefix(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
 }
 
 /** Stream features into one JSON text without building the whole FeatureCollection object. */

@@ -14,6 +14,7 @@ import { HttpError } from '../core/http-errors';
 import { ErrorCode } from '@shared/errors';
 import { scopePrefix } from '@shared/auth';
 import { printable } from '@shared/text';
+import type { DeviceKind } from '@shared/devices';
 import {
   bytesAsText,
   DEAD_LETTER_BASE64_BYTES,
@@ -28,7 +29,8 @@ export const MAX_DEAD_LETTER_BYTES = 1024 * 1024;
 const MAX_ERROR_CHARS = 2000;
 
 export interface DeadLetterInput {
-  channel: 'mqtt';
+  /** Where it came in: MQTT, or a device protocol (issue 18: isapi, dahua, gb28181). */
+  channel: 'mqtt' | DeviceKind;
   topic: string;
   payload: Buffer;
   error: string;

@@ -23,6 +23,8 @@ export interface DomainEventMap {
   unitsSent: [unitIds: string[], target: LonLat];
   /** Sessions that ended (sign-out, timeout, an admin's change): their screens are told and closed. */
   sessionsEnded: [ids: string[], reason: SessionEndReason];
+  /** Cameras whose status changed (GB/T 28181 keepalives, issue 18), with their grids (their rooms). */
+  cameras: [changes: { id: string; gridCode: string; status: 'online' | 'offline' }[]];
   /** Device commands wait in the outbox (a commit recorded some, or the broker is back): deliver them. */
   outboxed: [];
 }

@@ -51,6 +51,11 @@ export class LayerService {
     this.cache.clear();
   }
 
+  /** Drop one layer's cached forms (the cameras, after keepalives changed their statuses). */
+  invalidateLayer(name: LayerName): void {
+    this.cache.clearPrefix(`${name}.`);
+  }
+
   /**
    * A layer as a principal with region scope `scope` may see it: only the features located inside
    * the scope's subtree (city-wide and wider scopes see all). Each scope's form is built once.

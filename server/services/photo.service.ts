@@ -52,6 +52,33 @@ export class PhotoService {
     return { id, type: sniffed.mime as PhotoType, bytes: body.length };
   }
 
+  /**
+   * A device's picture (issue 18): kept when its bytes are a JPEG, PNG or WebP of at most
+   * MAX_PHOTO_BYTES, with the grid it was taken in (who may see it); null when they are not
+   * (the alarm goes on without it).
+   */
+  async deviceImage(bytes: Buffer, by: string, gridCode: string): Promise<string | null> {
+    if (bytes.length === 0 || bytes.length > MAX_PHOTO_BYTES) return null;
+    const sniffed = await fileTypeFromBuffer(bytes);
+    if (!sniffed || !(PHOTO_TYPES as readonly string[]).includes(sniffed.mime)) return null;
+    const id = randomUUID();
+    await this.repo.insert({
+      id,
+      type: sniffed.mime,
+      bytes: bytes.length,
+      data: bytes,
+      uploadedBy: by,
+      gridCode,
+      createdAt: new Date(this.clock.now()),
+    });
+    return id;
+  }
+
+  /** Who uploaded a photo and, for a device's picture, its grid; undefined when there is none. */
+  origin(id: string): Promise<{ by: string; gridCode: string | null } | undefined> {
+    return this.repo.origin(id);
+  }
+
   async get(id: string): Promise<{ type: string; data: Buffer }> {
     const p = /^[0-9a-f-]{36}$/i.test(id) ? await this.repo.byId(id) : undefined;
     if (!p) throw new HttpError(404, ErrorCode.PhotoNotFound, `no photo with id ${JSON.stringify(id)}`);

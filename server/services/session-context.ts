@@ -77,10 +77,16 @@ export function sessionContext(s: SessionWithOwner): AuthContext | null {
 }
 
 /** A device principal: a device key's (with its credential), or a trusted channel's (without). */
-export function deviceContext(id: string, name: string, scope: string, credential: CredentialRow | null): AuthContext {
+export function deviceContext(
+  id: string,
+  name: string,
+  scope: string,
+  credential: CredentialRow | null,
+  kind: 'device' | 'integration' = 'device',
+): AuthContext {
   return {
-    principal: { id, role: 'device', scope },
-    kind: 'device',
+    principal: { id, role: kind, scope },
+    kind,
     name,
     displayName: name,
     sessionId: null,

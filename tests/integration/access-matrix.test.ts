@@ -10,13 +10,24 @@ import type { Express } from 'express';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '@server/app';
 
-type Who = 'anonymous' | 'admin' | 'commander' | 'dispatcher' | 'field' | 'wall' | 'viewer' | 'device';
-const EVERYONE: Who[] = ['anonymous', 'admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer', 'device'];
+type Who = 'anonymous' | 'admin' | 'commander' | 'dispatcher' | 'field' | 'wall' | 'viewer' | 'device' | 'integration';
+const EVERYONE: Who[] = [
+  'anonymous',
+  'admin',
+  'commander',
+  'dispatcher',
+  'field',
+  'wall',
+  'viewer',
+  'device',
+  'integration',
+];
 const PEOPLE: Who[] = ['admin', 'commander', 'dispatcher', 'field', 'wall', 'viewer'];
 const WORLD: Who[] = PEOPLE; // world:read: every role, no device
 const ACCOUNT: Who[] = ['admin', 'commander', 'dispatcher', 'field', 'viewer']; // not a wall display
 const ADMIN: Who[] = ['admin'];
 const AUDIT: Who[] = ['admin', 'commander'];
+const CAP: Who[] = ['admin', 'commander', 'dispatcher', 'wall', 'viewer', 'integration'];
 const STATS: Who[] = ['admin', 'commander', 'dispatcher', 'wall', 'viewer']; // the centre's figures, not a unit's phone
 
 interface Row {
@@ -48,7 +59,7 @@ const MATRIX: Row[] = [
   { route: 'POST /auth/wall', url: () => `${API}/auth/wall`, body: {}, allowed: EVERYONE },
   { route: 'POST /auth/logout', url: () => `${API}/auth/logout`, allowed: EVERYONE },
   { route: 'GET /auth/session', url: () => `${API}/auth/session`, allowed: PEOPLE },
-  { route: 'GET /auth/whoami', url: () => `${API}/auth/whoami`, allowed: [...PEOPLE, 'device'] },
+  { route: 'GET /auth/whoami', url: () => `${API}/auth/whoami`, allowed: [...PEOPLE, 'device', 'integration'] },
   { route: 'POST /auth/password', url: () => `${API}/auth/password`, body: {}, allowed: ACCOUNT },
   { route: 'POST /auth/totp/setup', url: () => `${API}/auth/totp/setup`, allowed: ACCOUNT },
   { route: 'POST /auth/totp/enable', url: () => `${API}/auth/totp/enable`, body: {}, allowed: ACCOUNT },
@@ -66,6 +77,56 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /admin/wall-tokens', url: () => `${API}/admin/wall-tokens`, allowed: ADMIN },
   { route: 'POST /admin/wall-tokens', url: () => `${API}/admin/wall-tokens`, body: {}, allowed: ADMIN },
+  { route: 'GET /admin/integration-keys', url: () => `${API}/admin/integration-keys`, allowed: ADMIN },
+  { route: 'POST /admin/integration-keys', url: () => `${API}/admin/integration-keys`, body: {}, allowed: ADMIN },
+  {
+    route: 'DELETE /admin/integration-keys/:id',
+    url: () => `${API}/admin/integration-keys/00000000-0000-0000-0000-000000000000`,
+    allowed: ADMIN,
+  },
+  { route: 'GET /admin/devices', url: () => `${API}/admin/devices`, allowed: ADMIN },
+  { route: 'POST /admin/devices', url: () => `${API}/admin/devices`, body: {}, allowed: ADMIN },
+  {
+    route: 'GET /admin/devices/:id',
+    url: () => `${API}/admin/devices/00000000-0000-0000-0000-000000000000`,
+    allowed: ADMIN,
+  },
+  {
+    route: 'PUT /admin/devices/:id',
+    url: () => `${API}/admin/devices/00000000-0000-0000-0000-000000000000`,
+    body: {},
+    allowed: ADMIN,
+  },
+  {
+    route: 'DELETE /admin/devices/:id',
+    url: () => `${API}/admin/devices/00000000-0000-0000-0000-000000000000`,
+    allowed: ADMIN,
+  },
+  // A Hikvision device posting: known by its registration, not a credential (a JSON body is a 415).
+  { route: 'POST /devices/isapi', url: () => `${API}/devices/isapi`, body: {}, allowed: EVERYONE },
+  // Other agencies' systems (issue 18): CAP for every reading role and integration keys; Open311 for
+  // integration keys only (registered public: the key may come in the body, checked in the service).
+  { route: 'GET /cap/alerts.atom', url: () => `${API}/cap/alerts.atom`, allowed: CAP },
+  { route: 'GET /cap/alarms/:id.xml', url: () => `${API}/cap/alarms/x.xml`, allowed: CAP },
+  { route: 'GET /cap/incidents/:id.xml', url: () => `${API}/cap/incidents/x.xml`, allowed: CAP },
+  { route: 'GET /open311/v2/services.:format', url: () => `${API}/open311/v2/services.json`, allowed: ['integration'] },
+  {
+    route: 'GET /open311/v2/services/:code.:format',
+    url: () => `${API}/open311/v2/services/noise.json`,
+    allowed: ['integration'],
+  },
+  {
+    route: 'POST /open311/v2/requests.:format',
+    url: () => `${API}/open311/v2/requests.json`,
+    body: {},
+    allowed: ['integration'],
+  },
+  { route: 'GET /open311/v2/requests.:format', url: () => `${API}/open311/v2/requests.json`, allowed: ['integration'] },
+  {
+    route: 'GET /open311/v2/requests/:id.:format',
+    url: () => `${API}/open311/v2/requests/x.json`,
+    allowed: ['integration'],
+  },
   {
     route: 'DELETE /admin/wall-tokens/:id',
     url: () => `${API}/admin/wall-tokens/00000000-0000-0000-0000-000000000000`,
@@ -271,6 +332,14 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
         ...init,
         headers: { ...(init.headers as Record<string, string>), cookie: wallCookie, 'x-csrf-token': wallCsrf },
       });
+    const integration = (await create('/admin/integration-keys', { name: 'agency', scope: '360100' })) as {
+      secret: string;
+    };
+    as.integration = (path, init = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${integration.secret}` },
+      });
     as.device = (path, init = {}) =>
       fetch(`${url}${path}`, {
         ...init,
@@ -318,9 +387,12 @@ describe.each(backends.slice(0, 1))('route × role matrix on $name', (backend) =
         expect([401, 403], `${who} ${row.route} → ${res.status} ${await res.clone().text()}`).not.toContain(res.status);
       else
         expect(res.status, `${who} ${row.route}`).toBe(
-          who === 'anonymous' || (row.route === 'GET /metrics' && who === 'device') ? 401 : 403,
+          who === 'anonymous' || (row.route === 'GET /metrics' && (who === 'device' || who === 'integration'))
+            ? 401
+            : 403,
         );
-      if (!allowed && res.status !== 404) {
+      // Open311's errors are the standard's list [{code, description}], not the hub's body.
+      if (!allowed && res.status !== 404 && !row.route.includes('/open311/')) {
         const body = (await res.json()) as { error: { code: string } };
         expect(body.error.code).toMatch(/^auth\//);
       }

@@ -147,7 +147,7 @@ function wtf8(s: string): string {
 const AT = '2026-11-22T20:00:00+08:00';
 const LOCATION = { lon: 115.89, lat: 28.68 };
 /** A valid-looking body per route, so the bad text reaches past the shape into the fields. */
-function template(ep: RouteSpec): Record<string, unknown> {
+function template(ep: Pick<RouteSpec, 'method' | 'path' | 'access'>): Record<string, unknown> {
   const p = ep.path;
   if (p === '/events')
     return { id: 'fuzz-1', source: 'camera', type: 'stranger', at: AT, location: LOCATION, attributes: { note: 'x' } };
@@ -158,7 +158,19 @@ function template(ep: RouteSpec): Record<string, unknown> {
   if (p === '/admin/users' && ep.method === 'post')
     return { username: 'fuzz-user', displayName: 'Fuzz', role: 'viewer', scope: '360102', password: 'fuzz-user-pass' };
   if (p === '/admin/users/:id') return { displayName: 'Fuzz' };
-  if (p === '/admin/device-keys' || p === '/admin/wall-tokens') return { name: 'fuzz', scope: '360102' };
+  if (p === '/admin/device-keys' || p === '/admin/wall-tokens' || p === '/admin/integration-keys')
+    return { name: 'fuzz', scope: '360102' };
+  if (p === '/admin/devices' || p === '/admin/devices/:id')
+    return {
+      kind: 'gb28181',
+      name: 'fuzz',
+      scope: '360102',
+      enabled: true,
+      foldSeconds: 30,
+      gb28181: { deviceId: '34020000001320000777', charset: 'gbk', channels: {} },
+    };
+  if (p === '/open311/v2/requests.:format')
+    return { service_code: 'noise', lat: LOCATION.lat, long: LOCATION.lon, description: 'fuzz', api_key: 'cik_x' };
   if (p === '/rules/:id')
     return {
       id: 'fuzz-rule',

@@ -55,9 +55,28 @@ const NO_REGION: Record<string, string> = {
   'GET /basemap/:file': 'the offline basemap: the same for every scope',
   'PUT /wall/presets/:id':
     "wall presets are the city's layouts, not data of a region: city-wide admins only (wall.test.ts)",
+  'POST /devices/isapi':
+    "a Hikvision device posting: the registered endpoint's scope bounds its events, as a device key's (devices.test.ts)",
+  'GET /cap/alarms/:id.xml':
+    "CAP for other agencies: one outside the caller's scope is the same 404 as none, not a 403 (cap.test.ts)",
+  'GET /cap/incidents/:id.xml':
+    "CAP for other agencies: one outside the caller's scope is the same 404 as none, not a 403 (cap.test.ts)",
+  'POST /open311/v2/requests.:format':
+    'integration keys only: a request outside the key scope is refused (open311.test.ts)',
+  'GET /open311/v2/services/:code.:format': 'the service list: the same for every scope',
+  'GET /open311/v2/requests/:id.:format':
+    "integration keys only, in the standard's error format: one outside the key scope is a 403 (open311.test.ts)",
   'DELETE /wall/presets/:id':
     "wall presets are the city's layouts, not data of a region: city-wide admins only (wall.test.ts)",
 };
+
+/** A GB/T 28181 device endpoint in a region (no channels: its ids are cameras of ours or nothing). */
+const deviceOf = (scope: string, deviceId = '34020000001320000099') => ({
+  kind: 'gb28181',
+  name: `NVR ${deviceId}`,
+  scope,
+  gb28181: { deviceId },
+});
 
 type Who = 'dispatcherX' | 'commanderX' | 'adminX';
 interface Case {
@@ -117,6 +136,8 @@ describe.each(backends)('route × role × region on $name', (backend) => {
   let userY: string;
   let keyY: string;
   let wallY: string;
+  let integrationY: string;
+  let deviceY: string;
   /** A major event of Y, open now (planned by the city's commander). */
   let eventY: string;
   /** A plan of Y: a 400 m square inside Y around one of its grids' centres. */
@@ -204,7 +225,8 @@ describe.each(backends)('route × role × region on $name', (backend) => {
           union all select 'sessions', count(*)::text from sessions where ended_at is null
           union all select 'rule:' || id, definition::text from rules
           union all select 'meta:' || key, value::text from app_meta where key = 'sla_policy'
-          union all select 'major_event:' || id, to_jsonb(e)::text from major_events e`,
+          union all select 'major_event:' || id, to_jsonb(e)::text from major_events e
+          union all select 'device:' || id, to_jsonb(d)::text from device_endpoints d`,
     );
     return Object.fromEntries(rows.map((r) => [r.k, r.v]));
   };
@@ -255,6 +277,10 @@ describe.each(backends)('route × role × region on $name', (backend) => {
       .id;
     wallY = ((await adminCreate('/admin/wall-tokens', { name: 'wall of Y', scope: Y })) as { item: { id: string } })
       .item.id;
+    integrationY = (
+      (await adminCreate('/admin/integration-keys', { name: 'agency of Y', scope: Y })) as { item: { id: string } }
+    ).item.id;
+    deviceY = ((await adminCreate('/admin/devices', deviceOf(Y))) as { id: string }).id;
     const cityCommander = await signIn(url, 'commander');
     eventY = majorEventView.parse(
       await ok(await cityCommander.fetch(`${url}${API}/major-events`, json(planY())), 201),
@@ -628,6 +654,51 @@ describe.each(backends)('route × role × region on $name', (backend) => {
         who: ['adminX'],
         method: 'DELETE',
         path: () => `${API}/admin/wall-tokens/${wallY}`,
+      },
+      {
+        route: 'POST /admin/integration-keys',
+        name: 'an integration key scoped to Y',
+        who: ['adminX'],
+        method: 'POST',
+        path: () => `${API}/admin/integration-keys`,
+        body: () => ({ name: 'x', scope: Y }),
+      },
+      {
+        route: 'DELETE /admin/integration-keys/:id',
+        name: "Y's integration key",
+        who: ['adminX'],
+        method: 'DELETE',
+        path: () => `${API}/admin/integration-keys/${integrationY}`,
+      },
+      {
+        route: 'POST /admin/devices',
+        name: 'a device endpoint in Y',
+        who: ['adminX'],
+        method: 'POST',
+        path: () => `${API}/admin/devices`,
+        body: () => deviceOf(Y, '34020000001320000098'),
+      },
+      {
+        route: 'GET /admin/devices/:id',
+        name: "Y's device endpoint",
+        who: ['adminX'],
+        method: 'GET',
+        path: () => `${API}/admin/devices/${deviceY}`,
+      },
+      {
+        route: 'PUT /admin/devices/:id',
+        name: "Y's device endpoint, moved to X",
+        who: ['adminX'],
+        method: 'PUT',
+        path: () => `${API}/admin/devices/${deviceY}`,
+        body: () => deviceOf(X),
+      },
+      {
+        route: 'DELETE /admin/devices/:id',
+        name: "Y's device endpoint",
+        who: ['adminX'],
+        method: 'DELETE',
+        path: () => `${API}/admin/devices/${deviceY}`,
       },
       {
         route: 'PUT /rules/:id',

@@ -65,6 +65,7 @@ describe('policy', () => {
       'audit:read',
       'stats:read',
       'event:read',
+      'cap:read',
     ];
     const writes = ACTIONS.filter((a) => !reads.includes(a));
     for (const a of writes) expect(ROLE_ACTIONS.wall.has(a), `wall ${a}`).toBe(false);
@@ -73,7 +74,7 @@ describe('policy', () => {
   });
 
   it('covers every role', () => {
-    expect(Object.keys(ROLE_ACTIONS).sort()).toEqual([...ROLES, 'device'].sort());
+    expect(Object.keys(ROLE_ACTIONS).sort()).toEqual([...ROLES, 'device', 'integration'].sort());
   });
 });
 

@@ -20,6 +20,7 @@ describe('scrubText', () => {
     ['a bearer token', `Authorization: Bearer ${HASH}`],
     ['a session cookie', `cookie: cd_session=${HASH}; other=1`],
     ['a device key', `key cdk_${HASH}`],
+    ['an integration key', `key cik_${HASH}`],
   ])('takes out %s', (_what, text) => {
     const out = scrubText(text);
     expect(out).not.toContain(HASH.slice(0, 20));

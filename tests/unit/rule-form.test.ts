@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '@server/rules/rules';
-import { checkDraft, draftOf, newRuleId, ruleOf, serverFieldErrors, type RuleDraft } from '@client/admin/rule-form';
+import {
+  RULE_KINDS,
+  checkDraft,
+  draftOf,
+  newRuleId,
+  ruleOf,
+  serverFieldErrors,
+  type RuleDraft,
+} from '@client/admin/rule-form';
 
 const draft = (over: Partial<RuleDraft> = {}): RuleDraft => ({
   ...draftOf(null, 'r-1'),
@@ -41,6 +49,40 @@ describe('the rule form', () => {
     expect(ruleOf({ ...d, kind: 'facility' })).not.toHaveProperty('zoneKinds');
     expect(ruleOf({ ...d, kind: 'absence' })).toMatchObject({ hours: 24 });
     expect(ruleOf({ ...d, kind: 'absence' })).not.toHaveProperty('window');
+    expect(ruleOf({ ...d, kind: 'camera', cameraKinds: ['ai'] })).toMatchObject({ cameraKinds: ['ai'] });
+    expect(ruleOf({ ...d, kind: 'camera' })).not.toHaveProperty('facilityKinds');
+    expect(ruleOf({ ...d, kind: 'zone', cameraKinds: ['ai'] })).not.toHaveProperty('cameraKinds');
+  });
+
+  it('makes a camera rule for every kind of camera when none is chosen, or for the kinds chosen', () => {
+    const every = checkDraft(draft({ kind: 'camera', eventTypes: ['video_loss', 'camera_tamper'], actions: [] }));
+    expect(every).toEqual({
+      ok: true,
+      rule: {
+        id: 'r-1',
+        name: 'n',
+        kind: 'camera',
+        eventTypes: ['video_loss', 'camera_tamper'],
+        priority: 3,
+        actions: [],
+        enabled: true,
+      },
+    });
+    const some = checkDraft(draft({ kind: 'camera', eventTypes: ['motion'], cameraKinds: ['city_hd', 'railway'] }));
+    expect(some.ok && some.rule).toMatchObject({ kind: 'camera', cameraKinds: ['city_hd', 'railway'] });
+    // And back: the form shows the kinds the rule has, none for every kind.
+    if (some.ok) expect(draftOf(some.rule)).toMatchObject({ kind: 'camera', cameraKinds: ['city_hd', 'railway'] });
+    if (every.ok) expect(draftOf(every.rule).cameraKinds).toEqual([]);
+  });
+
+  it('has a default rule of every kind the editor offers', () => {
+    expect(new Set(DEFAULT_RULES.map((r) => r.kind))).toEqual(new Set([...RULE_KINDS, 'coverage']));
+    expect(DEFAULT_RULES.filter((r) => r.kind === 'camera').map((r) => r.id)).toEqual([
+      'camera-perimeter',
+      'camera-alarm-input',
+      'camera-fault',
+      'camera-device-alarm',
+    ]);
   });
 
   it.each([
@@ -57,6 +99,7 @@ describe('the rule form', () => {
     [{ windowOn: true, windowFrom: null }, 'window'],
     [{ kind: 'facility' } as const, 'facilityKinds'],
     [{ kind: 'absence', hours: 0 } as const, 'hours'],
+    [{ kind: 'camera', cameraKinds: ['drone'] } as unknown as Partial<RuleDraft>, 'cameraKinds'],
   ] as [Partial<RuleDraft>, string][])('puts %o on %s', (over, field) => {
     const checked = checkDraft(draft(over));
     expect(checked.ok).toBe(false);
@@ -85,6 +128,7 @@ describe("the hub's refusal", () => {
 
   it('lands on the field its message names when it lists no issues', () => {
     expect(serverFieldErrors('body.zoneIds[0]: no zone "zone-x"')).toEqual({ zoneIds: 'no zone "zone-x"' });
+    expect(serverFieldErrors('body.cameraKinds[1]: invalid option')).toEqual({ cameraKinds: 'invalid option' });
     expect(serverFieldErrors('body.foldMinutes: must be 0-1440')).toEqual({ foldMinutes: 'must be 0-1440' });
   });
 

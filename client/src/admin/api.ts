@@ -19,6 +19,13 @@ import {
   type UpdateUserBody,
   type UserView,
 } from '@shared/auth';
+import {
+  deviceEndpointList,
+  deviceEndpointView,
+  type DeviceEndpointBody,
+  type DeviceEndpointList,
+  type DeviceEndpointView,
+} from '@shared/devices';
 import { deadLetterPage, type DeadLetterPage, type DeadLetterQuery } from '@shared/dead-letters';
 import { ruleSchema, type Rule } from '@shared/rules';
 import { wallPreset, type WallPreset, type WallPresetBody } from '@shared/wall';
@@ -47,7 +54,7 @@ export function endUserSessions(id: string): Promise<void> {
 }
 
 /** Device keys (devices posting to the hub) and wall tokens (displays signing in) share one shape. */
-export type CredentialKind = 'device-keys' | 'wall-tokens';
+export type CredentialKind = 'device-keys' | 'wall-tokens' | 'integration-keys';
 
 export async function listCredentials(kind: CredentialKind): Promise<CredentialView[]> {
   return (await getJson(`${ADMIN}/${kind}`, credentialList)).items;
@@ -103,4 +110,19 @@ export function putWallPreset(id: string, body: WallPresetBody): Promise<WallPre
 }
 export function deleteWallPreset(id: string): Promise<void> {
   return sendVoid('DELETE', `${API_PREFIX}/wall/presets/${encodeURIComponent(id)}`);
+}
+
+/** Device endpoints (issue 18): the cameras, NVRs and platforms speaking vendor protocols, with the hub's counts. */
+export function listDevices(): Promise<DeviceEndpointList> {
+  return getJson(`${ADMIN}/devices`, deviceEndpointList);
+}
+export function createDevice(body: DeviceEndpointBody): Promise<DeviceEndpointView> {
+  return sendJson('POST', `${ADMIN}/devices`, body, deviceEndpointView);
+}
+/** Replace an endpoint's settings (its kind stays; a Dahua password left out is kept). */
+export function updateDevice(id: string, body: DeviceEndpointBody): Promise<DeviceEndpointView> {
+  return sendJson('PUT', `${ADMIN}/devices/${encodeURIComponent(id)}`, body, deviceEndpointView);
+}
+export function deleteDevice(id: string): Promise<void> {
+  return sendVoid('DELETE', `${ADMIN}/devices/${encodeURIComponent(id)}`);
 }

@@ -6,11 +6,11 @@
  */
 import { ruleSchema, type Priority, type Rule, type RuleAction } from '@shared/rules';
 import type { EventType } from '@shared/ingest';
-import type { FacilityKind, ZoneKind } from '@shared/world';
+import type { CameraKind, FacilityKind, ZoneKind } from '@shared/world';
 import { COVERAGE_NEEDS, type CoverageNeed, type CoverageThresholds } from '@shared/coverage';
 
 /** The kinds a new rule may be; the coverage rule is one per hub (`coverage-gap`), edited, never made. */
-export const RULE_KINDS = ['zone', 'facility', 'absence'] as const;
+export const RULE_KINDS = ['zone', 'facility', 'camera', 'absence'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number] | 'coverage';
 
 export interface RuleDraft {
@@ -33,6 +33,8 @@ export interface RuleDraft {
   windowFrom: string | null;
   windowTo: string | null;
   facilityKinds: FacilityKind[];
+  /** Camera rules: none means every kind of camera. */
+  cameraKinds: CameraKind[];
   hours: number | null;
   /** Coverage: minutes per need (null: not checked city-wide). */
   thresholds: Record<CoverageNeed, number | null>;
@@ -57,6 +59,7 @@ export const RULE_FIELDS = [
   'zoneIds',
   'window',
   'facilityKinds',
+  'cameraKinds',
   'hours',
   'thresholds',
   'areas',
@@ -91,6 +94,7 @@ export function draftOf(rule: Rule | null, id = newRuleId()): RuleDraft {
     windowFrom: '22:00',
     windowTo: '06:00',
     facilityKinds: [],
+    cameraKinds: [],
     hours: 48,
     thresholds: { police: null, grid_worker: null, fire: null, medical: null },
     areas: '',
@@ -115,6 +119,7 @@ export function draftOf(rule: Rule | null, id = newRuleId()): RuleDraft {
     d.zoneIds = [...(rule.zoneIds ?? [])];
     if (rule.window) Object.assign(d, { windowOn: true, windowFrom: rule.window.from, windowTo: rule.window.to });
   } else if (rule.kind === 'facility') d.facilityKinds = [...rule.facilityKinds];
+  else if (rule.kind === 'camera') d.cameraKinds = [...(rule.cameraKinds ?? [])];
   else if (rule.kind === 'absence') d.hours = rule.hours;
   else {
     for (const n of COVERAGE_NEEDS) d.thresholds[n] = rule.thresholds[n] ?? null;
@@ -172,6 +177,9 @@ export function ruleOf(d: RuleDraft): Record<string, unknown> {
       break;
     case 'facility':
       base.facilityKinds = d.facilityKinds;
+      break;
+    case 'camera':
+      if (d.cameraKinds.length) base.cameraKinds = d.cameraKinds;
       break;
     case 'absence':
       if (d.hours !== null) base.hours = d.hours;

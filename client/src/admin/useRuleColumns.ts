@@ -5,6 +5,8 @@ import { NButton, NTag, type DataTableColumns } from 'naive-ui';
 import { FOLD_MINUTES_DEFAULT, type Rule } from '@shared/rules';
 
 const PRIORITY_TAG = { 1: 'error', 2: 'warning', 3: 'info', 4: 'default' } as const;
+/** A kind's scope, under its name: small and grey like the rule's id, and free to wrap. */
+const SCOPE_STYLE = { fontSize: '12px', color: '#8b9bb4', whiteSpace: 'normal' } as const;
 
 export function useRuleColumns(edit: (r: Rule) => void) {
   const { t } = useI18n();
@@ -17,7 +19,23 @@ export function useRuleColumns(edit: (r: Rule) => void) {
       // The id is data (translate="no"): the same on every screen.
       render: (r) => [r.name, h('div', { class: 'mono rules__id', translate: 'no' }, r.id)],
     },
-    { key: 'kind', title: t('rules.column.kind'), className: 'nowrap', render: (r) => t(`rules.kind.${r.kind}`) },
+    {
+      key: 'kind',
+      title: t('rules.column.kind'),
+      className: 'nowrap',
+      render: (r) => {
+        const kind = t(`rules.kind.${r.kind}`);
+        if (r.kind !== 'camera') return kind;
+        // Which cameras it listens to: every kind, or the kinds by the names the map's legend gives them.
+        const kinds = r.cameraKinds?.length
+          ? r.cameraKinds.map((k) => t(`layers.cameraKinds.${k}`)).join('、')
+          : t('rules.scope.all');
+        return [
+          kind,
+          h('div', { style: SCOPE_STYLE, 'data-testid': 'rule-scope' }, t('rules.scope.camera', { kinds })),
+        ];
+      },
+    },
     {
       key: 'eventTypes',
       title: t('rules.column.eventTypes'),

@@ -47,6 +47,10 @@ export default {
       'not-found': 'The photo is missing; upload it again: {message}',
     },
     report: { 'not-found': 'No report has this tracking code.' },
+    device: {
+      'not-found': 'No such device.',
+      exists: 'A device with this address, device id or URL is registered already.',
+    },
     'major-event': {
       'not-found': 'No major event has this id.',
       closed: 'This major event is over: it cannot change.',

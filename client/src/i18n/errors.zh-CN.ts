@@ -48,6 +48,7 @@ export default {
     },
     report: { 'not-found': '没有此查询码对应的上报。' },
     'major-event': { 'not-found': '重大活动不存在。', closed: '该重大活动已结束，不能再修改。' },
+    device: { 'not-found': '设备不存在。', exists: '已有同样地址、设备编码或接入地址的设备。' },
     wall: { 'preset-not-found': '大屏预案不存在。', 'preset-in-use': '默认预案或重大活动使用中的预案不能删除。' },
     internal: { error: '服务内部错误，请稍后重试。' },
   },

@@ -36,6 +36,7 @@ export default {
       zoneIds: 'Specific zones (none: every zone of those kinds)',
       window: 'Active hours (Beijing time)',
       facilityKinds: 'Facility kinds',
+      cameraKinds: 'Camera kinds (none: every kind)',
       hours: 'Hours without access',
       thresholds: 'Reach within (minutes), city-wide',
       areas: 'Priority areas',
@@ -53,13 +54,17 @@ export default {
         'A grid whose nearest available unit of a kind needs longer than this (the dispatch ETA) is a gap; empty: not checked',
       areas: 'One per line: a region code and its own times, e.g. {example} (the longest code wins; {needs})',
       holdSeconds: 'A unit busy for a moment raises nothing',
+      cameraKinds:
+        'Alarms a camera reports itself (line crossing, alarm input, video loss), wherever it stands; repeats fold per camera',
     },
     kind: {
       zone: 'Zone rule',
       facility: 'Facility panic button',
+      camera: 'Camera alarm',
       absence: 'Resident living alone unseen',
       coverage: 'Coverage gap',
     },
+    scope: { camera: 'Cameras: {kinds}', all: 'all' },
     need: { police: 'Police', grid_worker: 'Grid worker', fire: 'Fire', medical: 'Medical' },
     notChecked: 'Not checked',
     action: {
@@ -91,6 +96,7 @@ export default {
       zoneIds: 'No such zone',
       window: 'Times must be HH:MM, and start and end must differ',
       facilityKinds: 'Choose at least one facility kind',
+      cameraKinds: 'Invalid camera kinds',
       hours: 'Hours must be a whole number, 1–720',
       general: 'The rule is not valid',
       server: '{hint} (hub: {message})',

@@ -41,6 +41,7 @@ import { incidentSyncReply } from '@shared/incidents';
 import { useIncidentStore } from '../stores/incidents';
 import { useUnitStore } from '../stores/units';
 import { useTrailStore } from '../stores/trails';
+import { useCameraStatusStore } from '../stores/cameraStatus';
 import type { SyncItems, Versioned } from '../stores/revCollection';
 import { StreamCatchup, type SyncOutcome, type SyncReplyBase } from './catchup';
 
@@ -147,6 +148,7 @@ export function startRealtime(p: Pinia): void {
   const incidents = useIncidentStore(pinia);
   const units = useUnitStore(pinia);
   const trails = useTrailStore(pinia);
+  const cameraStatus = useCameraStatusStore(pinia);
 
   const s: HubSocket = io({
     path: '/socket.io',
@@ -201,6 +203,10 @@ export function startRealtime(p: Pinia): void {
     units.applyBatch(batch);
     trails.append(batch.units);
   });
+  s.on('camera:status', (batch) => cameraStatus.apply(batch));
+
+  // Greeted before on this socket: a hello now follows a reconnect.
+  let greeted = false;
 
   s.on('hub:hello', (hello) => {
     const restarted = hub.applyHello(hello);
@@ -211,8 +217,18 @@ export function startRealtime(p: Pinia): void {
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
     if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
-    // Static layers the screen holds are reloaded too: the new hub may hold another city.
-    if (restarted) void layerData.reloadAll();
+    // Static layers the screen holds are reloaded too: the new hub may hold another city. After a
+    // reconnect the cameras layer is (ETag: cheap when unchanged), for the statuses pushed while
+    // away; the overrides it now holds are dropped, those pushed since it was asked for kept.
+    const reconnected = greeted;
+    greeted = true;
+    if (restarted || (reconnected && layerData.layers.get('cameras'))) {
+      const mark = cameraStatus.mark();
+      const cams = layerData.layers.get('cameras');
+      void layerData.reloadAll().then(() => {
+        if (layerData.layers.get('cameras') !== cams) cameraStatus.clear(mark);
+      });
+    }
   });
 
   s.on('hub:readiness', (readiness) => {
@@ -291,6 +307,7 @@ export function stopRealtime(): void {
     useIncidentStore(pinia).reset();
     useUnitStore(pinia).reset();
     useTrailStore(pinia).reset();
+    useCameraStatusStore(pinia).clear();
   }
   s.removeAllListeners();
   s.disconnect();

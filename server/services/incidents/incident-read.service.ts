@@ -19,7 +19,7 @@ import { syncPage } from '../sync-page';
 import { isId } from './ports';
 import { sourceView, timelineView } from './stored-text';
 import { ErrorCode } from '@shared/errors';
-import { scopePrefix } from '@shared/auth';
+import { inScope, scopePrefix } from '@shared/auth';
 import {
   INCIDENT_DELTA_MAX_BEHIND,
   INCIDENT_DELTA_PAGE,
@@ -157,8 +157,10 @@ export class IncidentReadService {
     const photo = id.toLowerCase();
     const holders = await this.incidents.incidentsWithPhoto(photo);
     if (holders.some((r) => this.access.canSee(ctx, r))) return;
-    const uploader = await this.photos.uploader(photo);
-    if (uploader === undefined || (holders.length === 0 && uploader === ctx.principal.id)) return;
+    const origin = await this.photos.origin(photo);
+    if (origin === undefined || (holders.length === 0 && origin.by === ctx.principal.id)) return;
+    // A device's picture (issue 18) is seen where it was taken, like the alarm it came with.
+    if (origin.gridCode !== null && inScope(ctx.principal.scope, origin.gridCode)) return;
     throw new HttpError(403, ErrorCode.AuthForbidden, `photo ${id} lies outside scope ${ctx.principal.scope}`);
   }
 

@@ -3,22 +3,100 @@
  * by type and status from zoom 13, field-of-view cones for the cameras in view from zoom 16.5.
  * Everything comes from the compact layer's typed arrays; nothing is rebuilt on pan. A click on a
  * camera or a bubble is handed to the caller (`onSelect`, `onRegion`).
+ *
+ * Live statuses (issue 18: pushed by the hub, newer than the layer's) come in as `liveStatus`: on
+ * each change only the changed cameras' colours are repainted (`patchCameraColors`) and deck.gl
+ * re-uploads the colour attribute alone.
  */
 import { computed, markRaw, onBeforeUnmount, toValue, watchEffect, type MaybeRefOrGetter } from 'vue';
 import { ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import { useMapContext, type LayerSource } from '../mapContext';
-import { CAMERA_KIND_COLOR, CAMERA_STATUS_COLOR, colorsFromDict, SELECTED_LINE } from '../palette';
+import { CAMERA_KIND_COLOR, CAMERA_STATUS_COLOR, colorsFromDict, SELECTED_LINE, type RGBA } from '../palette';
 import { countByDict, fovSector, inBounds, rollUp } from '../geometry';
 
 export const CAMERA_POINT_ZOOM = 13;
 export const CAMERA_STREET_ZOOM = 11;
 export const CAMERA_CONE_ZOOM = 16.5;
 const MAX_CONES = 3_000;
+const FALLBACK_COLOR: RGBA = [200, 200, 200, 255];
+
+/** Cameras' statuses newer than the layer's, by id (the caller's store). */
+export interface CameraStatusSource {
+  /** Bumped whenever `overrides()` answers differently for some camera. */
+  version: MaybeRefOrGetter<number>;
+  /** The overrides now (read untracked: follow `version`). */
+  overrides(): ReadonlyMap<string, string>;
+}
+
+/** A camera's colour: its status's where the status has one (offline, alarming), else its kind's. */
+export function cameraColor(kind: string, status: string): RGBA {
+  return (
+    CAMERA_STATUS_COLOR[status as keyof typeof CAMERA_STATUS_COLOR] ??
+    CAMERA_KIND_COLOR[kind as keyof typeof CAMERA_KIND_COLOR] ??
+    FALLBACK_COLOR
+  );
+}
+
+/** The per-camera colours as drawn, and what a repaint of some of them needs. */
+export interface CameraPaint {
+  /** RGBA per camera (alpha 0: hidden by the region filter). */
+  colors: Uint8Array;
+  kind: { codes: ArrayLike<number>; values: readonly string[] };
+  /** The layer's own statuses (as of its build). */
+  status: { codes: ArrayLike<number>; values: readonly string[] };
+  /** 1: inside the region filter (none: all shown). */
+  mask?: Uint8Array;
+  /** Camera id → row (built once per layer data, on first need). */
+  rows(): ReadonlyMap<string, number>;
+  /** The overrides painted into `colors` now, by id. */
+  applied: Map<string, string>;
+}
+
+/**
+ * Brings `p.colors` in line with `overrides`: repaints the rows whose override is new or changed,
+ * and restores the layer's colour where an override went away; every other row is left alone.
+ * Ids the layer does not hold are skipped. Returns how many rows were repainted.
+ */
+export function patchCameraColors(p: CameraPaint, overrides: ReadonlyMap<string, string>): number {
+  if (overrides.size === 0 && p.applied.size === 0) return 0;
+  const rows = p.rows();
+  const paint = (row: number, status: string): void => {
+    if (p.mask && !p.mask[row]) return;
+    p.colors.set(cameraColor(p.kind.values[p.kind.codes[row]!] ?? '', status), 4 * row);
+  };
+  let n = 0;
+  for (const id of p.applied.keys()) {
+    if (overrides.has(id)) continue;
+    p.applied.delete(id);
+    const row = rows.get(id)!;
+    paint(row, p.status.values[p.status.codes[row]!] ?? '');
+    n++;
+  }
+  for (const [id, status] of overrides) {
+    if (p.applied.get(id) === status) continue;
+    const row = rows.get(id);
+    if (row === undefined) continue;
+    p.applied.set(id, status);
+    paint(row, status);
+    n++;
+  }
+  return n;
+}
+
+/** Camera id → row, once per layer data (a region filter change rebuilds the colours, not this). */
+const rowsByLayer = new WeakMap<object, ReadonlyMap<string, number>>();
+function rowsOf(layer: { strings(name: string): readonly string[] }): ReadonlyMap<string, number> {
+  let rows = rowsByLayer.get(layer);
+  if (!rows) rowsByLayer.set(layer, (rows = new Map(layer.strings('id').map((id, i) => [id, i]))));
+  return rows;
+}
 
 export interface CameraLayerInput {
   layers: LayerSource;
   visible: MaybeRefOrGetter<boolean>;
+  /** Live statuses over the layer's (none: the layer's as built). */
+  liveStatus?: CameraStatusSource;
   /** A region code prefix: cameras outside it are hidden ('' = all). */
   regionFilter: MaybeRefOrGetter<string>;
   /** The selected camera's index (-1: none). */
@@ -32,7 +110,10 @@ export function useCameraLayer(input: CameraLayerInput): void {
   const ctx = useMapContext();
   const data = input.layers;
 
-  /** Per-camera colours (status over kind) and the region-filter mask, rebuilt only when data or filter change. */
+  /**
+   * Per-camera colours (status over kind) and the region-filter mask, rebuilt only when data or
+   * filter change; live statuses are then painted over them in place (`repaint`).
+   */
   const cams = computed(() => {
     const layer = data.get('cameras');
     if (!layer) return null;
@@ -57,7 +138,13 @@ export function useCameraLayer(input: CameraLayerInput): void {
     }
     const perGrid = countByDict(grid.codes, grid.values, mask);
     const positions = layer.numeric('position') as Float32Array;
+    const paint: CameraPaint = { colors, kind, status, mask, rows: () => rowsOf(layer), applied: new Map() };
     return markRaw({
+      paint,
+      /** Bumped on every repaint: deck.gl's update trigger for the colours alone. */
+      colorVersion: 0,
+      /** The live statuses' version last painted (-1: none yet). */
+      paintedVersion: -1,
       layer,
       count: layer.header.count,
       positions,
@@ -75,6 +162,22 @@ export function useCameraLayer(input: CameraLayerInput): void {
       perStreet: rollUp(perGrid, 9),
     });
   });
+
+  /**
+   * Paints the live statuses that changed since the last repaint. deck.gl takes the colours as a
+   * binary attribute, uploaded again only when it is handed a new descriptor (same bytes): the
+   * trigger makes it look, the new descriptor makes it upload, and nothing else is rebuilt.
+   */
+  function repaint(c: NonNullable<typeof cams.value>): void {
+    const live = input.liveStatus;
+    if (!live) return;
+    const version = toValue(live.version);
+    if (version === c.paintedVersion) return;
+    c.paintedVersion = version;
+    if (patchCameraColors(c.paint, live.overrides()) === 0) return;
+    c.colorVersion++;
+    c.pointData.attributes.getFillColor = { value: c.colors, size: 4, normalized: true };
+  }
 
   /** Bubbles: one per district or street with a camera count, at the region's label point. */
   function bubbles(level: 'districts' | 'streets', counts: Map<string, number>): Layer[] {
@@ -128,6 +231,7 @@ export function useCameraLayer(input: CameraLayerInput): void {
       ctx.setLayers('cameras', []);
       return;
     }
+    repaint(c);
     const z = ctx.zoom.value;
     if (z < CAMERA_POINT_ZOOM) {
       ctx.setLayers(
@@ -170,6 +274,7 @@ export function useCameraLayer(input: CameraLayerInput): void {
       new ScatterplotLayer({
         id: 'camera-points',
         data: c.pointData,
+        updateTriggers: { getFillColor: c.colorVersion },
         radiusUnits: 'pixels',
         getRadius: z >= 15 ? 5 : 3,
         stroked: z >= 15,
