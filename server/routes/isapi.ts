@@ -120,7 +120,8 @@ export function isapiRoutes(api: ApiRoutes, deps: { sink: DeviceSink; limit?: Re
       res.set('Connection', 'close'); // the rest of the body may still be arriving
       if (err.kind === 'malformed' || err.kind === 'too-large')
         await viaSink(res, () => deps.sink.reject(from(), raw(err.raw), err.message));
-      throw new HttpError(err.status, ERROR_CODES[err.status] ?? ErrorCode.RequestInvalid, err.message);
+      // The field at fault is the body (its type, a part, its framing).
+      throw new HttpError(err.status, ERROR_CODES[err.status] ?? ErrorCode.RequestInvalid, `body: ${err.message}`);
     }
 
     let alert;
@@ -129,8 +130,9 @@ export function isapiRoutes(api: ApiRoutes, deps: { sink: DeviceSink; limit?: Re
     } catch (err) {
       if (!(err instanceof IsapiParseError)) throw err;
       await viaSink(res, () => deps.sink.reject(from(err.identity), raw(body.raw), err.message));
-      throw new HttpError(400, ErrorCode.RequestInvalid, err.message, {
-        issues: [{ path: err.field, message: err.reason }],
+      // The alert's element at fault, inside the body: `body.eventType: missing`.
+      throw new HttpError(400, ErrorCode.RequestInvalid, `body.${err.field}: ${err.reason}`, {
+        issues: [{ path: `body.${err.field}`, message: err.reason }],
       });
     }
 

@@ -98,6 +98,8 @@ export function open311Routes(
     form,
     key,
     async (req, res) => {
+      // Who asks is checked before what they sent (a refused caller learns nothing of the fields).
+      o.authorizeWrite(req.auth);
       const input = parse(open311RequestInput, gatherAttributes(req.body));
       const created = await o.create(req.auth, input, requestMeta(req));
       res.set('Cache-Control', 'no-store');

@@ -75,6 +75,11 @@ export class Open311Service {
   }
 
   /** File a citizen's request: located, checked against the key's scope, then reported as the citizen's page does. */
+  /** A 401 without a key, a 403 for a key (or session) that may not file requests. */
+  authorizeWrite(ctx: AuthContext | undefined): void {
+    authorize(principalOf(ctx), 'open311:write');
+  }
+
   async create(ctx: AuthContext | undefined, input: Open311RequestInput, meta: RequestMeta): Promise<Open311Created> {
     const who = principalOf(ctx);
     authorize(who, 'open311:write');

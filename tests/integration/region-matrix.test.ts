@@ -64,6 +64,8 @@ const NO_REGION: Record<string, string> = {
   'POST /open311/v2/requests.:format':
     'integration keys only: a request outside the key scope is refused (open311.test.ts)',
   'GET /open311/v2/services/:code.:format': 'the service list: the same for every scope',
+  'GET /open311/v2/services.:format': 'the service list: the same for every scope',
+  'GET /open311/v2/requests.:format': "integration keys only: lists the key scope's requests (open311.test.ts)",
   'GET /open311/v2/requests/:id.:format':
     "integration keys only, in the standard's error format: one outside the key scope is a 403 (open311.test.ts)",
   'DELETE /wall/presets/:id':

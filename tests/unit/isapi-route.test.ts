@@ -114,8 +114,8 @@ describe('POST /devices/isapi', () => {
     expect(await res.json()).toEqual({
       error: {
         code: 'request/invalid',
-        message: 'eventType: missing',
-        details: { issues: [{ path: 'eventType', message: 'missing' }] },
+        message: 'body.eventType: missing',
+        details: { issues: [{ path: 'body.eventType', message: 'missing' }] },
       },
     });
     expect(calls).toMatchObject([
