@@ -185,6 +185,7 @@ const envSchema = z.object({
   RATE_LIMIT_ADDRESS_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(1200),
   RATE_LIMIT_LOGIN_PER_15MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(100),
   RATE_LIMIT_CITIZEN_PER_HOUR: z.coerce.number({ error: 'must be a number' }).int().min(1).default(30),
+  RATE_LIMIT_DEVICE_PER_MIN: z.coerce.number({ error: 'must be a number' }).int().min(1).default(12_000),
 });
 
 export interface Config {
@@ -406,6 +407,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         addressPerMin: e.RATE_LIMIT_ADDRESS_PER_MIN,
         loginPer15Min: e.RATE_LIMIT_LOGIN_PER_15MIN,
         citizenPerHour: e.RATE_LIMIT_CITIZEN_PER_HOUR,
+        devicePerMin: e.RATE_LIMIT_DEVICE_PER_MIN,
       },
     },
   };

@@ -10,6 +10,10 @@ export class PhotoRepository {
     await this.db.insert(photos).values(p);
   }
 
+  async insertMany(rows: (typeof photos.$inferInsert)[]): Promise<void> {
+    if (rows.length > 0) await this.db.insert(photos).values(rows);
+  }
+
   async byId(id: string): Promise<{ type: string; data: Buffer } | undefined> {
     return (await this.db.select({ type: photos.type, data: photos.data }).from(photos).where(eq(photos.id, id)))[0];
   }

@@ -12,7 +12,12 @@ import { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotoReply } from '@shared/incidents
 
 type PhotoType = (typeof PHOTO_TYPES)[number];
 
+type NewPhoto = Parameters<PhotoRepository['insert']>[0];
+
 export class PhotoService {
+  private pending: { row: NewPhoto; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private inserting = false;
+
   constructor(
     private readonly repo: PhotoRepository,
     private readonly clock: Clock,
@@ -62,7 +67,7 @@ export class PhotoService {
     const sniffed = await fileTypeFromBuffer(bytes);
     if (!sniffed || !(PHOTO_TYPES as readonly string[]).includes(sniffed.mime)) return null;
     const id = randomUUID();
-    await this.repo.insert({
+    await this.insertBatched({
       id,
       type: sniffed.mime,
       bytes: bytes.length,
@@ -72,6 +77,45 @@ export class PhotoService {
       createdAt: new Date(this.clock.now()),
     });
     return id;
+  }
+
+  /**
+   * Devices' pictures arrive with their alarms, many at once under load: those waiting when an
+   * insert starts go in one statement (per-statement cost dominates on PGlite), as events do.
+   */
+  private insertBatched(row: NewPhoto): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (!this.inserting) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.inserting = true;
+    try {
+      while (this.pending.length > 0) {
+        await new Promise((r) => setImmediate(r));
+        // At most 8 MB of pictures in one statement.
+        const batch: typeof this.pending = [];
+        let size = 0;
+        while (
+          this.pending.length > 0 &&
+          (batch.length === 0 || size + this.pending[0]!.row.bytes <= 8 * 1024 * 1024)
+        ) {
+          const p = this.pending.shift()!;
+          batch.push(p);
+          size += p.row.bytes;
+        }
+        try {
+          await this.repo.insertMany(batch.map((p) => p.row));
+          for (const p of batch) p.resolve();
+        } catch (e) {
+          for (const p of batch) p.reject(e);
+        }
+      }
+    } finally {
+      this.inserting = false;
+    }
   }
 
   /** Who uploaded a photo and, for a device's picture, its grid; undefined when there is none. */
