@@ -89,10 +89,9 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** A photo the hub holds (POST /photos, or a device's picture): an event's media may name it by path. */
 export const HUB_PHOTO_PATH = /^\/api\/v1\/photos\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function isWebUrl(u: string): boolean {
-  if (!/^https?:\/\//i.test(u) || !URL.canParse(u)) return false;
-  return new URL(u).hostname.length > 0;
-}
+/** An absolute http(s) URL with a host (zod's check: shared/ sees no URL type of its own). */
+const webUrl = z.url({ protocol: /^https?$/, hostname: /.+/ });
+const isWebUrl = (u: string): boolean => webUrl.safeParse(u).success;
 
 /** Most events per batch, and the most bytes of one event's `attributes` (as JSON) and its deepest nesting. */
 export const MAX_BATCH = 1000;
