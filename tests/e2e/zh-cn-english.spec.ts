@@ -21,7 +21,8 @@ import { eventPlaces, planAround } from './major-events';
 const INGEST_KEY = 'e2e-ingest-key-0123456789';
 /** No other spec dispatches this officer. */
 const OFFICER = 'unit-police-0002';
-const run = Date.now().toString(36);
+// Digits only: a run tag of letters alone reads as an English word to this very scan.
+const run = String(Date.now() % 100_000_000);
 
 interface Feature<P> {
   properties: P;
