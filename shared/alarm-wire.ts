@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { ALARM_STATUSES, type AlarmStatus, type AlarmView } from './alarms';
-import { ALARM_EVENT_SOURCES, EVENT_TYPES, type AlarmEventSource, type EventType } from './ingest';
+import { ALARM_EVENT_SOURCES, EVENT_TYPES, MEDIA_KINDS, type AlarmEventSource, type EventType } from './ingest';
 
 const index = z.number().int().min(-1);
 
@@ -67,6 +67,8 @@ export const alarmColumns = z
     raiseEventId: z.array(index),
     raiseName: z.array(index),
     raiseFrom: z.array(z.number().int().min(1).max(4).nullable()),
+    /** The event's media as [kind, url] pairs (most alarms: none). */
+    media: z.array(z.array(z.tuple([z.enum(MEDIA_KINDS), z.string()]))),
   })
   .superRefine((c, ctx) => {
     const n = c.id.length;
@@ -208,6 +210,7 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     raiseEventId: [],
     raiseName: [],
     raiseFrom: [],
+    media: [],
   };
   for (const v of views) {
     const created = Date.parse(v.createdAt);
@@ -242,6 +245,7 @@ export function encodeAlarmColumns(views: readonly AlarmView[]): AlarmColumns {
     c.raiseEventId.push(str(v.raise?.eventId ?? null));
     c.raiseName.push(str(v.raise?.name ?? null));
     c.raiseFrom.push(v.raise?.from ?? null);
+    c.media.push(v.media.map((m) => [m.kind, m.url]));
   }
   c.strings = strings.keys;
   c.lists = listValues;
@@ -297,6 +301,7 @@ export function decodeAlarmColumns(c: AlarmColumns): AlarmView[] {
         raiseEventId !== null && raiseFrom !== null
           ? { eventId: raiseEventId, name: opt(c.raiseName[i]!) ?? '', from: raiseFrom }
           : null,
+      media: c.media[i]!.map(([kind, url]) => ({ kind, url })),
     };
   }
   return out;

@@ -5,7 +5,7 @@
  * changed since (`alarm:sync`), or takes a fresh snapshot when it is too far behind.
  */
 import { z } from 'zod';
-import { ALARM_EVENT_SOURCES, EVENT_TYPES } from './ingest';
+import { ALARM_EVENT_SOURCES, EVENT_TYPES, MEDIA_KINDS } from './ingest';
 
 /**
  * new → acknowledged → incident | false_alarm; `expired`: a rule with `expireMinutes` closed it,
@@ -59,6 +59,12 @@ export const alarmView = z.object({
    * the event's window is open (issue 17): which event, and the rule's priority; null: as the rule says.
    */
   raise: z.object({ eventId: z.string(), name: z.string(), from: z.number().int().min(1).max(4) }).nullable(),
+  /**
+   * What the event showed (issue 18): its media, e.g. the picture a camera sent with its alarm
+   * (`/api/v1/photos/<id>`, readable where the alarm is) or a device's own http(s) URL. The first
+   * event's; a repeat brings its media only to an alarm that had none. Empty: none.
+   */
+  media: z.array(z.object({ kind: z.enum(MEDIA_KINDS), url: z.string() })),
 });
 export type AlarmView = z.infer<typeof alarmView>;
 

@@ -86,8 +86,20 @@ export type AlarmEventSource = (typeof ALARM_EVENT_SOURCES)[number];
 export const EVENT_TYPES = [...DEVICE_EVENT_TYPES, ...RISK_CATEGORIES, ...HUB_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** What an event's media item is. */
+export const MEDIA_KINDS = ['image', 'video', 'audio'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
 /** A photo the hub holds (POST /photos, or a device's picture): an event's media may name it by path. */
 export const HUB_PHOTO_PATH = /^\/api\/v1\/photos\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The path an event's media names a hub photo by. */
+export const hubPhotoUrl = (id: string): string => `/api/v1/photos/${id}`;
+
+/** The hub photo a media URL names, or null (a device's own URL). */
+export function hubPhotoId(url: string): string | null {
+  return HUB_PHOTO_PATH.test(url) ? url.slice(url.lastIndexOf('/') + 1) : null;
+}
 
 /** An absolute http(s) URL with a host (zod's check: shared/ sees no URL type of its own). */
 const webUrl = z.url({ protocol: /^https?$/, hostname: /.+/ });
@@ -132,7 +144,7 @@ export const eventInput = z
     media: z
       .array(
         z.strictObject({
-          kind: z.enum(['image', 'video', 'audio'], { error: 'must be image, video or audio' }),
+          kind: z.enum(MEDIA_KINDS, { error: 'must be image, video or audio' }),
           url: z
             .string({ error: 'must be a string' })
             .superRefine(storableText)

@@ -32,6 +32,7 @@ import type { RiskFactor } from '@shared/hub-text';
 import type { WallPresetBody } from '@shared/wall';
 import type { MajorEventDefinition } from '@shared/major-events';
 import type { DeviceConfig } from '@shared/devices';
+import type { MediaKind } from '@shared/ingest';
 
 /** Bytes (bytea) as a Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -466,6 +467,8 @@ export const alarms = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     /** Raised one priority by a major event it lies in (issue 17): the event and the rule's priority; null: not. */
     raise: jsonb('raise').$type<{ eventId: string; name: string; from: number }>(),
+    /** The event's media (issue 18: a camera's picture); null: none. */
+    media: jsonb('media').$type<{ kind: MediaKind; url: string }[]>(),
   },
   (t) => [
     uniqueIndex('alarms_rev_idx').on(t.rev),

@@ -31,13 +31,13 @@ export class AlarmRepository {
     const ids = await queryRows<{ id: string; rev: string | number }>(
       tx,
       sql`insert into alarms (id, rev, created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
-            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at, raise)
+            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at, raise, media)
           select id, nextval('alarm_rev'), created_at, updated_at, event_source, event_id, event_type, event_at, rule_id, rule_name, priority, status,
-            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at, raise
+            grid_code, lon, lat, zone_id, zone_name, actions, camera_ids, unit_ids, speaker_id, say, fold_key, count, last_at, expires_at, raise, media
           from jsonb_to_recordset(${json}::jsonb) as x(id text, created_at timestamptz, updated_at timestamptz, event_source text,
             event_id text, event_type text, event_at timestamptz, rule_id text, rule_name text, priority int, status text, grid_code text,
             lon float8, lat float8, zone_id text, zone_name text, actions jsonb, camera_ids jsonb, unit_ids jsonb, speaker_id text, say text,
-            fold_key text, count int, last_at timestamptz, expires_at timestamptz, raise jsonb)
+            fold_key text, count int, last_at timestamptz, expires_at timestamptz, raise jsonb, media jsonb)
           on conflict do nothing returning id, rev`,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -58,6 +58,7 @@ export class AlarmRepository {
         count: r.count ?? 1,
         expiresAt: r.expiresAt ?? null,
         raise: r.raise ?? null,
+        media: r.media ?? null,
       };
     });
   }
@@ -104,18 +105,25 @@ export class AlarmRepository {
 
   /** Record repeats folded into open alarms (count, last time, expiry), each with the next rev; call under `lock`. */
   async applyFolds(
-    folds: readonly { id: string; count: number; lastAt: Date; expiresAt: Date | null }[],
+    folds: readonly { id: string; count: number; lastAt: Date; expiresAt: Date | null; media?: AlarmRow['media'] }[],
     at: Date,
     tx: Db,
   ): Promise<AlarmRow[]> {
     if (folds.length === 0) return [];
     const json = JSON.stringify(
-      folds.map((f) => ({ id: f.id, count: f.count, last_at: f.lastAt, expires_at: f.expiresAt })),
+      folds.map((f) => ({
+        id: f.id,
+        count: f.count,
+        last_at: f.lastAt,
+        expires_at: f.expiresAt,
+        media: f.media ?? null,
+      })),
     );
+    // An alarm's own media stays; a repeat's fills it only where it had none.
     const ids = await queryRows<{ id: string }>(
       tx,
-      sql`update alarms a set count = x.count, last_at = x.last_at, expires_at = x.expires_at, updated_at = ${at.toISOString()}::timestamptz, rev = nextval('alarm_rev')
-          from jsonb_to_recordset(${json}::jsonb) as x(id text, count int, last_at timestamptz, expires_at timestamptz)
+      sql`update alarms a set count = x.count, last_at = x.last_at, expires_at = x.expires_at, media = coalesce(a.media, x.media), updated_at = ${at.toISOString()}::timestamptz, rev = nextval('alarm_rev')
+          from jsonb_to_recordset(${json}::jsonb) as x(id text, count int, last_at timestamptz, expires_at timestamptz, media jsonb)
           where a.id = x.id returning a.id`,
     );
     if (ids.length === 0) return [];

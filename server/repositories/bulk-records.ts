@@ -56,6 +56,7 @@ export function alarmRecord(r: NewAlarm) {
     last_at: r.lastAt,
     expires_at: r.expiresAt ?? null,
     raise: r.raise ?? null,
+    media: r.media ?? null,
   };
 }
 

@@ -6,7 +6,7 @@
  * raises nothing new (no alarm, no popup, no incident); it adds to the count, moves the last time
  * and pushes the expiry back. The window slides with each repeat, so a zone that keeps firing stays
  * one alarm; a repeat after a quiet window, or after the alarm was closed (false alarm, expired),
- * raises a new one.
+ * raises a new one. A repeat's media (a camera's picture) goes to an alarm that had none.
  */
 import type { NewAlarm } from '../repositories/alarm.repository';
 
@@ -18,6 +18,8 @@ export interface FoldTarget {
   count: number;
   lastAt: Date;
   expiresAt: Date | null;
+  /** Media a repeat brought (the stored alarm keeps its own where it has some). */
+  media?: NewAlarm['media'];
 }
 
 export interface FreshAlarm {
@@ -56,6 +58,8 @@ export function planFolds(fresh: readonly FreshAlarm[], open: readonly FoldTarge
         if (at > t.lastAt.getTime()) t.lastAt = row.lastAt;
         // The expiry counts from the latest repeat the hub saw.
         t.expiresAt = row.expiresAt ?? null;
+        // A picture that came with a repeat is kept when the alarm has none (the first's stays).
+        if (!t.media && row.media) t.media = row.media;
         if ('target' in into && into.stored) folded.set(into.target.id, into.target);
         continue;
       }

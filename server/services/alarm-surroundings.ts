@@ -73,6 +73,7 @@ export function alarmRow(e: StoredEvent, d: AlarmDraft, s: Surroundings, now: Da
     lastAt: new Date(e.at),
     expiresAt: d.expireMs ? new Date(now.getTime() + d.expireMs) : null,
     raise: d.raise ?? null,
+    media: e.media?.length ? e.media.map((m) => ({ kind: m.kind, url: m.url })) : null,
   };
 }
 

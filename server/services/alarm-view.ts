@@ -32,5 +32,6 @@ export function alarmView(r: AlarmRow): AlarmView {
     lastAt: r.lastAt.toISOString(),
     expiresAt: r.expiresAt?.toISOString() ?? null,
     raise: r.raise ?? null,
+    media: r.media ?? [],
   };
 }

@@ -23,6 +23,7 @@ import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '@server/app';
 import { generateDemoCity } from '@server/demo';
 import { alarmSyncReply, type AlarmView } from '@shared/alarms';
+import { incidentDetail } from '@shared/incidents';
 import { deviceEndpointList, deviceEndpointView, type DeviceEndpointView } from '@shared/devices';
 import { deadLetterPage } from '@shared/dead-letters';
 import { HEARTBEAT, startDahuaServer, type DahuaServer } from '../support/dahua-server';
@@ -256,6 +257,11 @@ describe.each(backends)('devices in their own protocols on $name', (backend) => 
     // A district outside the camera's sees nothing of it.
     const other = await signIn(url, 'dispatcher-360103');
     expect((await other.fetch(`${url}${photo.url}`)).status).toBe(403);
+    // The desk's alarm carries the picture, and the incident made of it starts with it.
+    expect(alarm.media).toEqual([{ kind: 'image', url: photo.url }]);
+    const made = await dispatcher.fetch(`${url}${API}/incidents/from-alarm/${alarm.id}`, { method: 'POST' });
+    expect(made.status, await made.clone().text()).toBe(201);
+    expect(incidentDetail.parse(await made.json()).incident.photoIds).toEqual([photo.url.split('/').pop()]);
   });
 
   it('answers and dead-letters what is not a known device or not ISAPI, and loses no good alarm in between', async () => {

@@ -111,6 +111,31 @@ describe('planFolds', () => {
     expect(plan.fold[0]).toMatchObject({ id: 'A', count: 2, lastAt: at(30), expiresAt: at(85) });
   });
 
+  it('a repeat brings its picture only to an alarm that had none', () => {
+    const pic = (n: number) => [
+      { kind: 'image' as const, url: `/api/v1/photos/00000000-0000-4000-8000-00000000000${n}` },
+    ];
+    const withMedia = (f: FreshAlarm, n: number | null): FreshAlarm => ({
+      ...f,
+      row: { ...f.row, media: n === null ? null : pic(n) },
+    });
+    // In one batch: the first has none, the second brings one, the third another.
+    const batch = planFolds(
+      [
+        withMedia(fresh('n1', 'r', 'zone:1', 0), null),
+        withMedia(fresh('n2', 'r', 'zone:1', 1), 2),
+        withMedia(fresh('n3', 'r', 'zone:1', 2), 3),
+      ],
+      [],
+    );
+    expect(batch.insert[0]!.media).toEqual(pic(2));
+    // Into a stored alarm: the repeat's picture travels with the fold (the store keeps the alarm's own).
+    const stored = planFolds([withMedia(fresh('n1', 'r', 'zone:1', 1), 4)], [open('A', 'r', 'zone:1', 0)]);
+    expect(stored.fold[0]!.media).toEqual(pic(4));
+    const none = planFolds([withMedia(fresh('n1', 'r', 'zone:1', 1), null)], [open('A', 'r', 'zone:1', 0)]);
+    expect(none.fold[0]!.media ?? null).toBeNull();
+  });
+
   it('does not change the open alarms it was given', () => {
     const stored = [open('A', 'r', 'zone:1', 0)];
     planFolds([fresh('n1', 'r', 'zone:1', 1)], stored);

@@ -38,6 +38,7 @@ function alarm(id: string, over: Partial<AlarmView> & { sec?: number } = {}): Al
     incidentId: null,
     count: 1,
     raise: null,
+    media: [],
     lastAt: iso(sec),
     expiresAt: null,
     ...rest,

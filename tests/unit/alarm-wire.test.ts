@@ -48,6 +48,16 @@ const view: fc.Arbitrary<AlarmView> = fc.record({
     fc.record({ eventId: fc.uuid(), name: fc.constantFrom('马拉松', '演唱会'), from: fc.integer({ min: 2, max: 4 }) }),
     { nil: null },
   ),
+  media: fc.array(
+    fc.record({
+      kind: fc.constantFrom('image' as const, 'video' as const, 'audio' as const),
+      url: fc.oneof(
+        fc.uuid().map((u) => `/api/v1/photos/${u}`),
+        fc.webUrl(),
+      ),
+    }),
+    { maxLength: 3 },
+  ),
 });
 
 describe('alarm columns', () => {

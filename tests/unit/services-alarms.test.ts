@@ -53,6 +53,7 @@ function alarm(over: Partial<AlarmRow> = {}): AlarmRow {
     lastAt: T,
     expiresAt: null,
     raise: null,
+    media: null,
     ...over,
   };
 }

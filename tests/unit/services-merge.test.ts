@@ -105,6 +105,7 @@ function alarmRow(id: string, over: Partial<AlarmRow>): AlarmRow {
     lastAt: T,
     expiresAt: null,
     raise: null,
+    media: null,
     ...over,
   };
 }

@@ -33,6 +33,7 @@ export default {
     popupClose: 'Close',
     popupsWaiting: '+{n}',
     popupsWaitingTitle: '{n} more alarms not shown as popups: click to see the new alarms in the queue',
+    media: { image: 'Picture', video: 'Video', audio: 'Audio' },
     broadcast: 'Loudspeaker: {say}',
     status: {
       new: 'New',

@@ -29,6 +29,7 @@ export default {
     popupClose: '关闭',
     popupsWaiting: '+{n}',
     popupsWaitingTitle: '另有 {n} 条告警未弹出：点击在队列中查看待处理告警',
+    media: { image: '现场图片', video: '现场视频', audio: '现场录音' },
     broadcast: '广播：{say}',
     status: {
       new: '待处理',

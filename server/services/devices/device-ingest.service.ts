@@ -34,7 +34,7 @@ import type { DeviceEndpoint, DeviceRegistryService } from './device-registry.se
 import { deviceContext } from '../session-context';
 import { inScope } from '@shared/auth';
 import { printable } from '@shared/text';
-import type { EventInput, ItemError } from '@shared/ingest';
+import { hubPhotoUrl, type EventInput, type ItemError } from '@shared/ingest';
 
 /** Fold windows followed at most (older ones are dropped first when a burst of new codes arrives). */
 const MAX_FOLDS = 50_000;
@@ -112,7 +112,7 @@ export class DeviceIngestService implements DeviceSink {
           grid && inScope(endpoint.scope, grid)
             ? await this.photos.deviceImage(n.image, `device:${endpoint.id}`, grid)
             : null;
-        if (photo) media = [{ kind: 'image', url: `/api/v1/photos/${photo}` }];
+        if (photo) media = [{ kind: 'image', url: hubPhotoUrl(photo) }];
         else attributes.image = grid ? 'not a JPEG, PNG or WebP of at most 5 MB: not kept' : 'no camera to place it';
       }
       events.push({

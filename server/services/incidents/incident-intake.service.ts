@@ -26,6 +26,7 @@ import { alarmSource } from './stored-text';
 import { ErrorCode } from '@shared/errors';
 import { round6 } from '@shared/geo';
 import { categoryOfEvent } from '@shared/incident-categories';
+import { hubPhotoId } from '@shared/ingest';
 import type { IncidentActor } from '@shared/incident-machine';
 import type { CreateIncidentBody, IncidentDetail } from '@shared/incidents';
 import type { LonLat } from '@shared/world';
@@ -232,7 +233,11 @@ export class IncidentIntakeService {
           gridCode: a.gridCode,
           position: [a.lon, a.lat],
           address: a.zoneName ?? '',
-          photoIds: [],
+          // The pictures the alarm came with (a camera's snapshot) are the incident's first photos.
+          photoIds: (a.media ?? []).flatMap((m) => {
+            const id = m.kind === 'image' ? hubPhotoId(m.url) : null;
+            return id ? [id] : [];
+          }),
           createdAt: now,
         },
         {
