@@ -1,36 +1,36 @@
 /**
  * The cameras a screen plays in tiles (the wall's stage, an event's key cameras): their names,
- * streams and whether they are offline, from the static cameras layer, in the order asked; ids
- * the layer does not hold are left out.
+ * streams and whether they are offline, in the order asked; ids the cameras layer does not hold
+ * are left out. Names and streams come from the static cameras layer; the status is the live one
+ * the hub pushed (issue 18: `useCameraStatusStore`) where there is one, else the layer's, so a
+ * tile follows a camera going offline or back online at once (`camera-tiles.ts`).
  */
 import { computed, toValue, type MaybeRefOrGetter } from 'vue';
 import { useLayerDataStore } from '../stores/layerData';
+import { useCameraStatusStore } from '../stores/cameraStatus';
+import { cameraTiles, sameTiles, type CameraTile, type CameraTileColumns } from './camera-tiles';
 
-export interface CameraTile {
-  id: string;
-  name: string;
-  offline: boolean;
-  streamUrl: string | null;
-}
+export type { CameraTile } from './camera-tiles';
 
 export function useCameraTiles(ids: MaybeRefOrGetter<readonly string[]>) {
   const data = useLayerDataStore();
-  /** Id → row, once per load of the layer. */
-  const index = computed(() => {
+  const live = useCameraStatusStore();
+  /** The layer's columns and id → row, once per load of the layer. */
+  const columns = computed<CameraTileColumns | null>(() => {
     const l = data.layers.get('cameras');
-    return l ? { layer: l, rows: new Map(l.strings('id').map((id, i) => [id, i])) } : null;
+    if (!l) return null;
+    return {
+      rows: new Map(l.strings('id').map((id, i) => [id, i])),
+      names: l.strings('name'),
+      status: l.strings('status'),
+      urls: l.strings('streamUrl'),
+    };
   });
-  return computed<CameraTile[]>(() => {
-    const x = index.value;
-    if (!x) return [];
-    const names = x.layer.strings('name');
-    const status = x.layer.strings('status');
-    const urls = x.layer.strings('streamUrl');
-    return toValue(ids).flatMap((id) => {
-      const i = x.rows.get(id);
-      return i === undefined
-        ? []
-        : [{ id, name: names[i] ?? id, offline: status[i] === 'offline', streamUrl: urls[i] || null }];
-    });
+  // `statusOf` follows the store's version, so this reruns on any camera's change: the previous
+  // list is kept when these tiles show the same, and the screen is not handed a new one.
+  return computed<CameraTile[]>((prev) => {
+    const cols = columns.value;
+    const next = cols ? cameraTiles(toValue(ids), cols, (id) => live.statusOf(id)) : [];
+    return prev && sameTiles(prev, next) ? prev : next;
   });
 }

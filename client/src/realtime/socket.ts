@@ -217,15 +217,18 @@ export function startRealtime(p: Pinia): void {
     // A restarted hub may hold another world (new seed, new scale); a failed or missing load
     // is retried now that the hub answers.
     if (restarted || (hello.readiness.ready && world.needsReload)) void world.reload();
-    // Static layers the screen holds are reloaded too: the new hub may hold another city. After a
-    // reconnect the cameras layer is (ETag: cheap when unchanged), for the statuses pushed while
-    // away; the overrides it now holds are dropped, those pushed since it was asked for kept.
+    // After a restart every static layer the screen holds is reloaded: the new hub may hold
+    // another city. A hub that kept running changes only its cameras layer (keepalives set the
+    // statuses; the hub drops that layer's cache) and sends no snapshot of the statuses on connect,
+    // so after a mere reconnect the cameras layer alone is reloaded (ETag: cheap when unchanged),
+    // for the statuses pushed while away. The overrides the new layer holds are dropped, those
+    // pushed since it was asked for kept.
     const reconnected = greeted;
     greeted = true;
     if (restarted || (reconnected && layerData.layers.get('cameras'))) {
       const mark = cameraStatus.mark();
       const cams = layerData.layers.get('cameras');
-      void layerData.reloadAll().then(() => {
+      void (restarted ? layerData.reloadAll() : layerData.reload('cameras')).then(() => {
         if (layerData.layers.get('cameras') !== cams) cameraStatus.clear(mark);
       });
     }

@@ -78,10 +78,16 @@ export const useLayerDataStore = defineStore('layerData', () => {
     });
   }
 
+  /** Each layer's latest load: a reply to an older one (overtaken by a reload) is dropped. */
+  const latest: Partial<Record<LayerName, number>> = {};
+
   async function load(name: LayerName): Promise<void> {
     status.value[name] = 'loading';
+    const id = nextId++;
+    latest[name] = id;
     try {
-      const res = await call({ type: 'load', id: nextId++, name, url: `${API_PREFIX}/layers/${name}` });
+      const res = await call({ type: 'load', id, name, url: `${API_PREFIX}/layers/${name}` });
+      if (latest[name] !== id) return;
       if (res.type !== 'loaded') throw new Error('unexpected worker reply');
       const layer = markRaw(decodePacked(res.bytes));
       matchCrs(layer);
@@ -90,14 +96,23 @@ export const useLayerDataStore = defineStore('layerData', () => {
       status.value[name] = 'ready';
       delete errors.value[name];
     } catch (e) {
+      if (latest[name] !== id) return;
       status.value[name] = 'error';
       errors.value[name] = (e as Error).message;
     }
   }
 
-  /** Load the named layers once (in parallel); later loads come from reloadAll(). */
+  /** Load the named layers once (in parallel); later loads come from reload() and reloadAll(). */
   async function ensure(names: readonly LayerName[]): Promise<void> {
     await Promise.all(names.filter((n) => !status.value[n] || status.value[n] === 'error').map(load));
+  }
+
+  /**
+   * Fetch one layer again, if the screen holds it (e.g. the cameras, whose statuses the hub
+   * changes at run time; ETag: cheap when unchanged). The layer shown stays until the new one is in.
+   */
+  async function reload(name: LayerName): Promise<void> {
+    if (slots[name].value) await load(name);
   }
 
   /** The hub restarted (maybe with another city): fetch every loaded layer again. */
@@ -116,6 +131,7 @@ export const useLayerDataStore = defineStore('layerData', () => {
     errors: computed(() => errors.value),
     version: computed(() => version.value),
     ensure,
+    reload,
     reloadAll,
     search,
   };
