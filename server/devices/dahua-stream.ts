@@ -24,6 +24,7 @@
  */
 import type { EventType } from '@shared/ingest';
 import { printable } from '@shared/text';
+import { parseDeviceTime } from './device-time';
 import type { DeviceNotice } from './ports';
 
 /** The most bytes one part (or the gap before a boundary) may hold before it is dropped. */
@@ -456,17 +457,17 @@ function sane(t: number, now: Date): boolean {
   return Number.isFinite(t) && t >= now.getTime() - MAX_PAST_MS && t <= now.getTime() + MAX_FUTURE_MS;
 }
 
+/** Dahua's `LocaleTime`: no fraction, no zone (so Beijing time). */
+const LOCALE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+
 /** `data.UTC` (seconds), else `data.LocaleTime` ('2024-05-01 12:34:56', Beijing time), else `now`. */
 export function eventTime(data: unknown, now: Date): Date {
   if (data && typeof data === 'object' && !Array.isArray(data)) {
     const d = data as Record<string, unknown>;
     if (typeof d.UTC === 'number' && sane(d.UTC * 1000, now)) return new Date(Math.round(d.UTC * 1000));
     if (typeof d.LocaleTime === 'string') {
-      const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(d.LocaleTime.trim());
-      if (m) {
-        const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`);
-        if (sane(t, now)) return new Date(t);
-      }
+      const at = parseDeviceTime(d.LocaleTime.trim(), LOCALE_TIME);
+      if (at && sane(at.getTime(), now)) return at;
     }
   }
   return now;

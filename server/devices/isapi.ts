@@ -34,6 +34,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import type { EventType } from '@shared/ingest';
 import { printable, textProblem } from '@shared/text';
+import { parseDeviceTime } from './device-time';
 import type { DeviceNotice } from './ports';
 
 /** The largest alert accepted (the multipart reader holds the XML part to the same). */
@@ -44,8 +45,6 @@ export const ISAPI_NAMESPACES = ['http://www.hikvision.com/ver20/XMLSchema', 'ht
 export const MAX_ISAPI_TEXT = 200;
 const MAX_CODE = 64;
 const MAX_CHANNEL = 99_999;
-/** No offset: the device's clock is taken as Beijing time. */
-const DEFAULT_OFFSET_MIN = 8 * 60;
 
 export interface IsapiIdentity {
   /** macAddress, lower case with colons. */
@@ -250,39 +249,11 @@ function readIdentity(f: Fields): IsapiIdentity {
   return id;
 }
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** ISO 8601 with or without an offset (none: +08:00); null when not a real time. */
 export function parseIsapiTime(s: string): Date | null {
-  const m = DATE_TIME.exec(s);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return null;
-  if (day < 1 || day > new Date(Date.UTC(2000, month, 0)).getUTCDate()) return null; // Feb: 29 here …
-  const local = new Date(0);
-  local.setUTCFullYear(year, month - 1, day); // years below 100 kept as written
-  local.setUTCHours(hour, minute, second, ms);
-  if (local.getUTCDate() !== day) return null; // … and Feb 29 only in a leap year
-  let offsetMin = DEFAULT_OFFSET_MIN;
-  if (m[8]) offsetMin = 0;
-  else if (m[9]) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 14 || om > 59) return null;
-    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const at = new Date(local.getTime() - offsetMin * 60_000);
-  const y = at.getUTCFullYear();
-  return y >= 1 && y <= 9999 ? at : null;
+  return parseDeviceTime(s, DATE_TIME);
 }
 
 // ---------------------------------------------------------------- the alert

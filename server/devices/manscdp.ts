@@ -23,6 +23,7 @@ import iconv from 'iconv-lite';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { EventType } from '@shared/ingest';
 import { printable } from '@shared/text';
+import { parseDeviceTime } from './device-time';
 import type { DeviceNotice } from './ports';
 
 export type DeviceCharset = 'gbk' | 'utf-8';
@@ -158,39 +159,8 @@ const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))
 
 /** GB/T 28181's `YYYY-MM-DDThh:mm:ss[.SSS]`, Beijing time unless it says otherwise. */
 export function parseAlarmTime(s: string): Date | null {
-  const m = TIME.exec(s);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leap(year) ? 1 : 0);
-  if (day > daysInMonth) return null;
-  let offsetMinutes = 8 * 60;
-  const zone = m[8];
-  if (zone === 'Z') offsetMinutes = 0;
-  else if (zone) {
-    const digits = zone.replace(':', '');
-    const hours = Number(digits.slice(1, 3));
-    const mins = Number(digits.slice(3, 5));
-    if (hours > 14 || mins > 59) return null;
-    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (hours * 60 + mins);
-  }
-  const utc = new Date(0);
-  utc.setUTCFullYear(year, month - 1, day);
-  utc.setUTCHours(hour, minute, second, ms);
-  const at = new Date(utc.getTime() - offsetMinutes * 60_000);
-  const y = at.getUTCFullYear();
-  return y >= 1 && y <= 9999 ? at : null;
+  return parseDeviceTime(s, TIME);
 }
-
-const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 // ---------------------------------------------------------------- alarm mapping
 
