@@ -20,8 +20,13 @@ import type { Plugin } from 'vite';
 
 const HELPER = '__i18nText';
 const PARTS = '__i18nParts';
-/** The message files: client/src/i18n/<part>.<locale>.ts and the two roots (zh-CN.ts, en.ts); not the setup code. */
-const MESSAGE_FILE = /[\\/]client[\\/]src[\\/]i18n[\\/](?:[^\\/]+\.)?(?:zh-CN|en)\.ts$/;
+/**
+ * The message files: client/src/i18n/<part>.<locale>.ts and the two roots (zh-CN.ts, en.ts); not the
+ * setup code. And shared/event-type-names.ts, the names both languages' alarm messages spread in
+ * (a spread is not compiled where it stands, so the table is compiled in its own module).
+ */
+const MESSAGE_FILE =
+  /[\\/]client[\\/]src[\\/]i18n[\\/](?:[^\\/]+\.)?(?:zh-CN|en)\.ts$|[\\/]shared[\\/]event-type-names\.ts$/;
 
 const isDeepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 

@@ -19,8 +19,8 @@
  *   region scope; we do not address named recipients (Private would need their addresses).
  * - Categories: CAP_CATEGORY_OF below (our 29 categories, and device and hub event types that
  *   mean something else than their incident category); event: the Chinese name (categories from
- *   incident-categories.ts, the other event types from EVENT_TYPE_NAMES, copied from the client's
- *   alarms.zh-CN.ts). Urgency, severity and certainty come from our priority (PRIORITY_CAP); a message
+ *   incident-categories.ts, the other event types from event-type-names.ts, which the client's alarm
+ *   queue shows too). Urgency, severity and certainty come from our priority (PRIORITY_CAP); a message
  *   of something that ended is urgency Past; a false alarm's certainty is Unlikely.
  * - Area: the grid's district and grid names (areaDesc); a zone polygon as `<polygon>` (its outer
  *   ring, closed), a circle zone as its `<circle>`, anything else a circle of 0.05 km round the point
@@ -31,6 +31,7 @@
  *   in attributes) are escaped. Written by hand rather than with fast-xml-parser: shared/ imports no
  *   such package, and the element order the schema demands is the code's order.
  */
+import EVENT_TYPE_NAMES from './event-type-names';
 import { CATEGORIES, categoryOfEvent, type RiskCategory } from './incident-categories';
 import { RISK_CATEGORIES, type EventType } from './ingest';
 import type { AlarmStatus } from './alarms';
@@ -122,31 +123,12 @@ const EVENT_TYPE_CAP: Partial<Readonly<Record<EventType, CapCategory>>> = {
   coverage_gap: 'Other',
 };
 
-/** The Chinese names of the event types that are not categories (copied from client/src/i18n/alarms.zh-CN.ts). */
-export const EVENT_TYPE_NAMES: Readonly<Record<Exclude<EventType, RiskCategory>, string>> = {
-  fence_intrusion: '周界入侵',
-  stranger: '陌生人',
-  ebike_in_lift: '电瓶车进电梯',
-  crowd: '人员聚集',
-  smoke: '烟雾',
-  one_key_alarm: '一键报警',
-  face_access: '人脸门禁',
-  plate_access: '车牌门禁',
-  motion: '移动侦测',
-  video_loss: '视频丢失',
-  camera_tamper: '视频遮挡',
-  device_alarm: '设备报警',
-  resident_absence: '独居老人无出入',
-  sla_breach: '超时督办',
-  coverage_gap: '力量覆盖盲区',
-};
-
 const isCategory = (t: string): t is RiskCategory => (RISK_CATEGORIES as readonly string[]).includes(t);
 
 /** CAP's `<event>`: the Chinese name of an event type or category. */
 export function eventName(type: EventType): string {
   // A type this hub no longer knows (an old row) is named as stored.
-  return (isCategory(type) ? CATEGORIES[type].zh : EVENT_TYPE_NAMES[type]) ?? String(type);
+  return (isCategory(type) ? CATEGORIES[type].zh : EVENT_TYPE_NAMES[type]?.zh) ?? String(type);
 }
 
 /** CAP's `<category>` of an event type (an alarm's) or a category (an incident's). */
