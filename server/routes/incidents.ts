@@ -4,7 +4,7 @@
  * and merge candidates. The SLA policy, the field page, photos, citizens and QR codes have route
  * files of their own.
  */
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import {
   createIncidentBody,
   dispatchProposal,
@@ -17,7 +17,8 @@ import {
 } from '@shared/incidents';
 import { revealBody, revealReply } from '@shared/personal-data';
 import { parseInput } from '../core/http-errors';
-import { ctxOf, requestMeta, type ApiRoutes } from '../http/auth';
+import type { AuthContext, RequestMeta } from '../auth/context';
+import { ctxOf, requestMeta, type Access, type ApiRoutes, type RouteDoc } from '../http/auth';
 import type { IncidentServices } from '../services/incidents';
 
 const attachBody = z.strictObject({
@@ -25,13 +26,36 @@ const attachBody = z.strictObject({
   version: z.number({ error: 'must be the version you saw (a number)' }).int().min(1),
 });
 
+const READ = { action: 'incident:read' } as const;
+const DISPATCH = { action: 'incident:dispatch' } as const;
+/** What a route on one incident answers when it is not the caller's to see, or not there. */
+const ONE_INCIDENT = { 403: 'the incident lies outside the scope', 404: 'no incident with that id' } as const;
+
 export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServices }): void {
   const id = (p: unknown) => String(p);
+
+  /** A read of one incident (`:id`): never cached, it changes by the second. */
+  const readOne = (path: string, doc: RouteDoc, read: (ctx: AuthContext, id: string) => Promise<unknown>) =>
+    api.add('get', path, READ, doc, async (req, res) => {
+      res.set('Cache-Control', 'no-store').json(await read(ctxOf(req), id(req.params.id)));
+    });
+
+  /** A change to one incident (`:id`) by a JSON body, answered with the incident after it. */
+  const change = <B extends ZodType>(
+    path: string,
+    access: Access,
+    doc: RouteDoc & { body: B },
+    run: (ctx: AuthContext, id: string, body: z.infer<B>, meta: RequestMeta) => Promise<unknown>,
+  ) =>
+    api.add('post', path, access, doc, async (req, res) => {
+      const body = parseInput(doc.body, req.body, 'body');
+      res.json(await run(ctxOf(req), id(req.params.id), body, requestMeta(req)));
+    });
 
   api.add(
     'get',
     '/incidents',
-    { action: 'incident:read' },
+    READ,
     {
       summary: 'The desk’s incident list of the scope: filtered, newest first, a page at a time (nextCursor).',
       query: incidentListQuery,
@@ -71,7 +95,7 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
   api.add(
     'post',
     '/incidents/from-alarm/:alarmId',
-    { action: 'incident:dispatch' },
+    DISPATCH,
     {
       summary: 'Open the incident of an alarm (or answer the one it has already, 200); audited.',
       reply: {
@@ -90,21 +114,16 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
       res.status(created ? 201 : 200).json(detail);
     },
   );
-  api.add(
-    'get',
+  readOne(
     '/incidents/:id',
-    { action: 'incident:read' },
     {
       summary: 'One incident: its state, timeline, units, alarms, SLA clocks (personal data masked).',
       reply: { status: 200, schema: incidentDetail, description: 'the incident' },
-      errors: { 403: 'the incident lies outside the scope', 404: 'no incident with that id' },
+      errors: ONE_INCIDENT,
     },
-    async (req, res) => {
-      res.set('Cache-Control', 'no-store').json(await deps.incidents.read.detail(ctxOf(req), id(req.params.id)));
-    },
+    (ctx, incident) => deps.incidents.read.detail(ctx, incident),
   );
-  api.add(
-    'post',
+  change(
     '/incidents/:id/actions',
     { action: 'incident:act' },
     {
@@ -120,15 +139,11 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
         409: 'incident/illegal: the machine does not allow the step now; incident/stale: changed by someone else; a unit offline or busy',
       },
     },
-    async (req, res) => {
-      const body = parseInput(incidentActionBody, req.body, 'body');
-      res.json(await deps.incidents.commands.act(ctxOf(req), id(req.params.id), body, requestMeta(req)));
-    },
+    (ctx, incident, body, meta) => deps.incidents.commands.act(ctx, incident, body, meta),
   );
-  api.add(
-    'post',
+  change(
     '/incidents/:id/alarms',
-    { action: 'incident:dispatch' },
+    DISPATCH,
     {
       summary: 'Attach an alarm to the incident (audited).',
       body: attachBody,
@@ -139,37 +154,18 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
         409: 'the incident is closed, the alarm belongs to another incident, or a stale version',
       },
     },
-    async (req, res) => {
-      const body = parseInput(attachBody, req.body, 'body');
-      res.json(
-        await deps.incidents.commands.attachAlarm(
-          ctxOf(req),
-          id(req.params.id),
-          body.alarmId,
-          body.version,
-          requestMeta(req),
-        ),
-      );
-    },
+    (ctx, incident, body, meta) => deps.incidents.commands.attachAlarm(ctx, incident, body.alarmId, body.version, meta),
   );
-  api.add(
-    'post',
+  change(
     '/incidents/:id/mediations',
-    { action: 'incident:dispatch' },
+    DISPATCH,
     {
       summary: 'Record a mediation of a dispute incident (parties, outcome); audited.',
       body: mediationBody,
       reply: { status: 200, schema: incidentDetail, description: 'the incident with the mediation' },
-      errors: {
-        403: 'the incident lies outside the scope',
-        404: 'no incident with that id',
-        409: 'not a dispute, the incident is closed, or a stale version',
-      },
+      errors: { ...ONE_INCIDENT, 409: 'not a dispute, the incident is closed, or a stale version' },
     },
-    async (req, res) => {
-      const body = parseInput(mediationBody, req.body, 'body');
-      res.json(await deps.incidents.disputes.mediate(ctxOf(req), id(req.params.id), body, requestMeta(req)));
-    },
+    (ctx, incident, body, meta) => deps.incidents.disputes.mediate(ctx, incident, body, meta),
   );
   // A masked ID number or phone in full, for the roles allowed that field; audited.
   api.add(
@@ -184,7 +180,7 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
       errors: {
         400: 'a field the incident does not have (named)',
         403: 'a role that may not reveal that field, or the incident outside the scope',
-        404: 'no incident with that id',
+        404: ONE_INCIDENT[404],
       },
     },
     async (req, res) => {
@@ -194,23 +190,17 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
         .json(await deps.incidents.personalData.reveal(ctxOf(req), id(req.params.id), body, requestMeta(req)));
     },
   );
-  api.add(
-    'get',
+  readOne(
     '/incidents/:id/proposal',
-    { action: 'incident:read' },
     {
       summary: 'The units proposed for the incident: the nearest available by the ETA model, ranked.',
       reply: { status: 200, schema: dispatchProposal, description: 'the ranked units with their ETAs' },
-      errors: { 403: 'the incident lies outside the scope', 404: 'no incident with that id' },
+      errors: ONE_INCIDENT,
     },
-    async (req, res) => {
-      res.set('Cache-Control', 'no-store').json(await deps.incidents.dispatch.proposal(ctxOf(req), id(req.params.id)));
-    },
+    (ctx, incident) => deps.incidents.dispatch.proposal(ctx, incident),
   );
-  api.add(
-    'get',
+  readOne(
     '/incidents/:id/merge-candidates',
-    { action: 'incident:read' },
     {
       summary: 'Open incidents of the scope that may be the same as this one (near in place and time, same category).',
       reply: {
@@ -218,12 +208,8 @@ export function incidentRoutes(api: ApiRoutes, deps: { incidents: IncidentServic
         schema: z.object({ candidates: z.array(mergeCandidate) }),
         description: 'the candidates, likeliest first',
       },
-      errors: { 403: 'the incident lies outside the scope', 404: 'no incident with that id' },
+      errors: ONE_INCIDENT,
     },
-    async (req, res) => {
-      res
-        .set('Cache-Control', 'no-store')
-        .json({ candidates: await deps.incidents.merging.candidates(ctxOf(req), id(req.params.id)) });
-    },
+    async (ctx, incident) => ({ candidates: await deps.incidents.merging.candidates(ctx, incident) }),
   );
 }

@@ -1,6 +1,6 @@
 /** The figures over HTTP (issue 16): thin handlers; the rules and the scope are in services/stats/. */
 import type { Response } from 'express';
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import {
   breakdownQuery,
   gridAnalysisQuery,
@@ -24,7 +24,8 @@ import {
 import { regionCode } from '@shared/world';
 import { CATEGORIES } from '@shared/incident-categories';
 import { parseInput } from '../core/http-errors';
-import { ctxOf, type ApiRoutes } from '../http/auth';
+import type { AuthContext } from '../auth/context';
+import { ctxOf, type ApiRoutes, type RouteDoc } from '../http/auth';
 import type { StatsService } from '../services/stats/stats.service';
 import { toCsv } from '../services/stats/csv';
 
@@ -35,19 +36,49 @@ const STATS_ERRORS = {
   404: 'no region with that code',
 };
 
-function sendCsv(res: Response, name: string, csv: string): void {
+/** The other form of a figure that has rows (`?format=csv`). */
+const CSV_ROWS = { mediaType: 'text/csv', description: '?format=csv: the same rows as a CSV download' };
+
+/** A figure's rows as a CSV download: the file's name (without `.csv`), the header and the rows. */
+interface CsvTable {
+  name: string;
+  header: readonly string[];
+  rows: readonly (readonly (string | number | null)[])[];
+}
+
+/** `?format=csv` (a query without the parameter never asks). */
+function asksCsv(q: unknown): boolean {
+  return typeof q === 'object' && q !== null && 'format' in q && q.format === 'csv';
+}
+
+function sendCsv(res: Response, { name, header, rows }: CsvTable): void {
   res
     .set('Cache-Control', 'no-store')
     .type('text/csv; charset=utf-8')
     .set('Content-Disposition', `attachment; filename="${name}.csv"`)
-    .send(csv);
+    .send(toCsv(header, rows));
 }
 
 export function statsRoutes(api: ApiRoutes, deps: { stats: StatsService }): void {
-  api.add(
-    'get',
+  /**
+   * A figure read by its query, never cached (it moves with every incident). With `csv`, the
+   * query's `?format=csv` answers the same rows as a download instead.
+   */
+  const figure = <Q extends ZodType, R>(
+    path: string,
+    doc: RouteDoc & { query: Q },
+    read: (ctx: AuthContext, q: z.infer<Q>) => Promise<R>,
+    csv?: (reply: R, q: z.infer<Q>) => CsvTable,
+  ) =>
+    api.add('get', path, ACCESS, doc, async (req, res) => {
+      const q = parseInput(doc.query, req.query, 'query');
+      const reply = await read(ctxOf(req), q);
+      if (csv && asksCsv(q)) sendCsv(res, csv(reply, q));
+      else res.set('Cache-Control', 'no-store').json(reply);
+    });
+
+  figure(
     '/stats/kpis',
-    ACCESS,
     {
       summary: 'The headline figures of a region over a window, and of the window before it.',
       description: `?region= (default the caller’s scope); ?period=${STATS_PERIODS.join('|')}, or ?from=&to= local dates (at most 366 days). Counts, p50/p90 times, rates, alarms, open incidents; definitions: README “Figures”.`,
@@ -55,16 +86,11 @@ export function statsRoutes(api: ApiRoutes, deps: { stats: StatsService }): void
       reply: { status: 200, schema: kpiReply, description: 'the window’s figures and the previous window’s' },
       errors: STATS_ERRORS,
     },
-    async (req, res) => {
-      const q = parseInput(kpiQuery, req.query, 'query');
-      res.set('Cache-Control', 'no-store').json(await deps.stats.kpis(ctxOf(req), q));
-    },
+    (ctx, q) => deps.stats.kpis(ctx, q),
   );
 
-  api.add(
-    'get',
+  figure(
     '/stats/breakdown',
-    ACCESS,
     {
       summary: `The figures split ?by=${STATS_DIMENSIONS.join('|')} (region: the region’s children), same window and region parameters.`,
       query: breakdownQuery,
@@ -72,40 +98,32 @@ export function statsRoutes(api: ApiRoutes, deps: { stats: StatsService }): void
         status: 200,
         schema: breakdownReply,
         description: 'one row per key, and the total',
-        alternatives: [{ mediaType: 'text/csv', description: '?format=csv: the same rows as a CSV download' }],
+        alternatives: [CSV_ROWS],
       },
       errors: { ...STATS_ERRORS, 400: 'query.by: region on a grid (it has no smaller regions)' },
     },
-    async (req, res) => {
-      const q = parseInput(breakdownQuery, req.query, 'query');
-      const reply = await deps.stats.breakdown(ctxOf(req), q);
-      if (q.format !== 'csv') return void res.set('Cache-Control', 'no-store').json(reply);
-      const header = [
+    (ctx, q) => deps.stats.breakdown(ctx, q),
+    (reply, q) => ({
+      name: `stats-${reply.region.code}-${q.by}-${reply.window.firstDay}-${reply.window.lastDay}`,
+      header: [
         'key',
         'label',
         ...COUNT_MEASURES,
         ...RATE_MEASURES.map((m) => `${m}_pct`),
         ...TIME_MEASURES.map((m) => `${m}_mean_min`),
-      ];
-      const rows = reply.rows.map((r) => [
+      ],
+      rows: reply.rows.map((r) => [
         r.key,
         r.label,
         ...COUNT_MEASURES.map((m) => r.counts[m] ?? 0),
         ...RATE_MEASURES.map((m) => r.rates[m] ?? null),
         ...TIME_MEASURES.map((m) => r.means[m] ?? null),
-      ]);
-      sendCsv(
-        res,
-        `stats-${reply.region.code}-${q.by}-${reply.window.firstDay}-${reply.window.lastDay}`,
-        toCsv(header, rows),
-      );
-    },
+      ]),
+    }),
   );
 
-  api.add(
-    'get',
+  figure(
     '/stats/grids',
-    ACCESS,
     {
       summary:
         'The month’s per-grid analysis: counts per grid × category, the grids that stand out and why, top grids per category, the change against last month.',
@@ -114,32 +132,30 @@ export function statsRoutes(api: ApiRoutes, deps: { stats: StatsService }): void
         status: 200,
         schema: gridAnalysisReply,
         description: 'the grids with incidents this or last month',
-        alternatives: [{ mediaType: 'text/csv', description: '?format=csv: the same rows as a CSV download' }],
+        alternatives: [CSV_ROWS],
       },
       errors: { ...STATS_ERRORS, 400: 'query.month: a month not begun yet' },
     },
-    async (req, res) => {
-      const q = parseInput(gridAnalysisQuery, req.query, 'query');
-      const reply = await deps.stats.gridAnalysis(ctxOf(req), q);
-      if (q.format !== 'csv') return void res.set('Cache-Control', 'no-store').json(reply);
-      const header = [
+    (ctx, q) => deps.stats.gridAnalysis(ctx, q),
+    (reply, q) => ({
+      name: `grids-${reply.region.code}-${q.month}`,
+      header: [
         'grid',
         'name',
         'total',
         'last_month_total',
         ...RISK_CATEGORIES.map((c) => CATEGORIES[c].zh),
         'standouts',
-      ];
-      const rows = reply.rows.map((r) => [
+      ],
+      rows: reply.rows.map((r) => [
         r.grid,
         r.name,
         r.total,
         r.lastMonthTotal,
         ...RISK_CATEGORIES.map((c) => r.counts[c] ?? 0),
         r.standouts.map((s) => `${s.category}:${s.reason}`).join(' '),
-      ]);
-      sendCsv(res, `grids-${reply.region.code}-${q.month}`, toCsv(header, rows));
-    },
+      ]),
+    }),
   );
 
   api.add(
@@ -159,35 +175,25 @@ export function statsRoutes(api: ApiRoutes, deps: { stats: StatsService }): void
     },
   );
 
-  api.add(
-    'get',
+  figure(
     '/stats/grid-measure',
-    ACCESS,
     {
       summary: 'The grid layer’s fill: ?measure=open (now) | reported | category (&category=) | closure, for ?month=.',
       query: gridMeasureQuery,
       reply: { status: 200, schema: gridMeasureReply, description: 'grid code → value, and the largest' },
       errors: STATS_ERRORS,
     },
-    async (req, res) => {
-      const q = parseInput(gridMeasureQuery, req.query, 'query');
-      res.set('Cache-Control', 'no-store').json(await deps.stats.gridMeasure(ctxOf(req), q));
-    },
+    (ctx, q) => deps.stats.gridMeasure(ctx, q),
   );
 
-  api.add(
-    'get',
+  figure(
     '/stats/heat',
-    ACCESS,
     {
       summary: 'Incident points of a window for the heat layer, as columns, times in minutes from the window’s start.',
       query: heatQuery,
       reply: { status: 200, schema: heatReply, description: 'lon, lat, t and priority columns' },
       errors: STATS_ERRORS,
     },
-    async (req, res) => {
-      const q = parseInput(heatQuery, req.query, 'query');
-      res.set('Cache-Control', 'no-store').json(await deps.stats.heat(ctxOf(req), q));
-    },
+    (ctx, q) => deps.stats.heat(ctx, q),
   );
 }
