@@ -5,12 +5,12 @@
  * higher rev; a screen cut off while events flow catches up with exactly the server's set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, signIn, startHub, testConfig, unfoldRules, type Signed } from './helpers';
+import { backends, postEvents, signIn, startEventHub, unfoldRules, type Signed } from './helpers';
 import type { Hub } from '@server/app';
 import { generateDemoCity } from '@server/demo';
 import { offsetM } from '@server/demo/geo';
 import { alarmSyncReply, alarmView } from '@shared/alarms';
-import { ingestReply, type EventInput } from '@shared/ingest';
+import type { EventInput } from '@shared/ingest';
 import type { LonLat } from '@shared/world';
 import { ScreenSocket, until } from './screen';
 
@@ -18,7 +18,7 @@ const API = '/api/v1';
 const KEY = 'alarm-test-key-0123456789';
 
 describe.each(backends)('alarms on $name', (backend) => {
-  let cleanup: () => Promise<void>;
+  let stop: (() => Promise<void>) | undefined;
   let hub: Hub;
   let url: string;
   const screens: ScreenSocket[] = [];
@@ -36,16 +36,7 @@ describe.each(backends)('alarms on $name', (backend) => {
     location: { lon: onFence[0], lat: onFence[1] },
     ...over,
   });
-  const post = async (body: unknown) =>
-    ingestReply.parse(
-      await (
-        await fetch(`${url}${API}/events`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-          body: JSON.stringify(body),
-        })
-      ).json(),
-    );
+  const post = (body: unknown) => postEvents(url, KEY, body);
   /** A screen holding the alarms in its scope (a snapshot, then what is pushed). */
   const screen = async (s: Signed) => {
     const sc = new ScreenSocket(url, s.cookie);
@@ -56,23 +47,11 @@ describe.each(backends)('alarms on $name', (backend) => {
   };
 
   beforeAll(async () => {
-    const p = await backend.provision({ seeded: true });
-    cleanup = p.cleanup;
-    ({ hub, url } = await startHub(
-      testConfig({
-        ...p.config,
-        auth: {
-          demoPassword: 'test-pass-2026',
-          ingestApiKey: KEY,
-          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
-        },
-      }),
-    ));
+    ({ hub, url, stop } = await startEventHub(backend, KEY));
   });
   afterAll(async () => {
     for (const s of screens) s.socket.disconnect();
-    await hub?.close();
-    await cleanup?.();
+    await stop?.();
   });
 
   it('raises a fence alarm with its loudspeaker and cameras, on the screens of its region only', async () => {

@@ -10,6 +10,7 @@ import { createApp, type Hub } from '@server/app';
 import type { Config } from '@server/core/config';
 import type { Clock } from '@server/core/clock';
 import { sessionInfo, type SessionInfo } from '@shared/auth';
+import { ingestReply, type IngestReply } from '@shared/ingest';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -179,6 +180,50 @@ export async function startHub(config: Config, opts: { clock?: Clock } = {}): Pr
   const url = `http://127.0.0.1:${addr.port}`;
   hubSessions.set(url, await signIn(url));
   return { hub, url };
+}
+
+/**
+ * A hub on a seeded copy of `backend`'s database that takes events from systems holding
+ * `ingestKey` (postEvents), with limits no test reaches; `stop` closes it and drops the copy.
+ */
+export async function startEventHub(
+  backend: Backend,
+  ingestKey: string,
+): Promise<{ hub: Hub; url: string; stop: () => Promise<void> }> {
+  const p = await backend.provision({ seeded: true });
+  try {
+    const { hub, url } = await startHub(
+      testConfig({
+        ...p.config,
+        auth: {
+          demoPassword: TEST_PASSWORD,
+          ingestApiKey: ingestKey,
+          rateLimits: { userPerMin: 1e6, addressPerMin: 1e6, loginPer15Min: 1e6 },
+        },
+      }),
+    );
+    return {
+      hub,
+      url,
+      stop: async () => {
+        await hub.close();
+        await p.cleanup();
+      },
+    };
+  } catch (err) {
+    await p.cleanup();
+    throw err;
+  }
+}
+
+/** POST /events with the ingest key (`{ events: [...] }` or one event); the hub's parsed reply. */
+export async function postEvents(origin: string, ingestKey: string, body: unknown): Promise<IngestReply> {
+  const res = await fetch(`${origin}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` },
+    body: JSON.stringify(body),
+  });
+  return ingestReply.parse(await res.json());
 }
 
 /** GET with node:http (fetch adds Cache-Control: no-cache to conditional requests, defeating 304s). */
