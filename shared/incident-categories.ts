@@ -173,6 +173,17 @@ export const DISPUTE_CATEGORIES: ReadonlySet<RiskCategory> = new Set(
 );
 
 /**
+ * Whether a citizen may report the category (the citizen's form offers it, Open311 has it as a
+ * service): all but 重点人员动态 (key_person), a police watch list.
+ */
+export function citizenReportable(c: RiskCategory): boolean {
+  return c !== 'key_person';
+}
+
+/** The categories a citizen may report, in the contract's order. */
+export const CITIZEN_CATEGORIES: readonly RiskCategory[] = RISK_CATEGORIES.filter(citizenReportable);
+
+/**
  * The category of an incident made from an event (an alarm's): a category type is itself; device
  * types map by what they detect. `facilityKind` tells a one-key alarm in a school from one in a hospital.
  */

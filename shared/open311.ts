@@ -7,8 +7,8 @@
  * Decided:
  * - service_code is our category key, service_name its Chinese label, group its family's Chinese
  *   name (as the citizen's form groups them); every service is `realtime` with metadata false, so
- *   a definition has no attributes. 重点人员动态 (key_person) is a police watch-list category and
- *   is not offered, as the citizen's form leaves it out.
+ *   a definition has no attributes. Only the categories a citizen may report are offered
+ *   (incident-categories.ts: citizenReportable; not 重点人员动态, a police watch list).
  * - Only citizens' reports (source 'citizen') are Open311 requests; service_request_id is our
  *   incident code (E20260101-000123). The citizen's tracking code never appears in a GET reply.
  * - closed = verified, rated, closed, merged or cancelled; `resolved` stays open (the grid worker
@@ -22,7 +22,7 @@
  *   checked (every service has metadata false) and not kept.
  */
 import { z } from 'zod';
-import { CATEGORIES, RISK_CATEGORIES, type CategoryFamily, type RiskCategory } from './incident-categories';
+import { CATEGORIES, CITIZEN_CATEGORIES, type CategoryFamily, type RiskCategory } from './incident-categories';
 import type { IncidentStatus } from './incident-machine';
 import { text } from './text';
 
@@ -44,11 +44,8 @@ export const FAMILY_NAMES: Readonly<Record<CategoryFamily, string>> = {
   care: '民生关怀',
 };
 
-/** Categories a citizen does not report (as client/src/report/categories.ts). */
-const NOT_FOR_CITIZENS: ReadonlySet<RiskCategory> = new Set(['key_person']);
-
-/** The categories offered as Open311 services, in the contract's order. */
-export const OPEN311_SERVICE_CODES: readonly RiskCategory[] = RISK_CATEGORIES.filter((c) => !NOT_FOR_CITIZENS.has(c));
+/** The categories offered as Open311 services: those a citizen may report, in the contract's order. */
+export const OPEN311_SERVICE_CODES: readonly RiskCategory[] = CITIZEN_CATEGORIES;
 
 export function isServiceCode(s: string): s is RiskCategory {
   return (OPEN311_SERVICE_CODES as readonly string[]).includes(s);

@@ -5,14 +5,12 @@
 import {
   CATEGORIES,
   CATEGORY_FAMILIES,
+  citizenReportable,
   DISPUTE_CATEGORIES,
   RISK_CATEGORIES,
   type CategoryFamily,
   type RiskCategory,
 } from '@shared/incident-categories';
-
-/** 重点人员动态 is a police watch-list category: a citizen does not report it. */
-const NOT_FOR_CITIZENS: ReadonlySet<RiskCategory> = new Set(['key_person']);
 
 export interface CategoryGroup {
   family: CategoryFamily;
@@ -24,7 +22,7 @@ export function categoryGroups(audience: 'staff' | 'citizen'): CategoryGroup[] {
   return CATEGORY_FAMILIES.map((family) => ({
     family,
     categories: RISK_CATEGORIES.filter(
-      (c) => CATEGORIES[c].family === family && (audience === 'staff' || !NOT_FOR_CITIZENS.has(c)),
+      (c) => CATEGORIES[c].family === family && (audience === 'staff' || citizenReportable(c)),
     ),
   })).filter((g) => g.categories.length > 0);
 }
