@@ -206,9 +206,15 @@ const TYPE_CATEGORY: Readonly<Record<Exclude<EventType, RiskCategory>, RiskCateg
   coverage_gap: 'public_order',
 };
 
-export function categoryOfEvent(type: EventType, facilityKind?: string | null): RiskCategory {
+/**
+ * The category of an incident made of an event: by its type; a one-key alarm at a school is the
+ * school's safety; a camera's line crossing or area entry (issue 18: a compound's perimeter, not a
+ * railway fence's vibration sensor) is public order.
+ */
+export function categoryOfEvent(type: EventType, facilityKind?: string | null, source?: string): RiskCategory {
   if ((RISK_CATEGORIES as readonly string[]).includes(type)) return type as RiskCategory;
   if (type === 'one_key_alarm' && facilityKind === 'school') return 'school_safety';
+  if (type === 'fence_intrusion' && source === 'camera') return 'public_order';
   return TYPE_CATEGORY[type as Exclude<EventType, RiskCategory>] ?? 'public_order';
 }
 

@@ -166,6 +166,7 @@ export function generateHistory(world: HistoryWorld, opts: HistoryOptions): Hist
     const category = categoryOfEvent(
       a.eventType as EventType,
       event.deviceId ? facilityKind.get(event.deviceId) : a.zoneName?.includes('学') ? 'school' : null,
+      a.eventSource,
     );
     starts.push({
       at,

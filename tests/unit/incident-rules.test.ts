@@ -195,6 +195,8 @@ describe('categories', () => {
   it('maps every event type to a category', () => {
     for (const t of EVENT_TYPES) expect(RISK_CATEGORIES).toContain(categoryOfEvent(t));
     expect(categoryOfEvent('fence_intrusion')).toBe('railway_safety');
+    expect(categoryOfEvent('fence_intrusion', null, 'fence')).toBe('railway_safety');
+    expect(categoryOfEvent('fence_intrusion', null, 'camera')).toBe('public_order');
     expect(categoryOfEvent('one_key_alarm', 'school')).toBe('school_safety');
     expect(categoryOfEvent('one_key_alarm', 'hospital')).toBe('hospital_safety');
     expect(categoryOfEvent('noise')).toBe('noise');

@@ -98,7 +98,7 @@ export function useNewIncident() {
     const a = selectedAlarm.value;
     if (!a) return;
     draft.location = { lon: a.position[0], lat: a.position[1], source: 'alarm' };
-    draft.category ??= categoryOfEvent(a.event.type);
+    draft.category ??= categoryOfEvent(a.event.type, null, a.event.source);
     if (!draft.title.trim()) draft.title = a.rule.name;
   }
 

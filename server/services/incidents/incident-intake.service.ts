@@ -220,6 +220,7 @@ export class IncidentIntakeService {
       const category = categoryOfEvent(
         a.eventType as never,
         device ? facilityKind(device) : a.zoneName?.includes('学') ? 'school' : null,
+        a.eventSource,
       );
       const row = await this.store.insert(
         {

@@ -70,7 +70,7 @@ export class MergeService {
     }
     for (const a of await this.alarmsRepo.nearbyOpen(row.lon, row.lat, dLon, dLat, from, to)) {
       if (!sees(ctx.principal, a.gridCode)) continue;
-      const category = categoryOfEvent(a.eventType as never);
+      const category = categoryOfEvent(a.eventType as never, null, a.eventSource);
       if (!compatibleCategories(row.category as RiskCategory, category)) continue;
       const d = distanceM([row.lon, row.lat], [a.lon, a.lat]);
       if (d > MERGE_RADIUS_M) continue;
