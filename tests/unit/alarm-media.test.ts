@@ -1,6 +1,6 @@
-/** What a desk draws of an alarm's media (client/src/alarms/alarm-media.ts): hub photos as pictures, the rest as links. */
+/** What a desk draws of an alarm's media (client/src/common/alarm-media.ts): hub photos as pictures, the rest as links. */
 import { describe, expect, it } from 'vitest';
-import { alarmMediaItems } from '@client/alarms/alarm-media';
+import { alarmMediaItems } from '@client/common/alarm-media';
 import { hubPhotoId, hubPhotoUrl } from '@shared/ingest';
 
 const ID = '0b5c3a9e-1f2d-4c3b-9a8e-7d6c5b4a3f21';
