@@ -140,6 +140,7 @@ export function compose(database: Database, d: ComposeDeps): Components {
   const ingest = new IngestService(locator, r.events, alarms, transact, clock, log, {
     autoIncidents: autoPriority > 0 ? incidents.intake.autoIncidents(autoPriority) : null,
     metrics,
+    photos: r.photos,
   });
   const deadLetters = new DeadLetterService(r.deadLetters, clock, log);
   // Coverage gaps: the units as dispatch holds them, measured by the dispatch ETA model.

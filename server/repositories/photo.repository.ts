@@ -29,6 +29,16 @@ export class PhotoRepository {
     )[0];
   }
 
+  /** `origin` of each of these ids that is a stored photo, in one query. */
+  async origins(ids: readonly string[]): Promise<Map<string, { by: string; gridCode: string | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: photos.id, by: photos.uploadedBy, gridCode: photos.gridCode })
+      .from(photos)
+      .where(inArray(photos.id, [...ids]));
+    return new Map(rows.map((r) => [r.id, { by: r.by, gridCode: r.gridCode }]));
+  }
+
   /** Which of these ids are stored photos. */
   async existing(ids: readonly string[], tx: Db = this.db): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -22,6 +22,7 @@ import type { Db } from '../db/connect';
 import type { AlarmService, PreparedRules } from './alarm.service';
 import type { AlarmRow } from '../repositories/alarm.repository';
 import type { IncidentRow } from '../repositories/incident.repository';
+import type { PhotoRepository } from '../repositories/photo.repository';
 import type { AuthContext } from '../auth/context';
 import type { LocatorService, Places } from './locator.service';
 import { authorize } from '../auth/policy';
@@ -30,6 +31,7 @@ import { ErrorCode } from '@shared/errors';
 import { inScope } from '@shared/auth';
 import {
   eventInput,
+  hubPhotoId,
   MAX_ATTRIBUTES_DEPTH,
   MAX_BATCH,
   type EventInput,
@@ -62,6 +64,8 @@ export interface IngestOptions {
   autoIncidents?: AutoIncidents | null;
   /** Each group commit's size and time (server/core/metrics.ts). */
   metrics?: { groupCommit(events: number, seconds: number): void } | null;
+  /** Where the hub's photos come from, to check the ones events name (null: events may name none). */
+  photos?: Pick<PhotoRepository, 'origins'> | null;
 }
 
 /** At most this many events go into one group commit (a bigger group only waits longer). */
@@ -100,6 +104,7 @@ export class IngestService {
   private draining = false;
   private readonly autoIncidents: AutoIncidents | null;
   private readonly metrics: IngestOptions['metrics'];
+  private readonly photos: IngestOptions['photos'];
 
   constructor(
     private readonly locator: Pick<LocatorService, 'index'>,
@@ -112,6 +117,7 @@ export class IngestService {
   ) {
     this.autoIncidents = options.autoIncidents ?? null;
     this.metrics = options.metrics ?? null;
+    this.photos = options.photos ?? null;
   }
 
   /**
@@ -204,6 +210,7 @@ export class IngestService {
       stored.push({ ...e, gridCode: placed.gridCode, lon: placed.position[0], lat: placed.position[1] });
       indexOf.push(index);
     });
+    await this.checkPhotos(ctx, stored, indexOf, rejected);
     if (stored.length === 0) return { accepted: 0, duplicates, rejected };
     const { accepted, refused } = await this.store(
       stored.map((e) => eventRow(e, receivedAt, ctx.principal.id)),
@@ -214,6 +221,41 @@ export class IngestService {
       rejected.sort((a, b) => a.index - b.index);
     }
     return { accepted, duplicates: duplicates + stored.length - accepted - refused.length, rejected };
+  }
+
+  /**
+   * A hub photo an event names (`/api/v1/photos/<id>`) is an object the event touches: it must be
+   * the caller's own upload, or a device's picture taken inside the caller's scope. Otherwise the
+   * event is refused, naming the field, with the same words whether the photo is elsewhere or
+   * nowhere: an alarm, and the incident made of it, would show the picture to the alarm's region.
+   * One query per request, only when some event names one. Refused events leave `stored`.
+   */
+  private async checkPhotos(
+    ctx: AuthContext,
+    stored: StoredEvent[],
+    indexOf: number[],
+    rejected: IngestReply['rejected'],
+  ): Promise<void> {
+    const named = stored.flatMap((e) => (e.media ?? []).flatMap((m) => hubPhotoId(m.url) ?? []));
+    if (named.length === 0) return;
+    const origins = this.photos ? await this.photos.origins([...new Set(named.map((id) => id.toLowerCase()))]) : null;
+    const usable = (id: string): boolean => {
+      const o = origins?.get(id.toLowerCase());
+      return !!o && (o.by === ctx.principal.id || (o.gridCode !== null && inScope(ctx.principal.scope, o.gridCode)));
+    };
+    for (let i = stored.length - 1; i >= 0; i--) {
+      const errors = (stored[i]!.media ?? []).flatMap((m, j) => {
+        const id = hubPhotoId(m.url);
+        return id && !usable(id)
+          ? [{ path: `media.${j}.url`, message: 'names no photo this key may show (its own, or taken in its region)' }]
+          : [];
+      });
+      if (errors.length === 0) continue;
+      rejected.push({ index: indexOf[i]!, errors });
+      stored.splice(i, 1);
+      indexOf.splice(i, 1);
+    }
+    rejected.sort((a, b) => a.index - b.index);
   }
 
   /**

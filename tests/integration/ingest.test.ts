@@ -8,7 +8,9 @@ import { sql } from 'drizzle-orm';
 import { backends, signIn, startHub, testConfig, type Signed } from './helpers';
 import type { Hub } from '@server/app';
 import { generateDemoCity } from '@server/demo';
-import { ingestReply, type EventInput } from '@shared/ingest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hubPhotoUrl, ingestReply, type EventInput } from '@shared/ingest';
 import { EventRepository } from '@server/repositories/event.repository';
 
 /** {a: {a: … 1}} n levels deep, built without recursion (JSON.stringify of it is done by hand too). */
@@ -193,6 +195,34 @@ describe.each(backends)('ingestion on $name', (backend) => {
       body: JSON.stringify(event()),
     });
     expect(asPerson.status).toBe(403);
+  });
+
+  it('lets an event name only a hub photo its key may show: its region’s device picture, nothing else', async () => {
+    const jpeg = await readFile(join(import.meta.dirname, '..', 'fixtures', 'isapi', 'tiny.jpg'));
+    const photos = hub.services().incidents.photos;
+    // A camera's picture taken in 360102 and one taken in 360103 (as the device adapters keep them).
+    const inA = (await photos.deviceImage(jpeg, 'device:test', gridsA[0]!.code))!;
+    const inB = (await photos.deviceImage(jpeg, 'device:test', gridsB[0]!.code))!;
+    const named = (id: string) => event({ media: [{ kind: 'image', url: hubPhotoUrl(id) }] });
+    const reply = ingestReply.parse(
+      await (
+        await post(districtKey, {
+          events: [named(inA), named(inB), named('00000000-0000-4000-8000-000000000000')],
+        })
+      ).json(),
+    );
+    expect(reply.accepted).toBe(1);
+    // Elsewhere and nowhere read the same: the reply does not tell a foreign photo from none.
+    expect(reply.rejected).toEqual(
+      [1, 2].map((index) => ({
+        index,
+        errors: [
+          { path: 'media.0.url', message: 'names no photo this key may show (its own, or taken in its region)' },
+        ],
+      })),
+    );
+    // The city-wide key may name either.
+    expect(ingestReply.parse(await (await post(cityKey, named(inB))).json()).accepted).toBe(1);
   });
 
   it('refuses text PostgreSQL cannot store by item, naming the field, and keeps the good items', async () => {
